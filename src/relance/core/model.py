@@ -1,0 +1,162 @@
+"""The receivables ledger's records: creditor, customers, invoices, credit notes, payments
+and the allocations that match them.
+
+Every record is a frozen dataclass keyed by its business identifier (a customer's
+reference, an invoice's number, a payment's key), never by a database id, so the core
+can reason about a ledger without a database. What can be derived (an invoice's open
+balance, its status) is never stored: see `relance.core.ledger`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+from relance.core.money import Money
+
+
+class CustomerKind(StrEnum):
+    """A business debtor owes penalties and the fixed indemnity; a consumer does not."""
+
+    BUSINESS = "business"
+    CONSUMER = "consumer"
+
+
+class AllocationKind(StrEnum):
+    """What reduces an invoice's open balance."""
+
+    PAYMENT = "payment"
+    CREDIT_NOTE = "credit_note"
+    DISCOUNT = "discount"
+    WRITE_OFF = "write_off"
+
+
+class InvoiceStatus(StrEnum):
+    """Derived from an invoice's allocations, never stored."""
+
+    OPEN = "open"
+    PARTIALLY_PAID = "partially_paid"
+    PAID = "paid"
+    WRITTEN_OFF = "written_off"
+
+
+@dataclass(frozen=True, slots=True)
+class Address:
+    """A postal address; `lines` are the street lines, the country an ISO 3166 alpha-2 code."""
+
+    lines: tuple[str, ...] = ()
+    postal_code: str = ""
+    city: str = ""
+    country: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Creditor:
+    """The user's company: who collects, and how it is to be paid."""
+
+    name: str
+    country: str
+    currency: str
+    language: str = "fr"
+    address: Address = field(default_factory=Address)
+    legal_form: str = ""
+    capital: str = ""
+    registration_id: str = ""  # SIREN/SIRET in France, company number elsewhere
+    registration_city: str = ""  # RCS city in France
+    vat_number: str = ""
+    iban: str = ""
+    bic: str = ""
+    phone: str = ""
+    email: str = ""
+    signatory_name: str = ""
+    signatory_title: str = ""
+    logo_path: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Customer:
+    """A debtor of the creditor."""
+
+    ref: str
+    name: str
+    kind: CustomerKind = CustomerKind.BUSINESS
+    country: str = "FR"
+    language: str = "fr"
+    address: Address = field(default_factory=Address)
+    email: str = ""
+    phone: str = ""
+    credit_limit: Money | None = None
+    tags: tuple[str, ...] = ()
+    hold_reason: str | None = None  # a hold stops every collection step
+    do_not_contact: bool = False
+    registration_id: str = ""  # SIREN/SIRET or company number of a business customer
+    vat_number: str = ""
+    ibans: tuple[str, ...] = ()  # accounts the customer pays from, for matching
+    policy: str | None = None  # a dunning policy assigned by name, else chosen by rule
+    created: date | None = None
+
+    @property
+    def on_hold(self) -> bool:
+        """True when a hold stops collection for this customer."""
+        return self.hold_reason is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Invoice:
+    """An invoice; `amount` includes tax, `tax` is the tax part of it."""
+
+    number: str
+    customer_ref: str
+    issue_date: date
+    due_date: date
+    amount: Money
+    tax: Money
+    subject: str = ""
+    pdf_path: str = ""
+
+    @property
+    def currency(self) -> str:
+        """The invoice's currency."""
+        return self.amount.currency
+
+
+@dataclass(frozen=True, slots=True)
+class CreditNote:
+    """A credit note (avoir); `invoice_number` names the invoice it settles, if any."""
+
+    number: str
+    customer_ref: str
+    date: date
+    amount: Money
+    invoice_number: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Payment:
+    """Money received. `key` identifies it across imports (a bank transaction id or a
+    digest of the imported row); `customer_ref` is None while the payer is unknown."""
+
+    key: str
+    date: date
+    amount: Money
+    customer_ref: str | None = None
+    method: str = ""
+    reference: str = ""
+    payer: str = ""
+    payer_iban: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Allocation:
+    """Part of a payment, credit note, discount or write-off applied to one invoice.
+
+    `source` is the payment's key or the credit note's number; for a discount or a
+    write-off it names the decision that made it.
+    """
+
+    kind: AllocationKind
+    source: str
+    invoice_number: str
+    amount: Money
+    date: date
