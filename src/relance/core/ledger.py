@@ -32,9 +32,7 @@ class Ledger:
     credit_notes: tuple[CreditNote, ...] = ()
     payments: tuple[Payment, ...] = ()
     allocations: tuple[Allocation, ...] = ()
-    _by_invoice: Mapping[str, tuple[Allocation, ...]] = field(
-        init=False, repr=False, compare=False
-    )
+    _by_invoice: Mapping[str, tuple[Allocation, ...]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         grouped: dict[str, list[Allocation]] = defaultdict(list)
