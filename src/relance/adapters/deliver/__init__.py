@@ -1,0 +1,1 @@
+"""Delivery of communications: SMTP, registered mail, outbox of what was sent."""

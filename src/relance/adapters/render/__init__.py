@@ -1,0 +1,1 @@
+"""Rendering of letters and e-mails: templates, PDF, print batches."""

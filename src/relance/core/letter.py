@@ -1,0 +1,262 @@
+"""The content of one communication to a debtor: a reminder letter or e-mail, before layout.
+
+`compose_letter` gathers, from the ledger's records, everything the seeds ask a
+collection letter to carry: who writes (creditor identity and contact), to whom (debtor
+and postal address), place and date, a reference and an RF creditor reference, the
+overdue invoices (number, date, subject, amount, due date, days late, open balance), the
+total due, the deadline, how to pay, the previous letters from level 2 on, the charges
+the law allows (computed elsewhere and passed in as rows) and the signatory.
+
+Nothing here lays out a page or picks words: templates give the wording, the renderer
+the layout. Money and dates are formatted per language with Babel, here, so that the
+renderer and the compliance check agree on how an amount or a date reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+
+from babel.dates import format_date
+from babel.numbers import format_currency
+
+from relance.core.model import Creditor, Customer, CustomerKind, Invoice
+from relance.core.money import Money, total
+from relance.core.reference import InvalidReferenceKey, creditor_reference
+
+LANGUAGES = ("fr", "en")
+
+# Babel locale per language: French as written in France, English as in the UK would put
+# the day first; the seeds' English example is American, and `en` gives "February 19, 2018".
+_LOCALES = {"fr": "fr_FR", "en": "en_US"}
+
+
+class Tone(StrEnum):
+    """How a level speaks: courteous at levels 0-2, firm at 3, formal (final notice) at 4."""
+
+    COURTEOUS = "courteous"
+    FIRM = "firm"
+    FORMAL = "formal"
+
+
+class PaymentMethod(StrEnum):
+    """The ways a debtor may pay, as listed in the letter."""
+
+    TRANSFER = "transfer"
+    CARD = "card"
+    CHEQUE = "cheque"
+
+
+# Days given to pay, counted from the letter's date, per level. Level 3 and the formal
+# notice give 8 days: a mise en demeure customarily leaves 8 to 15 days.
+DEFAULT_DEADLINE_DAYS: Mapping[int, int] = {0: 7, 1: 10, 2: 10, 3: 8, 4: 8}
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceRow:
+    """One overdue invoice as the debtor reads it in the letter's table."""
+
+    number: str
+    issue_date: date
+    subject: str
+    amount: Money
+    due_date: date
+    days_late: int
+    open_balance: Money
+
+
+@dataclass(frozen=True, slots=True)
+class ChargeLine:
+    """A charge the law allows (late interest, fixed indemnity), computed by the law engine."""
+
+    label: str
+    amount: Money
+    explanation: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PreviousLetter:
+    """An earlier reminder recalled in the letter: its level, date and channel."""
+
+    level: int
+    sent_on: date
+    channel: str = "letter"
+
+
+@dataclass(frozen=True, slots=True)
+class Letter:
+    """Everything one reminder says, in one language, before wording and layout."""
+
+    creditor: Creditor
+    debtor: Customer
+    language: str
+    level: int
+    tone: Tone
+    template_key: str
+    place: str
+    dated: date
+    reference: str
+    rf_reference: str
+    rows: tuple[InvoiceRow, ...]
+    charges: tuple[ChargeLine, ...]
+    principal_due: Money
+    total_due: Money
+    deadline: date
+    payment_methods: tuple[PaymentMethod, ...]
+    previous: tuple[PreviousLetter, ...]
+    registered: bool
+    signatory_name: str
+    signatory_title: str
+
+    @property
+    def currency(self) -> str:
+        """The letter's currency (every row shares it)."""
+        return self.total_due.currency
+
+    @property
+    def is_consumer(self) -> bool:
+        """True when the debtor is a consumer (no business indemnity, softer vocabulary)."""
+        return self.debtor.kind is CustomerKind.CONSUMER
+
+    @property
+    def oldest_due_date(self) -> date:
+        """Due date of the oldest invoice in the letter."""
+        return min(row.due_date for row in self.rows)
+
+
+@dataclass(frozen=True, slots=True)
+class ComposeResult:
+    """A composed letter, or None with the problems that prevented it."""
+
+    letter: Letter | None
+    problems: tuple[str, ...] = ()
+
+
+def locale_of(language: str) -> str:
+    """The Babel locale used to format money and dates in `language`."""
+    return _LOCALES.get(language, language)
+
+
+def format_money(amount: Money, language: str) -> str:
+    """`1 234,56 €` in French, `$1,234.56` in English (Babel, CLDR data)."""
+    return str(format_currency(amount.amount, amount.currency, locale=locale_of(language)))
+
+
+def format_day(day: date, language: str) -> str:
+    """`19 février 2018` in French, `February 19, 2018` in English."""
+    return str(format_date(day, "long", locale=locale_of(language)))
+
+
+def format_short_day(day: date, language: str) -> str:
+    """`19/02/2018` in French, `Feb 19, 2018` in English (table cells)."""
+    style = "short" if language == "fr" else "medium"
+    return str(format_date(day, style, locale=locale_of(language)))
+
+
+def pick_language(creditor: Creditor, customer: Customer) -> str:
+    """The debtor's language when relance writes it, else the creditor's, else French."""
+    for language in (customer.language, creditor.language):
+        if language in LANGUAGES:
+            return language
+    return "fr"
+
+
+def default_payment_methods(creditor: Creditor) -> tuple[PaymentMethod, ...]:
+    """Transfer when the creditor has an IBAN, and a cheque in every case."""
+    methods = [PaymentMethod.TRANSFER] if creditor.iban else []
+    methods.append(PaymentMethod.CHEQUE)
+    return tuple(methods)
+
+
+def compose_letter(
+    *,
+    creditor: Creditor,
+    customer: Customer,
+    invoices: Sequence[Invoice],
+    balances: Mapping[str, Money],
+    as_of: date,
+    level: int,
+    tone: Tone,
+    template_key: str,
+    reference: str,
+    deadline: date | None = None,
+    previous: Sequence[PreviousLetter] = (),
+    charges: Sequence[ChargeLine] = (),
+    payment_methods: Sequence[PaymentMethod] | None = None,
+    registered: bool = False,
+    language: str | None = None,
+) -> ComposeResult:
+    """Compose the reminder of `level` to `customer` about `invoices`, dated `as_of`.
+
+    `balances` maps each invoice number to its open balance as of `as_of` (see
+    `relance.core.ledger.open_balance`). Invoices with nothing left to pay are left out.
+    `reference` identifies the communication (the action's id); the RF creditor reference
+    is made from it. Returns the letter, or None with the problems naming what is wrong:
+    nothing overdue, currencies mixed, a reference that cannot be made.
+    """
+    problems: list[str] = []
+    rows: list[InvoiceRow] = []
+    for invoice in sorted(invoices, key=lambda i: (i.due_date, i.number)):
+        if invoice.customer_ref != customer.ref:
+            problems.append(f"invoice {invoice.number} belongs to {invoice.customer_ref}")
+            continue
+        balance = balances.get(invoice.number)
+        if balance is None:
+            problems.append(f"invoice {invoice.number}: no open balance given")
+            continue
+        if not balance.is_positive:
+            continue  # paid since the action was proposed: not chased
+        rows.append(
+            InvoiceRow(
+                number=invoice.number,
+                issue_date=invoice.issue_date,
+                subject=invoice.subject,
+                amount=invoice.amount,
+                due_date=invoice.due_date,
+                days_late=max(0, (as_of - invoice.due_date).days),
+                open_balance=balance,
+            )
+        )
+    if not rows:
+        problems.append(f"nothing is owed by {customer.ref} as of {as_of.isoformat()}")
+    currencies = {row.open_balance.currency for row in rows} | {c.amount.currency for c in charges}
+    if len(currencies) > 1:
+        problems.append(f"one letter cannot mix currencies: {', '.join(sorted(currencies))}")
+    try:
+        rf_reference = creditor_reference(reference)
+    except InvalidReferenceKey as exc:
+        problems.append(str(exc))
+        rf_reference = ""
+    if problems:
+        return ComposeResult(None, tuple(problems))
+
+    currency = rows[0].open_balance.currency
+    principal = total((row.open_balance for row in rows), currency)
+    grand_total = principal + total((c.amount for c in charges), currency)
+    days = DEFAULT_DEADLINE_DAYS.get(level, 8)
+    letter = Letter(
+        creditor=creditor,
+        debtor=customer,
+        language=language or pick_language(creditor, customer),
+        level=level,
+        tone=tone,
+        template_key=template_key,
+        place=creditor.address.city,
+        dated=as_of,
+        reference=reference,
+        rf_reference=rf_reference,
+        rows=tuple(rows),
+        charges=tuple(charges),
+        principal_due=principal,
+        total_due=grand_total,
+        deadline=deadline or as_of + timedelta(days=days),
+        payment_methods=tuple(payment_methods or default_payment_methods(creditor)),
+        # Recalling earlier letters is what level 2 onwards adds (the seeds' second letter).
+        previous=tuple(sorted(previous, key=lambda p: p.sent_on)) if level >= 2 else (),
+        registered=registered,
+        signatory_name=creditor.signatory_name,
+        signatory_title=creditor.signatory_title,
+    )
+    return ComposeResult(letter)
