@@ -1,0 +1,558 @@
+"""Lettrage: matching bank credits to open invoices, most certain evidence first.
+
+Rules, in order of confidence (each a `Rule`):
+
+1. REFERENCE — an ISO 11649 creditor reference (RF…) printed on our letters, given in the
+   structured remittance field or found in the text: it names the invoices exactly.
+2. INVOICE_NUMBER — one or more of our invoice numbers written in the remittance text.
+3. IBAN_AMOUNT — the payer's IBAN is known for one customer, and the amount equals one of its
+   open invoices, their total, its oldest ones, or a small set of them (bounded search).
+4. AMOUNT_NAME — the amount equals an open invoice and the payer's name resembles the
+   customer's (difflib); the least certain rule.
+
+A transaction whose best rule reaches `auto_threshold` is matched: its amount is allocated
+oldest due date first, an early-payment discount is granted when exactly the discounted
+amount was paid, and what exceeds the invoices stays as unapplied credit on the customer.
+The rest goes to a queue with ranked suggestions. Amounts are compared in minor units on
+indexes by reference, number, customer, IBAN and amount, so a run scales to millions of
+invoices. The function is pure: the same inputs always give the same result.
+"""
+
+from __future__ import annotations
+
+import difflib
+import itertools
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from stdnum import iso11649
+
+from relance.core.bank import BankTransaction
+from relance.core.ledger import Ledger, open_balance
+from relance.core.model import Allocation, AllocationKind, Customer, Invoice
+from relance.core.money import Money
+
+# Discount granted on `invoice` when paid on `day` (zero when the terms give none); the
+# discount terms themselves belong to relance.core.terms, this module only takes the function.
+DiscountTerms = Callable[[Invoice, date], Money]
+
+_NOT_ALNUM = re.compile(r"[^0-9A-Z]")
+_TOKEN = re.compile(r"[0-9A-Z]+(?:[-/._][0-9A-Z]+)*")
+_RF = re.compile(r"RF\d\d")
+# Words that say what kind of company a name is, not which one: ignored when comparing names.
+_NAME_NOISE = frozenset(
+    (  # noqa: SIM905 - a list of words reads best as words
+        "SARL SAS SASU SA EURL SNC SCI SCP SELARL GMBH AG KG LTD LIMITED PLC INC LLC CORP CO BV "
+        "NV SPA SRL CIE ET LE LA LES DE DU DES THE AND M MME MR MRS MS"
+    ).split()
+)
+_MIN_NUMBER_LENGTH = 4  # shorter invoice numbers are too easily found by chance in a text
+_MAX_SUBSET_ITEMS = 20  # subset search looks at a customer's 20 oldest open invoices
+_MAX_SUBSET_SIZE = 3
+_MAX_AMOUNT_CANDIDATES = 200
+_MAX_SUGGESTIONS = 5
+
+
+class Rule(StrEnum):
+    """The evidence a match rests on, most certain first."""
+
+    REFERENCE = "reference"
+    INVOICE_NUMBER = "invoice_number"
+    IBAN_AMOUNT = "iban_amount"
+    AMOUNT_NAME = "amount_name"
+    MANUAL = "manual"
+
+
+@dataclass(frozen=True, slots=True)
+class OpenItem:
+    """An invoice with what is still owed on it, as matching sees it."""
+
+    invoice: Invoice
+    open_amount: Money
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A transaction settled against invoices: allocations, and the rest kept as credit."""
+
+    transaction_key: str
+    customer_ref: str
+    rule: Rule
+    confidence: int  # 0-100
+    allocations: tuple[Allocation, ...]
+    unapplied: Money  # overpayment left as unapplied credit on the customer
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """A possible match for a human to confirm, with why it was proposed."""
+
+    transaction_key: str
+    customer_ref: str
+    invoice_numbers: tuple[str, ...]
+    score: int  # 0-100, higher first
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Unmatched:
+    """A credit no rule matched with confidence, and the ranked suggestions for it."""
+
+    transaction: BankTransaction
+    suggestions: tuple[Suggestion, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class MatchingResult:
+    """Automatic matches, the queue of unmatched credits, and what was left aside and why."""
+
+    matches: tuple[Match, ...]
+    unmatched: tuple[Unmatched, ...]
+    problems: tuple[str, ...] = ()
+
+
+def invoice_reference(invoice_number: str) -> str:
+    """The ISO 11649 creditor reference built from an invoice number (``RF`` + check + body).
+
+    Only letters and digits of the number are kept; a body longer than 21 characters has no
+    reference and gives "".
+    """
+    body = _NOT_ALNUM.sub("", invoice_number.upper())
+    if not body or len(body) > 21:
+        return ""
+    # ISO 11649: move "RF00" after the body, letters to numbers, check = 98 - n mod 97.
+    digits = "".join(str(int(ch, 36)) for ch in body + "RF00")
+    return f"RF{98 - int(digits) % 97:02d}{body}"
+
+
+def open_items(ledger: Ledger, as_of: date) -> tuple[OpenItem, ...]:
+    """Every invoice of `ledger` with something owed as of `as_of`, oldest due date first."""
+    found = []
+    for invoice in ledger.invoices:
+        owed = open_balance(ledger, invoice, as_of)
+        if owed.is_positive:
+            found.append(OpenItem(invoice, owed))
+    return tuple(sorted(found, key=lambda i: (i.invoice.due_date, i.invoice.number)))
+
+
+def normalize_name(name: str) -> str:
+    """Upper-case letters and digits of a name, accents and company-form words removed."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().upper()
+    words = re.findall(r"[0-9A-Z]+", plain)
+    return " ".join(w for w in words if w not in _NAME_NOISE)
+
+
+def name_similarity(a: str, b: str) -> float:
+    """How alike two normalized names are, 0 to 1; a name contained in the other scores 0.9."""
+    if not a or not b:
+        return 0.0
+    if a == b:
+        return 1.0
+    ratio = difflib.SequenceMatcher(None, a, b).ratio()
+    words_a, words_b = set(a.split()), set(b.split())
+    if words_a <= words_b or words_b <= words_a:
+        ratio = max(ratio, 0.9)
+    return ratio
+
+
+def _iban(text: str) -> str:
+    return _NOT_ALNUM.sub("", text.upper())
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    rule: Rule
+    confidence: int
+    customer_ref: str
+    items: tuple[int, ...]  # indexes into the open items, oldest due first
+    reason: str
+    use_discount: bool = False
+
+
+class _Book:
+    """Indexes over the open items and what is still owed on each as matching proceeds."""
+
+    def __init__(
+        self,
+        items: Sequence[OpenItem],
+        customers: Iterable[Customer],
+        references: Mapping[str, Sequence[str]],
+    ) -> None:
+        self.items = items
+        self.left: list[int] = [i.open_amount.to_minor() for i in items]
+        self.by_number: dict[str, int] = {}
+        self.by_customer: dict[str, list[int]] = defaultdict(list)
+        self.by_amount: dict[tuple[str, int], list[int]] = defaultdict(list)
+        order = sorted(
+            range(len(items)), key=lambda k: (items[k].invoice.due_date, items[k].invoice.number)
+        )
+        for k in order:
+            invoice = items[k].invoice
+            self.by_number.setdefault(_NOT_ALNUM.sub("", invoice.number.upper()), k)
+            self.by_customer[invoice.customer_ref].append(k)
+            self.by_amount[(invoice.currency, self.left[k])].append(k)
+        self.references = {
+            iso11649.compact(ref): tuple(numbers) for ref, numbers in references.items()
+        }
+        self.names: dict[str, str] = {}
+        self.customers_of_iban: dict[str, set[str]] = defaultdict(set)
+        for customer in customers:
+            self.names[customer.ref] = normalize_name(customer.name)
+            for iban in customer.ibans:
+                self.customers_of_iban[_iban(iban)].add(customer.ref)
+
+    def index_of(self, number: str) -> int | None:
+        return self.by_number.get(_NOT_ALNUM.sub("", number.upper()))
+
+    def open_of(self, customer_ref: str, currency: str) -> list[int]:
+        return [
+            k
+            for k in self.by_customer.get(customer_ref, ())
+            if self.left[k] > 0 and self.items[k].invoice.currency == currency
+        ]
+
+
+def _minor(money: Money) -> int:
+    return money.to_minor()
+
+
+def _discount_of(book: _Book, k: int, day: date, discount: DiscountTerms | None) -> int:
+    """The discount in minor units on item `k` paid on `day`, only on an untouched invoice."""
+    if discount is None or book.left[k] != book.items[k].open_amount.to_minor():
+        return 0
+    granted = _minor(discount(book.items[k].invoice, day))
+    return granted if 0 < granted < book.left[k] else 0
+
+
+def _settles(
+    book: _Book, ks: Sequence[int], amount: int, day: date, discount: DiscountTerms | None
+) -> tuple[bool, bool]:
+    """(the amount settles exactly these items, only with their discount)."""
+    owed = sum(book.left[k] for k in ks)
+    if owed == amount:
+        return True, False
+    if discount is not None:
+        discounted = owed - sum(_discount_of(book, k, day, discount) for k in ks)
+        if discounted == amount and discounted < owed:
+            return True, True
+    return False, False
+
+
+def _by_reference(book: _Book, tx: BankTransaction) -> _Candidate | None:
+    texts = [tx.structured_reference.upper()] if tx.structured_reference else []
+    if "RF" in tx.remittance.upper():
+        texts.append(tx.remittance.upper())
+    for text in texts:
+        for found in _RF.finditer(text):
+            tail = _NOT_ALNUM.sub("", text[found.start() : found.start() + 40])[:25]
+            # The longest valid reference that we know: the check digits alone would let a
+            # shorter prefix of random text pass now and then.
+            for end in range(len(tail), 4, -1):
+                ref = tail[:end]
+                numbers = book.references.get(ref)
+                if numbers is None:
+                    if not iso11649.is_valid(ref):
+                        continue
+                    k = book.by_number.get(ref[4:])
+                    numbers = (book.items[k].invoice.number,) if k is not None else None
+                elif not iso11649.is_valid(ref):
+                    continue
+                if not numbers:
+                    continue
+                ks = [k for k in (book.index_of(n) for n in numbers) if k is not None]
+                if not ks:
+                    continue
+                owners = {book.items[k].invoice.customer_ref for k in ks}
+                if len(owners) != 1:
+                    continue
+                return _Candidate(Rule.REFERENCE, 100, owners.pop(), tuple(ks), f"reference {ref}")
+    return None
+
+
+def _number_keys(token: str) -> list[str]:
+    """Keys an invoice number could have inside `token`, longest first.
+
+    "FACT.F2026-0010" may be the number "F2026-0010" glued to a word, so every run of
+    consecutive parts is tried (bounded: a token has few parts).
+    """
+    parts = re.split(r"[-/._]", token)[:8]
+    runs = {"".join(parts[i:j]) for i in range(len(parts)) for j in range(i + 1, len(parts) + 1)}
+    return sorted((r for r in runs if len(r) >= _MIN_NUMBER_LENGTH), key=lambda r: (-len(r), r))
+
+
+def _by_number(
+    book: _Book,
+    tx: BankTransaction,
+    day: date,
+    discount: DiscountTerms | None,
+    suggestions: list[_Candidate],
+) -> _Candidate | None:
+    amount = _minor(tx.amount)
+    found: dict[int, str] = {}
+    for token in _TOKEN.findall(tx.remittance.upper()):
+        for key in _number_keys(token):
+            k = book.by_number.get(key)
+            if k is not None and book.items[k].invoice.currency == tx.amount.currency:
+                found[k] = key
+                break
+    if not found:
+        return None
+    ks = tuple(sorted(found, key=lambda k: (book.items[k].invoice.due_date, k)))
+    owners = {book.items[k].invoice.customer_ref for k in ks}
+    reason = "invoice number " + ", ".join(book.items[k].invoice.number for k in ks) + " in text"
+    if len(owners) > 1:
+        for owner in sorted(owners):
+            mine = tuple(k for k in ks if book.items[k].invoice.customer_ref == owner)
+            suggestions.append(_Candidate(Rule.INVOICE_NUMBER, 60, owner, mine, reason))
+        return None
+    owner = owners.pop()
+    payers = book.customers_of_iban.get(_iban(tx.payer_iban), set()) if tx.payer_iban else set()
+    open_ks = tuple(k for k in ks if book.left[k] > 0)
+    if (payers and owner not in payers) or not open_ks:
+        # Paid from another customer's account, or the invoices are already settled.
+        why = reason + (" but paid from another customer's IBAN" if open_ks else ", already paid")
+        suggestions.append(_Candidate(Rule.INVOICE_NUMBER, 55, owner, open_ks or ks, why))
+        return None
+    exact, with_discount = _settles(book, open_ks, amount, day, discount)
+    if exact:
+        return _Candidate(Rule.INVOICE_NUMBER, 95, owner, open_ks, reason, with_discount)
+    if all(found[k].isdigit() for k in ks):
+        # A bare number of another amount may be an order number or a date: ask.
+        suggestions.append(_Candidate(Rule.INVOICE_NUMBER, 70, owner, open_ks, reason))
+        return None
+    return _Candidate(Rule.INVOICE_NUMBER, 85, owner, open_ks, reason + ", amount differs")
+
+
+def _by_iban(
+    book: _Book,
+    tx: BankTransaction,
+    day: date,
+    discount: DiscountTerms | None,
+    suggestions: list[_Candidate],
+) -> _Candidate | None:
+    if not tx.payer_iban:
+        return None
+    owners = sorted(book.customers_of_iban.get(_iban(tx.payer_iban), ()))
+    if not owners:
+        return None
+    amount = _minor(tx.amount)
+    currency = tx.amount.currency
+    singles: list[_Candidate] = []
+    for owner in owners:
+        ks = book.open_of(owner, currency)
+        if not ks:
+            continue
+        for k in ks:
+            exact, with_discount = _settles(book, (k,), amount, day, discount)
+            if exact:
+                singles.append(
+                    _Candidate(
+                        Rule.IBAN_AMOUNT,
+                        90,
+                        owner,
+                        (k,),
+                        "known IBAN, amount of one invoice",
+                        with_discount,
+                    )
+                )
+        if singles or len(owners) > 1:
+            continue
+        for n in range(2, len(ks) + 1):
+            exact, with_discount = _settles(book, ks[:n], amount, day, discount)
+            if exact:
+                why = "known IBAN, amount of the oldest invoices"
+                return _Candidate(Rule.IBAN_AMOUNT, 88, owner, tuple(ks[:n]), why, with_discount)
+        window = ks[:_MAX_SUBSET_ITEMS]
+        sets = [
+            combo
+            for size in range(2, _MAX_SUBSET_SIZE + 1)
+            for combo in itertools.combinations(window, size)
+            if sum(book.left[k] for k in combo) == amount
+        ]
+        if len(sets) == 1:
+            why = "known IBAN, amount of a set of invoices"
+            return _Candidate(Rule.IBAN_AMOUNT, 85, owner, sets[0], why)
+        for combo in sets[:_MAX_SUGGESTIONS]:
+            suggestions.append(
+                _Candidate(Rule.IBAN_AMOUNT, 65, owner, combo, "known IBAN, one of several sets")
+            )
+        suggestions.append(
+            _Candidate(Rule.IBAN_AMOUNT, 50, owner, tuple(ks), "known IBAN, partial payment?")
+        )
+    if not singles:
+        return None
+    if len({c.customer_ref for c in singles}) == 1:
+        # Same amount on several invoices of one customer: the oldest is paid first.
+        best = singles[0]
+        return _Candidate(
+            best.rule,
+            90 if len(singles) == 1 else 80,
+            best.customer_ref,
+            best.items,
+            best.reason,
+            best.use_discount,
+        )
+    suggestions.extend(
+        _Candidate(c.rule, 60, c.customer_ref, c.items, "IBAN shared by several customers")
+        for c in singles
+    )
+    return None
+
+
+def _by_name(book: _Book, tx: BankTransaction, suggestions: list[_Candidate]) -> _Candidate | None:
+    amount = _minor(tx.amount)
+    ks = [
+        k
+        for k in book.by_amount.get((tx.amount.currency, amount), ())[:_MAX_AMOUNT_CANDIDATES]
+        if book.left[k] == amount
+    ]
+    if not ks:
+        return None
+    payer = normalize_name(tx.payer_name)
+    scored: dict[str, tuple[float, int]] = {}
+    for k in ks:
+        owner = book.items[k].invoice.customer_ref
+        if owner not in scored:  # oldest invoice of each customer with that amount
+            scored[owner] = (name_similarity(payer, book.names.get(owner, "")), k)
+    ranked = sorted(scored.items(), key=lambda x: (-x[1][0], x[1][1]))
+    for owner, (score, k) in ranked[:_MAX_SUGGESTIONS]:
+        suggestions.append(
+            _Candidate(
+                Rule.AMOUNT_NAME,
+                int(20 + 40 * score),
+                owner,
+                (k,),
+                f"same amount, name {int(score * 100)} % alike",
+            )
+        )
+    best_owner, (best, k) = ranked[0]
+    runner_up = ranked[1][1][0] if len(ranked) > 1 else 0.0
+    if best >= 0.85 and runner_up < 0.6:
+        return _Candidate(Rule.AMOUNT_NAME, 75, best_owner, (k,), "same amount and name")
+    return None
+
+
+def _allocate(
+    book: _Book,
+    tx: BankTransaction,
+    candidate: _Candidate,
+    day: date,
+    discount: DiscountTerms | None,
+) -> Match:
+    """Apply the transaction to the candidate's items oldest first; the rest stays credit."""
+    currency = tx.amount.currency
+    rest = _minor(tx.amount)
+    allocations: list[Allocation] = []
+    for k in candidate.items:
+        if rest <= 0:
+            break
+        number = book.items[k].invoice.number
+        granted = _discount_of(book, k, day, discount) if candidate.use_discount else 0
+        if granted:
+            allocations.append(
+                Allocation(
+                    AllocationKind.DISCOUNT,
+                    f"discount:{tx.key}",
+                    number,
+                    Money.from_minor(granted, currency),
+                    day,
+                )
+            )
+            book.left[k] -= granted
+        applied = min(rest, book.left[k])
+        if applied > 0:
+            allocations.append(
+                Allocation(
+                    AllocationKind.PAYMENT, tx.key, number, Money.from_minor(applied, currency), day
+                )
+            )
+            book.left[k] -= applied
+            rest -= applied
+    return Match(
+        transaction_key=tx.key,
+        customer_ref=candidate.customer_ref,
+        rule=candidate.rule,
+        confidence=candidate.confidence,
+        allocations=tuple(allocations),
+        unapplied=Money.from_minor(rest, currency),
+    )
+
+
+def _suggestions(
+    book: _Book, tx: BankTransaction, found: list[_Candidate]
+) -> tuple[Suggestion, ...]:
+    best: dict[tuple[str, tuple[str, ...]], Suggestion] = {}
+    for c in found:
+        numbers = tuple(book.items[k].invoice.number for k in c.items)
+        key = (c.customer_ref, numbers)
+        if key not in best or best[key].score < c.confidence:
+            best[key] = Suggestion(tx.key, c.customer_ref, numbers, c.confidence, c.reason)
+    ranked = sorted(best.values(), key=lambda s: (-s.score, s.customer_ref, s.invoice_numbers))
+    return tuple(ranked[:_MAX_SUGGESTIONS])
+
+
+def match_transactions(
+    transactions: Iterable[BankTransaction],
+    items: Sequence[OpenItem],
+    customers: Iterable[Customer],
+    *,
+    references: Mapping[str, Sequence[str]] | None = None,
+    discount: DiscountTerms | None = None,
+    auto_threshold: int = 75,
+) -> MatchingResult:
+    """Match bank credits to open invoices; return matches, the unmatched queue and problems.
+
+    `references` maps each ISO 11649 reference printed on a letter to the invoice numbers it
+    covers (an RF built from an invoice number with `invoice_reference` is understood without
+    it). `discount(invoice, day)` gives the early-payment discount on an invoice paid on
+    `day`. Transactions are taken in the given order and each automatic match reduces what is
+    owed before the next one is looked at. Debits and zero amounts are left aside (problems).
+    """
+    book = _Book(items, customers, references or {})
+    matches: list[Match] = []
+    unmatched: list[Unmatched] = []
+    problems: list[str] = []
+    for tx in transactions:
+        if not tx.amount.is_positive:
+            problems.append(f"{tx.key}: not a credit ({tx.amount}), left aside")
+            continue
+        day = tx.value_date or tx.booking_date
+        found: list[_Candidate] = []
+        candidate = (
+            _by_reference(book, tx)
+            or _by_number(book, tx, day, discount, found)
+            or _by_iban(book, tx, day, discount, found)
+            or _by_name(book, tx, found)
+        )
+        if candidate is not None and candidate.confidence >= auto_threshold:
+            matches.append(_allocate(book, tx, candidate, day, discount))
+            continue
+        if candidate is not None:
+            found.append(candidate)
+        unmatched.append(Unmatched(tx, _suggestions(book, tx, found)))
+    return MatchingResult(tuple(matches), tuple(unmatched), tuple(problems))
+
+
+def match_manually(
+    transaction: BankTransaction,
+    customer_ref: str,
+    chosen: Sequence[OpenItem],
+    *,
+    discount: DiscountTerms | None = None,
+) -> Match:
+    """A person's decision (`relance match PAYMENT INVOICE...`): allocate to `chosen`.
+
+    The amount goes to the chosen invoices oldest due date first, with the early-payment
+    discount when exactly the discounted total was paid; the rest is unapplied credit.
+    """
+    book = _Book(chosen, (), {})
+    day = transaction.value_date or transaction.booking_date
+    ks = tuple(sorted(range(len(chosen)), key=lambda k: (chosen[k].invoice.due_date, k)))
+    _, with_discount = _settles(book, ks, _minor(transaction.amount), day, discount)
+    candidate = _Candidate(Rule.MANUAL, 100, customer_ref, ks, "chosen by hand", with_discount)
+    return _allocate(book, transaction, candidate, day, discount)

@@ -1,0 +1,275 @@
+"""Lettrage: each rule, several invoices, partial and over-payments, discounts, ambiguity."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from stdnum import iso11649
+
+from relance.core.bank import BankTransaction
+from relance.core.ledger import Ledger
+from relance.core.matching import (
+    OpenItem,
+    Rule,
+    invoice_reference,
+    match_manually,
+    match_transactions,
+    open_items,
+)
+from relance.core.model import Allocation, AllocationKind, Customer, Invoice, Payment
+from relance.core.money import Money
+
+ACME_IBAN = "FR76 3000 6000 0112 3456 7890 189"
+ACME = Customer(ref="C-ACME", name="ACME SARL", ibans=(ACME_IBAN,))
+BETA = Customer(ref="C-BETA", name="Boulangerie Beta", ibans=("DE89370400440532013000",))
+GAMMA = Customer(ref="C-GAMMA", name="Gamma Industries SAS")
+CUSTOMERS = (ACME, BETA, GAMMA)
+
+
+def eur(value: str) -> Money:
+    return Money.of(value, "EUR")
+
+
+def item(number: str, customer: Customer, owed: str, due: date = date(2026, 3, 1)) -> OpenItem:
+    invoice = Invoice(number, customer.ref, date(2026, 2, 1), due, eur(owed), eur("0"))
+    return OpenItem(invoice, eur(owed))
+
+
+def credit(amount: str, key: str = "T1", **fields: str) -> BankTransaction:
+    return BankTransaction(key=key, booking_date=date(2026, 3, 10), amount=eur(amount), **fields)
+
+
+BOOK = (
+    item("F2026-0001", ACME, "1200.00", date(2026, 3, 1)),
+    item("F2026-0002", ACME, "300.00", date(2026, 3, 15)),
+    item("F2026-0003", ACME, "450.00", date(2026, 4, 1)),
+    item("F2026-0010", BETA, "99.90"),
+    item("F2026-0020", GAMMA, "2500.00"),
+)
+
+
+def paid(match_allocations: tuple[Allocation, ...]) -> list[tuple[str, Money]]:
+    return [(a.invoice_number, a.amount) for a in match_allocations]
+
+
+def test_rf_reference_printed_on_a_letter_settles_the_invoices_it_covers() -> None:
+    # The letter for F2026-0001 and F2026-0002 printed one reference for both: 1 500,00.
+    ref = invoice_reference("LETTER42")
+    assert iso11649.is_valid(ref)
+    tx = credit("1500.00", structured_reference=ref)
+    result = match_transactions(
+        [tx], BOOK, CUSTOMERS, references={ref: ("F2026-0001", "F2026-0002")}
+    )
+    (match,) = result.matches
+    assert match.rule is Rule.REFERENCE
+    assert match.confidence == 100
+    assert paid(match.allocations) == [("F2026-0001", eur("1200")), ("F2026-0002", eur("300"))]
+    assert match.unapplied == eur("0")
+
+
+def test_rf_built_from_the_invoice_number_is_understood_in_free_text() -> None:
+    ref = invoice_reference("F2026-0020")
+    assert ref == "RF" + ref[2:4] + "F20260020"
+    assert iso11649.is_valid(ref)
+    spaced = iso11649.format(ref)  # printed in groups of four, as on a letter
+    tx = credit("2500.00", remittance=f"VIREMENT {spaced} MERCI")
+    (match,) = match_transactions([tx], BOOK, CUSTOMERS).matches
+    assert (match.rule, match.customer_ref) == (Rule.REFERENCE, "C-GAMMA")
+    assert paid(match.allocations) == [("F2026-0020", eur("2500"))]
+
+
+def test_invoice_number_in_text_with_the_exact_amount() -> None:
+    tx = credit("99.90", remittance="PAIEMENT FACT.F2026-0010")
+    (match,) = match_transactions([tx], BOOK, CUSTOMERS).matches
+    assert (match.rule, match.confidence, match.customer_ref) == (
+        Rule.INVOICE_NUMBER,
+        95,
+        "C-BETA",
+    )
+
+
+def test_one_transfer_pays_two_invoices_named_in_the_text() -> None:
+    tx = credit("1500.00", remittance="FACT F2026-0001 + F2026-0002")
+    (match,) = match_transactions([tx], BOOK, CUSTOMERS).matches
+    # 1 200,00 + 300,00 = 1 500,00
+    assert paid(match.allocations) == [("F2026-0001", eur("1200")), ("F2026-0002", eur("300"))]
+
+
+def test_partial_payment_is_allocated_and_the_rest_stays_owed() -> None:
+    tx = credit("1000.00", remittance="acompte F2026-0001")
+    (match,) = match_transactions([tx], BOOK, CUSTOMERS).matches
+    assert match.confidence == 85
+    assert paid(match.allocations) == [("F2026-0001", eur("1000"))]
+    assert match.unapplied == eur("0")
+    # A second payment for the same invoice finds only 200,00 still owed: 50,00 stays as credit.
+    second = credit("250.00", key="T2", remittance="solde F2026-0001")
+    _, match2 = match_transactions([tx, second], BOOK, CUSTOMERS).matches
+    assert paid(match2.allocations) == [("F2026-0001", eur("200"))]
+    assert match2.unapplied == eur("50")
+    assert match2.customer_ref == "C-ACME"
+
+
+def test_overpayment_is_kept_as_unapplied_credit_on_the_customer() -> None:
+    tx = credit("150.00", structured_reference=invoice_reference("F2026-0010"))
+    (match,) = match_transactions([tx], BOOK, CUSTOMERS).matches
+    # 150,00 received, 99,90 owed: 50,10 unapplied for Beta.
+    assert paid(match.allocations) == [("F2026-0010", eur("99.90"))]
+    assert (match.customer_ref, match.unapplied) == ("C-BETA", eur("50.10"))
+
+
+def test_known_iban_and_the_amount_of_one_invoice() -> None:
+    tx = credit("450.00", payer_iban="FR7630006000011234567890189")
+    (match,) = match_transactions([tx], BOOK, CUSTOMERS).matches
+    assert (match.rule, match.confidence) == (Rule.IBAN_AMOUNT, 90)
+    assert paid(match.allocations) == [("F2026-0003", eur("450"))]
+
+
+def test_known_iban_and_the_amount_of_a_set_of_invoices() -> None:
+    # 1 200,00 + 450,00 = 1 650,00: not the oldest two (1 500,00), the only set that fits.
+    tx = credit("1650.00", payer_iban=ACME_IBAN)
+    (match,) = match_transactions([tx], BOOK, CUSTOMERS).matches
+    assert match.rule is Rule.IBAN_AMOUNT
+    assert paid(match.allocations) == [("F2026-0001", eur("1200")), ("F2026-0003", eur("450"))]
+
+
+def test_known_iban_and_the_oldest_invoices() -> None:
+    tx = credit("1500.00", payer_iban=ACME_IBAN)
+    (match,) = match_transactions([tx], BOOK, CUSTOMERS).matches
+    assert paid(match.allocations) == [("F2026-0001", eur("1200")), ("F2026-0002", eur("300"))]
+
+
+def test_amount_and_a_similar_name_match_with_lower_confidence() -> None:
+    tx = credit("2500.00", payer_name="GAMMA INDUSTRIES")
+    (match,) = match_transactions([tx], BOOK, CUSTOMERS).matches
+    assert (match.rule, match.customer_ref) == (Rule.AMOUNT_NAME, "C-GAMMA")
+    assert match.confidence < 90
+
+
+def test_amount_with_an_unknown_name_goes_to_the_queue_with_a_suggestion() -> None:
+    tx = credit("2500.00", payer_name="JOHN DOE")
+    result = match_transactions([tx], BOOK, CUSTOMERS)
+    assert not result.matches
+    (waiting,) = result.unmatched
+    assert waiting.suggestions[0].invoice_numbers == ("F2026-0020",)
+    assert waiting.suggestions[0].score < 75
+
+
+def test_two_customers_owing_the_same_amount_is_ambiguous() -> None:
+    book = (item("A-1001", ACME, "80.00"), item("G-2002", GAMMA, "80.00"))
+    tx = credit("80.00", payer_name="Someone")
+    result = match_transactions([tx], book, CUSTOMERS)
+    assert not result.matches
+    suggested = {s.invoice_numbers for s in result.unmatched[0].suggestions}
+    assert suggested == {("A-1001",), ("G-2002",)}
+
+
+def test_numbers_of_two_customers_in_one_text_are_only_suggested() -> None:
+    tx = credit("1299.90", remittance="F2026-0001 F2026-0010")
+    result = match_transactions([tx], BOOK, CUSTOMERS)
+    assert not result.matches
+    owners = {s.customer_ref for s in result.unmatched[0].suggestions}
+    assert owners == {"C-ACME", "C-BETA"}
+
+
+def test_invoice_number_paid_from_another_customers_iban_is_not_trusted() -> None:
+    tx = credit("99.90", remittance="F2026-0010", payer_iban=ACME_IBAN)
+    result = match_transactions([tx], BOOK, CUSTOMERS)
+    assert not result.matches
+    assert result.unmatched[0].suggestions[0].invoice_numbers == ("F2026-0010",)
+
+
+def test_early_payment_discount_is_honoured_when_the_discounted_amount_is_paid() -> None:
+    # 2 % for payment within 10 days of issue: 1 200,00 - 24,00 = 1 176,00.
+    def two_percent_within_ten_days(invoice: Invoice, day: date) -> Money:
+        if (day - invoice.issue_date).days <= 10:
+            return invoice.amount * Decimal("0.02")
+        return Money.zero(invoice.currency)
+
+    tx = BankTransaction(
+        key="T9",
+        booking_date=date(2026, 2, 9),
+        amount=eur("1176.00"),
+        remittance="F2026-0001",
+    )
+    (match,) = match_transactions(
+        [tx], BOOK, CUSTOMERS, discount=two_percent_within_ten_days
+    ).matches
+    kinds = [(a.kind, a.amount) for a in match.allocations]
+    assert kinds == [
+        (AllocationKind.DISCOUNT, eur("24.00")),
+        (AllocationKind.PAYMENT, eur("1176.00")),
+    ]
+    assert match.unapplied == eur("0")
+    # Paid too late, the same amount is only a partial payment.
+    late = BankTransaction("T10", date(2026, 3, 9), eur("1176.00"), remittance="F2026-0001")
+    (match,) = match_transactions(
+        [late], BOOK, CUSTOMERS, discount=two_percent_within_ten_days
+    ).matches
+    assert [a.kind for a in match.allocations] == [AllocationKind.PAYMENT]
+
+
+def test_debits_are_left_aside_as_problems() -> None:
+    result = match_transactions([credit("-20.00")], BOOK, CUSTOMERS)
+    assert not result.matches and not result.unmatched
+    assert "not a credit" in result.problems[0]
+
+
+def test_manual_match_allocates_oldest_first_and_keeps_the_rest() -> None:
+    tx = credit("1600.00", payer_name="?")
+    match = match_manually(tx, "C-ACME", [BOOK[1], BOOK[0]])
+    assert match.rule is Rule.MANUAL
+    assert paid(match.allocations) == [("F2026-0001", eur("1200")), ("F2026-0002", eur("300"))]
+    assert match.unapplied == eur("100")
+
+
+def test_open_items_come_from_the_ledger_as_of_a_date() -> None:
+    invoice = BOOK[0].invoice
+    ledger = Ledger(
+        customers=CUSTOMERS,
+        invoices=(invoice,),
+        payments=(Payment("P1", date(2026, 3, 2), eur("200"), "C-ACME"),),
+        allocations=(
+            Allocation(AllocationKind.PAYMENT, "P1", invoice.number, eur("200"), date(2026, 3, 2)),
+        ),
+    )
+    assert open_items(ledger, date(2026, 3, 1))[0].open_amount == eur("1200")
+    assert open_items(ledger, date(2026, 3, 5))[0].open_amount == eur("1000")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    owed=st.lists(st.integers(min_value=1, max_value=500_000), min_size=1, max_size=6),
+    paid_cents=st.integers(min_value=1, max_value=3_000_000),
+)
+def test_allocations_never_exceed_what_is_owed_nor_what_was_paid(
+    owed: list[int], paid_cents: int
+) -> None:
+    book = tuple(
+        OpenItem(
+            Invoice(
+                f"INV-{n:04d}",
+                "C-ACME",
+                date(2026, 1, 1),
+                date(2026, 2, n + 1),
+                Money.from_minor(c, "EUR"),
+                eur("0"),
+            ),
+            Money.from_minor(c, "EUR"),
+        )
+        for n, c in enumerate(owed)
+    )
+    numbers = " ".join(i.invoice.number for i in book)
+    tx = credit(
+        str(Money.from_minor(paid_cents, "EUR").amount), remittance=numbers, payer_iban=ACME_IBAN
+    )
+    result = match_transactions([tx], book, CUSTOMERS)
+    for match in result.matches:
+        applied = sum(a.amount.to_minor() for a in match.allocations)
+        assert applied + match.unapplied.to_minor() == paid_cents
+        for a in match.allocations:
+            owed_on = next(i.open_amount for i in book if i.invoice.number == a.invoice_number)
+            assert a.amount <= owed_on
+    assert len(result.matches) + len(result.unmatched) == 1
