@@ -38,8 +38,24 @@ def item(number: str, customer: Customer, owed: str, due: date = date(2026, 3, 1
     return OpenItem(invoice, eur(owed))
 
 
-def credit(amount: str, key: str = "T1", **fields: str) -> BankTransaction:
-    return BankTransaction(key=key, booking_date=date(2026, 3, 10), amount=eur(amount), **fields)
+def credit(
+    amount: str,
+    key: str = "T1",
+    *,
+    remittance: str = "",
+    structured_reference: str = "",
+    payer_iban: str = "",
+    payer_name: str = "",
+) -> BankTransaction:
+    return BankTransaction(
+        key=key,
+        booking_date=date(2026, 3, 10),
+        amount=eur(amount),
+        remittance=remittance,
+        structured_reference=structured_reference,
+        payer_iban=payer_iban,
+        payer_name=payer_name,
+    )
 
 
 BOOK = (
