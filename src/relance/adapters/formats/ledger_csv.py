@@ -1,0 +1,464 @@
+"""CSV files of customers, invoices, credit notes and payments, as people export them.
+
+Headers are matched by name in English or French, in any order; the delimiter (comma,
+semicolon or tab) and the encoding (UTF-8, with or without BOM, or Windows-1252) are
+detected; numbers may be written `1 234,56` or `1,234.56`, dates `19/02/2018` or
+`2018-02-19`. Rows are read one at a time, so a file of a million lines never sits in
+memory. Every problem raises `FormatError` naming the file, line, column and reason.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from pathlib import Path
+from typing import TextIO
+
+from relance.adapters.formats.errors import FormatError
+from relance.core.model import Address, CreditNote, Customer, CustomerKind, Invoice, Payment
+from relance.core.money import Money, check_currency, minor_units
+
+
+class CsvKind(StrEnum):
+    """What a ledger CSV file holds."""
+
+    CUSTOMERS = "customers"
+    INVOICES = "invoices"
+    CREDIT_NOTES = "credit-notes"
+    PAYMENTS = "payments"
+
+
+# canonical column -> accepted headers (compared case- and accent-insensitively)
+_ALIASES: dict[str, tuple[str, ...]] = {
+    "ref": ("ref", "reference", "customer_ref", "code", "code_client"),
+    "name": ("name", "nom", "raison_sociale"),
+    "kind": ("kind", "type"),
+    "country": ("country", "pays"),
+    "language": ("language", "langue"),
+    "email": ("email", "e-mail", "courriel", "mail"),
+    "phone": ("phone", "telephone", "tel"),
+    "address": ("address", "adresse"),
+    "postal_code": ("postal_code", "postcode", "zip", "code_postal", "cp"),
+    "city": ("city", "ville"),
+    "credit_limit": ("credit_limit", "plafond", "encours_max"),
+    "registration_id": ("registration_id", "siren", "siret", "company_number"),
+    "vat_number": ("vat_number", "tva_intracom", "numero_tva"),
+    "iban": ("iban",),
+    "tags": ("tags", "etiquettes"),
+    "number": ("number", "numero", "no", "num"),
+    "customer": ("customer", "client"),
+    "issue_date": ("issue_date", "date", "date_facture"),
+    "due_date": ("due_date", "echeance", "date_echeance"),
+    "date": ("date",),
+    "currency": ("currency", "devise"),
+    "amount": ("amount", "montant", "montant_ttc"),
+    "tax": ("tax", "tva", "montant_tva"),
+    "subject": ("subject", "objet", "libelle"),
+    "invoice": ("invoice", "facture"),
+    "method": ("method", "mode", "moyen"),
+    "reference": ("reference", "ref_paiement", "libelle_paiement"),
+    "payer": ("payer", "payeur", "emetteur"),
+    "pdf": ("pdf", "pdf_path", "fichier"),
+}
+
+_LAYOUTS: dict[CsvKind, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    # kind: (required columns, optional columns)
+    CsvKind.CUSTOMERS: (
+        ("ref", "name"),
+        (
+            "kind",
+            "country",
+            "language",
+            "email",
+            "phone",
+            "address",
+            "postal_code",
+            "city",
+            "credit_limit",
+            "registration_id",
+            "vat_number",
+            "iban",
+            "tags",
+            "currency",
+        ),
+    ),
+    CsvKind.INVOICES: (
+        ("number", "customer", "issue_date", "due_date", "amount"),
+        ("currency", "tax", "subject", "pdf"),
+    ),
+    CsvKind.CREDIT_NOTES: (
+        ("number", "customer", "date", "amount"),
+        ("currency", "invoice"),
+    ),
+    CsvKind.PAYMENTS: (
+        ("date", "customer", "amount"),
+        ("currency", "method", "reference", "invoice", "payer", "iban"),
+    ),
+}
+
+_KINDS = {
+    "business": CustomerKind.BUSINESS, "b2b": CustomerKind.BUSINESS,
+    "entreprise": CustomerKind.BUSINESS, "professionnel": CustomerKind.BUSINESS,
+    "pro": CustomerKind.BUSINESS, "societe": CustomerKind.BUSINESS,
+    "consumer": CustomerKind.CONSUMER, "b2c": CustomerKind.CONSUMER,
+    "particulier": CustomerKind.CONSUMER, "consommateur": CustomerKind.CONSUMER,
+    "individual": CustomerKind.CONSUMER,
+}  # fmt: skip
+_LANGUAGES = {"fr": "fr", "francais": "fr", "french": "fr", "en": "en", "anglais": "en",
+              "english": "en"}  # fmt: skip
+
+_ACCENTS = str.maketrans("àâäéèêëîïôöùûüçÀÂÄÉÈÊËÎÏÔÖÙÛÜÇ", "aaaeeeeiioouuucAAAEEEEIIOOUUUC")
+_SPACES = re.compile(r"[\s\u00a0\u202f']")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_DMY_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+
+
+def _header_key(text: str) -> str:
+    return text.strip().lstrip("\ufeff").lower().translate(_ACCENTS).replace(" ", "_")
+
+
+@dataclass(frozen=True, slots=True)
+class CsvLayout:
+    """What was found in a file's header: which column holds which field."""
+
+    path: Path
+    kind: CsvKind
+    encoding: str
+    delimiter: str
+    columns: dict[str, int]
+    unknown: tuple[str, ...]
+
+
+def detect_encoding(path: Path) -> str:
+    """UTF-8 (BOM or not) when the start of the file decodes as UTF-8, else Windows-1252."""
+    with path.open("rb") as handle:
+        head = handle.read(1 << 16)
+    if b"\x00" in head:
+        raise FormatError(
+            path, "1", "", "not a text CSV file (UTF-16 or binary?); save it as UTF-8"
+        )
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        # A multi-byte character cut by the 64 KiB window is not a reason to give up UTF-8.
+        if exc.start < len(head) - 4:
+            return "cp1252"
+    return "utf-8-sig"
+
+
+def _detect_delimiter(header: str) -> str:
+    counts = {d: header.count(d) for d in (";", ",", "\t", "|")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _map_header(path: Path, kind: CsvKind, names: list[str]) -> tuple[dict[str, int], list[str]]:
+    required, optional = _LAYOUTS[kind]
+    wanted = required + optional
+    columns: dict[str, int] = {}
+    unknown: list[str] = []
+    for index, raw in enumerate(names):
+        key = _header_key(raw)
+        field = next((f for f in wanted if key in _ALIASES.get(f, (f,))), None)
+        if field is None or field in columns:
+            if key:
+                unknown.append(raw.strip())
+            continue
+        columns[field] = index
+    missing = [f for f in required if f not in columns]
+    if missing:
+        found = ", ".join(n.strip() for n in names)
+        reason = f"missing column(s) for {kind.value}; header has: {found}"
+        raise FormatError(path, "1", ", ".join(missing), reason)
+    return columns, unknown
+
+
+def parse_date(text: str) -> date:
+    """A date written `2018-02-19`, `19/02/2018` or `19.02.2018` (day first)."""
+    value = text.strip()
+    match = _ISO_DATE.match(value)
+    if match:
+        year, month, day = (int(g) for g in match.groups())
+    else:
+        match = _DMY_DATE.match(value)
+        if not match:
+            raise ValueError(f"not a date: {text!r} (use 2018-02-19 or 19/02/2018)")
+        day, month, year = (int(g) for g in match.groups())
+    try:
+        return date(year, month, day)
+    except ValueError as exc:
+        raise ValueError(f"not a date: {text!r} ({exc})") from exc
+
+
+def parse_decimal(text: str) -> Decimal:
+    """A number written the French way (`1 234,56`) or the English way (`1,234.56`)."""
+    value = _SPACES.sub("", text.strip())
+    if not value:
+        raise ValueError("empty number")
+    if "," in value and "." in value:
+        # the last separator is the decimal one
+        if value.rfind(",") > value.rfind("."):
+            value = value.replace(".", "").replace(",", ".")
+        else:
+            value = value.replace(",", "")
+    elif "," in value:
+        if re.fullmatch(r"-?\d{1,3}(,\d{3}){2,}", value):
+            value = value.replace(",", "")  # 1,234,567: English thousands
+        elif value.count(",") == 1:
+            value = value.replace(",", ".")
+        else:
+            raise ValueError(f"not a number: {text!r}")
+    elif value.count(".") > 1:
+        raise ValueError(f"not a number: {text!r}")
+    if not re.fullmatch(r"[-+]?(\d+(\.\d*)?|\.\d+)", value):
+        raise ValueError(f"not a number: {text!r}")
+    try:
+        return Decimal(value)
+    except InvalidOperation as exc:  # pragma: no cover - the pattern above rules it out
+        raise ValueError(f"not a number: {text!r}") from exc
+
+
+def parse_money(text: str, currency: str) -> Money:
+    """An amount in `currency`, refusing more decimals than the currency has."""
+    number = parse_decimal(text)
+    exponent = number.as_tuple().exponent
+    if isinstance(exponent, int) and -exponent > minor_units(currency):
+        raise ValueError(f"{text!r} has more decimals than {currency} allows")
+    return Money(number, currency)
+
+
+def open_layout(path: Path, kind: CsvKind) -> CsvLayout:
+    """Read the header of `path` and map its columns (raises FormatError)."""
+    encoding = detect_encoding(path)
+    try:
+        with path.open(encoding=encoding, newline="") as handle:
+            header = handle.readline()
+    except UnicodeDecodeError as exc:
+        raise FormatError(path, "1", "", f"encoding: {exc.reason}") from exc
+    if not header.strip():
+        raise FormatError(path, "1", "", "empty file: a header line is expected")
+    delimiter = _detect_delimiter(header)
+    names = next(csv.reader([header], delimiter=delimiter))
+    columns, unknown = _map_header(path, kind, names)
+    return CsvLayout(path, kind, encoding, delimiter, columns, tuple(unknown))
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceRow:
+    """An invoice read from a file, with its line."""
+
+    line: int
+    invoice: Invoice
+
+
+@dataclass(frozen=True, slots=True)
+class CreditNoteRow:
+    """A credit note read from a file, with its line."""
+
+    line: int
+    credit_note: CreditNote
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentRow:
+    """A payment read from a file, with the invoice it is for, if the file names one."""
+
+    line: int
+    payment: Payment
+    invoice_number: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerRow:
+    """A customer read from a file, with its line."""
+
+    line: int
+    customer: Customer
+
+
+Row = CustomerRow | InvoiceRow | CreditNoteRow | PaymentRow
+
+
+class _Fields:
+    """The cells of one row, read by field name, each error naming line and column."""
+
+    def __init__(self, layout: CsvLayout, line: int, cells: list[str]) -> None:
+        self.layout, self.line, self.cells = layout, line, cells
+
+    def error(self, field: str, reason: str) -> FormatError:
+        return FormatError(self.layout.path, str(self.line), field, reason)
+
+    def text(self, field: str) -> str:
+        index = self.layout.columns.get(field)
+        if index is None or index >= len(self.cells):
+            return ""
+        return self.cells[index].strip()
+
+    def required(self, field: str) -> str:
+        value = self.text(field)
+        if not value:
+            raise self.error(field, "is empty")
+        return value
+
+    def date(self, field: str) -> date:
+        try:
+            return parse_date(self.required(field))
+        except ValueError as exc:
+            raise self.error(field, str(exc)) from exc
+
+    def currency(self, default: str) -> str:
+        try:
+            return check_currency(self.text("currency") or default)
+        except ValueError as exc:
+            raise self.error("currency", str(exc)) from exc
+
+    def money(self, field: str, currency: str, required: bool = True) -> Money | None:
+        value = self.required(field) if required else self.text(field)
+        if not value:
+            return None
+        try:
+            return parse_money(value, currency)
+        except ValueError as exc:
+            raise self.error(field, str(exc)) from exc
+
+
+def _customer(f: _Fields, default_currency: str) -> Customer:
+    kind_text = f.text("kind").lower().translate(_ACCENTS) or "business"
+    if kind_text not in _KINDS:
+        raise f.error("kind", f"{f.text('kind')!r} is neither business nor consumer")
+    language_text = f.text("language").lower().translate(_ACCENTS) or "fr"
+    if language_text not in _LANGUAGES:
+        raise f.error("language", f"{f.text('language')!r} is not a supported language (fr, en)")
+    country = (f.text("country") or "FR").upper()
+    if len(country) != 2 or not country.isalpha():
+        raise f.error("country", f"{f.text('country')!r} is not an ISO 3166 two-letter code")
+    email = f.text("email")
+    if email and ("@" not in email or " " in email):
+        raise f.error("email", f"{email!r} is not an e-mail address")
+    limit = f.money("credit_limit", f.currency(default_currency), required=False)
+    if limit is not None and limit.is_negative:
+        raise f.error("credit_limit", "is negative")
+    address_lines = tuple(line.strip() for line in f.text("address").splitlines() if line.strip())
+    return Customer(
+        ref=f.required("ref"),
+        name=f.required("name"),
+        kind=_KINDS[kind_text],
+        country=country,
+        language=_LANGUAGES[language_text],
+        address=Address(address_lines, f.text("postal_code"), f.text("city"), country),
+        email=email,
+        phone=f.text("phone"),
+        credit_limit=limit,
+        tags=tuple(t.strip() for t in re.split(r"[,|]", f.text("tags")) if t.strip()),
+        registration_id=f.text("registration_id"),
+        vat_number=f.text("vat_number"),
+        ibans=tuple(filter(None, [f.text("iban").replace(" ", "").upper()])),
+    )
+
+
+def _invoice(f: _Fields, default_currency: str) -> Invoice:
+    currency = f.currency(default_currency)
+    amount = f.money("amount", currency)
+    assert amount is not None
+    tax = f.money("tax", currency, required=False) or Money.zero(currency)
+    issue, due = f.date("issue_date"), f.date("due_date")
+    if due < issue:
+        raise f.error("due_date", f"{due.isoformat()} is before the issue date {issue.isoformat()}")
+    if not amount.is_positive:
+        raise f.error("amount", "an invoice's amount must be positive (import a credit note)")
+    if tax.is_negative or tax > amount:
+        raise f.error("tax", "must be between zero and the amount including tax")
+    return Invoice(
+        number=f.required("number"),
+        customer_ref=f.required("customer"),
+        issue_date=issue,
+        due_date=due,
+        amount=amount,
+        tax=tax,
+        subject=f.text("subject"),
+        pdf_path=f.text("pdf"),
+    )
+
+
+def _credit_note(f: _Fields, default_currency: str) -> CreditNote:
+    currency = f.currency(default_currency)
+    amount = f.money("amount", currency)
+    assert amount is not None
+    if not amount.is_positive:
+        raise f.error("amount", "a credit note's amount is written positive")
+    return CreditNote(
+        number=f.required("number"),
+        customer_ref=f.required("customer"),
+        date=f.date("date"),
+        amount=amount,
+        invoice_number=f.text("invoice") or None,
+    )
+
+
+def _payment(f: _Fields, default_currency: str, seen: dict[str, int]) -> PaymentRow:
+    currency = f.currency(default_currency)
+    amount = f.money("amount", currency)
+    assert amount is not None
+    if not amount.is_positive:
+        raise f.error("amount", "a payment received is positive")
+    when = f.date("date")
+    customer = f.required("customer")
+    invoice = f.text("invoice") or None
+    reference = f.text("reference")
+    # Payments in a CSV have no id: the key is a digest of what identifies the row, with a
+    # counter so that two identical payments on the same day stay two payments.
+    identity = "|".join([when.isoformat(), customer, str(amount), reference, invoice or ""])
+    digest = hashlib.sha256(identity.encode()).hexdigest()[:20]
+    seen[digest] = seen.get(digest, 0) + 1
+    payment = Payment(
+        key=f"csv:{digest}:{seen[digest]}",
+        date=when,
+        amount=amount,
+        customer_ref=customer,
+        method=f.text("method"),
+        reference=reference,
+        payer=f.text("payer"),
+        payer_iban=f.text("iban").replace(" ", "").upper(),
+    )
+    return PaymentRow(f.line, payment, invoice)
+
+
+def read_rows(layout: CsvLayout, default_currency: str) -> Iterator[Row]:
+    """Every data row of the file as a record with its line number (raises FormatError)."""
+    seen: dict[str, int] = {}
+    with layout.path.open(encoding=layout.encoding, newline="") as handle:
+        yield from _rows(layout, handle, default_currency, seen)
+
+
+def _rows(
+    layout: CsvLayout, handle: TextIO, default_currency: str, seen: dict[str, int]
+) -> Iterator[Row]:
+    reader = csv.reader(handle, delimiter=layout.delimiter, strict=True)
+    line = 1
+    try:
+        next(reader)  # the header
+        for cells in reader:
+            line = reader.line_num
+            if not any(cell.strip() for cell in cells):
+                continue
+            fields = _Fields(layout, line, cells)
+            if layout.kind is CsvKind.CUSTOMERS:
+                yield CustomerRow(line, _customer(fields, default_currency))
+            elif layout.kind is CsvKind.INVOICES:
+                yield InvoiceRow(line, _invoice(fields, default_currency))
+            elif layout.kind is CsvKind.CREDIT_NOTES:
+                yield CreditNoteRow(line, _credit_note(fields, default_currency))
+            else:
+                yield _payment(fields, default_currency, seen)
+    except UnicodeDecodeError as exc:
+        raise FormatError(
+            layout.path, str(line + 1), "", f"not valid {layout.encoding} text ({exc.reason})"
+        ) from exc
+    except csv.Error as exc:
+        raise FormatError(layout.path, str(reader.line_num), "", f"malformed CSV: {exc}") from exc

@@ -1,0 +1,437 @@
+"""Reading and writing the ledger's records: rows in, frozen core records out.
+
+Functions take an open SQLAlchemy `Connection`, so a service decides where a transaction
+begins and ends. Amounts cross this boundary as integer minor units.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, RowMapping, and_, case, func, insert, literal, select, update
+
+from relance.adapters.storage import tables as t
+from relance.core.aging import Buckets, BucketSum
+from relance.core.ledger import Ledger
+from relance.core.model import (
+    Address,
+    Allocation,
+    AllocationKind,
+    CreditNote,
+    Creditor,
+    Customer,
+    CustomerKind,
+    Invoice,
+    Payment,
+)
+from relance.core.money import Money
+
+# -- creditor ---------------------------------------------------------------
+
+
+def _lines(address: Address) -> str:
+    return "\n".join(address.lines)
+
+
+def save_creditor(conn: Connection, creditor: Creditor) -> None:
+    """Create or replace the creditor (one per database)."""
+    values = {
+        "name": creditor.name,
+        "country": creditor.country,
+        "currency": creditor.currency,
+        "language": creditor.language,
+        "address_lines": _lines(creditor.address),
+        "postal_code": creditor.address.postal_code,
+        "city": creditor.address.city,
+        "legal_form": creditor.legal_form,
+        "capital": creditor.capital,
+        "registration_id": creditor.registration_id,
+        "registration_city": creditor.registration_city,
+        "vat_number": creditor.vat_number,
+        "iban": creditor.iban,
+        "bic": creditor.bic,
+        "phone": creditor.phone,
+        "email": creditor.email,
+        "signatory_name": creditor.signatory_name,
+        "signatory_title": creditor.signatory_title,
+        "logo_path": creditor.logo_path,
+    }
+    if conn.execute(select(t.creditor.c.id)).first() is None:
+        conn.execute(insert(t.creditor).values(id=1, **values))
+    else:
+        conn.execute(update(t.creditor).where(t.creditor.c.id == 1).values(**values))
+
+
+def load_creditor(conn: Connection) -> Creditor | None:
+    """The creditor, or None before `relance init`."""
+    row = conn.execute(select(t.creditor)).mappings().first()
+    if row is None:
+        return None
+    return Creditor(
+        name=row["name"],
+        country=row["country"],
+        currency=row["currency"],
+        language=row["language"],
+        address=Address(
+            tuple(filter(None, row["address_lines"].split("\n"))),
+            row["postal_code"],
+            row["city"],
+            row["country"],
+        ),
+        **{
+            key: row[key]
+            for key in (
+                "legal_form", "capital", "registration_id", "registration_city", "vat_number",
+                "iban", "bic", "phone", "email", "signatory_name", "signatory_title", "logo_path",
+            )
+        },
+    )  # fmt: skip
+
+
+# -- customers --------------------------------------------------------------
+
+
+def customer_values(customer: Customer) -> dict[str, Any]:
+    """A customer as column values."""
+    limit = customer.credit_limit
+    return {
+        "ref": customer.ref,
+        "name": customer.name,
+        "kind": customer.kind.value,
+        "country": customer.country,
+        "language": customer.language,
+        "address_lines": _lines(customer.address),
+        "postal_code": customer.address.postal_code,
+        "city": customer.address.city,
+        "email": customer.email,
+        "phone": customer.phone,
+        "credit_limit_minor": limit.to_minor() if limit else None,
+        "credit_limit_currency": limit.currency if limit else None,
+        "tags": ",".join(customer.tags),
+        "hold_reason": customer.hold_reason,
+        "do_not_contact": customer.do_not_contact,
+        "registration_id": customer.registration_id,
+        "vat_number": customer.vat_number,
+        "ibans": ",".join(customer.ibans),
+        "policy": customer.policy,
+        "created": customer.created,
+    }
+
+
+def customer_from_row(row: RowMapping) -> Customer:
+    """A customer from its row."""
+    limit = None
+    if row["credit_limit_minor"] is not None:
+        limit = Money.from_minor(row["credit_limit_minor"], row["credit_limit_currency"])
+    return Customer(
+        ref=row["ref"],
+        name=row["name"],
+        kind=CustomerKind(row["kind"]),
+        country=row["country"],
+        language=row["language"],
+        address=Address(
+            tuple(filter(None, row["address_lines"].split("\n"))),
+            row["postal_code"],
+            row["city"],
+            row["country"],
+        ),
+        email=row["email"],
+        phone=row["phone"],
+        credit_limit=limit,
+        tags=tuple(filter(None, row["tags"].split(","))),
+        hold_reason=row["hold_reason"],
+        do_not_contact=bool(row["do_not_contact"]),
+        registration_id=row["registration_id"],
+        vat_number=row["vat_number"],
+        ibans=tuple(filter(None, row["ibans"].split(","))),
+        policy=row["policy"],
+        created=row["created"],
+    )
+
+
+def customer_ids(conn: Connection) -> dict[str, int]:
+    """Every customer's database id by reference."""
+    return {ref: id_ for id_, ref in conn.execute(select(t.customers.c.id, t.customers.c.ref))}
+
+
+def load_customers(conn: Connection, refs: Iterable[str] | None = None) -> list[Customer]:
+    """Customers, all or those named, sorted by reference."""
+    query = select(t.customers).order_by(t.customers.c.ref)
+    if refs is not None:
+        query = query.where(t.customers.c.ref.in_(list(refs)))
+    return [customer_from_row(row) for row in conn.execute(query).mappings()]
+
+
+# -- invoices, credit notes, payments, allocations ----------------------------
+
+
+def invoice_values(invoice: Invoice, customer_id: int) -> dict[str, Any]:
+    """An invoice as column values."""
+    return {
+        "number": invoice.number,
+        "customer_id": customer_id,
+        "issue_date": invoice.issue_date,
+        "due_date": invoice.due_date,
+        "currency": invoice.currency,
+        "amount_minor": invoice.amount.to_minor(),
+        "tax_minor": invoice.tax.to_minor(),
+        "subject": invoice.subject,
+        "pdf_path": invoice.pdf_path,
+    }
+
+
+_INVOICE_COLUMNS = (
+    t.invoices.c.number,
+    t.customers.c.ref,
+    t.invoices.c.issue_date,
+    t.invoices.c.due_date,
+    t.invoices.c.currency,
+    t.invoices.c.amount_minor,
+    t.invoices.c.tax_minor,
+    t.invoices.c.subject,
+    t.invoices.c.pdf_path,
+)
+
+
+def invoice_from_row(row: Sequence[Any]) -> Invoice:
+    """An invoice from a row of `_INVOICE_COLUMNS`."""
+    number, ref, issued, due, currency, amount, tax, subject, pdf = row
+    return Invoice(
+        number,
+        ref,
+        issued,
+        due,
+        Money.from_minor(amount, currency),
+        Money.from_minor(tax, currency),
+        subject,
+        pdf,
+    )
+
+
+def existing_invoices(conn: Connection, numbers: Sequence[str]) -> dict[str, Invoice]:
+    """The invoices among `numbers` that are already in the ledger."""
+    found: dict[str, Invoice] = {}
+    for start in range(0, len(numbers), 5000):
+        chunk = numbers[start : start + 5000]
+        query = (
+            select(*_INVOICE_COLUMNS)
+            .join(t.customers, t.customers.c.id == t.invoices.c.customer_id)
+            .where(t.invoices.c.number.in_(chunk))
+        )
+        for row in conn.execute(query):
+            found[row[0]] = invoice_from_row(row)
+    return found
+
+
+def invoice_ids(conn: Connection, numbers: Iterable[str]) -> dict[str, int]:
+    """Database ids of the invoices among `numbers`."""
+    wanted = list(numbers)
+    ids: dict[str, int] = {}
+    for start in range(0, len(wanted), 5000):
+        query = select(t.invoices.c.number, t.invoices.c.id).where(
+            t.invoices.c.number.in_(wanted[start : start + 5000])
+        )
+        ids.update({number: id_ for number, id_ in conn.execute(query)})
+    return ids
+
+
+def allocated_minor(conn: Connection, invoice_id: int) -> int:
+    """What has been applied to one invoice so far, in minor units."""
+    query = select(func.coalesce(func.sum(t.allocations.c.amount_minor), 0)).where(
+        t.allocations.c.invoice_id == invoice_id
+    )
+    return int(conn.execute(query).scalar_one())
+
+
+def add_allocation(conn: Connection, allocation: Allocation, invoice_id: int) -> None:
+    """Record an allocation (the caller checked it fits the open balance)."""
+    conn.execute(
+        insert(t.allocations).values(
+            kind=allocation.kind.value,
+            source=allocation.source,
+            invoice_id=invoice_id,
+            currency=allocation.amount.currency,
+            amount_minor=allocation.amount.to_minor(),
+            date=allocation.date,
+        )
+    )
+
+
+def load_invoices(
+    conn: Connection, customer_ref: str | None = None, numbers: Iterable[str] | None = None
+) -> list[Invoice]:
+    """Invoices, optionally of one customer or among `numbers`, by due date."""
+    query = select(*_INVOICE_COLUMNS).join(
+        t.customers, t.customers.c.id == t.invoices.c.customer_id
+    )
+    if customer_ref is not None:
+        query = query.where(t.customers.c.ref == customer_ref)
+    if numbers is not None:
+        query = query.where(t.invoices.c.number.in_(list(numbers)))
+    query = query.order_by(t.invoices.c.due_date, t.invoices.c.number)
+    return [invoice_from_row(row) for row in conn.execute(query)]
+
+
+def load_allocations(
+    conn: Connection, invoice_numbers: Iterable[str] | None = None
+) -> list[Allocation]:
+    """Allocations, all or those made to `invoice_numbers`."""
+    query = select(
+        t.allocations.c.kind,
+        t.allocations.c.source,
+        t.invoices.c.number,
+        t.allocations.c.currency,
+        t.allocations.c.amount_minor,
+        t.allocations.c.date,
+    ).join(t.invoices, t.invoices.c.id == t.allocations.c.invoice_id)
+    if invoice_numbers is not None:
+        query = query.where(t.invoices.c.number.in_(list(invoice_numbers)))
+    return [
+        Allocation(AllocationKind(kind), source, number, Money.from_minor(amount, cur), when)
+        for kind, source, number, cur, amount, when in conn.execute(query)
+    ]
+
+
+def load_credit_notes(conn: Connection) -> list[CreditNote]:
+    """Every credit note."""
+    query = select(
+        t.credit_notes.c.number,
+        t.customers.c.ref,
+        t.credit_notes.c.date,
+        t.credit_notes.c.currency,
+        t.credit_notes.c.amount_minor,
+        t.credit_notes.c.invoice_number,
+    ).join(t.customers, t.customers.c.id == t.credit_notes.c.customer_id)
+    return [
+        CreditNote(number, ref, when, Money.from_minor(amount, cur), invoice)
+        for number, ref, when, cur, amount, invoice in conn.execute(query)
+    ]
+
+
+def load_payments(conn: Connection) -> list[Payment]:
+    """Every payment."""
+    query = select(
+        t.payments.c.key,
+        t.payments.c.date,
+        t.payments.c.currency,
+        t.payments.c.amount_minor,
+        t.customers.c.ref,
+        t.payments.c.method,
+        t.payments.c.reference,
+        t.payments.c.payer,
+        t.payments.c.payer_iban,
+    ).outerjoin(t.customers, t.customers.c.id == t.payments.c.customer_id)
+    return [
+        Payment(key, when, Money.from_minor(amount, cur), ref, method, reference, payer, iban)
+        for key, when, cur, amount, ref, method, reference, payer, iban in conn.execute(query)
+    ]
+
+
+def load_ledger(conn: Connection) -> Ledger:
+    """The whole ledger as an immutable snapshot (for small and medium ledgers)."""
+    return Ledger(
+        customers=tuple(load_customers(conn)),
+        invoices=tuple(load_invoices(conn)),
+        credit_notes=tuple(load_credit_notes(conn)),
+        payments=tuple(load_payments(conn)),
+        allocations=tuple(load_allocations(conn)),
+    )
+
+
+# -- aged balance, summed by the database -------------------------------------
+
+
+def _allocated_by_invoice(as_of: date) -> Any:
+    return (
+        select(
+            t.allocations.c.invoice_id,
+            func.sum(t.allocations.c.amount_minor).label("allocated"),
+        )
+        .where(t.allocations.c.date <= as_of)
+        .group_by(t.allocations.c.invoice_id)
+        .subquery()
+    )
+
+
+def aging_sums(conn: Connection, as_of: date, buckets: Buckets) -> Iterator[BucketSum]:
+    """Open balances as of `as_of` summed per customer, currency and bucket, in SQL.
+
+    The bucket boundaries come from `Buckets.due_date_floors`, so the database and the
+    pure `core.aging.aging` put every invoice in the same bucket.
+    """
+    floors = buckets.due_date_floors(as_of)
+    allocated = _allocated_by_invoice(as_of)
+    inv = t.invoices
+    bucket = case(
+        *((inv.c.due_date >= floor, literal(index)) for index, floor in enumerate(floors)),
+        else_=literal(len(floors)),
+    ).label("bucket")
+    open_minor = inv.c.amount_minor - func.coalesce(allocated.c.allocated, 0)
+    query = (
+        select(
+            t.customers.c.ref,
+            t.customers.c.name,
+            inv.c.currency,
+            bucket,
+            func.sum(open_minor).label("open_minor"),
+        )
+        .select_from(inv)
+        .join(t.customers, t.customers.c.id == inv.c.customer_id)
+        .outerjoin(allocated, allocated.c.invoice_id == inv.c.id)
+        .where(and_(inv.c.issue_date <= as_of, open_minor > 0))
+        .group_by(t.customers.c.ref, t.customers.c.name, inv.c.currency, bucket)
+    )
+    for ref, name, currency, index, amount in conn.execute(query):
+        yield BucketSum(ref, name, currency, int(index), Money.from_minor(int(amount), currency))
+
+
+def open_invoice_balances(
+    conn: Connection, as_of: date, customer_ref: str | None = None
+) -> list[tuple[Invoice, Money]]:
+    """Invoices open as of `as_of` with their open balance, oldest due date first."""
+    allocated = _allocated_by_invoice(as_of)
+    open_minor = t.invoices.c.amount_minor - func.coalesce(allocated.c.allocated, 0)
+    query = (
+        select(*_INVOICE_COLUMNS, open_minor)
+        .join(t.customers, t.customers.c.id == t.invoices.c.customer_id)
+        .outerjoin(allocated, allocated.c.invoice_id == t.invoices.c.id)
+        .where(and_(t.invoices.c.issue_date <= as_of, open_minor > 0))
+        .order_by(t.invoices.c.due_date, t.invoices.c.number)
+    )
+    if customer_ref is not None:
+        query = query.where(t.customers.c.ref == customer_ref)
+    result = []
+    for row in conn.execute(query):
+        invoice = invoice_from_row(row[:-1])
+        result.append((invoice, Money.from_minor(int(row[-1]), invoice.currency)))
+    return result
+
+
+# -- the event log ----------------------------------------------------------
+
+
+def append_event(
+    conn: Connection,
+    kind: str,
+    *,
+    actor: str,
+    customer_ref: str | None = None,
+    subject: str = "",
+    data: Mapping[str, Any] | None = None,
+    reason: str = "",
+    at: datetime | None = None,
+) -> None:
+    """Append one event to the log (never updated, never deleted)."""
+    conn.execute(
+        insert(t.events).values(
+            at=at or datetime.now(UTC),
+            actor=actor,
+            kind=kind,
+            customer_ref=customer_ref,
+            subject=subject,
+            data=dict(data or {}),
+            reason=reason,
+        )
+    )

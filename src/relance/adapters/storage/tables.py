@@ -1,0 +1,176 @@
+"""The database schema, as SQLAlchemy Core tables.
+
+Amounts are stored as integer minor units (cents) beside their currency, on every backend:
+SQLite would otherwise pass `Numeric` through float, and integer sums stay exact in SQL.
+Dates are `Date`; instants are timezone-aware UTC `DateTime`.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+def _money(prefix: str, nullable: bool = False) -> list[Column[object]]:
+    return [
+        Column(f"{prefix}_minor", BigInteger, nullable=nullable),
+        Column(f"{prefix}_currency", String(3), nullable=nullable),
+    ]
+
+
+creditor = Table(
+    "creditor",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("country", String(2), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("language", String(8), nullable=False),
+    Column("address_lines", Text, nullable=False, default=""),
+    Column("postal_code", Text, nullable=False, default=""),
+    Column("city", Text, nullable=False, default=""),
+    Column("legal_form", Text, nullable=False, default=""),
+    Column("capital", Text, nullable=False, default=""),
+    Column("registration_id", Text, nullable=False, default=""),
+    Column("registration_city", Text, nullable=False, default=""),
+    Column("vat_number", Text, nullable=False, default=""),
+    Column("iban", Text, nullable=False, default=""),
+    Column("bic", Text, nullable=False, default=""),
+    Column("phone", Text, nullable=False, default=""),
+    Column("email", Text, nullable=False, default=""),
+    Column("signatory_name", Text, nullable=False, default=""),
+    Column("signatory_title", Text, nullable=False, default=""),
+    Column("logo_path", Text, nullable=False, default=""),
+    CheckConstraint("id = 1", name="single_creditor"),
+)
+
+customers = Table(
+    "customers",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("ref", Text, nullable=False, unique=True),
+    Column("name", Text, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("country", String(2), nullable=False),
+    Column("language", String(8), nullable=False),
+    Column("address_lines", Text, nullable=False, default=""),
+    Column("postal_code", Text, nullable=False, default=""),
+    Column("city", Text, nullable=False, default=""),
+    Column("email", Text, nullable=False, default=""),
+    Column("phone", Text, nullable=False, default=""),
+    *_money("credit_limit", nullable=True),
+    Column("tags", Text, nullable=False, default=""),
+    Column("hold_reason", Text, nullable=True),
+    Column("do_not_contact", Boolean, nullable=False, default=False),
+    Column("registration_id", Text, nullable=False, default=""),
+    Column("vat_number", Text, nullable=False, default=""),
+    Column("ibans", Text, nullable=False, default=""),
+    Column("policy", Text, nullable=True),
+    Column("created", Date, nullable=True),
+)
+
+invoices = Table(
+    "invoices",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("number", Text, nullable=False, unique=True),
+    Column("customer_id", ForeignKey("customers.id"), nullable=False),
+    Column("issue_date", Date, nullable=False),
+    Column("due_date", Date, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("amount_minor", BigInteger, nullable=False),
+    Column("tax_minor", BigInteger, nullable=False),
+    Column("subject", Text, nullable=False, default=""),
+    Column("pdf_path", Text, nullable=False, default=""),
+    Index("ix_invoices_customer_due", "customer_id", "due_date"),
+)
+
+credit_notes = Table(
+    "credit_notes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("number", Text, nullable=False, unique=True),
+    Column("customer_id", ForeignKey("customers.id"), nullable=False),
+    Column("date", Date, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("amount_minor", BigInteger, nullable=False),
+    Column("invoice_number", Text, nullable=True),
+)
+
+payments = Table(
+    "payments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key", Text, nullable=False, unique=True),
+    Column("customer_id", ForeignKey("customers.id"), nullable=True, index=True),
+    Column("date", Date, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("amount_minor", BigInteger, nullable=False),
+    Column("method", Text, nullable=False, default=""),
+    Column("reference", Text, nullable=False, default=""),
+    Column("payer", Text, nullable=False, default=""),
+    Column("payer_iban", Text, nullable=False, default=""),
+)
+
+allocations = Table(
+    "allocations",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(16), nullable=False),
+    Column("source", Text, nullable=False),
+    Column("invoice_id", ForeignKey("invoices.id"), nullable=False, index=True),
+    Column("currency", String(3), nullable=False),
+    Column("amount_minor", BigInteger, nullable=False),
+    Column("date", Date, nullable=False),
+    UniqueConstraint("kind", "source", "invoice_id", name="uq_allocations_source_invoice"),
+)
+
+imports = Table(
+    "imports",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(32), nullable=False),
+    Column("file_name", Text, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("imported_at", DateTime(timezone=True), nullable=False),
+    Column("summary", JSON, nullable=False),
+)
+
+# The log of every state change, appended to and never rewritten: who, when, what, why.
+events = Table(
+    "events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", Text, nullable=False),
+    Column("kind", String(64), nullable=False),
+    Column("customer_ref", Text, nullable=True, index=True),
+    Column("subject", Text, nullable=False, default=""),
+    Column("data", JSON, nullable=False),
+    Column("reason", Text, nullable=False, default=""),
+)

@@ -1,0 +1,191 @@
+"""`relance init`, `relance import …`, `relance customers`, `relance invoices`."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import partial
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from relance.adapters.formats.ledger_csv import CsvKind
+from relance.bootstrap import open_store
+from relance.core.model import Address, Creditor
+from relance.interfaces.cli.output import (
+    DbOption,
+    ExitCode,
+    Format,
+    FormatOption,
+    JsonFlag,
+    chosen,
+    console,
+    date_text,
+    emit,
+    fail,
+    money_text,
+    parse_day,
+)
+from relance.services import reports
+from relance.services.ledger_import import count_lines, import_ledger_csv
+from relance.services.setup import creditor_from_toml, init_creditor
+
+imports = typer.Typer(help="Import customers, invoices, credit notes or payments from CSV.")
+
+
+def register(app: typer.Typer) -> None:
+    """Add this module's commands to the app."""
+    app.command("init")(init)
+    app.add_typer(imports, name="import")
+    app.command("customers")(customers)
+    app.command("invoices")(invoices)
+
+
+def init(
+    db: DbOption = None,
+    name: Annotated[str | None, typer.Option(help="Legal name of your company.")] = None,
+    country: Annotated[str, typer.Option(help="ISO 3166 country code.")] = "FR",
+    currency: Annotated[str, typer.Option(help="ISO 4217 currency code.")] = "EUR",
+    language: Annotated[str, typer.Option(help="fr or en.")] = "fr",
+    iban: Annotated[str, typer.Option(help="IBAN printed on letters for transfers.")] = "",
+    bic: Annotated[str, typer.Option(help="BIC of the bank.")] = "",
+    email: Annotated[str, typer.Option(help="Address debtors can write to.")] = "",
+    phone: Annotated[str, typer.Option(help="Number debtors can call.")] = "",
+    address: Annotated[str, typer.Option(help="Street lines, separated by '/'.")] = "",
+    postal_code: Annotated[str, typer.Option(help="Postal code.")] = "",
+    city: Annotated[str, typer.Option(help="City.")] = "",
+    registration_id: Annotated[
+        str, typer.Option("--siren", help="SIREN/SIRET or company number.")
+    ] = "",
+    vat_number: Annotated[str, typer.Option("--vat", help="VAT number.")] = "",
+    signatory: Annotated[str, typer.Option(help="Who signs the letters.")] = "",
+    signatory_title: Annotated[str, typer.Option(help="The signatory's title.")] = "",
+    from_file: Annotated[
+        Path | None, typer.Option("--from", help="A TOML file describing the creditor.")
+    ] = None,
+) -> None:
+    """Create the ledger and record your company, the creditor."""
+    if from_file is not None:
+        creditor = creditor_from_toml(from_file)
+    elif name:
+        creditor = Creditor(
+            name=name,
+            country=country,
+            currency=currency,
+            language=language,
+            address=Address(
+                tuple(p.strip() for p in address.split("/") if p.strip()),
+                postal_code,
+                city,
+                country,
+            ),
+            iban=iban,
+            bic=bic,
+            email=email,
+            phone=phone,
+            registration_id=registration_id,
+            vat_number=vat_number,
+            signatory_name=signatory,
+            signatory_title=signatory_title,
+        )
+    else:
+        raise fail("give --name (and --country, --currency, --iban, --email) or --from FILE",
+                   ExitCode.USAGE)  # fmt: skip
+    store = open_store(db)
+    saved = init_creditor(store, creditor)
+    console.print(f"Ledger ready at {store.url} for [bold]{saved.name}[/] ({saved.currency}).")
+
+
+def _import(kind: CsvKind, files: list[Path], db: str | None, dry_run: bool, as_json: bool) -> None:
+    store = open_store(db)
+    results = []
+    for path in files:
+        if not path.is_file():
+            raise fail(f"{path}: no such file", ExitCode.NOT_FOUND)
+        with Progress(
+            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+            TimeElapsedColumn(), console=console, transient=True, disable=as_json,
+        ) as bar:  # fmt: skip
+            task = bar.add_task(path.name, total=count_lines(path))
+            report = import_ledger_csv(
+                store,
+                kind,
+                path,
+                dry_run=dry_run,
+                progress=partial(bar.advance, task),
+            )
+        results.append(report.as_dict())
+        if not as_json:
+            verb = "would change" if dry_run else "imported"
+            console.print(
+                f"{path.name}: {report.rows} rows {verb}: {report.created} new, "
+                f"{report.updated} updated, {report.unchanged} unchanged"
+                + (f", {report.allocations} allocations" if report.allocations else "")
+            )
+            if report.unknown_columns:
+                console.print(f"  unknown columns ignored: {', '.join(report.unknown_columns)}")
+            for warning in report.warnings[:20]:
+                console.print(f"  warning: {warning}")
+    if as_json:
+        emit(Format.JSON, ["result"], [[r] for r in results])
+
+
+def _import_command(kind: CsvKind) -> None:
+    def command(
+        files: Annotated[list[Path], typer.Argument(help="CSV file(s).")],
+        db: DbOption = None,
+        dry_run: Annotated[bool, typer.Option("--dry-run", help="Report, write nothing.")] = False,
+        as_json: JsonFlag = False,
+    ) -> None:
+        _import(kind, files, db, dry_run, as_json)
+
+    command.__doc__ = f"Import {kind.value} from CSV (see docs/csv.md for the columns)."
+    imports.command(kind.value)(command)
+
+
+for _kind in CsvKind:
+    _import_command(_kind)
+
+
+def customers(
+    db: DbOption = None, fmt: FormatOption = Format.TABLE, as_json: JsonFlag = False
+) -> None:
+    """List the customers."""
+    store = open_store(db)
+    rows = [
+        [c.ref, c.name, c.kind, c.country, c.language, c.email, c.phone,
+         c.hold_reason or "", ",".join(c.tags)]
+        for c in reports.customers(store)
+    ]  # fmt: skip
+    columns = ["ref", "name", "kind", "country", "language", "email", "phone", "hold", "tags"]
+    emit(chosen(fmt, as_json), columns, rows, title="Customers")
+
+
+def invoices(
+    db: DbOption = None,
+    customer: Annotated[str | None, typer.Option(help="Only this customer's invoices.")] = None,
+    only_open: Annotated[bool, typer.Option("--open", help="Only invoices still owed.")] = False,
+    as_of: Annotated[str | None, typer.Option(help="Balances as of this date.")] = None,
+    fmt: FormatOption = Format.TABLE,
+    as_json: JsonFlag = False,
+) -> None:
+    """List invoices with their open balance, status and days overdue."""
+    store = open_store(db)
+    day = parse_day(as_of, date.today())
+    creditor = reports.creditor(store)
+    language = creditor.language if creditor else "fr"
+    lines = reports.invoice_lines(store, day, customer, only_open)
+    columns = ["number", "customer", "issue_date", "due_date", "amount", "open", "currency",
+               "status", "days_overdue"]  # fmt: skip
+    rows, display = [], []
+    for line in lines:
+        inv = line.invoice
+        rows.append([inv.number, inv.customer_ref, inv.issue_date, inv.due_date, inv.amount,
+                     line.open_balance, inv.currency, line.status, line.days_overdue])  # fmt: skip
+        display.append([inv.number, inv.customer_ref, date_text(inv.issue_date, language),
+                        date_text(inv.due_date, language), money_text(inv.amount, language),
+                        money_text(line.open_balance, language), inv.currency, line.status.value,
+                        str(max(line.days_overdue, 0))])  # fmt: skip
+    emit(chosen(fmt, as_json), columns, rows, title=f"Invoices as of {day.isoformat()}",
+         display=display, right=("amount", "open", "days_overdue"))  # fmt: skip

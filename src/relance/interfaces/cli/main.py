@@ -1,0 +1,55 @@
+"""The `relance` command: one Typer app, one module per noun.
+
+Commands parse their arguments, call one service and print; errors raised by services
+become a one-line message and an exit code (the traceback only with --debug).
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+from rich.markup import escape
+
+from relance.adapters.formats.errors import FormatError
+from relance.interfaces.cli import ledger, reports
+from relance.interfaces.cli.output import ExitCode, errors
+
+app = typer.Typer(
+    name="relance",
+    help="relance: collects overdue customer invoices.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+ledger.register(app)
+reports.register(app)
+
+
+def run(argv: list[str] | None = None) -> int:
+    """Run the CLI on `argv` and return the exit code (the console script's entry point)."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args
+    if debug:
+        args.remove("--debug")
+    try:
+        app(args=args, prog_name="relance")
+    except SystemExit as done:  # Typer exits with the command's code, usage errors included
+        code = done.code
+        return code if isinstance(code, int) else (0 if code is None else int(ExitCode.ERROR))
+    except FormatError as exc:
+        if debug:
+            raise
+        errors.print("[bold red]error:[/]", escape(str(exc)), soft_wrap=True)
+        return int(ExitCode.BAD_INPUT)
+    except (ValueError, LookupError, OSError) as exc:  # SetupError is a ValueError
+        if debug:
+            raise
+        errors.print("[bold red]error:[/]", escape(str(exc)), soft_wrap=True)
+        return int(ExitCode.ERROR)
+    return int(ExitCode.OK)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    sys.exit(run())

@@ -1,0 +1,136 @@
+"""What every command shares: the console, exit codes, output formats, money and dates."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+from enum import IntEnum, StrEnum
+from typing import Annotated, Any
+
+import typer
+from babel.dates import format_date
+from babel.numbers import format_currency
+from rich.console import Console
+from rich.table import Table
+
+from relance.core.money import Money
+
+console = Console(highlight=False)
+errors = Console(stderr=True, highlight=False)
+
+
+class ExitCode(IntEnum):
+    """What `relance` returns to the shell."""
+
+    OK = 0
+    ERROR = 1
+    USAGE = 2
+    BAD_INPUT = 3
+    NOT_FOUND = 4
+    BLOCKED = 5
+
+
+class Format(StrEnum):
+    """How a listing is printed: a table for people, CSV or JSON for programs."""
+
+    TABLE = "table"
+    CSV = "csv"
+    JSON = "json"
+
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        envvar="RELANCE_DB",
+        help="SQLite file or PostgreSQL URL (default: ./relance.sqlite).",
+        show_default=False,
+    ),
+]
+FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output: table, csv or json.")]
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON (same as --format json).")]
+CsvFlag = Annotated[bool, typer.Option("--csv", help="Print CSV (same as --format csv).")]
+
+
+def chosen(fmt: Format, as_json: bool = False, as_csv: bool = False) -> Format:
+    """The output format, the --json/--csv shortcuts winning over --format."""
+    if as_json:
+        return Format.JSON
+    if as_csv:
+        return Format.CSV
+    return fmt
+
+
+def parse_day(text: str | None, default: date) -> date:
+    """A command-line date (ISO 2026-11-23 or 23/11/2026), or `default` when absent."""
+    if not text:
+        return default
+    from relance.adapters.formats.ledger_csv import parse_date
+
+    try:
+        return parse_date(text)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+
+
+def money_text(amount: Money, language: str = "fr") -> str:
+    """`1 234,56 €` in French, `$1,234.56` in English."""
+    locale = "fr_FR" if language == "fr" else "en_GB"
+    return format_currency(amount.amount, amount.currency, locale=locale)
+
+
+def date_text(day: date, language: str = "fr") -> str:
+    """`19 févr. 2018` / `19 Feb 2018`: short, unambiguous in tables."""
+    return format_date(day, format="medium", locale="fr_FR" if language == "fr" else "en_GB")
+
+
+def plain(value: Any) -> Any:
+    """A value as JSON/CSV wants it: decimals and dates as strings, money as its amount."""
+    if isinstance(value, Money):
+        return str(value.amount)
+    if isinstance(value, Decimal | date):
+        return str(value) if isinstance(value, Decimal) else value.isoformat()
+    if isinstance(value, StrEnum):
+        return value.value
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    return value
+
+
+def emit(
+    fmt: Format,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    title: str | None = None,
+    display: Sequence[Sequence[str]] | None = None,
+    right: Sequence[str] = (),
+) -> None:
+    """Print rows as a Rich table, CSV or JSON. `display` holds the rows formatted for people."""
+    if fmt is Format.JSON:
+        console.print_json(
+            json.dumps([dict(zip(columns, map(plain, row), strict=True)) for row in rows])
+        )
+    elif fmt is Format.CSV:
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows([[plain(v) for v in row] for row in rows])
+    else:
+        table = Table(title=title, title_justify="left")
+        for column in columns:
+            table.add_column(column, justify="right" if column in right else "left")
+        for row in display if display is not None else rows:
+            table.add_row(*(str(v) for v in row))
+        console.print(table)
+
+
+def fail(message: str, code: ExitCode = ExitCode.ERROR) -> typer.Exit:
+    """Print an error to stderr and return the exit to raise."""
+    errors.print(f"[bold red]error:[/] {message}")
+    return typer.Exit(int(code))

@@ -1,0 +1,402 @@
+"""Use case: import a CSV file of customers, invoices, credit notes or payments.
+
+One file is one transaction: a bad row aborts it and nothing from the file is written.
+Importing the same file again updates what changed and duplicates nothing. A dry run
+does the same work and rolls it back, so it reports exactly what would change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from itertools import islice
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlalchemy import Connection, bindparam, insert, select, update
+
+from relance.adapters.formats.errors import FormatError
+from relance.adapters.formats.ledger_csv import (
+    CreditNoteRow,
+    CsvKind,
+    CustomerRow,
+    InvoiceRow,
+    PaymentRow,
+    Row,
+    open_layout,
+    read_rows,
+)
+from relance.adapters.storage import repository as repo
+from relance.adapters.storage import tables as t
+from relance.bootstrap import Store
+from relance.core.model import Allocation, AllocationKind, Customer, Invoice
+from relance.core.money import Money
+
+CHUNK = 5000
+Progress = Callable[[int], None]
+T = TypeVar("T")
+
+
+@dataclass
+class ImportReport:
+    """What an import did (or, in a dry run, would do)."""
+
+    file: str
+    kind: str
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    allocations: int = 0
+    unknown_columns: tuple[str, ...] = ()
+    warnings: list[str] = field(default_factory=list)
+    dry_run: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        """The report as plain data (JSON-ready)."""
+        return {
+            "file": self.file,
+            "kind": self.kind,
+            "rows": self.rows,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "allocations": self.allocations,
+            "unknown_columns": list(self.unknown_columns),
+            "warnings": self.warnings,
+            "dry_run": self.dry_run,
+        }
+
+
+def count_lines(path: Path) -> int:
+    """Data lines in a file (for a progress bar), without decoding it."""
+    lines = 0
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            lines += block.count(b"\n")
+    return max(lines - 1, 0)
+
+
+def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def import_ledger_csv(
+    store: Store,
+    kind: CsvKind,
+    path: Path,
+    *,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    actor: str = "import",
+) -> ImportReport:
+    """Import one CSV file of `kind` into the ledger (raises FormatError, writes nothing then)."""
+    layout = open_layout(path, kind)
+    report = ImportReport(str(path), kind.value, unknown_columns=layout.unknown, dry_run=dry_run)
+    transaction = store.trial() if dry_run else store.begin()
+    with transaction as conn:
+        creditor = repo.load_creditor(conn)
+        currency = creditor.currency if creditor else "EUR"
+        rows = read_rows(layout, currency)
+        importer = _FileImport(conn, path, report)
+        for chunk in _chunks(rows, CHUNK):
+            importer.rows(kind, chunk)
+            report.rows += len(chunk)
+            if progress:
+                progress(len(chunk))
+        summary = report.as_dict()
+        conn.execute(
+            insert(t.imports).values(
+                kind=kind.value,
+                file_name=path.name,
+                sha256=_sha256(path),
+                imported_at=datetime.now(UTC),
+                summary=summary,
+            )
+        )
+        repo.append_event(conn, "import", actor=actor, subject=path.name, data=summary)
+    return report
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+_CSV_OWNED = (
+    "name", "kind", "country", "language", "address_lines", "postal_code", "city", "email",
+    "phone", "credit_limit_minor", "credit_limit_currency", "tags", "registration_id",
+    "vat_number",
+)  # fmt: skip
+
+
+def _customer_id(conn: Connection, path: Path, line: int, ref: str, ids: dict[str, int]) -> int:
+    if ref not in ids:
+        found = conn.execute(select(t.customers.c.id).where(t.customers.c.ref == ref)).first()
+        if found is None:
+            raise FormatError(path, str(line), "customer", f"unknown customer {ref!r}")
+        ids[ref] = found[0]
+    return ids[ref]
+
+
+def _check_update(conn: Connection, path: Path, line: int, old: Invoice, new: Invoice) -> None:
+    """An invoice may be corrected by a later import, unless that breaks what was matched."""
+    if old.customer_ref != new.customer_ref:
+        raise FormatError(
+            path,
+            str(line),
+            "customer",
+            f"invoice {new.number} belongs to {old.customer_ref!r} in the ledger, not "
+            f"{new.customer_ref!r}",
+        )
+    invoice_id = repo.invoice_ids(conn, [old.number])[old.number]
+    applied = repo.allocated_minor(conn, invoice_id)
+    if applied and (old.currency != new.currency or new.amount.to_minor() < applied):
+        raise FormatError(
+            path,
+            str(line),
+            "amount",
+            f"invoice {new.number} already has {Money.from_minor(applied, old.currency)} "
+            f"applied to it; it cannot become {new.amount}",
+        )
+
+
+def _allocate(
+    conn: Connection,
+    path: Path,
+    line: int,
+    kind: AllocationKind,
+    source: str,
+    customer_ref: str,
+    invoice_number: str,
+    available: Money,
+    when: Any,
+    report: ImportReport,
+) -> None:
+    """Apply up to `available` to one invoice; what does not fit stays unapplied credit."""
+    found = repo.existing_invoices(conn, [invoice_number]).get(invoice_number)
+    if found is None:
+        raise FormatError(path, str(line), "invoice", f"unknown invoice {invoice_number!r}")
+    if found.customer_ref != customer_ref:
+        raise FormatError(
+            path,
+            str(line),
+            "invoice",
+            f"invoice {invoice_number} is {found.customer_ref!r}'s, not {customer_ref!r}'s",
+        )
+    if found.currency != available.currency:
+        raise FormatError(
+            path, str(line), "currency", f"invoice {invoice_number} is in {found.currency}"
+        )
+    invoice_id = repo.invoice_ids(conn, [invoice_number])[invoice_number]
+    already = conn.execute(
+        select(t.allocations.c.id).where(
+            t.allocations.c.kind == kind.value,
+            t.allocations.c.source == source,
+            t.allocations.c.invoice_id == invoice_id,
+        )
+    ).first()
+    if already is not None:
+        return
+    open_minor = found.amount.to_minor() - repo.allocated_minor(conn, invoice_id)
+    amount = min(open_minor, available.to_minor())
+    if amount <= 0:
+        report.warnings.append(
+            f"line {line}: invoice {invoice_number} is already settled; kept as unapplied credit"
+        )
+        return
+    allocation = Allocation(
+        kind, source, invoice_number, Money.from_minor(amount, found.currency), when
+    )
+    repo.add_allocation(conn, allocation, invoice_id)
+    report.allocations += 1
+
+
+class _FileImport:
+    """The import of one file: its connection, its report, and what earlier rows set up."""
+
+    def __init__(self, conn: Connection, path: Path, report: ImportReport) -> None:
+        self.conn, self.path, self.report = conn, path, report
+        self.seen: dict[str, tuple[int, Invoice]] = {}  # invoice numbers met earlier in the file
+        self.ids: dict[str, int] = {}  # customer ids by reference
+
+    def rows(self, kind: CsvKind, rows: list[Row]) -> None:
+        """Import one chunk of rows of `kind`."""
+        {
+            CsvKind.CUSTOMERS: self.customers,
+            CsvKind.INVOICES: self.invoices,
+            CsvKind.CREDIT_NOTES: self.credit_notes,
+            CsvKind.PAYMENTS: self.payments,
+        }[kind](rows)
+
+    def customers(self, rows: list[Row]) -> None:
+        conn, path, report = self.conn, self.path, self.report
+        batch: dict[str, tuple[int, Customer]] = {}
+        for row in rows:
+            assert isinstance(row, CustomerRow)
+            ref = row.customer.ref
+            if ref in batch and batch[ref][1] != row.customer:
+                raise FormatError(
+                    path,
+                    str(row.line),
+                    "ref",
+                    f"customer {ref!r} appears twice with different data",
+                )
+            batch[ref] = (row.line, row.customer)
+        existing = {c.ref: c for c in repo.load_customers(conn, batch)}
+        new, changed = [], []
+        for ref, (_line, customer) in batch.items():
+            old = existing.get(ref)
+            if old is None:
+                new.append(repo.customer_values(customer))
+                continue
+            merged_ibans = tuple(dict.fromkeys(old.ibans + customer.ibans))
+            values = repo.customer_values(customer)
+            old_values = repo.customer_values(old)
+            if all(values[k] == old_values[k] for k in _CSV_OWNED) and merged_ibans == old.ibans:
+                report.unchanged += 1
+                continue
+            owned = {k: values[k] for k in _CSV_OWNED}
+            changed.append({"b_ref": ref, "ibans": ",".join(merged_ibans), **owned})
+        if new:
+            conn.execute(insert(t.customers), new)
+            report.created += len(new)
+        if changed:
+            conn.execute(
+                update(t.customers).where(t.customers.c.ref == bindparam("b_ref")),
+                changed,
+            )
+            report.updated += len(changed)
+
+    def invoices(self, rows: list[Row]) -> None:
+        conn, path, report = self.conn, self.path, self.report
+        seen, ids = self.seen, self.ids
+        batch: dict[str, tuple[int, Invoice]] = {}
+        for row in rows:
+            assert isinstance(row, InvoiceRow)
+            invoice = row.invoice
+            earlier = seen.get(invoice.number)
+            if earlier is not None:
+                if earlier[1] != invoice:
+                    raise FormatError(
+                        path,
+                        str(row.line),
+                        "number",
+                        f"invoice {invoice.number} is also on line {earlier[0]} "
+                        "with different data",
+                    )
+                report.warnings.append(
+                    f"line {row.line}: invoice {invoice.number} repeated, ignored"
+                )
+                continue
+            seen[invoice.number] = (row.line, invoice)
+            _customer_id(conn, path, row.line, invoice.customer_ref, ids)
+            batch[invoice.number] = (row.line, invoice)
+        existing = repo.existing_invoices(conn, list(batch))
+        new, changed = [], []
+        for number, (line, invoice) in batch.items():
+            old = existing.get(number)
+            values = repo.invoice_values(invoice, ids[invoice.customer_ref])
+            if old is None:
+                new.append(values)
+            elif old == invoice:
+                report.unchanged += 1
+            else:
+                _check_update(conn, path, line, old, invoice)
+                changed.append({"b_number": number, **values})
+        if new:
+            conn.execute(insert(t.invoices), new)
+            report.created += len(new)
+        if changed:
+            conn.execute(
+                update(t.invoices).where(t.invoices.c.number == bindparam("b_number")), changed
+            )
+            report.updated += len(changed)
+
+    def credit_notes(self, rows: list[Row]) -> None:
+        conn, path, report = self.conn, self.path, self.report
+        ids = self.ids
+        for row in rows:
+            assert isinstance(row, CreditNoteRow)
+            note = row.credit_note
+            customer_id = _customer_id(conn, path, row.line, note.customer_ref, ids)
+            existing = conn.execute(
+                select(t.credit_notes.c.amount_minor, t.credit_notes.c.customer_id).where(
+                    t.credit_notes.c.number == note.number
+                )
+            ).first()
+            values = {
+                "number": note.number,
+                "customer_id": customer_id,
+                "date": note.date,
+                "currency": note.amount.currency,
+                "amount_minor": note.amount.to_minor(),
+                "invoice_number": note.invoice_number,
+            }
+            if existing is None:
+                conn.execute(insert(t.credit_notes).values(**values))
+                report.created += 1
+            elif tuple(existing) == (values["amount_minor"], customer_id):
+                report.unchanged += 1
+            else:
+                raise FormatError(
+                    path,
+                    str(row.line),
+                    "number",
+                    f"credit note {note.number} is already in the ledger with other data",
+                )
+            if note.invoice_number:
+                _allocate(
+                    conn, path, row.line, AllocationKind.CREDIT_NOTE, note.number,
+                    note.customer_ref, note.invoice_number, note.amount, note.date, report,
+                )  # fmt: skip
+
+    def payments(self, rows: list[Row]) -> None:
+        conn, path, report = self.conn, self.path, self.report
+        ids = self.ids
+        keys = [row.payment.key for row in rows if isinstance(row, PaymentRow)]
+        known = {
+            key
+            for (key,) in conn.execute(select(t.payments.c.key).where(t.payments.c.key.in_(keys)))
+        }
+        new = []
+        for row in rows:
+            assert isinstance(row, PaymentRow)
+            payment = row.payment
+            assert payment.customer_ref is not None
+            customer_id = _customer_id(conn, path, row.line, payment.customer_ref, ids)
+            if payment.key in known:
+                report.unchanged += 1
+            else:
+                new.append(
+                    {
+                        "key": payment.key,
+                        "customer_id": customer_id,
+                        "date": payment.date,
+                        "currency": payment.amount.currency,
+                        "amount_minor": payment.amount.to_minor(),
+                        "method": payment.method,
+                        "reference": payment.reference,
+                        "payer": payment.payer,
+                        "payer_iban": payment.payer_iban,
+                    }
+                )
+        if new:
+            conn.execute(insert(t.payments), new)
+            report.created += len(new)
+        for row in rows:
+            assert isinstance(row, PaymentRow)
+            if row.invoice_number and row.payment.key not in known:
+                payment = row.payment
+                assert payment.customer_ref is not None
+                _allocate(
+                    conn, path, row.line, AllocationKind.PAYMENT, payment.key, payment.customer_ref,
+                    row.invoice_number, payment.amount, payment.date, report,
+                )  # fmt: skip

@@ -1,0 +1,62 @@
+"""Use cases that read the ledger: the aged balance, customers, invoices with balances."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from relance.adapters.storage import repository as repo
+from relance.bootstrap import Store
+from relance.core.aging import AgingReport, Buckets, assemble, days_overdue
+from relance.core.ledger import Ledger, open_balance, status
+from relance.core.model import Creditor, Customer, Invoice, InvoiceStatus
+from relance.core.money import Money
+
+
+def aging_report(store: Store, as_of: date, buckets: Buckets = Buckets()) -> AgingReport:
+    """The aged balance as of `as_of`, summed by the database."""
+    with store.begin() as conn:
+        return assemble(repo.aging_sums(conn, as_of, buckets), as_of, buckets)
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceLine:
+    """An invoice with what is still owed on it as of a date."""
+
+    invoice: Invoice
+    open_balance: Money
+    status: InvoiceStatus
+    days_overdue: int
+
+
+def invoice_lines(
+    store: Store, as_of: date, customer_ref: str | None = None, only_open: bool = False
+) -> list[InvoiceLine]:
+    """Invoices issued by `as_of` with their open balance and status, oldest due first."""
+    with store.begin() as conn:
+        invoices = [i for i in repo.load_invoices(conn, customer_ref) if i.issue_date <= as_of]
+        wanted = None if customer_ref is None else [i.number for i in invoices]
+        allocations = repo.load_allocations(conn, wanted)
+    ledger = Ledger(invoices=tuple(invoices), allocations=tuple(allocations))
+    lines = [
+        InvoiceLine(
+            invoice,
+            open_balance(ledger, invoice, as_of),
+            status(ledger, invoice, as_of),
+            days_overdue(invoice.due_date, as_of),
+        )
+        for invoice in invoices
+    ]
+    return [line for line in lines if line.open_balance.is_positive or not only_open]
+
+
+def customers(store: Store) -> list[Customer]:
+    """Every customer, by reference."""
+    with store.begin() as conn:
+        return repo.load_customers(conn)
+
+
+def creditor(store: Store) -> Creditor | None:
+    """The creditor, or None before `relance init`."""
+    with store.begin() as conn:
+        return repo.load_creditor(conn)
