@@ -115,17 +115,33 @@ def test_one_transfer_pays_two_invoices_named_in_the_text() -> None:
 
 
 def test_partial_payment_is_allocated_and_the_rest_stays_owed() -> None:
-    tx = credit("1000.00", remittance="acompte F2026-0001")
+    tx = credit("1000.00", remittance="acompte F2026-0001", payer_name="Acme")
     (match,) = match_transactions([tx], BOOK, CUSTOMERS).matches
     assert match.confidence == 85
     assert paid(match.allocations) == [("F2026-0001", eur("1000"))]
     assert match.unapplied == eur("0")
     # A second payment for the same invoice finds only 200,00 still owed: 50,00 stays as credit.
-    second = credit("250.00", key="T2", remittance="solde F2026-0001")
+    second = credit("250.00", key="T2", remittance="solde F2026-0001", payer_iban=ACME_IBAN)
     _, match2 = match_transactions([tx, second], BOOK, CUSTOMERS).matches
     assert paid(match2.allocations) == [("F2026-0001", eur("200"))]
     assert match2.unapplied == eur("50")
     assert match2.customer_ref == "C-ACME"
+
+
+def test_another_amount_from_an_unknown_payer_is_only_suggested() -> None:
+    # Could be a partial payment, could be a mistyped number naming someone else's invoice.
+    tx = credit("1000.00", remittance="F2026-0001", payer_name="Zeta Holding")
+    result = match_transactions([tx], BOOK, CUSTOMERS)
+    assert not result.matches
+    assert result.unmatched[0].suggestions[0].invoice_numbers == ("F2026-0001",)
+
+
+def test_a_mistyped_number_loses_to_the_invoice_owed_exactly_that_amount() -> None:
+    # ACME owes 450,00 on F2026-0003 and writes F2026-0002 (300,00) by mistake.
+    tx = credit("450.00", remittance="FACTURE F2026-0002", payer_name="ACME")
+    (match,) = match_transactions([tx], BOOK, CUSTOMERS).matches
+    assert match.rule is Rule.AMOUNT_NAME  # the number alone was not trusted
+    assert paid(match.allocations) == [("F2026-0003", eur("450"))]
 
 
 def test_overpayment_is_kept_as_unapplied_credit_on_the_customer() -> None:
@@ -209,6 +225,7 @@ def test_early_payment_discount_is_honoured_when_the_discounted_amount_is_paid()
         booking_date=date(2026, 2, 9),
         amount=eur("1176.00"),
         remittance="F2026-0001",
+        payer_name="ACME",
     )
     (match,) = match_transactions(
         [tx], BOOK, CUSTOMERS, discount=two_percent_within_ten_days
@@ -220,7 +237,9 @@ def test_early_payment_discount_is_honoured_when_the_discounted_amount_is_paid()
     ]
     assert match.unapplied == eur("0")
     # Paid too late, the same amount is only a partial payment.
-    late = BankTransaction("T10", date(2026, 3, 9), eur("1176.00"), remittance="F2026-0001")
+    late = BankTransaction(
+        "T10", date(2026, 3, 9), eur("1176.00"), remittance="F2026-0001", payer_name="ACME"
+    )
     (match,) = match_transactions(
         [late], BOOK, CUSTOMERS, discount=two_percent_within_ten_days
     ).matches

@@ -321,9 +321,27 @@ def _by_number(
     exact, with_discount = _settles(book, open_ks, amount, day, discount)
     if exact:
         return _Candidate(Rule.INVOICE_NUMBER, 95, owner, open_ks, reason, with_discount)
-    if all(found[k].isdigit() for k in ks):
-        # A bare number of another amount may be an order number or a date: ask.
+    # Another amount than what is owed: a partial payment or an overpayment, or a mistyped
+    # number that names someone else's invoice. Trust it only when the payer is the owner.
+    payer_is_owner = owner in payers or (
+        name_similarity(normalize_name(tx.payer_name), book.names.get(owner, "")) >= 0.8
+    )
+    if all(found[k].isdigit() for k in ks) or not payer_is_owner:
+        # A bare number may also be an order number or a date: ask.
         suggestions.append(_Candidate(Rule.INVOICE_NUMBER, 70, owner, open_ks, reason))
+        return None
+    exact_elsewhere = [
+        k
+        for k in book.open_of(owner, tx.amount.currency)
+        if k not in open_ks and _settles(book, (k,), amount, day, discount)[0]
+    ]
+    if exact_elsewhere:
+        # Another invoice of the same customer is owed exactly this: the number may be mistyped.
+        why = "amount of another invoice of the customer"
+        suggestions.append(_Candidate(Rule.INVOICE_NUMBER, 70, owner, open_ks, reason))
+        suggestions.extend(
+            _Candidate(Rule.INVOICE_NUMBER, 72, owner, (k,), why) for k in exact_elsewhere
+        )
         return None
     return _Candidate(Rule.INVOICE_NUMBER, 85, owner, open_ks, reason + ", amount differs")
 
