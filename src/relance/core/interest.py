@@ -1,0 +1,226 @@
+"""Late-payment interest: simple interest per rate period on the open balance, explained.
+
+Days of delay run from the day after the due date (or after the formal notice, where the
+rules say so) to the payment date or `as_of`, both included: an invoice due on 31 March and
+paid on 15 May is 45 days late. A payment received on a day still counts that day on the old
+balance; the new balance runs from the next day.
+
+The late period is cut into lines wherever something changes: the balance (a partial
+payment, a credit note), the reference rate's period (half-year, or a row of the table),
+the year (for an actual/actual count). Each line is `base × rate × days / year days`,
+rounded half-up to the cent, and the total is the sum of the printed lines, so a letter's
+breakdown always adds up. A rate missing from its table raises `MissingRate`: interest is
+never computed on a silent zero.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from relance.core.jurisdiction import Contract, DayCount, Fixing, InterestStart, RuleSet
+from relance.core.model import Allocation, Invoice
+from relance.core.money import Money, total
+from relance.core.rates import Confidence, RateBook, table_of
+
+HUNDRED = Decimal(100)
+ONE_DAY = timedelta(days=1)
+
+
+@dataclass(frozen=True, slots=True)
+class InterestLine:
+    """One stretch of delay with a constant base and rate."""
+
+    start: date  # first day counted
+    end: date  # last day counted
+    days: int
+    year_days: int
+    base: Money
+    rate: Decimal  # annual percent applied
+    amount: Money
+    basis: str  # how the rate was found, for the letter: "ECB MRO on 2026-01-01 2.15 % + 10"
+    confidence: Confidence = Confidence.CONFIRMED
+
+
+@dataclass(frozen=True, slots=True)
+class InterestBreakdown:
+    """Interest claimable on one invoice as of a date, line by line."""
+
+    invoice_number: str
+    rule_set: str
+    currency: str
+    as_of: date
+    lines: tuple[InterestLine, ...] = ()
+    problems: tuple[str, ...] = ()
+
+    @property
+    def total(self) -> Money:
+        """The sum of the lines (zero when there are none)."""
+        return total((line.amount for line in self.lines), self.currency)
+
+    @property
+    def days(self) -> int:
+        """Days of delay on which interest was charged."""
+        return sum(line.days for line in self.lines)
+
+    @property
+    def runs_from(self) -> date | None:
+        """The first day charged, None when nothing is charged."""
+        return self.lines[0].start if self.lines else None
+
+
+def first_day_of_delay(
+    invoice: Invoice, rules: RuleSet, contract: Contract | None = None
+) -> date | None:
+    """The first day interest runs, None when it cannot run yet (no formal notice)."""
+    after_due = invoice.due_date + ONE_DAY
+    if rules.interest_start is InterestStart.DUE_DATE:
+        return after_due
+    notice = contract.formal_notice if contract is not None else None
+    if notice is None:
+        return None
+    return max(after_due, notice + ONE_DAY)
+
+
+def _half_year_start(day: date) -> date:
+    return date(day.year, 1 if day.month <= 6 else 7, 1)
+
+
+def _year_days(day: date, day_count: DayCount) -> int:
+    if day_count is DayCount.ACTUAL_ACTUAL and calendar.isleap(day.year):
+        return 366
+    return 365
+
+
+def _cuts(
+    first: date, last: date, rules: RuleSet, rates: RateBook, contract: Contract
+) -> set[date]:
+    """Days on which a new line may start because the rate or the year changes."""
+    cuts: set[date] = set()
+    year = first.year
+    while date(year, 1, 1) <= last:
+        cuts.add(date(year, 1, 1))
+        cuts.add(date(year, 7, 1))
+        year += 1
+    if rules.day_count is not DayCount.ACTUAL_ACTUAL and rules.fixing is Fixing.DAILY:
+        cuts = set()  # neither half-years nor years matter: only the table's own rows
+    tables = []
+    if contract.rate is None and rules.rate_table is not None and rules.fixing is Fixing.DAILY:
+        tables.append(rules.rate_table)
+    if contract.rate is not None and rules.contract_floor_table is not None:
+        tables.append(rules.contract_floor_table)
+    for name in tables:
+        for period in table_of(rates, name).periods:
+            cuts.add(period.start)
+    return {day for day in cuts if first < day <= last}
+
+
+def _rate_for(
+    start: date, rules: RuleSet, rates: RateBook, contract: Contract
+) -> tuple[Decimal, str, Confidence, str | None]:
+    """Rate, basis text, confidence and a problem (or None) for a line starting on `start`."""
+    if contract.rate is not None:
+        rate, basis = contract.rate, f"contractual rate {contract.rate} %"
+        if rules.contract_floor_table is None or rules.contract_floor_multiple is None:
+            return rate, basis, Confidence.OFFICIAL, None
+        floor_period = table_of(rates, rules.contract_floor_table).period_on(start)
+        floor = rules.contract_floor_multiple * floor_period.rate
+        if rate >= floor:
+            return rate, basis, floor_period.confidence, None
+        problem = (
+            f"contractual rate {rate} % is below the legal floor "
+            f"{rules.contract_floor_multiple} × {floor_period.rate} % = {floor} % "
+            f"from {start}: the floor is applied"
+        )
+        basis = f"legal floor {rules.contract_floor_multiple} × {floor_period.rate} %"
+        return floor, basis, floor_period.confidence, problem
+    assert rules.rate_table is not None  # checked by the caller
+    table = table_of(rates, rules.rate_table)
+    if rules.fixing is Fixing.HALF_YEAR_START:
+        fixing_day = _half_year_start(start)
+    elif rules.fixing is Fixing.HALF_YEAR_EVE:
+        fixing_day = _half_year_start(start) - ONE_DAY
+    else:
+        fixing_day = start
+    period = table.period_on(fixing_day)
+    rate = period.rate + rules.margin
+    basis = f"{table.title} on {fixing_day.isoformat()} {period.rate} %"
+    if rules.margin:
+        basis += f" + {rules.margin} points"
+    return rate, basis, period.confidence, None
+
+
+def interest_breakdown(
+    invoice: Invoice,
+    allocations: Iterable[Allocation],
+    rules: RuleSet,
+    rates: RateBook,
+    as_of: date,
+    contract: Contract | None = None,
+) -> InterestBreakdown:
+    """Late interest on `invoice` as of `as_of`, line by line, under `rules`.
+
+    `allocations` may hold other invoices' allocations; only this invoice's, dated on or
+    before `as_of`, lower the base. Raises `MissingRate` when a needed rate is not in its
+    table. Expected gaps (no formal notice yet, no rate in the rules or the contract) come
+    back as problems with no lines.
+    """
+    terms = contract if contract is not None else Contract()
+    empty = InterestBreakdown(invoice.number, rules.code, invoice.currency, as_of)
+    if terms.waive_interest:
+        return empty
+    if terms.rate is None and rules.rate_table is None:
+        return _with_problem(
+            empty, f"rules {rules.code!r} give no interest rate and none is agreed"
+        )
+    first = first_day_of_delay(invoice, rules, terms)
+    if first is None:
+        return _with_problem(empty, "interest runs only from a formal notice, and none is recorded")
+    if first > as_of:
+        return empty
+    own = sorted(
+        (a for a in allocations if a.invoice_number == invoice.number and a.date <= as_of),
+        key=lambda a: a.date,
+    )
+    cuts = _cuts(first, as_of, rules, rates, terms)
+    cuts.update(a.date + ONE_DAY for a in own if first < a.date + ONE_DAY <= as_of)
+    starts = [first, *sorted(cuts)]
+    lines: list[InterestLine] = []
+    problems: list[str] = []
+    for index, start in enumerate(starts):
+        end = starts[index + 1] - ONE_DAY if index + 1 < len(starts) else as_of
+        base = invoice.amount - total((a.amount for a in own if a.date < start), invoice.currency)
+        if not base.is_positive:
+            continue
+        rate, basis, confidence, problem = _rate_for(start, rules, rates, terms)
+        if problem is not None:
+            problems.append(problem)
+        days = (end - start).days + 1
+        year_days = _year_days(start, rules.day_count)
+        amount = Money(base.amount * rate * days / (HUNDRED * year_days), invoice.currency)
+        lines.append(
+            InterestLine(start, end, days, year_days, base, rate, amount, basis, confidence)
+        )
+    for line in lines:
+        if line.confidence is Confidence.SINGLE_SOURCE:
+            problems.append(
+                f"the rate used from {line.start} ({line.basis}) comes from a single "
+                f"unofficial source: check it before claiming"
+            )
+    return InterestBreakdown(
+        invoice.number, rules.code, invoice.currency, as_of, tuple(lines), tuple(problems)
+    )
+
+
+def _with_problem(breakdown: InterestBreakdown, problem: str) -> InterestBreakdown:
+    return InterestBreakdown(
+        breakdown.invoice_number,
+        breakdown.rule_set,
+        breakdown.currency,
+        breakdown.as_of,
+        breakdown.lines,
+        (*breakdown.problems, problem),
+    )

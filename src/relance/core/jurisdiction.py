@@ -1,0 +1,210 @@
+"""Jurisdiction rule sets: what the law (or the contract) entitles a creditor to on a late invoice.
+
+A `RuleSet` says which reference rate applies and with what margin, how the rate is fixed
+per half-year, from when interest runs, how days are counted, which fixed indemnity is due
+per late invoice, and how long a claim lives. The rule sets themselves are data
+(`relance/rules/jurisdictions.toml`); this module only gives them a shape and chooses one
+per customer, from the creditor's country, the customer's country and kind, unless the
+customer's `Contract` names another.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+
+from relance.core.model import CustomerKind
+from relance.core.money import ZERO, Money
+from relance.core.terms import DiscountTerms
+
+# Member states of the European Union (ISO 3166 alpha-2; Greece is "GR" in ISO, "EL" in EU
+# texts). Source: european-union.europa.eu, "EU countries" (27 members since 1 Feb 2020).
+EU_COUNTRIES: frozenset[str] = frozenset(
+    [
+        "AT",
+        "BE",
+        "BG",
+        "CY",
+        "CZ",
+        "DE",
+        "DK",
+        "EE",
+        "ES",
+        "FI",
+        "FR",
+        "GR",
+        "HR",
+        "HU",
+        "IE",
+        "IT",
+        "LT",
+        "LU",
+        "LV",
+        "MT",
+        "NL",
+        "PL",
+        "PT",
+        "RO",
+        "SE",
+        "SI",
+        "SK",
+    ]
+)
+
+
+class Fixing(StrEnum):
+    """Which day's reference rate applies to a day of delay."""
+
+    DAILY = "daily"  # the table's own rate on each day (tables already set per half-year)
+    HALF_YEAR_START = "half-year-start"  # rate in force on 1 January / 1 July (L441-10, 2011/7/EU)
+    HALF_YEAR_EVE = "half-year-eve"  # rate on 31 December / 30 June before the half-year (UK)
+
+
+class InterestStart(StrEnum):
+    """From when late interest runs."""
+
+    DUE_DATE = "due-date"  # from the day after the due date, no reminder needed
+    FORMAL_NOTICE = "formal-notice"  # from the day after a formal notice (C. civ. 1344-1)
+
+
+class DayCount(StrEnum):
+    """The year a day's interest is divided by."""
+
+    ACTUAL_365 = "actual/365"
+    ACTUAL_ACTUAL = "actual/actual"  # 366 for the days of a leap year
+
+
+@dataclass(frozen=True, slots=True)
+class IndemnityBand:
+    """A fixed indemnity due per late invoice whose amount is below `below` (no bound if None)."""
+
+    amount: Money
+    below: Money | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSet:
+    """The late-payment rules of one jurisdiction and kind of debtor."""
+
+    code: str
+    title: str
+    rate_table: str | None = None  # None: no statutory interest, only a contractual rate
+    margin: Decimal = ZERO  # points added to the reference rate
+    fixing: Fixing = Fixing.DAILY
+    interest_start: InterestStart = InterestStart.DUE_DATE
+    day_count: DayCount = DayCount.ACTUAL_365
+    indemnity: tuple[IndemnityBand, ...] = ()  # bands by debt size, smallest bound first
+    contract_floor_table: str | None = None  # a contractual rate may not go below
+    contract_floor_multiple: Decimal | None = None  # this multiple of that table's rate
+    limitation_years: int = 5
+    term_cap_days: int | None = None  # longest agreed term from the invoice date
+    term_cap_end_of_month_days: int | None = None  # or this many days "end of month"
+    sources: tuple[str, ...] = ()
+
+    def indemnity_for(self, debt: Money) -> Money | None:
+        """The fixed indemnity owed for a late debt of `debt`, None when the rules give none."""
+        for band in self.indemnity:
+            if band.amount.currency != debt.currency:
+                continue
+            if band.below is None or debt < band.below:
+                return band.amount
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Contract:
+    """What a customer's contract, or the user, changes in the law's defaults.
+
+    Every field is optional; an empty `Contract()` means "the law as selected".
+    """
+
+    rule_set: str | None = None  # force a rule set by code, e.g. "contractual" or "eu_b2b"
+    rate: Decimal | None = None  # contractual annual late rate in percent, replaces the statutory
+    fee_per_invoice: Money | None = None  # contractual fixed fee per late invoice
+    fee_per_letter: Money | None = None  # contractual fee per reminder letter sent
+    discount: DiscountTerms | None = None  # early-payment terms such as "2/10 net 30"
+    formal_notice: date | None = None  # date a formal notice (mise en demeure) was received
+    limitation_years: int | None = None
+    waive_interest: bool = False  # a commercial gesture; the decision is logged elsewhere
+    waive_indemnity: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Selector:
+    """One line of the selection table: the first line that matches chooses the rule set.
+
+    `creditor` and `customer` are an ISO country code, "EU" for any member state, or "*".
+    """
+
+    rule_set: str
+    creditor: str = "*"
+    customer: str = "*"
+    kind: CustomerKind | None = None
+
+    def matches(self, creditor_country: str, customer_country: str, kind: CustomerKind) -> bool:
+        """True when this line applies to the given creditor, customer and kind."""
+        return (
+            _country_matches(self.creditor, creditor_country)
+            and _country_matches(self.customer, customer_country)
+            and (self.kind is None or self.kind is kind)
+        )
+
+
+def _country_matches(pattern: str, country: str) -> bool:
+    code = country.strip().upper()
+    if pattern == "*":
+        return True
+    if pattern == "EU":
+        return code in EU_COUNTRIES
+    return pattern.upper() == code
+
+
+class UnknownRuleSet(LookupError):
+    """A rule set code that the loaded jurisdictions do not define."""
+
+
+@dataclass(frozen=True, slots=True)
+class Jurisdictions:
+    """Every loaded rule set and the table that picks one per customer."""
+
+    rule_sets: tuple[RuleSet, ...]
+    selectors: tuple[Selector, ...]
+
+    def get(self, code: str) -> RuleSet:
+        """The rule set called `code`; raises `UnknownRuleSet` when there is none."""
+        for rule_set in self.rule_sets:
+            if rule_set.code == code:
+                return rule_set
+        known = ", ".join(r.code for r in self.rule_sets)
+        raise UnknownRuleSet(f"no rule set {code!r} (known: {known})")
+
+    def select(
+        self,
+        creditor_country: str,
+        customer_country: str,
+        kind: CustomerKind,
+        contract: Contract | None = None,
+    ) -> RuleSet:
+        """The rule set for a customer: the contract's choice, else the first matching line.
+
+        Raises `UnknownRuleSet` when no line matches, which a complete table (ending with a
+        "*" line) never does.
+        """
+        if contract is not None and contract.rule_set is not None:
+            return self.get(contract.rule_set)
+        for selector in self.selectors:
+            if selector.matches(creditor_country, customer_country, kind):
+                return self.get(selector.rule_set)
+        raise UnknownRuleSet(
+            f"no rule set selected for a {kind} customer in {customer_country} "
+            f"of a creditor in {creditor_country}: add a line to the selection table"
+        )
+
+
+def limitation_years(rule_set: RuleSet, contract: Contract | None = None) -> int:
+    """Years before a claim is time-barred, the contract's figure first."""
+    if contract is not None and contract.limitation_years is not None:
+        return contract.limitation_years
+    return rule_set.limitation_years
