@@ -12,91 +12,17 @@ from decimal import Decimal
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.core.late_payment_data import FR_B2B, FR_B2C, RATES, UK_B2B, period
 
 from relance.core.interest import interest_breakdown
 from relance.core.jurisdiction import (
     Contract,
     Fixing,
-    IndemnityBand,
-    InterestStart,
     RuleSet,
 )
 from relance.core.model import Allocation, AllocationKind, Invoice
 from relance.core.money import Money
-from relance.core.rates import Confidence, MissingRate, RatePeriod, RateTable
-
-
-def period(start: str, end: str, rate: str, confidence: str = "official") -> RatePeriod:
-    return RatePeriod(
-        date.fromisoformat(start),
-        date.fromisoformat(end),
-        Decimal(rate),
-        "test",
-        Confidence(confidence),
-    )
-
-
-ECB = RateTable(
-    "ecb_mro",
-    "ECB main refinancing rate",
-    (
-        period("2024-09-18", "2024-10-22", "3.65"),
-        period("2024-10-23", "2024-12-17", "3.40"),
-        period("2024-12-18", "2025-02-04", "3.15"),
-        period("2025-02-05", "2025-03-11", "2.90"),
-        period("2025-03-12", "2025-04-22", "2.65"),
-        period("2025-04-23", "2025-06-10", "2.40"),
-        period("2025-06-11", "2026-06-16", "2.15", "confirmed"),
-        period("2026-06-17", "2026-12-31", "2.40", "single-source"),
-    ),
-)
-FR_LEGAL_OTHER = RateTable(
-    "fr_legal_other",
-    "French legal rate (other cases)",
-    (
-        period("2025-01-01", "2025-06-30", "3.71"),
-        period("2025-07-01", "2025-12-31", "2.76"),
-        period("2026-01-01", "2026-06-30", "2.62"),
-    ),
-)
-BOE = RateTable(
-    "boe_base",
-    "Bank of England base rate",
-    (
-        period("2024-11-07", "2025-02-05", "4.75"),
-        period("2025-02-06", "2025-05-07", "4.50"),
-        period("2025-05-08", "2025-08-06", "4.25"),
-        period("2025-08-07", "2025-12-17", "4.00"),
-        period("2025-12-18", "2026-03-18", "3.75"),
-    ),
-)
-RATES = {t.name: t for t in (ECB, FR_LEGAL_OTHER, BOE)}
-
-FR_B2B = RuleSet(
-    code="fr_b2b",
-    title="France, business to business",
-    rate_table="ecb_mro",
-    margin=Decimal(10),
-    fixing=Fixing.HALF_YEAR_START,
-    indemnity=(IndemnityBand(Money.of(40, "EUR")),),
-    contract_floor_table="fr_legal_other",
-    contract_floor_multiple=Decimal(3),
-)
-FR_B2C = RuleSet(
-    code="fr_b2c",
-    title="France, professional to consumer",
-    rate_table="fr_legal_other",
-    fixing=Fixing.DAILY,
-    interest_start=InterestStart.FORMAL_NOTICE,
-    limitation_years=2,
-)
-UK_B2B = RuleSet(
-    code="uk_b2b",
-    title="United Kingdom, business to business",
-    rate_table="boe_base",
-    margin=Decimal(8),
-    fixing=Fixing.HALF_YEAR_EVE,
-)
+from relance.core.rates import MissingRate, RateTable
 
 
 def invoice(amount: str, due: str, currency: str = "EUR", number: str = "F-1") -> Invoice:

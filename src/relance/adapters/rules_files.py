@@ -115,6 +115,12 @@ class _Fields:
             raise self.fail(field, f"expected a whole number, found {value!r}")
         return value
 
+    def flag(self, field: str, default: bool) -> bool:
+        value = self.data.get(field, default)
+        if not isinstance(value, bool):
+            raise self.fail(field, f"expected true or false, found {value!r}")
+        return value
+
     def optional_integer(self, field: str) -> int | None:
         return self.integer(field) if self.has(field) else None
 
@@ -237,6 +243,7 @@ def parse_rule_set(raw: Mapping[str, Any], where: str) -> RuleSet:
         limitation_years=row.integer("limitation_years", 5),
         term_cap_days=row.optional_integer("term_cap_days"),
         term_cap_end_of_month_days=row.optional_integer("term_cap_end_of_month_days"),
+        fees_allowed=row.flag("fees_allowed", True),
         sources=tuple(sources),
     )
 

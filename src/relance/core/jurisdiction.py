@@ -101,6 +101,7 @@ class RuleSet:
     limitation_years: int = 5
     term_cap_days: int | None = None  # longest agreed term from the invoice date
     term_cap_end_of_month_days: int | None = None  # or this many days "end of month"
+    fees_allowed: bool = True  # False: collection fees cannot be put on the debtor (CPCE L111-8)
     sources: tuple[str, ...] = ()
 
     def indemnity_for(self, debt: Money) -> Money | None:
