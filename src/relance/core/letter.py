@@ -145,8 +145,12 @@ def format_money(amount: Money, language: str) -> str:
 
 
 def format_day(day: date, language: str) -> str:
-    """`19 février 2018` in French, `February 19, 2018` in English."""
-    return str(format_date(day, "long", locale=locale_of(language)))
+    """`19 février 2018` (and `1er mars 2018`) in French, `February 19, 2018` in English."""
+    text = str(format_date(day, "long", locale=locale_of(language)))
+    if language == "fr" and day.day == 1:
+        # French writes the first day of a month as an ordinal: "1er mars".
+        text = "1er" + text[1:]
+    return text
 
 
 def format_short_day(day: date, language: str) -> str:

@@ -1,0 +1,570 @@
+"""A reminder letter as an A4 PDF, drawn by hand on a ReportLab canvas (fast: no layout engine).
+
+The page follows the French business letter layout (after NF Z 11-001, see LAW.md §3.7):
+sender block with its legal mentions top left, the debtor's address placed in the window
+of a DL/C5 window envelope on the right, then place and date, references, subject, the
+template's opening paragraphs, the table of overdue invoices (continued on the next page
+when long), the total due and the deadline, the closing paragraphs, how to pay (with an
+EPC QR code when the creditor has an IBAN and the letter is in euros), the previous
+letters and the signatory. The English layout puts the window on the left, as UK and US
+window envelopes have it. Window coordinates are a setting: test them against the
+envelope actually used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import segno
+from babel import Locale
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+
+from relance.adapters.render.epc import EpcProblem, epc_payload, epc_qr
+from relance.adapters.render.labels import label
+from relance.adapters.render.templates import Wording
+from relance.core.letter import (
+    Letter,
+    PaymentMethod,
+    format_day,
+    format_money,
+    format_short_day,
+)
+
+PAGE_WIDTH, PAGE_HEIGHT = A4
+
+
+@dataclass(frozen=True, slots=True)
+class AddressWindow:
+    """Where the debtor's address is printed, in mm from the page's top-left corner."""
+
+    left: float
+    top: float
+    width: float
+    height: float
+
+
+# French layout after NF Z 11-001 (secondary sources, LAW.md §3.7 ⚠): address about 5 cm
+# from the top and starting about 11 cm from the right edge; a DL window is ~100 x 45 mm.
+FRENCH_WINDOW = AddressWindow(left=100, top=50, width=90, height=35)
+# English layout: window envelopes in the UK and the US have the window on the left.
+ENGLISH_WINDOW = AddressWindow(left=20, top=50, width=90, height=35)
+
+
+@dataclass(frozen=True, slots=True)
+class Fonts:
+    """Regular and bold fonts; a TTF is embedded so that every accent and symbol prints."""
+
+    regular: str = "Helvetica"
+    bold: str = "Helvetica-Bold"
+
+
+@dataclass(frozen=True, slots=True)
+class PageLayout:
+    """Margins (mm), the address window and the fonts of a letter."""
+
+    window: AddressWindow = FRENCH_WINDOW
+    margin_left: float = 20
+    margin_right: float = 20
+    margin_top: float = 15
+    margin_bottom: float = 22
+    fonts: Fonts = field(default_factory=Fonts)
+    body_size: float = 9.5
+
+
+_DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
+
+
+def unicode_fonts() -> Fonts:
+    """DejaVu Sans when the system has it, else Bitstream Vera shipped inside ReportLab.
+
+    Both cover French and English letters, the euro sign and the narrow no-break space
+    Babel puts in French amounts; the base Helvetica lacks the last.
+    """
+    if "relance-regular" not in pdfmetrics.getRegisteredFontNames():
+        regular, bold = _DEJAVU / "DejaVuSans.ttf", _DEJAVU / "DejaVuSans-Bold.ttf"
+        if not (regular.is_file() and bold.is_file()):
+            import reportlab
+
+            shipped = Path(reportlab.__file__).parent / "fonts"
+            regular, bold = shipped / "Vera.ttf", shipped / "VeraBd.ttf"
+        pdfmetrics.registerFont(TTFont("relance-regular", str(regular)))
+        pdfmetrics.registerFont(TTFont("relance-bold", str(bold)))
+    return Fonts(regular="relance-regular", bold="relance-bold")
+
+
+def layout_for(language: str, fonts: Fonts | None = None) -> PageLayout:
+    """The French layout for French letters, the English one otherwise."""
+    window = FRENCH_WINDOW if language == "fr" else ENGLISH_WINDOW
+    return PageLayout(window=window, fonts=fonts or unicode_fonts())
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedLetter:
+    """A letter as a PDF, with its page count, the text it shows and its SHA-256."""
+
+    pdf: bytes
+    pages: int
+    text: str
+
+    @property
+    def sha256(self) -> str:
+        """Hex SHA-256 of the PDF bytes, kept as evidence of what was sent."""
+        return hashlib.sha256(self.pdf).hexdigest()
+
+
+def address_lines(letter: Letter) -> list[str]:
+    """The debtor's postal address, La Poste style: name, street lines, CITY, COUNTRY."""
+    debtor = letter.debtor
+    address = debtor.address
+    lines = [debtor.name, *address.lines]
+    city = " ".join(x for x in (address.postal_code, address.city.upper()) if x)
+    if city:
+        lines.append(city)
+    if address.country and address.country.upper() != letter.creditor.country.upper():
+        # Abroad, the country is the last line, in capitals.
+        territories = Locale.parse(letter.language if letter.language else "fr").territories
+        lines.append(str(territories.get(address.country.upper(), address.country)).upper())
+    return lines
+
+
+def creditor_lines(letter: Letter) -> list[str]:
+    """Sender block under the name: address, phone, e-mail."""
+    creditor = letter.creditor
+    lang = letter.language
+    lines = list(creditor.address.lines)
+    city = " ".join(x for x in (creditor.address.postal_code, creditor.address.city) if x)
+    if city:
+        lines.append(city)
+    if creditor.phone:
+        lines.append(label(lang, "phone", phone=creditor.phone))
+    if creditor.email:
+        lines.append(label(lang, "email", email=creditor.email))
+    return lines
+
+
+def legal_mentions(letter: Letter) -> str:
+    """Legal form, capital, registration and VAT numbers, on one line."""
+    creditor = letter.creditor
+    lang = letter.language
+    parts = [creditor.name]
+    if creditor.legal_form:
+        form = creditor.legal_form
+        if creditor.capital:
+            form += " " + label(lang, "capital", capital=creditor.capital)
+        parts.append(form)
+    if creditor.registration_id:
+        key = "rcs" if creditor.registration_city else "siren"
+        parts.append(
+            label(lang, key, siren=creditor.registration_id, city=creditor.registration_city)
+        )
+    if creditor.vat_number:
+        parts.append(label(lang, "vat", vat=creditor.vat_number))
+    return " – ".join(parts)
+
+
+def epc_payload_qr(letter: Letter) -> segno.QRCode | None:
+    """The EPC069-12 QR code (SEPA credit transfer) for the total due, or None.
+
+    Only a creditor with an IBAN, writing in euros, gets one: the EPC format carries
+    euros only. The RF reference goes in the structured remittance field.
+    """
+    creditor = letter.creditor
+    if not creditor.iban or letter.currency != "EUR" or not letter.total_due.is_positive:
+        return None
+    try:
+        payload = epc_payload(
+            name=creditor.name,
+            iban=creditor.iban,
+            amount=letter.total_due,
+            reference=letter.rf_reference,
+            bic=creditor.bic,
+        )
+    except EpcProblem:
+        return None  # the letter still says how to pay by transfer, in words
+    return epc_qr(payload)
+
+
+# Table columns: (label key, width in mm, right-aligned)
+_COLUMNS = (
+    ("col_number", 24, False),
+    ("col_date", 20, False),
+    ("col_subject", 44, False),
+    ("col_amount", 22, True),
+    ("col_due", 20, False),
+    ("col_late", 14, True),
+    ("col_open", 26, True),
+)
+
+
+class _Page:
+    """The drawing cursor: one canvas, the current height, and the text drawn so far."""
+
+    def __init__(self, letter: Letter, layout: PageLayout) -> None:
+        self.letter = letter
+        self.layout = layout
+        self.buffer = io.BytesIO()
+        self.canvas = Canvas(self.buffer, pagesize=A4, invariant=True, pageCompression=1)
+        self.canvas.setTitle(letter.reference)
+        self.canvas.setAuthor(letter.creditor.name)
+        self.text: list[str] = []
+        self.page = 1
+        self.left = layout.margin_left * mm
+        self.right = PAGE_WIDTH - layout.margin_right * mm
+        self.bottom = layout.margin_bottom * mm
+        self.y = PAGE_HEIGHT - layout.margin_top * mm
+
+    # -- primitives -----------------------------------------------------------
+    def font(self, bold: bool = False, size: float | None = None) -> tuple[str, float]:
+        fonts = self.layout.fonts
+        name = fonts.bold if bold else fonts.regular
+        chosen = size or self.layout.body_size
+        self.canvas.setFont(name, chosen)
+        return name, chosen
+
+    def put(self, x: float, y: float, text: str, *, right: bool = False) -> None:
+        if right:
+            self.canvas.drawRightString(x, y, text)
+        else:
+            self.canvas.drawString(x, y, text)
+        self.text.append(text)
+
+    def ensure(self, height: float) -> bool:
+        """Start a new page when `height` does not fit; True when it did."""
+        if self.y - height >= self.bottom:
+            return False
+        self.footer()
+        self.canvas.showPage()
+        self.page += 1
+        self.y = PAGE_HEIGHT - self.layout.margin_top * mm
+        self.font(size=8)
+        head = f"{self.letter.creditor.name} – {self.letter.reference}"
+        self.put(self.left, self.y - 8, head)
+        self.y -= 14 * mm
+        return True
+
+    def footer(self) -> None:
+        regular = self.layout.fonts.regular
+        self.canvas.setFont(regular, 7)
+        mentions = legal_mentions(self.letter)
+        self.canvas.drawCentredString(PAGE_WIDTH / 2, 10 * mm, mentions)
+        self.text.append(mentions)
+        # The page count is known only at the end: a form drawn then fills in the number.
+        prefix = label(self.letter.language, "page", n=self.page, count="")
+        digit = pdfmetrics.stringWidth("0", regular, 7)
+        self.canvas.drawRightString(self.right - digit, 14 * mm, prefix)
+        self.canvas.saveState()
+        self.canvas.translate(self.right - digit, 14 * mm)
+        self.canvas.doForm("pagecount")
+        self.canvas.restoreState()
+
+    def paragraph(self, text: str, *, bold: bool = False, gap: float = 3.2 * mm) -> None:
+        name, size = self.font(bold)
+        lines = wrap(text, name, size, self.right - self.left)
+        leading = size * 1.3
+        for line in lines:
+            self.ensure(leading)
+            self.font(bold)
+            self.y -= leading
+            self.put(self.left, self.y, line)
+        self.y -= gap
+
+
+def wrap(text: str, font: str, size: float, width: float) -> list[str]:
+    """Break `text` into lines of at most `width` points, at ordinary spaces only.
+
+    No-break spaces stay inside their line, so "304,00 €" or "1 234,56 €" is never cut.
+    """
+    lines: list[str] = []
+    current = ""
+    space = pdfmetrics.stringWidth(" ", font, size)
+    used = 0.0
+    for word in text.split(" "):
+        measure = pdfmetrics.stringWidth(word, font, size)
+        if current and used + space + measure > width:
+            lines.append(current)
+            current, used = word, measure
+        elif current:
+            current, used = f"{current} {word}", used + space + measure
+        else:
+            current, used = word, measure
+    if current:
+        lines.append(current)
+    return lines
+
+
+def _fit(text: str, font: str, size: float, width: float) -> str:
+    if pdfmetrics.stringWidth(text, font, size) <= width:
+        return text
+    while text and pdfmetrics.stringWidth(text + "…", font, size) > width:
+        text = text[:-1]
+    return text + "…"
+
+
+def _draw_letterhead(page: _Page) -> None:
+    letter, canvas, layout = page.letter, page.canvas, page.layout
+    window = layout.window
+    # Sender block on the side opposite the window.
+    window_centre = (window.left + window.width / 2) * mm
+    sender_x = page.left if window_centre > PAGE_WIDTH / 2 else 120 * mm
+    top = page.y
+    logo = letter.creditor.logo_path
+    if logo and Path(logo).is_file():
+        image = ImageReader(logo)
+        width, height = image.getSize()
+        scale = min(40 * mm / width, 16 * mm / height)
+        canvas.drawImage(
+            image, sender_x, top - height * scale, width * scale, height * scale, mask="auto"
+        )
+        top -= height * scale + 2 * mm
+    page.font(bold=True, size=13)
+    page.put(sender_x, top - 12, letter.creditor.name)
+    page.font(size=8.5)
+    y = top - 12 - 12
+    for line in creditor_lines(letter):
+        page.put(sender_x, y, line)
+        y -= 10.5
+    # Debtor's address in the envelope window, 10.5 pt lines, capped by the window height.
+    page.font(size=10)
+    x = window.left * mm + 4 * mm
+    y = PAGE_HEIGHT - window.top * mm - 6 * mm
+    for line in address_lines(letter)[:7]:
+        page.put(x, y, line)
+        y -= 12.5
+    page.y = min(y, PAGE_HEIGHT - (window.top + window.height) * mm) - 2 * mm
+
+
+def _draw_heading(page: _Page, wording: Wording) -> None:
+    letter = page.letter
+    lang = letter.language
+    page.font()
+    day = format_day(letter.dated, lang)
+    where = (
+        label(lang, "place_date", place=letter.place, date=day)
+        if letter.place
+        else label(lang, "date_only", date=day)
+    )
+    page.put(page.right, page.y, where, right=True)
+    page.font(size=8.5)
+    refs = [
+        f"{label(lang, 'our_ref')} : {letter.reference}"
+        if lang == "fr"
+        else f"{label(lang, 'our_ref')}: {letter.reference}",
+        f"{label(lang, 'your_account')}{' :' if lang == 'fr' else ':'} {letter.debtor.ref}",
+    ]
+    if letter.rf_reference:
+        sep = " :" if lang == "fr" else ":"
+        refs.append(f"{label(lang, 'payment_ref')}{sep} {letter.rf_reference}")
+    for ref in refs:
+        page.put(page.left, page.y, ref)
+        page.y -= 10.5
+    page.y -= 3 * mm
+    if letter.registered:
+        page.paragraph(label(lang, "registered"), bold=True, gap=1 * mm)
+    sep = " : " if lang == "fr" else ": "
+    page.paragraph(f"{label(lang, 'subject')}{sep}{wording.subject}", bold=True, gap=4 * mm)
+
+
+def _table_header(page: _Page) -> None:
+    lang = page.letter.language
+    name, size = page.font(bold=True, size=8)
+    page.canvas.setFillGray(0.9)
+    page.canvas.rect(page.left, page.y - 4.2 * mm, page.right - page.left, 5.6 * mm, 0, 1)
+    page.canvas.setFillGray(0)
+    x = page.left
+    for key, width, right in _COLUMNS:
+        text = _fit(label(lang, key), name, size, width * mm - 2 * mm)
+        if right:
+            page.put(x + width * mm - 1 * mm, page.y - 3 * mm, text, right=True)
+        else:
+            page.put(x + 1 * mm, page.y - 3 * mm, text)
+        x += width * mm
+    page.y -= 6.5 * mm
+
+
+def _draw_table(page: _Page) -> None:
+    letter = page.letter
+    lang = letter.language
+    row_height = 4.6 * mm
+    page.ensure(row_height * 3)
+    _table_header(page)
+    for row in letter.rows:
+        if page.ensure(row_height):
+            page.font(size=8)
+            page.put(page.left, page.y, label(lang, "continued"))
+            page.y -= 2 * mm
+            _table_header(page)
+        name, size = page.font(size=8)
+        cells = (
+            row.number,
+            format_short_day(row.issue_date, lang),
+            row.subject,
+            format_money(row.amount, lang),
+            format_short_day(row.due_date, lang),
+            label(lang, "days", n=row.days_late),
+            format_money(row.open_balance, lang),
+        )
+        x = page.left
+        for (_, width, right), cell in zip(_COLUMNS, cells, strict=True):
+            text = _fit(cell, name, size, width * mm - 2 * mm)
+            if right:
+                page.put(x + width * mm - 1 * mm, page.y - 2 * mm, text, right=True)
+            else:
+                page.put(x + 1 * mm, page.y - 2 * mm, text)
+            x += width * mm
+        page.y -= row_height
+    page.canvas.setLineWidth(0.5)
+    page.canvas.line(page.left, page.y + 1 * mm, page.right, page.y + 1 * mm)
+    page.y -= 3 * mm
+    totals: list[tuple[str, str, bool]] = []
+    if letter.charges:
+        totals.append((label(lang, "subtotal"), format_money(letter.principal_due, lang), False))
+        for charge in letter.charges:
+            text = charge.label + (f" ({charge.explanation})" if charge.explanation else "")
+            totals.append((text, format_money(charge.amount, lang), False))
+    totals.append((label(lang, "total_due"), format_money(letter.total_due, lang), True))
+    for text, amount, bold in totals:
+        page.ensure(5 * mm)
+        page.font(bold=bold, size=9 if bold else 8.5)
+        page.put(page.right - 30 * mm, page.y, text, right=True)
+        page.put(page.right - 1 * mm, page.y, amount, right=True)
+        page.y -= 4.6 * mm
+    page.font(bold=True)
+    page.y -= 1 * mm
+    page.put(
+        page.right - 1 * mm,
+        page.y,
+        label(lang, "deadline", date=format_day(letter.deadline, lang)),
+        right=True,
+    )
+    page.y -= 7 * mm
+
+
+def _draw_qr(page: _Page, qr: segno.QRCode, x: float, top: float, size: float) -> None:
+    # One path, one rectangle per run of dark modules in a row: far fewer operators than
+    # one square per module, and sharp at any zoom (no image).
+    matrix = qr.matrix
+    module = size / len(matrix)
+    path = page.canvas.beginPath()
+    for r, row in enumerate(matrix):
+        y = top - (r + 1) * module
+        c, width = 0, len(row)
+        while c < width:
+            if row[c]:
+                start = c
+                while c < width and row[c]:
+                    c += 1
+                path.rect(x + start * module, y, (c - start) * module, module)
+            else:
+                c += 1
+    page.canvas.setFillGray(0)
+    page.canvas.drawPath(path, stroke=0, fill=1)
+
+
+def _draw_payment(page: _Page, pdf_qr: segno.QRCode | None) -> None:
+    letter = page.letter
+    creditor = letter.creditor
+    lang = letter.language
+    qr_size = 26 * mm if pdf_qr else 0.0
+    lines: list[str] = []
+    for method in letter.payment_methods:
+        if method is PaymentMethod.TRANSFER and creditor.iban:
+            bic = label(lang, "bic", bic=creditor.bic) if creditor.bic else ""
+            lines.append(
+                label(lang, "transfer", iban=creditor.iban, bic=bic, ref=letter.rf_reference)
+            )
+        elif method is PaymentMethod.CHEQUE:
+            address = ", ".join(
+                [
+                    *creditor.address.lines,
+                    f"{creditor.address.postal_code} {creditor.address.city}".strip(),
+                ]
+            )
+            lines.append(label(lang, "cheque", name=creditor.name, address=address))
+        elif method is PaymentMethod.CARD and creditor.phone:
+            lines.append(label(lang, "card", phone=creditor.phone))
+    name, size = page.font(size=8.5)
+    width = page.right - page.left - (qr_size + 4 * mm if qr_size else 0)
+    wrapped = [part for line in lines for part in wrap("• " + line, name, size, width)]
+    height = max(len(wrapped) * 11 + 14, qr_size + 10 if qr_size else 0)
+    page.ensure(height + 12)
+    page.y -= 12
+    top = page.y
+    page.font(bold=True)
+    page.put(page.left, page.y, label(lang, "how_to_pay"))
+    page.y -= 12
+    page.font(size=8.5)
+    for line in wrapped:
+        page.put(page.left, page.y, line)
+        page.y -= 11
+    if pdf_qr is not None:
+        _draw_qr(page, pdf_qr, page.right - qr_size, top + 3 * mm, qr_size)
+        page.font(size=6.5)
+        page.canvas.drawCentredString(
+            page.right - qr_size / 2, top - qr_size + 0.5 * mm, label(lang, "qr_caption")
+        )
+        page.text.append(label(lang, "qr_caption"))
+    page.y = min(page.y, top - height + 6) - 3 * mm
+
+
+def _draw_closing(page: _Page) -> None:
+    letter = page.letter
+    lang = letter.language
+    contacts = " – ".join(
+        x
+        for x in (
+            label(lang, "phone", phone=letter.creditor.phone) if letter.creditor.phone else "",
+            label(lang, "email", email=letter.creditor.email) if letter.creditor.email else "",
+        )
+        if x
+    )
+    page.paragraph(label(lang, "contact", contacts=contacts), gap=2 * mm)
+    if letter.previous:
+        items = ", ".join(
+            label(lang, "previous_item", date=format_day(p.sent_on, lang), level=p.level)
+            for p in letter.previous
+        )
+        page.paragraph(label(lang, "previous", items=items), gap=2 * mm)
+    # Signature block on the right, with room left above the name for a hand signature.
+    page.ensure(24 * mm)
+    page.y -= 14 * mm
+    x = page.left + 100 * mm
+    page.font(bold=True)
+    page.put(x, page.y, letter.signatory_name or letter.creditor.name)
+    if letter.signatory_title:
+        page.y -= 12
+        page.font()
+        page.put(x, page.y, letter.signatory_title)
+
+
+def render_letter_pdf(
+    letter: Letter, wording: Wording, layout: PageLayout | None = None
+) -> RenderedLetter:
+    """Draw `letter` with its `wording` on A4 pages and return the PDF and its text."""
+    page = _Page(letter, layout or layout_for(letter.language))
+    _draw_letterhead(page)
+    _draw_heading(page, wording)
+    for text in wording.opening:
+        page.paragraph(text)
+    _draw_table(page)
+    for text in wording.closing:
+        page.paragraph(text)
+    _draw_payment(page, epc_payload_qr(letter))
+    _draw_closing(page)
+    page.footer()
+    canvas = page.canvas
+    canvas.showPage()
+    # The form that the footers drew: the total page count.
+    canvas.beginForm("pagecount")
+    canvas.setFont(page.layout.fonts.regular, 7)
+    canvas.drawString(0, 0, str(page.page))
+    canvas.endForm()
+    canvas.save()
+    return RenderedLetter(page.buffer.getvalue(), page.page, "\n".join(page.text))
