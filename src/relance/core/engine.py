@@ -211,7 +211,7 @@ def decide(
     disputed = frozenset(d.invoice_number for d in disputes if d.active(as_of))
 
     # One pass over each table, grouped by customer: nothing below scans the ledger again.
-    applied: dict[str, Decimal] = defaultdict(Decimal)
+    applied: defaultdict[str, Decimal] = defaultdict(Decimal)
     used: dict[str, Decimal] = defaultdict(Decimal)
     for allocation in ledger.allocations:
         if allocation.date <= as_of:
@@ -224,7 +224,8 @@ def decide(
     for invoice in ledger.invoices:
         if invoice.due_date >= as_of or invoice.issue_date > as_of:
             continue
-        remaining = invoice.amount.amount - applied.get(invoice.number, ZERO)
+        paid = applied.get(invoice.number)
+        remaining = invoice.amount.amount if paid is None else invoice.amount.amount - paid
         if remaining <= 0:
             settled.add(invoice.number)
         else:
@@ -346,7 +347,7 @@ def _decide_customer(
     # back and lets the process go on at once.
     planned: set[str] = set()
     resume_on: date | None = None
-    for plan in sorted(c.plans, key=lambda p: (p.agreed_on, p.key)):
+    for plan in sorted(c.plans, key=lambda p: (p.agreed_on, p.key)) if c.plans else ():
         status = plan_status(plan, c.payments, as_of, policy.plan_grace_days)
         if status.state is PlanState.ACTIVE:
             planned.update(plan.invoice_numbers)
@@ -366,7 +367,7 @@ def _decide_customer(
     # process goes on at once. Making a promise is a response from the customer.
     responses: list[date] = []
     pending_promise: Promise | None = None
-    for promise in sorted(c.promises, key=lambda p: (p.made_on, p.key)):
+    for promise in sorted(c.promises, key=lambda p: (p.made_on, p.key)) if c.promises else ():
         if promise.made_on > as_of:
             continue
         responses.append(promise.made_on)
@@ -445,8 +446,10 @@ def _decide_customer(
             return (CancelReason.PLAN, f"invoice {number} is under a payment plan")
         return (CancelReason.PAID, f"invoice {number} is paid")
 
-    pending = sorted(
-        (a for a in c.actions if a.status in PENDING), key=lambda a: (a.proposed_on, a.key)
+    pending = (
+        sorted((a for a in c.actions if a.status in PENDING), key=lambda a: (a.proposed_on, a.key))
+        if c.actions
+        else []
     )
     survivors = 0
     for action in pending:
@@ -471,9 +474,13 @@ def _decide_customer(
     if survivors or stop is not None or not balances:
         return
 
-    done = sorted(
-        (a for a in c.actions if a.status is ActionStatus.DONE and a.done_on is not None),
-        key=lambda a: (a.done_on or as_of, a.level, a.key),
+    done = (
+        sorted(
+            (a for a in c.actions if a.status is ActionStatus.DONE and a.done_on is not None),
+            key=lambda a: (a.done_on or as_of, a.level, a.key),
+        )
+        if c.actions
+        else []
     )
     last_step = done[-1].done_on if done else None
     latest = done[-1] if done else None
@@ -496,7 +503,8 @@ def _decide_customer(
         )
         return
     level = policy.levels[position]
-    oldest_number, oldest_due = min(((item[0], item[1]) for item in chased), key=lambda p: p[1])
+    # Ties on the due date go to the smaller number, so the input's order never matters.
+    oldest_due, oldest_number = min((item[1], item[0]) for item in chased)
     days_overdue = (as_of - oldest_due).days
     previous_on = latest.done_on if latest is not None else None
     resumed = (
@@ -566,6 +574,8 @@ def _triggered(
 def _allowed_channels(level: Level, c: _Customer, flags: list[Flag]) -> tuple[Channel, ...]:
     """The level's channels less a call the contact limits forbid; empty when the
     overall contact cap is reached."""
+    if not c.contacts and not c.actions and c.policy.limits.max_calls >= 1:
+        return level.channels  # nothing in the log to count: the common case, kept fast
     limits = c.policy.limits
     as_of = c.as_of
     first = as_of - timedelta(days=limits.window_days - 1)

@@ -1,0 +1,292 @@
+"""The engine's rules, one by one, and its properties (hypothesis)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, timedelta
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from relance.adapters.policy_toml import default_policies
+from relance.core.contacts import CallOutcome, Contact, ContactChannel
+from relance.core.engine import Action, ActionStatus, CancelReason, FlagKind, decide
+from relance.core.ledger import Ledger
+from relance.core.model import Allocation, AllocationKind, Customer, CustomerKind, Invoice
+from relance.core.money import Money
+from relance.core.pauses import Hold
+from relance.core.policy import Channel, ContactLimits, Level, Policy
+
+POLICIES = default_policies()
+ACME = Customer("ACME", "Acme")
+
+
+def invoice(number: str, due: date, amount: str = "100", customer: str = "ACME") -> Invoice:
+    return Invoice(
+        number, customer, due - timedelta(days=30), due, Money.of(amount, "EUR"), Money.zero("EUR")
+    )
+
+
+def test_one_communication_per_customer_listing_all_its_overdue_invoices() -> None:
+    ledger = Ledger(
+        customers=(ACME, Customer("BOB", "Bob", kind=CustomerKind.CONSUMER)),
+        invoices=(
+            invoice("F2", date(2026, 3, 5)),
+            invoice("F1", date(2026, 3, 1)),
+            invoice("F3", date(2026, 4, 30)),  # not yet due
+            invoice("B1", date(2026, 3, 20), customer="BOB"),
+        ),
+    )
+    decision = decide(ledger, POLICIES, as_of=date(2026, 3, 21))
+    by_customer = {p.action.customer_ref: p for p in decision.proposals}
+    assert by_customer["ACME"].action.invoice_numbers == ("F1", "F2")  # oldest first
+    assert [str(b) for b in by_customer["ACME"].balances] == ["200.00 EUR"]
+    assert by_customer["ACME"].action.policy == "business"
+    assert by_customer["BOB"].action.policy == "consumer"
+    assert by_customer["ACME"].days_overdue == 20
+    assert by_customer["ACME"].call_window is not None
+
+
+def test_an_invoice_due_today_is_not_yet_overdue() -> None:
+    ledger = Ledger(customers=(ACME,), invoices=(invoice("F1", date(2026, 3, 1)),))
+    assert decide(ledger, POLICIES, as_of=date(2026, 3, 1)).proposals == ()
+    assert len(decide(ledger, POLICIES, as_of=date(2026, 3, 2)).proposals) == 1
+
+
+def done(level: int, name: str, on: date, invoices: tuple[str, ...]) -> Action:
+    return Action(
+        f"ACME/{on}/{name}", "ACME", "business", level, name, (Channel.LETTER,), invoices, on
+    ).carried_out(on)
+
+
+def test_a_new_overdue_invoice_joins_the_current_level() -> None:
+    ledger = Ledger(
+        customers=(ACME,),
+        invoices=(invoice("F1", date(2026, 1, 1)), invoice("F2", date(2026, 2, 1))),
+    )
+    history = (
+        done(0, "informal", date(2026, 1, 2), ("F1",)),
+        done(1, "letter1", date(2026, 1, 15), ("F1",)),
+    )
+    decision = decide(ledger, POLICIES, as_of=date(2026, 2, 2), actions=history)
+    (proposal,) = decision.proposals
+    assert proposal.action.level_name == "letter2"
+    assert proposal.action.invoice_numbers == ("F1", "F2")
+
+
+def test_after_a_full_payment_a_later_invoice_starts_again_at_the_first_level() -> None:
+    first, later = invoice("F1", date(2026, 1, 1)), invoice("F2", date(2026, 3, 1))
+    paid = Allocation(AllocationKind.PAYMENT, "P1", "F1", Money.of("100", "EUR"), date(2026, 1, 20))
+    ledger = Ledger(customers=(ACME,), invoices=(first, later), allocations=(paid,))
+    history = (
+        done(0, "informal", date(2026, 1, 2), ("F1",)),
+        done(1, "letter1", date(2026, 1, 15), ("F1",)),
+    )
+    (proposal,) = decide(ledger, POLICIES, as_of=date(2026, 3, 2), actions=history).proposals
+    assert (proposal.action.level_name, proposal.action.invoice_numbers) == ("informal", ("F2",))
+
+
+def test_a_proposed_action_is_superseded_when_another_invoice_falls_overdue() -> None:
+    ledger = Ledger(
+        customers=(ACME,),
+        invoices=(invoice("F1", date(2026, 1, 1)), invoice("F2", date(2026, 1, 3))),
+    )
+    first = decide(ledger, POLICIES, as_of=date(2026, 1, 3)).proposals[0].action
+    assert first.invoice_numbers == ("F1",)
+    decision = decide(ledger, POLICIES, as_of=date(2026, 1, 4), actions=(first,))
+    assert [c.reason for c in decision.cancellations] == [CancelReason.SUPERSEDED]
+    assert decision.proposals[0].action.invoice_numbers == ("F1", "F2")
+    approved = replace(first, status=ActionStatus.APPROVED)  # approved ones are kept
+    assert decide(ledger, POLICIES, as_of=date(2026, 1, 4), actions=(approved,)).proposals == ()
+
+
+def test_holds_and_do_not_contact_stop_everything_and_cancel_what_is_pending() -> None:
+    ledger = Ledger(customers=(ACME,), invoices=(invoice("F1", date(2026, 1, 1)),))
+    pending = decide(ledger, POLICIES, as_of=date(2026, 1, 5)).proposals[0].action
+    held = decide(
+        ledger,
+        POLICIES,
+        as_of=date(2026, 1, 6),
+        actions=(pending,),
+        holds=(Hold("ACME", date(2026, 1, 6), "negotiating a settlement"),),
+    )
+    assert [(c.reason, c.detail) for c in held.cancellations] == [
+        (CancelReason.HOLD, "negotiating a settlement")
+    ]
+    assert held.proposals == ()
+    quiet = Ledger(customers=(replace(ACME, do_not_contact=True),), invoices=ledger.invoices)
+    assert decide(quiet, POLICIES, as_of=date(2026, 1, 6)).proposals == ()
+
+
+def test_time_barred_invoices_are_flagged_not_chased() -> None:
+    ledger = Ledger(
+        customers=(ACME,),
+        invoices=(invoice("OLD", date(2019, 1, 1)), invoice("F1", date(2026, 1, 1))),
+    )
+    decision = decide(ledger, POLICIES, as_of=date(2026, 1, 5), time_barred={"OLD"})
+    assert decision.proposals[0].action.invoice_numbers == ("F1",)
+    assert [(f.kind, f.invoice_number) for f in decision.flags] == [(FlagKind.TIME_BARRED, "OLD")]
+
+
+def test_below_the_minimum_amount_nothing_is_proposed() -> None:
+    policy = POLICIES[0]
+    costly = replace(
+        policy, levels=(replace(policy.levels[0], min_amount=Money.of("150", "EUR").amount),)
+    )
+    ledger = Ledger(customers=(ACME,), invoices=(invoice("F1", date(2026, 1, 1)),))
+    assert decide(ledger, (costly,), as_of=date(2026, 1, 5)).proposals == ()
+
+
+def test_a_customer_without_policy_is_flagged() -> None:
+    ledger = Ledger(
+        customers=(replace(ACME, policy="vip"),), invoices=(invoice("F1", date(2026, 1, 1)),)
+    )
+    decision = decide(ledger, POLICIES, as_of=date(2026, 1, 5))
+    assert decision.proposals == () and [f.kind for f in decision.flags] == [FlagKind.NO_POLICY]
+
+
+def test_a_response_restarts_the_wait_before_the_next_level() -> None:
+    ledger = Ledger(customers=(ACME,), invoices=(invoice("F1", date(2026, 1, 1)),))
+    history = (
+        done(0, "informal", date(2026, 1, 2), ("F1",)),
+        done(1, "letter1", date(2026, 1, 15), ("F1",)),
+    )
+    answered = (
+        Contact("ACME", date(2026, 1, 20), ContactChannel.CALL, outcome=CallOutcome.REACHED),
+    )
+    unanswered = (
+        Contact("ACME", date(2026, 1, 20), ContactChannel.CALL, outcome=CallOutcome.NO_ANSWER),
+    )
+    day = date(2026, 1, 29)  # 14 days after letter 1
+    assert decide(ledger, POLICIES, as_of=day, actions=history, contacts=answered).proposals == ()
+    assert decide(ledger, POLICIES, as_of=day, actions=history, contacts=unanswered).proposals
+    later = decide(ledger, POLICIES, as_of=date(2026, 2, 3), actions=history, contacts=answered)
+    assert later.proposals[0].action.level_name == "letter2"
+
+
+# -- properties -------------------------------------------------------------------------
+
+START = date(2026, 1, 1)
+
+
+@st.composite
+def ledgers(draw: st.DrawFn) -> tuple[Ledger, date]:
+    refs = [f"C{n}" for n in range(draw(st.integers(1, 4)))]
+    customers = tuple(
+        Customer(ref, ref, kind=draw(st.sampled_from(list(CustomerKind)))) for ref in refs
+    )
+    invoices = []
+    allocations = []
+    for n in range(draw(st.integers(0, 8))):
+        due = START + timedelta(days=draw(st.integers(0, 90)))
+        cents = draw(st.integers(1, 100_000))
+        number = f"F{n}"
+        invoices.append(
+            Invoice(
+                number,
+                draw(st.sampled_from(refs)),
+                due - timedelta(days=30),
+                due,
+                Money.from_minor(cents, "EUR"),
+                Money.zero("EUR"),
+            )
+        )
+        if draw(st.booleans()):
+            part = draw(st.integers(1, cents))
+            allocations.append(
+                Allocation(
+                    AllocationKind.PAYMENT,
+                    f"P{n}",
+                    number,
+                    Money.from_minor(part, "EUR"),
+                    due + timedelta(days=draw(st.integers(-10, 60))),
+                )
+            )
+    as_of = START + timedelta(days=draw(st.integers(0, 200)))
+    return Ledger(customers, tuple(invoices), allocations=tuple(allocations)), as_of
+
+
+@settings(max_examples=60, deadline=None)
+@given(ledgers())
+def test_the_same_ledger_and_date_always_give_the_same_actions(case: tuple[Ledger, date]) -> None:
+    ledger, as_of = case
+    shuffled = Ledger(ledger.customers[::-1], ledger.invoices[::-1], allocations=ledger.allocations)
+    assert decide(ledger, POLICIES, as_of=as_of) == decide(ledger, POLICIES, as_of=as_of)
+    assert decide(shuffled, POLICIES, as_of=as_of) == decide(ledger, POLICIES, as_of=as_of)
+
+
+@settings(max_examples=40, deadline=None)
+@given(ledgers(), st.lists(st.integers(1, 20), min_size=1, max_size=6))
+def test_a_second_run_for_the_same_date_proposes_nothing(
+    case: tuple[Ledger, date], gaps: list[int]
+) -> None:
+    ledger, day = case
+    history: dict[str, Action] = {}
+    for gap in gaps:  # a few earlier runs, each step carried out the day it is proposed
+        day += timedelta(days=gap)
+        for proposal in decide(
+            ledger, POLICIES, as_of=day, actions=tuple(history.values())
+        ).proposals:
+            history[proposal.action.key] = proposal.action.carried_out(day)
+    first = decide(ledger, POLICIES, as_of=day + timedelta(days=1), actions=tuple(history.values()))
+    for cancellation in first.cancellations:
+        history[cancellation.action_key] = replace(
+            history[cancellation.action_key], status=ActionStatus.CANCELLED
+        )
+    for proposal in first.proposals:
+        history[proposal.action.key] = proposal.action
+    again = decide(ledger, POLICIES, as_of=day + timedelta(days=1), actions=tuple(history.values()))
+    assert again.proposals == ()
+    assert again.cancellations == ()
+
+
+CALLER = Policy(
+    "caller",
+    tuple(
+        Level(
+            f"call{n}",
+            (Channel.CALL, Channel.EMAIL),
+            ((Channel.EMAIL, "informal_email"),),
+            after_due_days=0 if n == 0 else None,
+            after_previous_days=None if n == 0 else 0,
+        )
+        for n in range(40)
+    ),
+    min_gap_days=0,
+    limits=ContactLimits(max_calls=3, quiet_after_conversation_days=0),
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(0, 2), min_size=30, max_size=30))
+def test_no_customer_gets_more_calls_in_seven_days_than_the_limit(manual: list[int]) -> None:
+    """Even with a policy that would call every day, and calls logged by hand besides,
+    the engine never proposes a call that makes more than 3 in 7 days."""
+    ledger = Ledger(customers=(replace(ACME, policy="caller"),), invoices=(invoice("F1", START),))
+    contacts: list[Contact] = []
+    history: list[Action] = []
+    engine_calls: list[date] = []
+    for offset, by_hand in enumerate(manual, start=1):
+        day = START + timedelta(days=offset)
+        contacts.extend(
+            Contact("ACME", day, ContactChannel.CALL, outcome=CallOutcome.NO_ANSWER)
+            for _ in range(by_hand)
+        )
+        decision = decide(ledger, (CALLER,), as_of=day, actions=tuple(history), contacts=contacts)
+        for proposal in decision.proposals:
+            history.append(proposal.action.carried_out(day))
+            if Channel.CALL in proposal.action.channels:
+                engine_calls.append(day)
+                contacts.append(
+                    Contact(
+                        "ACME",
+                        day,
+                        ContactChannel.CALL,
+                        outcome=CallOutcome.NO_ANSWER,
+                        action_key=proposal.action.key,
+                    )
+                )
+    assert engine_calls, "the policy calls whenever the limit allows"
+    for day in engine_calls:
+        window = [c for c in contacts if day - timedelta(days=6) <= c.on <= day]
+        assert len(window) <= 3
