@@ -12,7 +12,7 @@ import typer
 from rich.markup import escape
 
 from relance.adapters.formats.errors import FormatError
-from relance.interfaces.cli import ledger, reports
+from relance.interfaces.cli import demo, ledger, reports
 from relance.interfaces.cli.output import ExitCode, errors
 
 app = typer.Typer(
@@ -24,6 +24,7 @@ app = typer.Typer(
 )
 ledger.register(app)
 reports.register(app)
+demo.register(app)
 
 
 def run(argv: list[str] | None = None) -> int:

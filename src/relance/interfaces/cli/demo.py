@@ -1,0 +1,40 @@
+"""`relance demo`: a demo ledger, its aged balance, and what relance would do about it."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from relance.interfaces.cli.output import Format, console, parse_day
+from relance.interfaces.cli.reports import print_aging
+from relance.services import reports
+from relance.services.demo import build_demo
+
+
+def register(app: typer.Typer) -> None:
+    """Add this module's commands to the app."""
+    app.command("demo")(demo)
+
+
+def demo(
+    as_of: Annotated[str | None, typer.Option(help="The demo's today (default: today).")] = None,
+    folder: Annotated[Path, typer.Option("--dir", help="Where to build it.")] = Path(
+        "relance-demo"
+    ),
+) -> None:
+    """Build a demo ledger in a fresh SQLite file and show its aged balance."""
+    day = parse_day(as_of, date.today())
+    built = build_demo(folder, day)
+    customers = len(reports.customers(built.store))
+    lines = reports.invoice_lines(built.store, day)
+    console.print(
+        f"Demo ledger as of {day.isoformat()}: {customers} customers, {len(lines)} invoices, "
+        f"in {built.folder / 'relance.sqlite'} (CSV sources beside it)."
+    )
+    print_aging(reports.aging_report(built.store, day), Format.TABLE, "fr")
+    console.print(
+        f"Try: relance --help, or relance invoices --db {built.folder / 'relance.sqlite'} --open"
+    )

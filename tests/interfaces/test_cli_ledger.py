@@ -1,0 +1,78 @@
+"""The ledger commands as a user types them, read back as the user sees them."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from relance.interfaces.cli.main import run
+from tests.conftest import write
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> str:
+    return str(tmp_path / "ledger.sqlite")
+
+
+def test_init_import_and_aging_as_json(db, tmp_path, capsys):
+    assert run(["init", "--db", db, "--name", "Atelier Durand", "--iban",
+                "FR76 3000 6000 0112 3456 7890 189", "--email", "compta@durand.fr"]) == 0  # fmt: skip
+    customers = write(tmp_path / "c.csv", "ref;name;kind;country\nDUP;Dupont SA;business;FR\n")
+    invoices = write(
+        tmp_path / "i.csv",
+        "numero;client;date;echeance;montant\nF1;DUP;01/01/2026;31/01/2026;1 000,00\n",
+    )
+    assert run(["import", "customers", str(customers), "--db", db]) == 0
+    assert run(["import", "invoices", str(invoices), "--db", db]) == 0
+    capsys.readouterr()
+    assert run(["aging", "--db", db, "--as-of", "2026-03-02", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert rows[0]["customer"] == "DUP"
+    assert rows[0]["1-30"] == "1000.00"  # 30 days late on 2 March
+    assert run(["aging", "--db", db, "--as-of", "2026-03-03", "--csv"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "customer,name,currency,current,1-30,31-60,61-90,91-120,over 120,total"
+    assert lines[1] == "DUP,Dupont SA,EUR,0.00,0.00,1000.00,0.00,0.00,0.00,1000.00"
+
+
+def test_a_bad_file_exits_with_a_message_naming_file_line_and_field(db, tmp_path, capsys):
+    run(["init", "--db", db, "--name", "Atelier Durand"])
+    bad = write(tmp_path / "bad.csv", "ref,name,country\nC1,Dupont,France\n")
+    assert run(["import", "customers", str(bad), "--db", db]) == 3
+    err = capsys.readouterr().err
+    assert f"{bad}:2: country:" in err.replace("\n", "")
+    assert "Traceback" not in err
+
+
+def test_dry_run_says_what_would_change(db, tmp_path, capsys):
+    run(["init", "--db", db, "--name", "Atelier Durand"])
+    customers = write(tmp_path / "c.csv", "ref,name\nC1,Dupont\nC2,Martin\n")
+    assert run(["import", "customers", str(customers), "--db", db, "--dry-run"]) == 0
+    assert "2 rows would change: 2 new" in capsys.readouterr().out
+    assert run(["customers", "--db", db, "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
+
+
+def test_init_refuses_a_wrong_iban(db, capsys):
+    assert run(["init", "--db", db, "--name", "X", "--iban", "FR76 0000"]) == 1
+    assert "iban" in capsys.readouterr().err.lower()
+
+
+def test_a_usage_error_exits_2(db):
+    assert run(["aging", "--db", db, "--as-of", "2026-02-30"]) == 2
+
+
+def test_the_demo_is_the_same_for_the_same_date(tmp_path, capsys):
+    assert run(["demo", "--as-of", "2026-11-23", "--dir", str(tmp_path / "d")]) == 0
+    first = capsys.readouterr().out
+    assert run(["demo", "--as-of", "2026-11-23", "--dir", str(tmp_path / "d")]) == 0
+    assert capsys.readouterr().out == first
+    assert "Aged balance as of 2026-11-23 — USD" in first  # the seed's invoice 12345
+    capsys.readouterr()
+    db = str(tmp_path / "d" / "relance.sqlite")
+    assert run(["invoices", "--db", db, "--customer", "SMITHCO", "--as-of", "2026-11-23",
+                "--json"]) == 0  # fmt: skip
+    (seed,) = json.loads(capsys.readouterr().out)
+    assert (seed["number"], seed["open"], seed["currency"], seed["days_overdue"]) == (
+        "12345", "100.00", "USD", 49,
+    )  # fmt: skip
