@@ -27,11 +27,9 @@ def test_the_core_imports_only_the_standard_library_itself_and_pure_data_librari
                 names = [node.module]
             for name in names:
                 top = name.split(".")[0]
-                if name.startswith("relance.") and not name.startswith("relance.core"):
-                    offenders.append(f"{path.name}: {name}")
-                elif top not in sys.stdlib_module_names and top not in ALLOWED_THIRD_PARTY | {
-                    "relance"
-                }:
+                outside_core = name.startswith("relance.") and not name.startswith("relance.core")
+                foreign = top not in sys.stdlib_module_names | ALLOWED_THIRD_PARTY | {"relance"}
+                if outside_core or foreign:
                     offenders.append(f"{path.name}: {name}")
     assert offenders == []
 

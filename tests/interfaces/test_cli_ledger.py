@@ -4,9 +4,9 @@ import json
 from pathlib import Path
 
 import pytest
+from tests.conftest import write
 
 from relance.interfaces.cli.main import run
-from tests.conftest import write
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
+from tests.conftest import write
 
 from relance.adapters.formats.errors import FormatError
 from relance.adapters.formats.ledger_csv import CsvKind
@@ -18,7 +19,6 @@ from relance.core.money import Money
 from relance.services.ledger_import import import_ledger_csv
 from relance.services.reports import aging_report, invoice_lines
 from relance.services.setup import init_creditor
-from tests.conftest import write
 
 CUSTOMERS = """reference;nom;type;pays;langue;email
 DUP;Dupont SA;entreprise;FR;fr;compta@dupont.fr
@@ -101,7 +101,7 @@ def test_a_corrected_invoice_is_updated(store: Store, ledger_files, tmp_path):
 def test_an_invoice_cannot_shrink_below_what_was_paid(store: Store, ledger_files, tmp_path):
     load(store, ledger_files)
     shrunk = write(tmp_path / "shrunk.csv", INVOICES.replace("1 200,00;200,00", "900,00;150,00"))
-    with pytest.raises(FormatError, match="already has 1000.00 EUR applied"):
+    with pytest.raises(FormatError, match=r"already has 1000\.00 EUR applied"):
         import_ledger_csv(store, CsvKind.INVOICES, shrunk)
 
 
@@ -168,7 +168,7 @@ def test_a_credit_note_settles_its_invoice(store, ledger_files, tmp_path):
     )
     report = import_ledger_csv(store, CsvKind.CREDIT_NOTES, notes)
     assert (report.created, report.allocations) == (1, 1)
-    lines = {l.invoice.number: l for l in invoice_lines(store, date(2026, 11, 23))}
+    lines = {x.invoice.number: x for x in invoice_lines(store, date(2026, 11, 23))}
     assert lines["F-2026-002"].status is InvoiceStatus.PAID
     assert import_ledger_csv(store, CsvKind.CREDIT_NOTES, notes).allocations == 0
 
