@@ -105,7 +105,9 @@ def specimen_letter(
         else ()
     )
     kind_folder = kind.value
-    key = template_key or (f"{kind_folder}/letter{level}" if level else "informal_email")
+    key = template_key or (
+        f"{kind_folder}/letter{level}" if level else f"{kind_folder}/informal_email"
+    )
     return compose_letter(
         creditor=SPECIMEN_CREDITOR,
         customer=specimen_customer(kind, language),
