@@ -6,6 +6,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from relance.core.ledger import Ledger, open_balance
 from relance.core.model import Allocation, AllocationKind, Invoice
@@ -102,3 +104,30 @@ def test_no_discount_when_paid_late_or_short() -> None:
     short = discount_allocation(inv, terms, Money.of("1175.99", "EUR"), date(2026, 3, 5), "P1")
     full = discount_allocation(inv, terms, Money.of("1200.00", "EUR"), date(2026, 3, 5), "P1")
     assert (late, short, full) == (None, None, None)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    cents=st.integers(min_value=1, max_value=100_000_000),
+    tenths=st.integers(min_value=1, max_value=500),
+    within=st.integers(min_value=0, max_value=30),
+)
+def test_a_discounted_payment_and_its_discount_add_up_to_the_invoice_to_the_cent(
+    cents: int, tenths: int, within: int
+) -> None:
+    inv = Invoice(
+        "F-1",
+        "C1",
+        date(2026, 3, 2),
+        date(2026, 4, 1),
+        Money.from_minor(cents, "EUR"),
+        Money.zero("EUR"),
+    )
+    terms = DiscountTerms(Decimal(tenths) / 10, within, 30)
+    paid = discounted_amount(inv, terms)
+    discount = discount_allocation(inv, terms, paid, date(2026, 3, 2), "P1")
+    if discount is None:  # a discount that rounds to zero cents grants nothing
+        assert paid == inv.amount
+    else:
+        assert paid + discount.amount == inv.amount
+        assert not discount.amount.is_negative

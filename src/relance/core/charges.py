@@ -19,8 +19,9 @@ from datetime import date
 from enum import StrEnum
 
 from relance.core.interest import InterestBreakdown, interest_breakdown
-from relance.core.jurisdiction import Contract, RuleSet
-from relance.core.model import Allocation, Invoice
+from relance.core.jurisdiction import Contract, Jurisdictions, RuleSet
+from relance.core.ledger import Ledger
+from relance.core.model import Allocation, Creditor, Invoice
 from relance.core.money import Money, total
 from relance.core.rates import RateBook
 
@@ -211,3 +212,31 @@ def split_payment(
     if charges_first:
         to_principal = take(principal)
     return PaymentSplit(tuple(paid_charges), to_principal, remaining)
+
+
+def customer_charges(
+    ledger: Ledger,
+    creditor: Creditor,
+    customer_ref: str,
+    jurisdictions: Jurisdictions,
+    rates: RateBook,
+    as_of: date,
+    contract: Contract | None = None,
+) -> tuple[Charges, ...]:
+    """Charges on every invoice of one customer that was late by `as_of`, oldest due first.
+
+    The rule set is chosen from the creditor's country and the customer's country and kind
+    (or the contract's choice). This is the entry point of `relance interest CUSTOMER`.
+    Raises `MissingRate` when a needed rate is unknown, KeyError for an unknown customer.
+    """
+    customer = ledger.customer(customer_ref)
+    rules = jurisdictions.select(creditor.country, customer.country, customer.kind, contract)
+    found = []
+    for invoice in sorted(ledger.invoices, key=lambda i: (i.due_date, i.number)):
+        if invoice.customer_ref != customer_ref:
+            continue
+        own = ledger.allocations_of(invoice.number)
+        if not was_paid_late(invoice, own, as_of):
+            continue
+        found.append(claimable_charges(invoice, own, rules, rates, as_of, contract))
+    return tuple(found)
