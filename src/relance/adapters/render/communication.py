@@ -1,0 +1,132 @@
+"""One approved action's communication, rendered and checked: the entry point for services.
+
+`render_communication` turns a composed `Letter` into what leaves: a PDF for a letter
+(and the e-mail copy of a letter, which attaches it), or an e-mail body; then runs the
+compliance check on the text shown. A blocked communication carries its problems and
+must not be sent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from relance.adapters.render.email_body import EmailBody, build_email_body
+from relance.adapters.render.pdf import PageLayout, RenderedLetter, render_letter_pdf
+from relance.adapters.render.specimen import specimen_letter
+from relance.adapters.render.templates import (
+    TemplateProblem,
+    TemplateStore,
+    Wording,
+    is_email_copy,
+    letter_key,
+)
+from relance.adapters.render.word_lists import load_word_lists
+from relance.core.compliance import (
+    ComplianceProblem,
+    ComplianceRules,
+    WordLists,
+    check_communication,
+)
+from relance.core.letter import Letter, Tone
+from relance.core.model import CustomerKind
+
+LETTER_CHANNELS = ("letter", "registered_letter")
+EMAIL_CHANNELS = ("email",)
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedCommunication:
+    """What one action sends: the PDF (letters, e-mail copies), the e-mail body, the checks."""
+
+    letter: Letter
+    channel: str
+    template_key: str
+    wording: Wording
+    pdf: RenderedLetter | None
+    email: EmailBody | None
+    problems: tuple[ComplianceProblem, ...]
+
+    @property
+    def blocked(self) -> bool:
+        """True when the compliance check found a problem: nothing may be sent."""
+        return bool(self.problems)
+
+    @property
+    def pdf_name(self) -> str:
+        """File name of the letter's PDF: reference and debtor, safe for any file system."""
+        safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in self.letter.reference)
+        return f"{safe}.pdf"
+
+
+def render_communication(
+    letter: Letter,
+    channel: str,
+    store: TemplateStore,
+    *,
+    template_key: str | None = None,
+    layout: PageLayout | None = None,
+    words: WordLists | None = None,
+    rules: ComplianceRules | None = None,
+    word_folder: Path | None = None,
+) -> RenderedCommunication:
+    """Render `letter` for `channel` (``letter``, ``registered_letter`` or ``email``) and check it.
+
+    `template_key` defaults to the letter's; for an e-mail, a key ending in ``_email`` is
+    the e-mail copy of a letter and attaches the letter's PDF, while ``*/informal_email``
+    is a plain e-mail. Raises `TemplateProblem` when the template is broken.
+    """
+    key = template_key or letter.template_key
+    wording = store.word(letter, key, channel="email" if channel in EMAIL_CHANNELS else "letter")
+    words = words or load_word_lists(letter.language, word_folder)
+    pdf: RenderedLetter | None = None
+    email: EmailBody | None = None
+    if channel in LETTER_CHANNELS or is_email_copy(key):
+        letter_wording = store.word(letter, key, channel="letter")
+        pdf = render_letter_pdf(letter, letter_wording, layout)
+    if channel in EMAIL_CHANNELS:
+        email = build_email_body(letter, wording, copy_of_letter=is_email_copy(key))
+    problems: list[ComplianceProblem] = []
+    if pdf is not None:
+        problems += check_communication(letter, pdf.text, words, rules)
+    if email is not None:
+        seen = {p.message for p in problems}
+        for problem in check_communication(letter, email.text, words, rules):
+            if problem.message not in seen:
+                problems.append(problem)
+    return RenderedCommunication(
+        letter=letter,
+        channel=channel,
+        template_key=key,
+        wording=wording,
+        pdf=pdf,
+        email=email,
+        problems=tuple(problems),
+    )
+
+
+def check_template(
+    key: str, language: str, store: TemplateStore, *, level: int | None = None
+) -> tuple[str, ...]:
+    """Problems of template `key` in `language`, rendered for the specimen letter; () if fine.
+
+    Used by ``relance template check``: a template that does not parse, uses an unknown
+    value, lacks a block or fails the compliance check is reported with the reason.
+    """
+    base = letter_key(key)
+    if level is None:
+        digits = [c for c in base if c.isdigit()]
+        level = int(digits[-1]) if digits else 0
+    kind = CustomerKind.CONSUMER if base.startswith("consumer/") else CustomerKind.BUSINESS
+    tone = Tone.FORMAL if level >= 4 else Tone.FIRM if level == 3 else Tone.COURTEOUS
+    composed = specimen_letter(
+        level=level, tone=tone, kind=kind, language=language, currency="EUR", template_key=key
+    )
+    if composed.letter is None:
+        return composed.problems
+    channel = "email" if key.endswith("_email") or "email" in base else "letter"
+    try:
+        rendered = render_communication(composed.letter, channel, store)
+    except TemplateProblem as exc:
+        return (str(exc),)
+    return tuple(p.message for p in rendered.problems)

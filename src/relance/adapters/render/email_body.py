@@ -1,0 +1,191 @@
+"""The body of a reminder e-mail: plain text and HTML carrying the same content.
+
+Both bodies carry everything a letter carries (table of invoices, total, deadline, how to
+pay, contact, signatory, creditor identity), so the compliance check reads the plain text
+and the debtor sees the same in either. No link is made: addresses stay plain text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+
+from relance.adapters.render.labels import label
+from relance.adapters.render.pdf import creditor_lines, legal_mentions
+from relance.adapters.render.templates import Wording
+from relance.core.letter import (
+    Letter,
+    PaymentMethod,
+    format_day,
+    format_money,
+    format_short_day,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class EmailBody:
+    """Subject, plain-text body and HTML body of one e-mail."""
+
+    subject: str
+    text: str
+    html: str
+
+
+def _table(letter: Letter) -> tuple[list[str], list[list[str]]]:
+    lang = letter.language
+    header = [
+        label(lang, key)
+        for key in (
+            "col_number",
+            "col_date",
+            "col_subject",
+            "col_amount",
+            "col_due",
+            "col_late",
+            "col_open",
+        )
+    ]
+    rows = [
+        [
+            row.number,
+            format_short_day(row.issue_date, lang),
+            row.subject,
+            format_money(row.amount, lang),
+            format_short_day(row.due_date, lang),
+            label(lang, "days", n=row.days_late),
+            format_money(row.open_balance, lang),
+        ]
+        for row in letter.rows
+    ]
+    return header, rows
+
+
+def _totals(letter: Letter) -> list[tuple[str, str]]:
+    lang = letter.language
+    lines: list[tuple[str, str]] = []
+    if letter.charges:
+        lines.append((label(lang, "subtotal"), format_money(letter.principal_due, lang)))
+        for charge in letter.charges:
+            text = charge.label + (f" ({charge.explanation})" if charge.explanation else "")
+            lines.append((text, format_money(charge.amount, lang)))
+    lines.append((label(lang, "total_due"), format_money(letter.total_due, lang)))
+    return lines
+
+
+def _payment_lines(letter: Letter) -> list[str]:
+    creditor = letter.creditor
+    lang = letter.language
+    lines = []
+    for method in letter.payment_methods:
+        if method is PaymentMethod.TRANSFER and creditor.iban:
+            bic = label(lang, "bic", bic=creditor.bic) if creditor.bic else ""
+            lines.append(
+                label(lang, "transfer", iban=creditor.iban, bic=bic, ref=letter.rf_reference)
+            )
+        elif method is PaymentMethod.CHEQUE:
+            address = ", ".join(
+                [
+                    *creditor.address.lines,
+                    f"{creditor.address.postal_code} {creditor.address.city}".strip(),
+                ]
+            )
+            lines.append(label(lang, "cheque", name=creditor.name, address=address))
+        elif method is PaymentMethod.CARD and creditor.phone:
+            lines.append(label(lang, "card", phone=creditor.phone))
+    return lines
+
+
+def _signature(letter: Letter) -> list[str]:
+    lines = [x for x in (letter.signatory_name, letter.signatory_title) if x]
+    return [*lines, letter.creditor.name, *creditor_lines(letter), legal_mentions(letter)]
+
+
+def build_email_body(letter: Letter, wording: Wording, *, copy_of_letter: bool) -> EmailBody:
+    """The e-mail for `letter`: the letter's words, or an e-mail copy introducing its PDF."""
+    lang = letter.language
+    intro: list[str] = []
+    if copy_of_letter:
+        intro.append(label(lang, "email_copy_intro", date=format_day(letter.dated, lang)))
+    header, rows = _table(letter)
+    totals = _totals(letter)
+    deadline = label(lang, "deadline", date=format_day(letter.deadline, lang))
+    payment = _payment_lines(letter)
+    contacts = " – ".join(
+        x
+        for x in (
+            label(lang, "phone", phone=letter.creditor.phone) if letter.creditor.phone else "",
+            label(lang, "email", email=letter.creditor.email) if letter.creditor.email else "",
+        )
+        if x
+    )
+    contact = label(lang, "contact", contacts=contacts)
+    previous = (
+        label(
+            lang,
+            "previous",
+            items=", ".join(
+                label(lang, "previous_item", date=format_day(p.sent_on, lang), level=p.level)
+                for p in letter.previous
+            ),
+        )
+        if letter.previous
+        else ""
+    )
+    sep = " : " if lang == "fr" else ": "
+    references = [
+        f"{label(lang, 'our_ref')}{sep}{letter.reference}",
+        f"{label(lang, 'payment_ref')}{sep}{letter.rf_reference}",
+        format_day(letter.dated, lang),
+    ]
+    signature = _signature(letter)
+
+    text_parts: list[str] = [*intro, *wording.opening]
+    text_parts.append(
+        "\n".join(
+            [
+                " | ".join(header),
+                *(" | ".join(row) for row in rows),
+                *(f"{name}{sep}{amount}" for name, amount in totals),
+                deadline,
+            ]
+        )
+    )
+    text_parts += list(wording.closing)
+    text_parts.append("\n".join([label(lang, "how_to_pay"), *(f"- {p}" for p in payment)]))
+    text_parts += [x for x in (contact, previous) if x]
+    text_parts.append("\n".join(references))
+    text_parts.append("\n".join(signature))
+    text = "\n\n".join(text_parts) + "\n"
+
+    def para(value: str) -> str:
+        return f"<p>{escape(value)}</p>"
+
+    cells = "".join(f"<th>{escape(h)}</th>" for h in header)
+    body_rows = "".join(
+        "<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in rows
+    )
+    total_rows = "".join(
+        f'<tr><td colspan="6" style="text-align:right">{escape(n)}</td>'
+        f'<td style="text-align:right"><b>{escape(a)}</b></td></tr>'
+        for n, a in totals
+    )
+    html = "\n".join(
+        [
+            "<!DOCTYPE html>",
+            f'<html lang="{escape(lang)}"><head><meta charset="utf-8">'
+            f"<title>{escape(wording.subject)}</title></head>",
+            '<body style="font-family:sans-serif;font-size:14px;color:#222">',
+            *(para(p) for p in (*intro, *wording.opening)),
+            '<table cellpadding="4" style="border-collapse:collapse;border:1px solid #ccc">',
+            f'<tr style="background:#eee">{cells}</tr>{body_rows}{total_rows}</table>',
+            f"<p><b>{escape(deadline)}</b></p>",
+            *(para(p) for p in wording.closing),
+            f"<p><b>{escape(label(lang, 'how_to_pay'))}</b></p>",
+            "<ul>" + "".join(f"<li>{escape(p)}</li>" for p in payment) + "</ul>",
+            *(para(p) for p in (contact, previous) if p),
+            "<p>" + "<br>".join(escape(r) for r in references) + "</p>",
+            "<p>" + "<br>".join(escape(s) for s in signature) + "</p>",
+            "</body></html>",
+        ]
+    )
+    return EmailBody(subject=wording.subject, text=text, html=html)
