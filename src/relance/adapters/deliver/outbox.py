@@ -1,0 +1,91 @@
+"""The outbox: what was (or is about to be) sent for each action, so each is sent once.
+
+Sending goes in two steps around the SMTP conversation:
+
+1. before sending, the message (its Message-ID and exact bytes) is stored as *pending*;
+2. once the server has accepted it, the record is marked *sent*, with the server's reply.
+
+A run interrupted after step 1 finds the pending record on the next run and sends the
+very same bytes with the very same Message-ID; an action whose record is *sent* is never
+sent again. (A crash in the instant between the server's acceptance and step 2 would
+send the message twice; the two copies share one Message-ID, which mail clients use to
+show them as one.)
+
+`Outbox` is the port; `InMemoryOutbox` serves tests and previews; the lead implements it
+on the database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, replace
+from datetime import datetime
+from enum import StrEnum
+from typing import Protocol
+
+
+class OutboxStatus(StrEnum):
+    """Where an outgoing message stands."""
+
+    PENDING = "pending"
+    SENT = "sent"
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxRecord:
+    """One outgoing message of one action, stored as it is (to be) sent."""
+
+    action_id: str
+    channel: str
+    message_id: str
+    recipients: tuple[str, ...]
+    message: bytes
+    status: OutboxStatus = OutboxStatus.PENDING
+    sent_at: datetime | None = None
+    server_reply: str = ""
+
+    @property
+    def sha256(self) -> str:
+        """Hex SHA-256 of the bytes sent: the evidence of what the debtor received."""
+        return hashlib.sha256(self.message).hexdigest()
+
+
+class Outbox(Protocol):
+    """Storage of outgoing messages, keyed by action id."""
+
+    def get(self, action_id: str) -> OutboxRecord | None:
+        """The record of `action_id`, or None when nothing was prepared for it."""
+        ...
+
+    def put_pending(self, record: OutboxRecord) -> None:
+        """Store `record` as pending (before the SMTP conversation)."""
+        ...
+
+    def mark_sent(self, action_id: str, sent_at: datetime, server_reply: str) -> None:
+        """Mark the record of `action_id` as sent, with when and what the server replied."""
+        ...
+
+
+class InMemoryOutbox:
+    """An `Outbox` in a dictionary: for tests, previews and single-process runs."""
+
+    def __init__(self) -> None:
+        self.records: dict[str, OutboxRecord] = {}
+
+    def get(self, action_id: str) -> OutboxRecord | None:
+        """The record of `action_id`, or None."""
+        return self.records.get(action_id)
+
+    def put_pending(self, record: OutboxRecord) -> None:
+        """Store `record`; a record already sent is never replaced."""
+        existing = self.records.get(record.action_id)
+        if existing is not None and existing.status is OutboxStatus.SENT:
+            raise ValueError(f"action {record.action_id} was already sent")
+        self.records[record.action_id] = replace(record, status=OutboxStatus.PENDING)
+
+    def mark_sent(self, action_id: str, sent_at: datetime, server_reply: str) -> None:
+        """Mark the record of `action_id` sent."""
+        record = self.records[action_id]
+        self.records[action_id] = replace(
+            record, status=OutboxStatus.SENT, sent_at=sent_at, server_reply=server_reply
+        )
