@@ -62,9 +62,19 @@ def check_currency(code: str) -> str:
     return normalized
 
 
+_QUANTA: dict[str, Decimal] = {}
+
+
+def _quantum(currency: str) -> Decimal:
+    quantum = _QUANTA.get(currency)
+    if quantum is None:
+        quantum = _QUANTA[currency] = Decimal(1).scaleb(-minor_units(currency))
+    return quantum
+
+
 def quantize(amount: Decimal, currency: str) -> Decimal:
     """Round `amount` half-up to the minor unit of `currency`."""
-    return amount.quantize(Decimal(1).scaleb(-minor_units(currency)), rounding=ROUND_HALF_UP)
+    return amount.quantize(_quantum(currency), rounding=ROUND_HALF_UP)
 
 
 def to_decimal(value: str | int | Decimal) -> Decimal:
@@ -88,9 +98,22 @@ class Money:
     currency: str
 
     def __post_init__(self) -> None:
-        if isinstance(self.amount, float):
-            raise TypeError("money is never made from a float")
-        object.__setattr__(self, "amount", quantize(Decimal(self.amount), self.currency))
+        amount = self.amount
+        if type(amount) is not Decimal:
+            if isinstance(amount, float):
+                raise TypeError("money is never made from a float")
+            amount = Decimal(amount)
+        object.__setattr__(self, "amount", quantize(amount, self.currency))
+
+    @classmethod
+    def _exact(cls, amount: Decimal, currency: str) -> Money:
+        # For amounts already at the minor unit (sums, differences, stored cents): the
+        # rounding in __post_init__ would change nothing, and it is the costly part when a
+        # million amounts are loaded.
+        money = object.__new__(cls)
+        object.__setattr__(money, "amount", amount)
+        object.__setattr__(money, "currency", currency)
+        return money
 
     # -- construction ---------------------------------------------------
     @classmethod
@@ -106,7 +129,7 @@ class Money:
     @classmethod
     def from_minor(cls, units: int, currency: str) -> Money:
         """Money from an integer count of minor units (cents), as stored."""
-        return cls(Decimal(units).scaleb(-minor_units(currency)), currency)
+        return cls._exact(Decimal(units).scaleb(-minor_units(currency)), currency)
 
     def to_minor(self) -> int:
         """The amount as an integer count of minor units (cents)."""
@@ -118,15 +141,17 @@ class Money:
             raise CurrencyMismatch(f"{self.currency} and {other.currency} cannot be mixed")
 
     def __add__(self, other: Money) -> Money:
-        self._same(other)
-        return Money(self.amount + other.amount, self.currency)
+        if self.currency != other.currency:
+            self._same(other)
+        return Money._exact(self.amount + other.amount, self.currency)
 
     def __sub__(self, other: Money) -> Money:
-        self._same(other)
-        return Money(self.amount - other.amount, self.currency)
+        if self.currency != other.currency:
+            self._same(other)
+        return Money._exact(self.amount - other.amount, self.currency)
 
     def __neg__(self) -> Money:
-        return Money(-self.amount, self.currency)
+        return Money._exact(-self.amount, self.currency)
 
     def __mul__(self, factor: Decimal | int) -> Money:
         if isinstance(factor, float):

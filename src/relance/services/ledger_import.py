@@ -137,13 +137,11 @@ _CSV_OWNED = (
 )  # fmt: skip
 
 
-def _customer_id(conn: Connection, path: Path, line: int, ref: str, ids: dict[str, int]) -> int:
-    if ref not in ids:
-        found = conn.execute(select(t.customers.c.id).where(t.customers.c.ref == ref)).first()
-        if found is None:
-            raise FormatError(path, str(line), "customer", f"unknown customer {ref!r}")
-        ids[ref] = found[0]
-    return ids[ref]
+def _customer_id(path: Path, line: int, ref: str, ids: dict[str, int]) -> int:
+    found = ids.get(ref)
+    if found is None:
+        raise FormatError(path, str(line), "customer", f"unknown customer {ref!r}")
+    return found
 
 
 def _check_update(conn: Connection, path: Path, line: int, old: Invoice, new: Invoice) -> None:
@@ -225,7 +223,9 @@ class _FileImport:
     def __init__(self, conn: Connection, path: Path, report: ImportReport) -> None:
         self.conn, self.path, self.report = conn, path, report
         self.seen: dict[str, tuple[int, Invoice]] = {}  # invoice numbers met earlier in the file
-        self.ids: dict[str, int] = {}  # customer ids by reference
+        # customer ids by reference, read once: a file of a million invoices names the same
+        # hundred thousand customers again and again
+        self.ids = repo.customer_ids(conn)
 
     def rows(self, kind: CsvKind, rows: list[Row]) -> None:
         """Import one chunk of rows of `kind`."""
@@ -297,7 +297,7 @@ class _FileImport:
                 )
                 continue
             seen[invoice.number] = (row.line, invoice)
-            _customer_id(conn, path, row.line, invoice.customer_ref, ids)
+            _customer_id(path, row.line, invoice.customer_ref, ids)
             batch[invoice.number] = (row.line, invoice)
         existing = repo.existing_invoices(conn, list(batch))
         new, changed = [], []
@@ -326,7 +326,7 @@ class _FileImport:
         for row in rows:
             assert isinstance(row, CreditNoteRow)
             note = row.credit_note
-            customer_id = _customer_id(conn, path, row.line, note.customer_ref, ids)
+            customer_id = _customer_id(path, row.line, note.customer_ref, ids)
             existing = conn.execute(
                 select(t.credit_notes.c.amount_minor, t.credit_notes.c.customer_id).where(
                     t.credit_notes.c.number == note.number
@@ -371,7 +371,7 @@ class _FileImport:
             assert isinstance(row, PaymentRow)
             payment = row.payment
             assert payment.customer_ref is not None
-            customer_id = _customer_id(conn, path, row.line, payment.customer_ref, ids)
+            customer_id = _customer_id(path, row.line, payment.customer_ref, ids)
             if payment.key in known:
                 report.unchanged += 1
             else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-from relance.adapters.storage.tables import metadata
+from relance.adapters.storage.schema import metadata
 
 config = context.config
 connection = config.attributes.get("connection")

@@ -1,8 +1,8 @@
-"""ledger: creditor, customers, invoices, credit notes, payments, allocations, imports, events
+"""relance schema
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 03:27:16.110553
+Create Date: 2026-11-23 03:37:06.380770
 """
 
 from __future__ import annotations

@@ -1,0 +1,12 @@
+"""Every table of relance, gathered on one `MetaData` for migrations and tests.
+
+Each area keeps its tables in its own module on the shared `metadata` of `tables.py`;
+importing them here is what makes Alembic see them.
+"""
+
+from __future__ import annotations
+
+from relance.adapters.storage import tables
+from relance.adapters.storage.tables import metadata
+
+__all__ = ["metadata", "tables"]
