@@ -11,9 +11,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 
 from relance.core.ledger import Ledger, open_balance
-from relance.core.money import Money
+from relance.core.money import ZERO, Money
 
 DEFAULT_BOUNDS = (30, 60, 90, 120)
 
@@ -129,22 +130,27 @@ class AgingReport:
 def assemble(sums: Iterable[BucketSum], as_of: date, buckets: Buckets) -> AgingReport:
     """Build the report from per-customer bucket sums (in any order, repeats added up)."""
     width = len(buckets)
-    grid: dict[str, dict[tuple[str, str], list[Money]]] = defaultdict(dict)
+    # Sums are kept as Decimals while adding up (every input is already at its minor unit,
+    # so the result is exact) and become Money once per cell.
+    grid: dict[str, dict[tuple[str, str], list[Decimal]]] = defaultdict(dict)
     for item in sums:
         if not item.amount:
             continue
-        row = grid[item.currency].setdefault(
-            (item.customer_ref, item.customer_name), [Money.zero(item.currency)] * width
-        )
-        row[item.bucket] = row[item.bucket] + item.amount
+        row = grid[item.amount.currency].get((item.customer_ref, item.customer_name))
+        if row is None:
+            row = grid[item.amount.currency][(item.customer_ref, item.customer_name)] = [
+                ZERO
+            ] * width
+        row[item.bucket] += item.amount.amount
     tables = []
     for currency in sorted(grid):
+        cells = sorted(grid[currency].items())
         rows = tuple(
-            AgingRow(ref, name, tuple(amounts))
-            for (ref, name), amounts in sorted(grid[currency].items())
+            AgingRow(ref, name, tuple(Money(amount, currency) for amount in amounts))
+            for (ref, name), amounts in cells
         )
         totals = tuple(
-            Money.of(sum((row.amounts[i].amount for row in rows), start=0), currency)
+            Money(sum((amounts[i] for _, amounts in cells), start=ZERO), currency)
             for i in range(width)
         )
         tables.append(AgingTable(currency, rows, totals))
