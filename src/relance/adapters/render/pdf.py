@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import hashlib
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import segno
 from babel import Locale
+from reportlab import rl_config
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
@@ -101,9 +102,13 @@ def unicode_fonts() -> Fonts:
 
 
 def layout_for(language: str, fonts: Fonts | None = None) -> PageLayout:
-    """The French layout for French letters, the English one otherwise."""
+    """The French layout for French letters, the English one otherwise.
+
+    Fonts default to the PDF base fonts (Helvetica): nothing to embed, which halves the
+    time a letter takes. A letter with a character they lack is drawn with DejaVu.
+    """
     window = FRENCH_WINDOW if language == "fr" else ENGLISH_WINDOW
-    return PageLayout(window=window, fonts=fonts or unicode_fonts())
+    return PageLayout(window=window, fonts=fonts or Fonts())
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,14 +199,21 @@ def epc_payload_qr(letter: Letter) -> segno.QRCode | None:
 
 # Table columns: (label key, width in mm, right-aligned)
 _COLUMNS = (
-    ("col_number", 24, False),
+    ("col_number", 23, False),
     ("col_date", 20, False),
-    ("col_subject", 44, False),
-    ("col_amount", 22, True),
-    ("col_due", 20, False),
-    ("col_late", 14, True),
+    ("col_subject", 40, False),
+    ("col_amount", 23, True),
+    ("col_due", 22, False),
+    ("col_late", 16, True),
     ("col_open", 26, True),
 )
+
+
+_STANDARD_FONTS = frozenset({"Helvetica", "Times-Roman", "Courier"})
+
+
+class _NeedsUnicodeFont(Exception):
+    """A text outside Windows-1252 met a base font: the letter is drawn again with a TTF."""
 
 
 class _Page:
@@ -215,6 +227,7 @@ class _Page:
         self.canvas.setTitle(letter.reference)
         self.canvas.setAuthor(letter.creditor.name)
         self.text: list[str] = []
+        self.standard_fonts = layout.fonts.regular in _STANDARD_FONTS
         self.page = 1
         self.left = layout.margin_left * mm
         self.right = PAGE_WIDTH - layout.margin_right * mm
@@ -230,6 +243,15 @@ class _Page:
         return name, chosen
 
     def put(self, x: float, y: float, text: str, *, right: bool = False) -> None:
+        if self.standard_fonts:
+            # The base fonts print Windows-1252 only: the narrow no-break space Babel
+            # puts in French amounts becomes a no-break space; anything else outside
+            # the set sends the letter to a TTF font (see `render_letter_pdf`).
+            text = text.replace("\u202f", "\xa0")
+            try:
+                text.encode("cp1252")
+            except UnicodeEncodeError as exc:
+                raise _NeedsUnicodeFont(text) from exc
         if right:
             self.canvas.drawRightString(x, y, text)
         else:
@@ -384,7 +406,7 @@ def _table_header(page: _Page) -> None:
         if right:
             page.put(x + width * mm - 1 * mm, page.y - 3 * mm, text, right=True)
         else:
-            page.put(x + 1 * mm, page.y - 3 * mm, text)
+            page.put(x + 2 * mm, page.y - 3 * mm, text)
         x += width * mm
     page.y -= 6.5 * mm
 
@@ -417,7 +439,7 @@ def _draw_table(page: _Page) -> None:
             if right:
                 page.put(x + width * mm - 1 * mm, page.y - 2 * mm, text, right=True)
             else:
-                page.put(x + 1 * mm, page.y - 2 * mm, text)
+                page.put(x + 2 * mm, page.y - 2 * mm, text)
             x += width * mm
         page.y -= row_height
     page.canvas.setLineWidth(0.5)
@@ -448,24 +470,25 @@ def _draw_table(page: _Page) -> None:
 
 
 def _draw_qr(page: _Page, qr: segno.QRCode, x: float, top: float, size: float) -> None:
-    # One path, one rectangle per run of dark modules in a row: far fewer operators than
-    # one square per module, and sharp at any zoom (no image).
+    # Drawn as PDF operators in module units under one transform, one rectangle per run of
+    # dark modules: a few hundred short operators, no image to encode, sharp at any zoom.
     matrix = qr.matrix
-    module = size / len(matrix)
-    path = page.canvas.beginPath()
+    count = len(matrix)
+    module = size / count
+    ops = [f"q 0 g {module:.4f} 0 0 {module:.4f} {x:.3f} {top - size:.3f} cm"]
     for r, row in enumerate(matrix):
-        y = top - (r + 1) * module
-        c, width = 0, len(row)
-        while c < width:
+        y = count - 1 - r
+        c = 0
+        while c < count:
             if row[c]:
                 start = c
-                while c < width and row[c]:
+                while c < count and row[c]:
                     c += 1
-                path.rect(x + start * module, y, (c - start) * module, module)
+                ops.append(f"{start} {y} {c - start} 1 re")
             else:
                 c += 1
-    page.canvas.setFillGray(0)
-    page.canvas.drawPath(path, stroke=0, fill=1)
+    ops.append("f Q")
+    page.canvas.addLiteral("\n".join(ops))
 
 
 def _draw_payment(page: _Page, pdf_qr: segno.QRCode | None) -> None:
@@ -491,8 +514,14 @@ def _draw_payment(page: _Page, pdf_qr: segno.QRCode | None) -> None:
         elif method is PaymentMethod.CARD and creditor.phone:
             lines.append(label(lang, "card", phone=creditor.phone))
     name, size = page.font(size=8.5)
-    width = page.right - page.left - (qr_size + 4 * mm if qr_size else 0)
-    wrapped = [part for line in lines for part in wrap("• " + line, name, size, width)]
+    width = page.right - page.left - (qr_size + 4 * mm if qr_size else 0) - 3 * mm
+    # (first line of an item?, text): a bullet is drawn as a dot, not a glyph, because
+    # text extraction reads the base fonts' bullet as an unknown character.
+    wrapped = [
+        (index == 0, part)
+        for line in lines
+        for index, part in enumerate(wrap(line, name, size, width))
+    ]
     height = max(len(wrapped) * 11 + 14, qr_size + 10 if qr_size else 0)
     page.ensure(height + 12)
     page.y -= 12
@@ -501,8 +530,10 @@ def _draw_payment(page: _Page, pdf_qr: segno.QRCode | None) -> None:
     page.put(page.left, page.y, label(lang, "how_to_pay"))
     page.y -= 12
     page.font(size=8.5)
-    for line in wrapped:
-        page.put(page.left, page.y, line)
+    for first, line in wrapped:
+        if first:
+            page.canvas.circle(page.left + 1 * mm, page.y + 2.6, 1.1, stroke=0, fill=1)
+        page.put(page.left + 3 * mm, page.y, line)
         page.y -= 11
     if pdf_qr is not None:
         _draw_qr(page, pdf_qr, page.right - qr_size, top + 3 * mm, qr_size)
@@ -548,7 +579,21 @@ def render_letter_pdf(
     letter: Letter, wording: Wording, layout: PageLayout | None = None
 ) -> RenderedLetter:
     """Draw `letter` with its `wording` on A4 pages and return the PDF and its text."""
-    page = _Page(letter, layout or layout_for(letter.language))
+    chosen = layout or layout_for(letter.language)
+    # ASCII85 wrapping of the compressed streams is for 7-bit channels, long gone; it was
+    # the largest cost of a letter. ReportLab reads it from a global setting.
+    saved = rl_config.useA85
+    rl_config.useA85 = 0
+    try:
+        return _render(letter, wording, chosen)
+    except _NeedsUnicodeFont:
+        return _render(letter, wording, replace(chosen, fonts=unicode_fonts()))
+    finally:
+        rl_config.useA85 = saved
+
+
+def _render(letter: Letter, wording: Wording, layout: PageLayout) -> RenderedLetter:
+    page = _Page(letter, layout)
     _draw_letterhead(page)
     _draw_heading(page, wording)
     for text in wording.opening:

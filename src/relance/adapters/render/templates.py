@@ -67,6 +67,15 @@ def _paragraphs(text: str) -> tuple[str, ...]:
     return tuple(block.strip() for block in blocks if block.strip())
 
 
+def _numbers_phrase(numbers: list[str], language: str) -> str:
+    # A subject line stays short: past four invoices, the table lists the rest.
+    if len(numbers) <= 4:
+        return ", ".join(numbers)
+    rest = len(numbers) - 3
+    more = f"et {rest} autres" if language == "fr" else f"and {rest} more"
+    return f"{', '.join(numbers[:3])} {more}"
+
+
 def _dates_phrase(dates: list[str], language: str) -> str:
     # "du 15 janvier 2018 et du 1er février 2018" / "January 15, 2018 and February 1, 2018"
     if not dates:
@@ -95,7 +104,7 @@ def template_values(letter: Letter, channel: str) -> dict[str, Any]:
         "oldest_due": format_day(letter.oldest_due_date, lang),
         "days_late": max(row.days_late for row in letter.rows),
         "invoice_count": len(letter.rows),
-        "invoice_numbers": ", ".join(row.number for row in letter.rows),
+        "invoice_numbers": _numbers_phrase([row.number for row in letter.rows], lang),
         "previous": previous,
         "previous_dates": _dates_phrase(previous_days, lang),
         "last_letter_date": previous_days[-1] if previous_days else "",
