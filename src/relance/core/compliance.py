@@ -18,6 +18,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from relance.core.letter import Letter, format_day, format_money, format_short_day
 
@@ -83,13 +84,19 @@ def normalize(text: str) -> str:
     return " ".join(text.replace("\u202f", " ").replace("\xa0", " ").split()).casefold()
 
 
-def _entry_pattern(entry: str) -> re.Pattern[str]:
+def _entry_source(entry: str) -> str:
     stem = entry.endswith("*")
     words = normalize(entry.rstrip("*")).split(" ")
     body = r"\s+".join(re.escape(w) for w in words)
+    return body + (r"\w*" if stem else "")
+
+
+@lru_cache(maxsize=64)
+def _section_pattern(entries: tuple[str, ...]) -> re.Pattern[str]:
+    # One alternation per section, compiled once: a letter is scanned once per section.
     # Whole words only: "court" must not match "courteous", "saisie" not "saisir".
-    tail = r"\w*" if stem else ""
-    return re.compile(r"(?<!\w)" + body + tail + r"(?!\w)")
+    alternatives = "|".join(_entry_source(e) for e in sorted(entries, key=len, reverse=True))
+    return re.compile(r"(?<!\w)(?:" + alternatives + r")(?!\w)")
 
 
 _LINK = re.compile(
@@ -110,12 +117,10 @@ def find_links(text: str) -> tuple[str, ...]:
 
 def find_words(text: str, entries: Iterable[str]) -> tuple[str, ...]:
     """The entries of a word list that occur in `text`, as the text writes them."""
-    haystack = normalize(text)
-    found: list[str] = []
-    for entry in entries:
-        match = _entry_pattern(entry).search(haystack)
-        if match:
-            found.append(match.group(0))
+    wanted = tuple(entries)
+    if not wanted:
+        return ()
+    found = dict.fromkeys(m.group(0) for m in _section_pattern(wanted).finditer(normalize(text)))
     return tuple(found)
 
 

@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from functools import lru_cache
 
 from babel.dates import format_date
 from babel.numbers import format_currency
@@ -139,11 +140,15 @@ def locale_of(language: str) -> str:
     return _LOCALES.get(language, language)
 
 
+@lru_cache(maxsize=4096)
 def format_money(amount: Money, language: str) -> str:
     """`1 234,56 €` in French, `$1,234.56` in English (Babel, CLDR data)."""
+    # Cached: Babel's formatting is the costliest step of a letter after the PDF itself,
+    # and a batch repeats the same amounts.
     return str(format_currency(amount.amount, amount.currency, locale=locale_of(language)))
 
 
+@lru_cache(maxsize=4096)
 def format_day(day: date, language: str) -> str:
     """`19 février 2018` (and `1er mars 2018`) in French, `February 19, 2018` in English."""
     text = str(format_date(day, "long", locale=locale_of(language)))
@@ -153,6 +158,7 @@ def format_day(day: date, language: str) -> str:
     return text
 
 
+@lru_cache(maxsize=4096)
 def format_short_day(day: date, language: str) -> str:
     """`19/02/2018` in French, `Feb 19, 2018` in English (table cells)."""
     style = "short" if language == "fr" else "medium"
