@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 03:37:06.380770
+Create Date: 2026-11-23 03:42:02.019797
 """
 
 from __future__ import annotations
@@ -131,6 +131,27 @@ def upgrade() -> None:
         batch_op.create_index("ix_invoices_customer_due", ["customer_id", "due_date"], unique=False)
 
     op.create_table(
+        "law_contracts",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("customer_id", sa.Integer(), nullable=False),
+        sa.Column("rule_set", sa.Text(), nullable=True),
+        sa.Column("rate", sa.Text(), nullable=True),
+        sa.Column("fee_per_invoice_minor", sa.BigInteger(), nullable=True),
+        sa.Column("fee_per_invoice_currency", sa.String(length=3), nullable=True),
+        sa.Column("fee_per_letter_minor", sa.BigInteger(), nullable=True),
+        sa.Column("fee_per_letter_currency", sa.String(length=3), nullable=True),
+        sa.Column("discount", sa.Text(), nullable=True),
+        sa.Column("limitation_years", sa.Integer(), nullable=True),
+        sa.Column("waive_interest", sa.Boolean(), nullable=False),
+        sa.Column("waive_indemnity", sa.Boolean(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["customer_id"], ["customers.id"], name=op.f("fk_law_contracts_customer_id_customers")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_law_contracts")),
+        sa.UniqueConstraint("customer_id", name=op.f("uq_law_contracts_customer_id")),
+    )
+    op.create_table(
         "payments",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("key", sa.Text(), nullable=False),
@@ -169,11 +190,109 @@ def upgrade() -> None:
     with op.batch_alter_table("allocations", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_allocations_invoice_id"), ["invoice_id"], unique=False)
 
+    op.create_table(
+        "law_agency_handoffs",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("invoice_id", sa.Integer(), nullable=False),
+        sa.Column("agency", sa.Text(), nullable=False),
+        sa.Column("date", sa.Date(), nullable=False),
+        sa.Column("status", sa.String(length=32), nullable=False),
+        sa.Column("note", sa.Text(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["invoice_id"], ["invoices.id"], name=op.f("fk_law_agency_handoffs_invoice_id_invoices")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_law_agency_handoffs")),
+    )
+    with op.batch_alter_table("law_agency_handoffs", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_law_agency_handoffs_invoice_id"), ["invoice_id"], unique=False
+        )
+
+    op.create_table(
+        "law_formal_notices",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("customer_id", sa.Integer(), nullable=False),
+        sa.Column("invoice_id", sa.Integer(), nullable=True),
+        sa.Column("date", sa.Date(), nullable=False),
+        sa.Column("note", sa.Text(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["customer_id"],
+            ["customers.id"],
+            name=op.f("fk_law_formal_notices_customer_id_customers"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["invoice_id"], ["invoices.id"], name=op.f("fk_law_formal_notices_invoice_id_invoices")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_law_formal_notices")),
+    )
+    with op.batch_alter_table("law_formal_notices", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_law_formal_notices_customer_id"), ["customer_id"], unique=False
+        )
+
+    op.create_table(
+        "law_interruptions",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("invoice_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=32), nullable=False),
+        sa.Column("date", sa.Date(), nullable=False),
+        sa.Column("note", sa.Text(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["invoice_id"], ["invoices.id"], name=op.f("fk_law_interruptions_invoice_id_invoices")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_law_interruptions")),
+    )
+    with op.batch_alter_table("law_interruptions", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_law_interruptions_invoice_id"), ["invoice_id"], unique=False
+        )
+
+    op.create_table(
+        "law_invoice_terms",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("invoice_id", sa.Integer(), nullable=False),
+        sa.Column("discount", sa.Text(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["invoice_id"], ["invoices.id"], name=op.f("fk_law_invoice_terms_invoice_id_invoices")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_law_invoice_terms")),
+        sa.UniqueConstraint("invoice_id", name=op.f("uq_law_invoice_terms_invoice_id")),
+    )
+    op.create_table(
+        "law_write_offs",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("invoice_id", sa.Integer(), nullable=False),
+        sa.Column("date", sa.Date(), nullable=False),
+        sa.Column("reason", sa.String(length=32), nullable=False),
+        sa.Column("currency", sa.String(length=3), nullable=False),
+        sa.Column("amount_minor", sa.BigInteger(), nullable=False),
+        sa.Column("vat_minor", sa.BigInteger(), nullable=False),
+        sa.Column("note", sa.Text(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["invoice_id"], ["invoices.id"], name=op.f("fk_law_write_offs_invoice_id_invoices")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_law_write_offs")),
+        sa.UniqueConstraint("invoice_id", name=op.f("uq_law_write_offs_invoice_id")),
+    )
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    op.drop_table("law_write_offs")
+    op.drop_table("law_invoice_terms")
+    with op.batch_alter_table("law_interruptions", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_law_interruptions_invoice_id"))
+
+    op.drop_table("law_interruptions")
+    with op.batch_alter_table("law_formal_notices", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_law_formal_notices_customer_id"))
+
+    op.drop_table("law_formal_notices")
+    with op.batch_alter_table("law_agency_handoffs", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_law_agency_handoffs_invoice_id"))
+
+    op.drop_table("law_agency_handoffs")
     with op.batch_alter_table("allocations", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_allocations_invoice_id"))
 
@@ -182,6 +301,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_payments_customer_id"))
 
     op.drop_table("payments")
+    op.drop_table("law_contracts")
     with op.batch_alter_table("invoices", schema=None) as batch_op:
         batch_op.drop_index("ix_invoices_customer_due")
 

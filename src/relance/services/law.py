@@ -1,0 +1,713 @@
+"""Use cases of the law of late payment: interest, limitation, contracts, discounts, write-offs.
+
+The pure rules live in `relance.core` (interest, charges, limitation, terms, writeoff);
+this module reads what they need from the database (the ledger, the customer's contract,
+formal notices, interruptions), calls them, and records decisions with an event each.
+The jurisdiction rule sets and rate tables are the data files of `relance/rules/`, read
+once per process.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import cache
+from pathlib import Path
+from typing import Any, NamedTuple, TypeVar
+
+from babel.dates import format_date
+from babel.numbers import format_currency, format_decimal
+from sqlalchemy import Connection
+
+from relance.adapters.formats.fec_export import write_fec
+from relance.adapters.rules_files import load_jurisdictions, load_rate_book
+from relance.adapters.storage import repository as repo
+from relance.adapters.storage import repository_law as law_repo
+from relance.bootstrap import Store
+from relance.core.charges import Charge, ChargeKind, Charges, claimable_charges, was_paid_late
+from relance.core.jurisdiction import Contract, Jurisdictions, RuleSet, limitation_years
+from relance.core.ledger import Ledger, open_balance
+from relance.core.limitation import (
+    Interruption,
+    InterruptionKind,
+    LimitationStatus,
+    add_years,
+    interruptions_from_payments,
+    limitation_status,
+)
+from relance.core.model import Allocation, AllocationKind, Creditor, Customer, Invoice
+from relance.core.money import Money, total
+from relance.core.rates import RateBook
+from relance.core.terms import TermCheck, check_payment_term, discount_allocation
+from relance.core.writeoff import (
+    AgencyHandoff,
+    HandoffStatus,
+    JournalEntry,
+    WriteOffDecision,
+    WriteOffReason,
+    decide_write_off,
+    handoff_status,
+    write_off_allocation,
+    write_off_entry,
+)
+
+T = TypeVar("T")
+
+# -- the rules files ----------------------------------------------------------
+
+
+@cache
+def rules() -> tuple[Jurisdictions, RateBook]:
+    """The shipped rule sets and rate tables, read once per process."""
+    return load_jurisdictions(), load_rate_book()
+
+
+def _rule_set(creditor: Creditor, customer: Customer, contract: Contract | None) -> RuleSet:
+    jurisdictions, _ = rules()
+    return jurisdictions.select(creditor.country, customer.country, customer.kind, contract)
+
+
+def _need_creditor(conn: Connection) -> Creditor:
+    creditor = repo.load_creditor(conn)
+    if creditor is None:
+        raise LookupError("no creditor yet: run `relance init` first")
+    return creditor
+
+
+def _invoice_contract(
+    base: Contract | None,
+    notices: Mapping[tuple[str, str | None], date],
+    invoice: Invoice,
+) -> Contract:
+    """The customer's contract with the formal notice that applies to this invoice."""
+    found = [
+        day
+        for key in ((invoice.customer_ref, None), (invoice.customer_ref, invoice.number))
+        if (day := notices.get(key)) is not None
+    ]
+    contract = base if base is not None else Contract()
+    if found:
+        contract = dataclasses.replace(contract, formal_notice=min(found))
+    return contract
+
+
+def _chunked(items: Sequence[str], size: int = 5000) -> Iterable[Sequence[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+# -- limitation: what the engine asks every day ------------------------------
+
+
+def _years_by_customer(
+    creditor: Creditor, customers: Iterable[Customer], contracts: Mapping[str, Contract]
+) -> dict[str, int]:
+    years = {}
+    for customer in customers:
+        contract = contracts.get(customer.ref)
+        years[customer.ref] = limitation_years(_rule_set(creditor, customer, contract), contract)
+    return years
+
+
+def _interruptions(conn: Connection, numbers: Sequence[str]) -> list[Interruption]:
+    """Recorded interruptions and, as partial-payment acknowledgements, the payments."""
+    found = law_repo.load_interruptions(conn, numbers)
+    for chunk in _chunked(numbers):
+        found.extend(interruptions_from_payments(repo.load_allocations(conn, chunk)))
+    return found
+
+
+def _limitation_statuses(
+    conn: Connection, as_of: date, horizon: date
+) -> list[tuple[Invoice, Money, LimitationStatus]]:
+    """Open invoices whose claim would be time-barred by `horizon` without interruptions,
+    with their status taking interruptions into account."""
+    creditor = repo.load_creditor(conn)
+    if creditor is None:
+        return []
+    balances = repo.open_invoice_balances(conn, as_of)
+    if not balances:
+        return []
+    contracts = law_repo.load_contracts(conn)
+    years = _years_by_customer(creditor, repo.load_customers(conn), contracts)
+    # An interruption only ever pushes the last day later, so an invoice whose plain
+    # period ends after the horizon cannot be concerned: skip loading its events.
+    candidates = [
+        (invoice, owed)
+        for invoice, owed in balances
+        if add_years(invoice.due_date, years[invoice.customer_ref]) <= horizon
+    ]
+    if not candidates:
+        return []
+    events = _interruptions(conn, [invoice.number for invoice, _ in candidates])
+    by_invoice: dict[str, list[Interruption]] = {}
+    for event in events:
+        by_invoice.setdefault(event.invoice_number, []).append(event)
+    return [
+        (
+            invoice,
+            owed,
+            limitation_status(
+                invoice,
+                years[invoice.customer_ref],
+                by_invoice.get(invoice.number, ()),
+                as_of,
+            ),
+        )
+        for invoice, owed in candidates
+    ]
+
+
+def time_barred_invoices(conn: Connection, as_of: date) -> frozenset[str]:
+    """Numbers of the open invoices whose claim is time-barred on `as_of`.
+
+    The engine flags these and never proposes a step on them. Each invoice's period
+    comes from its customer's rule set or contract (France: 5 years between businesses,
+    2 against a consumer), restarted by recorded interruptions and by payments. Empty
+    before the creditor is set up.
+    """
+    return frozenset(
+        invoice.number
+        for invoice, _, status in _limitation_statuses(conn, as_of, as_of - timedelta(days=1))
+        if status.is_time_barred(as_of)
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class LimitationLine:
+    """One open invoice's claim against its limitation period."""
+
+    invoice: Invoice
+    open_balance: Money
+    status: LimitationStatus
+    time_barred: bool
+    days_left: int  # negative once time-barred
+
+
+def limitation_report(store: Store, as_of: date, within: timedelta) -> tuple[LimitationLine, ...]:
+    """Open debts whose claim expires within `within` of `as_of`, and those already
+    time-barred, soonest last day first."""
+    with store.begin() as conn:
+        statuses = _limitation_statuses(conn, as_of, as_of + within)
+    lines = [
+        LimitationLine(
+            invoice,
+            owed,
+            status,
+            status.is_time_barred(as_of),
+            status.days_left(as_of),
+        )
+        for invoice, owed, status in statuses
+        if status.last_day <= as_of + within
+    ]
+    return tuple(sorted(lines, key=lambda line: (line.status.last_day, line.invoice.number)))
+
+
+def record_interruption(
+    store: Store,
+    target: str,
+    kind: InterruptionKind,
+    on: date,
+    note: str = "",
+    actor: str = "user",
+) -> tuple[Interruption, ...]:
+    """Record an acknowledgement of debt, legal action... for one invoice, or for every
+    invoice of a customer still open on `on`; one event in the log. Returns what was
+    recorded (LookupError when `target` is neither an invoice nor a customer)."""
+    with store.begin() as conn:
+        invoices = repo.load_invoices(conn, numbers=[target])
+        if invoices:
+            customer_ref = invoices[0].customer_ref
+        else:
+            law_repo.customer_id(conn, target)  # raises LookupError for an unknown target
+            customer_ref = target
+            invoices = [i for i, _ in repo.open_invoice_balances(conn, on, customer_ref)]
+        recorded = tuple(Interruption(i.number, kind, on, note) for i in invoices)
+        for interruption in recorded:
+            law_repo.add_interruption(conn, interruption)
+        repo.append_event(
+            conn,
+            "limitation_interruption",
+            actor=actor,
+            customer_ref=customer_ref,
+            subject=target,
+            data={
+                "kind": kind.value,
+                "date": on.isoformat(),
+                "invoices": [i.invoice_number for i in recorded],
+                "note": note,
+            },
+            reason=note,
+        )
+    return recorded
+
+
+# -- contracts and formal notices ---------------------------------------------
+
+_CONTRACT_FIELDS = frozenset(f.name for f in dataclasses.fields(Contract)) - {"formal_notice"}
+
+
+def set_contract(
+    store: Store,
+    customer_ref: str,
+    changes: Mapping[str, Any],
+    actor: str = "user",
+    reason: str = "",
+) -> Contract:
+    """Change some of a customer's contract terms (the others are kept) and log it.
+
+    `changes` names `Contract` fields (rule_set, rate, fee_per_invoice, fee_per_letter,
+    discount, limitation_years, waive_interest, waive_indemnity). A named rule set must
+    exist. Returns the contract as stored.
+    """
+    unknown = set(changes) - _CONTRACT_FIELDS
+    if unknown:
+        raise ValueError(f"not contract terms: {', '.join(sorted(unknown))}")
+    rule_set = changes.get("rule_set")
+    if rule_set is not None:
+        rules()[0].get(rule_set)  # UnknownRuleSet (a LookupError) names the known codes
+    with store.begin() as conn:
+        current = law_repo.load_contracts(conn, [customer_ref]).get(customer_ref, Contract())
+        contract = dataclasses.replace(current, **changes)
+        law_repo.save_contract(conn, customer_ref, contract)
+        repo.append_event(
+            conn,
+            "contract_terms",
+            actor=actor,
+            customer_ref=customer_ref,
+            subject=customer_ref,
+            data={key: _plain(value) for key, value in changes.items()},
+            reason=reason,
+        )
+    return contract
+
+
+def _plain(value: object) -> object:
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    return str(value)
+
+
+def contract_of(store: Store, customer_ref: str) -> Contract:
+    """The customer's stored contract terms (an empty `Contract` when none)."""
+    with store.begin() as conn:
+        law_repo.customer_id(conn, customer_ref)
+        return law_repo.load_contracts(conn, [customer_ref]).get(customer_ref, Contract())
+
+
+def record_formal_notice(
+    store_or_conn: Store | Connection,
+    customer_ref: str,
+    on: date,
+    invoice_number: str | None = None,
+    note: str = "",
+    actor: str = "user",
+) -> None:
+    """Record that a customer received a formal notice on `on` (for one invoice or all).
+
+    Against a consumer in France, legal-rate interest runs from the day after it.
+    """
+
+    def work(conn: Connection) -> None:
+        law_repo.add_formal_notice(conn, customer_ref, on, invoice_number, note)
+        repo.append_event(
+            conn,
+            "formal_notice",
+            actor=actor,
+            customer_ref=customer_ref,
+            subject=invoice_number or customer_ref,
+            data={"date": on.isoformat(), "invoice": invoice_number},
+            reason=note,
+        )
+
+    _with_conn(store_or_conn, work)
+
+
+def _with_conn(store_or_conn: Store | Connection, work: Callable[[Connection], T]) -> T:
+    if isinstance(store_or_conn, Store):
+        with store_or_conn.begin() as conn:
+            return work(conn)
+    return work(store_or_conn)
+
+
+# -- interest and charges -----------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class InterestReport:
+    """What a customer owes beyond the principal as of a date, invoice by invoice."""
+
+    target: str
+    customer: Customer
+    rule_set: RuleSet
+    as_of: date
+    claims: tuple[Charges, ...]
+    problems: tuple[str, ...] = ()
+
+    def totals(self, kind: ChargeKind | None = None) -> dict[str, Money]:
+        """Sum of the charges (of one kind, or all) per currency."""
+        sums: dict[str, Money] = {}
+        for claim in self.claims:
+            for item in claim.items:
+                if kind is None or item.kind is kind:
+                    sums[claim.currency] = sums.get(claim.currency, Money.zero(claim.currency)) + (
+                        item.amount
+                    )
+        return sums
+
+
+def _customer_claims(
+    conn: Connection,
+    customer_ref: str,
+    as_of: date,
+    only: Sequence[str] | None = None,
+) -> tuple[Customer, RuleSet, tuple[Charges, ...], tuple[str, ...]]:
+    creditor = _need_creditor(conn)
+    found = repo.load_customers(conn, [customer_ref])
+    if not found:
+        raise LookupError(f"unknown customer {customer_ref!r}")
+    customer = found[0]
+    base = law_repo.load_contracts(conn, [customer_ref]).get(customer_ref)
+    notices = law_repo.formal_notices(conn, customer_ref)
+    invoices = repo.load_invoices(conn, customer_ref, numbers=only)
+    allocations = repo.load_allocations(conn, [i.number for i in invoices])
+    ledger = Ledger(customers=(customer,), invoices=tuple(invoices), allocations=tuple(allocations))
+    rule_set = _rule_set(creditor, customer, base)
+    _, rates = rules()
+    claims, problems = [], []
+    for invoice in invoices:
+        own = ledger.allocations_of(invoice.number)
+        if not was_paid_late(invoice, own, as_of):
+            if only is not None:
+                problems.append(f"invoice {invoice.number} was not late on {as_of.isoformat()}")
+            continue
+        contract = _invoice_contract(base, notices, invoice)
+        claims.append(claimable_charges(invoice, own, rule_set, rates, as_of, contract))
+    return customer, rule_set, tuple(claims), tuple(problems)
+
+
+def interest_report(store: Store, target: str, as_of: date) -> InterestReport:
+    """Interest, indemnities and fees claimable as of `as_of` on an invoice (by number) or
+    on every late invoice of a customer (by reference).
+
+    Raises LookupError when `target` is neither, `MissingRate` when a needed rate is not
+    in its table (never a silent zero).
+    """
+    with store.begin() as conn:
+        invoices = repo.load_invoices(conn, numbers=[target])
+        if invoices:
+            ref, only = invoices[0].customer_ref, [target]
+        else:
+            ref, only = target, None
+        customer, rule_set, claims, problems = _customer_claims(conn, ref, as_of, only)
+    return InterestReport(target, customer, rule_set, as_of, claims, problems)
+
+
+class ChargeRow(NamedTuple):
+    """One line of a letter's table of charges: what, how much, and why."""
+
+    label: str
+    amount: Money
+    explanation: str
+
+
+_WORDS = {
+    "fr": {
+        "interest": "Pénalités de retard, facture {number}, du {start} au {end}",
+        "interest_why": "{base} × {rate} % × {days} / {year} jours ({basis})",
+        "indemnity": "Indemnité forfaitaire pour frais de recouvrement, facture {number}",
+        "invoice_fee": "Frais contractuels, facture {number}",
+        "letter_fee": "Frais de relance contractuels",
+    },
+    "en": {
+        "interest": "Late-payment interest, invoice {number}, {start} to {end}",
+        "interest_why": "{base} × {rate} % × {days} / {year} days ({basis})",
+        "indemnity": "Fixed recovery compensation, invoice {number}",
+        "invoice_fee": "Contractual fee, invoice {number}",
+        "letter_fee": "Contractual reminder fee",
+    },
+}
+
+
+def _locale(language: str) -> str:
+    return "fr_FR" if language == "fr" else "en_GB"
+
+
+def charge_rows(charges: Iterable[Charges], language: str = "fr") -> tuple[ChargeRow, ...]:
+    """The rows a letter prints for `charges`: one per interest line, then each indemnity
+    or fee, each with its explanation (arithmetic and legal basis)."""
+    words = _WORDS["fr" if language == "fr" else "en"]
+    locale = _locale(language)
+
+    def money(amount: Money) -> str:
+        return format_currency(amount.amount, amount.currency, locale=locale)
+
+    def day(value: date) -> str:
+        return format_date(value, format="short" if language == "fr" else "medium", locale=locale)
+
+    rows: list[ChargeRow] = []
+    for claim in charges:
+        for item in claim.items:
+            rows.extend(_rows_of(item, claim.invoice_number, words, money, day, locale))
+    return tuple(rows)
+
+
+def _rows_of(
+    item: Charge,
+    number: str,
+    words: Mapping[str, str],
+    money: Callable[[Money], str],
+    day: Callable[[date], str],
+    locale: str,
+) -> list[ChargeRow]:
+    if item.kind is ChargeKind.INTEREST and item.interest is not None:
+        return [
+            ChargeRow(
+                words["interest"].format(number=number, start=day(line.start), end=day(line.end)),
+                line.amount,
+                words["interest_why"].format(
+                    base=money(line.base),
+                    rate=format_decimal(line.rate, locale=locale),
+                    days=line.days,
+                    year=line.year_days,
+                    basis=line.basis,
+                ),
+            )
+            for line in item.interest.lines
+        ]
+    label = words[item.kind.value].format(number=number)
+    return [ChargeRow(label, item.amount, item.basis)]
+
+
+def letter_charges(
+    store_or_conn: Store | Connection,
+    customer_ref: str,
+    invoice_numbers: Sequence[str],
+    as_of: date,
+) -> tuple[ChargeRow, ...]:
+    """The charges a letter (levels 3-4) states for these invoices of a customer, as rows
+    of (label, amount, explanation), in the customer's language. Invoices that were not
+    late carry no row; the principal is never among the rows."""
+
+    def work(conn: Connection) -> tuple[ChargeRow, ...]:
+        customer, _, claims, _ = _customer_claims(conn, customer_ref, as_of, list(invoice_numbers))
+        return charge_rows(claims, customer.language)
+
+    return _with_conn(store_or_conn, work)
+
+
+# -- early-payment discounts ---------------------------------------------------
+
+
+def grant_early_payment_discount(
+    conn: Connection, invoice: Invoice, invoice_db_id: int, payment: Allocation
+) -> Allocation | None:
+    """Called by the import after a payment is allocated to `invoice`: when the invoice
+    (or its customer's contract) has discount terms and the payment, made within the
+    window, brings what was paid up to the discounted amount, record the rest as a
+    DISCOUNT allocation and return it; otherwise do nothing and return None."""
+    if payment.kind is not AllocationKind.PAYMENT:
+        return None
+    terms = law_repo.discount_terms_for(conn, invoice_db_id)
+    if terms is None:
+        return None
+    paid = Money.from_minor(repo.allocated_minor(conn, invoice_db_id), invoice.currency)
+    granted = discount_allocation(invoice, terms, paid, payment.date, payment.source)
+    if granted is None:
+        return None
+    repo.add_allocation(conn, granted, invoice_db_id)
+    repo.append_event(
+        conn,
+        "discount",
+        actor="import",
+        customer_ref=invoice.customer_ref,
+        subject=invoice.number,
+        data={"terms": str(terms), "amount": str(granted.amount.amount), "payment": payment.source},
+        reason=f"paid within the early-payment window ({terms})",
+    )
+    return granted
+
+
+def set_invoice_discount(store: Store, invoice_number: str, terms_text: str | None) -> None:
+    """Put discount terms such as "2/10 net 30" on one invoice (None removes them)."""
+    from relance.core.terms import parse_discount_terms
+
+    terms = parse_discount_terms(terms_text) if terms_text else None
+    with store.begin() as conn:
+        law_repo.set_invoice_discount(conn, invoice_number, terms)
+
+
+# -- payment terms ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TermWarning:
+    """An invoice whose agreed term exceeds (or only fits with a clause) the legal cap."""
+
+    invoice: Invoice
+    check: TermCheck
+    rule_set: str
+
+
+def payment_term_warnings(store: Store) -> tuple[TermWarning, ...]:
+    """Invoices whose term exceeds their rule set's cap (France B2B: 60 days, or 45 days
+    end of month with a clause), by invoice date."""
+    with store.begin() as conn:
+        creditor = _need_creditor(conn)
+        customers = {c.ref: c for c in repo.load_customers(conn)}
+        contracts = law_repo.load_contracts(conn)
+        invoices = repo.load_invoices(conn)
+    by_customer = {
+        ref: _rule_set(creditor, customer, contracts.get(ref))
+        for ref, customer in customers.items()
+    }
+    found = []
+    for invoice in invoices:
+        rule_set = by_customer[invoice.customer_ref]
+        if rule_set.term_cap_days is None:
+            continue
+        check = check_payment_term(
+            invoice, rule_set.term_cap_days, rule_set.term_cap_end_of_month_days
+        )
+        if check.is_problem:
+            found.append(TermWarning(invoice, check, rule_set.code))
+    return tuple(sorted(found, key=lambda w: (w.invoice.issue_date, w.invoice.number)))
+
+
+# -- write-off and agency handoffs ------------------------------------------------
+
+
+def write_off(
+    store: Store,
+    invoice_number: str,
+    reason: WriteOffReason,
+    on: date,
+    note: str = "",
+    vat_recoverable: bool = True,
+    actor: str = "user",
+) -> WriteOffDecision:
+    """Write off what is still owed on an invoice: record the decision, a WRITE_OFF
+    allocation (its status becomes written off) and an event. Raises `NothingToWriteOff`
+    (a ValueError) when nothing is owed, LookupError for an unknown invoice."""
+    with store.begin() as conn:
+        found = repo.load_invoices(conn, numbers=[invoice_number])
+        if not found:
+            raise LookupError(f"unknown invoice {invoice_number!r}")
+        invoice = found[0]
+        allocations = repo.load_allocations(conn, [invoice_number])
+        # every allocation counts, even one dated after `on`: never write off money received
+        owed = invoice.amount - total((a.amount for a in allocations), invoice.currency)
+        decision = decide_write_off(invoice, owed, on, reason, note, vat_recoverable)
+        repo.add_allocation(
+            conn, write_off_allocation(decision), law_repo.invoice_id(conn, invoice_number)
+        )
+        law_repo.add_write_off(conn, decision)
+        repo.append_event(
+            conn,
+            "write_off",
+            actor=actor,
+            customer_ref=invoice.customer_ref,
+            subject=invoice_number,
+            data={
+                "date": on.isoformat(),
+                "reason": reason.value,
+                "amount": str(decision.amount.amount),
+                "vat": str(decision.vat.amount),
+                "currency": decision.amount.currency,
+            },
+            reason=note or reason.value,
+        )
+    return decision
+
+
+@dataclass(frozen=True, slots=True)
+class WriteOffExport:
+    """What `export_write_offs` wrote, and what it left out and why."""
+
+    path: Path
+    entries: tuple[JournalEntry, ...]
+    problems: tuple[str, ...] = ()
+
+
+def write_off_entries(store: Store) -> tuple[tuple[JournalEntry, ...], tuple[str, ...]]:
+    """Every write-off as a journal entry (654 / 44571 / 411), numbered in date order;
+    decisions in another currency than EUR are left out with a problem (FEC is in euros)."""
+    with store.begin() as conn:
+        decisions = law_repo.load_write_offs(conn)
+        numbers = [d.invoice_number for d in decisions]
+        invoices = {i.number: i for i in repo.load_invoices(conn, numbers=numbers)}
+        customers = {
+            c.ref: c for c in repo.load_customers(conn, {d.customer_ref for d in decisions})
+        }
+    entries, problems = [], []
+    for index, decision in enumerate(decisions, start=1):
+        if decision.amount.currency != "EUR":
+            problems.append(
+                f"write-off of {decision.invoice_number} is in {decision.amount.currency}: "
+                "convert it to euros before it can go in a FEC"
+            )
+            continue
+        entries.append(
+            write_off_entry(
+                decision,
+                invoices[decision.invoice_number],
+                customers[decision.customer_ref],
+                f"PP{index:06d}",
+            )
+        )
+    return tuple(entries), tuple(problems)
+
+
+def export_write_offs(store: Store, path: Path) -> WriteOffExport:
+    """Write every write-off's accounting entry to `path` as FEC lines."""
+    entries, problems = write_off_entries(store)
+    write_fec(path, entries)
+    return WriteOffExport(path, entries, problems)
+
+
+def record_handoff(
+    store: Store,
+    invoice_number: str,
+    agency: str,
+    status: HandoffStatus,
+    on: date,
+    note: str = "",
+    actor: str = "user",
+) -> AgencyHandoff:
+    """Record that a claim went to (or came back from) a collection agency."""
+    handoff = AgencyHandoff(invoice_number, agency, on, status, note)
+    with store.begin() as conn:
+        invoices = repo.load_invoices(conn, numbers=[invoice_number])
+        if not invoices:
+            raise LookupError(f"unknown invoice {invoice_number!r}")
+        law_repo.add_handoff(conn, handoff)
+        repo.append_event(
+            conn,
+            "agency_handoff",
+            actor=actor,
+            customer_ref=invoices[0].customer_ref,
+            subject=invoice_number,
+            data={"agency": agency, "status": status.value, "date": on.isoformat()},
+            reason=note,
+        )
+    return handoff
+
+
+def agency_status(store: Store, invoice_number: str, as_of: date) -> HandoffStatus:
+    """Where an invoice's claim stands with a collection agency on `as_of`."""
+    with store.begin() as conn:
+        handoffs = tuple(law_repo.load_handoffs(conn, [invoice_number]))
+    return handoff_status(invoice_number, handoffs, as_of)
+
+
+def open_balance_of(store: Store, invoice_number: str, as_of: date) -> Money:
+    """What is still owed on one invoice as of `as_of` (for commands that report it)."""
+    with store.begin() as conn:
+        invoices = repo.load_invoices(conn, numbers=[invoice_number])
+        if not invoices:
+            raise LookupError(f"unknown invoice {invoice_number!r}")
+        allocations = repo.load_allocations(conn, [invoice_number])
+    ledger = Ledger(invoices=tuple(invoices), allocations=tuple(allocations))
+    return open_balance(ledger, invoices[0], as_of)
