@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pdfplumber
 import pypdfium2 as pdfium
@@ -141,3 +142,28 @@ def test_the_text_kept_for_checks_matches_what_the_pdf_shows() -> None:
     for line in rendered.text.splitlines():
         assert plain(line) in shown
     assert len(rendered.sha256) == 64
+
+
+def test_a_name_outside_the_base_fonts_is_drawn_with_an_embedded_font() -> None:
+    from dataclasses import replace
+
+    letter = made(level=1, language="fr", currency="EUR")
+    polish = replace(letter, debtor=replace(letter.debtor, name="Łukasz Żółkiewski sp. z o.o."))
+    text = pdf_text(render(polish).pdf)
+    assert "Łukasz Żółkiewski sp. z o.o." in text
+    assert "Boulangerie" not in text
+
+
+def test_the_logo_is_drawn_in_the_letterhead(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from PIL import Image
+    from pypdf import PdfReader
+
+    logo = tmp_path / "logo.png"
+    Image.new("RGB", (200, 80), (30, 90, 160)).save(logo)
+    letter = made(level=1, language="fr", currency="EUR")
+    with_logo = replace(letter, creditor=replace(letter.creditor, logo_path=str(logo)))
+    page = PdfReader(io.BytesIO(render(with_logo).pdf)).pages[0]
+    assert len(page.images) == 1
+    assert len(PdfReader(io.BytesIO(render(letter).pdf)).pages[0].images) == 0

@@ -125,3 +125,23 @@ def test_html_from_a_debtor_name_is_escaped() -> None:
     assert rendered.email is not None
     assert "<script>" not in rendered.email.html
     assert "&lt;script&gt;" in rendered.email.html
+
+
+def test_a_preview_writes_the_pdf_and_the_email_without_sending(tmp_path: Path) -> None:
+    from relance.adapters.render.communication import write_preview
+
+    letter = seed_letter("en", level=1)
+    rendered = render_communication(
+        letter, "email", TemplateStore(), template_key="business/letter1_email"
+    )
+    written = write_preview(rendered, tmp_path)
+    assert sorted(p.name for p in written) == [
+        "A2018-0001.email.html",
+        "A2018-0001.email.txt",
+        "A2018-0001.pdf",
+    ]
+    assert (
+        (tmp_path / "A2018-0001.email.txt")
+        .read_text()
+        .startswith("Subject: Reminder – invoice 12345 unpaid")
+    )

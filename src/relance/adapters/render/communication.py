@@ -130,3 +130,29 @@ def check_template(
     except TemplateProblem as exc:
         return (str(exc),)
     return tuple(p.message for p in rendered.problems)
+
+
+def write_preview(rendered: RenderedCommunication, out_dir: Path) -> tuple[Path, ...]:
+    """Write what `rendered` would send to `out_dir`, without sending: PDF, e-mail text, HTML.
+
+    For ``relance preview ACTION``. The problems of a blocked communication are written
+    next to it (``<reference>.problems.txt``) so the user sees why it would not go.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stem = rendered.pdf_name.removesuffix(".pdf")
+    written: list[Path] = []
+    if rendered.pdf is not None:
+        path = out_dir / rendered.pdf_name
+        path.write_bytes(rendered.pdf.pdf)
+        written.append(path)
+    if rendered.email is not None:
+        text = out_dir / f"{stem}.email.txt"
+        text.write_text(f"Subject: {rendered.email.subject}\n\n{rendered.email.text}", "utf-8")
+        html = out_dir / f"{stem}.email.html"
+        html.write_text(rendered.email.html, encoding="utf-8")
+        written += [text, html]
+    if rendered.problems:
+        problems = out_dir / f"{stem}.problems.txt"
+        problems.write_text("\n".join(p.message for p in rendered.problems) + "\n", "utf-8")
+        written.append(problems)
+    return tuple(written)

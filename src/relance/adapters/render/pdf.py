@@ -287,10 +287,10 @@ class _Page:
         self.canvas.doForm("pagecount")
         self.canvas.restoreState()
 
-    def paragraph(self, text: str, *, bold: bool = False, gap: float = 3.2 * mm) -> None:
+    def paragraph(self, text: str, *, bold: bool = False, gap: float = 2.6 * mm) -> None:
         name, size = self.font(bold)
         lines = wrap(text, name, size, self.right - self.left)
-        leading = size * 1.3
+        leading = size * 1.25
         for line in lines:
             self.ensure(leading)
             self.font(bold)
