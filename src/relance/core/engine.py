@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -201,10 +201,16 @@ def decide(
     plans: Iterable[PaymentPlan] = (),
     holds: Iterable[Hold] = (),
     time_barred: Iterable[str] = (),
+    credit: Mapping[str, Mapping[str, Decimal]] | None = None,
 ) -> Decision:
     """Decide, as of `as_of`, the proposals, cancellations and flags of one run.
 
     Deterministic: the same inputs give the same decision, sorted by customer.
+
+    `credit`, when given, is each customer's unapplied credit per currency as of `as_of`,
+    computed elsewhere (by the database); the ledger may then hold only the overdue
+    invoices with their open balance as amount and no allocations, and its payments
+    serve only to follow promises and plans.
     """
     index = policies if isinstance(policies, PolicyIndex) else PolicyIndex(policies, rules)
     barred = frozenset(time_barred)
@@ -233,23 +239,24 @@ def decide(
                 (invoice.number, invoice.due_date, invoice.amount.currency, remaining)
             )
 
-    credit: dict[str, dict[str, Decimal]] = defaultdict(dict)
+    computed: dict[str, dict[str, Decimal]] = defaultdict(dict)
     paid_by: dict[str, list[tuple[date, Money]]] = defaultdict(list)
     for payment in ledger.payments:
         if payment.customer_ref is None or payment.date > as_of:
             continue
         paid_by[payment.customer_ref].append((payment.date, payment.amount))
         left = payment.amount.amount - used.get(payment.key, ZERO)
-        if left > 0:
-            mine = credit[payment.customer_ref]
+        if left > 0 and credit is None:
+            mine = computed[payment.customer_ref]
             mine[payment.amount.currency] = mine.get(payment.amount.currency, ZERO) + left
-    for note in ledger.credit_notes:
+    for note in ledger.credit_notes if credit is None else ():
         if note.date > as_of:
             continue
         left = note.amount.amount - used.get(note.number, ZERO)
         if left > 0:
-            mine = credit[note.customer_ref]
+            mine = computed[note.customer_ref]
             mine[note.amount.currency] = mine.get(note.amount.currency, ZERO) + left
+    credits: Mapping[str, Mapping[str, Decimal]] = computed if credit is None else credit
 
     actions_by = _group(actions, lambda a: a.customer_ref)
     contacts_by = _group(contacts, lambda c: c.customer_ref)
@@ -286,7 +293,7 @@ def decide(
                 as_of=as_of,
                 overdue=overdue,
                 settled=settled,
-                credit=credit.get(ref, {}),
+                credit=credits.get(ref, {}),
                 payments=paid_by.get(ref, []),
                 actions=actions_by.get(ref, []),
                 contacts=contacts_by.get(ref, []),
@@ -323,7 +330,7 @@ class _Customer:
     as_of: date
     overdue: list[_Overdue]
     settled: set[str]
-    credit: dict[str, Decimal]
+    credit: Mapping[str, Decimal]
     payments: list[tuple[date, Money]]
     actions: list[Action]
     contacts: list[Contact]

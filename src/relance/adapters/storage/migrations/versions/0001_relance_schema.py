@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 03:42:02.019797
+Create Date: 2026-11-23 03:43:05.955780
 """
 
 from __future__ import annotations
@@ -70,6 +70,92 @@ def upgrade() -> None:
         sa.UniqueConstraint("ref", name=op.f("uq_customers_ref")),
     )
     op.create_table(
+        "disputes",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("invoice_number", sa.Text(), nullable=False),
+        sa.Column("customer_ref", sa.Text(), nullable=False),
+        sa.Column("opened", sa.Date(), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.Column("resolved", sa.Date(), nullable=True),
+        sa.Column("resolution", sa.Text(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_disputes")),
+    )
+    with op.batch_alter_table("disputes", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_disputes_invoice_number"), ["invoice_number"], unique=False
+        )
+
+    op.create_table(
+        "dunning_actions",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("key", sa.Text(), nullable=False),
+        sa.Column("customer_ref", sa.Text(), nullable=False),
+        sa.Column("policy", sa.Text(), nullable=False),
+        sa.Column("level", sa.Integer(), nullable=False),
+        sa.Column("level_name", sa.Text(), nullable=False),
+        sa.Column("channels", sa.Text(), nullable=False),
+        sa.Column("invoice_numbers", sa.JSON(), nullable=False),
+        sa.Column("proposed_on", sa.Date(), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("done_on", sa.Date(), nullable=True),
+        sa.Column("outcome", sa.Text(), nullable=False),
+        sa.Column("cancel_reason", sa.String(length=32), nullable=True),
+        sa.Column("details", sa.JSON(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_dunning_actions")),
+        sa.UniqueConstraint("key", name=op.f("uq_dunning_actions_key")),
+    )
+    with op.batch_alter_table("dunning_actions", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_dunning_actions_customer_status", ["customer_ref", "status"], unique=False
+        )
+        batch_op.create_index("ix_dunning_actions_status", ["status"], unique=False)
+
+    op.create_table(
+        "dunning_contacts",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("customer_ref", sa.Text(), nullable=False),
+        sa.Column("on", sa.Date(), nullable=False),
+        sa.Column("at_time", sa.Time(), nullable=True),
+        sa.Column("channel", sa.String(length=32), nullable=False),
+        sa.Column("direction", sa.String(length=16), nullable=False),
+        sa.Column("outcome", sa.String(length=32), nullable=True),
+        sa.Column("note", sa.Text(), nullable=False),
+        sa.Column("action_key", sa.Text(), nullable=True),
+        sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_dunning_contacts")),
+    )
+    with op.batch_alter_table("dunning_contacts", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_dunning_contacts_customer_ref"), ["customer_ref"], unique=False
+        )
+
+    op.create_table(
+        "dunning_flags",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("key", sa.Text(), nullable=False),
+        sa.Column("kind", sa.String(length=32), nullable=False),
+        sa.Column("customer_ref", sa.Text(), nullable=False),
+        sa.Column("message", sa.Text(), nullable=False),
+        sa.Column("invoice_number", sa.Text(), nullable=True),
+        sa.Column("raised_on", sa.Date(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_dunning_flags")),
+        sa.UniqueConstraint("key", name=op.f("uq_dunning_flags_key")),
+    )
+    with op.batch_alter_table("dunning_flags", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_dunning_flags_customer_ref"), ["customer_ref"], unique=False
+        )
+
+    op.create_table(
+        "dunning_policies",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.Text(), nullable=False),
+        sa.Column("toml", sa.Text(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_dunning_policies")),
+        sa.UniqueConstraint("name", name=op.f("uq_dunning_policies_name")),
+    )
+    op.create_table(
         "events",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
@@ -85,6 +171,18 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_events_customer_ref"), ["customer_ref"], unique=False)
 
     op.create_table(
+        "holds",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("customer_ref", sa.Text(), nullable=False),
+        sa.Column("since", sa.Date(), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.Column("until", sa.Date(), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_holds")),
+    )
+    with op.batch_alter_table("holds", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_holds_customer_ref"), ["customer_ref"], unique=False)
+
+    op.create_table(
         "imports",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("kind", sa.String(length=32), nullable=False),
@@ -94,6 +192,50 @@ def upgrade() -> None:
         sa.Column("summary", sa.JSON(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_imports")),
     )
+    op.create_table(
+        "payment_plans",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("key", sa.Text(), nullable=False),
+        sa.Column("customer_ref", sa.Text(), nullable=False),
+        sa.Column("invoice_numbers", sa.JSON(), nullable=False),
+        sa.Column("agreed_on", sa.Date(), nullable=False),
+        sa.Column("every", sa.String(length=16), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_payment_plans")),
+        sa.UniqueConstraint("key", name=op.f("uq_payment_plans_key")),
+    )
+    with op.batch_alter_table("payment_plans", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_payment_plans_customer_ref"), ["customer_ref"], unique=False
+        )
+
+    op.create_table(
+        "policy_rules",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.Column("policy", sa.Text(), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=True),
+        sa.Column("country", sa.String(length=2), nullable=True),
+        sa.Column("tag", sa.Text(), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_policy_rules")),
+    )
+    op.create_table(
+        "promises",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("key", sa.Text(), nullable=False),
+        sa.Column("customer_ref", sa.Text(), nullable=False),
+        sa.Column("made_on", sa.Date(), nullable=False),
+        sa.Column("due", sa.Date(), nullable=False),
+        sa.Column("amount_minor", sa.BigInteger(), nullable=False),
+        sa.Column("currency", sa.String(length=3), nullable=False),
+        sa.Column("note", sa.Text(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_promises")),
+        sa.UniqueConstraint("key", name=op.f("uq_promises_key")),
+    )
+    with op.batch_alter_table("promises", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_promises_customer_ref"), ["customer_ref"], unique=False
+        )
+
     op.create_table(
         "credit_notes",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -171,6 +313,24 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("payments", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_payments_customer_id"), ["customer_id"], unique=False)
+
+    op.create_table(
+        "plan_instalments",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("plan_id", sa.Integer(), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.Column("due", sa.Date(), nullable=False),
+        sa.Column("amount_minor", sa.BigInteger(), nullable=False),
+        sa.Column("currency", sa.String(length=3), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["plan_id"],
+            ["payment_plans.id"],
+            name=op.f("fk_plan_instalments_plan_id_payment_plans"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_plan_instalments")),
+    )
+    with op.batch_alter_table("plan_instalments", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_plan_instalments_plan_id"), ["plan_id"], unique=False)
 
     op.create_table(
         "allocations",
@@ -297,6 +457,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_allocations_invoice_id"))
 
     op.drop_table("allocations")
+    with op.batch_alter_table("plan_instalments", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_plan_instalments_plan_id"))
+
+    op.drop_table("plan_instalments")
     with op.batch_alter_table("payments", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_payments_customer_id"))
 
@@ -307,11 +471,42 @@ def downgrade() -> None:
 
     op.drop_table("invoices")
     op.drop_table("credit_notes")
+    with op.batch_alter_table("promises", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_promises_customer_ref"))
+
+    op.drop_table("promises")
+    op.drop_table("policy_rules")
+    with op.batch_alter_table("payment_plans", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_payment_plans_customer_ref"))
+
+    op.drop_table("payment_plans")
     op.drop_table("imports")
+    with op.batch_alter_table("holds", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_holds_customer_ref"))
+
+    op.drop_table("holds")
     with op.batch_alter_table("events", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_events_customer_ref"))
 
     op.drop_table("events")
+    op.drop_table("dunning_policies")
+    with op.batch_alter_table("dunning_flags", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_dunning_flags_customer_ref"))
+
+    op.drop_table("dunning_flags")
+    with op.batch_alter_table("dunning_contacts", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_dunning_contacts_customer_ref"))
+
+    op.drop_table("dunning_contacts")
+    with op.batch_alter_table("dunning_actions", schema=None) as batch_op:
+        batch_op.drop_index("ix_dunning_actions_status")
+        batch_op.drop_index("ix_dunning_actions_customer_status")
+
+    op.drop_table("dunning_actions")
+    with op.batch_alter_table("disputes", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_disputes_invoice_number"))
+
+    op.drop_table("disputes")
     op.drop_table("customers")
     op.drop_table("creditor")
     # ### end Alembic commands ###

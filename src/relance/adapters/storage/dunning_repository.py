@@ -1,0 +1,615 @@
+"""Reading and writing the dunning tables: the queue, contacts, pauses, flags, policies.
+
+Like `repository`, every function takes an open `Connection`; the service decides where a
+transaction begins and ends. The loaders for a run (`overdue_invoices`, `unapplied_credit`)
+let the database do the sums, so a run over a million invoices moves only what the engine
+needs: the overdue open invoices with their open balance, and each customer's credit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Connection, and_, func, insert, or_, select, update
+
+from relance.adapters.policy_toml import default_policies, policy_from_toml, policy_to_toml
+from relance.adapters.storage import tables as t
+from relance.adapters.storage import tables_dunning as d
+from relance.core.contacts import CallOutcome, Contact, ContactChannel, Direction
+from relance.core.engine import Action, ActionStatus, Flag, Proposal
+from relance.core.model import AllocationKind, CustomerKind, Invoice
+from relance.core.money import Money, minor_units
+from relance.core.pauses import Dispute, Hold, Promise
+from relance.core.plans import Instalment, PaymentPlan
+from relance.core.policy import DEFAULT_RULES, AssignmentRule, Channel, Policy
+
+CHUNK = 5000
+
+# -- what a run reads from the ledger -------------------------------------------
+
+
+def _allocated(as_of: date) -> Any:
+    return (
+        select(
+            t.allocations.c.invoice_id,
+            func.sum(t.allocations.c.amount_minor).label("allocated"),
+        )
+        .where(t.allocations.c.date <= as_of)
+        .group_by(t.allocations.c.invoice_id)
+        .subquery()
+    )
+
+
+def overdue_invoices(
+    conn: Connection, as_of: date, customer_ref: str | None = None
+) -> list[Invoice]:
+    """Invoices past due on `as_of` with something still owed, each carrying its open
+    balance as its amount (and no tax): the shape `decide` reads when given `credit`."""
+    allocated = _allocated(as_of)
+    inv = t.invoices
+    open_minor = inv.c.amount_minor - func.coalesce(allocated.c.allocated, 0)
+    query = (
+        select(inv.c.number, t.customers.c.ref, inv.c.issue_date, inv.c.due_date,
+               inv.c.currency, open_minor)
+        .join(t.customers, t.customers.c.id == inv.c.customer_id)
+        .outerjoin(allocated, allocated.c.invoice_id == inv.c.id)
+        .where(and_(inv.c.issue_date <= as_of, inv.c.due_date < as_of, open_minor > 0))
+    )  # fmt: skip
+    if customer_ref is not None:
+        query = query.where(t.customers.c.ref == customer_ref)
+    zeros: dict[str, Money] = {}
+    # Money.from_minor per row, one shared zero tax per currency: a million rows stay cheap.
+    result: list[Invoice] = []
+    append = result.append
+    for number, ref, issued, due, currency, amount in conn.execute(query):
+        tax = zeros.get(currency)
+        if tax is None:
+            tax = zeros[currency] = Money.from_minor(0, currency)
+        append(Invoice(number, ref, issued, due, Money.from_minor(int(amount), currency), tax))
+    return result
+
+
+def unapplied_credit(
+    conn: Connection, as_of: date, customer_ref: str | None = None
+) -> dict[str, dict[str, Decimal]]:
+    """Each customer's payments and credit notes received by `as_of` and not yet
+    allocated, per currency (only positive amounts are kept)."""
+    minor: dict[tuple[str, str], int] = {}
+
+    def add(rows: Iterable[Any], sign: int) -> None:
+        for ref, currency, amount in rows:
+            minor[(ref, currency)] = minor.get((ref, currency), 0) + sign * int(amount)
+
+    cust = t.customers
+    for source, date_col, key_col, kind in (
+        (t.payments, t.payments.c.date, t.payments.c.key, AllocationKind.PAYMENT),
+        (t.credit_notes, t.credit_notes.c.date, t.credit_notes.c.number,
+         AllocationKind.CREDIT_NOTE),
+    ):  # fmt: skip
+        received = (
+            select(cust.c.ref, source.c.currency, func.sum(source.c.amount_minor))
+            .join(cust, cust.c.id == source.c.customer_id)
+            .where(date_col <= as_of)
+            .group_by(cust.c.ref, source.c.currency)
+        )
+        used = (
+            select(cust.c.ref, t.allocations.c.currency, func.sum(t.allocations.c.amount_minor))
+            .select_from(t.allocations)
+            .join(source, key_col == t.allocations.c.source)
+            .join(cust, cust.c.id == source.c.customer_id)
+            .where(and_(t.allocations.c.kind == kind.value, t.allocations.c.date <= as_of))
+            .group_by(cust.c.ref, t.allocations.c.currency)
+        )
+        if customer_ref is not None:
+            received = received.where(cust.c.ref == customer_ref)
+            used = used.where(cust.c.ref == customer_ref)
+        add(conn.execute(received), 1)
+        add(conn.execute(used), -1)
+    credit: dict[str, dict[str, Decimal]] = {}
+    for (ref, currency), amount in minor.items():
+        if amount > 0:
+            credit.setdefault(ref, {})[currency] = Decimal(amount).scaleb(-minor_units(currency))
+    return credit
+
+
+# -- the queue --------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class QueuedAction:
+    """A row of the queue: the engine's action, its short id and the proposal's details."""
+
+    id: int
+    action: Action
+    details: Mapping[str, Any]
+    outcome: str = ""
+    cancel_reason: str | None = None
+
+
+def proposal_details(proposal: Proposal) -> dict[str, Any]:
+    """What the letters and the user need of a proposal, as JSON-ready data."""
+    recalls = proposal.recalls
+    window = proposal.call_window
+    return {
+        "templates": {channel.value: key for channel, key in proposal.templates},
+        "tone": proposal.tone.value,
+        "needs_approval": proposal.needs_approval,
+        "charges": list(proposal.charges),
+        "formal_notice": proposal.formal_notice,
+        "balances": [[str(m.amount), m.currency] for m in proposal.balances],
+        "oldest_due": proposal.oldest_due.isoformat(),
+        "days_overdue": proposal.days_overdue,
+        "recalls": None
+        if recalls is None
+        else {
+            "key": recalls.key,
+            "level_name": recalls.level_name,
+            "done_on": recalls.done_on.isoformat() if recalls.done_on else None,
+        },
+        "call_window": None
+        if window is None
+        else [window.start.strftime("%H:%M"), window.end.strftime("%H:%M")],
+        "why": proposal.why,
+    }
+
+
+def insert_proposals(conn: Connection, proposals: Sequence[Proposal]) -> dict[str, int]:
+    """Queue `proposals` (approved at once when their level needs no approval); returns
+    the new ids by action key."""
+    rows = [
+        {
+            "key": p.action.key,
+            "customer_ref": p.action.customer_ref,
+            "policy": p.action.policy,
+            "level": p.action.level,
+            "level_name": p.action.level_name,
+            "channels": ",".join(c.value for c in p.action.channels),
+            "invoice_numbers": list(p.action.invoice_numbers),
+            "proposed_on": p.action.proposed_on,
+            "status": (ActionStatus.PROPOSED if p.needs_approval else ActionStatus.APPROVED).value,
+            "done_on": None,
+            "outcome": "",
+            "cancel_reason": None,
+            "details": proposal_details(p),
+        }
+        for p in proposals
+    ]
+    for start in range(0, len(rows), CHUNK):
+        conn.execute(insert(d.dunning_actions), rows[start : start + CHUNK])
+    keys = [p.action.key for p in proposals]
+    ids: dict[str, int] = {}
+    for start in range(0, len(keys), CHUNK):
+        query = select(d.dunning_actions.c.key, d.dunning_actions.c.id).where(
+            d.dunning_actions.c.key.in_(keys[start : start + CHUNK])
+        )
+        ids.update({key: id_ for key, id_ in conn.execute(query)})
+    return ids
+
+
+def _action(row: Any) -> Action:
+    return Action(
+        row.key,
+        row.customer_ref,
+        row.policy,
+        row.level,
+        row.level_name,
+        tuple(Channel(c) for c in row.channels.split(",") if c),
+        tuple(row.invoice_numbers),
+        row.proposed_on,
+        ActionStatus(row.status),
+        row.done_on,
+    )
+
+
+def engine_actions(
+    conn: Connection, as_of: date, customer_ref: str | None = None
+) -> list[tuple[int, Action]]:
+    """The actions a run must know, with their ids: every pending or done action, and the
+    cancelled ones proposed on `as_of` (so a second run for that date repeats nothing)."""
+    a = d.dunning_actions
+    query = select(
+        a.c.id, a.c.key, a.c.customer_ref, a.c.policy, a.c.level, a.c.level_name,
+        a.c.channels, a.c.invoice_numbers, a.c.proposed_on, a.c.status, a.c.done_on,
+    ).where(
+        or_(a.c.status != ActionStatus.CANCELLED.value, a.c.proposed_on == as_of),
+        a.c.proposed_on <= as_of,
+    )  # fmt: skip
+    if customer_ref is not None:
+        query = query.where(a.c.customer_ref == customer_ref)
+    return [(row.id, _action(row)) for row in conn.execute(query.order_by(a.c.id))]
+
+
+def load_queue(
+    conn: Connection,
+    statuses: Iterable[ActionStatus] | None = None,
+    customer_ref: str | None = None,
+    ids: Iterable[int] | None = None,
+) -> list[QueuedAction]:
+    """Queued actions by id, optionally only those with `statuses`, of one customer, or
+    among `ids`."""
+    a = d.dunning_actions
+    query = select(a).order_by(a.c.id)
+    if statuses is not None:
+        query = query.where(a.c.status.in_([s.value for s in statuses]))
+    if customer_ref is not None:
+        query = query.where(a.c.customer_ref == customer_ref)
+    if ids is not None:
+        query = query.where(a.c.id.in_(list(ids)))
+    return [
+        QueuedAction(row.id, _action(row), row.details, row.outcome, row.cancel_reason)
+        for row in conn.execute(query)
+    ]
+
+
+def set_action_status(
+    conn: Connection,
+    action_id: int,
+    status: ActionStatus,
+    *,
+    done_on: date | None = None,
+    outcome: str = "",
+    cancel_reason: str | None = None,
+) -> None:
+    """Move one action to `status`."""
+    values: dict[str, Any] = {"status": status.value}
+    if done_on is not None:
+        values["done_on"] = done_on
+    if outcome:
+        values["outcome"] = outcome
+    if cancel_reason is not None:
+        values["cancel_reason"] = cancel_reason
+    conn.execute(
+        update(d.dunning_actions).where(d.dunning_actions.c.id == action_id).values(values)
+    )
+
+
+# -- the contact log ---------------------------------------------------------------
+
+
+def add_contact(conn: Connection, contact: Contact, at_time: time | None = None) -> None:
+    """Append one entry to the contact log."""
+    conn.execute(
+        insert(d.dunning_contacts).values(
+            customer_ref=contact.customer_ref,
+            on=contact.on,
+            at_time=at_time,
+            channel=contact.channel.value,
+            direction=contact.direction.value,
+            outcome=contact.outcome.value if contact.outcome else None,
+            note=contact.note,
+            action_key=contact.action_key,
+            recorded_at=datetime.now(UTC),
+        )
+    )
+
+
+def load_contacts(conn: Connection, as_of: date, customer_ref: str | None = None) -> list[Contact]:
+    """Contacts made on or before `as_of`, in the order they were logged."""
+    c = d.dunning_contacts
+    query = select(c).where(c.c.on <= as_of).order_by(c.c.id)
+    if customer_ref is not None:
+        query = query.where(c.c.customer_ref == customer_ref)
+    return [
+        Contact(
+            row.customer_ref,
+            row.on,
+            ContactChannel(row.channel),
+            Direction(row.direction),
+            CallOutcome(row.outcome) if row.outcome else None,
+            row.note,
+            row.action_key,
+        )
+        for row in conn.execute(query)
+    ]
+
+
+# -- pauses: disputes, promises, plans, holds -------------------------------------------
+
+
+def add_dispute(conn: Connection, dispute: Dispute, customer_ref: str) -> None:
+    """Record a dispute on an invoice."""
+    conn.execute(
+        insert(d.disputes).values(
+            invoice_number=dispute.invoice_number,
+            customer_ref=customer_ref,
+            opened=dispute.opened,
+            reason=dispute.reason,
+            resolved=dispute.resolved,
+            resolution=dispute.resolution,
+        )
+    )
+
+
+def open_dispute_id(conn: Connection, invoice_number: str) -> int | None:
+    """The id of the unresolved dispute on `invoice_number`, if any."""
+    query = select(d.disputes.c.id).where(
+        d.disputes.c.invoice_number == invoice_number, d.disputes.c.resolved.is_(None)
+    )
+    return conn.execute(query.order_by(d.disputes.c.id.desc())).scalars().first()
+
+
+def resolve_dispute(conn: Connection, dispute_id: int, resolved: date, resolution: str) -> None:
+    """Close a dispute."""
+    conn.execute(
+        update(d.disputes)
+        .where(d.disputes.c.id == dispute_id)
+        .values(resolved=resolved, resolution=resolution)
+    )
+
+
+def load_disputes(conn: Connection, customer_ref: str | None = None) -> list[Dispute]:
+    """Every dispute, resolved or not."""
+    query = select(d.disputes).order_by(d.disputes.c.id)
+    if customer_ref is not None:
+        query = query.where(d.disputes.c.customer_ref == customer_ref)
+    return [
+        Dispute(row.invoice_number, row.opened, row.reason, row.resolved, row.resolution)
+        for row in conn.execute(query)
+    ]
+
+
+def add_promise(conn: Connection, promise: Promise, note: str = "") -> None:
+    """Record a promise to pay."""
+    conn.execute(
+        insert(d.promises).values(
+            key=promise.key,
+            customer_ref=promise.customer_ref,
+            made_on=promise.made_on,
+            due=promise.due,
+            amount_minor=promise.amount.to_minor(),
+            currency=promise.amount.currency,
+            note=note,
+        )
+    )
+
+
+def load_promises(conn: Connection, customer_ref: str | None = None) -> list[Promise]:
+    """Every promise to pay."""
+    query = select(d.promises).order_by(d.promises.c.id)
+    if customer_ref is not None:
+        query = query.where(d.promises.c.customer_ref == customer_ref)
+    return [
+        Promise(
+            row.key,
+            row.customer_ref,
+            row.made_on,
+            row.due,
+            Money.from_minor(row.amount_minor, row.currency),
+        )
+        for row in conn.execute(query)
+    ]
+
+
+def add_plan(conn: Connection, plan: PaymentPlan, every: str) -> int:
+    """Record a payment plan and its instalments; returns its id."""
+    plan_id = conn.execute(
+        insert(d.payment_plans)
+        .values(
+            key=plan.key,
+            customer_ref=plan.customer_ref,
+            invoice_numbers=list(plan.invoice_numbers),
+            agreed_on=plan.agreed_on,
+            every=every,
+        )
+        .returning(d.payment_plans.c.id)
+    ).scalar_one()
+    conn.execute(
+        insert(d.plan_instalments),
+        [
+            {
+                "plan_id": plan_id,
+                "position": position,
+                "due": instalment.due,
+                "amount_minor": instalment.amount.to_minor(),
+                "currency": instalment.amount.currency,
+            }
+            for position, instalment in enumerate(plan.instalments)
+        ],
+    )
+    return int(plan_id)
+
+
+def load_plans(conn: Connection, customer_ref: str | None = None) -> list[PaymentPlan]:
+    """Every payment plan with its instalments."""
+    plans = d.payment_plans
+    query = select(plans).order_by(plans.c.id)
+    if customer_ref is not None:
+        query = query.where(plans.c.customer_ref == customer_ref)
+    rows = list(conn.execute(query))
+    if not rows:
+        return []
+    parts: dict[int, list[Instalment]] = {}
+    inst = d.plan_instalments
+    query_parts = (
+        select(inst)
+        .where(inst.c.plan_id.in_([row.id for row in rows]))
+        .order_by(inst.c.plan_id, inst.c.position)
+    )
+    for part in conn.execute(query_parts):
+        parts.setdefault(part.plan_id, []).append(
+            Instalment(part.due, Money.from_minor(part.amount_minor, part.currency))
+        )
+    return [
+        PaymentPlan(
+            row.key,
+            row.customer_ref,
+            tuple(row.invoice_numbers),
+            row.agreed_on,
+            tuple(parts.get(row.id, ())),
+        )
+        for row in rows
+    ]
+
+
+def add_hold(conn: Connection, hold: Hold) -> None:
+    """Record a hold on a customer."""
+    conn.execute(
+        insert(d.holds).values(
+            customer_ref=hold.customer_ref, since=hold.since, reason=hold.reason, until=hold.until
+        )
+    )
+
+
+def release_holds(conn: Connection, customer_ref: str, on: date) -> int:
+    """End the customer's open holds on `on`; returns how many were ended."""
+    result = conn.execute(
+        update(d.holds)
+        .where(d.holds.c.customer_ref == customer_ref, d.holds.c.until.is_(None))
+        .values(until=on)
+    )
+    return int(result.rowcount)
+
+
+def load_holds(conn: Connection, customer_ref: str | None = None) -> list[Hold]:
+    """Every hold, ended or not."""
+    query = select(d.holds).order_by(d.holds.c.id)
+    if customer_ref is not None:
+        query = query.where(d.holds.c.customer_ref == customer_ref)
+    return [Hold(row.customer_ref, row.since, row.reason, row.until) for row in conn.execute(query)]
+
+
+def payments_of(
+    conn: Connection, refs: Iterable[str], as_of: date
+) -> list[tuple[str, date, Money]]:
+    """(customer, date, amount) of the payments received by `as_of` from `refs`."""
+    wanted = list(refs)
+    found: list[tuple[str, date, Money]] = []
+    for start in range(0, len(wanted), CHUNK):
+        query = (
+            select(t.customers.c.ref, t.payments.c.date, t.payments.c.amount_minor,
+                   t.payments.c.currency)
+            .join(t.customers, t.customers.c.id == t.payments.c.customer_id)
+            .where(t.customers.c.ref.in_(wanted[start : start + CHUNK]),
+                   t.payments.c.date <= as_of)
+            .order_by(t.payments.c.date, t.payments.c.id)
+        )  # fmt: skip
+        found.extend(
+            (ref, when, Money.from_minor(amount, currency))
+            for ref, when, amount, currency in conn.execute(query)
+        )
+    return found
+
+
+# -- flags --------------------------------------------------------------------------------
+
+
+def add_new_flags(conn: Connection, flags: Sequence[Flag], raised_on: date) -> list[Flag]:
+    """Record the flags not recorded before; returns those that were new."""
+    keys = list(dict.fromkeys(flag.key for flag in flags))
+    known: set[str] = set()
+    for start in range(0, len(keys), CHUNK):
+        query = select(d.dunning_flags.c.key).where(
+            d.dunning_flags.c.key.in_(keys[start : start + CHUNK])
+        )
+        known.update(conn.execute(query).scalars())
+    new: dict[str, Flag] = {}
+    for flag in flags:
+        if flag.key not in known and flag.key not in new:
+            new[flag.key] = flag
+    if new:
+        conn.execute(
+            insert(d.dunning_flags),
+            [
+                {
+                    "key": flag.key,
+                    "kind": flag.kind.value,
+                    "customer_ref": flag.customer_ref,
+                    "message": flag.message,
+                    "invoice_number": flag.invoice_number,
+                    "raised_on": raised_on,
+                }
+                for flag in new.values()
+            ],
+        )
+    return list(new.values())
+
+
+def load_flags(conn: Connection, customer_ref: str | None = None) -> list[dict[str, Any]]:
+    """Recorded flags as plain rows, oldest first."""
+    f = d.dunning_flags
+    query = select(f.c.raised_on, f.c.kind, f.c.customer_ref, f.c.message, f.c.invoice_number)
+    if customer_ref is not None:
+        query = query.where(f.c.customer_ref == customer_ref)
+    return [dict(row._mapping) for row in conn.execute(query.order_by(f.c.id))]
+
+
+# -- policies and their assignment ------------------------------------------------------
+
+
+def stored_policy_texts(conn: Connection) -> dict[str, str]:
+    """The TOML text of each stored policy, by name."""
+    query = select(d.dunning_policies.c.name, d.dunning_policies.c.toml)
+    return {name: text for name, text in conn.execute(query.order_by(d.dunning_policies.c.name))}
+
+
+def load_policies(conn: Connection) -> tuple[Policy, ...]:
+    """The stored policies, or the shipped defaults when none is stored.
+
+    A stored text is checked when it is saved, so a problem here is a bug: ValueError.
+    """
+    texts = stored_policy_texts(conn)
+    if not texts:
+        return default_policies()
+    found: list[Policy] = []
+    for name, text in texts.items():
+        policy, problems = policy_from_toml(text, f"stored policy {name!r}")
+        if policy is None:
+            raise ValueError("; ".join(str(p) for p in problems))
+        found.append(policy)
+    return tuple(found)
+
+
+def save_policy(conn: Connection, policy: Policy) -> None:
+    """Store `policy` (replacing the one of the same name). The first policy stored
+    also stores the defaults beside it, so importing one does not drop the others."""
+    texts = stored_policy_texts(conn)
+    if not texts:
+        for shipped in default_policies():
+            if shipped.name != policy.name:
+                _write_policy(conn, shipped, exists=False)
+    _write_policy(conn, policy, exists=policy.name in texts)
+
+
+def _write_policy(conn: Connection, policy: Policy, *, exists: bool) -> None:
+    values = {"toml": policy_to_toml(policy), "updated_at": datetime.now(UTC)}
+    table = d.dunning_policies
+    if exists:
+        conn.execute(update(table).where(table.c.name == policy.name).values(values))
+    else:
+        conn.execute(insert(table).values(name=policy.name, **values))
+
+
+def load_rules(conn: Connection) -> tuple[AssignmentRule, ...]:
+    """The assignment rules in order, or the default ones when none is stored."""
+    r = d.policy_rules
+    rows = list(conn.execute(select(r).order_by(r.c.position, r.c.id)))
+    if not rows:
+        return DEFAULT_RULES
+    return tuple(
+        AssignmentRule(row.policy, CustomerKind(row.kind) if row.kind else None, row.country,
+                       row.tag)
+        for row in rows
+    )  # fmt: skip
+
+
+def save_rules(conn: Connection, rules: Sequence[AssignmentRule]) -> None:
+    """Replace the assignment rules."""
+    conn.execute(d.policy_rules.delete())
+    if rules:
+        conn.execute(
+            insert(d.policy_rules),
+            [
+                {
+                    "position": position,
+                    "policy": rule.policy,
+                    "kind": rule.kind.value if rule.kind else None,
+                    "country": rule.country,
+                    "tag": rule.tag,
+                }
+                for position, rule in enumerate(rules)
+            ],
+        )
