@@ -514,7 +514,7 @@ def _draw_payment(page: _Page, pdf_qr: segno.QRCode | None) -> None:
         elif method is PaymentMethod.CARD and creditor.phone:
             lines.append(label(lang, "card", phone=creditor.phone))
     name, size = page.font(size=8.5)
-    width = page.right - page.left - (qr_size + 4 * mm if qr_size else 0) - 3 * mm
+    width = page.right - page.left - (qr_size + 8 * mm if qr_size else 0) - 3 * mm
     # (first line of an item?, text): a bullet is drawn as a dot, not a glyph, because
     # text extraction reads the base fonts' bullet as an unknown character.
     wrapped = [
@@ -536,16 +536,17 @@ def _draw_payment(page: _Page, pdf_qr: segno.QRCode | None) -> None:
         page.put(page.left + 3 * mm, page.y, line)
         page.y -= 11
     if pdf_qr is not None:
-        _draw_qr(page, pdf_qr, page.right - qr_size, top + 3 * mm, qr_size)
-        page.font(size=6.5)
+        qr_left = page.right - qr_size - 4 * mm
+        _draw_qr(page, pdf_qr, qr_left, top + 3 * mm, qr_size)
+        page.font(size=6)
         page.canvas.drawCentredString(
-            page.right - qr_size / 2, top - qr_size + 0.5 * mm, label(lang, "qr_caption")
+            qr_left + qr_size / 2, top - qr_size + 0.5 * mm, label(lang, "qr_caption")
         )
         page.text.append(label(lang, "qr_caption"))
     page.y = min(page.y, top - height + 6) - 3 * mm
 
 
-def _draw_closing(page: _Page) -> None:
+def _draw_closing(page: _Page, sign_off: str) -> None:
     letter = page.letter
     lang = letter.language
     contacts = " – ".join(
@@ -563,6 +564,13 @@ def _draw_closing(page: _Page) -> None:
             for p in letter.previous
         )
         page.paragraph(label(lang, "previous", items=items), gap=2 * mm)
+    # The sign-off and the signature stay together: never a signature alone on a page.
+    name, size = page.font()
+    sign_lines = len(wrap(sign_off, name, size, page.right - page.left)) if sign_off else 0
+    page.ensure(sign_lines * size * 1.25 + 28 * mm)
+    if sign_off:
+        page.y -= 1 * mm
+        page.paragraph(sign_off)
     # Signature block on the right, with room left above the name for a hand signature.
     page.ensure(24 * mm)
     page.y -= 14 * mm
@@ -599,10 +607,13 @@ def _render(letter: Letter, wording: Wording, layout: PageLayout) -> RenderedLet
     for text in wording.opening:
         page.paragraph(text)
     _draw_table(page)
-    for text in wording.closing:
+    # The closing's last paragraph is the sign-off: how to pay, how to reach us and the
+    # earlier letters go before it, so that it sits just above the signature.
+    *body, sign_off = wording.closing or ("",)
+    for text in body:
         page.paragraph(text)
     _draw_payment(page, epc_payload_qr(letter))
-    _draw_closing(page)
+    _draw_closing(page, sign_off)
     page.footer()
     canvas = page.canvas
     canvas.showPage()
