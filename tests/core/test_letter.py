@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
+
+from hypothesis import given
+from hypothesis import strategies as st
 
 from relance.adapters.render.specimen import (
     SPECIMEN_CREDITOR,
@@ -70,8 +73,8 @@ def test_previous_letters_are_recalled_from_level_2_on_only() -> None:
         "reference": "A1",
         "previous": earlier,
     }
-    level1 = compose_letter(level=1, **common).letter  # type: ignore[arg-type]
-    level2 = compose_letter(level=2, **common).letter  # type: ignore[arg-type]
+    level1 = compose_letter(level=1, **common).letter
+    level2 = compose_letter(level=2, **common).letter
     assert level1 is not None and level2 is not None
     assert level1.previous == ()
     assert level2.previous == earlier
@@ -175,3 +178,35 @@ def test_money_and_dates_read_as_each_language_writes_them() -> None:
     assert format_money(Money.of("1234.56", "USD"), "en") == "$1,234.56"
     assert format_day(SEED_LETTER_DATE, "fr") == "19 février 2018"
     assert format_day(SEED_LETTER_DATE, "en") == "February 19, 2018"
+
+
+@given(
+    cents=st.lists(st.integers(min_value=0, max_value=10_000_000), min_size=1, max_size=12),
+    days_after=st.integers(min_value=0, max_value=2000),
+)
+def test_the_total_due_is_the_sum_of_open_balances_and_days_late_count_from_each_due_date(
+    cents: list[int], days_after: int
+) -> None:
+    invoices = specimen_invoices(len(cents), "EUR")
+    balances = {i.number: Money.from_minor(c, "EUR") for i, c in zip(invoices, cents, strict=True)}
+    as_of = date(2018, 2, 1) + timedelta(days=days_after)
+    result = compose_letter(
+        creditor=SPECIMEN_CREDITOR,
+        customer=specimen_customer(CustomerKind.BUSINESS, "fr"),
+        invoices=invoices,
+        balances=balances,
+        as_of=as_of,
+        level=1,
+        tone=Tone.COURTEOUS,
+        template_key="business/letter1",
+        reference="P1",
+    )
+    if not any(cents):
+        assert result.letter is None
+        return
+    assert result.letter is not None
+    assert result.letter.total_due.to_minor() == sum(cents)
+    assert all(row.open_balance.is_positive for row in result.letter.rows)
+    assert len(result.letter.rows) == sum(1 for c in cents if c)
+    for row in result.letter.rows:
+        assert row.days_late == (as_of - row.due_date).days
