@@ -128,7 +128,9 @@ def test_a_partial_payment_restarts_the_period(ledger: Store) -> None:
         assert law.time_barred_invoices(conn, day("2027-05-11")) == {"F-OLD"}
 
 
-def test_the_limitation_report_lists_debts_expiring_within_90_days_and_those_expired(ledger: Store) -> None:
+def test_the_limitation_report_lists_debts_expiring_within_90_days_and_those_expired(
+    ledger: Store,
+) -> None:
     add_invoice(ledger, "F-SOON", "DUP", "2020-05-01", "2020-05-31", "800.00")
     add_invoice(ledger, "F-GONE", "MARTIN", "2022-12-01", "2022-12-31", "90.00")
     add_invoice(ledger, "F-LATER", "DUP", "2021-05-01", "2021-05-31", "300.00")
@@ -193,7 +195,9 @@ def test_a_consumer_owes_interest_only_from_the_recorded_formal_notice(ledger: S
     assert len(events(ledger, "formal_notice")) == 1
 
 
-def test_a_formal_notice_for_one_invoice_starts_interest_on_that_invoice_only(ledger: Store) -> None:
+def test_a_formal_notice_for_one_invoice_starts_interest_on_that_invoice_only(
+    ledger: Store,
+) -> None:
     add_invoice(ledger, "F-C1", "MARTIN", "2025-03-01", "2025-03-31", "1200.00")
     add_invoice(ledger, "F-C2", "MARTIN", "2025-03-01", "2025-03-31", "1200.00")
     law.record_formal_notice(ledger, "MARTIN", day("2025-05-20"), invoice_number="F-C2")
@@ -250,7 +254,9 @@ def test_an_unknown_target_or_rule_set_is_a_lookup_error(ledger: Store) -> None:
         law.set_contract(ledger, "DUP", {"rule_set": "atlantis"})
 
 
-def test_letter_rows_explain_each_line_and_the_indemnity_in_the_customers_language(ledger: Store) -> None:
+def test_letter_rows_explain_each_line_and_the_indemnity_in_the_customers_language(
+    ledger: Store,
+) -> None:
     add_invoice(ledger, "F-10K", "DUP", "2025-05-16", "2025-06-15", "10000.00")
     rows = law.letter_charges(ledger, "DUP", ["F-10K"], day("2025-07-30"))
     assert [(row.label, row.amount) for row in rows] == [
@@ -308,7 +314,9 @@ def test_terms_beyond_60_days_are_flagged(ledger: Store) -> None:
 # -- write-off ----------------------------------------------------------------
 
 
-def test_a_write_off_closes_the_invoice_and_exports_654_44571_411(ledger: Store, tmp_path: Path) -> None:
+def test_a_write_off_closes_the_invoice_and_exports_654_44571_411(
+    ledger: Store, tmp_path: Path
+) -> None:
     add_invoice(ledger, "F-W", "DUP", "2025-01-10", "2025-02-09", "1200.00", "200.00")
     pay(ledger, "F-W", "600.00", "2025-03-01", "BANK-W")
 

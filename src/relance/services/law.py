@@ -325,6 +325,18 @@ def record_formal_notice(
     _with_conn(store_or_conn, work)
 
 
+def formal_notice_for(
+    store: Store, target: str, on: date, note: str = "", actor: str = "user"
+) -> tuple[str, str | None]:
+    """Record a formal notice for an invoice (by number) or a whole customer (by ref);
+    returns (customer ref, invoice number or None). LookupError when neither."""
+    with store.begin() as conn:
+        invoices = repo.load_invoices(conn, numbers=[target])
+        ref, number = (invoices[0].customer_ref, target) if invoices else (target, None)
+        record_formal_notice(conn, ref, on, number, note, actor)
+    return ref, number
+
+
 def _with_conn(store_or_conn: Store | Connection, work: Callable[[Connection], T]) -> T:
     if isinstance(store_or_conn, Store):
         with store_or_conn.begin() as conn:

@@ -33,6 +33,7 @@ from relance.adapters.storage import tables as t
 from relance.bootstrap import Store
 from relance.core.model import Allocation, AllocationKind, Customer, Invoice
 from relance.core.money import Money
+from relance.services import law
 
 CHUNK = 5000
 Progress = Callable[[int], None]
@@ -214,6 +215,7 @@ def _allocate(
         kind, source, invoice_number, Money.from_minor(amount, found.currency), when
     )
     repo.add_allocation(conn, allocation, invoice_id)
+    law.grant_early_payment_discount(conn, found, invoice_id, allocation)
     report.allocations += 1
 
 

@@ -1,0 +1,363 @@
+"""`relance interest`, `limitation`, `acknowledge`, `notice`, `contract`, `writeoff`,
+`agency`, `terms check`: what the law entitles the creditor to, and the decisions it records."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from relance.bootstrap import open_store
+from relance.core.limitation import InterruptionKind
+from relance.core.money import Money
+from relance.core.terms import parse_discount_terms
+from relance.core.writeoff import HandoffStatus, WriteOffReason
+from relance.interfaces.cli.output import (
+    DbOption,
+    Format,
+    JsonFlag,
+    chosen,
+    console,
+    date_text,
+    emit,
+    money_text,
+    parse_day,
+)
+from relance.services import law, reports
+
+AsOfOption = Annotated[str | None, typer.Option(help="The day to compute for (default: today).")]
+terms_app = typer.Typer(help="Payment terms against the legal caps.")
+
+
+def register(app: typer.Typer) -> None:
+    """Add this module's commands to the app."""
+    app.command("interest")(interest)
+    app.command("limitation")(limitation)
+    app.command("acknowledge")(acknowledge)
+    app.command("notice")(notice)
+    app.command("contract")(contract)
+    app.command("writeoff")(writeoff)
+    app.command("agency")(agency)
+    terms_app.command("check")(terms_check)
+    app.add_typer(terms_app, name="terms")
+
+
+def _language(db: str | None) -> str:
+    creditor = reports.creditor(open_store(db))
+    return creditor.language if creditor else "fr"
+
+
+def interest(
+    target: Annotated[str, typer.Argument(help="An invoice number or a customer reference.")],
+    db: DbOption = None,
+    as_of: AsOfOption = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Late interest, fixed indemnity and fees claimable, line by line (periods, rate, days,
+    base, amount), apart from the principal."""
+    store = open_store(db)
+    report = law.interest_report(store, target, parse_day(as_of, date.today()))
+    if as_json:
+        console.print_json(data=_interest_json(report))
+        return
+    language = _language(db)
+    customer = report.customer
+    console.print(
+        f"{customer.name} ({customer.ref}) — {report.rule_set.title} — "
+        f"as of {report.as_of.isoformat()}"
+    )
+    if not report.claims:
+        console.print("No late invoice: nothing to claim beyond the principal.")
+    for claim in report.claims:
+        rows, display = [], []
+        interest_lines = claim.interest.lines if claim.interest is not None else ()
+        for line in interest_lines:
+            rows.append(["interest", line.start, line.end, line.days, line.base, line.rate,
+                         line.amount, line.basis])  # fmt: skip
+            display.append(["interest", date_text(line.start, language),
+                            date_text(line.end, language), str(line.days),
+                            money_text(line.base, language), f"{line.rate} %",
+                            money_text(line.amount, language), line.basis])  # fmt: skip
+        for item in claim.items:
+            if item.interest is None:
+                display.append([item.kind.value, "", "", "", "", "",
+                                money_text(item.amount, language), item.basis])  # fmt: skip
+        display.append(["total", "", "", "", "", "", money_text(claim.total, language), ""])
+        emit(
+            Format.TABLE,
+            ["charge", "from", "to", "days", "base", "rate", "amount", "basis"],
+            rows,
+            display=display,
+            title=f"Invoice {claim.invoice_number}",
+            right=("days", "base", "rate", "amount"),
+        )
+        for problem in claim.problems:
+            console.print(f"[yellow]note:[/] {problem}")
+    for problem in report.problems:
+        console.print(f"[yellow]note:[/] {problem}")
+    for amount in report.totals().values():
+        console.print(f"Total claimable beyond the principal: {money_text(amount, language)}")
+
+
+def _interest_json(report: law.InterestReport) -> dict[str, Any]:
+    return {
+        "target": report.target,
+        "customer": report.customer.ref,
+        "rule_set": report.rule_set.code,
+        "as_of": report.as_of.isoformat(),
+        "invoices": [
+            {
+                "invoice": claim.invoice_number,
+                "currency": claim.currency,
+                "interest": [
+                    {
+                        "from": line.start.isoformat(),
+                        "to": line.end.isoformat(),
+                        "days": line.days,
+                        "year_days": line.year_days,
+                        "base": str(line.base.amount),
+                        "rate": str(line.rate),
+                        "amount": str(line.amount.amount),
+                        "basis": line.basis,
+                    }
+                    for line in (claim.interest.lines if claim.interest else ())
+                ],
+                "charges": [
+                    {
+                        "kind": item.kind.value,
+                        "amount": str(item.amount.amount),
+                        "basis": item.basis,
+                    }
+                    for item in claim.items
+                ],
+                "total": str(claim.total.amount),
+                "problems": list(claim.problems),
+            }
+            for claim in report.claims
+        ],
+        "totals": {currency: str(m.amount) for currency, m in report.totals().items()},
+        "problems": list(report.problems),
+    }
+
+
+_SPAN = re.compile(r"^\s*(\d+)\s*([dwmy]?)\s*$", re.IGNORECASE)
+_SPAN_DAYS = {"": 1, "d": 1, "w": 7, "m": 30, "y": 365}
+
+
+def parse_span(text: str) -> timedelta:
+    """A duration such as 90d, 12w, 3m (30-day months) or a plain number of days."""
+    match = _SPAN.match(text)
+    if match is None:
+        raise typer.BadParameter(f"not a duration (expected like 90d, 12w, 3m): {text!r}")
+    return timedelta(days=int(match.group(1)) * _SPAN_DAYS[match.group(2).lower()])
+
+
+def limitation(
+    db: DbOption = None,
+    within: Annotated[str, typer.Option(help="Horizon: 90d, 12w, 6m…")] = "90d",
+    as_of: AsOfOption = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Open debts whose limitation period ends within the horizon, and those already
+    time-barred (no step is proposed on them)."""
+    store = open_store(db)
+    day = parse_day(as_of, date.today())
+    lines = law.limitation_report(store, day, parse_span(within))
+    columns = ["invoice", "customer", "due", "runs_from", "last_day", "days_left", "open",
+               "status"]  # fmt: skip
+    rows: list[list[Any]] = [
+        [x.invoice.number, x.invoice.customer_ref, x.invoice.due_date, x.status.runs_from,
+         x.status.last_day, x.days_left, x.open_balance,
+         "time-barred" if x.time_barred else "expiring"]
+        for x in lines
+    ]  # fmt: skip
+    fmt = chosen(Format.TABLE, as_json)
+    if fmt is Format.TABLE and not rows:
+        console.print(f"No debt expires within {within} of {day.isoformat()}.")
+        return
+    language = _language(db)
+    display = [
+        [x.invoice.number, x.invoice.customer_ref, date_text(x.invoice.due_date, language),
+         date_text(x.status.runs_from, language), date_text(x.status.last_day, language),
+         str(x.days_left), money_text(x.open_balance, language),
+         "time-barred" if x.time_barred else "expiring"]
+        for x in lines
+    ]  # fmt: skip
+    emit(fmt, columns, rows, display=display, right=("days_left", "open"),
+         title=f"Limitation as of {day.isoformat()}, within {within}")  # fmt: skip
+
+
+def acknowledge(
+    target: Annotated[str, typer.Argument(help="An invoice number or a customer reference.")],
+    db: DbOption = None,
+    on: Annotated[str | None, typer.Option("--date", help="Day of the event.")] = None,
+    note: Annotated[str, typer.Option(help="What it was: a signed letter, a filing…")] = "",
+    kind: Annotated[
+        InterruptionKind, typer.Option(help="acknowledgement, legal_action, payment_plan…")
+    ] = InterruptionKind.ACKNOWLEDGEMENT,
+) -> None:
+    """Record an event that restarts the limitation period (C. civ. 2240-2241): for one
+    invoice, or every open invoice of a customer."""
+    recorded = law.record_interruption(
+        open_store(db), target, kind, parse_day(on, date.today()), note
+    )
+    numbers = ", ".join(r.invoice_number for r in recorded) or "no open invoice"
+    console.print(f"Recorded {kind.value} for {numbers}.")
+
+
+def notice(
+    target: Annotated[str, typer.Argument(help="A customer reference or an invoice number.")],
+    db: DbOption = None,
+    on: Annotated[str | None, typer.Option("--date", help="Day it was received.")] = None,
+    note: Annotated[str, typer.Option(help="e.g. the registered letter's number.")] = "",
+) -> None:
+    """Record a formal notice (mise en demeure) received by a customer: consumer interest
+    runs from the day after it."""
+    day = parse_day(on, date.today())
+    ref, number = law.formal_notice_for(open_store(db), target, day, note)
+    console.print(f"Formal notice recorded for {number or ref} on {day.isoformat()}.")
+
+
+def _money(text: str, currency: str) -> Money:
+    parts = text.split()
+    try:
+        if len(parts) == 2:
+            return Money.of(parts[0], parts[1].upper())
+        return Money.of(text.strip(), currency)
+    except (InvalidOperation, ValueError) as exc:
+        raise typer.BadParameter(f"not an amount: {text!r} ({exc})") from exc
+
+
+def contract(
+    customer: Annotated[str, typer.Argument(help="The customer's reference.")],
+    db: DbOption = None,
+    rules: Annotated[
+        str | None, typer.Option("--rules", help="Force a rule set: fr_b2b, uk_b2b, contractual…")
+    ] = None,
+    rate: Annotated[str | None, typer.Option(help="Contractual late rate, percent a year.")] = None,
+    discount: Annotated[
+        str | None, typer.Option(help="Early-payment terms: '2/10 net 30'.")
+    ] = None,
+    fee_per_invoice: Annotated[str | None, typer.Option(help="e.g. 40 or '40 EUR'.")] = None,
+    fee_per_letter: Annotated[str | None, typer.Option(help="e.g. 15 or '15 EUR'.")] = None,
+    limitation_years: Annotated[int | None, typer.Option(help="Years before expiry.")] = None,
+    waive_interest: Annotated[bool | None, typer.Option(help="Waive late interest.")] = None,
+    waive_indemnity: Annotated[bool | None, typer.Option(help="Waive the indemnity.")] = None,
+    reason: Annotated[str, typer.Option(help="Why, for the log.")] = "",
+    as_json: JsonFlag = False,
+) -> None:
+    """Show or change a customer's contract terms (only the options given change)."""
+    store = open_store(db)
+    creditor = reports.creditor(store)
+    currency = creditor.currency if creditor else "EUR"
+    changes: dict[str, Any] = {}
+    if rules is not None:
+        changes["rule_set"] = rules
+    if rate is not None:
+        try:
+            changes["rate"] = Decimal(rate.replace(",", ".").rstrip("% "))
+        except InvalidOperation as exc:
+            raise typer.BadParameter(f"not a rate: {rate!r}") from exc
+    if discount is not None:
+        changes["discount"] = parse_discount_terms(discount) if discount else None
+    if fee_per_invoice is not None:
+        changes["fee_per_invoice"] = _money(fee_per_invoice, currency)
+    if fee_per_letter is not None:
+        changes["fee_per_letter"] = _money(fee_per_letter, currency)
+    if limitation_years is not None:
+        changes["limitation_years"] = limitation_years
+    if waive_interest is not None:
+        changes["waive_interest"] = waive_interest
+    if waive_indemnity is not None:
+        changes["waive_indemnity"] = waive_indemnity
+    if changes:
+        terms = law.set_contract(store, customer, changes, reason=reason)
+    else:
+        terms = law.contract_of(store, customer)
+    shown = {
+        "customer": customer,
+        "rule_set": terms.rule_set,
+        "rate": str(terms.rate) if terms.rate is not None else None,
+        "discount": str(terms.discount) if terms.discount else None,
+        "fee_per_invoice": str(terms.fee_per_invoice) if terms.fee_per_invoice else None,
+        "fee_per_letter": str(terms.fee_per_letter) if terms.fee_per_letter else None,
+        "limitation_years": terms.limitation_years,
+        "waive_interest": terms.waive_interest,
+        "waive_indemnity": terms.waive_indemnity,
+    }
+    if as_json:
+        console.print_json(data=shown)
+        return
+    for key, value in shown.items():
+        console.print(f"{key}: {'—' if value is None else value}")
+
+
+def writeoff(
+    target: Annotated[str, typer.Argument(help="An invoice number, or 'export'.")],
+    file: Annotated[Path | None, typer.Argument(help="With 'export': the FEC file.")] = None,
+    db: DbOption = None,
+    reason: Annotated[WriteOffReason, typer.Option(help="Why the debt is lost.")] = (
+        WriteOffReason.OTHER
+    ),
+    on: Annotated[str | None, typer.Option("--date", help="Day of the decision.")] = None,
+    note: Annotated[str, typer.Option(help="Details for the log.")] = "",
+    vat: Annotated[
+        bool, typer.Option("--vat/--no-vat", help="Recover the VAT (not on receipts basis).")
+    ] = True,
+) -> None:
+    """Write off an invoice as a bad debt (`relance writeoff INVOICE --reason …`), or
+    export every write-off's entry as FEC lines (`relance writeoff export FILE`)."""
+    store = open_store(db)
+    if target == "export":
+        if file is None:
+            raise typer.BadParameter("give the FEC file to write: relance writeoff export FILE")
+        done = law.export_write_offs(store, file)
+        console.print(f"Wrote {len(done.entries)} write-off entries to {file}.")
+        for problem in done.problems:
+            console.print(f"[yellow]note:[/] {problem}")
+        return
+    decision = law.write_off(
+        store, target, reason, parse_day(on, date.today()), note, vat_recoverable=vat
+    )
+    console.print(
+        f"Invoice {decision.invoice_number} written off on {decision.date.isoformat()}: "
+        f"{decision.amount} ({decision.loss} loss, {decision.vat} VAT recovered)."
+    )
+
+
+def agency(
+    invoice: Annotated[str, typer.Argument(help="The invoice number.")],
+    name: Annotated[str, typer.Option("--agency", help="The collection agency.")],
+    db: DbOption = None,
+    status: Annotated[HandoffStatus, typer.Option(help="The claim's status.")] = (
+        HandoffStatus.WITH_AGENCY
+    ),
+    on: Annotated[str | None, typer.Option("--date", help="Day of the handoff.")] = None,
+    note: Annotated[str, typer.Option(help="Details for the log.")] = "",
+) -> None:
+    """Record that a claim went to (or came back from) a collection agency."""
+    done = law.record_handoff(
+        open_store(db), invoice, name, status, parse_day(on, date.today()), note
+    )
+    console.print(f"Invoice {done.invoice_number}: {done.status.value} ({done.agency}).")
+
+
+def terms_check(db: DbOption = None, as_json: JsonFlag = False) -> None:
+    """Invoices whose payment term exceeds the legal cap (France B2B: 60 days from the
+    invoice date, or 45 days end of month with a clause; C. com. L441-10 I)."""
+    warnings = law.payment_term_warnings(open_store(db))
+    columns = ["invoice", "customer", "issued", "due", "term_days", "limit", "verdict"]
+    rows = [
+        [w.invoice.number, w.invoice.customer_ref, w.invoice.issue_date, w.invoice.due_date,
+         w.check.term_days, w.check.limit_days, w.check.verdict]
+        for w in warnings
+    ]  # fmt: skip
+    fmt = chosen(Format.TABLE, as_json)
+    if fmt is Format.TABLE and not rows:
+        console.print("Every invoice's term is within the legal caps.")
+        return
+    emit(fmt, columns, rows, title="Payment terms beyond the legal caps")
