@@ -7,7 +7,9 @@ format. Credits (money received) are positive, debits negative.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from datetime import date
 
 from relance.core.model import Payment
@@ -64,3 +66,20 @@ def transaction_key(account: str, bank_id: str, *content: str) -> str:
         return f"{account.strip()}:{bank_id.strip()}" if account.strip() else bank_id.strip()
     digest = hashlib.sha256("\x1f".join((account, *content)).encode("utf-8")).hexdigest()
     return f"sha256:{digest[:32]}"
+
+
+def unique_keys(transactions: Iterable[BankTransaction]) -> tuple[BankTransaction, ...]:
+    """The transactions with a `#n` suffix on a key already given to an earlier one.
+
+    Banks sometimes give one reference to several lines of a statement; suffixes in file
+    order keep every line and keep the keys stable when the same file is read again.
+    """
+    used: Counter[str] = Counter()
+    result = []
+    for transaction in transactions:
+        used[transaction.key] += 1
+        count = used[transaction.key]
+        result.append(
+            transaction if count == 1 else replace(transaction, key=f"{transaction.key}#{count}")
+        )
+    return tuple(result)
