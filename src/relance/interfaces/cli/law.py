@@ -73,28 +73,32 @@ def interest(
     if not report.claims:
         console.print("No late invoice: nothing to claim beyond the principal.")
     for claim in report.claims:
-        rows, display = [], []
+        # the legal basis is long: numbered notes under the table keep the columns readable
+        display, notes = [], []
         interest_lines = claim.interest.lines if claim.interest is not None else ()
         for line in interest_lines:
-            rows.append(["interest", line.start, line.end, line.days, line.base, line.rate,
-                         line.amount, line.basis])  # fmt: skip
-            display.append(["interest", date_text(line.start, language),
-                            date_text(line.end, language), str(line.days),
-                            money_text(line.base, language), f"{line.rate} %",
-                            money_text(line.amount, language), line.basis])  # fmt: skip
+            if line.basis not in notes:
+                notes.append(line.basis)
+            display.append([f"interest [{notes.index(line.basis) + 1}]",
+                            date_text(line.start, language), date_text(line.end, language),
+                            str(line.days), money_text(line.base, language), f"{line.rate} %",
+                            money_text(line.amount, language)])  # fmt: skip
         for item in claim.items:
             if item.interest is None:
-                display.append([item.kind.value, "", "", "", "", "",
-                                money_text(item.amount, language), item.basis])  # fmt: skip
-        display.append(["total", "", "", "", "", "", money_text(claim.total, language), ""])
+                notes.append(item.basis)
+                display.append([f"{item.kind.value} [{len(notes)}]", "", "", "", "", "",
+                                money_text(item.amount, language)])  # fmt: skip
+        display.append(["total", "", "", "", "", "", money_text(claim.total, language)])
         emit(
             Format.TABLE,
-            ["charge", "from", "to", "days", "base", "rate", "amount", "basis"],
-            rows,
+            ["charge", "from", "to", "days", "base", "rate", "amount"],
+            [],
             display=display,
             title=f"Invoice {claim.invoice_number}",
             right=("days", "base", "rate", "amount"),
         )
+        for number, note in enumerate(notes, start=1):
+            console.print(f"  [{number}] {note}")
         for problem in claim.problems:
             console.print(f"[yellow]note:[/] {problem}")
     for problem in report.problems:
