@@ -35,7 +35,9 @@ def main() -> None:
         engine.dispose()
     (written,) = versions.glob("0001_*.py")
     ruff = Path(sys.executable).with_name("ruff")
-    subprocess.run([str(ruff), "check", "--fix", "-q", str(written)], check=False)
+    subprocess.run(
+        [str(ruff), "check", "--fix", "-q", str(written)], check=False, capture_output=True
+    )
     subprocess.run([str(ruff), "format", "-q", str(written)], check=True)
     print(f"wrote {written}")
 

@@ -2,7 +2,7 @@
 
 Buckets are ranges of days past the due date. Whatever computes the open balances (the
 pure `ledger` functions, or the database summing millions of rows) hands this module
-`BucketSum`s; the report itself is assembled here, in one place.
+`CustomerBuckets`; the report itself is assembled here, in one place.
 """
 
 from __future__ import annotations
@@ -74,14 +74,13 @@ def days_overdue(due_date: date, as_of: date) -> int:
 
 
 @dataclass(frozen=True, slots=True)
-class BucketSum:
-    """Open balance of one customer, in one currency, in one bucket."""
+class CustomerBuckets:
+    """What one customer owes in one currency, bucket by bucket, as computed elsewhere."""
 
     customer_ref: str
     customer_name: str
     currency: str
-    bucket: int
-    amount: Money
+    amounts: tuple[Decimal, ...]  # one per bucket, each at the currency's minor unit
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,31 +126,30 @@ class AgingReport:
     tables: tuple[AgingTable, ...]
 
 
-def assemble(sums: Iterable[BucketSum], as_of: date, buckets: Buckets) -> AgingReport:
-    """Build the report from per-customer bucket sums (in any order, repeats added up)."""
+def assemble(cells: Iterable[CustomerBuckets], as_of: date, buckets: Buckets) -> AgingReport:
+    """Build the report from customers' bucket amounts (any order; nothing-owed rows dropped)."""
     width = len(buckets)
-    # Sums are kept as Decimals while adding up (every input is already at its minor unit,
-    # so the result is exact) and become Money once per cell.
-    grid: dict[str, dict[tuple[str, str], list[Decimal]]] = defaultdict(dict)
-    for item in sums:
-        if not item.amount:
-            continue
-        row = grid[item.amount.currency].get((item.customer_ref, item.customer_name))
-        if row is None:
-            row = grid[item.amount.currency][(item.customer_ref, item.customer_name)] = [
-                ZERO
-            ] * width
-        row[item.bucket] += item.amount.amount
+    by_currency: dict[str, list[CustomerBuckets]] = defaultdict(list)
+    for cell in cells:
+        if len(cell.amounts) != width:
+            raise ValueError(
+                f"{cell.customer_ref}: {len(cell.amounts)} amounts for {width} buckets"
+            )
+        if any(cell.amounts):
+            by_currency[cell.currency].append(cell)
     tables = []
-    for currency in sorted(grid):
-        cells = sorted(grid[currency].items())
+    for currency in sorted(by_currency):
+        found = sorted(by_currency[currency], key=lambda c: (c.customer_ref, c.customer_name))
         rows = tuple(
-            AgingRow(ref, name, tuple(Money(amount, currency) for amount in amounts))
-            for (ref, name), amounts in cells
+            AgingRow(
+                c.customer_ref,
+                c.customer_name,
+                tuple(Money.exact(a, currency) for a in c.amounts),
+            )
+            for c in found
         )
         totals = tuple(
-            Money(sum((amounts[i] for _, amounts in cells), start=ZERO), currency)
-            for i in range(width)
+            Money(sum((c.amounts[i] for c in found), start=ZERO), currency) for i in range(width)
         )
         tables.append(AgingTable(currency, rows, totals))
     return AgingReport(as_of, buckets, tuple(tables))
@@ -160,14 +158,16 @@ def assemble(sums: Iterable[BucketSum], as_of: date, buckets: Buckets) -> AgingR
 def aging(ledger: Ledger, as_of: date, buckets: Buckets = Buckets()) -> AgingReport:
     """The aged balance of an in-memory ledger as of `as_of`."""
     names = {customer.ref: customer.name for customer in ledger.customers}
-    sums = (
-        BucketSum(
-            invoice.customer_ref,
-            names.get(invoice.customer_ref, invoice.customer_ref),
-            invoice.currency,
-            buckets.index(days_overdue(invoice.due_date, as_of)),
-            open_balance(ledger, invoice, as_of),
-        )
-        for invoice in ledger.invoices
+    grid: dict[tuple[str, str], list[Decimal]] = {}
+    for invoice in ledger.invoices:
+        owed = open_balance(ledger, invoice, as_of)
+        if not owed:
+            continue
+        key = (invoice.customer_ref, invoice.currency)
+        row = grid.setdefault(key, [ZERO] * len(buckets))
+        row[buckets.index(days_overdue(invoice.due_date, as_of))] += owed.amount
+    cells = (
+        CustomerBuckets(ref, names.get(ref, ref), currency, tuple(amounts))
+        for (ref, currency), amounts in grid.items()
     )
-    return assemble(sums, as_of, buckets)
+    return assemble(cells, as_of, buckets)

@@ -106,10 +106,12 @@ class Money:
         object.__setattr__(self, "amount", quantize(amount, self.currency))
 
     @classmethod
-    def _exact(cls, amount: Decimal, currency: str) -> Money:
-        # For amounts already at the minor unit (sums, differences, stored cents): the
-        # rounding in __post_init__ would change nothing, and it is the costly part when a
-        # million amounts are loaded.
+    def exact(cls, amount: Decimal, currency: str) -> Money:
+        """Money from an amount already at the currency's minor unit (sums, stored cents).
+
+        It skips the rounding of the constructor, which would change nothing and is the
+        costly part when a million amounts are loaded; the caller vouches for the amount.
+        """
         money = object.__new__(cls)
         object.__setattr__(money, "amount", amount)
         object.__setattr__(money, "currency", currency)
@@ -129,7 +131,7 @@ class Money:
     @classmethod
     def from_minor(cls, units: int, currency: str) -> Money:
         """Money from an integer count of minor units (cents), as stored."""
-        return cls._exact(Decimal(units).scaleb(-minor_units(currency)), currency)
+        return cls.exact(Decimal(units).scaleb(-minor_units(currency)), currency)
 
     def to_minor(self) -> int:
         """The amount as an integer count of minor units (cents)."""
@@ -143,15 +145,15 @@ class Money:
     def __add__(self, other: Money) -> Money:
         if self.currency != other.currency:
             self._same(other)
-        return Money._exact(self.amount + other.amount, self.currency)
+        return Money.exact(self.amount + other.amount, self.currency)
 
     def __sub__(self, other: Money) -> Money:
         if self.currency != other.currency:
             self._same(other)
-        return Money._exact(self.amount - other.amount, self.currency)
+        return Money.exact(self.amount - other.amount, self.currency)
 
     def __neg__(self) -> Money:
-        return Money._exact(-self.amount, self.currency)
+        return Money.exact(-self.amount, self.currency)
 
     def __mul__(self, factor: Decimal | int) -> Money:
         if isinstance(factor, float):

@@ -224,7 +224,11 @@ class _FileImport:
 
     def __init__(self, conn: Connection, path: Path, report: ImportReport) -> None:
         self.conn, self.path, self.report = conn, path, report
-        self.seen: dict[str, tuple[int, Invoice]] = {}  # invoice numbers met earlier in the file
+        # invoice numbers met earlier in the file, with their line and a fingerprint of the
+        # row: the whole record would hold a million invoices in memory
+        self.seen: dict[str, tuple[int, int]] = {}
+        # on a first import into an empty table there is nothing to look up or update
+        self.no_invoices_yet = conn.execute(select(t.invoices.c.id).limit(1)).first() is None
         # customer ids by reference, read once: a file of a million invoices names the same
         # hundred thousand customers again and again
         self.ids = repo.customer_ids(conn)
@@ -286,7 +290,7 @@ class _FileImport:
             invoice = row.invoice
             earlier = seen.get(invoice.number)
             if earlier is not None:
-                if earlier[1] != invoice:
+                if earlier[1] != hash(invoice):
                     raise FormatError(
                         path,
                         str(row.line),
@@ -298,10 +302,10 @@ class _FileImport:
                     f"line {row.line}: invoice {invoice.number} repeated, ignored"
                 )
                 continue
-            seen[invoice.number] = (row.line, invoice)
+            seen[invoice.number] = (row.line, hash(invoice))
             _customer_id(path, row.line, invoice.customer_ref, ids)
             batch[invoice.number] = (row.line, invoice)
-        existing = repo.existing_invoices(conn, list(batch))
+        existing = {} if self.no_invoices_yet else repo.existing_invoices(conn, list(batch))
         new, changed = [], []
         for number, (line, invoice) in batch.items():
             old = existing.get(number)

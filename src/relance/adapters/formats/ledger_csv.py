@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from functools import lru_cache
 from pathlib import Path
 from typing import TextIO
 
@@ -182,6 +183,7 @@ def _map_header(path: Path, kind: CsvKind, names: list[str]) -> tuple[dict[str, 
     return columns, unknown
 
 
+@lru_cache(maxsize=4096)  # a ledger's dates repeat: a year of them covers a million rows
 def parse_date(text: str) -> date:
     """A date written `2018-02-19`, `19/02/2018` or `19.02.2018` (day first)."""
     value = text.strip()
@@ -237,6 +239,9 @@ def parse_money(text: str, currency: str) -> Money:
     if point >= 0 and len(value) - point - 1 > minor_units(currency):
         raise ValueError(f"{text!r} has more decimals than {currency} allows")
     return Money(Decimal(value), currency)
+
+
+_currency = lru_cache(maxsize=256)(check_currency)
 
 
 def open_layout(path: Path, kind: CsvKind) -> CsvLayout:
@@ -320,7 +325,7 @@ class _Fields:
 
     def currency(self, default: str) -> str:
         try:
-            return check_currency(self.text("currency") or default)
+            return _currency(self.text("currency") or default)
         except ValueError as exc:
             raise self.error("currency", str(exc)) from exc
 

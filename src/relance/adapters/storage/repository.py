@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, and_, case, func, insert, literal, select, update
+from sqlalchemy import Connection, RowMapping, and_, case, func, insert, select, update
 
 from relance.adapters.storage import tables as t
-from relance.core.aging import Buckets, BucketSum
+from relance.core.aging import Buckets, CustomerBuckets
 from relance.core.ledger import Ledger
 from relance.core.model import (
     Address,
@@ -26,7 +27,7 @@ from relance.core.model import (
     Invoice,
     Payment,
 )
-from relance.core.money import Money
+from relance.core.money import Money, minor_units
 
 # -- creditor ---------------------------------------------------------------
 
@@ -355,36 +356,70 @@ def _allocated_by_invoice(as_of: date) -> Any:
     )
 
 
-def aging_sums(conn: Connection, as_of: date, buckets: Buckets) -> Iterator[BucketSum]:
-    """Open balances as of `as_of` summed per customer, currency and bucket, in SQL.
+def _bucket_columns(due_date: Any, amount: Any, floors: Sequence[date]) -> list[Any]:
+    """One SUM per bucket: bucket i holds due dates in [floors[i], floors[i-1])."""
+    columns = []
+    for index in range(len(floors) + 1):
+        conditions = []
+        if index < len(floors):
+            conditions.append(due_date >= floors[index])
+        if index > 0:
+            conditions.append(due_date < floors[index - 1])
+        columns.append(func.sum(case((and_(*conditions), amount), else_=0)))
+    return columns
 
-    The bucket boundaries come from `Buckets.due_date_floors`, so the database and the
-    pure `core.aging.aging` put every invoice in the same bucket.
+
+def aging_cells(conn: Connection, as_of: date, buckets: Buckets) -> Iterator[CustomerBuckets]:
+    """Open balances as of `as_of` per customer and currency, bucket by bucket, summed in SQL.
+
+    Invoiced amounts and allocated amounts are summed apart, each in one pass over a
+    covering index, and subtracted per bucket: allocations never exceed their invoice
+    (every path that writes one checks it), so the difference is the sum of open balances.
+    The bucket boundaries come from `Buckets.due_date_floors`, so the database and the pure
+    `core.aging.aging` put every invoice in the same bucket.
     """
     floors = buckets.due_date_floors(as_of)
-    allocated = _allocated_by_invoice(as_of)
-    inv = t.invoices
-    bucket = case(
-        *((inv.c.due_date >= floor, literal(index)) for index, floor in enumerate(floors)),
-        else_=literal(len(floors)),
-    ).label("bucket")
-    open_minor = inv.c.amount_minor - func.coalesce(allocated.c.allocated, 0)
-    query = (
+    inv, alloc = t.invoices, t.allocations
+    invoiced = (
         select(
-            t.customers.c.ref,
-            t.customers.c.name,
+            inv.c.customer_id,
             inv.c.currency,
-            bucket,
-            func.sum(open_minor).label("open_minor"),
+            *_bucket_columns(inv.c.due_date, inv.c.amount_minor, floors),
         )
-        .select_from(inv)
-        .join(t.customers, t.customers.c.id == inv.c.customer_id)
-        .outerjoin(allocated, allocated.c.invoice_id == inv.c.id)
-        .where(and_(inv.c.issue_date <= as_of, open_minor > 0))
-        .group_by(t.customers.c.ref, t.customers.c.name, inv.c.currency, bucket)
+        .where(inv.c.issue_date <= as_of)
+        .group_by(inv.c.customer_id, inv.c.currency)
     )
-    for ref, name, currency, index, amount in conn.execute(query):
-        yield BucketSum(ref, name, currency, int(index), Money.from_minor(int(amount), currency))
+    applied = (
+        select(
+            inv.c.customer_id,
+            inv.c.currency,
+            *_bucket_columns(inv.c.due_date, alloc.c.amount_minor, floors),
+        )
+        .select_from(alloc)
+        .join(inv, inv.c.id == alloc.c.invoice_id)
+        .where(and_(alloc.c.date <= as_of, inv.c.issue_date <= as_of))
+        .group_by(inv.c.customer_id, inv.c.currency)
+    )
+    grid: dict[tuple[int, str], list[int]] = {}
+    for customer_id, currency, *sums in conn.execute(invoiced).all():
+        grid[(customer_id, currency)] = [int(s or 0) for s in sums]
+    for customer_id, currency, *sums in conn.execute(applied).all():
+        row = grid[(customer_id, currency)]
+        for index, amount in enumerate(sums):
+            row[index] -= int(amount or 0)
+    names = {
+        id_: (ref, name)
+        for id_, ref, name in conn.execute(
+            select(t.customers.c.id, t.customers.c.ref, t.customers.c.name)
+        )
+    }
+    for (customer_id, currency), minor in grid.items():
+        if any(minor):
+            ref, name = names[customer_id]
+            exponent = -minor_units(currency)
+            yield CustomerBuckets(
+                ref, name, currency, tuple(Decimal(m).scaleb(exponent) for m in minor)
+            )
 
 
 def open_invoice_balances(

@@ -107,7 +107,8 @@ invoices = Table(
     Column("tax_minor", BigInteger, nullable=False),
     Column("subject", Text, nullable=False, default=""),
     Column("pdf_path", Text, nullable=False, default=""),
-    Index("ix_invoices_customer_due", "customer_id", "due_date"),
+    # covers the aged balance: grouped by customer and currency without reading the table
+    Index("ix_invoices_aging", "customer_id", "currency", "due_date", "issue_date", "amount_minor"),
 )
 
 credit_notes = Table(

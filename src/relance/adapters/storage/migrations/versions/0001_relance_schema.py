@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 03:43:05.955780
+Create Date: 2026-11-23 03:45:45.826419
 """
 
 from __future__ import annotations
@@ -270,7 +270,11 @@ def upgrade() -> None:
         sa.UniqueConstraint("number", name=op.f("uq_invoices_number")),
     )
     with op.batch_alter_table("invoices", schema=None) as batch_op:
-        batch_op.create_index("ix_invoices_customer_due", ["customer_id", "due_date"], unique=False)
+        batch_op.create_index(
+            "ix_invoices_aging",
+            ["customer_id", "currency", "due_date", "issue_date", "amount_minor"],
+            unique=False,
+        )
 
     op.create_table(
         "law_contracts",
@@ -467,7 +471,7 @@ def downgrade() -> None:
     op.drop_table("payments")
     op.drop_table("law_contracts")
     with op.batch_alter_table("invoices", schema=None) as batch_op:
-        batch_op.drop_index("ix_invoices_customer_due")
+        batch_op.drop_index("ix_invoices_aging")
 
     op.drop_table("invoices")
     op.drop_table("credit_notes")
