@@ -1,0 +1,261 @@
+"""CSV bank statement reader: the export every bank offers, in French or English.
+
+The layout (also shown to users as the documented import format):
+
+* one header row, then one row per transaction; separator `;`, `,`, tab or `|`, detected;
+  encoding UTF-8 (with or without BOM), else Windows-1252;
+* columns are found by their header, in either language, case and accents ignored:
+
+  =====================  ===================================================================
+  field                  accepted headers
+  =====================  ===================================================================
+  booking date *         date, booking date, date operation, date comptable
+  value date             value date, date valeur, date de valeur
+  amount *               amount, montant — or two columns: credit / debit (crédit, débit)
+  currency               currency, devise (EUR when absent)
+  payer name             name, payer, counterparty, tiers, nom, emetteur, donneur d'ordre
+  payer IBAN             iban, payer iban, counterparty iban, iban tiers, compte tiers
+  remittance text        description, label, libelle, memo, communication, motif, details
+  structured reference   structured reference, creditor reference, reference structuree
+  transaction id         id, transaction id, bank reference, reference bancaire, fitid
+  end-to-end id          end to end id, endtoendid, reference de bout en bout
+  =====================  ===================================================================
+
+* amounts: `1234.56`, `1,234.56`, `1 234,56`, `1.234,56`, `-12,50`, `+12.50`: the decimal
+  mark is the last `.` or `,` followed by one or two digits; credits positive. With separate
+  credit and debit columns both hold positive numbers;
+* dates: `2026-03-31`, `31/03/2026`, `31.03.2026`, `31-03-2026`, `20260331`; `03/31/2026`
+  only with `day_first=False`.
+
+The file is read row by row.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from relance.adapters.formats.errors import FormatError
+from relance.core.bank import BankTransaction, transaction_key, unique_keys
+from relance.core.money import Money, check_currency
+
+_HEADERS: dict[str, tuple[str, ...]] = {
+    "date": ("date", "booking date", "date operation", "date comptable", "transaction date"),
+    "value_date": ("value date", "date valeur", "date de valeur"),
+    "amount": ("amount", "montant"),
+    "credit": ("credit",),
+    "debit": ("debit",),
+    "currency": ("currency", "devise"),
+    "name": (
+        "name",
+        "payer",
+        "payer name",
+        "counterparty",
+        "counterparty name",
+        "tiers",
+        "nom",
+        "emetteur",
+        "donneur d'ordre",
+    ),
+    "iban": ("iban", "payer iban", "counterparty iban", "iban tiers", "compte tiers"),
+    "text": ("description", "label", "libelle", "memo", "communication", "motif", "details"),
+    "reference": ("structured reference", "creditor reference", "reference structuree"),
+    "id": ("id", "transaction id", "bank reference", "reference bancaire", "fitid"),
+    "end_to_end": ("end to end id", "endtoendid", "reference de bout en bout"),
+}
+_SEPARATORS = ";,\t|"
+_AMOUNT = re.compile(r"^[+-]?[0-9][0-9 .,']*$")
+_DATE_FORMATS = (
+    re.compile(r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})$"),
+    re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$"),
+    re.compile(r"^(?P<a>\d{1,2})[/.-](?P<b>\d{1,2})[/.-](?P<y>\d{4})$"),
+)
+
+
+def _plain(text: str) -> str:
+    stripped = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return " ".join(stripped.lower().replace("_", " ").replace("-", " ").split())
+
+
+def _columns(header: list[str]) -> dict[str, int]:
+    names = [_plain(h) for h in header]
+    found: dict[str, int] = {}
+    for field, accepted in _HEADERS.items():
+        for index, name in enumerate(names):
+            if name in accepted and field not in found:
+                found[field] = index
+    return found
+
+
+def _sniff(first_line: str) -> str:
+    counts = {sep: first_line.count(sep) for sep in _SEPARATORS}
+    return max(counts, key=lambda sep: counts[sep])
+
+
+def identify(path: Path, head: bytes) -> bool:
+    """True when the first line is a header with a date and an amount (or credit/debit)."""
+    text = head[:4096].decode("utf-8", errors="replace").lstrip("\ufeff")
+    first = text.splitlines()[0] if text.strip() else ""
+    if not first or first.lstrip().startswith("<"):
+        return False
+    header = next(csv.reader([first], delimiter=_sniff(first)))
+    columns = _columns(header)
+    return "date" in columns and ("amount" in columns or {"credit", "debit"} <= set(columns))
+
+
+def parse_amount(text: str) -> Decimal:
+    """A decimal from a French or English formatted number; ValueError when it is not one."""
+    value = text.strip().replace("\u00a0", " ").replace("\u202f", " ")
+    if not _AMOUNT.match(value):
+        raise ValueError(text)
+    sign = "-" if value.startswith("-") else ""
+    digits = value.lstrip("+-").replace(" ", "").replace("'", "")
+    last = max(digits.rfind(","), digits.rfind("."))
+    if last >= 0 and 1 <= len(digits) - last - 1 <= 2:
+        whole, fraction = digits[:last], digits[last + 1 :]
+    else:
+        whole, fraction = digits, ""
+    whole = whole.replace(",", "").replace(".", "")
+    if not whole.isdigit() or (fraction and not fraction.isdigit()):
+        raise ValueError(text)
+    return Decimal(f"{sign}{whole}.{fraction or '0'}")
+
+
+def parse_date(text: str, day_first: bool = True) -> date:
+    """A date from ISO, compact or day-first (month-first when asked) notation."""
+    value = text.strip()[:10]
+    for pattern in _DATE_FORMATS:
+        found = pattern.match(value)
+        if found:
+            parts = found.groupdict()
+            if "a" in parts:
+                day, month = (parts["a"], parts["b"]) if day_first else (parts["b"], parts["a"])
+            else:
+                day, month = parts["d"], parts["m"]
+            return date(int(parts["y"]), int(month), int(day))
+    raise ValueError(text)
+
+
+def _decoded_lines(file: Path) -> Iterator[str]:
+    with file.open("rb") as stream:
+        raw_head = stream.read(1 << 16)
+    try:
+        raw_head.decode("utf-8-sig")
+        encoding = "utf-8-sig"
+    except UnicodeDecodeError as exc:
+        # A multi-byte character cut at the end of the sample is not a reason to give up UTF-8.
+        encoding = "utf-8-sig" if exc.start >= len(raw_head) - 3 else "cp1252"
+    with file.open("rb") as stream:
+        try:
+            text = io.TextIOWrapper(stream, encoding=encoding, newline="")
+            yield from text
+        except UnicodeDecodeError as exc:
+            raise FormatError(file, "", "", f"not {encoding} text: {exc.reason}") from exc
+
+
+def extract(
+    path: Path, *, currency: str = "EUR", day_first: bool = True, account: str = ""
+) -> tuple[BankTransaction, ...]:
+    """Every row of the CSV statement at `path` (layout in the module docstring).
+
+    Raises FormatError naming the line and column of the first value that cannot be read.
+    `account` names our bank account in the keys, when the file does not.
+    """
+    file = Path(path)
+    lines = _decoded_lines(file)
+    try:
+        first = next(lines)
+    except StopIteration:
+        raise FormatError(file, "line 1", "header", "empty file") from None
+    separator = _sniff(first)
+    header = next(csv.reader([first.lstrip("\ufeff")], delimiter=separator))
+    columns = _columns(header)
+    if "date" not in columns:
+        raise FormatError(file, "line 1", "header", "no date column (date, date operation...)")
+    if "amount" not in columns and not {"credit", "debit"} <= set(columns):
+        raise FormatError(file, "line 1", "header", "no amount column (amount, montant...)")
+    result: list[BankTransaction] = []
+    seen: Counter[tuple[str, ...]] = Counter()
+    try:
+        rows = csv.reader(lines, delimiter=separator)
+        for row in rows:
+            line = f"line {rows.line_num + 1}"
+            if not any(cell.strip() for cell in row):
+                continue
+
+            def cell(field: str, row: list[str] = row) -> str:
+                index = columns.get(field)
+                return row[index].strip() if index is not None and index < len(row) else ""
+
+            if len(row) < len(header) and len(row) <= max(columns.values()):
+                raise FormatError(
+                    file, line, "", f"{len(row)} fields, the header has {len(header)}"
+                )
+            try:
+                booked = parse_date(cell("date"), day_first)
+            except ValueError as exc:
+                raise FormatError(
+                    file, line, header[columns["date"]], f"not a date: {cell('date')!r}"
+                ) from exc
+            valued = None
+            if cell("value_date"):
+                try:
+                    valued = parse_date(cell("value_date"), day_first)
+                except ValueError as exc:
+                    raise FormatError(
+                        file,
+                        line,
+                        header[columns["value_date"]],
+                        f"not a date: {cell('value_date')!r}",
+                    ) from exc
+            try:
+                if "amount" in columns:
+                    value = parse_amount(cell("amount"))
+                else:
+                    credit = parse_amount(cell("credit")) if cell("credit") else Decimal(0)
+                    debit = parse_amount(cell("debit")) if cell("debit") else Decimal(0)
+                    value = abs(credit) - abs(debit)
+            except (ValueError, InvalidOperation) as exc:
+                field = "amount" if "amount" in columns else "credit/debit"
+                raise FormatError(
+                    file, line, field, f"not an amount: {exc.args[0] if exc.args else ''!r}"
+                ) from exc
+            try:
+                money = Money(value, check_currency(cell("currency") or currency))
+            except ValueError as exc:
+                raise FormatError(file, line, "currency", str(exc)) from exc
+            content = (
+                booked.isoformat(),
+                str(money),
+                cell("name"),
+                cell("iban"),
+                cell("text"),
+                cell("reference"),
+            )
+            seen[content] += 1
+            result.append(
+                BankTransaction(
+                    key=transaction_key(account, cell("id"), *content, str(seen[content])),
+                    booking_date=booked,
+                    value_date=valued,
+                    amount=money,
+                    payer_name=cell("name"),
+                    payer_iban=cell("iban").replace(" ", "").upper(),
+                    remittance=cell("text"),
+                    structured_reference=cell("reference").replace(" ", "").upper(),
+                    end_to_end_id=cell("end_to_end"),
+                    account=account,
+                    bank_reference=cell("id"),
+                    source_file=file.name,
+                )
+            )
+    except csv.Error as exc:
+        raise FormatError(file, "", "", f"not readable as CSV: {exc}") from exc
+    return unique_keys(result)
