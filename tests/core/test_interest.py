@@ -193,7 +193,7 @@ def test_waived_interest_is_zero() -> None:
 FLAT = RateTable(
     "flat",
     "flat test rate",
-    (period("2014-01-01", "2019-12-31", "4.00"), period("2020-01-01", "2030-12-31", "0.50")),
+    (period("2014-01-01", "2019-12-31", "4.00"), period("2020-01-01", "2099-12-31", "0.50")),
 )
 FLAT_RULES = RuleSet(
     code="t", title="test", rate_table="flat", margin=Decimal(8), fixing=Fixing.HALF_YEAR_START
