@@ -76,3 +76,18 @@ def test_the_demo_is_the_same_for_the_same_date(tmp_path, capsys):
     assert (seed["number"], seed["open"], seed["currency"], seed["days_overdue"]) == (
         "12345", "100.00", "USD", 49,
     )  # fmt: skip
+
+
+def test_init_from_a_toml_file(db, tmp_path, capsys):
+    creditor = write(
+        tmp_path / "creditor.toml",
+        '[creditor]\nname = "Atelier Durand SARL"\ncountry = "FR"\ncurrency = "EUR"\n'
+        'iban = "FR76 3000 6000 0112 3456 7890 189"\nregistration_id = "732 829 320"\n'
+        'signatory_name = "Claire Durand"\n[creditor.address]\nlines = ["12 rue des Tanneurs"]\n'
+        'postal_code = "69002"\ncity = "Lyon"\n',
+    )
+    assert run(["init", "--db", db, "--from", str(creditor)]) == 0
+    assert "Atelier Durand SARL" in capsys.readouterr().out
+    unknown = write(tmp_path / "bad.toml", 'name = "X"\ncountry = "FR"\ncurrency = "EUR"\ncolour = "red"\n')
+    assert run(["init", "--db", db, "--from", str(unknown)]) == 1
+    assert "unknown key(s): colour" in capsys.readouterr().err
