@@ -20,6 +20,7 @@ from pathlib import Path
 from lxml import etree
 
 from relance.adapters.formats.errors import FormatError
+from relance.adapters.formats.xmlroot import root_of, split_tag
 from relance.core.bank import BankTransaction, transaction_key, unique_keys
 from relance.core.money import Money, check_currency
 
@@ -29,13 +30,13 @@ _STATEMENTS = ("Stmt", "Rpt", "Ntfctn")
 
 def identify(path: Path, head: bytes) -> bool:
     """True when the head of the file is an ISO 20022 camt.052/053/054 document."""
-    return b"urn:iso:std:iso:20022:tech:xsd:camt.05" in head[:4096] or any(
-        root.encode() in head[:4096] for root in _ROOTS
-    )
+    if b"urn:iso:std:iso:20022:tech:xsd:camt.05" in head:
+        return True
+    return root_of(path, head)[0].startswith("urn:iso:std:iso:20022:tech:xsd:camt.05")
 
 
 def _local(element: etree._Element) -> str:
-    return etree.QName(element).localname if isinstance(element.tag, str) else ""
+    return split_tag(element.tag)[1]
 
 
 def _find(element: etree._Element | None, path: str) -> etree._Element | None:

@@ -19,6 +19,7 @@ import facturx as facturx_library
 from lxml import etree
 
 from relance.adapters.formats.errors import FormatError
+from relance.adapters.formats.xmlroot import split_tag
 from relance.core.model import Address, CreditNote, Customer, Invoice
 from relance.core.money import Money, check_currency
 
@@ -146,7 +147,7 @@ def read_einvoice(
     except Exception as exc:  # the library raises plain Exceptions for every kind of fault
         reason = " ".join(str(exc).split())[:300] or type(exc).__name__
         raise FormatError(
-            file, etree.QName(root).localname, "", f"not a valid e-invoice: {reason}"
+            file, split_tag(root.tag)[1], "", f"not a valid e-invoice: {reason}"
         ) from exc
     if not isinstance(data, dict):
         raise FormatError(file, "", "", "not a valid e-invoice")

@@ -13,13 +13,16 @@ import facturx as facturx_library
 
 from relance.adapters.formats.einvoice import EInvoice, read_einvoice, safe_xml
 from relance.adapters.formats.errors import FormatError
+from relance.adapters.formats.xmlroot import root_of
 
 _CII = b"CrossIndustryInvoice"
 
 
 def identify(path: Path, head: bytes) -> bool:
     """True for a PDF (whose attachment is checked on extract) or a CII invoice XML."""
-    return head.startswith(b"%PDF") or (_CII in head[:4096] and b"<" in head[:100])
+    if head.startswith(b"%PDF") or _CII in head:
+        return True
+    return root_of(path, head)[1] == "CrossIndustryInvoice"
 
 
 def extract(path: Path, *, payment_terms_days: int = 30) -> EInvoice:
