@@ -494,6 +494,17 @@ def promise(
     return made
 
 
+def customer_currency(store: Store, customer_ref: str) -> str:
+    """The currency a customer is invoiced in (its oldest open invoice's, else the
+    creditor's), for a promise typed without one."""
+    with store.begin() as conn:
+        _customer(conn, customer_ref)
+        for invoice in repo.load_invoices(conn, customer_ref):
+            return invoice.currency
+        creditor = repo.load_creditor(conn)
+    return creditor.currency if creditor else "EUR"
+
+
 def plan(
     store: Store,
     customer_ref: str,

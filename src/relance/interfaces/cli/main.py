@@ -12,7 +12,7 @@ import typer
 from rich.markup import escape
 
 from relance.adapters.formats.errors import FormatError
-from relance.interfaces.cli import demo, law, ledger, reports
+from relance.interfaces.cli import demo, dunning, law, ledger, pauses, reports
 from relance.interfaces.cli.output import ExitCode, errors
 
 app = typer.Typer(
@@ -25,6 +25,8 @@ app = typer.Typer(
 ledger.register(app)
 reports.register(app)
 demo.register(app)
+dunning.register(app)
+pauses.register(app)
 law.register(app)
 
 

@@ -1,0 +1,323 @@
+"""`relance run`, `queue`, `approve`, `cancel`, `done`, `history` and `policy …`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich import box
+from rich.table import Table
+
+from relance.adapters.storage.dunning_repository import QueuedAction
+from relance.bootstrap import Store, open_store
+from relance.core.contacts import CallOutcome
+from relance.core.money import Money
+from relance.interfaces.cli.output import (
+    CsvFlag,
+    DbOption,
+    ExitCode,
+    Format,
+    FormatOption,
+    JsonFlag,
+    chosen,
+    console,
+    emit,
+    fail,
+    money_text,
+    parse_day,
+)
+from relance.services import dunning, reports
+
+policy_app = typer.Typer(help="Dunning policies: show, export and import them as TOML.")
+
+DateOption = Annotated[
+    str | None, typer.Option("--date", help="The day it happens (default: today).")
+]
+
+
+def register(app: typer.Typer) -> None:
+    """Add this module's commands to the app."""
+    app.command("run")(run)
+    app.command("queue")(queue)
+    app.command("approve")(approve)
+    app.command("cancel")(cancel)
+    app.command("done")(done)
+    app.command("history")(history)
+    app.add_typer(policy_app, name="policy")
+
+
+_COLUMNS = ["id", "status", "proposed", "customer", "level", "channels", "invoices", "balance"]
+
+
+def _balance(item: QueuedAction, language: str = "en") -> str:
+    return " + ".join(
+        money_text(Money(Decimal(amount), currency), language)
+        for amount, currency in item.details.get("balances", [])
+    )
+
+
+def _row(item: QueuedAction) -> list[Any]:
+    action = item.action
+    return [
+        item.id,
+        action.status.value,
+        action.proposed_on,
+        action.customer_ref,
+        action.level_name,
+        [c.value for c in action.channels],
+        list(action.invoice_numbers),
+        [f"{amount} {currency}" for amount, currency in item.details.get("balances", [])],
+    ]
+
+
+_SHORT = {
+    "registered_letter": "registered",
+    "agency_handoff": "agency",
+    "write_off_review": "write-off",
+}
+
+
+def print_actions(
+    items: Sequence[QueuedAction],
+    fmt: Format,
+    title: str,
+    language: str = "en",
+    *,
+    dated: bool = False,
+) -> None:
+    """Queued actions as a table, CSV or JSON (JSON adds why the step is due)."""
+    if fmt is Format.JSON:
+        rows = [[*_row(i), i.details.get("why", "")] for i in items]
+        emit(fmt, [*_COLUMNS, "why"], rows)
+        return
+    if fmt is Format.CSV:
+        emit(fmt, _COLUMNS, [[*r[:5], " ".join(r[5]), " ".join(r[6]), " + ".join(r[7])]
+                             for r in map(_row, items)])  # fmt: skip
+        return
+    # A compact table: a queue of a few hundred customers must stay one line per action
+    # in an 80-column terminal.
+    table = Table(
+        title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False,
+        padding=(0, 1), collapse_padding=True,
+    )  # fmt: skip
+    columns = ["id", "status", *(["date"] if dated else []), "customer", "level", "channels"]
+    for column in [*columns, "invoices"]:
+        table.add_column(column, justify="right" if column == "id" else "left")
+    table.add_column("balance", justify="right", no_wrap=True)
+    for i in items:
+        table.add_row(
+            str(i.id),
+            i.action.status.value,
+            *([i.action.proposed_on.isoformat()] if dated else []),
+            i.action.customer_ref,
+            i.action.level_name,
+            "+".join(_SHORT.get(c.value, c.value) for c in i.action.channels),
+            _invoices_text(i.action.invoice_numbers),
+            _balance(i, language),
+        )
+    console.print(table)
+
+
+def _invoices_text(numbers: Sequence[str]) -> str:
+    # A customer with dozens of invoices keeps one readable line in the table.
+    if len(numbers) <= 2:
+        return " ".join(numbers)
+    return f"{numbers[0]} +{len(numbers) - 1}"
+
+
+def run(
+    db: DbOption = None,
+    on: DateOption = None,
+    dry_run: Annotated[bool, typer.Option(help="Decide and show, change nothing.")] = False,
+    fmt: FormatOption = Format.TABLE,
+    as_json: JsonFlag = False,
+    as_csv: CsvFlag = False,
+) -> None:
+    """Decide, as of a date, the next collection step of every customer and queue it."""
+    store = open_store(db)
+    day = parse_day(on, date.today())
+    report = dunning.run_dunning(store, day, dry_run=dry_run)
+    shown = chosen(fmt, as_json, as_csv)
+    if shown is not Format.TABLE:
+        print_actions(report.proposed, shown, "")
+        return
+    verb = "would propose" if dry_run else "proposed"
+    if report.proposed:
+        title = f"Run of {day.isoformat()}: {verb}"
+        print_actions(report.proposed, shown, title, _language(store))
+    else:
+        console.print(f"Run of {day.isoformat()}: nothing new to propose.")
+    for action_id, cancellation in report.cancelled:
+        console.print(f"cancelled action {action_id}: {cancellation.detail}")
+    for flag in report.flags:
+        console.print(f"note: {flag.customer_ref}: {flag.message}")
+
+
+def queue(
+    db: DbOption = None,
+    everything: Annotated[
+        bool, typer.Option("--all", help="Every action, done and cancelled too.")
+    ] = False,
+    fmt: FormatOption = Format.TABLE,
+    as_json: JsonFlag = False,
+    as_csv: CsvFlag = False,
+) -> None:
+    """The actions waiting for approval or to be carried out."""
+    store = open_store(db)
+    items = dunning.queue(store, everything=everything)
+    shown = chosen(fmt, as_json, as_csv)
+    if shown is Format.TABLE and not items:
+        console.print("The queue is empty.")
+        return
+    title = "Actions" if everything else "Queue"
+    print_actions(items, shown, title, _language(store), dated=everything)
+
+
+def _language(store: Store) -> str:
+    creditor = reports.creditor(store)
+    return creditor.language if creditor else "en"
+
+
+def approve(
+    ids: Annotated[list[int] | None, typer.Argument(help="Action ids.")] = None,
+    db: DbOption = None,
+    every: Annotated[bool, typer.Option("--all", help="Every proposed action.")] = False,
+) -> None:
+    """Approve proposed actions, so they can be carried out."""
+    if not ids and not every:
+        raise fail("name action ids or use --all", ExitCode.USAGE)
+    approved = dunning.approve(open_store(db), ids or [], every=every)
+    console.print(f"approved {len(approved)} action(s): {' '.join(map(str, approved))}".rstrip())
+
+
+def cancel(
+    action_id: Annotated[int, typer.Argument(help="Action id.")],
+    db: DbOption = None,
+    reason: Annotated[str, typer.Option(help="Why, for the log.")] = "",
+) -> None:
+    """Cancel a pending action."""
+    dunning.cancel(open_store(db), action_id, reason=reason)
+    console.print(f"cancelled action {action_id}")
+
+
+def done(
+    action_id: Annotated[int, typer.Argument(help="Action id.")],
+    db: DbOption = None,
+    on: DateOption = None,
+    outcome: Annotated[
+        CallOutcome | None, typer.Option(help="What came of the call, if the action had one.")
+    ] = None,
+    note: Annotated[str, typer.Option(help="A note for the contact log.")] = "",
+) -> None:
+    """Mark an approved action as carried out by hand (a call made, a letter posted)."""
+    store = open_store(db)
+    item = dunning.mark_done(
+        store, action_id, parse_day(on, date.today()), outcome=outcome, note=note
+    )
+    console.print(
+        f"action {action_id} done: {item.action.level_name} for {item.action.customer_ref}"
+    )
+
+
+def history(
+    customer: Annotated[str, typer.Argument(help="Customer reference.")],
+    db: DbOption = None,
+    fmt: FormatOption = Format.TABLE,
+    as_json: JsonFlag = False,
+) -> None:
+    """A customer's timeline: every event about it, oldest first."""
+    events = dunning.history(open_store(db), customer)
+    shown = chosen(fmt, as_json)
+    columns = ["at", "actor", "event", "subject", "why"]
+    rows = [[e.at.strftime("%Y-%m-%d %H:%M"), e.actor, e.kind, e.subject, e.reason] for e in events]
+    if shown is Format.JSON:
+        emit(
+            shown,
+            [*columns, "data"],
+            [[*r, dict(e.data)] for r, e in zip(rows, events, strict=True)],
+        )
+        return
+    emit(shown, columns, rows, title=f"History of {customer}")
+
+
+# -- policy -------------------------------------------------------------------------------
+
+
+@policy_app.command("show")
+def policy_show(
+    name: Annotated[str | None, typer.Argument(help="A policy (default: all).")] = None,
+    db: DbOption = None,
+) -> None:
+    """The levels of the policies in force."""
+    found = [p for p in dunning.policies(open_store(db)) if name is None or p.name == name]
+    if not found:
+        raise fail(f"no policy {name!r}", ExitCode.NOT_FOUND)
+    for policy in found:
+        table = Table(
+            title=f"Policy {policy.name}: at least {policy.min_gap_days} days between steps",
+            title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1),
+            collapse_padding=True,
+        )  # fmt: skip
+        for column in ("#", "level", "when", "channels", "tone", "charges"):
+            table.add_column(column)
+        for position, level in enumerate(policy.levels):
+            table.add_row(
+                str(position),
+                level.name,
+                _trigger(level.after_due_days, level.after_previous_days),
+                "+".join(_SHORT.get(c.value, c.value) for c in level.channels),
+                level.tone.value,
+                "+".join(level.charges),
+            )
+        console.print(table)
+    console.print("due+N: N days after the due date; step+N: N days after the previous step")
+    console.print("with no reply from the customer.")
+
+
+def _trigger(after_due: int | None, after_previous: int | None) -> str:
+    parts = []
+    if after_due is not None:
+        parts.append(f"due+{after_due}d")
+    if after_previous is not None:
+        parts.append(f"step+{after_previous}d")
+    return "; ".join(parts)
+
+
+@policy_app.command("export")
+def policy_export(
+    name: Annotated[str, typer.Argument(help="The policy to export.")],
+    db: DbOption = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="File to write.")] = None,
+) -> None:
+    """Write a policy as TOML (to stdout, or to --out)."""
+    text = dunning.export_policy(open_store(db), name)
+    if out is None:
+        typer.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8")
+        console.print(f"wrote {out}")
+
+
+@policy_app.command("import")
+def policy_import(
+    path: Annotated[Path, typer.Argument(help="A policy TOML file.")],
+    db: DbOption = None,
+) -> None:
+    """Store a policy from a TOML file, replacing the one of the same name."""
+    policy = dunning.import_policy(open_store(db), path)
+    console.print(f"imported policy {policy.name} ({len(policy.levels)} levels)")
+
+
+@policy_app.command("assign")
+def policy_assign(
+    customer: Annotated[str, typer.Argument(help="Customer reference.")],
+    name: Annotated[str | None, typer.Argument(help="Policy name; omit to go by rule.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Give a customer a policy by name (or back to the assignment rules)."""
+    dunning.assign_policy(open_store(db), customer, name)
+    console.print(f"{customer}: policy {name or '(by rule)'}")
