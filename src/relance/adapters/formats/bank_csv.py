@@ -43,6 +43,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from relance.adapters.formats.errors import FormatError
+from relance.adapters.formats.numbers import checked
 from relance.core.bank import BankTransaction, transaction_key, unique_keys
 from relance.core.money import Money, check_currency
 
@@ -125,7 +126,7 @@ def parse_amount(text: str) -> Decimal:
     whole = whole.replace(",", "").replace(".", "")
     if not whole.isdigit() or (fraction and not fraction.isdigit()):
         raise ValueError(text)
-    return Decimal(f"{sign}{whole}.{fraction or '0'}")
+    return checked(Decimal(f"{sign}{whole}.{fraction or '0'}"))
 
 
 def parse_date(text: str, day_first: bool = True) -> date:
@@ -224,9 +225,8 @@ def extract(
                     value = abs(credit) - abs(debit)
             except (ValueError, InvalidOperation) as exc:
                 field = "amount" if "amount" in columns else "credit/debit"
-                raise FormatError(
-                    file, line, field, f"not an amount: {exc.args[0] if exc.args else ''!r}"
-                ) from exc
+                raw = cell("amount") if "amount" in columns else f"{cell('credit')}/{cell('debit')}"
+                raise FormatError(file, line, field, f"not an amount: {raw!r}") from exc
             try:
                 money = Money(value, check_currency(cell("currency") or currency))
             except ValueError as exc:

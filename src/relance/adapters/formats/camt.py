@@ -14,12 +14,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from lxml import etree
 
 from relance.adapters.formats.errors import FormatError
+from relance.adapters.formats.numbers import plain_decimal
 from relance.adapters.formats.xmlroot import root_of, split_tag
 from relance.core.bank import BankTransaction, transaction_key, unique_keys
 from relance.core.money import Money, check_currency
@@ -83,12 +83,12 @@ def _amount(element: etree._Element, file: Path, where: str) -> Money:
     raw = (node.text or "").strip()
     try:
         currency = check_currency(node.get("Ccy", ""))
-        value = Decimal(raw)
-    except (ValueError, InvalidOperation) as exc:
+        value = plain_decimal(raw)
+    except ValueError as exc:
         raise FormatError(
             file, where, "Amt", f"not an amount: {raw!r} {node.get('Ccy')!r}"
         ) from exc
-    if not value.is_finite() or value < 0:
+    if value < 0:
         raise FormatError(file, where, "Amt", f"not a positive amount: {raw!r}")
     return Money(value, currency)
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,7 @@ import facturx as facturx_library
 from lxml import etree
 
 from relance.adapters.formats.errors import FormatError
+from relance.adapters.formats.numbers import plain_decimal
 from relance.adapters.formats.xmlroot import split_tag
 from relance.core.model import Address, CreditNote, Customer, Invoice
 from relance.core.money import Money, check_currency
@@ -67,11 +67,9 @@ def _money(data: dict[str, Any], term: str, currency: str, file: Path, required:
             raise FormatError(file, term, term, "amount missing")
         return Money.zero(currency)
     try:
-        value = Decimal(str(raw))
-    except InvalidOperation as exc:
+        value = plain_decimal(str(raw))
+    except ValueError as exc:
         raise FormatError(file, term, term, f"not an amount: {raw!r}") from exc
-    if not value.is_finite():
-        raise FormatError(file, term, term, f"not an amount: {raw!r}")
     return Money(value, currency)
 
 

@@ -21,10 +21,11 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 from relance.adapters.formats.errors import FormatError
+from relance.adapters.formats.numbers import plain_decimal
 from relance.core.model import (
     Allocation,
     AllocationKind,
@@ -141,14 +142,10 @@ def _date(value: str, path: Path, line_no: int, name: str, required: bool) -> da
 def _amount(value: str, path: Path, line_no: int, name: str) -> Decimal:
     if not value:
         return Decimal(0)
-    text = value.replace(" ", "").replace("\u00a0", "").replace(",", ".")
     try:
-        result = Decimal(text)
-    except InvalidOperation as exc:
+        return plain_decimal(value.replace(" ", "").replace("\u00a0", ""))
+    except ValueError as exc:
         raise FormatError(path, f"line {line_no}", name, f"not an amount: {value!r}") from exc
-    if not result.is_finite():
-        raise FormatError(path, f"line {line_no}", name, f"not an amount: {value!r}")
-    return result
 
 
 def iter_lines(path: Path, on_progress: Progress | None = None) -> Iterator[FecLine]:

@@ -20,6 +20,7 @@ import mt940 as mt940_library
 from stdnum import iban as iban_number
 
 from relance.adapters.formats.errors import FormatError
+from relance.adapters.formats.numbers import checked
 from relance.core.bank import BankTransaction, transaction_key, unique_keys
 from relance.core.money import Money, check_currency
 
@@ -100,7 +101,10 @@ def extract(path: Path) -> tuple[BankTransaction, ...]:
             currency = check_currency(str(amount_field.currency or data.get("currency") or ""))
         except ValueError as exc:
             raise FormatError(file, where, "currency", str(exc)) from exc
-        amount = Money(amount_field.amount, currency)
+        try:
+            amount = Money(checked(amount_field.amount), currency)
+        except ValueError as exc:
+            raise FormatError(file, where, "amount", str(exc)) from exc
         value_date = _as_date(data.get("date"))
         booked = _as_date(data.get("entry_date")) or value_date
         if booked is None:

@@ -14,13 +14,13 @@ import io
 import warnings
 from collections import Counter
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
 from ofxtools.Parser import OFXTree
 
 from relance.adapters.formats.errors import FormatError
+from relance.adapters.formats.numbers import plain_decimal
 from relance.core.bank import BankTransaction, transaction_key, unique_keys
 from relance.core.money import Money, check_currency
 
@@ -102,12 +102,10 @@ def extract(path: Path) -> tuple[BankTransaction, ...]:
             count += 1
             fitid = _text(line, "FITID")
             where = f"STMTTRN #{count}" + (f" FITID {fitid}" if fitid else "")
-            raw_amount = _text(line, "TRNAMT").replace(",", ".")
+            raw_amount = _text(line, "TRNAMT")
             try:
-                value = Decimal(raw_amount)
-                if not value.is_finite():
-                    raise InvalidOperation(raw_amount)
-            except InvalidOperation as exc:
+                value = plain_decimal(raw_amount)
+            except ValueError as exc:
                 raise FormatError(file, where, "TRNAMT", f"not an amount: {raw_amount!r}") from exc
             line_currency = _text(line, "CURRENCY/CURSYM") or currency
             try:
