@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 03:45:45.826419
+Create Date: 2026-11-23 03:51:30.396027
 """
 
 from __future__ import annotations
@@ -193,6 +193,53 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_imports")),
     )
     op.create_table(
+        "letter_evidence",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("action_id", sa.Integer(), nullable=False),
+        sa.Column("channel", sa.String(length=32), nullable=False),
+        sa.Column("customer_ref", sa.Text(), nullable=False),
+        sa.Column("level", sa.Integer(), nullable=False),
+        sa.Column("template_key", sa.Text(), nullable=False),
+        sa.Column("reference", sa.Text(), nullable=False),
+        sa.Column("rf_reference", sa.Text(), nullable=False),
+        sa.Column("dated", sa.Date(), nullable=False),
+        sa.Column("file_name", sa.Text(), nullable=False),
+        sa.Column("pages", sa.Integer(), nullable=False),
+        sa.Column("pdf", sa.LargeBinary(), nullable=False),
+        sa.Column("sha256", sa.String(length=64), nullable=False),
+        sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_letter_evidence")),
+        sa.UniqueConstraint("action_id", "channel", name=op.f("uq_letter_evidence_action_id")),
+    )
+    with op.batch_alter_table("letter_evidence", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_letter_evidence_action_id"), ["action_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_letter_evidence_customer_ref"), ["customer_ref"], unique=False
+        )
+
+    op.create_table(
+        "letter_outbox",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("outbox_key", sa.String(length=64), nullable=False),
+        sa.Column("action_id", sa.Integer(), nullable=False),
+        sa.Column("channel", sa.String(length=32), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("message_id", sa.Text(), nullable=False),
+        sa.Column("recipients", sa.JSON(), nullable=False),
+        sa.Column("message", sa.LargeBinary(), nullable=False),
+        sa.Column("sha256", sa.String(length=64), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("server_reply", sa.Text(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_letter_outbox")),
+        sa.UniqueConstraint("outbox_key", name=op.f("uq_letter_outbox_outbox_key")),
+    )
+    with op.batch_alter_table("letter_outbox", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_letter_outbox_action_id"), ["action_id"], unique=False)
+
+    op.create_table(
         "payment_plans",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("key", sa.Text(), nullable=False),
@@ -236,6 +283,19 @@ def upgrade() -> None:
             batch_op.f("ix_promises_customer_ref"), ["customer_ref"], unique=False
         )
 
+    op.create_table(
+        "registered_mail",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("action_id", sa.Integer(), nullable=False),
+        sa.Column("provider", sa.String(length=32), nullable=False),
+        sa.Column("pdf_sha256", sa.String(length=64), nullable=False),
+        sa.Column("tracking_number", sa.Text(), nullable=False),
+        sa.Column("posted_on", sa.Date(), nullable=True),
+        sa.Column("received_on", sa.Date(), nullable=True),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_registered_mail")),
+        sa.UniqueConstraint("action_id", name=op.f("uq_registered_mail_action_id")),
+    )
     op.create_table(
         "credit_notes",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -475,6 +535,7 @@ def downgrade() -> None:
 
     op.drop_table("invoices")
     op.drop_table("credit_notes")
+    op.drop_table("registered_mail")
     with op.batch_alter_table("promises", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_promises_customer_ref"))
 
@@ -484,6 +545,15 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_payment_plans_customer_ref"))
 
     op.drop_table("payment_plans")
+    with op.batch_alter_table("letter_outbox", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_letter_outbox_action_id"))
+
+    op.drop_table("letter_outbox")
+    with op.batch_alter_table("letter_evidence", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_letter_evidence_customer_ref"))
+        batch_op.drop_index(batch_op.f("ix_letter_evidence_action_id"))
+
+    op.drop_table("letter_evidence")
     op.drop_table("imports")
     with op.batch_alter_table("holds", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_holds_customer_ref"))

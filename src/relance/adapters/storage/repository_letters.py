@@ -1,0 +1,245 @@
+"""Reading and writing the letters' tables: outbox rows, evidence, registered-mail records.
+
+Every function takes an open `Connection`; the caller decides the transaction. Records
+cross this boundary as the delivery adapters' own types (`OutboxRecord`,
+`RegisteredRecord`) so the services never see a row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, update
+
+from relance.adapters.deliver.outbox import OutboxRecord, OutboxStatus
+from relance.adapters.deliver.registered import RegisteredRecord
+from relance.adapters.storage import tables_letters as tl
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+# -- the outbox -------------------------------------------------------------------------
+
+
+def _outbox_record(row: Any) -> OutboxRecord:
+    return OutboxRecord(
+        action_id=row.outbox_key,
+        channel=row.channel,
+        message_id=row.message_id,
+        recipients=tuple(row.recipients),
+        message=bytes(row.message),
+        status=OutboxStatus(row.status),
+        sent_at=row.sent_at,
+        server_reply=row.server_reply,
+    )
+
+
+def outbox_get(conn: Connection, key: str) -> OutboxRecord | None:
+    """The outbox record stored under `key` ("<action id>:<channel>"), or None."""
+    row = conn.execute(select(tl.letter_outbox).where(tl.letter_outbox.c.outbox_key == key)).first()
+    return None if row is None else _outbox_record(row)
+
+
+def outbox_put_pending(conn: Connection, action_id: int, record: OutboxRecord) -> None:
+    """Store `record` as pending under its key; a record already sent is never replaced."""
+    existing = outbox_get(conn, record.action_id)
+    if existing is not None and existing.status is OutboxStatus.SENT:
+        raise ValueError(f"{record.action_id} was already sent")
+    values = {
+        "status": OutboxStatus.PENDING.value,
+        "message_id": record.message_id,
+        "recipients": list(record.recipients),
+        "message": record.message,
+        "sha256": record.sha256,
+        "channel": record.channel,
+        "action_id": action_id,
+    }
+    if existing is None:
+        conn.execute(
+            insert(tl.letter_outbox).values(
+                outbox_key=record.action_id, created_at=_now(), server_reply="", **values
+            )
+        )
+    else:
+        conn.execute(
+            update(tl.letter_outbox)
+            .where(tl.letter_outbox.c.outbox_key == record.action_id)
+            .values(values)
+        )
+
+
+def outbox_mark_sent(conn: Connection, key: str, sent_at: datetime, server_reply: str) -> None:
+    """Mark the record under `key` sent, with when and the server's reply."""
+    result = conn.execute(
+        update(tl.letter_outbox)
+        .where(tl.letter_outbox.c.outbox_key == key)
+        .values(status=OutboxStatus.SENT.value, sent_at=sent_at, server_reply=server_reply)
+    )
+    if result.rowcount != 1:
+        raise LookupError(f"no outbox record {key}")
+
+
+def outbox_of_action(conn: Connection, action_id: int) -> list[OutboxRecord]:
+    """Every outbox record of one action."""
+    query = select(tl.letter_outbox).where(tl.letter_outbox.c.action_id == action_id)
+    return [_outbox_record(row) for row in conn.execute(query.order_by(tl.letter_outbox.c.id))]
+
+
+# -- evidence ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """A letter as it was sent or printed: its PDF, hash and what it was for."""
+
+    action_id: int
+    channel: str
+    customer_ref: str
+    level: int
+    template_key: str
+    reference: str
+    rf_reference: str
+    dated: date
+    file_name: str
+    pages: int
+    pdf: bytes
+    sha256: str
+
+
+def record_evidence(conn: Connection, evidence: Evidence) -> bool:
+    """Keep `evidence` once per action and channel; returns False when it was already kept.
+
+    A re-run after an interruption renders the same letter again (same bytes: the PDF is
+    written without a timestamp), so the first record stands.
+    """
+    if hashlib.sha256(evidence.pdf).hexdigest() != evidence.sha256:
+        raise ValueError(f"evidence of action {evidence.action_id}: the hash does not match")
+    found = conn.execute(
+        select(tl.letter_evidence.c.id).where(
+            tl.letter_evidence.c.action_id == evidence.action_id,
+            tl.letter_evidence.c.channel == evidence.channel,
+        )
+    ).first()
+    if found is not None:
+        return False
+    conn.execute(
+        insert(tl.letter_evidence).values(
+            action_id=evidence.action_id,
+            channel=evidence.channel,
+            customer_ref=evidence.customer_ref,
+            level=evidence.level,
+            template_key=evidence.template_key,
+            reference=evidence.reference,
+            rf_reference=evidence.rf_reference,
+            dated=evidence.dated,
+            file_name=evidence.file_name,
+            pages=evidence.pages,
+            pdf=evidence.pdf,
+            sha256=evidence.sha256,
+            recorded_at=_now(),
+        )
+    )
+    return True
+
+
+def _evidence(row: Any) -> Evidence:
+    return Evidence(
+        row.action_id,
+        row.channel,
+        row.customer_ref,
+        row.level,
+        row.template_key,
+        row.reference,
+        row.rf_reference,
+        row.dated,
+        row.file_name,
+        row.pages,
+        bytes(row.pdf),
+        row.sha256,
+    )
+
+
+def load_evidence(
+    conn: Connection, *, action_id: int | None = None, customer_ref: str | None = None
+) -> list[Evidence]:
+    """Kept letters, of one action or one customer, oldest first."""
+    e = tl.letter_evidence
+    query = select(e).order_by(e.c.dated, e.c.id)
+    if action_id is not None:
+        query = query.where(e.c.action_id == action_id)
+    if customer_ref is not None:
+        query = query.where(e.c.customer_ref == customer_ref)
+    return [_evidence(row) for row in conn.execute(query)]
+
+
+def letters_sent_to(
+    conn: Connection, customer_ref: str, before_level: int
+) -> list[tuple[int, date]]:
+    """(level, date) of the letters kept for a customer below `before_level`, one per level
+    and date (a letter and its e-mail copy count once)."""
+    e = tl.letter_evidence
+    query = (
+        select(e.c.level, e.c.dated)
+        .where(e.c.customer_ref == customer_ref, e.c.level < before_level)
+        .distinct()
+        .order_by(e.c.dated, e.c.level)
+    )
+    return [(row.level, row.dated) for row in conn.execute(query)]
+
+
+# -- registered mail --------------------------------------------------------------------
+
+
+def _registered(row: Any) -> RegisteredRecord:
+    return RegisteredRecord(
+        action_id=str(row.action_id),
+        provider=row.provider,
+        pdf_sha256=row.pdf_sha256,
+        tracking_number=row.tracking_number,
+        posted_on=row.posted_on,
+        received_on=row.received_on,
+    )
+
+
+def load_registered(conn: Connection, action_id: int) -> RegisteredRecord | None:
+    """The registered-mail record of an action, or None."""
+    row = conn.execute(
+        select(tl.registered_mail).where(tl.registered_mail.c.action_id == action_id)
+    ).first()
+    return None if row is None else _registered(row)
+
+
+def save_registered(conn: Connection, action_id: int, record: RegisteredRecord) -> None:
+    """Insert or update the registered-mail record of an action."""
+    values = {
+        "provider": record.provider,
+        "pdf_sha256": record.pdf_sha256,
+        "tracking_number": record.tracking_number,
+        "posted_on": record.posted_on,
+        "received_on": record.received_on,
+        "updated_at": _now(),
+    }
+    if load_registered(conn, action_id) is None:
+        conn.execute(insert(tl.registered_mail).values(action_id=action_id, **values))
+    else:
+        conn.execute(
+            update(tl.registered_mail)
+            .where(tl.registered_mail.c.action_id == action_id)
+            .values(values)
+        )
+
+
+def registered_records(
+    conn: Connection, action_ids: Sequence[int] | None = None
+) -> list[RegisteredRecord]:
+    """Registered-mail records, optionally of some actions, by action id."""
+    query = select(tl.registered_mail).order_by(tl.registered_mail.c.action_id)
+    if action_ids is not None:
+        query = query.where(tl.registered_mail.c.action_id.in_(list(action_ids)))
+    return [_registered(row) for row in conn.execute(query)]
