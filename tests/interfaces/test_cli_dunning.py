@@ -74,7 +74,13 @@ def test_run_prints_a_table_a_user_can_read(db, capsys):
     assert run(["run", "--db", db, "--date", "2018-01-20"]) == 0
     out = capsys.readouterr().out
     assert "Run of 2018-01-20: proposed" in out
-    assert "ACME" in out and "informal" in out and "call+email" in out and "140,00\xa0$US" in out
+    assert (
+        "ACME" in out
+        and "informal" in out
+        and "call+email" in out
+        and "12345 +1" in out
+        and "140,00\xa0$US" in out
+    )
     assert run(["run", "--db", db, "--date", "2018-01-20"]) == 0
     assert "nothing new to propose" in capsys.readouterr().out
 
@@ -167,3 +173,17 @@ def test_policy_show_export_import(db, tmp_path, capsys):
     assert run(["policy", "assign", "ACME", "consumer", "--db", db]) == 0
     (action,) = run_json(capsys, ["run", "--db", db, "--date", "2018-01-06"])
     assert action["level"] == "informal"
+
+
+def test_the_demo_shows_the_same_sensible_queue_for_the_same_date(tmp_path, capsys):
+    outputs = []
+    for _ in range(2):
+        capsys.readouterr()
+        assert run(["demo", "--as-of", "2026-11-20", "--dir", str(tmp_path / "demo")]) == 0
+        outputs.append(capsys.readouterr().out)
+    assert outputs[0] == outputs[1]
+    queue = outputs[0].split("Queue as of 2026-11-20", 1)[1]
+    # The seeds' invoice, 49 days late: step 0 on day 7, letter 1 on day 21, letter 2 on
+    # day 35 (runs every two weeks), letter 3 now.
+    smith = next(line for line in queue.splitlines() if "SMITHCO " in line)
+    assert "letter3" in smith and "12345" in smith and "100,00\xa0$US" in smith

@@ -16,8 +16,11 @@ from decimal import Decimal
 from pathlib import Path
 
 from relance.adapters.formats.ledger_csv import CsvKind
+from relance.adapters.storage.dunning_repository import QueuedAction
 from relance.bootstrap import Store, open_store
+from relance.core.contacts import CallOutcome
 from relance.core.model import Address, Creditor
+from relance.services import dunning
 from relance.services.ledger_import import import_ledger_csv
 from relance.services.setup import init_creditor
 
@@ -183,3 +186,23 @@ def build_demo(folder: Path, as_of: date) -> Demo:
     ):
         import_ledger_csv(store, kind, path, actor="demo")
     return Demo(folder, store, files)
+
+
+# The demo user runs relance every two weeks (the policies' usual gap between steps),
+# approves every proposal and carries it out the same day, and no one answers the calls;
+# the queue is then shown as of the demo's date.
+DEMO_RUNS = 4
+DEMO_RUN_EVERY = timedelta(weeks=2)
+
+
+def run_demo_dunning(store: Store, as_of: date) -> list[QueuedAction]:
+    """Run the dunning engine over the demo ledger every two weeks before `as_of` as a
+    user would, then as of `as_of`; returns the pending queue (the same for the same date)."""
+    for runs_before in range(DEMO_RUNS, 0, -1):
+        day = as_of - DEMO_RUN_EVERY * runs_before
+        report = dunning.run_dunning(store, day, actor="demo")
+        dunning.approve(store, every=True, actor="demo")
+        for item in report.proposed:
+            dunning.mark_done(store, item.id, day, outcome=CallOutcome.NO_ANSWER, actor="demo")
+    dunning.run_dunning(store, as_of, actor="demo")
+    return dunning.queue(store)

@@ -8,10 +8,11 @@ from typing import Annotated
 
 import typer
 
+from relance.interfaces.cli.dunning import print_actions
 from relance.interfaces.cli.output import Format, console, parse_day
 from relance.interfaces.cli.reports import print_aging
 from relance.services import reports
-from relance.services.demo import build_demo
+from relance.services.demo import DEMO_RUNS, build_demo, run_demo_dunning
 
 
 def register(app: typer.Typer) -> None:
@@ -35,6 +36,13 @@ def demo(
         f"in {built.folder / 'relance.sqlite'} (CSV sources beside it)."
     )
     print_aging(reports.aging_report(built.store, day), Format.TABLE, "fr")
+    pending = run_demo_dunning(built.store, day)
+    console.print(
+        f"Dunning: relance ran every two weeks before ({DEMO_RUNS} runs); each step was "
+        "approved and carried out, no one answered. Due now (relance approve --all, then "
+        "relance done ID):"
+    )
+    print_actions(pending, Format.TABLE, f"Queue as of {day.isoformat()}", "fr", with_status=False)
     console.print(
         f"Try: relance --help, or relance invoices --db {built.folder / 'relance.sqlite'} --open"
     )

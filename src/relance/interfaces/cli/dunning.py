@@ -88,6 +88,7 @@ def print_actions(
     language: str = "en",
     *,
     dated: bool = False,
+    with_status: bool = True,
 ) -> None:
     """Queued actions as a table, CSV or JSON (JSON adds why the step is due)."""
     if fmt is Format.JSON:
@@ -104,14 +105,15 @@ def print_actions(
         title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False,
         padding=(0, 1), collapse_padding=True,
     )  # fmt: skip
-    columns = ["id", "status", *(["date"] if dated else []), "customer", "level", "channels"]
+    columns = ["id", *(["status"] if with_status else []), *(["date"] if dated else []),
+               "customer", "level", "channels"]  # fmt: skip
     for column in [*columns, "invoices"]:
         table.add_column(column, justify="right" if column == "id" else "left")
     table.add_column("balance", justify="right", no_wrap=True)
     for i in items:
         table.add_row(
             str(i.id),
-            i.action.status.value,
+            *([i.action.status.value] if with_status else []),
             *([i.action.proposed_on.isoformat()] if dated else []),
             i.action.customer_ref,
             i.action.level_name,
@@ -124,7 +126,7 @@ def print_actions(
 
 def _invoices_text(numbers: Sequence[str]) -> str:
     # A customer with dozens of invoices keeps one readable line in the table.
-    if len(numbers) <= 2:
+    if len(numbers) <= 1:
         return " ".join(numbers)
     return f"{numbers[0]} +{len(numbers) - 1}"
 
