@@ -252,6 +252,15 @@ def test_debits_are_left_aside_as_problems() -> None:
     assert "not a credit" in result.problems[0]
 
 
+def test_a_reversed_entry_is_not_a_payment() -> None:
+    returned = BankTransaction(
+        "R1", date(2026, 3, 10), eur("99.90"), remittance="F2026-0010", reversal=True
+    )
+    result = match_transactions([returned], BOOK, CUSTOMERS)
+    assert not result.matches and not result.unmatched
+    assert "reversal" in result.problems[0]
+
+
 def test_manual_match_allocates_oldest_first_and_keeps_the_rest() -> None:
     tx = credit("1600.00", payer_name="?")
     match = match_manually(tx, "C-ACME", [BOOK[1], BOOK[0]])

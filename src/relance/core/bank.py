@@ -36,6 +36,7 @@ class BankTransaction:
     account: str = ""  # our account the statement is for (IBAN or bank account id)
     bank_reference: str = ""  # the bank's own id of the entry, when the file has one
     source_file: str = ""
+    reversal: bool = False  # undoes an earlier entry (a returned transfer): not a payment
 
     @property
     def is_credit(self) -> bool:

@@ -610,7 +610,8 @@ def match_transactions(
     covers (an RF built from an invoice number with `invoice_reference` is understood without
     it). `discount(invoice, day)` gives the early-payment discount on an invoice paid on
     `day`. Transactions are taken in the given order and each automatic match reduces what is
-    owed before the next one is looked at. Debits and zero amounts are left aside (problems).
+    owed before the next one is looked at. Debits, zero amounts and reversals are left aside
+    (problems).
     """
     # Matching makes millions of small objects and no reference cycle: the cyclic garbage
     # collector would only rescan the caller's million invoices again and again, so it
@@ -639,6 +640,9 @@ def _match(
     for tx in transactions:
         if not tx.amount.is_positive:
             problems.append(f"{tx.key}: not a credit ({tx.amount}), left aside")
+            continue
+        if tx.reversal:
+            problems.append(f"{tx.key}: reversal of an earlier entry, left aside")
             continue
         day = tx.value_date or tx.booking_date
         found: list[_Candidate] = []

@@ -179,8 +179,9 @@ def extract(path: Path) -> tuple[BankTransaction, ...]:
         sign = _text(entry, "CdtDbtInd")
         if sign not in ("CRDT", "DBIT"):
             raise FormatError(file, where, "CdtDbtInd", f"not CRDT or DBIT: {sign!r}")
-        if _text(entry, "RvslInd").lower() == "true":
-            sign = "DBIT" if sign == "CRDT" else "CRDT"  # a reversal undoes the other way
+        # CdtDbtInd is the direction of the booking even on a reversal; a reversed entry
+        # undoes an earlier one (a returned transfer) and is flagged, not re-signed.
+        reversal = _text(entry, "RvslInd").lower() in ("true", "1")
         entry_amount = _amount(entry, file, where)
         booked = _date(entry, "BookgDt", file, where)
         valued = _date(entry, "ValDt", file, where)
@@ -237,6 +238,7 @@ def extract(path: Path) -> tuple[BankTransaction, ...]:
                     account=account,
                     bank_reference=bank_id,
                     source_file=file.name,
+                    reversal=reversal,
                 )
             )
     return unique_keys(result)
