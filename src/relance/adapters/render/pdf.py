@@ -445,19 +445,35 @@ def _draw_table(page: _Page) -> None:
     page.canvas.setLineWidth(0.5)
     page.canvas.line(page.left, page.y + 1 * mm, page.right, page.y + 1 * mm)
     page.y -= 3 * mm
-    totals: list[tuple[str, str, bool]] = []
+    totals: list[tuple[str, str, bool, str]] = []
     if letter.charges:
-        totals.append((label(lang, "subtotal"), format_money(letter.principal_due, lang), False))
+        subtotal = format_money(letter.principal_due, lang)
+        totals.append((label(lang, "subtotal"), subtotal, False, ""))
         for charge in letter.charges:
-            text = charge.label + (f" ({charge.explanation})" if charge.explanation else "")
-            totals.append((text, format_money(charge.amount, lang), False))
-    totals.append((label(lang, "total_due"), format_money(letter.total_due, lang), True))
-    for text, amount, bold in totals:
-        page.ensure(5 * mm)
-        page.font(bold=bold, size=9 if bold else 8.5)
-        page.put(page.right - 30 * mm, page.y, text, right=True)
+            amount = format_money(charge.amount, lang)
+            totals.append((charge.label, amount, False, charge.explanation))
+    totals.append((label(lang, "total_due"), format_money(letter.total_due, lang), True, ""))
+    # A charge's label and its arithmetic can be longer than the line: both are wrapped
+    # in the space left of the amounts, the arithmetic in smaller type under its label.
+    text_right = page.right - 30 * mm
+    text_width = text_right - page.left
+    for text, amount, bold, explanation in totals:
+        name, size = page.font(bold=bold, size=9 if bold else 8.5)
+        lines = wrap(text, name, size, text_width)
+        small = [] if not explanation else wrap(f"({explanation})", name, 7.5, text_width)
+        page.ensure(4.6 * mm * len(lines) + 3.6 * mm * len(small))
+        page.font(bold=bold, size=size)
         page.put(page.right - 1 * mm, page.y, amount, right=True)
-        page.y -= 4.6 * mm
+        for line in lines:
+            page.put(text_right, page.y, line, right=True)
+            page.y -= 4.6 * mm
+        page.font(size=7.5)
+        for line in small:
+            page.y += 0.8 * mm
+            page.put(text_right, page.y, line, right=True)
+            page.y -= 3.6 * mm
+        if small:
+            page.y -= 0.8 * mm
     page.font(bold=True)
     page.y -= 1 * mm
     page.put(

@@ -17,7 +17,11 @@ from sqlalchemy import Connection, insert, select, update
 
 from relance.adapters.deliver.outbox import OutboxRecord, OutboxStatus
 from relance.adapters.deliver.registered import RegisteredRecord
+from relance.adapters.storage import tables as t
 from relance.adapters.storage import tables_letters as tl
+
+# The event appended once when an action's communications have gone out.
+SENT_EVENT = "letters.sent"
 
 
 def _now() -> datetime:
@@ -243,3 +247,18 @@ def registered_records(
     if action_ids is not None:
         query = query.where(tl.registered_mail.c.action_id.in_(list(action_ids)))
     return [_registered(row) for row in conn.execute(query)]
+
+
+def printed_actions(conn: Connection) -> set[int]:
+    """Ids of the actions whose letter (plain or registered) was already printed."""
+    e = tl.letter_evidence
+    query = select(e.c.action_id).where(e.c.channel.in_(["letter", "registered_letter"]))
+    return {row.action_id for row in conn.execute(query)}
+
+
+def sent_event_exists(conn: Connection, action_id: int) -> bool:
+    """True when the event log already says the action's communications went out."""
+    query = select(t.events.c.id).where(
+        t.events.c.kind == SENT_EVENT, t.events.c.subject == f"action {action_id}"
+    )
+    return conn.execute(query.limit(1)).first() is not None

@@ -9,10 +9,12 @@ from typing import Annotated
 import typer
 
 from relance.interfaces.cli.dunning import print_actions
+from relance.interfaces.cli.letters import print_report
 from relance.interfaces.cli.output import Format, console, parse_day
 from relance.interfaces.cli.reports import print_aging
 from relance.services import reports
 from relance.services.demo import DEMO_RUNS, build_demo, run_demo_dunning
+from relance.services.demo_letters import send_demo_letters
 
 
 def register(app: typer.Typer) -> None:
@@ -43,6 +45,9 @@ def demo(
         "relance done ID):"
     )
     print_actions(pending, Format.TABLE, f"Queue as of {day.isoformat()}", "fr", with_status=False)
+    # The day's actions approved and sent with no SMTP server: e-mails as .eml files.
+    console.print(f"Sending the day's letters into {built.folder / 'letters'}:")
+    print_report(send_demo_letters(built.store, day, built.folder / "letters"))
     console.print(
         f"Try: relance --help, or relance invoices --db {built.folder / 'relance.sqlite'} --open"
     )

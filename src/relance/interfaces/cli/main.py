@@ -12,7 +12,7 @@ import typer
 from rich.markup import escape
 
 from relance.adapters.formats.errors import FormatError
-from relance.interfaces.cli import demo, dunning, law, ledger, pauses, reports
+from relance.interfaces.cli import demo, dunning, law, ledger, letters, pauses, reports
 from relance.interfaces.cli.output import ExitCode, errors
 
 app = typer.Typer(
@@ -28,6 +28,7 @@ demo.register(app)
 dunning.register(app)
 pauses.register(app)
 law.register(app)
+letters.register(app)
 
 
 def run(argv: list[str] | None = None) -> int:
