@@ -13,7 +13,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -199,7 +199,14 @@ def run_dunning(
             ],
             actor,
         )
-        proposed = tuple(drepo.load_queue(conn, ids=new_ids.values())) if new_ids else ()
+        proposed = tuple(
+            QueuedAction(
+                new_ids[p.action.key],
+                p.action if p.needs_approval else replace(p.action, status=ActionStatus.APPROVED),
+                drepo.proposal_details(p),
+            )
+            for p in decision.proposals
+        )
     return RunReport(as_of, proposed, tuple(cancelled), tuple(flags), dry_run)
 
 

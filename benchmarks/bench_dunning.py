@@ -1,0 +1,129 @@
+"""Time the daily dunning run over a SQLite ledger of 1,000,000 open invoices and 200,000
+customers, loading from the database included (decisions only: nothing is rendered).
+
+The ledger is built once into a file (`--build`), then each timing runs in a fresh
+process so the peak memory (ru_maxrss) is the run's own. The run is a dry run: the same
+work (load, decide, queue every proposal, append the events), rolled back at the end, so
+it can be repeated on the same file. Usage:
+
+    .venv/bin/python benchmarks/bench_dunning.py --db /tmp/dun.sqlite --build
+    .venv/bin/python benchmarks/bench_dunning.py --db /tmp/dun.sqlite
+
+Each customer has invoices falling due over the last 120 days; one invoice in ten is
+partly paid (50 EUR); one customer in twenty is a consumer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import pstats
+import resource
+import sqlite3
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+AS_OF = date(2026, 11, 20)
+
+
+def build(path: Path, invoices: int, customers: int) -> None:
+    """Create the schema through relance, then fill it with plain sqlite3 (fast)."""
+    from relance.bootstrap import open_store
+
+    if path.exists():
+        path.unlink()
+    open_store(str(path)).engine.dispose()
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=OFF")
+    db.execute(
+        "INSERT INTO creditor (id, name, country, currency, language, address_lines, "
+        "postal_code, city, legal_form, capital, registration_id, registration_city, "
+        "vat_number, iban, bic, phone, email, signatory_name, signatory_title, logo_path) "
+        "VALUES (1, 'Bench SA', 'FR', 'EUR', 'fr', '', '', '', '', '', '', '', '', '', '', "
+        "'', '', '', '', '')"
+    )
+    db.executemany(
+        "INSERT INTO customers (id, ref, name, kind, country, language, address_lines, "
+        "postal_code, city, email, phone, tags, do_not_contact, registration_id, vat_number, "
+        "ibans) VALUES (?, ?, ?, ?, 'FR', 'fr', '', '', '', '', '', '', 0, '', '', '')",
+        (
+            (n + 1, f"C{n:07d}", f"Customer {n}", "consumer" if n % 20 == 0 else "business")
+            for n in range(customers)
+        ),
+    )
+
+    def bills():  # type: ignore[no-untyped-def]
+        for n in range(invoices):
+            due = AS_OF - timedelta(days=n % 120)
+            yield (
+                n + 1, f"F{n:08d}", n % customers + 1, (due - timedelta(days=30)).isoformat(),
+                due.isoformat(), "EUR", (120 + n % 50) * 100, 2000,
+            )  # fmt: skip
+
+    db.executemany(
+        "INSERT INTO invoices (id, number, customer_id, issue_date, due_date, currency, "
+        "amount_minor, tax_minor, subject, pdf_path) VALUES (?, ?, ?, ?, ?, ?, ?, ?, '', '')",
+        bills(),
+    )
+    paid = [n for n in range(0, invoices, 10)]
+    db.executemany(
+        "INSERT INTO payments (id, key, customer_id, date, currency, amount_minor, method, "
+        "reference, payer, payer_iban) VALUES (?, ?, ?, ?, 'EUR', 5000, '', '', '', '')",
+        (
+            (n + 1, f"P{n:08d}", n % customers + 1, (AS_OF - timedelta(days=n % 120)).isoformat())
+            for n in paid
+        ),
+    )
+    db.executemany(
+        "INSERT INTO allocations (kind, source, invoice_id, currency, amount_minor, date) "
+        "VALUES ('payment', ?, ?, 'EUR', 5000, ?)",
+        ((f"P{n:08d}", n + 1, (AS_OF - timedelta(days=n % 120)).isoformat()) for n in paid),
+    )
+    db.commit()
+    db.execute("ANALYZE")
+    db.close()
+
+
+def run(path: Path, profile: bool) -> None:
+    """One dry run, timed; prints the figures."""
+    from relance.bootstrap import open_store
+    from relance.services.dunning import run_dunning
+
+    store = open_store(str(path))
+    started = time.perf_counter()
+    profiler = cProfile.Profile() if profile else None
+    if profiler:
+        profiler.enable()
+    report = run_dunning(store, AS_OF, actor="bench", dry_run=True)
+    if profiler:
+        profiler.disable()
+    elapsed = time.perf_counter() - started
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"run as of {AS_OF}: {len(report.proposed)} actions proposed, "
+        f"{len(report.flags)} flags in {elapsed:.2f} s; peak memory {peak_mb:.0f} MB"
+    )
+    if profiler:
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--db", type=Path, default=Path("/tmp/relance-bench-dunning.sqlite"))
+    parser.add_argument("--build", action="store_true", help="(Re)build the ledger file.")
+    parser.add_argument("--invoices", type=int, default=1_000_000)
+    parser.add_argument("--customers", type=int, default=200_000)
+    parser.add_argument("--profile", action="store_true")
+    args = parser.parse_args()
+    if args.build:
+        started = time.perf_counter()
+        build(args.db, args.invoices, args.customers)
+        print(f"built {args.db} in {time.perf_counter() - started:.1f} s")
+        return
+    run(args.db, args.profile)
+
+
+if __name__ == "__main__":
+    main()
