@@ -1,0 +1,327 @@
+"""Approved actions become what the debtor receives, on SQLite and PostgreSQL.
+
+The story follows the seed: invoice 12345 of 100 USD, due on 1 January 2018, to Smith & Co
+(who reads English); beside it a French business customer, Boulangerie Martin, owes
+invoice F-001 of 1 200 EUR due the same day. Relance runs on 5 February 2018 (the informal
+e-mail, the user makes the call), then on 19 February 2018: the first letter, 49 days after
+the due date. E-mails go to a real SMTP server on loopback (aiosmtpd) and are read back as
+received; letters are read back from their PDFs.
+"""
+
+from __future__ import annotations
+
+import io
+import smtplib
+import socket
+from collections.abc import Iterator, Sequence
+from datetime import UTC, date, datetime, timedelta
+from email.message import EmailMessage
+from email.parser import BytesParser
+from email.policy import default
+from pathlib import Path
+from typing import Any
+
+import pdfplumber
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy import select
+from tests.conftest import write
+
+from relance.adapters.deliver.outbox import OutboxStatus
+from relance.adapters.deliver.registered import RegisteredMailProblem
+from relance.adapters.deliver.smtp import Security, SmtpMailer, SmtpSettings
+from relance.adapters.formats.ledger_csv import CsvKind
+from relance.adapters.render.templates import SHIPPED, TemplateStore
+from relance.adapters.storage import repository_letters as rl
+from relance.adapters.storage import tables as t
+from relance.adapters.storage import tables_law
+from relance.bootstrap import Store
+from relance.core.engine import ActionStatus
+from relance.services import dunning, letters
+from relance.services.demo import DEMO_CREDITOR, build_demo, run_demo_dunning
+from relance.services.demo_letters import send_demo_letters
+from relance.services.ledger_import import import_ledger_csv
+from relance.services.setup import init_creditor
+
+NOW = datetime(2018, 2, 19, 9, 0, tzinfo=UTC)
+SENDER = "relances@atelier-durand.fr"
+
+CUSTOMERS = """ref,name,kind,country,language,email,phone,address,postal_code,city
+SMITHCO,Smith & Co,business,US,en,billing@smithco.example,,100 Main Street,10001,New York
+BOULMART,Boulangerie Martin,business,FR,fr,compta@boulangerie-martin.fr,,4 place Bellecour,69002,Lyon
+"""
+INVOICES = """number,customer,issue_date,due_date,currency,amount,tax,subject
+12345,SMITHCO,2017-12-01,2018-01-01,USD,100.00,0.00,Consulting
+F-001,BOULMART,2017-12-01,2018-01-01,EUR,1200.00,200.00,Maintenance annuelle
+"""
+
+
+class Inbox:
+    """An aiosmtpd handler keeping every message it accepts."""
+
+    def __init__(self) -> None:
+        self.received: list[bytes] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.received.append(envelope.content)
+        return "250 Message accepted for delivery"
+
+    def messages(self) -> list[EmailMessage]:
+        parser = BytesParser(_class=EmailMessage, policy=default)
+        return [parser.parsebytes(raw) for raw in self.received]
+
+
+@pytest.fixture
+def inbox() -> Iterator[tuple[Inbox, SmtpMailer]]:
+    handler = Inbox()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        settings = SmtpSettings(
+            host="127.0.0.1", from_address=SENDER, port=port, security=Security.PLAIN
+        )
+        yield handler, SmtpMailer(settings)
+    finally:
+        controller.stop()
+
+
+class CrashingMailer:
+    """Passes `survive` messages to the real mailer, then fails as a dropped line would."""
+
+    def __init__(self, mailer: SmtpMailer, survive: int) -> None:
+        self.mailer = mailer
+        self.survive = survive
+
+    def send(self, sender: str, recipients: Sequence[str], message: bytes) -> str:
+        if self.survive == 0:
+            raise smtplib.SMTPServerDisconnected("connection lost")
+        self.survive -= 1
+        reply: str = self.mailer.send(sender, recipients, message)
+        return reply
+
+
+def ledger(store: Store, tmp_path: Path) -> None:
+    init_creditor(store, DEMO_CREDITOR, actor="test")
+    import_ledger_csv(store, CsvKind.CUSTOMERS, write(tmp_path / "c.csv", CUSTOMERS), actor="t")
+    import_ledger_csv(store, CsvKind.INVOICES, write(tmp_path / "i.csv", INVOICES), actor="t")
+
+
+def carry_out(store: Store, day: date) -> list[int]:
+    """Run relance on `day`, approve everything and carry it out by hand."""
+    dunning.run_dunning(store, day)
+    ids: list[int] = dunning.approve(store, every=True)
+    for action_id in ids:
+        dunning.mark_done(store, action_id, day)
+    return ids
+
+
+def first_letters(store: Store, tmp_path: Path) -> list[int]:
+    """The story up to the approval of the first letters on 19 February 2018."""
+    ledger(store, tmp_path)
+    carry_out(store, date(2018, 2, 5))  # informal call and e-mail, done by hand
+    dunning.run_dunning(store, date(2018, 2, 19))
+    ids: list[int] = dunning.approve(store, every=True)
+    return ids
+
+
+def pdf_text(data: bytes) -> str:
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        return "\n".join(page.extract_text() or "" for page in pdf.pages)
+
+
+def test_approved_letters_are_emailed_once_and_printed_with_their_evidence(
+    store: Store, tmp_path: Path, inbox: tuple[Inbox, SmtpMailer]
+) -> None:
+    server, mailer = inbox
+    ids = first_letters(store, tmp_path)
+    assert len(ids) == 2  # letter 1 to each customer
+
+    report = letters.send_approved(
+        store, date(2018, 2, 19), tmp_path / "out", mailer, sender=SENDER, now=NOW
+    )
+
+    assert report.blocked == ()
+    assert sorted(report.done) == sorted(ids)
+    # Two e-mails on the server, each the letter's copy with its PDF attached.
+    messages = {m["To"]: m for m in server.messages()}
+    assert set(messages) == {"billing@smithco.example", "compta@boulangerie-martin.fr"}
+    smith = messages["billing@smithco.example"]
+    assert smith["From"] == f"Atelier Durand SARL <{SENDER}>"
+    assert smith["Reply-To"] == "compta@atelier-durand.fr"
+    plain = smith.get_body(("plain",))
+    html = smith.get_body(("html",))
+    assert plain is not None and html is not None
+    assert "12345" in plain.get_content() and "12345" in html.get_content()
+    attached = [part for part in smith.iter_attachments()]
+    assert [part.get_content_type() for part in attached] == ["application/pdf"]
+
+    # The letter read back from its PDF: the seed's example, 49 days late.
+    smith_action = next(e.action_id for e in report.emails if e.customer_ref == "SMITHCO")
+    text = pdf_text(attached[0].get_content())
+    assert "12345" in text and "$100.00" in text
+    # Days late: 19 February - 1 January = 31 + 18 = 49.
+    assert "12345 Dec 1, 2017 Consulting $100.00 Jan 1, 2018 49 $100.00" in text
+    assert "February 19, 2018" in text
+    reference = f"2018-{smith_action:06d}"
+    assert reference in text
+
+    # What the server received is what the outbox kept, Message-ID and bytes.
+    with store.begin() as conn:
+        record = rl.outbox_get(conn, f"{smith_action}:email")
+        evidence = rl.load_evidence(conn, action_id=smith_action)
+    assert record is not None and record.status is OutboxStatus.SENT
+    assert record.message in server.received
+    assert record.message_id == smith["Message-ID"]
+    # The printed letter is the evidence, byte for byte, with its hash.
+    printed = next(e for e in evidence if e.channel == "letter")
+    assert (tmp_path / "out" / printed.file_name).read_bytes() == printed.pdf
+    assert printed.rf_reference.startswith("RF") and printed.rf_reference in text.replace(" ", "")
+    assert report.batch is not None and report.batch.letters == 2
+    assert report.batch.print_file == tmp_path / "out" / "print-batch-2018-02-19.pdf"
+
+    # A second run sends nothing again and prints nothing again: the actions are done.
+    again = letters.send_approved(store, date(2018, 2, 19), tmp_path / "out", mailer, now=NOW)
+    assert again.emails == () and again.batch is None
+    assert len(server.received) == 2
+
+
+def test_a_crash_between_rendering_and_sending_then_a_rerun_sends_each_email_once(
+    store: Store, tmp_path: Path, inbox: tuple[Inbox, SmtpMailer]
+) -> None:
+    server, mailer = inbox
+    first_letters(store, tmp_path)
+    with pytest.raises(smtplib.SMTPServerDisconnected):
+        letters.send_approved(
+            store, date(2018, 2, 19), tmp_path / "out", CrashingMailer(mailer, 1), now=NOW
+        )
+    assert len(server.received) == 1  # the first went, the second was stored as pending
+    with store.begin() as conn:
+        pending = conn.execute(
+            select(rl.tl.letter_outbox.c.status, rl.tl.letter_outbox.c.message)
+        ).all()
+    assert sorted(status for status, _ in pending) == ["pending", "sent"]
+    kept = next(message for status, message in pending if status == "pending")
+
+    report = letters.send_approved(
+        store, date(2018, 2, 19), tmp_path / "out", mailer, now=NOW + timedelta(hours=1)
+    )
+
+    assert len(server.received) == 2  # each e-mail exactly once
+    assert len({m["Message-ID"] for m in server.messages()}) == 2
+    assert server.received[1] == bytes(kept)  # the very bytes stored before the crash
+    assert sorted(e.already_sent for e in report.emails) == [False, True]
+    assert len(report.done) == 2
+
+
+@pytest.mark.parametrize(
+    ("language", "ref", "added", "named"),
+    [
+        ("en", "SMITHCO", "Pay at https://pay.example/now.", "link"),
+        ("fr", "BOULMART", "Vous êtes des escrocs.", "escroc"),
+    ],
+)
+def test_a_letter_failing_the_compliance_check_is_blocked_and_not_sent(
+    store: Store,
+    tmp_path: Path,
+    inbox: tuple[Inbox, SmtpMailer],
+    language: str,
+    ref: str,
+    added: str,
+    named: str,
+) -> None:
+    server, mailer = inbox
+    first_letters(store, tmp_path)
+    # The user's own letter 1, in one language, with a forbidden addition.
+    mine = tmp_path / "templates"
+    shipped = (SHIPPED / language / "business" / "letter1.txt").read_text("utf-8")
+    edited = shipped.replace("{% block opening %}", "{% block opening %}\n" + added + "\n", 1)
+    assert edited != shipped
+    (mine / language / "business").mkdir(parents=True)
+    write(mine / language / "business" / "letter1.txt", edited)
+
+    report = letters.send_approved(
+        store, date(2018, 2, 19), tmp_path / "out", mailer, now=NOW, templates=TemplateStore(mine)
+    )
+
+    assert [b.customer_ref for b in report.blocked] == [ref]
+    assert any(named in problem.lower() for problem in report.blocked[0].problems)
+    # The other customer's letter went; the blocked one did not, and stays approved.
+    assert len(server.received) == 1 and ref not in server.received[0].decode(errors="replace")
+    assert report.batch is not None and report.batch.letters == 1
+    queue = {q.action.customer_ref: q.action.status for q in dunning.queue(store)}
+    assert queue == {ref: ActionStatus.APPROVED}
+
+
+def test_a_registered_letter_records_tracking_posting_and_receipt(
+    store: Store, tmp_path: Path
+) -> None:
+    ledger(store, tmp_path)
+    for day in ("2018-02-05", "2018-02-19", "2018-03-05", "2018-03-19"):
+        carry_out(store, date.fromisoformat(day))  # informal, letters 1 to 3 by hand
+    dunning.run_dunning(store, date(2018, 4, 2))
+    final = dunning.approve(store, every=True)
+    assert len(final) == 2
+
+    report = letters.send_approved(store, date(2018, 4, 2), tmp_path / "out", None, now=NOW)
+
+    assert report.batch is not None and report.batch.registered == 2
+    assert len(report.emails) == 2 and all(e.file and e.file.is_file() for e in report.emails)
+    french = next(e.action_id for e in report.emails if e.customer_ref == "BOULMART")
+    with store.begin() as conn:
+        kept = next(e for e in rl.load_evidence(conn, action_id=french) if e.channel != "email")
+        notices = conn.execute(select(tables_law.law_formal_notices)).all()
+    assert len(notices) == 2  # the formal notice is recorded for the law
+    text = pdf_text(kept.pdf)
+    # The mise en demeure recalls letters 1 to 3 and states interest and the indemnity.
+    assert "Mise en demeure" in text
+    assert "19 février 2018" in text and "5 mars 2018" in text and "19 mars 2018" in text
+    assert "Indemnité forfaitaire" in text and "40,00" in text
+    assert "Pénalités de retard" in text and "× 91 / 365 jours" in text  # 2 Jan to 2 Apr
+
+    with pytest.raises(ValueError, match="posting first"):
+        letters.registered(store, french, received=date(2018, 4, 5))
+    posted = letters.registered(
+        store, french, tracking="1a 234 567 8901 2", posted=date(2018, 4, 3)
+    )
+    assert (posted.state, posted.tracking_number) == ("posted", "1A 234 567 8901 2")
+    with pytest.raises(RegisteredMailProblem, match="before it was posted"):
+        letters.registered(store, french, received=date(2018, 4, 1))
+    received = letters.registered(store, french, received=date(2018, 4, 5))
+    assert received.state == "received" and received.pdf_sha256 == kept.sha256
+    with store.begin() as conn:
+        kinds = [row.kind for row in conn.execute(select(t.events.c.kind))]
+    assert kinds.count("registered.posted") == 1 and kinds.count("registered.received") == 1
+
+
+def test_the_demo_french_business_formal_notice_states_interest_and_the_40_eur_indemnity(
+    tmp_path: Path,
+) -> None:
+    day = date(2026, 6, 15)
+    demo = build_demo(tmp_path / "demo", day)
+    run_demo_dunning(demo.store, day)
+
+    report = send_demo_letters(demo.store, day, tmp_path / "demo" / "letters")
+
+    assert report.blocked == () and not report.smtp
+    assert report.batch is not None and report.batch.registered > 0
+    with demo.store.begin() as conn:
+        french_business = {
+            row.ref
+            for row in conn.execute(select(t.customers))
+            if row.kind == "business" and row.country == "FR"
+        }
+        kept = [
+            e
+            for e in rl.load_evidence(conn)
+            if e.channel == "registered_letter" and e.customer_ref in french_business
+        ]
+    assert kept
+    text = pdf_text(kept[0].pdf)
+    assert "Mise en demeure" in text
+    assert "Indemnité forfaitaire pour frais de recouvrement" in text and "40,00 €" in text
+    # Interest line by line with its arithmetic: base × rate × days / 365.
+    assert "Pénalités de retard" in text and "12,15 %" in text and "/ 365 jours" in text
+    assert (tmp_path / "demo" / "letters" / kept[0].file_name).read_bytes() == kept[0].pdf
