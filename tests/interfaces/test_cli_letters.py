@@ -1,0 +1,111 @@
+"""The letter commands as a user types them (`send`, `preview`, `template check`,
+`registered`), read back as the user sees them, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from tests.conftest import write
+from tests.services.test_letters import carry_out, first_letters, ledger
+
+from relance.adapters.render.templates import SHIPPED
+from relance.bootstrap import Store
+from relance.interfaces.cli.main import run
+from relance.interfaces.cli.output import ExitCode
+from relance.services import dunning
+
+
+def db_of(store: Store) -> str:
+    return str(store.engine.url.render_as_string(hide_password=False))
+
+
+@pytest.fixture(autouse=True)
+def no_smtp(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("RELANCE_SMTP_HOST", "RELANCE_SMTP_FROM"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def test_every_shipped_template_passes_the_check(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["template", "check"]) == 0
+    out = capsys.readouterr().out
+    # 2 kinds x (informal e-mail + 4 letters + 4 e-mail copies) x 2 languages = 36
+    assert "36 of 36 templates pass." in out
+    assert "✓ fr/business/letter4" in out
+
+
+def test_a_users_template_with_a_threat_at_level_1_fails_the_check(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shipped = (SHIPPED / "en" / "business" / "letter1.txt").read_text("utf-8")
+    edited = shipped.replace(
+        "{% block opening %}", "{% block opening %}\nOr we take you to court.\n", 1
+    )
+    (tmp_path / "en" / "business").mkdir(parents=True)
+    write(tmp_path / "en" / "business" / "letter1.txt", edited)
+
+    code = run(["template", "check", "business/letter1", "--templates", str(tmp_path)])
+
+    assert code == ExitCode.BLOCKED
+    out = capsys.readouterr().out
+    assert "✓ fr/business/letter1" in out  # the French one is still the shipped one
+    assert "✗ en/business/letter1" in out and "before level 3" in out
+
+
+def test_send_without_smtp_writes_eml_files_and_the_print_batch(
+    store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first_letters(store, tmp_path)
+    out = tmp_path / "out"
+    capsys.readouterr()
+
+    assert run(["send", "--db", db_of(store), "--out", str(out), "--date", "2018-02-19"]) == 0
+
+    printed = capsys.readouterr().out
+    assert "2 e-mails written as .eml files" in printed
+    assert "nothing was sent" in printed
+    assert "2 letters, 2 pages, 0 registered" in printed
+    assert len(list((out / "emails").glob("*.eml"))) == 2
+    assert (out / "print-batch-2018-02-19.pdf").is_file()
+    assert {q.action.status.value for q in dunning.queue(store, everything=True)} == {"done"}
+
+
+def test_preview_renders_one_action_without_sending(
+    store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ids = first_letters(store, tmp_path)
+    out = tmp_path / "preview"
+    capsys.readouterr()
+
+    code = run(
+        ["preview", str(ids[0]), "--db", db_of(store), "--out", str(out), "--date", "2018-02-19"]
+    )
+
+    assert code == 0
+    names = sorted(p.name for p in out.iterdir())
+    assert names == [f"2018-{ids[0]:06d}.{ext}" for ext in ("email.html", "email.txt", "pdf")]
+    assert {q.action.status.value for q in dunning.queue(store)} == {"approved"}
+
+
+def test_registered_records_posting_then_receipt(
+    store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ledger(store, tmp_path)
+    for day in ("2018-02-05", "2018-02-19", "2018-03-05", "2018-03-19"):
+        carry_out(store, date.fromisoformat(day))
+    dunning.run_dunning(store, date(2018, 4, 2))
+    action = dunning.approve(store, every=True)[0]
+    db = db_of(store)
+    assert run(["send", "--db", db, "--out", str(tmp_path / "out"), "--date", "2018-04-02"]) == 0
+    capsys.readouterr()
+
+    assert (
+        run(["registered", str(action), "--db", db, "--received", "2018-04-05"]) == ExitCode.ERROR
+    )
+    assert "record the posting first" in capsys.readouterr().err
+    posting = ["--tracking", "1A23456789012", "--posted", "2018-04-03"]
+    assert run(["registered", str(action), "--db", db, *posting]) == 0
+    assert "posted, tracking 1A23456789012, posted 2018-04-03" in capsys.readouterr().out
+    assert run(["registered", str(action), "--db", db, "--received", "05/04/2018"]) == 0
+    assert "received, tracking 1A23456789012" in capsys.readouterr().out
