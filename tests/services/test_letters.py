@@ -325,3 +325,16 @@ def test_the_demo_french_business_formal_notice_states_interest_and_the_40_eur_i
     # Interest line by line with its arithmetic: base × rate × days / 365.
     assert "Pénalités de retard" in text and "12,15 %" in text and "/ 365 jours" in text
     assert (tmp_path / "demo" / "letters" / kept[0].file_name).read_bytes() == kept[0].pdf
+
+
+def test_smtp_comes_from_the_environment_or_a_file_and_is_optional(tmp_path: Path) -> None:
+    assert letters.smtp_mailer({}) == (None, "")
+    env = {"RELANCE_SMTP_HOST": "smtp.example", "RELANCE_SMTP_FROM": SENDER}
+    mailer, sender = letters.smtp_mailer(env)
+    assert mailer is not None and mailer.settings.host == "smtp.example" and sender == SENDER
+    with pytest.raises(ValueError, match="RELANCE_SMTP_FROM"):
+        letters.smtp_mailer({"RELANCE_SMTP_HOST": "smtp.example"})
+    config = write(tmp_path / "smtp.toml", '[smtp]\nhost = "mx.example"\nfrom = "a@b.example"\n')
+    mailer, sender = letters.smtp_mailer({"RELANCE_SMTP_PASSWORD": "s3cret"}, config)
+    assert mailer is not None and sender == "a@b.example"
+    assert "s3cret" not in repr(mailer.settings) and mailer.settings.password == "s3cret"
