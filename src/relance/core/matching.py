@@ -167,7 +167,9 @@ def _similarity(matcher: difflib.SequenceMatcher[str], a: str, b: str) -> float:
     if a == b:
         return 1.0
     words_a, words_b = set(a.split()), set(b.split())
-    contained = 0.9 if words_a <= words_b or words_b <= words_a else 0.0
+    if words_a <= words_b or words_b <= words_a:
+        return 0.9  # one name is the other with words left out ("ACME" for "ACME FRANCE")
+    contained = 0.0
     matcher.set_seq1(a)
     bound = matcher.quick_ratio()
     if bound < 0.6:
@@ -208,6 +210,16 @@ class _Owed:
 
     def __setitem__(self, k: int, value: int) -> None:
         self._changed[k] = value
+
+    def is_open(self, k: int) -> bool:
+        """Something is still owed on item `k` (cheaper than reading the amount)."""
+        known = self._changed.get(k)
+        return self._items[k].open_amount.amount > 0 if known is None else known > 0
+
+    def owes_in_full(self, k: int) -> bool:
+        """Nothing was allocated to item `k` during this run."""
+        known = self._changed.get(k)
+        return known is None or known == self._items[k].open_amount.to_minor()
 
 
 def _number_key(number: str) -> str:
@@ -293,7 +305,7 @@ class _Book:
         return [
             k
             for k in self.of_customer(customer_ref)
-            if self.left[k] > 0 and self.items[k].invoice.currency == currency
+            if self.left.is_open(k) and self.items[k].invoice.currency == currency
         ]
 
 
@@ -395,7 +407,7 @@ def _by_number(
         return None
     owner = owners.pop()
     payers = book.customers_of_iban.get(_iban(tx.payer_iban), set()) if tx.payer_iban else set()
-    open_ks = tuple(k for k in ks if book.left[k] > 0)
+    open_ks = tuple(k for k in ks if book.left.is_open(k))
     if (payers and owner not in payers) or not open_ks:
         # Paid from another customer's account, or the invoices are already settled.
         why = reason + (" but paid from another customer's IBAN" if open_ks else ", already paid")
@@ -506,8 +518,11 @@ def _by_iban(
 
 
 def _by_name(book: _Book, tx: BankTransaction, suggestions: list[_Candidate]) -> _Candidate | None:
-    amount = _minor(tx.amount)
-    ks = [k for k in book.of_amount(tx.amount)[:_MAX_AMOUNT_CANDIDATES] if book.left[k] == amount]
+    # of_amount gives the items whose open amount is the amount paid; keep those still owed
+    # in full (one paid partly during this run owes less now).
+    ks = [
+        k for k in book.of_amount(tx.amount)[:_MAX_AMOUNT_CANDIDATES] if book.left.owes_in_full(k)
+    ]
     if not ks:
         return None
     payer = normalize_name(tx.payer_name)
