@@ -5,6 +5,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from tests.conftest import write
 
 from relance.adapters.formats.errors import FormatError
 from relance.adapters.formats.ledger_csv import (
@@ -18,7 +19,6 @@ from relance.adapters.formats.ledger_csv import (
     read_rows,
 )
 from relance.core.money import Money
-from tests.conftest import write
 
 
 @pytest.mark.parametrize(
