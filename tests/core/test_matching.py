@@ -317,3 +317,79 @@ def test_allocations_never_exceed_what_is_owed_nor_what_was_paid(
             owed_on = next(i.open_amount for i in book if i.invoice.number == a.invoice_number)
             assert a.amount <= owed_on
     assert len(result.matches) + len(result.unmatched) == 1
+
+
+@st.composite
+def ledgers_and_credits(
+    draw: st.DrawFn,
+) -> tuple[tuple[OpenItem, ...], tuple[Customer, ...], list[BankTransaction]]:
+    """A few customers with open invoices, and credits that quote them, more or less."""
+    customers = tuple(
+        Customer(ref=f"C{c}", name=name, ibans=(f"FR76{c:023d}",) if c % 2 else ())
+        for c, name in enumerate(["Alpha SARL", "Beta SAS", "Gamma", "Delta Food"])
+    )
+    owed = draw(st.lists(st.integers(min_value=100, max_value=50_000), min_size=1, max_size=12))
+    items = tuple(
+        OpenItem(
+            Invoice(
+                f"INV-{n:04d}",
+                f"C{n % len(customers)}",
+                date(2026, 1, 1),
+                date(2026, 2, 1 + n % 27),
+                Money.from_minor(cents, "EUR"),
+                eur("0"),
+            ),
+            Money.from_minor(cents, "EUR"),
+        )
+        for n, cents in enumerate(owed)
+    )
+    credits = []
+    for t in range(draw(st.integers(min_value=1, max_value=10))):
+        target = draw(st.sampled_from(items))
+        customer = customers[int(target.invoice.customer_ref[1:])]
+        cents = draw(
+            st.one_of(
+                st.just(target.open_amount.to_minor()),
+                st.integers(min_value=1, max_value=120_000),
+            )
+        )
+        how = draw(st.sampled_from(["rf", "number", "iban", "name", "nothing"]))
+        credits.append(
+            BankTransaction(
+                key=f"T{t}",
+                booking_date=date(2026, 3, 1),
+                amount=Money.from_minor(cents, "EUR"),
+                structured_reference=invoice_reference(target.invoice.number)
+                if how == "rf"
+                else "",
+                remittance=f"FACT {target.invoice.number}" if how == "number" else "",
+                payer_iban=customer.ibans[0] if how == "iban" and customer.ibans else "",
+                payer_name=customer.name if how == "name" else "",
+            )
+        )
+    return items, customers, credits
+
+
+@settings(max_examples=150, deadline=None)
+@given(case=ledgers_and_credits())
+def test_over_a_run_no_invoice_gets_more_than_it_owed_and_no_money_is_lost(
+    case: tuple[tuple[OpenItem, ...], tuple[Customer, ...], list[BankTransaction]],
+) -> None:
+    items, customers, credits = case
+    result = match_transactions(credits, items, customers)
+    owed = {i.invoice.number: i.open_amount for i in items}
+    owner = {i.invoice.number: i.invoice.customer_ref for i in items}
+    given_to: dict[str, Money] = {}
+    for match in result.matches:
+        paid = next(c.amount for c in credits if c.key == match.transaction_key)
+        assert sum((a.amount for a in match.allocations), eur("0")) + match.unapplied == paid
+        for allocation in match.allocations:
+            assert owner[allocation.invoice_number] == match.customer_ref
+            so_far = given_to.get(allocation.invoice_number, eur("0")) + allocation.amount
+            given_to[allocation.invoice_number] = so_far
+            assert so_far <= owed[allocation.invoice_number]
+    # Every credit is either matched or queued, once.
+    keys = [m.transaction_key for m in result.matches] + [
+        u.transaction.key for u in result.unmatched
+    ]
+    assert sorted(keys) == sorted(c.key for c in credits)

@@ -28,6 +28,7 @@ READERS: dict[str, tuple[Callable[[Path], Any], Path | None]] = {
     "ofx": (ofx.extract, SAMPLES / "ofx" / "ofxparse_checking.ofx"),
     "mt940": (mt940.extract, SAMPLES / "mt940" / "mt940_betterplace_sepa_snippet.sta"),
     "facturx": (facturx.extract, SAMPLES / "facturx" / "akretion_factur-x-basic.xml"),
+    "facturx_pdf": (facturx.extract, SAMPLES / "facturx" / "akretion_invoice_EN16931.pdf"),
     "ubl": (ubl.extract, UBL_DIR / "invoice-2026-0042.xml"),
     "bank_csv": (bank_csv.extract, None),
 }
