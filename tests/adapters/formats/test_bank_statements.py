@@ -214,3 +214,24 @@ def test_mt940_garbage_is_refused(tmp_path: Path) -> None:
     path.write_text(":20:REF\n:25:ACCOUNT\n:28C:1\n:60F:C260101EUR\n:61:garbage\n")
     with pytest.raises(FormatError):
         mt940.extract(path)
+
+
+def test_a_long_camt_statement_streams_with_progress(tmp_path: Path) -> None:
+    entry = (
+        '<Ntry><Amt Ccy="EUR">{n}.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts>'
+        "<BookgDt><Dt>2026-03-02</Dt></BookgDt><AcctSvcrRef>R{n}</AcctSvcrRef></Ntry>"
+    )
+    body = "".join(entry.format(n=n) for n in range(1, 2501))
+    path = tmp_path / "long.xml"
+    path.write_text(
+        '<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt>'
+        "<Stmt><Acct><Id><IBAN>FR7630006000011234567890189</IBAN></Id></Acct>"
+        f"{body}</Stmt></BkToCstmrStmt></Document>"
+    )
+    seen: list[int] = []
+    lines = camt.extract(path, on_progress=seen.append)
+    assert len(lines) == 2500
+    # 1 + 2 + ... + 2500 = 2500 x 2501 / 2 = 3 126 250
+    assert sum(line.amount.amount for line in lines) == 3_126_250
+    assert seen[:2] == sorted(seen[:2]) and len(seen) >= 3
+    assert seen[-1] == path.stat().st_size

@@ -12,7 +12,7 @@ reference `RmtInf/Strd/CdtrRefInf/Ref`. The file is parsed incrementally, one en
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -100,38 +100,55 @@ def _party(details: etree._Element | None, role: str) -> tuple[str, str]:
     return name, iban
 
 
-def _entries(file: Path) -> Iterator[tuple[str, etree._Element]]:
-    """(our account, entry element) for each Ntry, streamed; elements freed after use."""
+def _entries(
+    file: Path, on_progress: Callable[[int], None] | None = None
+) -> Iterator[tuple[str, etree._Element]]:
+    """(our account, entry element) for each Ntry, streamed; elements freed after use.
+
+    `on_progress` gets the bytes read so far every thousand entries and at the end.
+    """
     account = ""
     statements = 0
+    entries = 0
     root_ok = False
-    context = etree.iterparse(
-        str(file),
-        events=("start", "end"),
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=False,
-    )
-    try:
-        for event, element in context:
-            name = _local(element)
-            if event == "start":
-                if name in _ROOTS:
-                    root_ok = True
-                elif name in _STATEMENTS and root_ok:
-                    statements += 1
-                    account = ""
-                continue
-            if name == "Acct" and not account:
-                account = _text(element, "Id/IBAN") or _text(element, "Id/Othr/Id")
-            elif name == "Ntry":
-                yield account, element
-                element.clear()
-    except etree.XMLSyntaxError as exc:
-        raise FormatError(
-            file, f"line {exc.lineno}", "", f"not well-formed XML: {exc.msg}"
-        ) from exc
+    with file.open("rb") as stream:
+        context = etree.iterparse(
+            stream,
+            events=("start", "end"),
+            resolve_entities=False,
+            no_network=True,
+            load_dtd=False,
+            huge_tree=False,
+        )
+        try:
+            for event, element in context:
+                name = _local(element)
+                if event == "start":
+                    if name in _ROOTS:
+                        root_ok = True
+                    elif name in _STATEMENTS and root_ok:
+                        statements += 1
+                        account = ""
+                    continue
+                if name == "Acct" and not account:
+                    account = _text(element, "Id/IBAN") or _text(element, "Id/Othr/Id")
+                elif name == "Ntry":
+                    yield account, element
+                    # Free the entry and the emptied ones before it: memory stays flat.
+                    element.clear()
+                    while element.getprevious() is not None:
+                        parent = element.getparent()
+                        assert parent is not None
+                        del parent[0]
+                    entries += 1
+                    if on_progress is not None and entries % 1000 == 0:
+                        on_progress(stream.tell())
+        except etree.XMLSyntaxError as exc:
+            raise FormatError(
+                file, f"line {exc.lineno}", "", f"not well-formed XML: {exc.msg}"
+            ) from exc
+        if on_progress is not None:
+            on_progress(stream.tell())
     if not root_ok:
         raise FormatError(file, "Document", "", "not a camt.052/053/054 document")
     if not statements:
@@ -163,15 +180,18 @@ def _merged(details: list[object]) -> etree._Element:
     return merged
 
 
-def extract(path: Path) -> tuple[BankTransaction, ...]:
+def extract(
+    path: Path, on_progress: Callable[[int], None] | None = None
+) -> tuple[BankTransaction, ...]:
     """Every booked entry of the camt file at `path`, credits positive, debits negative.
 
     Raises FormatError naming the entry and field when a value cannot be read.
+    `on_progress` is called with the bytes read so far, for a progress bar.
     """
     file = Path(path)
     result: list[BankTransaction] = []
     seen: Counter[tuple[str, ...]] = Counter()
-    for index, (account, entry) in enumerate(_entries(file), start=1):
+    for index, (account, entry) in enumerate(_entries(file, on_progress), start=1):
         where = _where(entry, index)
         status = _text(entry, "Sts") or _text(entry, "Sts/Cd")
         if status and status != "BOOK":
