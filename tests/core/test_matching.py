@@ -14,6 +14,7 @@ from relance.core.ledger import Ledger
 from relance.core.matching import (
     OpenItem,
     Rule,
+    discount_by_terms,
     invoice_reference,
     match_manually,
     match_transactions,
@@ -21,6 +22,7 @@ from relance.core.matching import (
 )
 from relance.core.model import Allocation, AllocationKind, Customer, Invoice, Payment
 from relance.core.money import Money
+from relance.core.terms import parse_discount_terms
 
 ACME_IBAN = "FR76 3000 6000 0112 3456 7890 189"
 ACME = Customer(ref="C-ACME", name="ACME SARL", ibans=(ACME_IBAN,))
@@ -244,6 +246,31 @@ def test_early_payment_discount_is_honoured_when_the_discounted_amount_is_paid()
         [late], BOOK, CUSTOMERS, discount=two_percent_within_ten_days
     ).matches
     assert [a.kind for a in match.allocations] == [AllocationKind.PAYMENT]
+
+
+def test_discount_terms_written_2_10_net_30_are_honoured() -> None:
+    # "2/10 net 30" on F2026-0020 issued 1 February: 2 500,00 - 2 % (50,00) = 2 450,00 by
+    # 11 February.
+    terms = parse_discount_terms("2/10 net 30")
+    rule = discount_by_terms(lambda invoice: terms if invoice.number == "F2026-0020" else None)
+    tx = BankTransaction(
+        "T11",
+        date(2026, 2, 11),
+        eur("2450.00"),
+        structured_reference=invoice_reference("F2026-0020"),
+    )
+    (match,) = match_transactions([tx], BOOK, CUSTOMERS, discount=rule).matches
+    assert [(a.kind, a.amount) for a in match.allocations] == [
+        (AllocationKind.DISCOUNT, eur("50.00")),
+        (AllocationKind.PAYMENT, eur("2450.00")),
+    ]
+    assert rule(BOOK[0].invoice, date(2026, 2, 11)) == eur("0")  # no terms on F2026-0001
+
+
+def test_invoice_reference_is_the_one_letters_print() -> None:
+    assert invoice_reference("INV20260042") == "RF73INV20260042"  # LAW.md §2 worked example
+    assert invoice_reference("---") == ""
+    assert invoice_reference("X" * 22) == ""
 
 
 def test_debits_are_left_aside_as_problems() -> None:

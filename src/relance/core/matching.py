@@ -37,10 +37,12 @@ from relance.core.bank import BankTransaction
 from relance.core.ledger import Ledger, open_balance
 from relance.core.model import Allocation, AllocationKind, Customer, Invoice
 from relance.core.money import Money
+from relance.core.reference import InvalidReferenceKey, creditor_reference
+from relance.core.terms import DiscountTerms, discount_amount, discount_deadline
 
-# Discount granted on `invoice` when paid on `day` (zero when the terms give none); the
-# discount terms themselves belong to relance.core.terms, this module only takes the function.
-DiscountTerms = Callable[[Invoice, date], Money]
+# Discount granted on `invoice` when paid on `day` (zero when its terms give none). The terms
+# belong to relance.core.terms; `discount_by_terms` makes such a function from them.
+DiscountRule = Callable[[Invoice, date], Money]
 
 _NOT_ALNUM = re.compile(r"[^0-9A-Z]")
 _TOKEN = re.compile(r"[0-9A-Z]+(?:[-/._][0-9A-Z]+)*")
@@ -119,17 +121,30 @@ class MatchingResult:
 
 
 def invoice_reference(invoice_number: str) -> str:
-    """The ISO 11649 creditor reference built from an invoice number (``RF`` + check + body).
+    """The ISO 11649 creditor reference built from an invoice number, "" when it has none.
 
-    Only letters and digits of the number are kept; a body longer than 21 characters has no
-    reference and gives "".
+    The same reference the letters print (`relance.core.reference.creditor_reference`): a
+    payer who copies it is matched without anyone reading the remittance text.
     """
-    body = _NOT_ALNUM.sub("", invoice_number.upper())
-    if not body or len(body) > 21:
+    try:
+        return creditor_reference(invoice_number)
+    except InvalidReferenceKey:
         return ""
-    # ISO 11649: move "RF00" after the body, letters to numbers, check = 98 - n mod 97.
-    digits = "".join(str(int(ch, 36)) for ch in body + "RF00")
-    return f"RF{98 - int(digits) % 97:02d}{body}"
+
+
+def discount_by_terms(terms_of: Callable[[Invoice], DiscountTerms | None]) -> DiscountRule:
+    """A discount rule from each invoice's early-payment terms (`relance.core.terms`).
+
+    The discount is granted on a payment made from the invoice date to the terms' deadline.
+    """
+
+    def granted(invoice: Invoice, day: date) -> Money:
+        terms = terms_of(invoice)
+        if terms is None or not invoice.issue_date <= day <= discount_deadline(invoice, terms):
+            return Money.zero(invoice.currency)
+        return discount_amount(invoice, terms)
+
+    return granted
 
 
 def open_items(ledger: Ledger, as_of: date) -> tuple[OpenItem, ...]:
@@ -313,7 +328,7 @@ def _minor(money: Money) -> int:
     return money.to_minor()
 
 
-def _discount_of(book: _Book, k: int, day: date, discount: DiscountTerms | None) -> int:
+def _discount_of(book: _Book, k: int, day: date, discount: DiscountRule | None) -> int:
     """The discount in minor units on item `k` paid on `day`, only on an untouched invoice."""
     if discount is None or book.left[k] != book.items[k].open_amount.to_minor():
         return 0
@@ -322,7 +337,7 @@ def _discount_of(book: _Book, k: int, day: date, discount: DiscountTerms | None)
 
 
 def _settles(
-    book: _Book, ks: Sequence[int], amount: int, day: date, discount: DiscountTerms | None
+    book: _Book, ks: Sequence[int], amount: int, day: date, discount: DiscountRule | None
 ) -> tuple[bool, bool]:
     """(the amount settles exactly these items, only with their discount)."""
     owed = sum(book.left[k] for k in ks)
@@ -335,7 +350,9 @@ def _settles(
     return False, False
 
 
-def _by_reference(book: _Book, tx: BankTransaction) -> _Candidate | None:
+def _by_reference(
+    book: _Book, tx: BankTransaction, day: date, discount: DiscountRule | None
+) -> _Candidate | None:
     texts = [tx.structured_reference.upper()] if tx.structured_reference else []
     if "RF" in tx.remittance.upper():
         texts.append(tx.remittance.upper())
@@ -362,7 +379,12 @@ def _by_reference(book: _Book, tx: BankTransaction) -> _Candidate | None:
                 owners = {book.items[k].invoice.customer_ref for k in ks}
                 if len(owners) != 1:
                     continue
-                return _Candidate(Rule.REFERENCE, 100, owners.pop(), tuple(ks), f"reference {ref}")
+                owner = owners.pop()
+                open_ks = [k for k in ks if book.left.is_open(k)]
+                with_discount = _settles(book, open_ks, _minor(tx.amount), day, discount)[1]
+                return _Candidate(
+                    Rule.REFERENCE, 100, owner, tuple(ks), f"reference {ref}", with_discount
+                )
     return None
 
 
@@ -384,7 +406,7 @@ def _by_number(
     book: _Book,
     tx: BankTransaction,
     day: date,
-    discount: DiscountTerms | None,
+    discount: DiscountRule | None,
     suggestions: list[_Candidate],
 ) -> _Candidate | None:
     amount = _minor(tx.amount)
@@ -445,7 +467,7 @@ def _by_iban(
     book: _Book,
     tx: BankTransaction,
     day: date,
-    discount: DiscountTerms | None,
+    discount: DiscountRule | None,
     suggestions: list[_Candidate],
 ) -> _Candidate | None:
     if not tx.payer_iban:
@@ -556,7 +578,7 @@ def _allocate(
     tx: BankTransaction,
     candidate: _Candidate,
     day: date,
-    discount: DiscountTerms | None,
+    discount: DiscountRule | None,
 ) -> Match:
     """Apply the transaction to the candidate's items oldest first; the rest stays credit."""
     currency = tx.amount.currency
@@ -616,7 +638,7 @@ def match_transactions(
     customers: Iterable[Customer],
     *,
     references: Mapping[str, Sequence[str]] | None = None,
-    discount: DiscountTerms | None = None,
+    discount: DiscountRule | None = None,
     auto_threshold: int = 75,
 ) -> MatchingResult:
     """Match bank credits to open invoices; return matches, the unmatched queue and problems.
@@ -645,7 +667,7 @@ def _match(
     items: Sequence[OpenItem],
     customers: Iterable[Customer],
     references: Mapping[str, Sequence[str]] | None,
-    discount: DiscountTerms | None,
+    discount: DiscountRule | None,
     auto_threshold: int,
 ) -> MatchingResult:
     book = _Book(items, customers, references or {})
@@ -662,7 +684,7 @@ def _match(
         day = tx.value_date or tx.booking_date
         found: list[_Candidate] = []
         candidate = (
-            _by_reference(book, tx)
+            _by_reference(book, tx, day, discount)
             or _by_number(book, tx, day, discount, found)
             or _by_iban(book, tx, day, discount, found)
             or _by_name(book, tx, found)
@@ -681,7 +703,7 @@ def match_manually(
     customer_ref: str,
     chosen: Sequence[OpenItem],
     *,
-    discount: DiscountTerms | None = None,
+    discount: DiscountRule | None = None,
 ) -> Match:
     """A person's decision (`relance match PAYMENT INVOICE...`): allocate to `chosen`.
 
