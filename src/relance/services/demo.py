@@ -113,6 +113,10 @@ def build_files(folder: Path, as_of: date) -> tuple[Path, Path, Path]:
     """Write the demo's customers, invoices and payments CSV files for `as_of`."""
     rng = random.Random(as_of.toordinal())
     customers = _customers(rng)
+    profiles = {
+        c["ref"]: rng.choices(("good", "slow", "stubborn"), weights=(70, 20, 10))[0]
+        for c in customers
+    }
     invoices, payments = [], []
     number = 0
     for day_offset in range(365, 0, -1):
@@ -135,15 +139,19 @@ def build_files(folder: Path, as_of: date) -> tuple[Path, Path, Path]:
                 "tax": _money(tax),
                 "subject": rng.choice(_SUBJECTS_EN if english else _SUBJECTS_FR),
             })  # fmt: skip
-            fate = rng.random()
-            paid_on = due + timedelta(days=rng.randint(-10, 40))
-            if paid_on >= as_of:
+            # Most customers pay, some late, a few not at all: the queue then shows every
+            # step of the process, not only formal notices.
+            profile = profiles[customer["ref"]]
+            if profile == "good":
+                paid_on, paid = due + timedelta(days=rng.randint(-10, 30)), total
+            elif profile == "slow":
+                paid_on = due + timedelta(days=rng.randint(15, 75))
+                paid = total if rng.random() < 0.8 else (total / 2).quantize(Decimal("0.01"))
+            elif rng.random() < 0.5:  # stubborn: half their invoices are never paid
                 continue
-            if fate < 0.75:
-                paid = total
-            elif fate < 0.85:
-                paid = (total * Decimal(rng.choice(("0.3", "0.5")))).quantize(Decimal("0.01"))
             else:
+                paid_on, paid = due + timedelta(days=rng.randint(30, 120)), total
+            if paid_on >= as_of:
                 continue
             payments.append({
                 "date": paid_on.isoformat(), "customer": customer["ref"], "amount": _money(paid),
