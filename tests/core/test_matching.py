@@ -139,11 +139,28 @@ def test_another_amount_from_an_unknown_payer_is_only_suggested() -> None:
 
 
 def test_a_mistyped_number_loses_to_the_invoice_owed_exactly_that_amount() -> None:
-    # ACME owes 450,00 on F2026-0003 and writes F2026-0002 (300,00) by mistake.
+    # ACME owes 450,00 on F2026-0003 and writes F2026-0002 (300,00) by mistake: one digit
+    # away from a number owed exactly what was paid.
     tx = credit("450.00", remittance="FACTURE F2026-0002", payer_name="ACME")
     (match,) = match_transactions([tx], BOOK, CUSTOMERS).matches
-    assert match.rule is Rule.AMOUNT_NAME  # the number alone was not trusted
+    assert (match.rule, match.confidence) == (Rule.INVOICE_NUMBER, 80)
     assert paid(match.allocations) == [("F2026-0003", eur("450"))]
+
+
+def test_swapped_digits_are_forgiven_when_the_amount_is_exact() -> None:
+    # "F2026-0100" typed for F2026-0010 (99,90), without any name or IBAN.
+    tx = credit("99.90", remittance="VIR F2026-0100")
+    (match,) = match_transactions([tx], BOOK, CUSTOMERS).matches
+    assert paid(match.allocations) == [("F2026-0010", eur("99.90"))]
+
+
+def test_a_number_near_two_invoices_owed_that_amount_is_only_suggested() -> None:
+    book = (item("F2026-1001", ACME, "80.00"), item("F2026-1003", GAMMA, "80.00"))
+    tx = credit("80.00", remittance="FACT F2026-1002")
+    result = match_transactions([tx], book, CUSTOMERS)
+    assert not result.matches
+    suggested = {s.invoice_numbers for s in result.unmatched[0].suggestions}
+    assert {("F2026-1001",), ("F2026-1003",)} <= suggested
 
 
 def test_overpayment_is_kept_as_unapplied_credit_on_the_customer() -> None:

@@ -26,7 +26,7 @@ import itertools
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -56,6 +56,8 @@ _NAME_NOISE = frozenset(
     ).split()
 )
 _MIN_NUMBER_LENGTH = 4  # shorter invoice numbers are too easily found by chance in a text
+_MIN_NEAR_LENGTH = 6  # only long numbers are looked up with a typing mistake corrected
+_NEAR = "invoice number with one character mistyped, amount owed exactly"
 _MAX_SUBSET_ITEMS = 20  # subset search looks at a customer's 20 oldest open invoices
 _MAX_SUBSET_SIZE = 3
 _MAX_AMOUNT_CANDIDATES = 50
@@ -463,6 +465,50 @@ def _by_number(
     return _Candidate(Rule.INVOICE_NUMBER, 85, owner, open_ks, reason + ", amount differs")
 
 
+def _near_keys(key: str) -> Iterator[str]:
+    """`key` with one digit changed or two neighbours swapped: the usual typing mistakes."""
+    for at, char in enumerate(key):
+        if char.isdigit():
+            for digit in "0123456789":
+                if digit != char:
+                    yield key[:at] + digit + key[at + 1 :]
+        if at + 1 < len(key) and key[at + 1] != char:
+            yield key[:at] + key[at + 1] + char + key[at + 2 :]
+
+
+def _by_near_number(
+    book: _Book,
+    tx: BankTransaction,
+    day: date,
+    discount: DiscountRule | None,
+    suggestions: list[_Candidate],
+) -> _Candidate | None:
+    """An invoice number mistyped by one character, owed exactly the amount paid."""
+    amount = _minor(tx.amount)
+    hits: set[int] = set()
+    for token in _TOKEN.findall(tx.remittance.upper()):
+        key = _NOT_ALNUM.sub("", token)
+        if len(key) < _MIN_NEAR_LENGTH or sum(ch.isdigit() for ch in key) < 3:
+            continue
+        for near in _near_keys(key):
+            k = book.by_number.get(near)
+            if (
+                k is not None
+                and book.items[k].invoice.currency == tx.amount.currency
+                and _settles(book, (k,), amount, day, discount)[0]
+            ):
+                hits.add(k)
+    if len(hits) != 1:
+        for k in sorted(hits):
+            owner = book.items[k].invoice.customer_ref
+            suggestions.append(_Candidate(Rule.INVOICE_NUMBER, 65, owner, (k,), _NEAR))
+        return None
+    (k,) = hits
+    with_discount = _settles(book, (k,), amount, day, discount)[1]
+    owner = book.items[k].invoice.customer_ref
+    return _Candidate(Rule.INVOICE_NUMBER, 80, owner, (k,), _NEAR, with_discount)
+
+
 def _by_iban(
     book: _Book,
     tx: BankTransaction,
@@ -686,6 +732,7 @@ def _match(
         candidate = (
             _by_reference(book, tx, day, discount)
             or _by_number(book, tx, day, discount, found)
+            or _by_near_number(book, tx, day, discount, found)
             or _by_iban(book, tx, day, discount, found)
             or _by_name(book, tx, found)
         )
