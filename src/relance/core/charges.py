@@ -141,6 +141,8 @@ def claimable_charges(
 
 
 def _indemnity_basis(rules: RuleSet) -> str:
+    if rules.indemnity_reference:
+        return rules.indemnity_reference
     for source in rules.sources:
         lowered = source.lower()
         if "indemnity" in lowered or "fixed sum" in lowered or "recovery costs" in lowered:

@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from enum import StrEnum
 
 from relance.core.jurisdiction import Contract, DayCount, Fixing, InterestStart, RuleSet
 from relance.core.model import Allocation, Invoice
@@ -41,8 +42,29 @@ class InterestLine:
     base: Money
     rate: Decimal  # annual percent applied
     amount: Money
-    basis: str  # how the rate was found, for the letter: "ECB MRO on 2026-01-01 2.15 % + 10"
+    basis: str  # how the rate was found, in English: "ECB MRO on 2026-01-01 2.15 % + 10"
     confidence: Confidence = Confidence.CONFIRMED
+    rate_basis: RateBasis | None = None  # the same as data, for letters in any language
+
+
+class BasisKind(StrEnum):
+    """Where a line's rate comes from."""
+
+    REFERENCE = "reference"  # a rate table's rate on a fixing day, plus a margin
+    CONTRACT = "contract"  # the rate the contract states
+    FLOOR = "floor"  # the legal floor under a contractual rate that was too low
+
+
+@dataclass(frozen=True, slots=True)
+class RateBasis:
+    """How a line's rate was found, as data: letters word it in the debtor's language."""
+
+    kind: BasisKind
+    rate: Decimal  # the reference rate, the contract's rate, or the floor table's rate
+    table: str = ""  # the rate table's name, for REFERENCE and FLOOR
+    fixing_day: date | None = None  # REFERENCE: the day the table's rate was read
+    margin: Decimal = Decimal(0)  # REFERENCE: points added
+    multiple: Decimal = Decimal(1)  # FLOOR: multiple of the table's rate
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,23 +142,30 @@ def _cuts(
 
 def _rate_for(
     start: date, rules: RuleSet, rates: RateBook, contract: Contract
-) -> tuple[Decimal, str, Confidence, str | None]:
-    """Rate, basis text, confidence and a problem (or None) for a line starting on `start`."""
+) -> tuple[Decimal, str, RateBasis, Confidence, str | None]:
+    """Rate, basis (text and data), confidence and a problem (or None) for a line from `start`."""
     if contract.rate is not None:
         rate, basis = contract.rate, f"contractual rate {contract.rate} %"
+        data = RateBasis(BasisKind.CONTRACT, rate)
         if rules.contract_floor_table is None or rules.contract_floor_multiple is None:
-            return rate, basis, Confidence.OFFICIAL, None
+            return rate, basis, data, Confidence.OFFICIAL, None
         floor_period = table_of(rates, rules.contract_floor_table).period_on(start)
         floor = rules.contract_floor_multiple * floor_period.rate
         if rate >= floor:
-            return rate, basis, floor_period.confidence, None
+            return rate, basis, data, floor_period.confidence, None
         problem = (
             f"contractual rate {rate} % is below the legal floor "
             f"{rules.contract_floor_multiple} × {floor_period.rate} % = {floor} % "
             f"from {start}: the floor is applied"
         )
         basis = f"legal floor {rules.contract_floor_multiple} × {floor_period.rate} %"
-        return floor, basis, floor_period.confidence, problem
+        data = RateBasis(
+            BasisKind.FLOOR,
+            floor_period.rate,
+            table=rules.contract_floor_table,
+            multiple=rules.contract_floor_multiple,
+        )
+        return floor, basis, data, floor_period.confidence, problem
     assert rules.rate_table is not None  # checked by the caller
     table = table_of(rates, rules.rate_table)
     if rules.fixing is Fixing.HALF_YEAR_START:
@@ -150,7 +179,14 @@ def _rate_for(
     basis = f"{table.title} on {fixing_day.isoformat()} {period.rate} %"
     if rules.margin:
         basis += f" + {rules.margin} points"
-    return rate, basis, period.confidence, None
+    data = RateBasis(
+        BasisKind.REFERENCE,
+        period.rate,
+        table=table.name,
+        fixing_day=fixing_day,
+        margin=rules.margin,
+    )
+    return rate, basis, data, period.confidence, None
 
 
 def interest_breakdown(
@@ -195,14 +231,16 @@ def interest_breakdown(
         base = invoice.amount - total((a.amount for a in own if a.date < start), invoice.currency)
         if not base.is_positive:
             continue
-        rate, basis, confidence, problem = _rate_for(start, rules, rates, terms)
+        rate, basis, rate_basis, confidence, problem = _rate_for(start, rules, rates, terms)
         if problem is not None:
             problems.append(problem)
         days = (end - start).days + 1
         year_days = _year_days(start, rules.day_count)
         amount = Money(base.amount * rate * days / (HUNDRED * year_days), invoice.currency)
         lines.append(
-            InterestLine(start, end, days, year_days, base, rate, amount, basis, confidence)
+            InterestLine(
+                start, end, days, year_days, base, rate, amount, basis, confidence, rate_basis
+            )
         )
     for line in lines:
         if line.confidence is Confidence.SINGLE_SOURCE:

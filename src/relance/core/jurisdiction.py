@@ -103,6 +103,7 @@ class RuleSet:
     term_cap_end_of_month_days: int | None = None  # or this many days "end of month"
     fees_allowed: bool = True  # False: collection fees cannot be put on the debtor (CPCE L111-8)
     sources: tuple[str, ...] = ()
+    indemnity_reference: str = ""  # the legal text of the fixed indemnity, e.g. "C. com. D441-5"
 
     def indemnity_for(self, debt: Money) -> Money | None:
         """The fixed indemnity owed for a late debt of `debt`, None when the rules give none."""

@@ -27,6 +27,7 @@ from relance.adapters.storage import repository as repo
 from relance.adapters.storage import repository_law as law_repo
 from relance.bootstrap import Store
 from relance.core.charges import Charge, ChargeKind, Charges, claimable_charges, was_paid_late
+from relance.core.interest import BasisKind, InterestLine
 from relance.core.jurisdiction import Contract, Jurisdictions, RuleSet, limitation_years
 from relance.core.ledger import Ledger, open_balance
 from relance.core.limitation import (
@@ -429,6 +430,11 @@ _WORDS = {
     "fr": {
         "interest": "Pénalités de retard, facture {number}, du {start} au {end}",
         "interest_why": "{base} × {rate} % × {days} / {year} jours ({basis})",
+        "reference": "{table} au {day} ({rate} %)",
+        "margin": " + {margin} points",
+        "contract": "taux contractuel",
+        "floor": "plancher légal : {multiple} × {table} ({rate} %)",
+        "indemnity_why": "{reference} : indemnité forfaitaire de {amount}",
         "indemnity": "Indemnité forfaitaire pour frais de recouvrement, facture {number}",
         "invoice_fee": "Frais contractuels, facture {number}",
         "letter_fee": "Frais de relance contractuels",
@@ -436,11 +442,55 @@ _WORDS = {
     "en": {
         "interest": "Late-payment interest, invoice {number}, {start} to {end}",
         "interest_why": "{base} × {rate} % × {days} / {year} days ({basis})",
+        "reference": "{table} on {day} ({rate} %)",
+        "margin": " + {margin} points",
+        "contract": "contractual rate",
+        "floor": "legal floor: {multiple} × {table} ({rate} %)",
+        "indemnity_why": "{reference}: fixed compensation of {amount}",
         "indemnity": "Fixed recovery compensation, invoice {number}",
         "invoice_fee": "Contractual fee, invoice {number}",
         "letter_fee": "Contractual reminder fee",
     },
 }
+
+
+# Rate tables as a letter names them, per language (the data files' titles are English).
+_TABLES = {
+    "fr": {
+        "ecb_mro": "taux de refinancement de la BCE",
+        "fr_legal_other": "taux de l'intérêt légal",
+        "fr_legal_individual": "taux de l'intérêt légal (particuliers)",
+        "boe_base": "taux de base de la Banque d'Angleterre",
+    },
+    "en": {
+        "ecb_mro": "ECB main refinancing rate",
+        "fr_legal_other": "French legal interest rate",
+        "fr_legal_individual": "French legal interest rate (individuals)",
+        "boe_base": "Bank of England base rate",
+    },
+}
+
+
+def _basis_text(
+    line: InterestLine, words: Mapping[str, str], day: Callable[[date], str], locale: str
+) -> str:
+    """How the line's rate was found, in the letter's language."""
+    basis = line.rate_basis
+    if basis is None:
+        return line.basis
+    tables = _TABLES["fr" if words is _WORDS["fr"] else "en"]
+    table = tables.get(basis.table, basis.table)
+    rate = format_decimal(basis.rate, locale=locale)
+    if basis.kind is BasisKind.CONTRACT:
+        return words["contract"]
+    if basis.kind is BasisKind.FLOOR:
+        multiple = format_decimal(basis.multiple, locale=locale)
+        return words["floor"].format(multiple=multiple, table=table, rate=rate)
+    assert basis.fixing_day is not None
+    text = words["reference"].format(table=table, day=day(basis.fixing_day), rate=rate)
+    if basis.margin:
+        text += words["margin"].format(margin=format_decimal(basis.margin, locale=locale))
+    return text
 
 
 def _locale(language: str) -> str:
@@ -484,12 +534,15 @@ def _rows_of(
                     rate=format_decimal(line.rate, locale=locale),
                     days=line.days,
                     year=line.year_days,
-                    basis=line.basis,
+                    basis=_basis_text(line, words, day, locale),
                 ),
             )
             for line in item.interest.lines
         ]
     label = words[item.kind.value].format(number=number)
+    if item.kind is ChargeKind.INDEMNITY:
+        why = words["indemnity_why"].format(reference=item.basis, amount=money(item.amount))
+        return [ChargeRow(label, item.amount, why)]
     return [ChargeRow(label, item.amount, item.basis)]
 
 
