@@ -9,6 +9,7 @@ once per process.
 
 from __future__ import annotations
 
+import calendar
 import dataclasses
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -19,12 +20,13 @@ from typing import Any, NamedTuple, TypeVar
 
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
-from sqlalchemy import Connection
+from sqlalchemy import Connection, func, select
 
 from relance.adapters.formats.fec_export import write_fec
 from relance.adapters.rules_files import load_jurisdictions, load_rate_book
 from relance.adapters.storage import repository as repo
 from relance.adapters.storage import repository_law as law_repo
+from relance.adapters.storage import tables as t
 from relance.bootstrap import Store
 from relance.core.charges import Charge, ChargeKind, Charges, claimable_charges, was_paid_late
 from relance.core.interest import BasisKind, InterestLine
@@ -120,6 +122,56 @@ def _interruptions(conn: Connection, numbers: Sequence[str]) -> list[Interruptio
     return found
 
 
+def shortest_limitation_years(jurisdictions: Jurisdictions, contracts: Iterable[Contract]) -> int:
+    """The shortest period any open invoice can have: the least of every rule set's figure
+    and every contract's own figure (France: 2 years, against a consumer)."""
+    figures = [rule_set.limitation_years for rule_set in jurisdictions.rule_sets]
+    figures.extend(c.limitation_years for c in contracts if c.limitation_years is not None)
+    return min(figures)
+
+
+def _latest_due_date(horizon: date, years: int) -> date:
+    """A due date after which no claim of `years` or more can expire by `horizon`.
+
+    `add_years` is monotonic in the due date, so every due date whose plain period ends by
+    the horizon is on or before this day; one day of slack covers 29 February either way
+    (the exact test on each loaded invoice follows).
+    """
+    year = horizon.year - years
+    day = horizon.day
+    if horizon.month == 2 and day == 29 and not calendar.isleap(year):
+        day = 28
+    return date(year, horizon.month, day) + timedelta(days=1)
+
+
+def _open_invoices_due_by(
+    conn: Connection, as_of: date, due_by: date
+) -> list[tuple[Invoice, Money]]:
+    """As `repo.open_invoice_balances`, limited in SQL to invoices due on or before
+    `due_by`: a daily run then reads the few old invoices, not the whole open ledger."""
+    inv = t.invoices
+    allocated = (
+        select(t.allocations.c.invoice_id, func.sum(t.allocations.c.amount_minor).label("paid"))
+        .where(t.allocations.c.date <= as_of)
+        .group_by(t.allocations.c.invoice_id)
+        .subquery()
+    )
+    open_minor = inv.c.amount_minor - func.coalesce(allocated.c.paid, 0)
+    query = (
+        select(inv.c.number, t.customers.c.ref, inv.c.issue_date, inv.c.due_date, inv.c.currency,
+               inv.c.amount_minor, inv.c.tax_minor, inv.c.subject, inv.c.pdf_path, open_minor)
+        .join(t.customers, t.customers.c.id == inv.c.customer_id)
+        .outerjoin(allocated, allocated.c.invoice_id == inv.c.id)
+        .where(inv.c.due_date <= due_by, inv.c.issue_date <= as_of, open_minor > 0)
+        .order_by(inv.c.due_date, inv.c.number)
+    )  # fmt: skip
+    found = []
+    for row in conn.execute(query).all():
+        invoice = repo.invoice_from_row(row[:-1])
+        found.append((invoice, Money.from_minor(int(row[-1]), invoice.currency)))
+    return found
+
+
 def _limitation_statuses(
     conn: Connection, as_of: date, horizon: date
 ) -> list[tuple[Invoice, Money, LimitationStatus]]:
@@ -128,11 +180,16 @@ def _limitation_statuses(
     creditor = repo.load_creditor(conn)
     if creditor is None:
         return []
-    balances = repo.open_invoice_balances(conn, as_of)
+    contracts = law_repo.load_contracts(conn)
+    # Only an invoice due before the horizon less the shortest period can be concerned:
+    # the database leaves the others out, so a daily run does not read the open ledger.
+    shortest = shortest_limitation_years(rules()[0], contracts.values())
+    balances = _open_invoices_due_by(conn, as_of, _latest_due_date(horizon, shortest))
     if not balances:
         return []
-    contracts = law_repo.load_contracts(conn)
-    years = _years_by_customer(creditor, repo.load_customers(conn), contracts)
+    refs = sorted({invoice.customer_ref for invoice, _ in balances})
+    customers = [c for chunk in _chunked(refs) for c in repo.load_customers(conn, chunk)]
+    years = _years_by_customer(creditor, customers, contracts)
     # An interruption only ever pushes the last day later, so an invoice whose plain
     # period ends after the horizon cannot be concerned: skip loading its events.
     candidates = [
