@@ -16,7 +16,7 @@ from relance.core.money import Money
 def aging_report(store: Store, as_of: date, buckets: Buckets = Buckets()) -> AgingReport:
     """The aged balance as of `as_of`, summed by the database."""
     with store.begin() as conn:
-        return assemble(repo.aging_cells(conn, as_of, buckets), as_of, buckets)
+        return assemble(repo.aging_rows(conn, as_of, buckets), as_of, buckets)
 
 
 @dataclass(frozen=True, slots=True)

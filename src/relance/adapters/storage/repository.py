@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Connection, RowMapping, and_, case, func, insert, select, update
 
 from relance.adapters.storage import tables as t
-from relance.core.aging import Buckets, CustomerBuckets
+from relance.core.aging import AgingRow, Buckets
 from relance.core.ledger import Ledger
 from relance.core.model import (
     Address,
@@ -27,7 +27,7 @@ from relance.core.model import (
     Invoice,
     Payment,
 )
-from relance.core.money import Money, minor_units
+from relance.core.money import ZERO, Money, minor_units
 
 # -- creditor ---------------------------------------------------------------
 
@@ -369,7 +369,7 @@ def _bucket_columns(due_date: Any, amount: Any, floors: Sequence[date]) -> list[
     return columns
 
 
-def aging_cells(conn: Connection, as_of: date, buckets: Buckets) -> Iterator[CustomerBuckets]:
+def aging_rows(conn: Connection, as_of: date, buckets: Buckets) -> Iterator[AgingRow]:
     """Open balances as of `as_of` per customer and currency, bucket by bucket, summed in SQL.
 
     Invoiced amounts and allocated amounts are summed apart, each in one pass over a
@@ -400,26 +400,27 @@ def aging_cells(conn: Connection, as_of: date, buckets: Buckets) -> Iterator[Cus
         .where(and_(alloc.c.date <= as_of, inv.c.issue_date <= as_of))
         .group_by(inv.c.customer_id, inv.c.currency)
     )
-    grid: dict[tuple[int, str], list[int]] = {}
-    for customer_id, currency, *sums in conn.execute(invoiced).all():
-        grid[(customer_id, currency)] = [int(s or 0) for s in sums]
+    # SUM over CASE ... ELSE 0 is never NULL, and PostgreSQL returns it as a Decimal
+    grid: dict[tuple[int, str], list[int]] = {
+        (customer_id, currency): [int(amount) for amount in sums]
+        for customer_id, currency, *sums in conn.execute(invoiced).all()
+    }
     for customer_id, currency, *sums in conn.execute(applied).all():
         row = grid[(customer_id, currency)]
         for index, amount in enumerate(sums):
-            row[index] -= int(amount or 0)
+            row[index] -= int(amount)
     names = {
         id_: (ref, name)
         for id_, ref, name in conn.execute(
             select(t.customers.c.id, t.customers.c.ref, t.customers.c.name)
-        )
+        ).all()
     }
     for (customer_id, currency), minor in grid.items():
         if any(minor):
             ref, name = names[customer_id]
             exponent = -minor_units(currency)
-            yield CustomerBuckets(
-                ref, name, currency, tuple(Decimal(m).scaleb(exponent) for m in minor)
-            )
+            cells = tuple(ZERO if m == 0 else Decimal(m).scaleb(exponent) for m in minor)
+            yield AgingRow(ref, name, currency, cells)
 
 
 def open_invoice_balances(
