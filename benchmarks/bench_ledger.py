@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import platform
 import random
 import resource
@@ -75,11 +76,12 @@ def main() -> None:
         started = time.perf_counter()
         report = import_ledger_csv(store, CsvKind.INVOICES, invoice_path)
         invoices_s = time.perf_counter() - started
-        timings = []
+        timings, cpu = [], []
         for _ in range(3):
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             aging = aging_report(store, AS_OF, Buckets())
             timings.append(time.perf_counter() - started)
+            cpu.append(time.process_time() - cpu_started)
         started = time.perf_counter()
         again = import_ledger_csv(store, CsvKind.INVOICES, invoice_path, dry_run=True)
         reimport_s = time.perf_counter() - started
@@ -93,6 +95,8 @@ def main() -> None:
             "import_invoices_s": round(invoices_s, 2),
             "reimport_dry_run_s": round(reimport_s, 2), "reimport_unchanged": again.unchanged,
             "aging_s": [round(t, 3) for t in timings],
+            "aging_cpu_s": [round(t, 3) for t in cpu],
+            "load_average": [round(x, 2) for x in os.getloadavg()],
             "aging_customers": len(aging.tables[0].rows) if aging.tables else 0,
             "aging_total": str(aging.tables[0].total) if aging.tables else "0",
             "peak_rss_mb": round(peak_mb),
