@@ -21,8 +21,10 @@ import pstats
 import resource
 import sqlite3
 import time
+from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 AS_OF = date(2026, 11, 20)
 
@@ -54,7 +56,7 @@ def build(path: Path, invoices: int, customers: int) -> None:
         ),
     )
 
-    def bills():  # type: ignore[no-untyped-def]
+    def bills() -> Iterator[tuple[Any, ...]]:
         for n in range(invoices):
             due = AS_OF - timedelta(days=n % 120)
             yield (
@@ -86,9 +88,54 @@ def build(path: Path, invoices: int, customers: int) -> None:
     db.close()
 
 
-def run(path: Path, profile: bool) -> None:
+# The steps of a run timed by --phases: (module, function name, phase label).
+PHASES = (
+    ("relance.adapters.storage.dunning_repository", "engine_actions", "load: known actions"),
+    (
+        "relance.adapters.storage.dunning_repository",
+        "overdue_by_customer",
+        "load: overdue invoices",
+    ),
+    ("relance.adapters.storage.dunning_repository", "customers_for_run", "load: customers"),
+    ("relance.adapters.storage.dunning_repository", "overdue_invoices", "load: overdue invoices"),
+    ("relance.adapters.storage.repository", "load_customers", "load: customers"),
+    ("relance.adapters.storage.dunning_repository", "unapplied_credit", "load: unapplied credit"),
+    ("relance.services.law", "time_barred_invoices", "load: time-barred check"),
+    ("relance.services.dunning", "decide", "decide"),
+    ("relance.adapters.storage.dunning_repository", "insert_proposals", "store: queue"),
+    ("relance.services.dunning", "_events", "store: events"),
+    ("relance.adapters.storage.dunning_repository", "add_new_flags", "store: flags"),
+)
+
+
+def time_phases() -> dict[str, float]:
+    """Wrap each function of PHASES so that its wall time adds up under its label."""
+    import importlib
+
+    spent: dict[str, float] = {}
+
+    def timed(function: Any, label: str) -> Any:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                spent[label] = spent.get(label, 0.0) + time.perf_counter() - started
+
+        return wrapper
+
+    for module_name, name, label in PHASES:
+        module = importlib.import_module(module_name)
+        if hasattr(module, name):
+            setattr(module, name, timed(getattr(module, name), label))
+    return spent
+
+
+def run(path: Path, profile: bool, phases: bool = False) -> None:
     """One dry run, timed; prints the figures."""
     from relance.bootstrap import open_store
+
+    spent = time_phases() if phases else {}
     from relance.services.dunning import run_dunning
 
     store = open_store(str(path))
@@ -105,6 +152,8 @@ def run(path: Path, profile: bool) -> None:
         f"run as of {AS_OF}: {len(report.proposed)} actions proposed, "
         f"{len(report.flags)} flags in {elapsed:.2f} s; peak memory {peak_mb:.0f} MB"
     )
+    for label, seconds in spent.items():
+        print(f"  {label:<28} {seconds:6.2f} s")
     if profiler:
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
 
@@ -116,13 +165,14 @@ def main() -> None:
     parser.add_argument("--invoices", type=int, default=1_000_000)
     parser.add_argument("--customers", type=int, default=200_000)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--phases", action="store_true", help="Time each step of the run.")
     args = parser.parse_args()
     if args.build:
         started = time.perf_counter()
         build(args.db, args.invoices, args.customers)
         print(f"built {args.db} in {time.perf_counter() - started:.1f} s")
         return
-    run(args.db, args.profile)
+    run(args.db, args.profile, args.phases)
 
 
 if __name__ == "__main__":
