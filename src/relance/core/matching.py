@@ -270,6 +270,10 @@ class _Book:
         self.by_number: dict[str, int] = dict(
             zip(reversed(keys), range(len(keys) - 1, -1, -1), strict=True)
         )
+        # Shapes of our numbers, so typing mistakes are only looked for in tokens that could
+        # be one of them.
+        self.number_lengths = set(map(len, keys))
+        self.numeric_numbers = any(map(str.isdigit, keys))
         by_customer = self._by_customer
         for k, ref in enumerate([invoice.customer_ref for invoice in invoices]):
             by_customer[ref].append(k)
@@ -488,15 +492,24 @@ def _by_near_number(
     hits: set[int] = set()
     for token in _TOKEN.findall(tx.remittance.upper()):
         key = _NOT_ALNUM.sub("", token)
-        if len(key) < _MIN_NEAR_LENGTH or sum(ch.isdigit() for ch in key) < 3:
+        if (
+            len(key) < _MIN_NEAR_LENGTH
+            or len(key) not in book.number_lengths
+            or (key.isdigit() and not book.numeric_numbers)
+            or sum(ch.isdigit() for ch in key) < 3
+        ):
             continue
         for near in _near_keys(key):
             k = book.by_number.get(near)
-            if (
-                k is not None
-                and book.items[k].invoice.currency == tx.amount.currency
-                and _settles(book, (k,), amount, day, discount)[0]
-            ):
+            if k is None:
+                continue
+            item = book.items[k]
+            # Most near numbers are other invoices of other amounts: compare amounts first.
+            if item.invoice.currency != tx.amount.currency:
+                continue
+            if item.open_amount != tx.amount and discount is None:
+                continue
+            if _settles(book, (k,), amount, day, discount)[0]:
                 hits.add(k)
     if len(hits) != 1:
         for k in sorted(hits):
