@@ -16,6 +16,7 @@ allocations, oldest invoice first. The file is read line by line, one entry kept
 from __future__ import annotations
 
 import codecs
+import functools
 import itertools
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -126,22 +127,35 @@ def _sniff_encoding(path: Path) -> str:
     return _ENCODINGS[0] if decoder_ok else _ENCODINGS[1]
 
 
+@functools.lru_cache(maxsize=4096)
+def _yyyymmdd(value: str) -> date:
+    """The date written YYYYMMDD (ValueError otherwise); a FEC repeats few dates, so cached."""
+    if len(value) != 8 or not value.isdigit():
+        raise ValueError("not a YYYYMMDD date")
+    return date(int(value[:4]), int(value[4:6]), int(value[6:]))
+
+
 def _date(value: str, path: Path, line_no: int, name: str, required: bool) -> date | None:
     if not value:
         if required:
             raise FormatError(path, f"line {line_no}", name, "date missing")
         return None
-    if len(value) != 8 or not value.isdigit():
-        raise FormatError(path, f"line {line_no}", name, f"not a YYYYMMDD date: {value!r}")
     try:
-        return date(int(value[:4]), int(value[4:6]), int(value[6:]))
+        return _yyyymmdd(value)
     except ValueError as exc:
-        raise FormatError(path, f"line {line_no}", name, f"no such date: {value!r}") from exc
+        reason = "not a YYYYMMDD date" if not value.isdigit() or len(value) != 8 else "no such date"
+        raise FormatError(path, f"line {line_no}", name, f"{reason}: {value!r}") from exc
+
+
+_ZERO = Decimal(0)
 
 
 def _amount(value: str, path: Path, line_no: int, name: str) -> Decimal:
     if not value:
-        return Decimal(0)
+        return _ZERO
+    # Most lines carry a zero on one side ("0000000000,00"): no need to parse it.
+    if "0" in value and not value.strip("0,.") and value.count(",") + value.count(".") <= 1:
+        return _ZERO
     try:
         return plain_decimal(value.replace(" ", "").replace("\u00a0", ""))
     except ValueError as exc:
