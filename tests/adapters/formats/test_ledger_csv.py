@@ -30,6 +30,9 @@ from relance.core.money import Money
         ("1.234,56", "1234.56"),
         ("1,234.56", "1234.56"),
         ("1,234,567", "1234567"),
+        ("1.234.567,5", "1234567.5"),
+        ("1'234.50", "1234.50"),  # Swiss grouping
+        ("1,234", "1234"),
         ("1234.5", "1234.5"),
         ("100", "100"),
         ("-12,30", "-12.30"),
@@ -39,7 +42,9 @@ def test_numbers_in_french_and_english(text, value):
     assert parse_decimal(text) == Decimal(value)
 
 
-@pytest.mark.parametrize("text", ["", "abc", "1,2,3", "12.34.56", "1e5", "--1"])
+@pytest.mark.parametrize(
+    "text", ["", "abc", "1,2,3", "12.34.56", "1e5", "--1", "0,125", "1,23,456", "1.234,567.8"]
+)
 def test_what_is_not_a_number(text):
     with pytest.raises(ValueError):
         parse_decimal(text)
@@ -48,7 +53,9 @@ def test_what_is_not_a_number(text):
 def test_an_amount_with_more_decimals_than_its_currency_is_refused_not_rounded():
     assert parse_money("12,34", "EUR") == Money.of("12.34", "EUR")
     with pytest.raises(ValueError, match="more decimals"):
-        parse_money("12,345", "EUR")
+        parse_money("12,3456", "EUR")
+    # three digits after a single mark group thousands: money has no third decimal here
+    assert parse_money("12,345", "EUR") == Money.of("12345", "EUR")
     with pytest.raises(ValueError, match="more decimals"):
         parse_money("100.5", "JPY")
 

@@ -22,7 +22,8 @@ The layout (also shown to users as the documented import format):
   =====================  ===================================================================
 
 * amounts: `1234.56`, `1,234.56`, `1 234,56`, `1.234,56`, `-12,50`, `+12.50`: the decimal
-  mark is the last `.` or `,` followed by one or two digits; credits positive. With separate
+  mark is the last `.` or `,` unless exactly three digits follow it (then it groups
+  thousands; see `localized.parse_decimal`); credits positive. With separate
   credit and debit columns both hold positive numbers;
 * dates: `2026-03-31`, `31/03/2026`, `31.03.2026`, `31-03-2026`, `20260331`; `03/31/2026`
   only with `day_first=False`.
@@ -34,16 +35,19 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterator
-from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from relance.adapters.formats.errors import FormatError
-from relance.adapters.formats.numbers import checked
+from relance.adapters.formats.localized import (
+    detect_encoding,
+    parse_date,
+    parse_decimal,
+    sniff_delimiter,
+)
 from relance.core.bank import BankTransaction, transaction_key, unique_keys
 from relance.core.money import Money, check_currency
 
@@ -71,13 +75,6 @@ _HEADERS: dict[str, tuple[str, ...]] = {
     "id": ("id", "transaction id", "bank reference", "reference bancaire", "fitid"),
     "end_to_end": ("end to end id", "endtoendid", "reference de bout en bout"),
 }
-_SEPARATORS = ";,\t|"
-_AMOUNT = re.compile(r"^[+-]?[0-9][0-9 .,']*$")
-_DATE_FORMATS = (
-    re.compile(r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})$"),
-    re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$"),
-    re.compile(r"^(?P<a>\d{1,2})[/.-](?P<b>\d{1,2})[/.-](?P<y>\d{4})$"),
-)
 
 
 def _plain(text: str) -> str:
@@ -95,64 +92,24 @@ def _columns(header: list[str]) -> dict[str, int]:
     return found
 
 
-def _sniff(first_line: str) -> str:
-    counts = {sep: first_line.count(sep) for sep in _SEPARATORS}
-    return max(counts, key=lambda sep: counts[sep])
-
-
 def identify(path: Path, head: bytes) -> bool:
     """True when the first line is a header with a date and an amount (or credit/debit)."""
     text = head[:4096].decode("utf-8", errors="replace").lstrip("\ufeff")
     first = text.splitlines()[0] if text.strip() else ""
     if not first or first.lstrip().startswith("<"):
         return False
-    header = next(csv.reader([first], delimiter=_sniff(first)))
+    header = next(csv.reader([first], delimiter=sniff_delimiter(first)))
     columns = _columns(header)
     return "date" in columns and ("amount" in columns or {"credit", "debit"} <= set(columns))
 
 
 def parse_amount(text: str) -> Decimal:
     """A decimal from a French or English formatted number; ValueError when it is not one."""
-    value = text.strip().replace("\u00a0", " ").replace("\u202f", " ")
-    if not _AMOUNT.match(value):
-        raise ValueError(text)
-    sign = "-" if value.startswith("-") else ""
-    digits = value.lstrip("+-").replace(" ", "").replace("'", "")
-    last = max(digits.rfind(","), digits.rfind("."))
-    if last >= 0 and 1 <= len(digits) - last - 1 <= 2:
-        whole, fraction = digits[:last], digits[last + 1 :]
-    else:
-        whole, fraction = digits, ""
-    whole = whole.replace(",", "").replace(".", "")
-    if not whole.isdigit() or (fraction and not fraction.isdigit()):
-        raise ValueError(text)
-    return checked(Decimal(f"{sign}{whole}.{fraction or '0'}"))
-
-
-def parse_date(text: str, day_first: bool = True) -> date:
-    """A date from ISO, compact or day-first (month-first when asked) notation."""
-    value = text.strip()[:10]
-    for pattern in _DATE_FORMATS:
-        found = pattern.match(value)
-        if found:
-            parts = found.groupdict()
-            if "a" in parts:
-                day, month = (parts["a"], parts["b"]) if day_first else (parts["b"], parts["a"])
-            else:
-                day, month = parts["d"], parts["m"]
-            return date(int(parts["y"]), int(month), int(day))
-    raise ValueError(text)
+    return parse_decimal(text)
 
 
 def _decoded_lines(file: Path) -> Iterator[str]:
-    with file.open("rb") as stream:
-        raw_head = stream.read(1 << 16)
-    try:
-        raw_head.decode("utf-8-sig")
-        encoding = "utf-8-sig"
-    except UnicodeDecodeError as exc:
-        # A multi-byte character cut at the end of the sample is not a reason to give up UTF-8.
-        encoding = "utf-8-sig" if exc.start >= len(raw_head) - 3 else "cp1252"
+    encoding = detect_encoding(file)
     with file.open("rb") as stream:
         try:
             text = io.TextIOWrapper(stream, encoding=encoding, newline="")
@@ -175,7 +132,7 @@ def extract(
         first = next(lines)
     except StopIteration:
         raise FormatError(file, "line 1", "header", "empty file") from None
-    separator = _sniff(first)
+    separator = sniff_delimiter(first)
     header = next(csv.reader([first.lstrip("\ufeff")], delimiter=separator))
     columns = _columns(header)
     if "date" not in columns:
@@ -200,7 +157,7 @@ def extract(
                     file, line, "", f"{len(row)} fields, the header has {len(header)}"
                 )
             try:
-                booked = parse_date(cell("date"), day_first)
+                booked = parse_date(cell("date").strip()[:10], day_first)
             except ValueError as exc:
                 raise FormatError(
                     file, line, header[columns["date"]], f"not a date: {cell('date')!r}"
@@ -208,7 +165,7 @@ def extract(
             valued = None
             if cell("value_date"):
                 try:
-                    valued = parse_date(cell("value_date"), day_first)
+                    valued = parse_date(cell("value_date").strip()[:10], day_first)
                 except ValueError as exc:
                     raise FormatError(
                         file,

@@ -15,28 +15,10 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from relance.adapters.formats.fec import FIELDS
 from relance.core.writeoff import JournalEntry
 
-COLUMNS: tuple[str, ...] = (
-    "JournalCode",
-    "JournalLib",
-    "EcritureNum",
-    "EcritureDate",
-    "CompteNum",
-    "CompteLib",
-    "CompAuxNum",
-    "CompAuxLib",
-    "PieceRef",
-    "PieceDate",
-    "EcritureLib",
-    "Debit",
-    "Credit",
-    "EcritureLet",
-    "DateLet",
-    "ValidDate",
-    "Montantdevise",
-    "Idevise",
-)
+COLUMNS: tuple[str, ...] = FIELDS  # the 18 columns of the norm, as the reader knows them
 SEPARATOR = "\t"
 LINE_END = "\r\n"
 

@@ -15,13 +15,18 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 from typing import TextIO
 
 from relance.adapters.formats.errors import FormatError
+from relance.adapters.formats.localized import (
+    detect_encoding,
+    parse_date,
+    parse_decimal,
+    sniff_delimiter,
+)
 from relance.core.model import Address, CreditNote, Customer, CustomerKind, Invoice, Payment
 from relance.core.money import Money, check_currency, minor_units
 
@@ -115,12 +120,6 @@ _LANGUAGES = {"fr": "fr", "francais": "fr", "french": "fr", "en": "en", "anglais
               "english": "en"}  # fmt: skip
 
 _ACCENTS = str.maketrans("àâäéèêëîïôöùûüçÀÂÄÉÈÊËÎÏÔÖÙÛÜÇ", "aaaeeeeiioouuucAAAEEEEIIOOUUUC")
-_SPACES = re.compile(r"[\s\u00a0\u202f']")
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-_DMY_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
-_PLAIN = re.compile(r"-?\d+(?:\.\d+)?")
-_NUMBER = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)")
-_THOUSANDS = re.compile(r"-?\d{1,3}(,\d{3}){2,}")
 
 
 def _header_key(text: str) -> str:
@@ -137,29 +136,6 @@ class CsvLayout:
     delimiter: str
     columns: dict[str, int]
     unknown: tuple[str, ...]
-
-
-def detect_encoding(path: Path) -> str:
-    """UTF-8 (BOM or not) when the start of the file decodes as UTF-8, else Windows-1252."""
-    with path.open("rb") as handle:
-        head = handle.read(1 << 16)
-    if b"\x00" in head:
-        raise FormatError(
-            path, "1", "", "not a text CSV file (UTF-16 or binary?); save it as UTF-8"
-        )
-    try:
-        head.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        # A multi-byte character cut by the 64 KiB window is not a reason to give up UTF-8.
-        if exc.start < len(head) - 4:
-            return "cp1252"
-    return "utf-8-sig"
-
-
-def _detect_delimiter(header: str) -> str:
-    counts = {d: header.count(d) for d in (";", ",", "\t", "|")}
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] else ","
 
 
 def _map_header(path: Path, kind: CsvKind, names: list[str]) -> tuple[dict[str, int], list[str]]:
@@ -183,62 +159,13 @@ def _map_header(path: Path, kind: CsvKind, names: list[str]) -> tuple[dict[str, 
     return columns, unknown
 
 
-@lru_cache(maxsize=4096)  # a ledger's dates repeat: a year of them covers a million rows
-def parse_date(text: str) -> date:
-    """A date written `2018-02-19`, `19/02/2018` or `19.02.2018` (day first)."""
-    value = text.strip()
-    match = _ISO_DATE.match(value)
-    if match:
-        year, month, day = (int(g) for g in match.groups())
-    else:
-        match = _DMY_DATE.match(value)
-        if not match:
-            raise ValueError(f"not a date: {text!r} (use 2018-02-19 or 19/02/2018)")
-        day, month, year = (int(g) for g in match.groups())
-    try:
-        return date(year, month, day)
-    except ValueError as exc:
-        raise ValueError(f"not a date: {text!r} ({exc})") from exc
-
-
-def _normalize_number(text: str) -> str:
-    """`1 234,56` or `1,234.56` as `1234.56`; raises ValueError on anything else."""
-    value = text.strip()
-    if _PLAIN.fullmatch(value):  # the common case, checked first: a million rows pass here
-        return value
-    value = _SPACES.sub("", value)
-    if not value:
-        raise ValueError("empty number")
-    if "," in value and "." in value:
-        # the last separator is the decimal one
-        if value.rfind(",") > value.rfind("."):
-            value = value.replace(".", "").replace(",", ".")
-        else:
-            value = value.replace(",", "")
-    elif "," in value:
-        if _THOUSANDS.fullmatch(value):
-            value = value.replace(",", "")  # 1,234,567: English thousands
-        elif value.count(",") == 1:
-            value = value.replace(",", ".")
-        else:
-            raise ValueError(f"not a number: {text!r}")
-    if not _NUMBER.fullmatch(value):
-        raise ValueError(f"not a number: {text!r}")
-    return value
-
-
-def parse_decimal(text: str) -> Decimal:
-    """A number written the French way (`1 234,56`) or the English way (`1,234.56`)."""
-    return Decimal(_normalize_number(text))
-
-
 def parse_money(text: str, currency: str) -> Money:
-    """An amount in `currency`, refusing more decimals than the currency has."""
-    value = _normalize_number(text)
-    point = value.find(".")
-    if point >= 0 and len(value) - point - 1 > minor_units(currency):
+    """An amount in `currency`, refusing more decimals than the currency has (never rounded)."""
+    number = parse_decimal(text)
+    exponent = number.as_tuple().exponent
+    if isinstance(exponent, int) and -exponent > minor_units(currency):
         raise ValueError(f"{text!r} has more decimals than {currency} allows")
-    return Money(Decimal(value), currency)
+    return Money(number, currency)
 
 
 _currency = lru_cache(maxsize=256)(check_currency)
@@ -254,7 +181,7 @@ def open_layout(path: Path, kind: CsvKind) -> CsvLayout:
         raise FormatError(path, "1", "", f"encoding: {exc.reason}") from exc
     if not header.strip():
         raise FormatError(path, "1", "", "empty file: a header line is expected")
-    delimiter = _detect_delimiter(header)
+    delimiter = sniff_delimiter(header)
     names = next(csv.reader([header], delimiter=delimiter))
     columns, unknown = _map_header(path, kind, names)
     return CsvLayout(path, kind, encoding, delimiter, columns, tuple(unknown))
