@@ -11,11 +11,10 @@ from dataclasses import dataclass
 from html import escape
 
 from relance.adapters.render.labels import label
-from relance.adapters.render.pdf import creditor_lines, legal_mentions
+from relance.adapters.render.pdf import creditor_lines, legal_mentions, payment_lines
 from relance.adapters.render.templates import Wording
 from relance.core.letter import (
     Letter,
-    PaymentMethod,
     format_day,
     format_money,
     format_short_day,
@@ -72,29 +71,6 @@ def _totals(letter: Letter) -> list[tuple[str, str]]:
     return lines
 
 
-def _payment_lines(letter: Letter) -> list[str]:
-    creditor = letter.creditor
-    lang = letter.language
-    lines = []
-    for method in letter.payment_methods:
-        if method is PaymentMethod.TRANSFER and creditor.iban:
-            bic = label(lang, "bic", bic=creditor.bic) if creditor.bic else ""
-            lines.append(
-                label(lang, "transfer", iban=creditor.iban, bic=bic, ref=letter.rf_reference)
-            )
-        elif method is PaymentMethod.CHEQUE:
-            address = ", ".join(
-                [
-                    *creditor.address.lines,
-                    f"{creditor.address.postal_code} {creditor.address.city}".strip(),
-                ]
-            )
-            lines.append(label(lang, "cheque", name=creditor.name, address=address))
-        elif method is PaymentMethod.CARD and creditor.phone:
-            lines.append(label(lang, "card", phone=creditor.phone))
-    return lines
-
-
 def _signature(letter: Letter) -> list[str]:
     lines = [x for x in (letter.signatory_name, letter.signatory_title) if x]
     return [*lines, letter.creditor.name, *creditor_lines(letter), legal_mentions(letter)]
@@ -109,7 +85,7 @@ def build_email_body(letter: Letter, wording: Wording, *, copy_of_letter: bool) 
     header, rows = _table(letter)
     totals = _totals(letter)
     deadline = label(lang, "deadline", date=format_day(letter.deadline, lang))
-    payment = _payment_lines(letter)
+    payment = payment_lines(letter)
     contacts = " – ".join(
         x
         for x in (

@@ -140,6 +140,30 @@ def address_lines(letter: Letter) -> list[str]:
     return lines
 
 
+def payment_lines(letter: Letter) -> list[str]:
+    """How to pay, one line per accepted method the creditor can take (letters and e-mails)."""
+    creditor = letter.creditor
+    lang = letter.language
+    lines: list[str] = []
+    for method in letter.payment_methods:
+        if method is PaymentMethod.TRANSFER and creditor.iban:
+            bic = label(lang, "bic", bic=creditor.bic) if creditor.bic else ""
+            lines.append(
+                label(lang, "transfer", iban=creditor.iban, bic=bic, ref=letter.rf_reference)
+            )
+        elif method is PaymentMethod.CHEQUE:
+            address = ", ".join(
+                [
+                    *creditor.address.lines,
+                    f"{creditor.address.postal_code} {creditor.address.city}".strip(),
+                ]
+            )
+            lines.append(label(lang, "cheque", name=creditor.name, address=address))
+        elif method is PaymentMethod.CARD and creditor.phone:
+            lines.append(label(lang, "card", phone=creditor.phone))
+    return lines
+
+
 def creditor_lines(letter: Letter) -> list[str]:
     """Sender block under the name: address, phone, e-mail."""
     creditor = letter.creditor
@@ -509,26 +533,9 @@ def _draw_qr(page: _Page, qr: segno.QRCode, x: float, top: float, size: float) -
 
 def _draw_payment(page: _Page, pdf_qr: segno.QRCode | None) -> None:
     letter = page.letter
-    creditor = letter.creditor
     lang = letter.language
     qr_size = 26 * mm if pdf_qr else 0.0
-    lines: list[str] = []
-    for method in letter.payment_methods:
-        if method is PaymentMethod.TRANSFER and creditor.iban:
-            bic = label(lang, "bic", bic=creditor.bic) if creditor.bic else ""
-            lines.append(
-                label(lang, "transfer", iban=creditor.iban, bic=bic, ref=letter.rf_reference)
-            )
-        elif method is PaymentMethod.CHEQUE:
-            address = ", ".join(
-                [
-                    *creditor.address.lines,
-                    f"{creditor.address.postal_code} {creditor.address.city}".strip(),
-                ]
-            )
-            lines.append(label(lang, "cheque", name=creditor.name, address=address))
-        elif method is PaymentMethod.CARD and creditor.phone:
-            lines.append(label(lang, "card", phone=creditor.phone))
+    lines = payment_lines(letter)
     name, size = page.font(size=8.5)
     width = page.right - page.left - (qr_size + 8 * mm if qr_size else 0) - 3 * mm
     # (first line of an item?, text): a bullet is drawn as a dot, not a glyph, because
