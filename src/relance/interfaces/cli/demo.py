@@ -28,7 +28,7 @@ def demo(
         "relance-demo"
     ),
 ) -> None:
-    """Build a demo ledger in a fresh SQLite file and show its aged balance."""
+    """Build a demo ledger in a fresh SQLite file: its aged balance, its queue, its letters."""
     day = parse_day(as_of, date.today())
     built = build_demo(folder, day)
     customers = len(reports.customers(built.store))
