@@ -6,7 +6,20 @@ importing them here is what makes Alembic see them.
 
 from __future__ import annotations
 
-from relance.adapters.storage import tables, tables_dunning, tables_law, tables_letters
+from relance.adapters.storage import (
+    tables,
+    tables_bank,
+    tables_dunning,
+    tables_law,
+    tables_letters,
+)
 from relance.adapters.storage.tables import metadata
 
-__all__ = ["metadata", "tables", "tables_dunning", "tables_law", "tables_letters"]
+__all__ = [
+    "metadata",
+    "tables",
+    "tables_bank",
+    "tables_dunning",
+    "tables_law",
+    "tables_letters",
+]

@@ -1,0 +1,393 @@
+"""Reading and writing statement lines, their match state and suggestions, and what matching
+needs from the rest of the database (letters' RF references, discount terms).
+
+Every function takes an open `Connection`; the service decides where a transaction begins.
+Lines cross this boundary as `BankTransaction` (core) plus a `Lettrage` of their state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, delete, func, insert, or_, select, update
+
+from relance.adapters.storage import tables as t
+from relance.adapters.storage import tables_bank as tb
+from relance.adapters.storage import tables_dunning as td
+from relance.adapters.storage import tables_law as tl
+from relance.adapters.storage import tables_letters as tlet
+from relance.adapters.storage.tables_bank import MatchState
+from relance.core.bank import BankTransaction
+from relance.core.matching import Suggestion
+from relance.core.model import Payment
+from relance.core.money import Money
+from relance.core.terms import BadTerms, DiscountTerms, parse_discount_terms
+
+CHUNK = 5000
+
+
+@dataclass(frozen=True, slots=True)
+class Lettrage:
+    """A stored statement line with where it stands in matching."""
+
+    transaction: BankTransaction
+    state: MatchState
+    customer_ref: str | None
+    rule: str | None
+    confidence: int | None
+    unapplied: Money | None
+    source_file: str
+    source_format: str
+    note: str
+    suggestions: tuple[Suggestion, ...] = ()
+
+
+def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
+    for start in range(0, len(items), CHUNK):
+        yield items[start : start + CHUNK]
+
+
+def known_keys(conn: Connection, keys: Iterable[str]) -> set[str]:
+    """The keys among `keys` of lines already stored."""
+    wanted = list(dict.fromkeys(keys))
+    found: set[str] = set()
+    column = tb.bank_transactions.c.key
+    for chunk in _chunks(wanted):
+        found.update(k for (k,) in conn.execute(select(column).where(column.in_(chunk))))
+    return found
+
+
+def transaction_values(
+    tx: BankTransaction,
+    *,
+    source_format: str,
+    sha256: str,
+    imported_at: datetime,
+    state: MatchState,
+    note: str = "",
+) -> dict[str, Any]:
+    """A statement line as column values, unmatched or ignored."""
+    return {
+        "key": tx.key,
+        "account": tx.account,
+        "booking_date": tx.booking_date,
+        "value_date": tx.value_date,
+        "currency": tx.amount.currency,
+        "amount_minor": tx.amount.to_minor(),
+        "payer_name": tx.payer_name,
+        "payer_iban": tx.payer_iban,
+        "remittance": tx.remittance,
+        "structured_reference": tx.structured_reference,
+        "end_to_end_id": tx.end_to_end_id,
+        "bank_reference": tx.bank_reference,
+        "reversal": tx.reversal,
+        "source_file": tx.source_file,
+        "source_format": source_format,
+        "file_sha256": sha256,
+        "imported_at": imported_at,
+        "state": state.value,
+        "customer_ref": None,
+        "rule": None,
+        "confidence": None,
+        "unapplied_minor": None,
+        "matched_at": None,
+        "note": note,
+    }
+
+
+def add_transactions(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Insert statement lines made by `transaction_values` (the caller checked the keys)."""
+    for start in range(0, len(rows), CHUNK):
+        conn.execute(insert(tb.bank_transactions), list(rows[start : start + CHUNK]))
+
+
+def add_payments(conn: Connection, payments: Sequence[Payment]) -> None:
+    """Insert the payments that credits record, payer unknown until they are matched."""
+    rows = [
+        {
+            "key": p.key,
+            "customer_id": None,
+            "date": p.date,
+            "currency": p.amount.currency,
+            "amount_minor": p.amount.to_minor(),
+            "method": p.method,
+            "reference": p.reference,
+            "payer": p.payer,
+            "payer_iban": p.payer_iban,
+        }
+        for p in payments
+    ]
+    for start in range(0, len(rows), CHUNK):
+        conn.execute(insert(t.payments), rows[start : start + CHUNK])
+
+
+def _transaction(row: Any) -> BankTransaction:
+    return BankTransaction(
+        key=row.key,
+        booking_date=row.booking_date,
+        amount=Money.from_minor(row.amount_minor, row.currency),
+        value_date=row.value_date,
+        payer_name=row.payer_name,
+        payer_iban=row.payer_iban,
+        remittance=row.remittance,
+        structured_reference=row.structured_reference,
+        end_to_end_id=row.end_to_end_id,
+        account=row.account,
+        bank_reference=row.bank_reference,
+        source_file=row.source_file,
+        reversal=bool(row.reversal),
+    )
+
+
+def _lettrage(row: Any, suggestions: tuple[Suggestion, ...] = ()) -> Lettrage:
+    unapplied = (
+        None if row.unapplied_minor is None else Money.from_minor(row.unapplied_minor, row.currency)
+    )
+    return Lettrage(
+        transaction=_transaction(row),
+        state=MatchState(row.state),
+        customer_ref=row.customer_ref,
+        rule=row.rule,
+        confidence=row.confidence,
+        unapplied=unapplied,
+        source_file=row.source_file,
+        source_format=row.source_format,
+        note=row.note,
+        suggestions=suggestions,
+    )
+
+
+def load_lettrage(
+    conn: Connection,
+    *,
+    states: Iterable[MatchState] | None = None,
+    keys: Iterable[str] | None = None,
+    with_suggestions: bool = False,
+) -> list[Lettrage]:
+    """Stored lines, optionally in `states` or among `keys`, by booking date then key."""
+    table = tb.bank_transactions
+    query = select(table).order_by(table.c.booking_date, table.c.key)
+    if states is not None:
+        query = query.where(table.c.state.in_([s.value for s in states]))
+    rows: list[Any] = []
+    if keys is not None:
+        for chunk in _chunks(list(keys)):
+            rows.extend(conn.execute(query.where(table.c.key.in_(chunk))))
+        rows.sort(key=lambda r: (r.booking_date, r.key))
+    else:
+        rows = list(conn.execute(query))
+    found = load_suggestions(conn, [r.key for r in rows]) if with_suggestions else {}
+    return [_lettrage(row, found.get(row.key, ())) for row in rows]
+
+
+def find_transaction(conn: Connection, key_or_prefix: str) -> Lettrage | None:
+    """The line whose key is `key_or_prefix`, or the only one whose key or bank reference
+    starts with it (keys are long: a user types the start); None when none or several."""
+    table = tb.bank_transactions
+    exact = conn.execute(select(table).where(table.c.key == key_or_prefix)).first()
+    if exact is not None:
+        return _lettrage(exact, load_suggestions(conn, [exact.key]).get(exact.key, ()))
+    pattern = key_or_prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    rows = conn.execute(
+        select(table)
+        .where(
+            or_(
+                table.c.key.like(pattern, escape="\\"),
+                table.c.bank_reference == key_or_prefix,
+                table.c.end_to_end_id == key_or_prefix,
+            )
+        )
+        .limit(2)
+    ).all()
+    if len(rows) != 1:
+        return None
+    row = rows[0]
+    return _lettrage(row, load_suggestions(conn, [row.key]).get(row.key, ()))
+
+
+def set_matched(
+    conn: Connection,
+    key: str,
+    *,
+    state: MatchState,
+    customer_ref: str | None,
+    rule: str | None,
+    confidence: int | None,
+    unapplied: Money | None,
+    at: datetime | None,
+) -> None:
+    """Record a line's match state (or, with UNMATCHED and Nones, put it back in the queue)."""
+    conn.execute(
+        update(tb.bank_transactions)
+        .where(tb.bank_transactions.c.key == key)
+        .values(
+            state=state.value,
+            customer_ref=customer_ref,
+            rule=rule,
+            confidence=confidence,
+            unapplied_minor=None if unapplied is None else unapplied.to_minor(),
+            matched_at=at,
+        )
+    )
+
+
+def set_matched_many(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Record many automatic matches: rows of b_key, state, customer_ref, rule, confidence,
+    unapplied_minor, matched_at."""
+    table = tb.bank_transactions
+    for start in range(0, len(rows), CHUNK):
+        conn.execute(
+            update(table).where(table.c.key == bindparam("b_key")),
+            list(rows[start : start + CHUNK]),
+        )
+
+
+def assign_payments(conn: Connection, owners: Mapping[str, int | None]) -> None:
+    """Set the customer (database id, or None for unknown) of payments by key."""
+    rows = [{"b_key": key, "customer_id": owner} for key, owner in owners.items()]
+    for start in range(0, len(rows), CHUNK):
+        conn.execute(
+            update(t.payments).where(t.payments.c.key == bindparam("b_key")),
+            rows[start : start + CHUNK],
+        )
+
+
+def replace_suggestions(conn: Connection, by_key: Mapping[str, Sequence[Suggestion]]) -> None:
+    """Replace the suggestions of the lines named by `by_key` with the given ones."""
+    keys = list(by_key)
+    table = tb.bank_suggestions
+    for chunk in _chunks(keys):
+        conn.execute(delete(table).where(table.c.transaction_key.in_(chunk)))
+    rows = [
+        {
+            "transaction_key": key,
+            "rank": rank,
+            "customer_ref": s.customer_ref,
+            "invoice_numbers": list(s.invoice_numbers),
+            "score": s.score,
+            "reason": s.reason,
+        }
+        for key, found in by_key.items()
+        for rank, s in enumerate(found, start=1)
+    ]
+    for start in range(0, len(rows), CHUNK):
+        conn.execute(insert(table), rows[start : start + CHUNK])
+
+
+def load_suggestions(conn: Connection, keys: Sequence[str]) -> dict[str, tuple[Suggestion, ...]]:
+    """The ranked suggestions of each line among `keys`."""
+    table = tb.bank_suggestions
+    found: dict[str, list[Suggestion]] = {}
+    for chunk in _chunks(list(keys)):
+        query = (
+            select(table)
+            .where(table.c.transaction_key.in_(chunk))
+            .order_by(table.c.transaction_key, table.c.rank)
+        )
+        for row in conn.execute(query):
+            found.setdefault(row.transaction_key, []).append(
+                Suggestion(
+                    row.transaction_key,
+                    row.customer_ref,
+                    tuple(row.invoice_numbers),
+                    row.score,
+                    row.reason,
+                )
+            )
+    return {key: tuple(items) for key, items in found.items()}
+
+
+def delete_allocations(conn: Connection, sources: Sequence[str]) -> list[tuple[str, str, int]]:
+    """Remove the payment and discount allocations made from `sources` (payment keys and
+    the matching's "discount:<key>"); returns (source, invoice number, minor units) removed."""
+    alloc = t.allocations
+    removed: list[tuple[str, str, int]] = []
+    for chunk in _chunks(list(sources)):
+        query = (
+            select(alloc.c.id, alloc.c.source, t.invoices.c.number, alloc.c.amount_minor)
+            .join(t.invoices, t.invoices.c.id == alloc.c.invoice_id)
+            .where(alloc.c.source.in_(chunk), alloc.c.kind.in_(("payment", "discount")))
+        )
+        rows = conn.execute(query).all()
+        if rows:
+            conn.execute(delete(alloc).where(alloc.c.id.in_([r.id for r in rows])))
+            removed.extend((r.source, r.number, int(r.amount_minor)) for r in rows)
+    return removed
+
+
+def applied_from(conn: Connection, source: str) -> int:
+    """What a payment (or credit note) named `source` has settled so far, in minor units."""
+    alloc = t.allocations
+    query = select(func.coalesce(func.sum(alloc.c.amount_minor), 0)).where(
+        alloc.c.source == source, alloc.c.kind == "payment"
+    )
+    return int(conn.execute(query).scalar_one())
+
+
+def letter_references(conn: Connection) -> dict[str, tuple[str, ...]]:
+    """Each RF creditor reference printed on a letter, with the invoices its action covered
+    (from the letters' evidence and the dunning queue)."""
+    query = (
+        select(tlet.letter_evidence.c.rf_reference, td.dunning_actions.c.invoice_numbers)
+        .join(td.dunning_actions, td.dunning_actions.c.id == tlet.letter_evidence.c.action_id)
+        .where(tlet.letter_evidence.c.rf_reference != "")
+    )
+    found: dict[str, tuple[str, ...]] = {}
+    for rf, numbers in conn.execute(query):
+        compact = "".join(str(rf).split()).upper()
+        found[compact] = tuple(dict.fromkeys(found.get(compact, ()) + tuple(numbers or ())))
+    return found
+
+
+def _terms(text: str | None) -> DiscountTerms | None:
+    if not text:
+        return None
+    try:
+        return parse_discount_terms(text)
+    except BadTerms:  # stored by the law service, which parsed them: only a hand edit fails
+        return None
+
+
+def discount_terms(
+    conn: Connection,
+) -> tuple[dict[str, DiscountTerms], dict[str, DiscountTerms]]:
+    """Early-payment discount terms: (by invoice number, by customer reference from the
+    contract). Both are small: terms are set on a few invoices and contracts."""
+    own: dict[str, DiscountTerms] = {}
+    query = select(t.invoices.c.number, tl.law_invoice_terms.c.discount).join(
+        t.invoices, t.invoices.c.id == tl.law_invoice_terms.c.invoice_id
+    )
+    for number, text in conn.execute(query):
+        terms = _terms(text)
+        if terms is not None:
+            own[number] = terms
+    by_customer: dict[str, DiscountTerms] = {}
+    query = select(t.customers.c.ref, tl.law_contracts.c.discount).join(
+        t.customers, t.customers.c.id == tl.law_contracts.c.customer_id
+    )
+    for ref, text in conn.execute(query):
+        terms = _terms(text)
+        if terms is not None:
+            by_customer[ref] = terms
+    return own, by_customer
+
+
+def file_imported(conn: Connection, kind: str, sha256: str) -> bool:
+    """True when a file with this content was already imported as `kind`."""
+    query = select(t.imports.c.id).where(t.imports.c.kind == kind, t.imports.c.sha256 == sha256)
+    return conn.execute(query.limit(1)).first() is not None
+
+
+def queue_size(conn: Connection) -> int:
+    """How many credits wait in the unmatched queue."""
+    table = tb.bank_transactions
+    query = select(table.c.id).where(table.c.state == MatchState.UNMATCHED.value)
+    return len(conn.execute(query).all())
+
+
+def day_of(tx: BankTransaction) -> date:
+    """The day money reached us: value date when known, else booking date."""
+    return tx.value_date or tx.booking_date

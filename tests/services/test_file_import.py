@@ -1,0 +1,367 @@
+"""Importing the files users already have: FEC, e-invoices, bank statements, and lettrage.
+
+Real files written by others are read where they lie (shared/samples, skipped when absent);
+small generated statements cover what the samples do not (our RF references, overpayments).
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from tests.conftest import write
+
+from relance.adapters.formats import camt, mt940, ofx
+from relance.adapters.formats.errors import FormatError
+from relance.adapters.storage import repository as repo
+from relance.adapters.storage import tables as t
+from relance.adapters.storage import tables_bank as tb
+from relance.adapters.storage.tables_bank import MatchState
+from relance.bootstrap import Store
+from relance.core.ledger import open_balance, unapplied_credit
+from relance.core.matching import invoice_reference
+from relance.core.money import Money
+from relance.services import matching
+from relance.services.file_import import (
+    import_bank_statements,
+    import_einvoices,
+    import_fec,
+)
+
+UBL = Path(__file__).resolve().parents[1] / "data" / "formats" / "ubl"
+TODAY = date(2026, 4, 15)
+
+
+def rows(store: Store, table: object) -> int:
+    with store.begin() as conn:
+        return int(conn.execute(select(func.count()).select_from(table)).scalar_one())  # type: ignore[arg-type]
+
+
+def everything(store: Store) -> dict[str, int]:
+    return {
+        name: rows(store, table)
+        for name, table in (
+            ("customers", t.customers),
+            ("invoices", t.invoices),
+            ("credit_notes", t.credit_notes),
+            ("payments", t.payments),
+            ("allocations", t.allocations),
+            ("imports", t.imports),
+            ("events", t.events),
+            ("transactions", tb.bank_transactions),
+            ("suggestions", tb.bank_suggestions),
+        )
+    }
+
+
+# -- FEC -------------------------------------------------------------------------------------
+
+
+def test_a_real_fec_becomes_customers_invoices_payments_and_lettered_allocations(
+    store: Store, samples: Path
+) -> None:
+    fec = samples / "fec" / "111111111FEC20221231.TXT"  # pipe, ISO-8859-15, lettered 411s
+    (report,) = import_fec(store, [fec])
+
+    assert report.format == "fec" and report.read == 934
+    assert report.created == {
+        "customers": 34,
+        "invoices": 100,
+        "credit_notes": 3,
+        "payments": 48,
+        "allocations": 71,
+    }
+    with store.begin() as conn:
+        ledger = repo.load_ledger(conn)
+    # The first sale of the year, VE 0123 of 74,70 to customer 41101590, was lettered with
+    # the CIC transfer of 9 February 2023: paid in full.
+    sale = next(i for i in ledger.invoices if i.number == "VE 0123")
+    assert (sale.customer_ref, sale.amount) == ("41101590", Money.of("74.70", "EUR"))
+    assert open_balance(ledger, sale, date(2023, 12, 31)) == Money.zero("EUR")
+    assert open_balance(ledger, sale, date(2023, 2, 8)) == Money.of("74.70", "EUR")
+    # No invoice is ever allocated more than it is worth.
+    for invoice in ledger.invoices:
+        assert not open_balance(ledger, invoice, date(2099, 1, 1)).is_negative
+
+    before = everything(store)
+    (again,) = import_fec(store, [fec])
+    assert again.skipped == "already imported"
+    assert everything(store) == before
+
+
+def test_a_fec_read_as_of_an_earlier_date_leaves_later_lettering_open_then_catches_up(
+    store: Store, samples: Path
+) -> None:
+    fec = samples / "fec" / "111111111FEC20221231.TXT"
+    (early,) = import_fec(store, [fec], as_of=date(2023, 2, 1))
+    assert early.created["invoices"] < 100
+    (full,) = import_fec(store, [fec])
+    # The second import adds only what came after 1 February: nothing twice.
+    assert early.created["invoices"] + full.created["invoices"] == 100
+    assert rows(store, t.allocations) == 71
+
+
+def test_a_fec_with_a_bad_line_writes_nothing_and_names_the_line(
+    store: Store, tmp_path: Path
+) -> None:
+    header = (
+        "JournalCode\tJournalLib\tEcritureNum\tEcritureDate\tCompteNum\tCompteLib\tCompAuxNum\t"
+        "CompAuxLib\tPieceRef\tPieceDate\tEcritureLib\tDebit\tCredit\tEcritureLet\tDateLet\t"
+        "ValidDate\tMontantdevise\tIdevise\n"
+    )
+    good = "VE\tVentes\t1\t20260105\t411ACME\tClients\t\t\tF1\t20260105\tVente\t120,00\t0,00\t\t\t20260105\t\t\n"
+    bad = "VE\tVentes\t2\t20260231\t411ACME\tClients\t\t\tF2\t20260105\tVente\t10,00\t0,00\t\t\t20260105\t\t\n"
+    path = write(tmp_path / "fec.txt", header + good + bad)
+
+    with pytest.raises(FormatError) as error:
+        import_fec(store, [path])
+    assert "fec.txt:line 3" in str(error.value)
+    assert everything(store)["invoices"] == 0 and everything(store)["imports"] == 0
+
+
+# -- e-invoices ------------------------------------------------------------------------------
+
+
+def test_a_factur_x_pdf_becomes_an_invoice_that_keeps_its_pdf_for_letters(
+    store: Store, samples: Path
+) -> None:
+    pdf = samples / "facturx" / "akretion_invoice_EN16931.pdf"
+    (report,) = import_einvoices(store, [pdf])
+
+    assert report.format == "facturx"
+    assert report.created == {"customers": 1, "invoices": 1}
+    with store.begin() as conn:
+        (invoice,) = repo.load_invoices(conn)
+        (buyer,) = repo.load_customers(conn)
+    assert (invoice.number, invoice.amount) == ("F20260023", Money.of("104.90", "EUR"))
+    assert Path(invoice.pdf_path) == pdf.resolve() and Path(invoice.pdf_path).is_file()
+    assert (buyer.ref, buyer.name) == ("987654321", "LE CLIENT")
+
+    (again,) = import_einvoices(store, [pdf])
+    assert again.skipped == "already imported" and rows(store, t.invoices) == 1
+
+
+def test_a_folder_of_one_invoice_in_every_profile_adds_it_once_and_keeps_the_pdf(
+    store: Store, samples: Path, tmp_path: Path
+) -> None:
+    # akretion's samples are one invoice, F20260023, in the MINIMUM, BASIC, EN16931 and
+    # EXTENDED profiles and as a PDF: a folder of them holds one invoice, and a licence.
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for found in (samples / "facturx").glob("*akretion*"):
+        shutil.copy(found, inbox / found.name)
+
+    reports = import_einvoices(store, [inbox])
+
+    assert [Path(r.file).name for r in reports if r.skipped] == [
+        "LICENSE.akretion-factur-x.BSD.txt"
+    ]
+    assert sum(r.created.get("invoices", 0) for r in reports) == 1
+    assert sum(r.unchanged for r in reports) == 3
+    # The XML files come first (sorted names); the PDF then gives the invoice its file.
+    assert reports[-1].created == {"pdf_paths": 1}
+    with store.begin() as conn:
+        (invoice,) = repo.load_invoices(conn)
+    assert invoice.pdf_path == str((inbox / "akretion_invoice_EN16931.pdf").resolve())
+
+
+def test_an_invoice_number_already_used_with_other_data_is_refused_naming_the_file(
+    store: Store, samples: Path
+) -> None:
+    # drafthorse's ZUGFeRD samples all number their invoice 471102, with other amounts.
+    folder = samples / "facturx"
+    import_einvoices(store, [folder / "drafthorse_zugferd_2p3_EN16931_Einfach.xml"])
+    before = everything(store)
+    with pytest.raises(FormatError) as error:
+        import_einvoices(store, [folder / "drafthorse_zugferd_2p3_BASIC_Einfach.xml"])
+    assert "drafthorse_zugferd_2p3_BASIC_Einfach.xml:BT-1" in str(error.value)
+    assert "471102 is already in the ledger" in str(error.value)
+    assert everything(store) == before
+
+
+def test_a_ubl_credit_note_settles_part_of_its_ubl_invoice(store: Store) -> None:
+    import_einvoices(store, [UBL / "invoice-2026-0042.xml", UBL / "creditnote-2026-0050.xml"])
+    with store.begin() as conn:
+        ledger = repo.load_ledger(conn)
+    (invoice,) = ledger.invoices
+    # 1 230,00 invoiced, 90,00 credited: 1 140,00 still owed.
+    assert open_balance(ledger, invoice, TODAY) == Money.of("1140.00", "EUR")
+
+
+def test_a_bank_statement_given_as_an_invoice_is_refused(store: Store, samples: Path) -> None:
+    with pytest.raises(FormatError, match="not a einvoice file"):
+        import_einvoices(store, [samples / "camt" / "genkgo_camt053.v2.minimal.xml"])
+
+
+# -- bank statements -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("folder", "name", "reader"),
+    [
+        ("camt", "genkgo_camt053.v2.multi.statement.xml", camt.extract),
+        ("camt", "genkgo_camt053.v8.xml", camt.extract),
+        ("ofx", "ofxparse_checking.ofx", ofx.extract),
+        ("mt940", "mt940_betterplace_sepa_mt9401.sta", mt940.extract),
+        ("mt940", "mt940_jejik_ing.sta", mt940.extract),
+    ],
+)
+def test_real_statements_are_stored_line_by_line_and_credits_become_payments(
+    store: Store, samples: Path, folder: str, name: str, reader: object
+) -> None:
+    path = samples / folder / name
+    expected = reader(path)  # type: ignore[operator]
+    credits = [tx for tx in expected if tx.is_credit and not tx.reversal]
+
+    (report,) = import_bank_statements(store, [path], as_of=TODAY)
+
+    assert report.read == len(expected)
+    assert report.created.get("transactions", 0) == len(expected)
+    assert report.created.get("payments", 0) == len(credits)
+    assert report.ignored == len(expected) - len(credits)
+    # No invoice in the ledger: every credit waits in the queue, payer unknown.
+    assert report.unmatched == len(credits) and report.matched == 0
+    with store.begin() as conn:
+        unknown = conn.execute(
+            select(func.count()).select_from(t.payments).where(t.payments.c.customer_id.is_(None))
+        ).scalar_one()
+    assert unknown == len(credits)
+    assert len(matching.unmatched(store)) == len(credits)
+
+    before = everything(store)
+    (again,) = import_bank_statements(store, [path], as_of=TODAY)
+    assert again.skipped == "already imported" and everything(store) == before
+
+
+def test_the_same_transaction_in_two_statement_files_is_added_once(
+    store: Store, samples: Path, tmp_path: Path
+) -> None:
+    original = samples / "mt940" / "mt940_jejik_ing.sta"
+    copy = tmp_path / "ing-again.sta"
+    shutil.copy(original, copy)
+    with copy.open("ab") as extra:
+        extra.write(b"\r\n")  # another file (another hash), the same bank lines
+
+    (first,) = import_bank_statements(store, [original], as_of=TODAY)
+    (second,) = import_bank_statements(store, [copy], as_of=TODAY)
+
+    assert second.skipped == "" and second.created == {}
+    assert second.unchanged == first.read == rows(store, tb.bank_transactions)
+
+
+def test_a_malformed_statement_writes_nothing_and_names_the_file_and_element(
+    store: Store, samples: Path
+) -> None:
+    wrong = samples / "camt" / "genkgo_camt053.v2.wrong.xml"
+    with pytest.raises(FormatError) as error:
+        import_bank_statements(store, [wrong], as_of=TODAY)
+    assert "genkgo_camt053.v2.wrong.xml" in str(error.value) and "Stmt" in str(error.value)
+    bad_amount = samples / "ofx" / "ofxparse_fail_nice_decimal_error.ofx"
+    with pytest.raises(FormatError, match="STMTTRN #1"):
+        import_bank_statements(store, [bad_amount], as_of=TODAY)
+    assert everything(store) == dict.fromkeys(everything(store), 0)
+
+
+def test_a_dry_run_reports_what_it_would_do_and_writes_nothing(store: Store, samples: Path) -> None:
+    path = samples / "mt940" / "mt940_cmxl_mt940.sta"
+    (report,) = import_bank_statements(store, [path], as_of=TODAY, dry_run=True)
+    assert report.dry_run and report.created["transactions"] == report.read > 0
+    assert everything(store) == dict.fromkeys(everything(store), 0)
+    (fec,) = import_fec(store, [samples / "fec" / "111111111FEC20221231.TXT"], dry_run=True)
+    assert fec.created["invoices"] == 100 and rows(store, t.invoices) == 0
+
+
+# -- lettrage through the import -------------------------------------------------------------
+
+STATEMENT = "Date;Libellé;Montant;Tiers;IBAN tiers;Référence structurée;Id\n"
+
+
+def ledger_of_martin(store: Store) -> None:
+    """Boulangerie Martin's UBL invoice F-2026-0042 (1 230,00) and its credit note (90,00)."""
+    import_einvoices(store, [UBL / "invoice-2026-0042.xml", UBL / "creditnote-2026-0050.xml"])
+
+
+def test_a_credit_quoting_the_rf_of_an_invoice_is_matched_and_the_overpayment_kept(
+    store: Store, tmp_path: Path
+) -> None:
+    ledger_of_martin(store)
+    rf = invoice_reference("F-2026-0042")
+    statement = write(
+        tmp_path / "avril.csv",
+        STATEMENT + f"02/04/2026;VIR SEPA;1 150,00;BOULANGERIE MARTIN;;{rf};T1\n"
+        "03/04/2026;PRLV EDF;-80,00;EDF;;;T2\n",
+    )
+    (report,) = import_bank_statements(store, [statement], as_of=TODAY)
+
+    assert (report.matched, report.unmatched, report.ignored) == (1, 0, 1)
+    with store.begin() as conn:
+        ledger = repo.load_ledger(conn)
+    # 1 230,00 - 90,00 credited = 1 140,00 owed; 1 150,00 paid: 10,00 more kept as credit.
+    assert open_balance(ledger, ledger.invoices[0], TODAY) == Money.zero("EUR")
+    assert unapplied_credit(ledger, "732829320", "EUR", TODAY) == Money.of("10.00", "EUR")
+    assert report.unapplied == {"732829320": "10.00 EUR"}
+    (line,) = matching.lettrage(store, [MatchState.AUTOMATIC])
+    assert (line.rule, line.customer_ref, line.unapplied) == (
+        "reference",
+        "732829320",
+        Money.of("10.00", "EUR"),
+    )
+    with store.begin() as conn:
+        kinds = [k for (k,) in conn.execute(select(t.events.c.kind))]
+    assert kinds.count("payment.matched") == 1
+
+
+def test_unmatched_then_matched_by_hand_then_unmatched_again(store: Store, tmp_path: Path) -> None:
+    ledger_of_martin(store)
+    statement = write(
+        tmp_path / "avril.csv",
+        STATEMENT + "05/04/2026;VIR SEPA;500,00;B MARTIN;FR7610107001011234567890129;;T9\n",
+    )
+    (report,) = import_bank_statements(store, [statement], as_of=TODAY)
+    assert report.unmatched == 1
+
+    (waiting,) = matching.unmatched(store)
+    assert waiting.state is MatchState.UNMATCHED and waiting.customer_ref is None
+
+    decided = matching.match(store, waiting.transaction.key, ["F-2026-0042"], actor="claire")
+    assert decided.allocations == (("payment", "F-2026-0042", Money.of("500.00", "EUR")),)
+    assert matching.unmatched(store) == []
+    with store.begin() as conn:
+        ledger = repo.load_ledger(conn)
+        (martin,) = repo.load_customers(conn, ["732829320"])
+    assert open_balance(ledger, ledger.invoices[0], TODAY) == Money.of("640.00", "EUR")
+    # The person confirmed who paid: that IBAN is Martin's from now on.
+    assert "FR7610107001011234567890129" in martin.ibans
+    with pytest.raises(ValueError, match="already matched"):
+        matching.match(store, waiting.transaction.key, ["F-2026-0042"])
+
+    undone = matching.unmatch(store, waiting.transaction.key, as_of=TODAY, reason="wrong payer")
+    assert undone.allocations == (("payment", "F-2026-0042", Money.of("500.00", "EUR")),)
+    (back,) = matching.unmatched(store)
+    assert back.transaction.key == waiting.transaction.key
+    # Back in the queue with suggestions: the known IBAN now points to Martin's invoice.
+    assert back.suggestions and back.suggestions[0].customer_ref == "732829320"
+    with store.begin() as conn:
+        ledger = repo.load_ledger(conn)
+        kinds = [k for (k,) in conn.execute(select(t.events.c.kind))]
+    assert open_balance(ledger, ledger.invoices[0], TODAY) == Money.of("1140.00", "EUR")
+    assert kinds.count("payment.matched") == 1 and kinds.count("payment.unmatched") == 1
+
+
+def test_matching_refuses_an_unknown_invoice_and_a_debit(store: Store, tmp_path: Path) -> None:
+    ledger_of_martin(store)
+    statement = write(
+        tmp_path / "s.csv",
+        STATEMENT + "05/04/2026;VIR;50,00;X;;;A1\n06/04/2026;PRLV;-50,00;Y;;;A2\n",
+    )
+    import_bank_statements(store, [statement], as_of=TODAY)
+    lines = {int(line.transaction.amount.amount): line for line in matching.lettrage(store)}
+    with pytest.raises(LookupError, match="unknown invoice"):
+        matching.match(store, lines[50].transaction.key, ["NOPE"])
+    with pytest.raises(ValueError, match="not a customer payment"):
+        matching.match(store, lines[-50].transaction.key, ["F-2026-0042"])
+    with pytest.raises(ValueError, match="not matched"):
+        matching.unmatch(store, lines[50].transaction.key, as_of=TODAY)
