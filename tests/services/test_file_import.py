@@ -7,7 +7,7 @@ small generated statements cover what the samples do not (our RF references, ove
 from __future__ import annotations
 
 import shutil
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -16,7 +16,9 @@ from tests.conftest import write
 
 from relance.adapters.formats import camt, mt940, ofx
 from relance.adapters.formats.errors import FormatError
+from relance.adapters.formats.ledger_csv import CsvKind
 from relance.adapters.storage import repository as repo
+from relance.adapters.storage import repository_letters as rl
 from relance.adapters.storage import tables as t
 from relance.adapters.storage import tables_bank as tb
 from relance.adapters.storage.tables_bank import MatchState
@@ -24,12 +26,15 @@ from relance.bootstrap import Store
 from relance.core.ledger import open_balance, unapplied_credit
 from relance.core.matching import invoice_reference
 from relance.core.money import Money
-from relance.services import matching
+from relance.services import dunning, letters, matching
+from relance.services.demo import DEMO_CREDITOR
 from relance.services.file_import import (
     import_bank_statements,
     import_einvoices,
     import_fec,
 )
+from relance.services.ledger_import import import_ledger_csv
+from relance.services.setup import init_creditor
 
 UBL = Path(__file__).resolve().parents[1] / "data" / "formats" / "ubl"
 TODAY = date(2026, 4, 15)
@@ -365,3 +370,63 @@ def test_matching_refuses_an_unknown_invoice_and_a_debit(store: Store, tmp_path:
         matching.match(store, lines[-50].transaction.key, ["F-2026-0042"])
     with pytest.raises(ValueError, match="not matched"):
         matching.unmatch(store, lines[50].transaction.key, as_of=TODAY)
+
+
+# -- end to end: the letter's RF reference comes back on the statement -----------------------
+
+CUSTOMERS = """ref,name,kind,country,language,email,phone,address,postal_code,city
+SMITHCO,Smith & Co,business,US,en,billing@smithco.example,,100 Main Street,10001,New York
+BOULMART,Boulangerie Martin,business,FR,fr,compta@boulangerie-martin.fr,,4 place Bellecour,69002,Lyon
+"""
+INVOICES = """number,customer,issue_date,due_date,currency,amount,tax,subject
+12345,SMITHCO,2017-12-01,2018-01-01,USD,100.00,0.00,Consulting
+F-001,BOULMART,2017-12-01,2018-01-01,EUR,1200.00,200.00,Maintenance annuelle
+"""
+
+
+def test_a_payment_quoting_the_rf_of_our_letter_settles_it_and_the_next_run_leaves_the_payer_alone(
+    store: Store, tmp_path: Path
+) -> None:
+    # 1. Two customers overdue since 1 January 2018; the informal step on 5 February is done
+    #    by hand, the first letters of 19 February are sent by relance.
+    init_creditor(store, DEMO_CREDITOR, actor="test")
+    import_ledger_csv(store, CsvKind.CUSTOMERS, write(tmp_path / "c.csv", CUSTOMERS))
+    import_ledger_csv(store, CsvKind.INVOICES, write(tmp_path / "i.csv", INVOICES))
+    dunning.run_dunning(store, date(2018, 2, 5))
+    for action_id in dunning.approve(store, every=True):
+        dunning.mark_done(store, action_id, date(2018, 2, 5))
+    dunning.run_dunning(store, date(2018, 2, 19))
+    dunning.approve(store, every=True)
+    now = datetime(2018, 2, 19, 9, 0, tzinfo=UTC)
+    letters.send_approved(store, date(2018, 2, 19), tmp_path / "out", None, now=now)
+    with store.begin() as conn:
+        (letter,) = [e for e in rl.load_evidence(conn) if e.customer_ref == "BOULMART"][:1]
+    rf = letter.rf_reference
+    assert rf.startswith("RF")
+
+    # 2. Boulangerie Martin pays 1 200,00 quoting the letter's reference (not the invoice's).
+    statement = write(
+        tmp_path / "releve.csv",
+        STATEMENT
+        + f"23/02/2018;VIR SEPA BOULANGERIE MARTIN;1 200,00;BOULANGERIE MARTIN;;{rf};B1\n",
+    )
+    (report,) = import_bank_statements(store, [statement], as_of=date(2018, 2, 26))
+    assert (report.matched, report.unmatched) == (1, 0)
+    (line,) = matching.lettrage(store, [MatchState.AUTOMATIC])
+    assert (line.rule, line.customer_ref) == ("reference", "BOULMART")
+
+    # 3. The next run: nothing for Boulangerie Martin, proposed or cancelled; Smith & Co,
+    #    who did not pay, goes on.
+    run = dunning.run_dunning(store, date(2018, 3, 5))
+    assert "BOULMART" not in {item.action.customer_ref for item in run.proposed}
+    assert "SMITHCO" in {item.action.customer_ref for item in run.proposed}
+    with store.begin() as conn:
+        ledger = repo.load_ledger(conn)
+    cancelled_ids = {action_id for action_id, _ in run.cancelled}
+    assert all(
+        item.action.customer_ref != "BOULMART"
+        for item in dunning.queue(store, everything=True)
+        if item.id in cancelled_ids
+    )
+    paid = next(i for i in ledger.invoices if i.number == "F-001")
+    assert open_balance(ledger, paid, date(2018, 3, 5)) == Money.zero("EUR")
