@@ -84,6 +84,11 @@ class Action:
 
     def carried_out(self, on: date) -> Action:
         """This action marked done on `on` (as `relance done` does)."""
+        return self.with_status(ActionStatus.DONE, on)
+
+    def with_status(self, status: ActionStatus, done_on: date | None = None) -> Action:
+        """This action in another status (made directly: `dataclasses.replace` costs
+        more, and a run changes 200,000 of them)."""
         return Action(
             self.key,
             self.customer_ref,
@@ -93,8 +98,8 @@ class Action:
             self.channels,
             self.invoice_numbers,
             self.proposed_on,
-            ActionStatus.DONE,
-            on,
+            status,
+            done_on,
         )
 
 
@@ -177,8 +182,9 @@ class Decision:
     flags: tuple[Flag, ...]
 
 
-# An overdue open invoice as gathered in one pass: number, due date, currency, balance.
-_Overdue = tuple[str, date, str, Decimal]
+# An overdue open invoice as the engine reads it: number, due date, currency, open balance.
+OverdueItem = tuple[str, date, str, Decimal]
+_Overdue = OverdueItem
 
 
 def action_key(customer_ref: str, as_of: date, level_name: str, invoices: Iterable[str]) -> str:
@@ -202,6 +208,7 @@ def decide(
     holds: Iterable[Hold] = (),
     time_barred: Iterable[str] = (),
     credit: Mapping[str, Mapping[str, Decimal]] | None = None,
+    overdue: Mapping[str, Sequence[OverdueItem]] | None = None,
 ) -> Decision:
     """Decide, as of `as_of`, the proposals, cancellations and flags of one run.
 
@@ -211,6 +218,11 @@ def decide(
     computed elsewhere (by the database); the ledger may then hold only the overdue
     invoices with their open balance as amount and no allocations, and its payments
     serve only to follow promises and plans.
+
+    `overdue`, when given, replaces the ledger's invoices: each customer's invoices past
+    due on `as_of` (and issued by then) with their open balance, as a database groups
+    them. It spares a run over a million invoices one record per invoice; the ledger must
+    then hold no invoices (ValueError otherwise, a caller's bug).
     """
     index = policies if isinstance(policies, PolicyIndex) else PolicyIndex(policies, rules)
     barred = frozenset(time_barred)
@@ -227,6 +239,11 @@ def decide(
 
     overdue_by: dict[str, list[_Overdue]] = defaultdict(list)
     settled: set[str] = set()  # overdue invoices with nothing left to pay
+    if overdue is not None:
+        if ledger.invoices:
+            raise ValueError("give the overdue invoices either in the ledger or as `overdue`")
+        # Read as given: the lists are not changed, only passed on customer by customer.
+        overdue_by = {ref: list(items) for ref, items in overdue.items() if items}
     for invoice in ledger.invoices:
         if invoice.due_date >= as_of or invoice.issue_date > as_of:
             continue
@@ -273,7 +290,7 @@ def decide(
     )
     for ref in refs:
         customer = customers.get(ref)
-        overdue = overdue_by.get(ref, [])
+        owed = overdue_by.get(ref, [])
         if customer is None:
             flags.append(
                 Flag(f"unknown_customer/{ref}", FlagKind.UNKNOWN_CUSTOMER, ref, "no such customer")
@@ -281,7 +298,7 @@ def decide(
             continue
         policy = index.for_customer(customer)
         if policy is None:
-            if overdue:
+            if owed:
                 flags.append(
                     Flag(f"no_policy/{ref}", FlagKind.NO_POLICY, ref, "no dunning policy applies")
                 )
@@ -291,7 +308,7 @@ def decide(
                 customer=customer,
                 policy=policy,
                 as_of=as_of,
-                overdue=overdue,
+                overdue=owed,
                 settled=settled,
                 credit=credits.get(ref, {}),
                 payments=paid_by.get(ref, []),
@@ -328,7 +345,7 @@ class _Customer:
     customer: Customer
     policy: Policy
     as_of: date
-    overdue: list[_Overdue]
+    overdue: Sequence[_Overdue]
     settled: set[str]
     credit: Mapping[str, Decimal]
     payments: list[tuple[date, Money]]
@@ -418,21 +435,11 @@ def _decide_customer(
             f"promise to pay {pending_promise.amount} by {pending_promise.due}",
         )
 
-    chased: list[_Overdue] = []
-    for item in c.overdue:
-        number = item[0]
-        if number in c.barred:
-            flags.append(
-                Flag(
-                    f"time_barred/{number}",
-                    FlagKind.TIME_BARRED,
-                    ref,
-                    f"invoice {number} is time-barred: not chased",
-                    number,
-                )
-            )
-        elif number not in c.disputed and number not in planned:
-            chased.append(item)
+    owed = [item[0] for item in c.overdue]
+    if c.barred.isdisjoint(owed) and c.disputed.isdisjoint(owed) and planned.isdisjoint(owed):
+        chased: Sequence[_Overdue] = c.overdue  # the common case: nothing is set aside
+    else:
+        chased = _chased(c, planned, flags)
     chased_numbers = {item[0] for item in chased}
     balances: dict[str, Decimal] = {}
     for _, _, currency, remaining in chased:
@@ -511,7 +518,8 @@ def _decide_customer(
         return
     level = policy.levels[position]
     # Ties on the due date go to the smaller number, so the input's order never matters.
-    oldest_due, oldest_number = min((item[1], item[0]) for item in chased)
+    by_due = sorted([(item[1], item[0]) for item in chased])
+    oldest_due, oldest_number = by_due[0]
     days_overdue = (as_of - oldest_due).days
     previous_on = latest.done_on if latest is not None else None
     resumed = (
@@ -529,7 +537,7 @@ def _decide_customer(
     channels = _allowed_channels(level, c, flags)
     if not channels:
         return
-    numbers = tuple(item[0] for item in sorted(chased, key=lambda item: (item[1], item[0])))
+    numbers = tuple([number for _, number in by_due])
     key = action_key(ref, as_of, level.name, numbers)
     if any(a.key == key for a in c.actions):
         return
@@ -552,6 +560,27 @@ def _decide_customer(
             why=why,
         )
     )
+
+
+def _chased(c: _Customer, planned: set[str], flags: list[Flag]) -> list[_Overdue]:
+    """The customer's overdue invoices less the disputed, planned and time-barred ones;
+    each time-barred one is flagged."""
+    chased = []
+    for item in c.overdue:
+        number = item[0]
+        if number in c.barred:
+            flags.append(
+                Flag(
+                    f"time_barred/{number}",
+                    FlagKind.TIME_BARRED,
+                    c.customer.ref,
+                    f"invoice {number} is time-barred: not chased",
+                    number,
+                )
+            )
+        elif number not in c.disputed and number not in planned:
+            chased.append(item)
+    return chased
 
 
 def _triggered(

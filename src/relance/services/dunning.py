@@ -13,12 +13,12 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, select, update
 
 from relance.adapters.policy_toml import policy_from_toml, policy_to_toml
 from relance.adapters.storage import dunning_repository as drepo
@@ -27,7 +27,15 @@ from relance.adapters.storage import tables as t
 from relance.adapters.storage.dunning_repository import QueuedAction
 from relance.bootstrap import Store
 from relance.core.contacts import CallOutcome, Contact, ContactChannel, Direction
-from relance.core.engine import ActionStatus, Cancellation, Decision, Flag, decide
+from relance.core.engine import (
+    PENDING,
+    ActionStatus,
+    Cancellation,
+    Decision,
+    Flag,
+    Proposal,
+    decide,
+)
 from relance.core.ledger import Ledger
 from relance.core.model import Customer, Payment
 from relance.core.money import Money, total
@@ -87,16 +95,16 @@ def _decide(
         Payment(f"{ref}#{n}", when, amount, ref)
         for n, (ref, when, amount) in enumerate(drepo.payments_of(conn, sorted(followed), as_of))
     )
-    customers = (
-        repo.load_customers(conn)
-        if customer_ref is None
-        else repo.load_customers(conn, [customer_ref])
-    )
-    ledger = Ledger(
-        customers=tuple(customers),
-        invoices=tuple(drepo.overdue_invoices(conn, as_of, customer_ref)),
-        payments=payments,
-    )
+    overdue = drepo.overdue_by_customer(conn, as_of, customer_ref)
+    if customer_ref is None:
+        # Only the customers the engine will look at: those with something overdue or
+        # an action still pending.
+        wanted = set(overdue)
+        wanted.update(a.customer_ref for _, a in known if a.status in PENDING)
+        customers = drepo.customers_for_run(conn, wanted)
+    else:
+        customers = repo.load_customers(conn, [customer_ref])
+    ledger = Ledger(customers=tuple(customers), payments=payments)
     decision = decide(
         ledger,
         PolicyIndex(drepo.load_policies(conn), drepo.load_rules(conn)),
@@ -109,21 +117,21 @@ def _decide(
         holds=drepo.load_holds(conn, customer_ref),
         time_barred=law.time_barred_invoices(conn, as_of),
         credit=drepo.unapplied_credit(conn, as_of, customer_ref),
+        overdue=overdue,
     )
     return decision, {action.key: id_ for id_, action in known}
 
 
-def _events(conn: Connection, rows: Sequence[Mapping[str, Any]], actor: str) -> None:
-    """Append many events in one statement (the log's columns, as `append_event`)."""
-    if not rows:
-        return
+# An event of the log as a run writes many at once: kind, customer, subject, data, reason.
+EventRow = tuple[str, str | None, str, Mapping[str, Any], str]
+_EVENT_COLUMNS = ("at", "actor", "kind", "customer_ref", "subject", "data", "reason")
+
+
+def _events(conn: Connection, rows: Iterable[EventRow], actor: str) -> None:
+    """Append many events at once, all at the same instant (the columns `append_event`
+    writes)."""
     at = datetime.now(UTC)
-    full = [
-        {"at": at, "actor": actor, "subject": "", "reason": "", "customer_ref": None, **row}
-        for row in rows
-    ]
-    for start in range(0, len(full), drepo.CHUNK):
-        conn.execute(insert(t.events), full[start : start + drepo.CHUNK])
+    drepo.insert_many(conn, t.events, _EVENT_COLUMNS, ((at, actor, *row) for row in rows))
 
 
 def _apply_cancellations(
@@ -138,19 +146,37 @@ def _apply_cancellations(
         done.append((action_id, cancellation))
     _events(
         conn,
-        [
-            {
-                "kind": "action.cancelled",
-                "customer_ref": c.customer_ref,
-                "subject": f"action {action_id}",
-                "data": {"id": action_id, "key": c.action_key, "reason": c.reason.value},
-                "reason": c.detail,
-            }
+        (
+            (
+                "action.cancelled",
+                c.customer_ref,
+                f"action {action_id}",
+                {"id": action_id, "key": c.action_key, "reason": c.reason.value},
+                c.detail,
+            )
             for action_id, c in done
-        ],
+        ),
         actor,
     )
     return done
+
+
+def _proposed_event(proposal: Proposal, action_id: int, as_of: str) -> EventRow:
+    action = proposal.action
+    return (
+        "action.proposed",
+        action.customer_ref,
+        f"action {action_id}",
+        {
+            "id": action_id,
+            "as_of": as_of,
+            "level": action.level_name,
+            "channels": [c.value for c in action.channels],
+            "invoices": list(action.invoice_numbers),
+            "balances": [str(m) for m in proposal.balances],
+        },
+        proposal.why,
+    )
 
 
 def run_dunning(
@@ -162,50 +188,36 @@ def run_dunning(
     with _no_cyclic_gc(), transaction as conn:
         decision, ids = _decide(conn, as_of)
         cancelled = _apply_cancellations(conn, decision.cancellations, ids, actor)
-        new_ids = drepo.insert_proposals(conn, decision.proposals)
+        details = [drepo.proposal_details(p) for p in decision.proposals]
+        new_ids = drepo.insert_proposals(conn, decision.proposals, details)
+        day = as_of.isoformat()
         _events(
             conn,
-            [
-                {
-                    "kind": "action.proposed",
-                    "customer_ref": p.action.customer_ref,
-                    "subject": f"action {new_ids[p.action.key]}",
-                    "data": {
-                        "id": new_ids[p.action.key],
-                        "as_of": as_of.isoformat(),
-                        "level": p.action.level_name,
-                        "channels": [c.value for c in p.action.channels],
-                        "invoices": list(p.action.invoice_numbers),
-                        "balances": [str(m) for m in p.balances],
-                    },
-                    "reason": p.why,
-                }
-                for p in decision.proposals
-            ],
+            (_proposed_event(p, new_ids[p.action.key], day) for p in decision.proposals),
             actor,
         )
         flags = drepo.add_new_flags(conn, decision.flags, as_of)
         _events(
             conn,
-            [
-                {
-                    "kind": f"flag.{flag.kind.value}",
-                    "customer_ref": flag.customer_ref,
-                    "subject": flag.invoice_number or "",
-                    "data": {"key": flag.key, "as_of": as_of.isoformat()},
-                    "reason": flag.message,
-                }
+            (
+                (
+                    f"flag.{flag.kind.value}",
+                    flag.customer_ref,
+                    flag.invoice_number or "",
+                    {"key": flag.key, "as_of": day},
+                    flag.message,
+                )
                 for flag in flags
-            ],
+            ),
             actor,
         )
         proposed = tuple(
             QueuedAction(
                 new_ids[p.action.key],
-                p.action if p.needs_approval else replace(p.action, status=ActionStatus.APPROVED),
-                drepo.proposal_details(p),
+                p.action if p.needs_approval else p.action.with_status(ActionStatus.APPROVED),
+                details[n],
             )
-            for p in decision.proposals
+            for n, p in enumerate(decision.proposals)
         )
     return RunReport(as_of, proposed, tuple(cancelled), tuple(flags), dry_run)
 
@@ -252,15 +264,16 @@ def approve(
             drepo.set_action_status(conn, item.id, ActionStatus.APPROVED)
         _events(
             conn,
-            [
-                {
-                    "kind": "action.approved",
-                    "customer_ref": item.action.customer_ref,
-                    "subject": f"action {item.id}",
-                    "data": {"id": item.id, "level": item.action.level_name},
-                }
+            (
+                (
+                    "action.approved",
+                    item.action.customer_ref,
+                    f"action {item.id}",
+                    {"id": item.id, "level": item.action.level_name},
+                    "",
+                )
                 for item in chosen
-            ],
+            ),
             actor,
         )
     return [item.id for item in chosen]

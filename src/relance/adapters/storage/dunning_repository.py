@@ -8,69 +8,251 @@ needs: the overdue open invoices with their open balance, and each customer's cr
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
-from typing import Any
+from functools import lru_cache
+from typing import Any, cast
 
-from sqlalchemy import Connection, and_, func, insert, or_, select, update
+from sqlalchemy import (
+    Connection,
+    Date,
+    DateTime,
+    Select,
+    Table,
+    Time,
+    and_,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 
 from relance.adapters.policy_toml import default_policies, policy_from_toml, policy_to_toml
 from relance.adapters.storage import tables as t
 from relance.adapters.storage import tables_dunning as d
 from relance.core.contacts import CallOutcome, Contact, ContactChannel, Direction
-from relance.core.engine import Action, ActionStatus, Flag, Proposal
-from relance.core.model import AllocationKind, CustomerKind, Invoice
+from relance.core.engine import Action, ActionStatus, Flag, OverdueItem, Proposal
+from relance.core.model import Address, AllocationKind, Customer, CustomerKind
 from relance.core.money import Money, minor_units
 from relance.core.pauses import Dispute, Hold, Promise
 from relance.core.plans import Instalment, PaymentPlan
-from relance.core.policy import DEFAULT_RULES, AssignmentRule, Channel, Policy
+from relance.core.policy import DEFAULT_RULES, AssignmentRule, CallWindow, Channel, Policy
 
 CHUNK = 5000
 
-# -- what a run reads from the ledger -------------------------------------------
+# -- through the driver: the big reads and writes of a run ------------------------
+#
+# A run reads a million overdue invoices and writes a queue entry and an event per
+# customer. SQLAlchemy's per-row work (Row objects, result and bind processing) is most
+# of that time, so these few statements are compiled by SQLAlchemy for the connection's
+# dialect, then executed on the DBAPI cursor of the same connection (same transaction);
+# values are converted here, once per distinct value where they repeat.
 
 
-def _allocated(as_of: date) -> Any:
-    return (
-        select(
-            t.allocations.c.invoice_id,
-            func.sum(t.allocations.c.amount_minor).label("allocated"),
-        )
-        .where(t.allocations.c.date <= as_of)
-        .group_by(t.allocations.c.invoice_id)
-        .subquery()
-    )
+def _driver_params(conn: Connection, compiled: Any) -> Any:
+    """The bound values of a compiled statement, as the driver takes them."""
+    dialect = conn.dialect
+    values = compiled.construct_params()
+    processed = {}
+    for name, value in values.items():
+        processor = compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect)
+        processed[name] = processor(value) if processor is not None else value
+    if compiled.positional:
+        return tuple(processed[name] for name in compiled.positiontup)
+    return processed
 
 
-def overdue_invoices(
+def driver_rows(
+    conn: Connection, query: Select[Any], batch: int = 20_000
+) -> Iterator[Sequence[Any]]:
+    """The rows of `query` as the DBAPI driver returns them: no type processing, so dates
+    come back as text on SQLite (see `DayReader`). Read `batch` rows at a time."""
+    compiled = query.compile(dialect=conn.dialect)
+    cursor = conn.connection.cursor()
+    try:
+        cursor.execute(str(compiled), _driver_params(conn, compiled))
+        while rows := cursor.fetchmany(batch):
+            yield from rows
+    finally:
+        cursor.close()
+
+
+def insert_many(
+    conn: Connection, table: Table, columns: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> None:
+    """Insert `rows` (values in the order of `columns`, as Python values) with the
+    driver's executemany, each value converted by its column's type as SQLAlchemy would
+    (dates, JSON), in chunks of CHUNK rows."""
+    dialect = conn.dialect
+    compiled = insert(table).compile(dialect=dialect, column_keys=list(columns))
+    converters = [_converter(table.c[name].type, dialect) for name in columns]
+    to_convert = [(n, convert) for n, convert in enumerate(converters) if convert is not _same]
+    order = None
+    if compiled.positional and compiled.positiontup is not None:
+        order = [columns.index(name) for name in compiled.positiontup]
+        if order == list(range(len(columns))):
+            order = None  # already in the statement's order
+    sql = str(compiled)
+    chunk: list[Any] = []
+    for row in rows:
+        values = list(row)
+        for n, convert in to_convert:
+            values[n] = convert(values[n])
+        if not compiled.positional:
+            chunk.append(dict(zip(columns, values, strict=True)))
+        elif order is None:
+            chunk.append(tuple(values))
+        else:
+            chunk.append(tuple([values[n] for n in order]))
+        if len(chunk) >= CHUNK:
+            conn.exec_driver_sql(sql, chunk)
+            chunk = []
+    if chunk:
+        conn.exec_driver_sql(sql, chunk)
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _converter(column_type: Any, dialect: Any) -> Callable[[Any], Any]:
+    """The column type's bind processor; for dates and times, remembered per value (a
+    run writes the same day or instant in every row)."""
+    processor = column_type.dialect_impl(dialect).bind_processor(dialect)
+    if processor is None:
+        return _same
+    if not isinstance(column_type, Date | DateTime | Time):
+        return cast(Callable[[Any], Any], processor)
+    seen: dict[Any, Any] = {}
+
+    def convert(value: Any) -> Any:
+        try:
+            return seen[value]
+        except KeyError:
+            seen[value] = converted = processor(value)
+            return converted
+
+    return convert
+
+
+class DayReader:
+    """Dates from driver values: ISO text on SQLite, `date` elsewhere. One `date` object
+    per distinct day, shared by every row that has it (a million rows hold a few
+    hundred distinct due dates)."""
+
+    def __init__(self) -> None:
+        self._days: dict[Any, date] = {}
+
+    def __call__(self, value: Any) -> date:
+        day = self._days.get(value)
+        if day is None:
+            day = value if isinstance(value, date) else date.fromisoformat(value)
+            self._days[value] = day
+        return day
+
+
+def overdue_by_customer(
     conn: Connection, as_of: date, customer_ref: str | None = None
-) -> list[Invoice]:
-    """Invoices past due on `as_of` with something still owed, each carrying its open
-    balance as its amount (and no tax): the shape `decide` reads when given `credit`."""
-    allocated = _allocated(as_of)
-    inv = t.invoices
-    open_minor = inv.c.amount_minor - func.coalesce(allocated.c.allocated, 0)
-    query = (
-        select(inv.c.number, t.customers.c.ref, inv.c.issue_date, inv.c.due_date,
-               inv.c.currency, open_minor)
-        .join(t.customers, t.customers.c.id == inv.c.customer_id)
-        .outerjoin(allocated, allocated.c.invoice_id == inv.c.id)
-        .where(and_(inv.c.issue_date <= as_of, inv.c.due_date < as_of, open_minor > 0))
-    )  # fmt: skip
+) -> dict[str, list[OverdueItem]]:
+    """Each customer's invoices past due on `as_of` (and issued by then) with something
+    still owed: (number, due date, currency, open balance), the shape `decide` takes as
+    `overdue`."""
+    inv, cust, alloc = t.invoices, t.customers, t.allocations
+    refs_query = select(cust.c.id, cust.c.ref)
     if customer_ref is not None:
-        query = query.where(t.customers.c.ref == customer_ref)
-    zeros: dict[str, Money] = {}
-    # Money.from_minor per row, one shared zero tax per currency: a million rows stay cheap.
-    result: list[Invoice] = []
-    append = result.append
-    for number, ref, issued, due, currency, amount in conn.execute(query):
-        tax = zeros.get(currency)
-        if tax is None:
-            tax = zeros[currency] = Money.from_minor(0, currency)
-        append(Invoice(number, ref, issued, due, Money.from_minor(int(amount), currency), tax))
-    return result
+        refs_query = refs_query.where(cust.c.ref == customer_ref)
+    refs: dict[int, str] = {id_: ref for id_, ref in driver_rows(conn, refs_query)}
+    # Three plain reads (customers' references, sums allocated by `as_of`, invoices past
+    # due) and the subtraction here: SQLite reads them faster than one join on a grouped
+    # subquery, and only invoices with an allocation have a sum to look up.
+    invoices_query = select(
+        inv.c.customer_id, inv.c.id, inv.c.number, inv.c.due_date, inv.c.currency,
+        inv.c.amount_minor,
+    ).where(inv.c.issue_date <= as_of, inv.c.due_date < as_of)  # fmt: skip
+    allocated_query = (
+        select(alloc.c.invoice_id, func.sum(alloc.c.amount_minor))
+        .where(alloc.c.date <= as_of)
+        .group_by(alloc.c.invoice_id)
+    )
+    if customer_ref is not None:
+        if not refs:
+            return {}
+        (customer_id,) = refs
+        invoices_query = invoices_query.where(inv.c.customer_id == customer_id)
+        allocated_query = allocated_query.where(
+            alloc.c.invoice_id.in_(select(inv.c.id).where(inv.c.customer_id == customer_id))
+        )
+    allocated = {invoice_id: int(paid) for invoice_id, paid in driver_rows(conn, allocated_query)}
+    # The loop below runs once per overdue invoice: lookups are inlined, and each distinct
+    # due date, currency and reference is made once and shared by the rows that have it.
+    days: dict[Any, date] = {}
+    currencies: dict[str, tuple[str, int]] = {}  # the currency and its minor-unit exponent
+    found: dict[str, list[OverdueItem]] = {}
+    by_id: dict[int, list[OverdueItem]] = {}
+    for customer_id, invoice_id, number, due, currency_text, amount in driver_rows(
+        conn, invoices_query
+    ):
+        paid = allocated.get(invoice_id)
+        owed = amount if paid is None else amount - paid
+        if owed <= 0:
+            continue
+        day = days.get(due)
+        if day is None:
+            day = days[due] = due if isinstance(due, date) else date.fromisoformat(due)
+        known = currencies.get(currency_text)
+        if known is None:
+            known = currencies[currency_text] = (currency_text, -minor_units(currency_text))
+        # An integer count of minor units scaled by the exponent is exact: no rounding.
+        item = (number, day, known[0], Decimal(owed).scaleb(known[1]))
+        mine = by_id.get(customer_id)
+        if mine is None:
+            by_id[customer_id] = found[refs[customer_id]] = [item]
+        else:
+            mine.append(item)
+    return found
+
+
+_CUSTOMER_COLUMNS = (
+    "ref", "name", "kind", "country", "language", "address_lines", "postal_code", "city",
+    "email", "phone", "credit_limit_minor", "credit_limit_currency", "tags", "hold_reason",
+    "do_not_contact", "registration_id", "vat_number", "ibans", "policy", "created",
+)  # fmt: skip
+
+
+def customers_for_run(conn: Connection, refs: Collection[str]) -> list[Customer]:
+    """The customers among `refs`, as `repository.load_customers` makes them, read
+    through the driver (a run needs every customer with an overdue invoice)."""
+    c = t.customers.c
+    query = select(*(c[name] for name in _CUSTOMER_COLUMNS)).order_by(c.ref)
+    day = DayReader()
+    kinds = {kind.value: kind for kind in CustomerKind}
+    no_address: dict[str, Address] = {}  # most rows of a big ledger share an empty address
+    found = []
+    for row in driver_rows(conn, query):
+        (ref, name, kind, country, language, lines, postal_code, city, email, phone,
+         limit_minor, limit_currency, tags, hold_reason, do_not_contact, registration_id,
+         vat_number, ibans, policy, created) = row  # fmt: skip
+        if ref not in refs:
+            continue
+        if not lines and not postal_code and not city:
+            address = no_address.get(country)
+            if address is None:
+                address = no_address[country] = Address((), "", "", country)
+        else:
+            address = Address(tuple(filter(None, lines.split("\n"))), postal_code, city, country)
+        found.append(
+            Customer(
+                ref, name, kinds[kind], country, language, address, email, phone,
+                None if limit_minor is None else Money.from_minor(limit_minor, limit_currency),
+                tuple(filter(None, tags.split(","))), hold_reason, bool(do_not_contact),
+                registration_id, vat_number, tuple(filter(None, ibans.split(","))), policy,
+                None if created is None else day(created),
+            )
+        )  # fmt: skip
+    return found
 
 
 def unapplied_credit(
@@ -133,9 +315,9 @@ class QueuedAction:
 def proposal_details(proposal: Proposal) -> dict[str, Any]:
     """What the letters and the user need of a proposal, as JSON-ready data."""
     recalls = proposal.recalls
-    window = proposal.call_window
+    templates, window = _level_details(proposal.templates, proposal.call_window)
     return {
-        "templates": {channel.value: key for channel, key in proposal.templates},
+        "templates": dict(templates),
         "tone": proposal.tone.value,
         "needs_approval": proposal.needs_approval,
         "charges": list(proposal.charges),
@@ -150,44 +332,70 @@ def proposal_details(proposal: Proposal) -> dict[str, Any]:
             "level_name": recalls.level_name,
             "done_on": recalls.done_on.isoformat() if recalls.done_on else None,
         },
-        "call_window": None
-        if window is None
-        else [window.start.strftime("%H:%M"), window.end.strftime("%H:%M")],
+        "call_window": None if window is None else list(window),
         "why": proposal.why,
     }
 
 
-def insert_proposals(conn: Connection, proposals: Sequence[Proposal]) -> dict[str, int]:
-    """Queue `proposals` (approved at once when their level needs no approval); returns
-    the new ids by action key."""
-    rows = [
-        {
-            "key": p.action.key,
-            "customer_ref": p.action.customer_ref,
-            "policy": p.action.policy,
-            "level": p.action.level,
-            "level_name": p.action.level_name,
-            "channels": ",".join(c.value for c in p.action.channels),
-            "invoice_numbers": list(p.action.invoice_numbers),
-            "proposed_on": p.action.proposed_on,
-            "status": (ActionStatus.PROPOSED if p.needs_approval else ActionStatus.APPROVED).value,
-            "done_on": None,
-            "outcome": "",
-            "cancel_reason": None,
-            "details": proposal_details(p),
-        }
-        for p in proposals
-    ]
-    for start in range(0, len(rows), CHUNK):
-        conn.execute(insert(d.dunning_actions), rows[start : start + CHUNK])
-    keys = [p.action.key for p in proposals]
-    ids: dict[str, int] = {}
-    for start in range(0, len(keys), CHUNK):
-        query = select(d.dunning_actions.c.key, d.dunning_actions.c.id).where(
-            d.dunning_actions.c.key.in_(keys[start : start + CHUNK])
-        )
-        ids.update({key: id_ for key, id_ in conn.execute(query)})
-    return ids
+@lru_cache(maxsize=256)
+def _level_details(
+    templates: tuple[tuple[Channel, str], ...], window: CallWindow | None
+) -> tuple[tuple[tuple[str, str], ...], tuple[str, str] | None]:
+    # The same for every proposal of a level: made once, not 200,000 times a run.
+    return (
+        tuple((channel.value, key) for channel, key in templates),
+        None if window is None else (window.start.strftime("%H:%M"), window.end.strftime("%H:%M")),
+    )
+
+
+_ACTION_COLUMNS = (
+    "key", "customer_ref", "policy", "level", "level_name", "channels", "invoice_numbers",
+    "proposed_on", "status", "done_on", "outcome", "cancel_reason", "details",
+)  # fmt: skip
+
+
+def insert_proposals(
+    conn: Connection,
+    proposals: Sequence[Proposal],
+    details: Sequence[Mapping[str, Any]] | None = None,
+) -> dict[str, int]:
+    """Queue `proposals` (approved at once when their level needs no approval), with
+    their `details` when already made (else `proposal_details`); returns the new ids by
+    action key."""
+    a = d.dunning_actions
+    # Every id given from here on is above the highest one now (SQLite takes max + 1, a
+    # PostgreSQL sequence only grows), so the new rows are found by id, not by key.
+    before = conn.execute(select(func.coalesce(func.max(a.c.id), 0))).scalar_one()
+    insert_many(
+        conn,
+        a,
+        _ACTION_COLUMNS,
+        (
+            (
+                p.action.key,
+                p.action.customer_ref,
+                p.action.policy,
+                p.action.level,
+                p.action.level_name,
+                ",".join(c.value for c in p.action.channels),
+                list(p.action.invoice_numbers),
+                p.action.proposed_on,
+                (ActionStatus.PROPOSED if p.needs_approval else ActionStatus.APPROVED).value,
+                None,
+                "",
+                None,
+                proposal_details(p) if details is None else details[n],
+            )
+            for n, p in enumerate(proposals)
+        ),
+    )
+    wanted = {p.action.key for p in proposals}
+    # Rows of another transaction committed meanwhile may show up: keep our keys only.
+    return {
+        key: id_
+        for key, id_ in driver_rows(conn, select(a.c.key, a.c.id).where(a.c.id > before))
+        if key in wanted
+    }
 
 
 def _action(row: Any) -> Action:
