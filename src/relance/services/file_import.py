@@ -431,6 +431,8 @@ def _write_einvoice(conn: Connection, path: Path, read: EInvoice, report: FileRe
             report.count("pdf_paths")
         else:
             report.unchanged += 1
+        if old is None:
+            _settle_waiting_credit_notes(conn, path, invoice.number, customer_id, report)
         if read.prepaid.is_positive and old is None:
             _prepaid(conn, invoice, read.prepaid, customer_id, report)
     note = read.credit_note
@@ -465,6 +467,30 @@ def _write_einvoice(conn: Connection, path: Path, read: EInvoice, report: FileRe
             AllocationKind.CREDIT_NOTE, note.number, target.number, note.amount, note.date
         )
         _add_allocations(conn, path, [allocation], report)
+
+
+def _settle_waiting_credit_notes(
+    conn: Connection, path: Path, number: str, customer_id: int, report: FileReport
+) -> None:
+    """Credit notes of this customer that named this invoice before it was imported (a
+    folder is read in name order) settle it now."""
+    notes = t.credit_notes
+    waiting = conn.execute(
+        select(notes.c.number, notes.c.date, notes.c.currency, notes.c.amount_minor).where(
+            notes.c.invoice_number == number, notes.c.customer_id == customer_id
+        )
+    ).all()
+    allocations = [
+        Allocation(
+            AllocationKind.CREDIT_NOTE,
+            note,
+            number,
+            Money.from_minor(int(minor), currency),
+            day,
+        )
+        for note, day, currency, minor in waiting
+    ]
+    _add_allocations(conn, path, allocations, report)
 
 
 def _prepaid(

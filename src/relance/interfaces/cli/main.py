@@ -12,7 +12,7 @@ import typer
 from rich.markup import escape
 
 from relance.adapters.formats.errors import FormatError
-from relance.interfaces.cli import demo, dunning, law, ledger, letters, pauses, reports
+from relance.interfaces.cli import demo, dunning, files, law, ledger, letters, pauses, reports
 from relance.interfaces.cli.output import ExitCode, errors
 
 app = typer.Typer(
@@ -29,6 +29,7 @@ dunning.register(app)
 pauses.register(app)
 law.register(app)
 letters.register(app)
+files.register(app)
 
 
 def run(argv: list[str] | None = None) -> int:

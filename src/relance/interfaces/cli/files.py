@@ -1,0 +1,261 @@
+"""`relance import fec|facturx|ubl|bank FILE...`, `relance unmatched`, `relance match`,
+`relance unmatch`: the files users already have, and the payments a person must letter."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
+
+from relance.adapters.formats.detect import Format as FileFormat
+from relance.bootstrap import open_store
+from relance.interfaces.cli.ledger import imports
+from relance.interfaces.cli.output import (
+    DbOption,
+    Format,
+    FormatOption,
+    JsonFlag,
+    chosen,
+    console,
+    date_text,
+    emit,
+    money_text,
+    parse_day,
+)
+from relance.services import file_import, matching
+from relance.services.file_import import FileReport
+
+FilesArgument = Annotated[
+    list[Path], typer.Argument(help="Files, or folders whose files are all imported.")
+]
+DryRunFlag = Annotated[bool, typer.Option("--dry-run", help="Report, write nothing.")]
+
+
+def register(app: typer.Typer) -> None:
+    """Add this module's commands to the app (the import kinds join `relance import`)."""
+    imports.command("fec")(import_fec)
+    imports.command("facturx")(import_facturx)
+    imports.command("ubl")(import_ubl)
+    imports.command("bank")(import_bank)
+    app.command("unmatched")(unmatched)
+    app.command("match")(match)
+    app.command("unmatch")(unmatch)
+
+
+class _Bar:
+    """One progress bar per file, advanced by the bytes the reader has read."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.tasks: dict[Path, TaskID] = {}
+
+    def __call__(self, path: Path, done: int, total: int) -> None:
+        task = self.tasks.get(path)
+        if task is None:
+            task = self.tasks[path] = self.progress.add_task(path.name, total=total)
+        self.progress.update(task, completed=done)
+
+
+def _with_bar(
+    quiet: bool, work: Callable[[file_import.Progress], list[FileReport]]
+) -> list[FileReport]:
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TimeElapsedColumn(),
+        console=console, transient=True, disable=quiet,
+    ) as progress:  # fmt: skip
+        return work(_Bar(progress))
+
+
+def _print(reports: list[FileReport], as_json: bool) -> None:
+    if as_json:
+        emit(Format.JSON, ["result"], [[r.as_dict()] for r in reports])
+        return
+    for r in reports:
+        name = Path(r.file).name
+        if r.skipped:
+            console.print(f"{name}: skipped ({r.skipped})")
+            continue
+        verb = "would add" if r.dry_run else "added"
+        made = ", ".join(f"{n} {what.replace('_', ' ')}" for what, n in r.created.items())
+        line = f"{name} ({r.format}): {r.read} read, {verb} {made or 'nothing'}"
+        if r.unchanged:
+            line += f", {r.unchanged} already there"
+        if r.kind == "bank":
+            line += f"; {r.matched} matched, {r.unmatched} to match by hand, {r.ignored} ignored"
+        console.print(line)
+        for customer, amount in list(r.unapplied.items())[:20]:
+            console.print(f"  overpaid: {customer} keeps {amount} as credit")
+        for warning in r.warnings[:20]:
+            console.print(f"  warning: {warning}")
+
+
+def import_fec(
+    files: FilesArgument,
+    db: DbOption = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Read the ledger as it was that day.")
+    ] = None,
+    dry_run: DryRunFlag = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Import FEC files (Fichier des Écritures Comptables): customers, invoices, credit
+    notes, payments and the lettering of accounts 411."""
+    store = open_store(db)
+    day = parse_day(as_of, date.today()) if as_of else None
+    reports = _with_bar(
+        as_json,
+        lambda bar: file_import.import_fec(store, files, as_of=day, dry_run=dry_run, progress=bar),
+    )
+    _print(reports, as_json)
+
+
+def _einvoices(
+    files: list[Path], db: str | None, only: FileFormat, dry_run: bool, as_json: bool
+) -> None:
+    store = open_store(db)
+    reports = _with_bar(
+        as_json,
+        lambda bar: file_import.import_einvoices(
+            store, files, only=only, dry_run=dry_run, progress=bar
+        ),
+    )
+    _print(reports, as_json)
+
+
+def import_facturx(
+    files: FilesArgument,
+    db: DbOption = None,
+    dry_run: DryRunFlag = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Import Factur-X / ZUGFeRD invoices (PDF with embedded XML, or the CII XML); the
+    PDF is kept to be attached to letters."""
+    _einvoices(files, db, FileFormat.FACTURX, dry_run, as_json)
+
+
+def import_ubl(
+    files: FilesArgument,
+    db: DbOption = None,
+    dry_run: DryRunFlag = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Import UBL 2.1 invoices and credit notes."""
+    _einvoices(files, db, FileFormat.UBL, dry_run, as_json)
+
+
+def import_bank(
+    files: FilesArgument,
+    db: DbOption = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Match against invoices open that day.")
+    ] = None,
+    dry_run: DryRunFlag = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Import bank statements (camt.053/052/054, OFX, MT940, CSV; detected from the
+    content) and match the credits to open invoices."""
+    store = open_store(db)
+    day = parse_day(as_of, date.today())
+    reports = _with_bar(
+        as_json,
+        lambda bar: file_import.import_bank_statements(
+            store, files, as_of=day, dry_run=dry_run, progress=bar
+        ),
+    )
+    _print(reports, as_json)
+
+
+def unmatched(
+    db: DbOption = None, fmt: FormatOption = Format.TABLE, as_json: JsonFlag = False
+) -> None:
+    """The credits waiting to be matched by hand, with ranked suggestions."""
+    store = open_store(db)
+    waiting = matching.unmatched(store)
+    columns = ["key", "date", "amount", "currency", "payer", "remittance", "suggestions"]
+    rows = [
+        [
+            line.transaction.key,
+            line.transaction.value_date or line.transaction.booking_date,
+            line.transaction.amount,
+            line.transaction.amount.currency,
+            line.transaction.payer_name,
+            line.transaction.structured_reference or line.transaction.remittance,
+            [
+                {
+                    "customer": s.customer_ref,
+                    "invoices": list(s.invoice_numbers),
+                    "score": s.score,
+                    "reason": s.reason,
+                }
+                for s in line.suggestions
+            ],
+        ]
+        for line in waiting
+    ]
+    display = [
+        [
+            line.transaction.key,
+            date_text(line.transaction.value_date or line.transaction.booking_date),
+            money_text(line.transaction.amount),
+            line.transaction.amount.currency,
+            line.transaction.payer_name,
+            (line.transaction.structured_reference or line.transaction.remittance)[:40],
+            "\n".join(
+                f"{s.score} {s.customer_ref}: {' '.join(s.invoice_numbers)} ({s.reason})"
+                for s in line.suggestions[:3]
+            ),
+        ]
+        for line in waiting
+    ]
+    emit(
+        chosen(fmt, as_json),
+        columns,
+        rows,
+        title=f"{len(rows)} payment(s) to match",
+        display=display,
+        right=("amount",),
+    )
+
+
+def match(
+    key: Annotated[str, typer.Argument(help="The payment's key (or its start).")],
+    invoices: Annotated[
+        list[str] | None, typer.Argument(help="Invoice numbers it settles.", show_default=False)
+    ] = None,
+    customer: Annotated[
+        str | None, typer.Option("--customer", help="Whose credit it is, without invoices.")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Match a payment to invoices by hand (oldest due first; the rest stays credit)."""
+    store = open_store(db)
+    decided = matching.match(store, key, invoices or [], customer_ref=customer)
+    for kind, number, amount in decided.allocations:
+        console.print(f"{decided.key}: {money_text(amount)} to {number} ({kind})")
+    if decided.unapplied is not None and decided.unapplied.is_positive:
+        console.print(f"{decided.customer_ref} keeps {money_text(decided.unapplied)} as credit")
+
+
+def unmatch(
+    key: Annotated[str, typer.Argument(help="The payment's key (or its start).")],
+    reason: Annotated[str, typer.Option("--reason", help="Why, for the log.")] = "",
+    db: DbOption = None,
+) -> None:
+    """Undo a match: the allocations go, the payment goes back to the queue."""
+    store = open_store(db)
+    decided = matching.unmatch(store, key, as_of=date.today(), reason=reason)
+    removed = ", ".join(
+        f"{number} {money_text(amount)}" for _, number, amount in decided.allocations
+    )
+    console.print(f"{decided.key}: unmatched ({removed}); back in the queue")
