@@ -1,0 +1,94 @@
+"""Damaged files through the import service: either imported or refused with a FormatError,
+never another exception, and a refused file leaves the database exactly as it was."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import func, select
+
+from relance.adapters.formats.errors import FormatError
+from relance.adapters.storage import tables as t
+from relance.adapters.storage import tables_bank as tb
+from relance.bootstrap import Store, open_store
+from relance.services.file_import import FileReport, import_bank_statements, import_fec
+
+STATEMENT = (
+    "Date;Libellé;Montant;Tiers;IBAN tiers;Référence structurée;Id\n"
+    "02/04/2026;VIR SEPA FACTURE F-1;1 150,00;BOULANGERIE MARTIN;;RF18539007547034;T1\n"
+    "03/04/2026;PRLV EDF;-80,00;EDF;;;T2\n"
+    "04/04/2026;VIR DUPONT;55,5;J DUPONT;FR7630006000011234567890189;;T3\n"
+).encode()
+FEC = (
+    b"JournalCode\tJournalLib\tEcritureNum\tEcritureDate\tCompteNum\tCompteLib\tCompAuxNum\t"
+    b"CompAuxLib\tPieceRef\tPieceDate\tEcritureLib\tDebit\tCredit\tEcritureLet\tDateLet\t"
+    b"ValidDate\tMontantdevise\tIdevise\n"
+    b"VE\tVentes\t1\t20260105\t411ACME\tClients\t\t\tF1\t20260105\tVente\t120,00\t0,00\tA\t"
+    b"20260120\t20260105\t\t\n"
+    b"VE\tVentes\t1\t20260105\t706000\tVentes\t\t\tF1\t20260105\tVente\t0,00\t100,00\t\t\t"
+    b"20260105\t\t\n"
+    b"VE\tVentes\t1\t20260105\t445710\tTVA\t\t\tF1\t20260105\tVente\t0,00\t20,00\t\t\t"
+    b"20260105\t\t\n"
+    b"BQ\tBanque\t2\t20260120\t411ACME\tClients\t\t\tV1\t20260120\tVir\t0,00\t120,00\tA\t"
+    b"20260120\t20260120\t\t\n"
+)
+
+TABLES = (t.customers, t.invoices, t.payments, t.allocations, t.imports, t.events)
+
+
+def counts(store: Store) -> tuple[int, ...]:
+    with store.begin() as conn:
+        return tuple(
+            int(conn.execute(select(func.count()).select_from(table)).scalar_one())
+            for table in (*TABLES, tb.bank_transactions, tb.bank_suggestions)
+        )
+
+
+def damaged(original: bytes) -> st.SearchStrategy[bytes]:
+    """The file cut short, a byte replaced, or a slice repeated: how files get damaged."""
+    size = len(original)
+    cut = st.integers(0, size).map(lambda n: original[:n])
+    flip = st.tuples(st.integers(0, size - 1), st.integers(0, 255)).map(
+        lambda p: original[: p[0]] + bytes([p[1]]) + original[p[0] + 1 :]
+    )
+    repeat = st.tuples(st.integers(0, size), st.integers(1, 40)).map(
+        lambda p: original[: p[0]] + original[p[0] : p[0] + p[1]] * 2 + original[p[0] + p[1] :]
+    )
+    return st.one_of(cut, flip, repeat)
+
+
+def check(data: bytes, name: str, importer: Callable[[Store, Path], list[FileReport]]) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        store = open_store(str(Path(folder) / "fuzz.sqlite"))
+        try:
+            path = Path(folder) / name
+            path.write_bytes(data)
+            before = counts(store)
+            try:
+                importer(store, path)
+            except FormatError as error:
+                assert name in str(error)
+                assert counts(store) == before
+        finally:
+            store.engine.dispose()
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(damaged(STATEMENT))
+def test_a_damaged_bank_statement_is_imported_or_refused_whole(data: bytes) -> None:
+    check(
+        data,
+        "releve.csv",
+        lambda store, path: import_bank_statements(store, [path], as_of=date(2026, 4, 30)),
+    )
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(damaged(FEC))
+def test_a_damaged_fec_is_imported_or_refused_whole(data: bytes) -> None:
+    check(data, "fec.txt", lambda store, path: import_fec(store, [path]))
