@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import os
 import pstats
 import resource
 import sqlite3
@@ -117,10 +118,14 @@ def time_phases() -> dict[str, float]:
     def timed(function: Any, label: str) -> Any:
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             started = time.perf_counter()
+            cpu = time.process_time()
             try:
                 return function(*args, **kwargs)
             finally:
                 spent[label] = spent.get(label, 0.0) + time.perf_counter() - started
+                spent[f"{label} (CPU)"] = spent.get(f"{label} (CPU)", 0.0) + (
+                    time.process_time() - cpu
+                )
 
         return wrapper
 
@@ -140,6 +145,8 @@ def run(path: Path, profile: bool, phases: bool = False) -> None:
 
     store = open_store(str(path))
     started = time.perf_counter()
+    cpu = time.process_time()
+    load = os.getloadavg()[0]
     profiler = cProfile.Profile() if profile else None
     if profiler:
         profiler.enable()
@@ -147,13 +154,18 @@ def run(path: Path, profile: bool, phases: bool = False) -> None:
     if profiler:
         profiler.disable()
     elapsed = time.perf_counter() - started
+    cpu = time.process_time() - cpu
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # On a shared machine the wall time depends on the neighbours; the CPU time of the
+    # process (one thread) much less, so both are printed with the load average.
     print(
         f"run as of {AS_OF}: {len(report.proposed)} actions proposed, "
-        f"{len(report.flags)} flags in {elapsed:.2f} s; peak memory {peak_mb:.0f} MB"
+        f"{len(report.flags)} flags in {elapsed:.2f} s (CPU {cpu:.2f} s); "
+        f"peak memory {peak_mb:.0f} MB; load average {load:.2f} -> {os.getloadavg()[0]:.2f}"
     )
     for label, seconds in spent.items():
-        print(f"  {label:<28} {seconds:6.2f} s")
+        if not label.endswith("(CPU)"):
+            print(f"  {label:<28} {seconds:6.2f} s (CPU {spent[f'{label} (CPU)']:.2f} s)")
     if profiler:
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
 

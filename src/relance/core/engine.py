@@ -31,6 +31,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
+from functools import lru_cache
+from types import MappingProxyType
 from typing import TypeVar
 
 from relance.core.contacts import Contact, ContactChannel, Direction
@@ -51,6 +53,7 @@ from relance.core.policy import (
 )
 
 ZERO = Decimal(0)
+_NO_CREDIT: Mapping[str, Decimal] = MappingProxyType({})
 T = TypeVar("T")
 
 
@@ -310,13 +313,14 @@ def decide(
                 as_of=as_of,
                 overdue=owed,
                 settled=settled,
-                credit=credits.get(ref, {}),
-                payments=paid_by.get(ref, []),
-                actions=actions_by.get(ref, []),
-                contacts=contacts_by.get(ref, []),
-                promises=promises_by.get(ref, []),
-                plans=plans_by.get(ref, []),
-                holds=holds_by.get(ref, []),
+                # Shared empty defaults: most customers have none of these.
+                credit=credits.get(ref, _NO_CREDIT),
+                payments=paid_by.get(ref, ()),
+                actions=actions_by.get(ref, ()),
+                contacts=contacts_by.get(ref, ()),
+                promises=promises_by.get(ref, ()),
+                plans=plans_by.get(ref, ()),
+                holds=holds_by.get(ref, ()),
                 disputed=disputed,
                 barred=barred,
             ),
@@ -348,12 +352,12 @@ class _Customer:
     overdue: Sequence[_Overdue]
     settled: set[str]
     credit: Mapping[str, Decimal]
-    payments: list[tuple[date, Money]]
-    actions: list[Action]
-    contacts: list[Contact]
-    promises: list[Promise]
-    plans: list[PaymentPlan]
-    holds: list[Hold]
+    payments: Sequence[tuple[date, Money]]
+    actions: Sequence[Action]
+    contacts: Sequence[Contact]
+    promises: Sequence[Promise]
+    plans: Sequence[PaymentPlan]
+    holds: Sequence[Hold]
     disputed: frozenset[str]
     barred: frozenset[str]
 
@@ -539,7 +543,7 @@ def _decide_customer(
         return
     numbers = tuple([number for _, number in by_due])
     key = action_key(ref, as_of, level.name, numbers)
-    if any(a.key == key for a in c.actions):
+    if c.actions and any(a.key == key for a in c.actions):
         return
     why = f"{days_overdue} days after the due date of invoice {oldest_number}"
     if resumed:
@@ -547,12 +551,12 @@ def _decide_customer(
     proposals.append(
         Proposal(
             action=Action(key, ref, policy.name, position, level.name, channels, numbers, as_of),
-            templates=tuple((ch, k) for ch, k in level.templates if ch in channels),
+            templates=_templates(level.templates, channels),
             tone=level.tone,
             needs_approval=level.needs_approval,
             charges=level.charges,
             formal_notice=level.formal_notice,
-            balances=tuple(Money(balances[cur], cur) for cur in sorted(balances)),
+            balances=tuple([Money(balances[cur], cur) for cur in sorted(balances)]),
             oldest_due=oldest_due,
             days_overdue=days_overdue,
             recalls=latest if level.recalls_previous else None,
@@ -560,6 +564,14 @@ def _decide_customer(
             why=why,
         )
     )
+
+
+@lru_cache(maxsize=256)
+def _templates(
+    templates: tuple[tuple[Channel, str], ...], channels: tuple[Channel, ...]
+) -> tuple[tuple[Channel, str], ...]:
+    """The level's templates of the channels used (a level has few combinations)."""
+    return tuple((channel, key) for channel, key in templates if channel in channels)
 
 
 def _chased(c: _Customer, planned: set[str], flags: list[Flag]) -> list[_Overdue]:

@@ -171,7 +171,7 @@ def _proposed_event(proposal: Proposal, action_id: int, as_of: str) -> EventRow:
             "id": action_id,
             "as_of": as_of,
             "level": action.level_name,
-            "channels": [c.value for c in action.channels],
+            "channels": list(drepo.channel_values(action.channels)),
             "invoices": list(action.invoice_numbers),
             "balances": [str(m) for m in proposal.balances],
         },
