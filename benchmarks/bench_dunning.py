@@ -10,7 +10,9 @@ it can be repeated on the same file. Usage:
     .venv/bin/python benchmarks/bench_dunning.py --db /tmp/dun.sqlite
 
 Each customer has invoices falling due over the last 120 days; one invoice in ten is
-partly paid (50 EUR); one customer in twenty is a consumer.
+partly paid (50 EUR); one customer in twenty is a consumer. `--like-tryton` builds the
+shape of ../shared/peers/tryton/bench.py instead (200 days, 20 % paid, 15 % part-paid),
+for the comparison recorded in RESULTS.md.
 """
 
 from __future__ import annotations
@@ -30,8 +32,24 @@ from typing import Any
 AS_OF = date(2026, 11, 20)
 
 
-def build(path: Path, invoices: int, customers: int) -> None:
-    """Create the schema through relance, then fill it with plain sqlite3 (fast)."""
+def build(path: Path, invoices: int, customers: int, like_tryton: bool = False) -> None:
+    """Create the schema through relance, then fill it with plain sqlite3 (fast).
+
+    With `like_tryton`, the ledger has the shape of the Tryton peer's (peers/tryton/
+    bench.py): due dates over the last 200 days, one invoice in five paid in full and
+    three in twenty paid in part (half), instead of 120 days and one in ten part-paid.
+    """
+    spread = 200 if like_tryton else 120
+
+    def amount_of(n: int) -> int:
+        return (120 + n % 50) * 100
+
+    def paid_of(n: int) -> int:
+        if not like_tryton:
+            return 5000 if n % 10 == 0 else 0
+        share = (n + n // customers) % 20  # varies within each customer's invoices
+        return amount_of(n) if share < 4 else amount_of(n) // 2 if share < 7 else 0
+
     from relance.bootstrap import open_store
 
     if path.exists():
@@ -59,10 +77,10 @@ def build(path: Path, invoices: int, customers: int) -> None:
 
     def bills() -> Iterator[tuple[Any, ...]]:
         for n in range(invoices):
-            due = AS_OF - timedelta(days=n % 120)
+            due = AS_OF - timedelta(days=n % spread)
             yield (
                 n + 1, f"F{n:08d}", n % customers + 1, (due - timedelta(days=30)).isoformat(),
-                due.isoformat(), "EUR", (120 + n % 50) * 100, 2000,
+                due.isoformat(), "EUR", amount_of(n), 2000,
             )  # fmt: skip
 
     db.executemany(
@@ -70,19 +88,28 @@ def build(path: Path, invoices: int, customers: int) -> None:
         "amount_minor, tax_minor, subject, pdf_path) VALUES (?, ?, ?, ?, ?, ?, ?, ?, '', '')",
         bills(),
     )
-    paid = [n for n in range(0, invoices, 10)]
+    paid = [(n, paid_of(n)) for n in range(invoices) if paid_of(n)]
     db.executemany(
         "INSERT INTO payments (id, key, customer_id, date, currency, amount_minor, method, "
-        "reference, payer, payer_iban) VALUES (?, ?, ?, ?, 'EUR', 5000, '', '', '', '')",
+        "reference, payer, payer_iban) VALUES (?, ?, ?, ?, 'EUR', ?, '', '', '', '')",
         (
-            (n + 1, f"P{n:08d}", n % customers + 1, (AS_OF - timedelta(days=n % 120)).isoformat())
-            for n in paid
+            (
+                n + 1,
+                f"P{n:08d}",
+                n % customers + 1,
+                (AS_OF - timedelta(days=n % spread)).isoformat(),
+                amount,
+            )
+            for n, amount in paid
         ),
     )
     db.executemany(
         "INSERT INTO allocations (kind, source, invoice_id, currency, amount_minor, date) "
-        "VALUES ('payment', ?, ?, 'EUR', 5000, ?)",
-        ((f"P{n:08d}", n + 1, (AS_OF - timedelta(days=n % 120)).isoformat()) for n in paid),
+        "VALUES ('payment', ?, ?, 'EUR', ?, ?)",
+        (
+            (f"P{n:08d}", n + 1, amount, (AS_OF - timedelta(days=n % spread)).isoformat())
+            for n, amount in paid
+        ),
     )
     db.commit()
     db.execute("ANALYZE")
@@ -177,11 +204,14 @@ def main() -> None:
     parser.add_argument("--invoices", type=int, default=1_000_000)
     parser.add_argument("--customers", type=int, default=200_000)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument(
+        "--like-tryton", action="store_true", help="Build the Tryton peer's ledger shape."
+    )
     parser.add_argument("--phases", action="store_true", help="Time each step of the run.")
     args = parser.parse_args()
     if args.build:
         started = time.perf_counter()
-        build(args.db, args.invoices, args.customers)
+        build(args.db, args.invoices, args.customers, args.like_tryton)
         print(f"built {args.db} in {time.perf_counter() - started:.1f} s")
         return
     run(args.db, args.profile, args.phases)
