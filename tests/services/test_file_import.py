@@ -18,6 +18,7 @@ from relance.adapters.formats import camt, mt940, ofx
 from relance.adapters.formats.errors import FormatError
 from relance.adapters.formats.ledger_csv import CsvKind
 from relance.adapters.storage import repository as repo
+from relance.adapters.storage import repository_bank as rb
 from relance.adapters.storage import repository_letters as rl
 from relance.adapters.storage import tables as t
 from relance.adapters.storage import tables_bank as tb
@@ -430,3 +431,12 @@ def test_a_payment_quoting_the_rf_of_our_letter_settles_it_and_the_next_run_leav
     )
     paid = next(i for i in ledger.invoices if i.number == "F-001")
     assert open_balance(ledger, paid, date(2018, 3, 5)) == Money.zero("EUR")
+
+
+def test_the_fast_read_of_open_invoices_equals_the_ledgers(store: Store, samples: Path) -> None:
+    import_fec(store, [samples / "fec" / "111111111FEC20221231.TXT"])
+    with store.begin() as conn:
+        for day in (date(2023, 2, 1), date(2023, 6, 30), date(2023, 12, 31)):
+            fast = [(i.invoice, i.open_amount) for i in rb.open_items(conn, day)]
+            assert fast == repo.open_invoice_balances(conn, day)
+            assert fast  # something is open on each of those days

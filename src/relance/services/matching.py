@@ -66,7 +66,7 @@ def discount_rule(conn: Connection) -> DiscountRule | None:
 def context(conn: Connection, as_of: date) -> MatchContext:
     """Open invoices as of `as_of` (oldest due first), customers, letters' references,
     discount terms."""
-    items = tuple(OpenItem(inv, owed) for inv, owed in repo.open_invoice_balances(conn, as_of))
+    items = tuple(rb.open_items(conn, as_of))
     return MatchContext(
         items=items,
         customers=tuple(repo.load_customers(conn)),

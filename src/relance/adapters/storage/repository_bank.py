@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, func, insert, or_, select, update
@@ -21,9 +22,9 @@ from relance.adapters.storage import tables_law as tl
 from relance.adapters.storage import tables_letters as tlet
 from relance.adapters.storage.tables_bank import MatchState
 from relance.core.bank import BankTransaction
-from relance.core.matching import Suggestion
-from relance.core.model import Payment
-from relance.core.money import Money
+from relance.core.matching import OpenItem, Suggestion
+from relance.core.model import Invoice, Payment
+from relance.core.money import Money, minor_units
 from relance.core.terms import BadTerms, DiscountTerms, parse_discount_terms
 
 CHUNK = 5000
@@ -48,6 +49,69 @@ class Lettrage:
 def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
     for start in range(0, len(items), CHUNK):
         yield items[start : start + CHUNK]
+
+
+def open_items(conn: Connection, as_of: date) -> list[OpenItem]:
+    """Invoices open as of `as_of` with what is owed on each, oldest due date first: the
+    query of `repository.open_invoice_balances`, read through the driver.
+
+    Matching a statement reads every open invoice (a million in the benchmark): building
+    them from the driver's tuples, dates parsed once per distinct value, takes half the
+    time of SQLAlchemy's row processing.
+    """
+    allocated = (
+        select(t.allocations.c.invoice_id, func.sum(t.allocations.c.amount_minor).label("paid"))
+        .where(t.allocations.c.date <= as_of)
+        .group_by(t.allocations.c.invoice_id)
+        .subquery()
+    )
+    inv = t.invoices
+    owed = inv.c.amount_minor - func.coalesce(allocated.c.paid, 0)
+    query = (
+        select(
+            inv.c.number, t.customers.c.ref, inv.c.issue_date, inv.c.due_date, inv.c.currency,
+            inv.c.amount_minor, inv.c.tax_minor, inv.c.subject, inv.c.pdf_path, owed,
+        )
+        .join(t.customers, t.customers.c.id == inv.c.customer_id)
+        .outerjoin(allocated, allocated.c.invoice_id == inv.c.id)
+        .where(inv.c.issue_date <= as_of, owed > 0)
+        .order_by(inv.c.due_date, inv.c.number)
+    )  # fmt: skip
+    sql = str(query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
+    days: dict[Any, date] = {}
+    exponents: dict[str, int] = {}
+    exact = Money.exact
+    found = []
+    for number, ref, issued, due, currency, amount, tax, subject, pdf, left in conn.exec_driver_sql(
+        sql
+    ):
+        # SQLite's driver gives dates as ISO text, PostgreSQL's as dates.
+        issue_day = days.get(issued)
+        if issue_day is None:
+            issue_day = days[issued] = _day(issued)
+        due_day = days.get(due)
+        if due_day is None:
+            due_day = days[due] = _day(due)
+        exponent = exponents.get(currency)
+        if exponent is None:
+            exponent = exponents[currency] = -minor_units(currency)
+        total = exact(Decimal(amount).scaleb(exponent), currency)
+        invoice = Invoice(
+            number, ref, issue_day, due_day, total,
+            exact(Decimal(tax).scaleb(exponent), currency), subject, pdf,
+        )  # fmt: skip
+        left = int(left)
+        found.append(
+            OpenItem(
+                invoice,
+                total if left == amount else exact(Decimal(left).scaleb(exponent), currency),
+            )
+        )
+    return found
+
+
+def _day(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
 def known_keys(conn: Connection, keys: Iterable[str]) -> set[str]:
