@@ -8,6 +8,7 @@ needs: the overdue open invoices with their open balance, and each customer's cr
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
@@ -16,6 +17,7 @@ from functools import lru_cache
 from typing import Any, cast
 
 from sqlalchemy import (
+    JSON,
     Connection,
     Date,
     DateTime,
@@ -118,12 +120,19 @@ def _same(value: Any) -> Any:
     return value
 
 
+# SQLite keeps JSON as text: what SQLAlchemy's processor would write (json.dumps), made
+# without its layers of calls and without the check for cycles (plain data here).
+_JSON_TEXT = json.JSONEncoder(check_circular=False).encode
+
+
 def _converter(column_type: Any, dialect: Any) -> Callable[[Any], Any]:
     """The column type's bind processor; for dates and times, remembered per value (a
-    run writes the same day or instant in every row)."""
+    run writes the same day or instant in every row); JSON text made directly on SQLite."""
     processor = column_type.dialect_impl(dialect).bind_processor(dialect)
     if processor is None:
         return _same
+    if isinstance(column_type, JSON) and dialect.name == "sqlite":
+        return lambda value: processor(value) if value is None else _JSON_TEXT(value)
     if not isinstance(column_type, Date | DateTime | Time):
         return cast(Callable[[Any], Any], processor)
     seen: dict[Any, Any] = {}
