@@ -134,3 +134,21 @@ def test_match_of_an_unknown_payment_says_so(
 ) -> None:
     assert run(["match", "NOPE", "F1", "--db", db]) == 1
     assert "no bank transaction or payment 'NOPE'" in capsys.readouterr().err
+
+
+def test_rematch_after_the_invoices_arrive(
+    store: Store, db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    statement = write(
+        tmp_path / "mars.csv",
+        STATEMENT + "30/03/2026;VIR FACTURE F-2026-0042;1 140,00;BOULANGERIE MARTIN;;;M1\n",
+    )
+    assert run(["import", "bank", str(statement), "--db", db, "--as-of", "2026-04-15"]) == 0
+    assert run(["import", "ubl", str(UBL), "--db", db]) == 0
+    capsys.readouterr()
+    assert run(["rematch", "--db", db, "--as-of", "2026-04-15", "--dry-run"]) == 0
+    assert "1 queued payment(s): would match 1, 0 still to match by hand" in capsys.readouterr().out
+    assert run(["rematch", "--db", db, "--as-of", "2026-04-15"]) == 0
+    assert "matched 1" in capsys.readouterr().out
+    assert run(["unmatched", "--db", db, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []

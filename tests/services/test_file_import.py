@@ -440,3 +440,52 @@ def test_the_fast_read_of_open_invoices_equals_the_ledgers(store: Store, samples
             fast = [(i.invoice, i.open_amount) for i in rb.open_items(conn, day)]
             assert fast == repo.open_invoice_balances(conn, day)
             assert fast  # something is open on each of those days
+
+
+def test_a_payment_that_came_before_its_invoice_is_matched_when_the_queue_is_rematched(
+    store: Store, tmp_path: Path
+) -> None:
+    statement = write(
+        tmp_path / "mars.csv",
+        STATEMENT + "30/03/2026;VIR FACTURE F-2026-0042;1 140,00;BOULANGERIE MARTIN;;;M1\n",
+    )
+    (report,) = import_bank_statements(store, [statement], as_of=TODAY)
+    assert report.unmatched == 1  # nothing to pay yet
+    ledger_of_martin(store)  # the e-invoice and its credit note arrive afterwards
+
+    dry = matching.rematch(store, as_of=TODAY, dry_run=True)
+    assert (dry.looked_at, len(dry.matched)) == (1, 1) and len(matching.unmatched(store)) == 1
+    done = matching.rematch(store, as_of=TODAY)
+
+    assert (done.looked_at, len(done.matched), done.still_waiting) == (1, 1, 0)
+    assert done.matched[0].rule.value == "invoice_number"
+    assert matching.unmatched(store) == []
+    with store.begin() as conn:
+        ledger = repo.load_ledger(conn)
+    assert open_balance(ledger, ledger.invoices[0], TODAY) == Money.zero("EUR")
+
+
+PAYMENTS = """date,customer,amount,currency,method,reference,invoice
+2026-04-02,732829320,300.00,EUR,cheque,CHQ 881,
+"""
+
+
+def test_a_ledger_payment_without_invoice_is_matched_by_hand_and_unmatched(
+    store: Store, tmp_path: Path
+) -> None:
+    ledger_of_martin(store)
+    import_ledger_csv(store, CsvKind.PAYMENTS, write(tmp_path / "p.csv", PAYMENTS))
+    with store.begin() as conn:
+        (cheque,) = repo.load_payments(conn)
+
+    decided = matching.match(store, cheque.key, ["F-2026-0042"])
+    assert decided.allocations == (("payment", "F-2026-0042", Money.of("300.00", "EUR")),)
+    with pytest.raises(ValueError, match="already fully applied"):
+        matching.match(store, cheque.key, ["F-2026-0042"])
+    undone = matching.unmatch(store, cheque.key, as_of=TODAY)
+    assert undone.allocations == decided.allocations
+    with store.begin() as conn:
+        ledger = repo.load_ledger(conn)
+    assert open_balance(ledger, ledger.invoices[0], TODAY) == Money.of("1140.00", "EUR")
+    # The cheque stays the customer's: unapplied credit, not a payment from nobody.
+    assert unapplied_credit(ledger, "732829320", "EUR", TODAY) == Money.of("300.00", "EUR")

@@ -422,3 +422,55 @@ def _unmatch_event(
 def suggestions_of(result: MatchingResult) -> dict[str, tuple[Any, ...]]:
     """The suggestions of each unmatched line of a matching result, by key."""
     return {u.transaction.key: u.suggestions for u in result.unmatched}
+
+
+@dataclass(frozen=True, slots=True)
+class Rematch:
+    """What matching the queue again did."""
+
+    looked_at: int
+    matched: tuple[Match, ...]
+    still_waiting: int
+
+
+def rematch(
+    store: Store,
+    *,
+    as_of: date,
+    actor: str = "relance",
+    auto_threshold: int = 75,
+    dry_run: bool = False,
+) -> Rematch:
+    """Match the queued credits again against the ledger as it is now (after invoices were
+    imported, or letters sent with their references): confident matches are written, the
+    suggestions of the others refreshed."""
+    transaction = store.trial() if dry_run else store.begin()
+    with transaction as conn:
+        waiting = rb.load_lettrage(conn, states=(MatchState.UNMATCHED,))
+        if not waiting:
+            return Rematch(0, (), 0)
+        txs = [line.transaction for line in waiting]
+        result = run_matching(context(conn, as_of), txs, auto_threshold)
+        at = datetime.now(UTC)
+        ids = repo.customer_ids(conn)
+        write_allocations(conn, result.matches)
+        rb.assign_payments(conn, {m.transaction_key: ids[m.customer_ref] for m in result.matches})
+        rb.set_matched_many(
+            conn,
+            [
+                {
+                    "b_key": m.transaction_key,
+                    "state": MatchState.AUTOMATIC.value,
+                    "customer_ref": m.customer_ref,
+                    "rule": m.rule.value,
+                    "confidence": m.confidence,
+                    "unapplied_minor": m.unapplied.to_minor(),
+                    "matched_at": at,
+                }
+                for m in result.matches
+            ],
+        )
+        fresh = suggestions_of(result)
+        rb.replace_suggestions(conn, {tx.key: fresh.get(tx.key, ()) for tx in txs})
+        add_events(conn, match_events(result.matches, actor, at))
+    return Rematch(len(txs), result.matches, len(result.unmatched))

@@ -51,6 +51,7 @@ def register(app: typer.Typer) -> None:
     app.command("unmatched")(unmatched)
     app.command("match")(match)
     app.command("unmatch")(unmatch)
+    app.command("rematch")(rematch)
 
 
 class _Bar:
@@ -259,3 +260,20 @@ def unmatch(
         f"{number} {money_text(amount)}" for _, number, amount in decided.allocations
     )
     console.print(f"{decided.key}: unmatched ({removed}); back in the queue")
+
+
+def rematch(
+    db: DbOption = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Match against invoices open that day.")
+    ] = None,
+    dry_run: DryRunFlag = False,
+) -> None:
+    """Match the queued payments again, after new invoices or letters were recorded."""
+    store = open_store(db)
+    done = matching.rematch(store, as_of=parse_day(as_of, date.today()), dry_run=dry_run)
+    verb = "would match" if dry_run else "matched"
+    console.print(
+        f"{done.looked_at} queued payment(s): {verb} {len(done.matched)}, "
+        f"{done.still_waiting} still to match by hand"
+    )
