@@ -152,3 +152,19 @@ def test_rematch_after_the_invoices_arrive(
     assert "matched 1" in capsys.readouterr().out
     assert run(["unmatched", "--db", db, "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == []
+
+
+def test_a_bad_file_among_several_stops_there_saying_what_was_imported_before(
+    store: Store, db: str, samples: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good = samples / "mt940" / "mt940_jejik_ing.sta"
+    bad = samples / "ofx" / "ofxparse_fail_nice_decimal_error.ofx"
+    later = samples / "mt940" / "mt940_jejik_abnamro.sta"
+    assert run(["import", "bank", str(good), str(bad), str(later), "--db", db]) == 3
+    captured = capsys.readouterr()
+    assert "mt940_jejik_ing.sta (mt940)" in captured.out
+    assert "ofxparse_fail_nice_decimal_error.ofx" in captured.err.replace("\n", "")
+    assert "abnamro" not in captured.out
+    with store.begin() as conn:
+        files = {f for (f,) in conn.execute(select(tb.bank_transactions.c.source_file))}
+    assert files == {"mt940_jejik_ing.sta"}

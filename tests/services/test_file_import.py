@@ -308,7 +308,7 @@ def test_a_credit_quoting_the_rf_of_an_invoice_is_matched_and_the_overpayment_ke
     # 1 230,00 - 90,00 credited = 1 140,00 owed; 1 150,00 paid: 10,00 more kept as credit.
     assert open_balance(ledger, ledger.invoices[0], TODAY) == Money.zero("EUR")
     assert unapplied_credit(ledger, "732829320", "EUR", TODAY) == Money.of("10.00", "EUR")
-    assert report.unapplied == {"732829320": "10.00 EUR"}
+    assert report.unapplied == {"732829320": Money.of("10.00", "EUR")}
     (line,) = matching.lettrage(store, [MatchState.AUTOMATIC])
     assert (line.rule, line.customer_ref, line.unapplied) == (
         "reference",

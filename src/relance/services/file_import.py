@@ -61,7 +61,7 @@ class FileReport:
     matched: int = 0
     unmatched: int = 0
     ignored: int = 0
-    unapplied: dict[str, str] = field(default_factory=dict)  # customer -> overpaid amount
+    unapplied: dict[str, Money] = field(default_factory=dict)  # overpaid, by customer
     warnings: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
 
@@ -85,10 +85,19 @@ class FileReport:
             "matched": self.matched,
             "unmatched": self.unmatched,
             "ignored": self.ignored,
-            "unapplied": dict(self.unapplied),
+            "unapplied": {ref: str(amount) for ref, amount in self.unapplied.items()},
             "warnings": list(self.warnings),
             "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
         }
+
+
+class ImportStopped(FormatError):
+    """A file could not be read: nothing of it was written, and the import stopped there.
+    The files before it were imported, each in its own transaction: `done` reports them."""
+
+    def __init__(self, error: FormatError, done: Sequence[FileReport]) -> None:
+        super().__init__(error.file, error.location, error.field, error.reason)
+        self.done = tuple(done)
 
 
 def sha256_of(path: Path) -> str:
@@ -182,19 +191,22 @@ def _run(
     dry_run: bool,
     one: Callable[[Connection, Path, detect.Reader, FileReport], None],
 ) -> list[FileReport]:
-    reports = []
-    for path, reader in _files(paths, kind):
-        report = FileReport(str(path), kind.value, dry_run=dry_run)
-        if isinstance(reader, str):
-            report.skipped = reader
+    reports: list[FileReport] = []
+    try:
+        for path, reader in _files(paths, kind):
+            report = FileReport(str(path), kind.value, dry_run=dry_run)
+            if isinstance(reader, str):
+                report.skipped = reader
+                reports.append(report)
+                continue
+            report.format = reader.format.value
+            report.sha256 = sha256_of(path)
+            transaction = store.trial() if dry_run else store.begin()
+            with transaction as conn:
+                one(conn, path, reader, report)
             reports.append(report)
-            continue
-        report.format = reader.format.value
-        report.sha256 = sha256_of(path)
-        transaction = store.trial() if dry_run else store.begin()
-        with transaction as conn:
-            one(conn, path, reader, report)
-        reports.append(report)
+    except FormatError as error:
+        raise ImportStopped(error, reports) from error
     return reports
 
 
@@ -621,7 +633,10 @@ def _write_bank(
                     matched_at=at,
                 )
                 if m.unapplied.is_positive:
-                    report.unapplied[m.customer_ref] = str(m.unapplied)
+                    earlier = report.unapplied.get(m.customer_ref)
+                    report.unapplied[m.customer_ref] = (
+                        m.unapplied if earlier is None else earlier + m.unapplied
+                    )
             rows.append(row)
         rb.add_transactions(conn, rows)
         payments: list[dict[str, Any]] = [

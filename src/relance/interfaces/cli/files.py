@@ -34,7 +34,7 @@ from relance.interfaces.cli.output import (
     parse_day,
 )
 from relance.services import file_import, matching
-from relance.services.file_import import FileReport
+from relance.services.file_import import FileReport, ImportStopped
 
 FilesArgument = Annotated[
     list[Path], typer.Argument(help="Files, or folders whose files are all imported.")
@@ -75,7 +75,13 @@ def _with_bar(
         TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TimeElapsedColumn(),
         console=console, transient=True, disable=quiet,
     ) as progress:  # fmt: skip
-        return work(_Bar(progress))
+        try:
+            return work(_Bar(progress))
+        except ImportStopped as stopped:
+            progress.stop()
+            # The files before the bad one were imported: say so before the error.
+            _print(list(stopped.done), quiet)
+            raise
 
 
 def _print(reports: list[FileReport], as_json: bool) -> None:
@@ -96,7 +102,7 @@ def _print(reports: list[FileReport], as_json: bool) -> None:
             line += f"; {r.matched} matched, {r.unmatched} to match by hand, {r.ignored} ignored"
         console.print(line)
         for customer, amount in list(r.unapplied.items())[:20]:
-            console.print(f"  overpaid: {customer} keeps {amount} as credit")
+            console.print(f"  overpaid: {customer} keeps {money_text(amount)} as credit")
         for warning in r.warnings[:20]:
             console.print(f"  warning: {warning}")
 
