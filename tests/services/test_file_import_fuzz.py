@@ -13,10 +13,16 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from relance.adapters.formats.errors import FormatError
+from relance.adapters.formats.ledger_csv import CsvKind
+from relance.adapters.storage import repository as repo
 from relance.adapters.storage import tables as t
 from relance.adapters.storage import tables_bank as tb
 from relance.bootstrap import Store, open_store
+from relance.core.ledger import open_balance
+from relance.core.matching import invoice_reference
+from relance.core.money import Money
 from relance.services.file_import import FileReport, import_bank_statements, import_fec
+from relance.services.ledger_import import import_ledger_csv
 
 STATEMENT = (
     "Date;Libellé;Montant;Tiers;IBAN tiers;Référence structurée;Id\n"
@@ -92,3 +98,78 @@ def test_a_damaged_bank_statement_is_imported_or_refused_whole(data: bytes) -> N
 @given(damaged(FEC))
 def test_a_damaged_fec_is_imported_or_refused_whole(data: bytes) -> None:
     check(data, "fec.txt", lambda store, path: import_fec(store, [path]))
+
+
+INVOICE_CSV = "number,customer,issue_date,due_date,currency,amount,tax,subject\n"
+CUSTOMER_CSV = "ref,name,kind,country,language,email,phone,address,postal_code,city,iban\n"
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    amounts=st.lists(st.integers(100, 50_000), min_size=1, max_size=6),
+    payments=st.lists(
+        st.tuples(
+            st.integers(0, 7),
+            st.integers(1, 60_000),
+            st.sampled_from(("rf", "text", "iban", "none")),
+        ),
+        min_size=1,
+        max_size=8,
+    ),
+)
+def test_matching_through_the_database_never_over_allocates_or_loses_money(
+    amounts: list[int], payments: list[tuple[int, int, str]]
+) -> None:
+    iban = "FR7630006000011234567890189"
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        store = open_store(str(root / "p.sqlite"))
+        try:
+            (root / "c.csv").write_text(
+                CUSTOMER_CSV + f"ACME,Acme SARL,business,FR,fr,,,,,,{iban}\n", encoding="utf-8"
+            )
+            numbers = [f"FA-{n:04d}" for n in range(len(amounts))]
+            (root / "i.csv").write_text(
+                INVOICE_CSV
+                + "".join(
+                    f"{number},ACME,2026-01-0{1 + n % 9},2026-02-0{1 + n % 9},EUR,"
+                    f"{cents // 100}.{cents % 100:02d},0,x\n"
+                    for n, (number, cents) in enumerate(zip(numbers, amounts, strict=True))
+                ),
+                encoding="utf-8",
+            )
+            import_ledger_csv(store, CsvKind.CUSTOMERS, root / "c.csv")
+            import_ledger_csv(store, CsvKind.INVOICES, root / "i.csv")
+            lines = []
+            for k, (target, cents, how) in enumerate(payments):
+                number = numbers[target % len(numbers)]
+                amount = f"{cents // 100},{cents % 100:02d}"
+                rf = invoice_reference(number) if how == "rf" else ""
+                text = f"FACTURE {number}" if how == "text" else "VIREMENT"
+                payer_iban = iban if how == "iban" else ""
+                lines.append(f"10/03/2026;{text};{amount};ACME;{payer_iban};{rf};P{k}\n")
+            statement = root / "s.csv"
+            statement.write_text(
+                "Date;Libellé;Montant;Tiers;IBAN tiers;Référence structurée;Id\n" + "".join(lines),
+                encoding="utf-8",
+            )
+            (report,) = import_bank_statements(store, [statement], as_of=date(2026, 4, 1))
+            assert report.matched + report.unmatched == len(payments)
+            with store.begin() as conn:
+                ledger = repo.load_ledger(conn)
+            assert ledger.customers[0].ibans == (iban,)  # the IBAN rule has what it needs
+            # No invoice is paid beyond its amount.
+            for invoice in ledger.invoices:
+                assert not open_balance(ledger, invoice, date(2026, 4, 1)).is_negative
+            # No payment gives more than it is worth; its allocations plus what stays
+            # unapplied are the payment.
+            for payment in ledger.payments:
+                given_out = sum(
+                    (a.amount for a in ledger.allocations if a.source == payment.key),
+                    Money.zero("EUR"),
+                )
+                assert given_out <= payment.amount
+                if payment.customer_ref is None:
+                    assert not given_out  # queued payments settle nothing
+        finally:
+            store.engine.dispose()
