@@ -27,7 +27,7 @@ from relance.bootstrap import Store
 from relance.core.ledger import open_balance, unapplied_credit
 from relance.core.matching import invoice_reference
 from relance.core.money import Money
-from relance.services import dunning, letters, matching
+from relance.services import dunning, law, letters, matching
 from relance.services.demo import DEMO_CREDITOR
 from relance.services.file_import import (
     import_bank_statements,
@@ -489,3 +489,31 @@ def test_a_ledger_payment_without_invoice_is_matched_by_hand_and_unmatched(
     assert open_balance(ledger, ledger.invoices[0], TODAY) == Money.of("1140.00", "EUR")
     # The cheque stays the customer's: unapplied credit, not a payment from nobody.
     assert unapplied_credit(ledger, "732829320", "EUR", TODAY) == Money.of("300.00", "EUR")
+
+
+def test_an_early_payment_less_the_discount_settles_the_invoice_and_unmatch_takes_both_back(
+    store: Store, tmp_path: Path
+) -> None:
+    import_einvoices(store, [UBL / "invoice-2026-0042.xml"])  # 1 230,00 issued 2 March 2026
+    law.set_invoice_discount(store, "F-2026-0042", "2/10 net 30")
+    # 2 % for payment within 10 days: 1 230,00 - 24,60 = 1 205,40, paid on 10 March.
+    statement = write(
+        tmp_path / "mars.csv",
+        STATEMENT + "10/03/2026;FACTURE F-2026-0042;1 205,40;BOULANGERIE MARTIN;;;D1\n",
+    )
+    (report,) = import_bank_statements(store, [statement], as_of=date(2026, 3, 31))
+
+    assert report.matched == 1
+    with store.begin() as conn:
+        ledger = repo.load_ledger(conn)
+    kinds = sorted((a.kind.value, a.amount) for a in ledger.allocations)
+    assert kinds == [
+        ("discount", Money.of("24.60", "EUR")),
+        ("payment", Money.of("1205.40", "EUR")),
+    ]
+    assert open_balance(ledger, ledger.invoices[0], date(2026, 3, 31)) == Money.zero("EUR")
+
+    (line,) = matching.lettrage(store, [MatchState.AUTOMATIC])
+    undone = matching.unmatch(store, line.transaction.key, as_of=date(2026, 3, 31))
+    assert sorted(kind for kind, _, _ in undone.allocations) == ["discount", "payment"]
+    assert rows(store, t.allocations) == 0
