@@ -439,12 +439,13 @@ def _decide_customer(
             f"promise to pay {pending_promise.amount} by {pending_promise.due}",
         )
 
-    owed = [item[0] for item in c.overdue]
+    owed = [item[0] for item in c.overdue] if c.barred or c.disputed or planned else ()
     if c.barred.isdisjoint(owed) and c.disputed.isdisjoint(owed) and planned.isdisjoint(owed):
         chased: Sequence[_Overdue] = c.overdue  # the common case: nothing is set aside
     else:
         chased = _chased(c, planned, flags)
-    chased_numbers = {item[0] for item in chased}
+    # Read only against the customer's own actions: not made for a customer without any.
+    chased_numbers = {item[0] for item in chased} if c.actions else set()
     balances: dict[str, Decimal] = {}
     for _, _, currency, remaining in chased:
         balances[currency] = balances.get(currency, ZERO) + remaining
@@ -535,7 +536,7 @@ def _decide_customer(
         return
     if last_step is not None and (as_of - last_step).days < policy.min_gap_days:
         return
-    if not any(amount >= level.min_amount for amount in balances.values()):
+    if max(balances.values()) < level.min_amount:  # no currency reaches the minimum
         return
 
     channels = _allowed_channels(level, c, flags)
