@@ -116,8 +116,11 @@ def import_fec(
     dry_run: DryRunFlag = False,
     as_json: JsonFlag = False,
 ) -> None:
-    """Import FEC files (Fichier des Écritures Comptables): customers, invoices, credit
-    notes, payments and the lettering of accounts 411."""
+    """Import FEC accounting exports: customers, invoices, payments, lettering.
+
+    Customer accounts (411) become customers; debits invoices; credits credit notes or
+    payments; lines sharing a lettering code become allocations.
+    """
     store = open_store(db)
     day = parse_day(as_of, date.today()) if as_of else None
     reports = _with_bar(
@@ -146,8 +149,10 @@ def import_facturx(
     dry_run: DryRunFlag = False,
     as_json: JsonFlag = False,
 ) -> None:
-    """Import Factur-X / ZUGFeRD invoices (PDF with embedded XML, or the CII XML); the
-    PDF is kept to be attached to letters."""
+    """Import Factur-X / ZUGFeRD invoices (PDF or CII XML), keeping the PDF.
+
+    The PDF's path is kept on the invoice so letters can attach it.
+    """
     _einvoices(files, db, FileFormat.FACTURX, dry_run, as_json)
 
 
@@ -170,8 +175,11 @@ def import_bank(
     dry_run: DryRunFlag = False,
     as_json: JsonFlag = False,
 ) -> None:
-    """Import bank statements (camt.053/052/054, OFX, MT940, CSV; detected from the
-    content) and match the credits to open invoices."""
+    """Import bank statements (camt, OFX, MT940, CSV) and match the payments.
+
+    The format is recognised from the content. Credits become payments, matched to the
+    invoices open on --as-of; the others wait in `relance unmatched`.
+    """
     store = open_store(db)
     day = parse_day(as_of, date.today())
     reports = _with_bar(
