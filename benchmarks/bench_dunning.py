@@ -125,8 +125,6 @@ PHASES = (
         "load: overdue invoices",
     ),
     ("relance.adapters.storage.dunning_repository", "customers_for_run", "load: customers"),
-    ("relance.adapters.storage.dunning_repository", "overdue_invoices", "load: overdue invoices"),
-    ("relance.adapters.storage.repository", "load_customers", "load: customers"),
     ("relance.adapters.storage.dunning_repository", "unapplied_credit", "load: unapplied credit"),
     ("relance.services.law", "time_barred_invoices", "load: time-barred check"),
     ("relance.services.dunning", "decide", "decide"),

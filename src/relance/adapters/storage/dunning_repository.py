@@ -1,9 +1,11 @@
 """Reading and writing the dunning tables: the queue, contacts, pauses, flags, policies.
 
 Like `repository`, every function takes an open `Connection`; the service decides where a
-transaction begins and ends. The loaders for a run (`overdue_invoices`, `unapplied_credit`)
-let the database do the sums, so a run over a million invoices moves only what the engine
-needs: the overdue open invoices with their open balance, and each customer's credit.
+transaction begins and ends. The loaders for a run (`overdue_by_customer`,
+`customers_for_run`, `unapplied_credit`) move only what the engine needs: the overdue open
+invoices with their open balance, grouped by customer, the customers concerned, and each
+customer's credit summed by the database. The biggest reads and writes of a run go through
+the driver (`driver_rows`, `insert_many`).
 """
 
 from __future__ import annotations
