@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from tests.conftest import write
 
 from relance.adapters.formats import camt, mt940, ofx
+from relance.adapters.formats.detect import Format
 from relance.adapters.formats.errors import FormatError
 from relance.adapters.formats.ledger_csv import CsvKind
 from relance.adapters.storage import repository as repo
@@ -517,3 +518,19 @@ def test_an_early_payment_less_the_discount_settles_the_invoice_and_unmatch_take
     undone = matching.unmatch(store, line.transaction.key, as_of=date(2026, 3, 31))
     assert sorted(kind for kind, _, _ in undone.allocations) == ["discount", "payment"]
     assert rows(store, t.allocations) == 0
+
+
+def test_a_folder_of_mixed_e_invoices_imported_as_ubl_skips_the_factur_x_ones(
+    store: Store, samples: Path, tmp_path: Path
+) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(UBL / "invoice-2026-0042.xml", inbox / "a.xml")
+    shutil.copy(samples / "facturx" / "akretion_invoice_EN16931.pdf", inbox / "b.pdf")
+    reports = import_einvoices(store, [inbox], only=Format.UBL)
+    assert [(Path(r.file).name, r.skipped) for r in reports] == [
+        ("a.xml", ""),
+        ("b.pdf", "a facturx file, not a ubl file"),
+    ]
+    with pytest.raises(FormatError, match="not a ubl file"):
+        import_einvoices(store, [inbox / "b.pdf"], only=Format.UBL)

@@ -132,24 +132,30 @@ def _timed(report: FileReport, phase: str) -> Iterator[None]:
         report.seconds[phase] = report.seconds.get(phase, 0.0) + time.perf_counter() - start
 
 
-def _files(paths: Iterable[Path], kind: Kind) -> Iterator[tuple[Path, detect.Reader | str]]:
+def _files(
+    paths: Iterable[Path], kind: Kind, only: Format | None = None
+) -> Iterator[tuple[Path, detect.Reader | str]]:
     """Each file with its reader, or why it is skipped. A file named on the command line
-    must be of `kind` (FormatError otherwise); a file found in a folder that is not of
-    `kind` (a README, a licence) is skipped with the reason."""
+    must be of `kind` (and of format `only` when given; FormatError otherwise); a file
+    found in a folder that is not (a README, a licence) is skipped with the reason."""
+    wanted = f"a {only} file" if only is not None else f"a {kind} file"
     for path in map(Path, paths):
         if path.is_dir():
             for found in detect.files_in([path]):
                 reader = detect.detect(found)
                 if reader is None:
                     yield found, "format not recognised"
-                elif reader.kind is not kind:
-                    yield found, f"a {reader.format} file, not a {kind} file"
+                elif reader.kind is not kind or (only is not None and reader.format is not only):
+                    yield found, f"a {reader.format} file, not {wanted}"
                 else:
                     yield found, reader
         elif not path.is_file():
             raise FileNotFoundError(f"{path}: no such file or folder")
         else:
-            yield path, detect.reader_for(path, kind)
+            reader = detect.reader_for(path, kind)
+            if only is not None and reader.format is not only:
+                raise FormatError(path, "", "", f"a {reader.format} file, not {wanted}")
+            yield path, reader
 
 
 def _progress_of(progress: Progress | None, path: Path) -> Callable[[int], None] | None:
@@ -190,10 +196,11 @@ def _run(
     kind: Kind,
     dry_run: bool,
     one: Callable[[Connection, Path, detect.Reader, FileReport], None],
+    only: Format | None = None,
 ) -> list[FileReport]:
     reports: list[FileReport] = []
     try:
-        for path, reader in _files(paths, kind):
+        for path, reader in _files(paths, kind, only):
             report = FileReport(str(path), kind.value, dry_run=dry_run)
             if isinstance(reader, str):
                 report.skipped = reader
@@ -417,8 +424,6 @@ def import_einvoices(
     """
 
     def one(conn: Connection, path: Path, reader: detect.Reader, report: FileReport) -> None:
-        if only is not None and reader.format is not only:
-            raise FormatError(path, "", "", f"a {reader.format} file, not a {only} file")
         if _already(conn, report.kind, report.sha256, lambda _s: True):
             report.skipped = "already imported"
             return
@@ -431,7 +436,7 @@ def import_einvoices(
             progress(path, size, size)
         _finish(conn, report, path, actor, {})
 
-    return _run(store, paths, Kind.EINVOICE, dry_run, one)
+    return _run(store, paths, Kind.EINVOICE, dry_run, one, only)
 
 
 def _write_einvoice(conn: Connection, path: Path, read: EInvoice, report: FileReport) -> None:
