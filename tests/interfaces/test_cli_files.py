@@ -168,3 +168,26 @@ def test_a_bad_file_among_several_stops_there_saying_what_was_imported_before(
     with store.begin() as conn:
         files = {f for (f,) in conn.execute(select(tb.bank_transactions.c.source_file))}
     assert files == {"mt940_jejik_ing.sta"}
+
+
+def test_ignore_takes_a_payment_out_of_the_queue_with_its_reason(
+    store: Store, db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    statement = write(
+        tmp_path / "s.csv", STATEMENT + "05/04/2026;REMBOURSEMENT EDF;42,00;EDF;;;R1\n"
+    )
+    assert run(["import", "bank", str(statement), "--db", db]) == 0
+    assert run(["ignore", "R1", "--db", db, "--reason", "refund from a supplier"]) == 0
+    assert "R1: ignored (refund from a supplier)" in capsys.readouterr().out
+    assert run(["unmatched", "--db", db, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
+    assert run(["ignore", "R1", "--db", db, "--reason", "again"]) == 1
+    assert "not waiting in the queue" in capsys.readouterr().err
+    with store.begin() as conn:
+        reasons = [
+            r
+            for (r,) in conn.execute(
+                select(t.events.c.reason).where(t.events.c.kind == "payment.ignored")
+            )
+        ]
+    assert reasons == ["refund from a supplier"]

@@ -9,7 +9,7 @@ the payment's customer, the line's state, and one event per change.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -18,6 +18,7 @@ from sqlalchemy import Connection, insert, select, update
 from relance.adapters.storage import repository as repo
 from relance.adapters.storage import repository_bank as rb
 from relance.adapters.storage import tables as t
+from relance.adapters.storage import tables_bank as tb
 from relance.adapters.storage.repository_bank import Lettrage
 from relance.adapters.storage.tables_bank import MatchState
 from relance.bootstrap import Store
@@ -474,3 +475,33 @@ def rematch(
         rb.replace_suggestions(conn, {tx.key: fresh.get(tx.key, ()) for tx in txs})
         add_events(conn, match_events(result.matches, actor, at))
     return Rematch(len(txs), result.matches, len(result.unmatched))
+
+
+def ignore(store: Store, key: str, *, reason: str, actor: str = "user") -> Lettrage:
+    """Take a credit out of the queue without matching it (a refund, a transfer between our
+    own accounts, a receipt the accounting export already recorded): it stays stored, marked
+    ignored with the reason. Raises LookupError for an unknown line, ValueError when the
+    line is not waiting in the queue or no reason is given."""
+    if not reason.strip():
+        raise ValueError("say why the payment is ignored (--reason)")
+    with store.begin() as conn:
+        found = _find(conn, key)
+        if found is None:
+            raise LookupError(f"no bank transaction {key!r}")
+        if found.state is not MatchState.UNMATCHED:
+            raise ValueError(f"{found.transaction.key} is not waiting in the queue")
+        conn.execute(
+            update(tb.bank_transactions)
+            .where(tb.bank_transactions.c.key == found.transaction.key)
+            .values(state=MatchState.IGNORED.value, note=reason.strip())
+        )
+        rb.replace_suggestions(conn, {found.transaction.key: ()})
+        repo.append_event(
+            conn,
+            "payment.ignored",
+            actor=actor,
+            subject=found.transaction.key,
+            data={"payment": found.transaction.key, "amount": str(found.transaction.amount)},
+            reason=reason.strip(),
+        )
+    return replace(found, state=MatchState.IGNORED, note=reason.strip(), suggestions=())

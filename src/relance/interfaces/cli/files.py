@@ -52,6 +52,7 @@ def register(app: typer.Typer) -> None:
     app.command("match")(match)
     app.command("unmatch")(unmatch)
     app.command("rematch")(rematch)
+    app.command("ignore")(ignore)
 
 
 class _Bar:
@@ -291,3 +292,14 @@ def rematch(
         f"{done.looked_at} queued payment(s): {verb} {len(done.matched)}, "
         f"{done.still_waiting} still to match by hand"
     )
+
+
+def ignore(
+    key: Annotated[str, typer.Argument(help="The payment's key (or its start).")],
+    reason: Annotated[str, typer.Option("--reason", help="Why it is no customer's payment.")],
+    db: DbOption = None,
+) -> None:
+    """Take a payment out of the queue without matching it (a refund, an internal transfer)."""
+    store = open_store(db)
+    done = matching.ignore(store, key, reason=reason)
+    console.print(f"{done.transaction.key}: ignored ({done.note})")
