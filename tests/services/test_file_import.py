@@ -549,3 +549,20 @@ def test_a_folder_of_mixed_e_invoices_imported_as_ubl_skips_the_factur_x_ones(
     ]
     with pytest.raises(FormatError, match="not a ubl file"):
         import_einvoices(store, [inbox / "b.pdf"], only=Format.UBL)
+
+
+def test_a_payment_matched_to_a_customer_without_invoice_becomes_its_credit(
+    store: Store, tmp_path: Path
+) -> None:
+    ledger_of_martin(store)
+    statement = write(tmp_path / "s.csv", STATEMENT + "05/04/2026;ACOMPTE;500,00;MARTIN;;;AC1\n")
+    import_bank_statements(store, [statement], as_of=TODAY)
+    with pytest.raises(LookupError, match="unknown customer"):
+        matching.match(store, "AC1", [], customer_ref="NOBODY")
+
+    decided = matching.match(store, "AC1", [], customer_ref="732829320")
+
+    assert decided.allocations == () and decided.unapplied == Money.of("500.00", "EUR")
+    with store.begin() as conn:
+        ledger = repo.load_ledger(conn)
+    assert unapplied_credit(ledger, "732829320", "EUR", TODAY) == Money.of("500.00", "EUR")
