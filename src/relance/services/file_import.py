@@ -226,8 +226,7 @@ def _add_customers(conn: Connection, customers: Iterable[Customer], report: File
     known = repo.customer_ids(conn)
     new = {c.ref: c for c in customers if c.ref not in known}
     rows = [repo.customer_values(c) for c in new.values()]
-    for start in range(0, len(rows), rb.CHUNK):
-        conn.execute(insert(t.customers), rows[start : start + rb.CHUNK])
+    rb.insert_rows(conn, t.customers, rows)
     report.count("customers", len(rows))
 
 
@@ -284,8 +283,7 @@ def _write_fec(conn: Connection, path: Path, ledger: FecLedger, report: FileRepo
             report.warnings.append(
                 f"invoice {invoice.number} differs from the one in the ledger; kept as it was"
             )
-    for start in range(0, len(new), rb.CHUNK):
-        conn.execute(insert(t.invoices), new[start : start + rb.CHUNK])
+    rb.insert_rows(conn, t.invoices, new)
     report.count("invoices", len(new))
 
     known_notes = _existing(conn, t.credit_notes.c.number, [n.number for n in ledger.credit_notes])
@@ -302,8 +300,7 @@ def _write_fec(conn: Connection, path: Path, ledger: FecLedger, report: FileRepo
         if n.number not in known_notes
     ]
     report.unchanged += len(ledger.credit_notes) - len(notes)
-    for start in range(0, len(notes), rb.CHUNK):
-        conn.execute(insert(t.credit_notes), notes[start : start + rb.CHUNK])
+    rb.insert_rows(conn, t.credit_notes, notes)
     report.count("credit_notes", len(notes))
 
     _add_payments(conn, ledger.payments, ids, report)
@@ -338,8 +335,7 @@ def _add_payments(
         if p.key not in known
     ]
     report.unchanged += len(payments) - len(rows)
-    for start in range(0, len(rows), rb.CHUNK):
-        conn.execute(insert(t.payments), rows[start : start + rb.CHUNK])
+    rb.insert_rows(conn, t.payments, rows)
     report.count("payments", len(rows))
 
 
@@ -398,8 +394,7 @@ def _add_allocations(
                 "date": a.date,
             }
         )
-    for start in range(0, len(rows), rb.CHUNK):
-        conn.execute(insert(alloc), rows[start : start + rb.CHUNK])
+    rb.insert_rows(conn, alloc, rows)
     report.count("allocations", len(rows))
 
 
@@ -662,8 +657,7 @@ def _write_bank(
         # payment) is not added twice.
         existing = _existing(conn, t.payments.c.key, [str(p["key"]) for p in payments])
         payments = [p for p in payments if p["key"] not in existing]
-        for start in range(0, len(payments), rb.CHUNK):
-            conn.execute(insert(t.payments), payments[start : start + rb.CHUNK])
+        rb.insert_rows(conn, t.payments, payments)
         chosen = list(matches.values())
         report.count("transactions", len(rows))
         report.count("payments", len(payments))

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, select, update
 
 from relance.adapters.storage import repository as repo
 from relance.adapters.storage import repository_bank as rb
@@ -121,8 +121,7 @@ def write_allocations(conn: Connection, matches: Sequence[Match]) -> int:
         for m in matches
         for a in m.allocations
     ]
-    for start in range(0, len(rows), rb.CHUNK):
-        conn.execute(insert(t.allocations), rows[start : start + rb.CHUNK])
+    rb.insert_rows(conn, t.allocations, rows)
     return len(rows)
 
 
@@ -155,8 +154,7 @@ def match_events(
 
 def add_events(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
     """Append many events at once (the columns `append_event` writes)."""
-    for start in range(0, len(rows), rb.CHUNK):
-        conn.execute(insert(t.events), list(rows[start : start + rb.CHUNK]))
+    rb.insert_rows(conn, t.events, rows)
 
 
 # -- the queue ---------------------------------------------------------------------------

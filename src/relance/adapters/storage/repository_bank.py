@@ -13,7 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, Table, bindparam, delete, func, insert, or_, select, update
 
 from relance.adapters.storage import tables as t
 from relance.adapters.storage import tables_bank as tb
@@ -163,10 +163,54 @@ def transaction_values(
     }
 
 
+def insert_rows(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Insert `rows` (all with the same keys) with the driver's executemany, each value
+    converted by its column's type as SQLAlchemy would (dates, JSON).
+
+    A bank statement writes a hundred thousand lines, payments, allocations and events;
+    SQLAlchemy's per-row parameter processing was most of that time.
+    """
+    if not rows:
+        return
+    dialect = conn.dialect
+    names = list(rows[0])
+    compiled = insert(table).compile(dialect=dialect, column_keys=names)
+    convert = {
+        name: table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names
+    }
+    sql = str(compiled)
+    order = list(compiled.positiontup or names) if compiled.positional else names
+    missing = [n for n in order if n not in convert]
+    if missing:  # columns the rows leave to their Python default: give them all
+        defaults = {n: _scalar_default(table, n) for n in missing}
+        rows = [{**defaults, **row} for row in rows]
+        convert.update(
+            {n: table.c[n].type.dialect_impl(dialect).bind_processor(dialect) for n in missing}
+        )
+    for start in range(0, len(rows), CHUNK):
+        chunk = rows[start : start + CHUNK]
+        values = [
+            [row[n] if convert[n] is None else convert[n](row[n]) for n in order]  # type: ignore[misc]
+            for row in chunk
+        ]
+        if compiled.positional:
+            conn.exec_driver_sql(sql, [tuple(v) for v in values])
+        else:
+            conn.exec_driver_sql(sql, [dict(zip(order, v, strict=True)) for v in values])
+
+
+def _scalar_default(table: Table, name: str) -> Any:
+    default = table.c[name].default
+    if default is None:
+        return None
+    if not default.is_scalar:
+        raise ValueError(f"{table.name}.{name}: give a value, its default is computed")
+    return default.arg  # type: ignore[attr-defined]
+
+
 def add_transactions(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
     """Insert statement lines made by `transaction_values` (the caller checked the keys)."""
-    for start in range(0, len(rows), CHUNK):
-        conn.execute(insert(tb.bank_transactions), list(rows[start : start + CHUNK]))
+    insert_rows(conn, tb.bank_transactions, rows)
 
 
 def add_payments(conn: Connection, payments: Sequence[Payment]) -> None:
@@ -185,8 +229,7 @@ def add_payments(conn: Connection, payments: Sequence[Payment]) -> None:
         }
         for p in payments
     ]
-    for start in range(0, len(rows), CHUNK):
-        conn.execute(insert(t.payments), rows[start : start + CHUNK])
+    insert_rows(conn, t.payments, rows)
 
 
 def _transaction(row: Any) -> BankTransaction:
@@ -338,8 +381,7 @@ def replace_suggestions(conn: Connection, by_key: Mapping[str, Sequence[Suggesti
         for key, found in by_key.items()
         for rank, s in enumerate(found, start=1)
     ]
-    for start in range(0, len(rows), CHUNK):
-        conn.execute(insert(table), rows[start : start + CHUNK])
+    insert_rows(conn, table, rows)
 
 
 def load_suggestions(conn: Connection, keys: Sequence[str]) -> dict[str, tuple[Suggestion, ...]]:
