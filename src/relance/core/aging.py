@@ -85,17 +85,17 @@ class AgingRow:
     customer_ref: str
     customer_name: str
     currency: str
-    cells: tuple[Decimal, ...]  # one per bucket, each at the currency's minor unit
+    cells: tuple[Decimal, ...]  # one per bucket, exact (zero may be written plain 0)
 
     @property
     def amounts(self) -> tuple[Money, ...]:
         """The cells as Money."""
-        return tuple(Money.exact(cell, self.currency) for cell in self.cells)
+        return tuple(Money(cell, self.currency) for cell in self.cells)
 
     @property
     def total(self) -> Money:
         """The customer's whole open balance in this currency."""
-        return Money.exact(sum(self.cells, ZERO), self.currency)
+        return Money(sum(self.cells, ZERO), self.currency)
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +137,7 @@ def assemble(rows: Iterable[AgingRow], as_of: date, buckets: Buckets) -> AgingRe
     for currency in sorted(by_currency):
         found = sorted(by_currency[currency], key=lambda r: (r.customer_ref, r.customer_name))
         columns = zip(*(row.cells for row in found), strict=True)
-        totals = tuple(Money.exact(sum(column, ZERO), currency) for column in columns)
+        totals = tuple(Money(sum(column, ZERO), currency) for column in columns)
         tables.append(AgingTable(currency, tuple(found), totals))
     return AgingReport(as_of, buckets, tuple(tables))
 
