@@ -598,7 +598,12 @@ def _write_bank(
         known = rb.known_keys(conn, (tx.key for tx in found))
         fresh = [tx for tx in found if tx.key not in known]
         report.unchanged += len(found) - len(fresh)
-        credits = [tx for tx in fresh if tx.is_credit and not tx.reversal]
+        # A credit whose key is already a payment of the ledger (imported from a CSV of
+        # payments) was recorded there: stored, not paid twice.
+        known_payments = _existing(conn, t.payments.c.key, [tx.key for tx in fresh if tx.is_credit])
+        credits = [
+            tx for tx in fresh if tx.is_credit and not tx.reversal and tx.key not in known_payments
+        ]
     if not fresh:
         return
     with _timed(report, "load"):
@@ -611,9 +616,18 @@ def _write_bank(
         at = datetime.now(UTC)
         ids = repo.customer_ids(conn)
         rows = []
+        waiting = {tx.key for tx in credits}
         for tx in fresh:
-            credit = tx.is_credit and not tx.reversal
-            note = "" if credit else ("reversal" if tx.reversal else "not a credit")
+            credit = tx.key in waiting
+            note = (
+                ""
+                if credit
+                else "reversal"
+                if tx.reversal
+                else "already a payment of the ledger"
+                if tx.key in known_payments
+                else "not a credit"
+            )
             row = rb.transaction_values(
                 replace(tx, source_file=tx.source_file or path.name),
                 source_format=source_format.value,
@@ -653,10 +667,6 @@ def _write_bank(
             }
             for tx in credits
         ]
-        # A credit already in the ledger as a payment (the same key imported as a CSV
-        # payment) is not added twice.
-        existing = _existing(conn, t.payments.c.key, [str(p["key"]) for p in payments])
-        payments = [p for p in payments if p["key"] not in existing]
         rb.insert_rows(conn, t.payments, payments)
         chosen = list(matches.values())
         report.count("transactions", len(rows))
