@@ -191,3 +191,18 @@ def test_ignore_takes_a_payment_out_of_the_queue_with_its_reason(
             )
         ]
     assert reasons == ["refund from a supplier"]
+
+
+def test_unmatched_as_csv_gives_the_suggestions_in_one_readable_cell(
+    store: Store, db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(["import", "ubl", str(UBL / "invoice-2026-0042.xml"), "--db", db]) == 0
+    # The amount of the invoice, a name like the customer's, but not alike enough to be sure.
+    statement = write(tmp_path / "s.csv", STATEMENT + "05/04/2026;VIR;1 230,00;B. MARTINEZ;;;N1\n")
+    assert run(["import", "bank", str(statement), "--db", db, "--as-of", "2026-04-15"]) == 0
+    capsys.readouterr()
+    assert run(["unmatched", "--db", db, "--csv"]) == 0
+    header, line = capsys.readouterr().out.splitlines()
+    assert header == "key,date,amount,currency,payer,remittance,suggestions"
+    assert line.startswith("N1,2026-04-05,1230.00,EUR,B. MARTINEZ,VIR,")
+    assert "732829320: F-2026-0042 (same amount" in line

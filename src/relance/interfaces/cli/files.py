@@ -22,6 +22,7 @@ from relance.adapters.formats.detect import Format as FileFormat
 from relance.bootstrap import open_store
 from relance.interfaces.cli.ledger import imports
 from relance.interfaces.cli.output import (
+    CsvFlag,
     DbOption,
     Format,
     FormatOption,
@@ -193,11 +194,15 @@ def import_bank(
 
 
 def unmatched(
-    db: DbOption = None, fmt: FormatOption = Format.TABLE, as_json: JsonFlag = False
+    db: DbOption = None,
+    fmt: FormatOption = Format.TABLE,
+    as_json: JsonFlag = False,
+    as_csv: CsvFlag = False,
 ) -> None:
     """The credits waiting to be matched by hand, with ranked suggestions."""
     store = open_store(db)
     waiting = matching.unmatched(store)
+    output = chosen(fmt, as_json, as_csv)
     columns = ["key", "date", "amount", "currency", "payer", "remittance", "suggestions"]
     rows = [
         [
@@ -215,7 +220,13 @@ def unmatched(
                     "reason": s.reason,
                 }
                 for s in line.suggestions
-            ],
+            ]
+            if output is Format.JSON
+            # one cell of CSV: "score customer: invoices (reason)" separated by " | "
+            else " | ".join(
+                f"{s.score} {s.customer_ref}: {' '.join(s.invoice_numbers)} ({s.reason})"
+                for s in line.suggestions
+            ),
         ]
         for line in waiting
     ]
@@ -235,7 +246,7 @@ def unmatched(
         for line in waiting
     ]
     emit(
-        chosen(fmt, as_json),
+        output,
         columns,
         rows,
         title=f"{len(rows)} payment(s) to match",
