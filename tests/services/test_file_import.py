@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import func, select
 from tests.conftest import write
 
-from relance.adapters.formats import camt, mt940, ofx
+from relance.adapters.formats import bank_csv, camt, mt940, ofx
 from relance.adapters.formats.detect import Format
 from relance.adapters.formats.errors import FormatError
 from relance.adapters.formats.ledger_csv import CsvKind
@@ -566,3 +566,44 @@ def test_a_payment_matched_to_a_customer_without_invoice_becomes_its_credit(
     with store.begin() as conn:
         ledger = repo.load_ledger(conn)
     assert unapplied_credit(ledger, "732829320", "EUR", TODAY) == Money.of("500.00", "EUR")
+
+
+def test_one_payment_gets_the_same_suggestions_from_the_few_invoices_it_could_pay(
+    store: Store, tmp_path: Path
+) -> None:
+    # Martin's invoice, and ACME's two invoices of which one owes the same 1 230,00.
+    ledger_of_martin(store)
+    import_ledger_csv(
+        store,
+        CsvKind.CUSTOMERS,
+        write(tmp_path / "c.csv", "ref,name,iban\nACME,Acme SARL,FR7630006000011234567890189\n"),
+    )
+    import_ledger_csv(
+        store,
+        CsvKind.INVOICES,
+        write(
+            tmp_path / "i.csv",
+            "number,customer,issue_date,due_date,currency,amount,tax\n"
+            "A-1,ACME,2026-03-01,2026-03-31,EUR,1230.00,0\n"
+            "A-2,ACME,2026-03-05,2026-04-04,EUR,99.00,0\n",
+        ),
+    )
+    statement = write(
+        tmp_path / "s.csv",
+        STATEMENT + "05/04/2026;VIR;1 230,00;MARTIN;;;X1\n"
+        "06/04/2026;FACTURE A-2 ET F-2026-0042;500,00;ACME;;;X2\n"
+        "07/04/2026;VIREMENT;700,00;;FR76 3000 6000 0112 3456 7890 189;;X3\n"
+        f"08/04/2026;VIR;10,00;X;;{invoice_reference('A-1')};X4\n",
+    )
+    txs = bank_csv.extract(statement)
+    with store.begin() as conn:
+        whole = matching.context(conn, TODAY)
+        for tx in txs:
+            few = matching.context_for(conn, TODAY, [tx])
+            assert set(few.items) <= set(whole.items)
+            expected = matching.run_matching(whole, [tx], auto_threshold=101)
+            assert matching.run_matching(few, [tx], auto_threshold=101) == expected
+            assert matching.suggestions_of(expected).get(tx.key)  # each has suggestions
+        # The RF of A-1 for 10,00: A-1 is the only invoice that payment could be about.
+        few = matching.context_for(conn, TODAY, [txs[-1]])
+        assert [item.invoice.number for item in few.items] == ["A-1"]

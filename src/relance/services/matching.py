@@ -8,6 +8,7 @@ the payment's customer, the line's state, and one event per change.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
@@ -72,6 +73,57 @@ def context(conn: Connection, as_of: date) -> MatchContext:
         items=items,
         customers=tuple(repo.load_customers(conn)),
         references=rb.letter_references(conn),
+        discount=discount_rule(conn),
+    )
+
+
+_TOKEN = re.compile(r"[0-9A-Z]+(?:[-/._][0-9A-Z]+)*")
+
+
+def _plain(number: str) -> str:
+    return "".join(ch for ch in number.upper() if ch.isascii() and ch.isalnum())
+
+
+def _near(key: str) -> list[str]:
+    """`key` with one digit changed or two neighbours swapped (as the number rule forgives)."""
+    found: list[str] = []
+    for at, char in enumerate(key):
+        if char.isdigit():
+            found.extend(key[:at] + d + key[at + 1 :] for d in "0123456789" if d != char)
+        if at + 1 < len(key) and key[at + 1] != char:
+            found.append(key[:at] + key[at + 1] + char + key[at + 2 :])
+    return found
+
+
+def context_for(
+    conn: Connection, as_of: date, transactions: Sequence[BankTransaction]
+) -> MatchContext:
+    """The part of `context` a few payments can be matched to: invoices named in their
+    text or by an RF reference, invoices of the customers who own the payers' IBANs, and
+    invoices owing exactly an amount paid. Matching a single payment again (`unmatch`)
+    then reads a few rows instead of every open invoice."""
+    references = rb.letter_references(conn)
+    numbers: set[str] = set()
+    amounts: set[int] = set()
+    owners: set[str] = set()
+    for tx in transactions:
+        amounts.add(tx.amount.to_minor())
+        for token in _TOKEN.findall(f"{tx.structured_reference} {tx.remittance}".upper()):
+            key = _plain(token)
+            numbers.update((key, *_near(key)))  # the number rule forgives one typing mistake
+            if key.startswith("RF"):
+                numbers.update(map(_plain, references.get(key, ())))
+                numbers.add(key[4:])
+        if tx.payer_iban:
+            owners.update(rb.customers_with_iban(conn, tx.payer_iban))
+    items = rb.open_items_among(
+        conn, as_of, numbers=numbers, customer_refs=owners, owed_minor=amounts
+    )
+    refs = owners | {item.invoice.customer_ref for item in items}
+    return MatchContext(
+        items=tuple(items),
+        customers=tuple(repo.load_customers(conn, refs)),
+        references=references,
         discount=discount_rule(conn),
     )
 
@@ -375,7 +427,7 @@ def unmatch(
             unapplied=None,
             at=None,
         )
-        result = run_matching(context(conn, as_of), [tx], auto_threshold=_SUGGEST_ONLY)
+        result = run_matching(context_for(conn, as_of, [tx]), [tx], auto_threshold=_SUGGEST_ONLY)
         rb.replace_suggestions(conn, {tx.key: suggestions_of(result).get(tx.key, ())})
         _unmatch_event(conn, tx.key, found.customer_ref, removed, actor, at, reason)
         return Decision(

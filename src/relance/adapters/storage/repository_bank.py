@@ -51,6 +51,27 @@ def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
         yield items[start : start + CHUNK]
 
 
+def _open_query(as_of: date, *conditions: Any) -> Any:
+    """Invoices issued by `as_of` still owed something, with what: every allocation counts."""
+    allocated = (
+        select(t.allocations.c.invoice_id, func.sum(t.allocations.c.amount_minor).label("paid"))
+        .group_by(t.allocations.c.invoice_id)
+        .subquery()
+    )
+    inv = t.invoices
+    owed = inv.c.amount_minor - func.coalesce(allocated.c.paid, 0)
+    return (
+        select(
+            inv.c.number, t.customers.c.ref, inv.c.issue_date, inv.c.due_date, inv.c.currency,
+            inv.c.amount_minor, inv.c.tax_minor, inv.c.subject, inv.c.pdf_path, owed,
+        )
+        .join(t.customers, t.customers.c.id == inv.c.customer_id)
+        .outerjoin(allocated, allocated.c.invoice_id == inv.c.id)
+        .where(inv.c.issue_date <= as_of, owed > 0, *conditions)
+        .order_by(inv.c.due_date, inv.c.number)
+    )  # fmt: skip
+
+
 def open_items(conn: Connection, as_of: date) -> list[OpenItem]:
     """Invoices issued by `as_of` with something still owed on them, oldest due date first.
 
@@ -61,23 +82,7 @@ def open_items(conn: Connection, as_of: date) -> list[OpenItem]:
     from the driver's tuples, dates parsed once per distinct value, takes half the time of
     SQLAlchemy's row processing.
     """
-    allocated = (
-        select(t.allocations.c.invoice_id, func.sum(t.allocations.c.amount_minor).label("paid"))
-        .group_by(t.allocations.c.invoice_id)
-        .subquery()
-    )
-    inv = t.invoices
-    owed = inv.c.amount_minor - func.coalesce(allocated.c.paid, 0)
-    query = (
-        select(
-            inv.c.number, t.customers.c.ref, inv.c.issue_date, inv.c.due_date, inv.c.currency,
-            inv.c.amount_minor, inv.c.tax_minor, inv.c.subject, inv.c.pdf_path, owed,
-        )
-        .join(t.customers, t.customers.c.id == inv.c.customer_id)
-        .outerjoin(allocated, allocated.c.invoice_id == inv.c.id)
-        .where(inv.c.issue_date <= as_of, owed > 0)
-        .order_by(inv.c.due_date, inv.c.number)
-    )  # fmt: skip
+    query = _open_query(as_of)
     sql = str(query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
     days: dict[Any, date] = {}
     exponents: dict[str, int] = {}
@@ -109,6 +114,58 @@ def open_items(conn: Connection, as_of: date) -> list[OpenItem]:
             )
         )
     return found
+
+
+def open_items_among(
+    conn: Connection,
+    as_of: date,
+    *,
+    numbers: Iterable[str] = (),
+    customer_refs: Iterable[str] = (),
+    owed_minor: Iterable[int] = (),
+) -> list[OpenItem]:
+    """The open invoices (as `open_items`) whose number, upper case without separators, is
+    among `numbers`, or of `customer_refs`, or owing exactly one of `owed_minor`: the few a
+    single payment could be matched to, read without loading the whole ledger."""
+    inv = t.invoices
+    allocated = select(func.coalesce(func.sum(t.allocations.c.amount_minor), 0)).where(
+        t.allocations.c.invoice_id == inv.c.id
+    )
+    # Numbers compared as matching compares them: upper case, separators left out.
+    plain: Any = func.upper(inv.c.number)
+    for separator in ("-", "/", ".", "_", " "):
+        plain = func.replace(plain, separator, "")
+    wanted = [
+        plain.in_(list(numbers)),
+        t.customers.c.ref.in_(list(customer_refs)),
+        (inv.c.amount_minor - allocated.scalar_subquery()).in_(list(owed_minor)),
+    ]
+    found = []
+    for number, ref, issued, due, currency, amount, tax, subject, pdf, left in conn.execute(
+        _open_query(as_of, or_(*wanted))
+    ):
+        exponent = -minor_units(currency)
+        total = Money.exact(Decimal(amount).scaleb(exponent), currency)
+        invoice = Invoice(
+            number, ref, issued, due, total,
+            Money.exact(Decimal(tax).scaleb(exponent), currency), subject, pdf,
+        )  # fmt: skip
+        found.append(OpenItem(invoice, Money.exact(Decimal(int(left)).scaleb(exponent), currency)))
+    return found
+
+
+def customers_with_iban(conn: Connection, iban: str) -> list[str]:
+    """References of the customers who pay from `iban` (compared without spaces)."""
+    compact = "".join(iban.split()).upper()
+    if not compact:
+        return []
+    column = t.customers.c.ibans
+    query = select(t.customers.c.ref, column).where(column.like(f"%{compact[-8:]}%"))
+    return [
+        ref
+        for ref, ibans in conn.execute(query)
+        if compact in {"".join(i.split()).upper() for i in str(ibans).split(",")}
+    ]
 
 
 def _day(value: Any) -> date:
