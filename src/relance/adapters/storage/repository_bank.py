@@ -23,7 +23,7 @@ from relance.adapters.storage import tables_letters as tlet
 from relance.adapters.storage.tables_bank import MatchState
 from relance.core.bank import BankTransaction
 from relance.core.matching import OpenItem, Suggestion
-from relance.core.model import Invoice, Payment
+from relance.core.model import Invoice
 from relance.core.money import Money, minor_units
 from relance.core.terms import BadTerms, DiscountTerms, parse_discount_terms
 
@@ -268,25 +268,6 @@ def _scalar_default(table: Table, name: str) -> Any:
 def add_transactions(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
     """Insert statement lines made by `transaction_values` (the caller checked the keys)."""
     insert_rows(conn, tb.bank_transactions, rows)
-
-
-def add_payments(conn: Connection, payments: Sequence[Payment]) -> None:
-    """Insert the payments that credits record, payer unknown until they are matched."""
-    rows = [
-        {
-            "key": p.key,
-            "customer_id": None,
-            "date": p.date,
-            "currency": p.amount.currency,
-            "amount_minor": p.amount.to_minor(),
-            "method": p.method,
-            "reference": p.reference,
-            "payer": p.payer,
-            "payer_iban": p.payer_iban,
-        }
-        for p in payments
-    ]
-    insert_rows(conn, t.payments, rows)
 
 
 def _transaction(row: Any) -> BankTransaction:
@@ -537,19 +518,6 @@ def discount_terms(
         if terms is not None:
             by_customer[ref] = terms
     return own, by_customer
-
-
-def file_imported(conn: Connection, kind: str, sha256: str) -> bool:
-    """True when a file with this content was already imported as `kind`."""
-    query = select(t.imports.c.id).where(t.imports.c.kind == kind, t.imports.c.sha256 == sha256)
-    return conn.execute(query.limit(1)).first() is not None
-
-
-def queue_size(conn: Connection) -> int:
-    """How many credits wait in the unmatched queue."""
-    table = tb.bank_transactions
-    query = select(table.c.id).where(table.c.state == MatchState.UNMATCHED.value)
-    return len(conn.execute(query).all())
 
 
 def day_of(tx: BankTransaction) -> date:
