@@ -69,7 +69,7 @@ def parse_day(text: str | None, default: date) -> date:
     """A command-line date (ISO 2026-11-23 or 23/11/2026), or `default` when absent."""
     if not text:
         return default
-    from relance.adapters.formats.ledger_csv import parse_date
+    from relance.adapters.formats.localized import parse_date
 
     try:
         return parse_date(text)
