@@ -11,10 +11,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
 
 from relance.core.ledger import Ledger, open_balance
-from relance.core.money import ZERO, Money
+from relance.core.money import Money
 
 DEFAULT_BOUNDS = (30, 60, 90, 120)
 
@@ -77,25 +76,25 @@ def days_overdue(due_date: date, as_of: date) -> int:
 class AgingRow:
     """What one customer owes in one currency, bucket by bucket.
 
-    The cells are Decimals at the currency's minor unit rather than Money: a report over a
-    hundred thousand customers is built in a blink that way, and `amounts` gives them as
-    Money to whoever shows them.
+    The cells are integer minor units (cents), as the ledger stores money, rather than Money:
+    a report over a hundred thousand customers is summed and sorted in a blink that way, and
+    `amounts` gives them as Money to whoever shows them.
     """
 
     customer_ref: str
     customer_name: str
     currency: str
-    cells: tuple[Decimal, ...]  # one per bucket, exact (zero may be written plain 0)
+    cells: tuple[int, ...]  # one per bucket, in minor units
 
     @property
     def amounts(self) -> tuple[Money, ...]:
         """The cells as Money."""
-        return tuple(Money(cell, self.currency) for cell in self.cells)
+        return tuple(Money.from_minor(cell, self.currency) for cell in self.cells)
 
     @property
     def total(self) -> Money:
         """The customer's whole open balance in this currency."""
-        return Money(sum(self.cells, ZERO), self.currency)
+        return Money.from_minor(sum(self.cells), self.currency)
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +136,7 @@ def assemble(rows: Iterable[AgingRow], as_of: date, buckets: Buckets) -> AgingRe
     for currency in sorted(by_currency):
         found = sorted(by_currency[currency], key=lambda r: (r.customer_ref, r.customer_name))
         columns = zip(*(row.cells for row in found), strict=True)
-        totals = tuple(Money(sum(column, ZERO), currency) for column in columns)
+        totals = tuple(Money.from_minor(sum(column), currency) for column in columns)
         tables.append(AgingTable(currency, tuple(found), totals))
     return AgingReport(as_of, buckets, tuple(tables))
 
@@ -145,14 +144,14 @@ def assemble(rows: Iterable[AgingRow], as_of: date, buckets: Buckets) -> AgingRe
 def aging(ledger: Ledger, as_of: date, buckets: Buckets = Buckets()) -> AgingReport:
     """The aged balance of an in-memory ledger as of `as_of`."""
     names = {customer.ref: customer.name for customer in ledger.customers}
-    grid: dict[tuple[str, str], list[Decimal]] = {}
+    grid: dict[tuple[str, str], list[int]] = {}
     for invoice in ledger.invoices:
         owed = open_balance(ledger, invoice, as_of)
         if not owed:
             continue
         key = (invoice.customer_ref, invoice.currency)
-        row = grid.setdefault(key, [ZERO] * len(buckets))
-        row[buckets.index(days_overdue(invoice.due_date, as_of))] += owed.amount
+        row = grid.setdefault(key, [0] * len(buckets))
+        row[buckets.index(days_overdue(invoice.due_date, as_of))] += owed.to_minor()
     rows = (
         AgingRow(ref, names.get(ref, ref), currency, tuple(amounts))
         for (ref, currency), amounts in grid.items()

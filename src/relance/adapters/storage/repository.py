@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Connection, RowMapping, and_, case, func, insert, select, update
@@ -27,7 +26,7 @@ from relance.core.model import (
     Invoice,
     Payment,
 )
-from relance.core.money import ZERO, Money, minor_units
+from relance.core.money import Money
 
 # -- creditor ---------------------------------------------------------------
 
@@ -400,7 +399,7 @@ def aging_rows(conn: Connection, as_of: date, buckets: Buckets) -> Iterator[Agin
         .where(and_(alloc.c.date <= as_of, inv.c.issue_date <= as_of))
         .group_by(inv.c.customer_id, inv.c.currency)
     )
-    # SUM over CASE ... ELSE 0 is never NULL, and PostgreSQL returns it as a Decimal
+    # SUM over CASE ... ELSE 0 is never NULL; PostgreSQL returns it as a Decimal, hence int()
     grid: dict[tuple[int, str], list[int]] = {
         (customer_id, currency): [int(amount) for amount in sums]
         for customer_id, currency, *sums in conn.execute(invoiced).all()
@@ -418,9 +417,7 @@ def aging_rows(conn: Connection, as_of: date, buckets: Buckets) -> Iterator[Agin
     for (customer_id, currency), minor in grid.items():
         if any(minor):
             ref, name = names[customer_id]
-            exponent = -minor_units(currency)
-            cells = tuple(ZERO if m == 0 else Decimal(m).scaleb(exponent) for m in minor)
-            yield AgingRow(ref, name, currency, cells)
+            yield AgingRow(ref, name, currency, tuple(minor))
 
 
 def open_invoice_balances(
