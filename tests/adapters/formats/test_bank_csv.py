@@ -70,11 +70,18 @@ def test_windows_1252_file_is_read(tmp_path: Path) -> None:
         ("1.234,56", "1234.56"),
         ("-12,50", "-12.50"),
         ("+7", "7"),
-        ("1,234", "1234"),  # three digits after the mark: a thousands separator
+        ("1,234.00", "1234.00"),
+        ("1.234.567", "1234567"),  # a mark repeated groups thousands
     ],
 )
 def test_amounts_in_both_notations(text: str, value: str) -> None:
     assert bank_csv.parse_amount(text) == Decimal(value)
+
+
+@pytest.mark.parametrize("text", ["1,234", "12.500", "-1.000"])
+def test_a_lone_mark_before_three_digits_is_refused_as_ambiguous(text: str) -> None:
+    with pytest.raises(ValueError, match="ambiguous"):
+        bank_csv.parse_amount(text)
 
 
 def test_month_first_dates_on_request() -> None:

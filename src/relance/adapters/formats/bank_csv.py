@@ -22,8 +22,8 @@ The layout (also shown to users as the documented import format):
   =====================  ===================================================================
 
 * amounts: `1234.56`, `1,234.56`, `1 234,56`, `1.234,56`, `-12,50`, `+12.50`: the decimal
-  mark is the last `.` or `,` unless exactly three digits follow it (then it groups
-  thousands; see `localized.parse_decimal`); credits positive. With separate
+  mark is the last `.` or `,`; a lone mark before exactly three digits (`1,234`) is refused
+  as ambiguous (see `localized.parse_decimal`); credits positive. With separate
   credit and debit columns both hold positive numbers;
 * dates: `2026-03-31`, `31/03/2026`, `31.03.2026`, `31-03-2026`, `20260331`; `03/31/2026`
   only with `day_first=False`.

@@ -16,6 +16,7 @@ from relance.adapters.formats.errors import FormatError
 from relance.adapters.formats.numbers import checked
 
 _PLAIN = re.compile(r"-?\d+(?:\.\d+)?")
+_AMBIGUOUS = re.compile(r"[+-]?[1-9]\d{0,2}[.,]\d{3}")
 _WRITTEN = re.compile(r"[+-]?\d[\d.,]*")
 _SPACES = re.compile(r"[\s\u00a0\u202f']")  # spaces and apostrophes group thousands
 _GROUPED = re.compile(r"[1-9]\d{0,2}(?:[.,]\d{3})+")
@@ -27,12 +28,21 @@ _NUMERIC = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
 def parse_decimal(text: str) -> Decimal:
     """A number written `1234.56`, `1 234,56`, `1,234.56`, `1.234,56` or `-12,5`.
 
-    The decimal mark is the last `.` or `,` unless exactly three digits follow it, in which
-    case it groups thousands (`1,234` is 1234): money is never written with three decimals
-    in these files, and a mark that does group thousands must group them by three.
-    Raises ValueError on anything else.
+    The decimal mark is the last `.` or `,`; a mark that groups thousands groups them by
+    three, and a number with both marks (`1.234,56`, `1,234.56`) says which is which. A lone
+    mark followed by exactly three digits (`1,234`, `12.500`) is refused as ambiguous: it is
+    one thousand two hundred and thirty-four to one reader and one point two three four to
+    another, and a thousandfold error must never pass in silence. Raises ValueError on
+    anything else.
     """
     value = text.strip()
+    if _AMBIGUOUS.fullmatch(value):
+        as_thousands = value.replace(",", "").replace(".", "")
+        as_decimal = value.replace(",", ".")
+        raise ValueError(
+            f"ambiguous number: {text!r} could be {as_thousands} or {as_decimal}; "
+            "write it with its decimals (1 234,00 or 1,234.00)"
+        )
     if _PLAIN.fullmatch(value):  # the common case, tried first: millions of cells pass here
         return checked(Decimal(value))
     value = _SPACES.sub("", value)
@@ -41,7 +51,9 @@ def parse_decimal(text: str) -> Decimal:
     sign = "-" if value.startswith("-") else ""
     digits = value.lstrip("+-")
     mark = max(digits.rfind(","), digits.rfind("."))
-    if mark >= 0 and len(digits) - mark - 1 != 3:
+    other = "." if digits[mark : mark + 1] == "," else ","
+    grouping_only = mark >= 0 and len(digits) - mark - 1 == 3 and digits.count(digits[mark]) > 1
+    if (mark >= 0 and not grouping_only) or other in digits:
         whole, fraction = digits[:mark], digits[mark + 1 :]
     else:
         whole, fraction = digits, ""
