@@ -218,3 +218,23 @@ def test_identifiers_of_the_creditor_are_checked(store: Store):
         "732829320",
         "EUR",
     )
+
+
+def test_a_payment_exported_again_with_its_invoice_is_the_same_payment(store, ledger_files, tmp_path):
+    load(store, ledger_files)
+    # The cheque of 2 November named no invoice; the next export names it and relabels it.
+    again = write(
+        tmp_path / "again.csv",
+        "date,customer,amount,currency,method,reference,invoice\n"
+        "2026-11-02,DUP,150.00,EUR,cheque,CHQ 881 (F-2026-002),F-2026-002\n",
+    )
+    report = import_ledger_csv(store, CsvKind.PAYMENTS, again)
+    assert (report.created, report.unchanged, report.allocations) == (0, 1, 1)
+    assert count(store, t.payments) == 2
+    lines = {x.invoice.number: x for x in invoice_lines(store, date(2026, 11, 23))}
+    assert lines["F-2026-002"].open_balance == Money.of("450", "EUR")  # 600 - 150
+    # naming another invoice later never spends the cheque twice
+    other = write(tmp_path / "other.csv", "date,customer,amount,invoice\n2026-11-02,DUP,150.00,F-2026-001\n")
+    assert import_ledger_csv(store, CsvKind.PAYMENTS, other).allocations == 0
+    lines = {x.invoice.number: x for x in invoice_lines(store, date(2026, 11, 23))}
+    assert lines["F-2026-001"].open_balance == Money.of("200", "EUR")

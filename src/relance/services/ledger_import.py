@@ -399,10 +399,16 @@ class _FileImport:
             report.created += len(new)
         for row in rows:
             assert isinstance(row, PaymentRow)
-            if row.invoice_number and row.payment.key not in known:
+            if row.invoice_number:
+                # A payment already known may name its invoice only now: what is left of it
+                # (never more) is applied; allocating twice to the same invoice is a no-op.
                 payment = row.payment
                 assert payment.customer_ref is not None
+                left = payment.amount.to_minor() - repo.allocated_from(conn, payment.key)
+                if left <= 0:
+                    continue
                 _allocate(
                     conn, path, row.line, AllocationKind.PAYMENT, payment.key, payment.customer_ref,
-                    row.invoice_number, payment.amount, payment.date, report,
+                    row.invoice_number, Money.from_minor(left, payment.amount.currency),
+                    payment.date, report,
                 )  # fmt: skip

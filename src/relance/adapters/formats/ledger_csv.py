@@ -349,9 +349,11 @@ def _payment(f: _Fields, default_currency: str, seen: dict[str, int]) -> Payment
     customer = f.required("customer")
     invoice = f.text("invoice") or None
     reference = f.text("reference")
-    # Payments in a CSV have no id: the key is a digest of what identifies the row, with a
-    # counter so that two identical payments on the same day stay two payments.
-    identity = "|".join([when.isoformat(), customer, str(amount), reference, invoice or ""])
+    # Payments in a CSV have no id: the key is a digest of what identifies the money received
+    # (day, customer, amount), with a counter so that two identical payments on the same day
+    # stay two payments. The label and the invoice column are left out: a later export that
+    # fills them in describes the same payment, which must not be credited twice.
+    identity = "|".join([when.isoformat(), customer, str(amount)])
     digest = hashlib.sha256(identity.encode()).hexdigest()[:20]
     seen[digest] = seen.get(digest, 0) + 1
     payment = Payment(

@@ -245,6 +245,15 @@ def allocated_minor(conn: Connection, invoice_id: int) -> int:
     return int(conn.execute(query).scalar_one())
 
 
+def allocated_from(conn: Connection, source: str) -> int:
+    """What one payment (or credit note) has paid so far, in minor units, over all invoices."""
+    query = select(func.coalesce(func.sum(t.allocations.c.amount_minor), 0)).where(
+        t.allocations.c.source == source,
+        t.allocations.c.kind.in_((AllocationKind.PAYMENT.value, AllocationKind.CREDIT_NOTE.value)),
+    )
+    return int(conn.execute(query).scalar_one())
+
+
 def add_allocation(conn: Connection, allocation: Allocation, invoice_id: int) -> None:
     """Record an allocation (the caller checked it fits the open balance)."""
     conn.execute(
