@@ -145,3 +145,54 @@ def test_a_preview_writes_the_pdf_and_the_email_without_sending(tmp_path: Path) 
         .read_text()
         .startswith("Subject: Reminder – invoice 12345 unpaid")
     )
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_email_signature_follows_its_closing_line_with_how_to_pay_before_it(
+    language: str,
+) -> None:
+    letter = seed_letter(language, level=1)
+    rendered = render_communication(
+        letter, "email", TemplateStore(), template_key="business/letter1_email"
+    )
+    assert rendered.email is not None
+    closing = "salutations distinguées." if language == "fr" else "Yours faithfully,"
+    how_to_pay = "Comment régler" if language == "fr" else "How to pay"
+    for body in (rendered.email.text, rendered.email.html):
+        # Payment methods and references come before the closing line, the signatory
+        # ("Claire Durand") right after it.
+        assert body.index(how_to_pay) < body.index(closing) < body.index("Claire Durand")
+        assert "A2018-0001" not in body[body.index(closing) :]
+    text = rendered.email.text
+    after = text[text.index(closing) + len(closing) :].lstrip("\n")
+    assert after.startswith("Claire Durand")
+
+
+def test_the_cheque_line_names_the_payee_without_a_wrong_elision() -> None:
+    letter = seed_letter("fr", level=1)
+    rendered = render_communication(
+        letter, "email", TemplateStore(), template_key="business/letter1_email"
+    )
+    assert rendered.email is not None
+    # "à l'ordre de Atelier…" would need "d'Atelier": the colon avoids the elision.
+    assert "Chèque à l'ordre de : Atelier Durand SARL" in rendered.email.text
+    assert "l'ordre de Atelier" not in rendered.email.text
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize("kind", ["business", "consumer"])
+def test_the_formal_notice_states_one_deadline_that_allows_for_the_post(
+    language: str, kind: str
+) -> None:
+    letter = seed_letter(language, level=4, kind=CustomerKind(kind))
+    # Dated 19 February 2018, registered: 8 days from receipt plus a postal delay, one
+    # date stated: 19 February + 15 days = 6 March 2018.
+    assert letter.registered and letter.deadline.isoformat() == "2018-03-06"
+    rendered = render_communication(
+        letter, "letter", TemplateStore(), template_key=f"{kind}/letter4"
+    )
+    assert not rendered.blocked
+    words = " ".join(" ".join(rendered.wording.closing).split())
+    assert ("6 mars 2018" if language == "fr" else "March 6, 2018") in words
+    for second_deadline in ("huit jours", "eight days", "réception de cette", "receiving this"):
+        assert second_deadline not in words

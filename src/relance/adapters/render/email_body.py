@@ -126,10 +126,14 @@ def build_email_body(letter: Letter, wording: Wording, *, copy_of_letter: bool) 
             ]
         )
     )
-    text_parts += list(wording.closing)
+    # The closing line ("Kind regards,") leads straight to the signatory: how to pay, the
+    # contacts and the references come before it, after the closing's other paragraphs.
+    body_end, salutation = wording.closing[:-1], wording.closing[-1:]
+    text_parts += list(body_end)
     text_parts.append("\n".join([label(lang, "how_to_pay"), *(f"- {p}" for p in payment)]))
     text_parts += [x for x in (contact, previous) if x]
     text_parts.append("\n".join(references))
+    text_parts += list(salutation)
     text_parts.append("\n".join(signature))
     text = "\n\n".join(text_parts) + "\n"
 
@@ -155,11 +159,12 @@ def build_email_body(letter: Letter, wording: Wording, *, copy_of_letter: bool) 
             '<table cellpadding="4" style="border-collapse:collapse;border:1px solid #ccc">',
             f'<tr style="background:#eee">{cells}</tr>{body_rows}{total_rows}</table>',
             f"<p><b>{escape(deadline)}</b></p>",
-            *(para(p) for p in wording.closing),
+            *(para(p) for p in body_end),
             f"<p><b>{escape(label(lang, 'how_to_pay'))}</b></p>",
             "<ul>" + "".join(f"<li>{escape(p)}</li>" for p in payment) + "</ul>",
             *(para(p) for p in (contact, previous) if p),
             "<p>" + "<br>".join(escape(r) for r in references) + "</p>",
+            *(para(p) for p in salutation),
             "<p>" + "<br>".join(escape(s) for s in signature) + "</p>",
             "</body></html>",
         ]

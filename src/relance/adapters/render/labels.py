@@ -32,7 +32,8 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "how_to_pay": "Comment régler",
         "transfer": "Virement : IBAN {iban}{bic}, en indiquant la référence {ref}",
         "bic": " – BIC {bic}",
-        "cheque": "Chèque à l'ordre de {name}, à adresser à : {address}",
+        # "à l'ordre de : {name}": the colon spares eliding "de" before a vowel ("d'Atelier").
+        "cheque": "Chèque à l'ordre de : {name}, à adresser à : {address}",
         "card": "Carte bancaire : par téléphone au {phone}",
         "qr_caption": "QR code de virement SEPA (EPC)",
         "contact": "Une question, une erreur, une contestation ? {contacts}",

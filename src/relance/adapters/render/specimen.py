@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from relance.adapters.deliver.registered import registered_deadline
 from relance.core.letter import ChargeLine, ComposeResult, PreviousLetter, Tone, compose_letter
 from relance.core.model import Address, Creditor, Customer, CustomerKind, Invoice
 from relance.core.money import Money
@@ -123,5 +124,6 @@ def specimen_letter(
         ],
         charges=charges,
         registered=level >= 4,
+        deadline=registered_deadline(date(2018, 2, 19)) if level >= 4 else None,
         language=language,
     )
