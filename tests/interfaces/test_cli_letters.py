@@ -109,3 +109,18 @@ def test_registered_records_posting_then_receipt(
     assert "posted, tracking 1A23456789012, posted 2018-04-03" in capsys.readouterr().out
     assert run(["registered", str(action), "--db", db, "--received", "05/04/2018"]) == 0
     assert "received, tracking 1A23456789012" in capsys.readouterr().out
+
+
+def test_send_help_shows_the_smtp_table_and_a_toml_without_it_is_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "200")  # one line per option, so the words stay together
+    assert run(["send", "--help"]) == 0
+    assert "TOML file with an [smtp] table." in capsys.readouterr().out
+
+    config = write(tmp_path / "relance.toml", '[mail]\nhost = "mx.example"\n')
+    code = run(["send", "--smtp-config", str(config), "--out", str(tmp_path / "out")])
+
+    assert code == ExitCode.ERROR
+    err = " ".join(capsys.readouterr().err.split())
+    assert f"{config}: no [smtp] table" in err

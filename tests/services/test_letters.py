@@ -34,7 +34,7 @@ from relance.adapters.formats.ledger_csv import CsvKind
 from relance.adapters.render.templates import SHIPPED, TemplateStore
 from relance.adapters.storage import repository_letters as rl
 from relance.adapters.storage import tables as t
-from relance.adapters.storage import tables_law
+from relance.adapters.storage import tables_law, tables_letters
 from relance.bootstrap import Store
 from relance.core.engine import ActionStatus
 from relance.services import dunning, letters
@@ -200,7 +200,7 @@ def test_a_crash_between_rendering_and_sending_then_a_rerun_sends_each_email_onc
     assert len(server.received) == 1  # the first went, the second was stored as pending
     with store.begin() as conn:
         pending = conn.execute(
-            select(rl.tl.letter_outbox.c.status, rl.tl.letter_outbox.c.message)
+            select(tables_letters.letter_outbox.c.status, tables_letters.letter_outbox.c.message)
         ).all()
     assert sorted(status for status, _ in pending) == ["pending", "sent"]
     kept = next(message for status, message in pending if status == "pending")

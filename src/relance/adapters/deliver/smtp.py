@@ -74,8 +74,11 @@ def settings_from_file(path: Path, env: Mapping[str, str] | None = None) -> Smtp
     """SMTP settings from the ``[smtp]`` table of a TOML file.
 
     The password may be left out of the file and given in ``RELANCE_SMTP_PASSWORD``.
+    ValueError names the file when it has no ``[smtp]`` table.
     """
-    table = tomllib.loads(path.read_text(encoding="utf-8"))["smtp"]
+    table = tomllib.loads(path.read_text(encoding="utf-8")).get("smtp")
+    if not isinstance(table, dict):
+        raise ValueError(f"{path}: no [smtp] table (host, from, port, security, username)")
     password = str(table.get("password", "")) or (env or {}).get("RELANCE_SMTP_PASSWORD", "")
     return SmtpSettings(
         host=str(table["host"]),

@@ -42,7 +42,7 @@ def send(
     ),
     day: DateOption = None,
     smtp_config: Annotated[
-        Path | None, typer.Option("--smtp-config", help="TOML file with an [smtp] table.")
+        Path | None, typer.Option("--smtp-config", help="TOML file with an \\[smtp] table.")
     ] = None,
     templates: TemplatesOption = None,
 ) -> None:
