@@ -94,7 +94,7 @@ def test_approve_all_cancel_and_errors(db, capsys):
     assert "approved 1 action(s)" in capsys.readouterr().out
     assert run(["cancel", str(action["id"]), "--db", db, "--reason", "phoned already"]) == 0
     assert run_json(capsys, ["queue", "--db", db]) == []
-    assert run(["cancel", "999", "--db", db]) == 1
+    assert run(["cancel", "999", "--db", db]) == 4  # not found
     assert "no action 999" in capsys.readouterr().err
 
 
@@ -108,7 +108,7 @@ def test_a_dispute_cancels_the_pending_action_until_resolved(db, capsys):
     (alone,) = run_json(capsys, ["run", "--db", db, "--date", "2018-01-07"])
     assert alone["invoices"] == ["12345"] and alone["balance"] == ["100.00 USD"]
     assert run(["resolve", "12400", "--db", db, "--date", "2018-01-08"]) == 0
-    assert run(["resolve", "12400", "--db", db]) == 1
+    assert run(["resolve", "12400", "--db", db]) == 4  # no open dispute left
 
 
 def test_a_payment_import_cancels_the_pending_action(db, tmp_path, capsys):
@@ -153,7 +153,7 @@ def test_log_a_late_call_warns(db, capsys):
     captured = capsys.readouterr()
     assert "outside the hours allowed for calls (08:00-21:00" in captured.err.replace("\n", " ")
     assert run(["log", "email", "ACME", "--db", db, "--received", "--date", "2018-01-04"]) == 0
-    assert run(["log", "letter", "NOBODY", "--db", db]) == 1
+    assert run(["log", "letter", "NOBODY", "--db", db]) == 4  # unknown customer
     assert "no customer 'NOBODY'" in capsys.readouterr().err
 
 

@@ -132,7 +132,7 @@ def test_unmatched_then_match_by_hand_then_unmatch(
 def test_match_of_an_unknown_payment_says_so(
     store: Store, db: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert run(["match", "NOPE", "F1", "--db", db]) == 1
+    assert run(["match", "NOPE", "F1", "--db", db]) == 4  # no such payment
     assert "no bank transaction or payment 'NOPE'" in capsys.readouterr().err
 
 

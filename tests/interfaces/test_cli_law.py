@@ -103,7 +103,7 @@ def test_contract_terms_are_shown_and_changed(db: str, capsys: pytest.CaptureFix
         "2/10 net 30",
         "15.00 EUR",
     )
-    assert run(["contract", "DUP", "--db", db, "--rules", "atlantis"]) == 1
+    assert run(["contract", "DUP", "--db", db, "--rules", "atlantis"]) == 4  # no such rule set
     assert "atlantis" in capsys.readouterr().err
 
 
@@ -153,3 +153,24 @@ def test_a_discounted_payment_imported_within_the_window_settles_the_invoice(
     assert run(["invoices", "--db", db, "--as-of", "2026-03-12", "--json"]) == 0
     rows = {row["number"]: row for row in json.loads(out(capsys))}
     assert rows["F-D"]["status"] == "paid"
+
+
+def test_interest_after_the_legal_rate_table_ends_prints_what_is_missing(
+    db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(["notice", "MARTIN", "--db", db, "--date", "2026-04-15"]) == 0
+    out(capsys)
+    # The French legal rate is known up to 30 June 2026: interest stops there, and the
+    # command says which table lacks which day instead of printing a partial total as final.
+    assert run(["interest", "MARTIN", "--db", db, "--as-of", "2026-08-01"]) == 0
+    text = " ".join(out(capsys).split())
+    assert "fr_legal_other" in text and "2026-07-01" in text
+
+
+def test_a_consumer_cannot_be_given_a_business_rule_set(
+    db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(["contract", "MARTIN", "--db", db, "--rules", "fr_b2b"]) != 0
+    captured = capsys.readouterr()
+    text = " ".join((captured.out + captured.err).split())
+    assert "MARTIN" in text and "fr_b2b" in text and "consumer" in text

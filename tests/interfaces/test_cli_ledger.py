@@ -88,6 +88,48 @@ def test_init_from_a_toml_file(db, tmp_path, capsys):
     )
     assert run(["init", "--db", db, "--from", str(creditor)]) == 0
     assert "Atelier Durand SARL" in capsys.readouterr().out
-    unknown = write(tmp_path / "bad.toml", 'name = "X"\ncountry = "FR"\ncurrency = "EUR"\ncolour = "red"\n')
+    unknown = write(
+        tmp_path / "bad.toml", 'name = "X"\ncountry = "FR"\ncurrency = "EUR"\ncolour = "red"\n'
+    )
     assert run(["init", "--db", db, "--from", str(unknown)]) == 1
     assert "unknown key(s): colour" in capsys.readouterr().err
+
+
+def test_init_again_changes_only_what_is_given(db, tmp_path, capsys):
+    assert run(["init", "--db", db, "--name", "Atelier Durand", "--iban",
+                "FR76 3000 6000 0112 3456 7890 189"]) == 0  # fmt: skip
+    assert (
+        "Letters will need: --address/--postal-code/--city, --signatory" in capsys.readouterr().out
+    )
+    assert run(["init", "--db", db, "--signatory", "Claire Durand", "--address", "12 rue des Tanneurs",
+                "--postal-code", "69002", "--city", "Lyon", "--email", "compta@durand.fr"]) == 0  # fmt: skip
+    assert "Letters will need" not in capsys.readouterr().out
+    from relance.bootstrap import open_store
+    from relance.services.reports import creditor
+
+    saved = creditor(open_store(db))
+    assert saved is not None
+    assert (saved.name, saved.iban, saved.signatory_name, saved.address.city) == (
+        "Atelier Durand", "FR7630006000011234567890189", "Claire Durand", "Lyon",
+    )  # fmt: skip
+
+
+def test_the_currency_cannot_change_under_invoices(db, tmp_path, capsys):
+    run(["init", "--db", db, "--name", "Atelier Durand"])
+    run(
+        [
+            "import",
+            "customers",
+            str(write(tmp_path / "c.csv", "ref,name\nDUP,Dupont\n")),
+            "--db",
+            db,
+        ]
+    )
+    invoices = write(
+        tmp_path / "i.csv",
+        "number,customer,issue_date,due_date,amount\nF1,DUP,2026-01-01,2026-01-31,10\n",
+    )
+    run(["import", "invoices", str(invoices), "--db", db])
+    capsys.readouterr()
+    assert run(["init", "--db", db, "--currency", "GBP"]) == 1
+    assert "cannot become GBP" in capsys.readouterr().err

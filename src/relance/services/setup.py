@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
+from sqlalchemy import Connection, select
 from stdnum.eu import vat
 from stdnum.exceptions import ValidationError
 from stdnum.fr import siren, siret
 
 from relance.adapters.storage import repository as repo
+from relance.adapters.storage.tables import invoices
 from relance.bootstrap import Store
 from relance.core.model import Address, Creditor
 from relance.core.money import check_currency
@@ -105,12 +108,57 @@ def creditor_from_toml(path: Path) -> Creditor:
 
 
 def init_creditor(store: Store, creditor: Creditor, actor: str = "cli") -> Creditor:
-    """Check and save the creditor; returns it as saved."""
+    """Check and save the creditor (replacing the saved one); returns it as saved."""
     creditor = checked(creditor)
     with store.begin() as conn:
-        repo.save_creditor(conn, creditor)
-        repo.append_event(conn, "creditor.saved", actor=actor, subject=creditor.name)
+        _save(conn, creditor, actor)
     return creditor
 
 
-__all__ = ["SetupError", "checked", "creditor_from_toml", "init_creditor"]
+def update_creditor(store: Store, changes: Mapping[str, Any], actor: str = "cli") -> Creditor:
+    """Create the creditor, or change only the given fields of the one saved.
+
+    `changes` holds `Creditor` fields, and `address_lines`, `postal_code`, `city` for the
+    address. Creating the ledger needs at least a name; the country, currency and language
+    default to FR, EUR and fr.
+    """
+    fields = dict(changes)
+    address_parts = {
+        k: fields.pop(k) for k in ("address_lines", "postal_code", "city") if k in fields
+    }
+    unknown = set(fields) - set(Creditor.__dataclass_fields__)
+    if unknown:
+        raise SetupError(f"unknown creditor field(s): {', '.join(sorted(unknown))}")
+    with store.begin() as conn:
+        current = repo.load_creditor(conn)
+        if current is None:
+            if not fields.get("name"):
+                raise SetupError("name: a new ledger needs the creditor's name (--name)")
+            current = Creditor(name=fields["name"], country="FR", currency="EUR")
+        address = current.address
+        address = replace(
+            address,
+            lines=tuple(address_parts.get("address_lines", address.lines)),
+            postal_code=address_parts.get("postal_code", address.postal_code),
+            city=address_parts.get("city", address.city),
+            country=str(fields.get("country", current.country)).upper(),
+        )
+        creditor = checked(replace(current, address=address, **fields))
+        _save(conn, creditor, actor)
+    return creditor
+
+
+def _save(conn: Connection, creditor: Creditor, actor: str) -> None:
+    saved = repo.load_creditor(conn)
+    if saved is not None and saved.currency != creditor.currency:
+        has_invoices = conn.execute(select(invoices.c.id).limit(1)).first() is not None
+        if has_invoices:
+            raise SetupError(
+                f"currency: the ledger already holds invoices and amounts in {saved.currency}; "
+                f"it cannot become {creditor.currency}"
+            )
+    repo.save_creditor(conn, creditor)
+    repo.append_event(conn, "creditor.saved", actor=actor, subject=creditor.name)
+
+
+__all__ = ["SetupError", "checked", "creditor_from_toml", "init_creditor", "update_creditor"]

@@ -12,8 +12,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from relance.adapters.formats.ledger_csv import CsvKind
 from relance.bootstrap import open_store
-from relance.core.model import Address, Creditor
 from relance.interfaces.cli.output import (
+    CsvFlag,
     DbOption,
     ExitCode,
     Format,
@@ -29,7 +29,7 @@ from relance.interfaces.cli.output import (
 )
 from relance.services import reports
 from relance.services.ledger_import import count_lines, import_ledger_csv
-from relance.services.setup import creditor_from_toml, init_creditor
+from relance.services.setup import creditor_from_toml, init_creditor, update_creditor
 
 imports = typer.Typer(help="Import customers, invoices, credit notes or payments from CSV.")
 
@@ -45,56 +45,64 @@ def register(app: typer.Typer) -> None:
 def init(
     db: DbOption = None,
     name: Annotated[str | None, typer.Option(help="Legal name of your company.")] = None,
-    country: Annotated[str, typer.Option(help="ISO 3166 country code.")] = "FR",
-    currency: Annotated[str, typer.Option(help="ISO 4217 currency code.")] = "EUR",
-    language: Annotated[str, typer.Option(help="fr or en.")] = "fr",
-    iban: Annotated[str, typer.Option(help="IBAN printed on letters for transfers.")] = "",
-    bic: Annotated[str, typer.Option(help="BIC of the bank.")] = "",
-    email: Annotated[str, typer.Option(help="Address debtors can write to.")] = "",
-    phone: Annotated[str, typer.Option(help="Number debtors can call.")] = "",
-    address: Annotated[str, typer.Option(help="Street lines, separated by '/'.")] = "",
-    postal_code: Annotated[str, typer.Option(help="Postal code.")] = "",
-    city: Annotated[str, typer.Option(help="City.")] = "",
+    country: Annotated[str | None, typer.Option(help="ISO 3166 country code [FR].")] = None,
+    currency: Annotated[str | None, typer.Option(help="ISO 4217 currency code [EUR].")] = None,
+    language: Annotated[str | None, typer.Option(help="fr or en [fr].")] = None,
+    iban: Annotated[str | None, typer.Option(help="IBAN printed on letters for transfers.")] = None,
+    bic: Annotated[str | None, typer.Option(help="BIC of the bank.")] = None,
+    email: Annotated[str | None, typer.Option(help="Address debtors can write to.")] = None,
+    phone: Annotated[str | None, typer.Option(help="Number debtors can call.")] = None,
+    address: Annotated[str | None, typer.Option(help="Street lines, separated by '/'.")] = None,
+    postal_code: Annotated[str | None, typer.Option(help="Postal code.")] = None,
+    city: Annotated[str | None, typer.Option(help="City.")] = None,
     registration_id: Annotated[
-        str, typer.Option("--siren", help="SIREN/SIRET or company number.")
-    ] = "",
-    vat_number: Annotated[str, typer.Option("--vat", help="VAT number.")] = "",
-    signatory: Annotated[str, typer.Option(help="Who signs the letters.")] = "",
-    signatory_title: Annotated[str, typer.Option(help="The signatory's title.")] = "",
+        str | None, typer.Option("--siren", help="SIREN/SIRET or company number.")
+    ] = None,
+    vat_number: Annotated[str | None, typer.Option("--vat", help="VAT number.")] = None,
+    signatory: Annotated[str | None, typer.Option(help="Who signs the letters.")] = None,
+    signatory_title: Annotated[str | None, typer.Option(help="The signatory's title.")] = None,
     from_file: Annotated[
         Path | None, typer.Option("--from", help="A TOML file describing the creditor.")
     ] = None,
 ) -> None:
-    """Create the ledger and record your company, the creditor."""
-    if from_file is not None:
-        creditor = creditor_from_toml(from_file)
-    elif name:
-        creditor = Creditor(
-            name=name,
-            country=country,
-            currency=currency,
-            language=language,
-            address=Address(
-                tuple(p.strip() for p in address.split("/") if p.strip()),
-                postal_code,
-                city,
-                country,
-            ),
-            iban=iban,
-            bic=bic,
-            email=email,
-            phone=phone,
-            registration_id=registration_id,
-            vat_number=vat_number,
-            signatory_name=signatory,
-            signatory_title=signatory_title,
-        )
-    else:
-        raise fail("give --name (and --country, --currency, --iban, --email) or --from FILE",
-                   ExitCode.USAGE)  # fmt: skip
+    """Create the ledger and record your company, the creditor; run again to change a detail.
+
+    Letters need the address, the signatory and a way to be paid (IBAN): give them here.
+    """
     store = open_store(db)
-    saved = init_creditor(store, creditor)
+    if from_file is not None:
+        saved = init_creditor(store, creditor_from_toml(from_file))
+    else:
+        given = {
+            "name": name, "country": country, "currency": currency, "language": language,
+            "iban": iban, "bic": bic, "email": email, "phone": phone,
+            "postal_code": postal_code, "city": city, "registration_id": registration_id,
+            "vat_number": vat_number, "signatory_name": signatory,
+            "signatory_title": signatory_title,
+            "address_lines": None if address is None else
+            tuple(p.strip() for p in address.split("/") if p.strip()),
+        }  # fmt: skip
+        changes = {key: value for key, value in given.items() if value is not None}
+        if not changes:
+            raise fail(
+                "give --name, --address, --postal-code, --city, --iban, --email and --signatory "
+                "(or --from FILE)",
+                ExitCode.USAGE,
+            )
+        saved = update_creditor(store, changes)
     console.print(f"Ledger ready at {store.url} for [bold]{saved.name}[/] ({saved.currency}).")
+    missing = [
+        label
+        for label, present in (
+            ("--address/--postal-code/--city", saved.address.lines and saved.address.city),
+            ("--signatory", saved.signatory_name),
+            ("--iban", saved.iban),
+            ("--email or --phone", saved.email or saved.phone),
+        )
+        if not present
+    ]
+    if missing:
+        console.print(f"Letters will need: {', '.join(missing)} (run init again with them).")
 
 
 def _import(kind: CsvKind, files: list[Path], db: str | None, dry_run: bool, as_json: bool) -> None:
@@ -149,7 +157,10 @@ for _kind in CsvKind:
 
 
 def customers(
-    db: DbOption = None, fmt: FormatOption = Format.TABLE, as_json: JsonFlag = False
+    db: DbOption = None,
+    fmt: FormatOption = Format.TABLE,
+    as_json: JsonFlag = False,
+    as_csv: CsvFlag = False,
 ) -> None:
     """List the customers."""
     store = open_store(db)
@@ -159,7 +170,7 @@ def customers(
         for c in reports.customers(store)
     ]  # fmt: skip
     columns = ["ref", "name", "kind", "country", "language", "email", "phone", "hold", "tags"]
-    emit(chosen(fmt, as_json), columns, rows, title="Customers")
+    emit(chosen(fmt, as_json, as_csv), columns, rows, title="Customers")
 
 
 def invoices(
@@ -169,12 +180,15 @@ def invoices(
     as_of: Annotated[str | None, typer.Option(help="Balances as of this date.")] = None,
     fmt: FormatOption = Format.TABLE,
     as_json: JsonFlag = False,
+    as_csv: CsvFlag = False,
 ) -> None:
     """List invoices with their open balance, status and days overdue."""
     store = open_store(db)
     day = parse_day(as_of, date.today())
     creditor = reports.creditor(store)
     language = creditor.language if creditor else "fr"
+    if customer is not None and customer not in {c.ref for c in reports.customers(store)}:
+        raise LookupError(f"no customer {customer!r}")
     lines = reports.invoice_lines(store, day, customer, only_open)
     columns = ["number", "customer", "issue_date", "due_date", "amount", "open", "currency",
                "status", "days_overdue"]  # fmt: skip
@@ -187,5 +201,5 @@ def invoices(
                         date_text(inv.due_date, language), money_text(inv.amount, language),
                         money_text(line.open_balance, language), inv.currency, line.status.value,
                         str(max(line.days_overdue, 0))])  # fmt: skip
-    emit(chosen(fmt, as_json), columns, rows, title=f"Invoices as of {day.isoformat()}",
+    emit(chosen(fmt, as_json, as_csv), columns, rows, title=f"Invoices as of {day.isoformat()}",
          display=display, right=("amount", "open", "days_overdue"))  # fmt: skip

@@ -48,7 +48,13 @@ def run(argv: list[str] | None = None) -> int:
             raise
         errors.print("[bold red]error:[/]", escape(str(exc)), soft_wrap=True)
         return int(ExitCode.BAD_INPUT)
-    except (ValueError, LookupError, OSError) as exc:  # SetupError is a ValueError
+    except LookupError as exc:  # an unknown customer, invoice, action or policy
+        if debug:
+            raise
+        message = exc.args[0] if exc.args else str(exc)
+        errors.print("[bold red]error:[/]", escape(str(message)), soft_wrap=True)
+        return int(ExitCode.NOT_FOUND)
+    except (ValueError, OSError) as exc:  # SetupError is a ValueError
         if debug:
             raise
         errors.print("[bold red]error:[/]", escape(str(exc)), soft_wrap=True)

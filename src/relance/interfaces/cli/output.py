@@ -52,8 +52,8 @@ DbOption = Annotated[
     ),
 ]
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output: table, csv or json.")]
-JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON (same as --format json).")]
-CsvFlag = Annotated[bool, typer.Option("--csv", help="Print CSV (same as --format csv).")]
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+CsvFlag = Annotated[bool, typer.Option("--csv", help="Print CSV.")]
 
 
 def chosen(fmt: Format, as_json: bool = False, as_csv: bool = False) -> Format:
