@@ -6,6 +6,7 @@ import dataclasses
 from datetime import date, timedelta
 from decimal import Decimal
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.core.late_payment_data import FR_B2B, FR_B2C, RATES, UK_B2B
@@ -14,12 +15,22 @@ from relance.core.charges import (
     Charge,
     ChargeKind,
     claimable_charges,
+    customer_charges,
     letter_fee,
     split_payment,
     was_paid_late,
 )
-from relance.core.jurisdiction import Contract, IndemnityBand, RuleSet
-from relance.core.model import Allocation, AllocationKind, Invoice
+from relance.core.interest import FormalNotice
+from relance.core.jurisdiction import (
+    Contract,
+    IndemnityBand,
+    Jurisdictions,
+    RuleSet,
+    RuleSetNotForConsumers,
+    Selector,
+)
+from relance.core.ledger import Ledger
+from relance.core.model import Allocation, AllocationKind, Creditor, Customer, CustomerKind, Invoice
 from relance.core.money import Money
 
 UK_WITH_SUMS = dataclasses.replace(
@@ -179,3 +190,107 @@ def test_splitting_a_payment_never_creates_or_loses_a_cent(
     assert split.to_principal <= principal
     assert all(part <= c.amount and not part.is_negative for c, part in split.to_charges)
     assert not split.excess.is_negative
+
+
+def credit(inv: Invoice, amount: str, on: str) -> Allocation:
+    return Allocation(
+        AllocationKind.CREDIT_NOTE,
+        "AV-1",
+        inv.number,
+        Money.of(amount, inv.currency),
+        date.fromisoformat(on),
+    )
+
+
+def test_an_invoice_wholly_credited_after_its_due_date_owes_no_indemnity_and_no_interest() -> None:
+    inv = invoice("10000.00", "2025-06-15")
+    cancelled = credit(inv, "10000.00", "2025-07-30")
+    assert not was_paid_late(inv, [cancelled], date(2025, 9, 1))
+    charges = claimable_charges(inv, [cancelled], FR_B2B, RATES, as_of=date(2025, 9, 1))
+    assert charges.items == () and charges.total == Money.of("0", "EUR")
+
+
+def test_an_invoice_cancelled_by_a_credit_note_on_or_before_its_due_date_owes_nothing() -> None:
+    inv = invoice("10000.00", "2025-06-15")
+    for on in ("2025-06-01", "2025-06-15"):
+        charges = claimable_charges(
+            inv, [credit(inv, "10000.00", on)], FR_B2B, RATES, date(2025, 9, 1)
+        )
+        assert charges.items == ()
+
+
+def test_a_partial_credit_note_lowers_the_interest_base_and_the_late_payment_owes_40_eur() -> None:
+    inv = invoice("10000.00", "2025-06-15")
+    allocations = [credit(inv, "4000.00", "2025-06-30"), payment(inv, "6000.00", "2025-07-30")]
+
+    charges = claimable_charges(inv, allocations, FR_B2B, RATES, as_of=date(2025, 9, 1))
+
+    #   16-30 June, 15 days on 10 000 at 13.15 %: 10 000 × 13.15 % × 15 / 365 = 54.04
+    #   1-30 July, 30 days on 6 000 (credited 4 000 on 30 June) at 12.15 %:
+    #                                            6 000 × 12.15 % × 30 / 365 = 59.917… → 59.92
+    # and the 40 EUR, since the rest was paid (a payment) after the due date.
+    assert [(c.kind, c.amount) for c in charges.items] == [
+        (ChargeKind.INTEREST, Money.of("113.96", "EUR")),
+        (ChargeKind.INDEMNITY, Money.of("40.00", "EUR")),
+    ]
+
+
+def test_the_indemnity_is_never_claimed_from_a_consumer_whatever_the_rule_set() -> None:
+    inv = invoice("1000.00", "2025-06-15")
+    charges = claimable_charges(
+        inv, [], FR_B2B, RATES, date(2025, 9, 1), debtor=CustomerKind.CONSUMER
+    )
+    assert charges.of_kind(ChargeKind.INDEMNITY) == ()
+    assert any("professional" in problem for problem in charges.problems)
+
+
+JURISDICTIONS = Jurisdictions(
+    (FR_B2B, FR_B2C),
+    (
+        Selector("fr_b2b", creditor="FR", kind=CustomerKind.BUSINESS),
+        Selector("fr_b2c", creditor="FR", kind=CustomerKind.CONSUMER),
+    ),
+)
+
+
+def test_a_contract_cannot_put_a_consumer_under_a_business_rule_set() -> None:
+    assert JURISDICTIONS.business_only("fr_b2b") and not JURISDICTIONS.business_only("fr_b2c")
+    with pytest.raises(RuleSetNotForConsumers, match=r"'fr_b2b'.*'MARTIN' is a consumer"):
+        JURISDICTIONS.select(
+            "FR", "FR", CustomerKind.CONSUMER, Contract(rule_set="fr_b2b"), customer_ref="MARTIN"
+        )
+    # a business may be put under it, and a consumer under its own rules
+    business = JURISDICTIONS.select("FR", "FR", CustomerKind.BUSINESS, Contract(rule_set="fr_b2b"))
+    assert business.code == "fr_b2b"
+
+
+def test_a_customer_wide_notice_does_not_start_interest_on_an_invoice_due_later() -> None:
+    # The reviewer's case: notice on 10 January 2025, another invoice due 15 June 2025.
+    customer = Customer("C1", "Julie Martin", CustomerKind.CONSUMER, "FR")
+    old = dataclasses.replace(invoice("1200.00", "2024-12-31"), number="F-OLD")
+    new = dataclasses.replace(invoice("1200.00", "2025-06-15"), number="F-NEW")
+    ledger = Ledger(customers=(customer,), invoices=(old, new))
+    claims = customer_charges(
+        ledger,
+        Creditor("Atelier", "FR", "EUR"),
+        "C1",
+        JURISDICTIONS,
+        RATES,
+        date(2025, 2, 9),
+        notices=[FormalNotice("C1", date(2025, 1, 10))],
+    )
+    # F-OLD: 11 January - 9 February 2025, 30 days at 3.71 %:
+    #   1 200 × 3.71 % × 30 / 365 = 1 335.6 / 365 = 3.659… → 3.66; no indemnity (consumer)
+    assert [(c.invoice_number, c.total) for c in claims] == [("F-OLD", Money.of("3.66", "EUR"))]
+    later = customer_charges(
+        ledger,
+        Creditor("Atelier", "FR", "EUR"),
+        "C1",
+        JURISDICTIONS,
+        RATES,
+        date(2025, 8, 1),
+        notices=[FormalNotice("C1", date(2025, 1, 10))],
+    )
+    assert [c.invoice_number for c in later] == ["F-OLD", "F-NEW"]
+    assert later[1].items == ()  # F-NEW: no notice covers it, so no interest
+    assert "none is recorded" in later[1].problems[0]

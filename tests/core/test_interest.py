@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.core.late_payment_data import FR_B2B, FR_B2C, RATES, UK_B2B, period
 
-from relance.core.interest import interest_breakdown
+from relance.core.interest import FormalNotice, interest_breakdown, notice_for
 from relance.core.jurisdiction import (
     Contract,
     Fixing,
@@ -146,11 +146,65 @@ def test_nothing_is_owed_on_or_before_the_due_date() -> None:
     assert one_day.total == Money.of("0.18", "EUR")
 
 
-def test_a_missing_rate_is_an_error_never_a_zero() -> None:
+def test_a_missing_rate_stops_the_lines_at_the_gap_with_a_blocking_problem() -> None:
     inv = invoice("5000.00", "2026-05-31", currency="GBP")
     # The reference for H2 2026 is the base rate on 30 June 2026, which the table lacks.
+    result = interest_breakdown(inv, [], UK_B2B, RATES, as_of=date(2026, 7, 15))
+
+    # H1 2026: base rate on 31 Dec 2025 3.75 % + 8 = 11.75 %, 1-30 June = 30 days:
+    #   5 000 × 11.75 % × 30 / 365 = 17 625 / 365 = 48.287… → 48.29
+    # From 1 July nothing is known: no line, never a zero line.
+    assert [(line.start, line.end, line.amount) for line in result.lines] == [
+        (date(2026, 6, 1), date(2026, 6, 30), Money.of("48.29", "GBP")),
+    ]
+    (blocking,) = result.blocking
+    assert "'boe_base'" in blocking and "2026-06-30" in blocking
+    assert blocking in result.problems
+    # A direct lookup in the table is still an error.
     with pytest.raises(MissingRate, match=r"boe_base.*2026-06-30"):
-        interest_breakdown(inv, [], UK_B2B, RATES, as_of=date(2026, 7, 15))
+        RATES["boe_base"].period_on(date(2026, 6, 30))
+
+
+def test_consumer_interest_after_the_legal_rate_table_ends_is_blocked_not_zero() -> None:
+    inv = invoice("1000.00", "2026-03-31")
+    notice = Contract(formal_notice=date(2026, 4, 15))
+    result = interest_breakdown(inv, [], FR_B2C, RATES, as_of=date(2026, 8, 1), contract=notice)
+    # 16 April - 30 June 2026 = 15 + 31 + 30 = 76 days at 2.62 %:
+    #   1 000 × 2.62 % × 76 / 365 = 199.12 / 365 = 5.455… → 5.46; the table ends 30 June.
+    assert result.total == Money.of("5.46", "EUR") and result.days == 76
+    assert len(result.blocking) == 1
+    assert "'fr_legal_other'" in result.blocking[0] and "2026-07-01" in result.blocking[0]
+
+
+def test_a_formal_notice_on_or_before_the_due_date_starts_no_interest() -> None:
+    inv = invoice("1200.00", "2025-06-15")
+    for notice_day in (date(2025, 1, 10), date(2025, 6, 15)):
+        result = interest_breakdown(
+            inv, [], FR_B2C, RATES, date(2025, 9, 1), Contract(formal_notice=notice_day)
+        )
+        assert result.lines == ()
+        assert "on or before the due date 2025-06-15" in result.problems[0]
+    # A notice the day after the due date starts interest the day after it.
+    later = interest_breakdown(
+        inv, [], FR_B2C, RATES, date(2025, 9, 1), Contract(formal_notice=date(2025, 6, 16))
+    )
+    assert later.runs_from == date(2025, 6, 17)
+
+
+def test_a_customer_wide_notice_covers_only_invoices_already_due_on_its_date() -> None:
+    old = invoice("100.00", "2023-01-01", number="F-OLD")
+    new = invoice("100.00", "2024-06-15", number="F-NEW")
+    wide = FormalNotice("C1", date(2023, 1, 10))
+    assert notice_for(old, [wide]) == date(2023, 1, 10)
+    assert notice_for(new, [wide]) is None  # due later: the notice never demanded it
+    # A notice naming the invoice covers it once it is after its due date...
+    own = FormalNotice("C1", date(2024, 7, 1), "F-NEW")
+    assert notice_for(new, [wide, own]) == date(2024, 7, 1)
+    # ...and one naming it before its due date is returned so the breakdown says why.
+    early = FormalNotice("C1", date(2024, 6, 1), "F-NEW")
+    assert notice_for(new, [early]) == date(2024, 6, 1)
+    # another customer's notice never counts
+    assert notice_for(old, [FormalNotice("C2", date(2023, 2, 1))]) is None
 
 
 def test_a_rate_from_a_single_source_is_used_but_flagged() -> None:

@@ -7,14 +7,18 @@ the UK Late Payment Act. Figures are worked out in each test.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from sqlalchemy import insert, select
+from tests.conftest import write
 
+from relance.adapters.formats.ledger_csv import CsvKind
 from relance.adapters.storage import repository as repo
+from relance.adapters.storage import repository_law as law_repo
 from relance.adapters.storage import tables as t
 from relance.bootstrap import Store
 from relance.core.charges import ChargeKind
@@ -31,8 +35,11 @@ from relance.core.model import (
 from relance.core.money import Money
 from relance.core.terms import TermVerdict, parse_discount_terms
 from relance.core.writeoff import HandoffStatus, NothingToWriteOff, WriteOffReason
-from relance.services import law
+from relance.services import dunning, law, letters
+from relance.services.demo import DEMO_CREDITOR
+from relance.services.ledger_import import import_ledger_csv
 from relance.services.reports import invoice_lines
+from relance.services.setup import init_creditor
 
 CREDITOR = Creditor("Atelier Durand SARL", country="FR", currency="EUR")
 CUSTOMERS = (
@@ -350,3 +357,177 @@ def test_an_agency_handoff_is_recorded_with_its_status(ledger: Store) -> None:
     law.record_handoff(ledger, "F-A", "Recouvra SAS", HandoffStatus.WITH_AGENCY, day("2025-06-01"))
     assert law.agency_status(ledger, "F-A", day("2025-05-31")) is HandoffStatus.IN_HOUSE
     assert law.agency_status(ledger, "F-A", day("2025-06-01")) is HandoffStatus.WITH_AGENCY
+
+
+# -- review fixes: notices, credit notes, consumers, missing rates, limitation setting ---
+
+
+def test_a_customer_wide_notice_does_not_reach_an_invoice_due_after_it(ledger: Store) -> None:
+    # The reviewer's case, in 2025: a notice recorded for the whole customer on 20 May
+    # covers F-C1 (due 31 March) but not F-C3, due 15 June, after the notice.
+    add_invoice(ledger, "F-C1", "MARTIN", "2025-03-01", "2025-03-31", "1200.00")
+    add_invoice(ledger, "F-C3", "MARTIN", "2025-05-16", "2025-06-15", "1200.00")
+    law.record_formal_notice(ledger, "MARTIN", day("2025-05-20"))
+
+    report = law.interest_report(ledger, "MARTIN", day("2025-08-19"))
+
+    # F-C1: 1 200 × 3.71 % × 41 / 365 = 5.00 (21 May - 30 June)
+    #     + 1 200 × 2.76 % × 50 / 365 = 4.54 (1 July - 19 August) = 9.54
+    # F-C3: nothing, since no notice covers it (before the fix: interest from 16 June).
+    assert [(c.invoice_number, c.total) for c in report.claims] == [
+        ("F-C1", eur("9.54")),
+        ("F-C3", eur("0")),
+    ]
+    assert "none is recorded" in report.claims[1].problems[0]
+
+
+def test_a_notice_naming_an_invoice_before_its_due_date_starts_nothing(ledger: Store) -> None:
+    add_invoice(ledger, "F-C3", "MARTIN", "2025-05-16", "2025-06-15", "1200.00")
+    law.record_formal_notice(ledger, "MARTIN", day("2025-06-01"), invoice_number="F-C3")
+    report = law.interest_report(ledger, "F-C3", day("2025-08-19"))
+    (claim,) = report.claims
+    assert claim.items == ()
+    assert "on or before the due date 2025-06-15" in claim.problems[0]
+
+
+def test_a_consumer_cannot_be_put_under_a_business_rule_set(ledger: Store) -> None:
+    with pytest.raises(ValueError, match=r"'fr_b2b'.*'MARTIN' is a consumer"):
+        law.set_contract(ledger, "MARTIN", {"rule_set": "fr_b2b"})
+    assert law.contract_of(ledger, "MARTIN").rule_set is None  # nothing was stored
+    law.set_contract(ledger, "MARTIN", {"rule_set": "fr_b2c"})  # its own rules: fine
+
+
+def test_a_missing_rate_gives_the_interest_up_to_the_gap_and_still_the_indemnity(
+    ledger: Store,
+) -> None:
+    # The Bank of England table stops on 18 March 2026: the H2 2026 rate (base rate on
+    # 30 June 2026) is unknown.
+    add_invoice(ledger, "INV-UK", "SMITH", "2026-05-01", "2026-05-31", "5000.00", currency="GBP")
+
+    report = law.interest_report(ledger, "SMITH", day("2026-07-15"))
+
+    # 1-30 June 2026 at 3.75 % (31 Dec 2025) + 8 = 11.75 %:
+    #   5 000 × 11.75 % × 30 / 365 = 48.287… → 48.29; fixed sum 70 GBP (1 000 to 9 999.99)
+    (claim,) = report.claims
+    assert [(c.kind, c.amount) for c in claim.items] == [
+        (ChargeKind.INTEREST, Money.of("48.29", "GBP")),
+        (ChargeKind.INDEMNITY, Money.of("70.00", "GBP")),
+    ]
+    (blocking,) = claim.blocking
+    assert "'boe_base'" in blocking and "2026-06-30" in blocking
+    # A letter must not state partial charges.
+    assert law.letter_claim(ledger, "SMITH", ["INV-UK"], day("2026-07-15")).blocking == (blocking,)
+    with pytest.raises(law.ChargesBlocked, match="boe_base"):
+        law.letter_charges(ledger, "SMITH", ["INV-UK"], day("2026-07-15"))
+
+
+def test_an_invoice_credited_after_its_due_date_is_not_charged(ledger: Store) -> None:
+    add_invoice(ledger, "F-CR", "DUP", "2025-05-16", "2025-06-15", "10000.00")
+    with ledger.begin() as conn:
+        invoice_id = repo.invoice_ids(conn, ["F-CR"])["F-CR"]
+        note = Allocation(
+            AllocationKind.CREDIT_NOTE, "AV-1", "F-CR", eur("10000"), day("2025-07-30")
+        )
+        repo.add_allocation(conn, note, invoice_id)
+    report = law.interest_report(ledger, "DUP", day("2025-09-01"))
+    assert report.claims == ()  # before the fix: 40.00 and interest up to the credit note
+
+
+def _payment_acknowledges(monkeypatch: pytest.MonkeyPatch, on: bool) -> None:
+    jurisdictions, rates = law.rules()
+    changed = dataclasses.replace(
+        jurisdictions,
+        rule_sets=tuple(
+            dataclasses.replace(r, payments_acknowledge=on) for r in jurisdictions.rule_sets
+        ),
+    )
+    monkeypatch.setattr(law, "rules", lambda: (changed, rates))
+
+
+@pytest.mark.parametrize("acknowledges", [True, False])
+def test_whether_a_payment_restarts_limitation_is_the_creditors_setting(
+    ledger: Store, monkeypatch: pytest.MonkeyPatch, acknowledges: bool
+) -> None:
+    _payment_acknowledges(monkeypatch, acknowledges)
+    add_invoice(ledger, "F-OLD", "DUP", "2020-02-14", "2020-03-15", "1200.00")
+    pay(ledger, "F-OLD", "200.00", "2022-05-10", "BANK-7")
+    with ledger.begin() as conn:
+        barred = law.time_barred_invoices(conn, day("2025-03-16"))
+    # On (the default): a new 5-year period from the payment, 10 May 2022 → 10 May 2027.
+    # Off: the period runs from the due date, 15 March 2020 → barred from 16 March 2025.
+    assert barred == (frozenset() if acknowledges else {"F-OLD"})
+
+
+def test_write_off_entries_are_numbered_without_gaps_after_non_euro_ones(ledger: Store) -> None:
+    add_invoice(ledger, "INV-UK", "SMITH", "2025-01-01", "2025-01-31", "300.00", currency="GBP")
+    add_invoice(ledger, "F-W", "DUP", "2025-01-10", "2025-02-09", "1200.00", "200.00")
+    law.write_off(ledger, "INV-UK", WriteOffReason.INSOLVENCY, day("2026-01-10"))
+    law.write_off(ledger, "F-W", WriteOffReason.INSOLVENCY, day("2026-01-15"))
+    entries, problems = law.write_off_entries(ledger)
+    assert [e.number for e in entries] == ["PP000001"]  # not PP000002
+    assert len(problems) == 1 and "GBP" in problems[0]
+
+
+# -- the letters: notices recorded per invoice, no letter on partial charges -----------
+
+DUNNING_CUSTOMERS = """ref,name,kind,country,language,email,phone,address,postal_code,city
+BOULMART,Boulangerie Martin,business,FR,fr,compta@boulangerie-martin.fr,,4 place Bellecour,69002,Lyon
+"""
+DUNNING_INVOICES = """number,customer,issue_date,due_date,currency,amount,tax,subject
+F-001,BOULMART,2017-12-01,2018-01-01,EUR,1200.00,200.00,Maintenance annuelle
+F-002,BOULMART,2018-03-01,2018-05-01,EUR,300.00,50.00,Réparation
+"""
+
+
+def _dunning_story(store: Store, tmp_path: Path, days: tuple[str, ...]) -> None:
+    """Boulangerie Martin owes F-001 (due 1 January 2018) and F-002 (due 1 May 2018);
+    relance runs on each of `days` and every step is carried out by hand."""
+    init_creditor(store, DEMO_CREDITOR, actor="test")
+    customers = write(tmp_path / "c.csv", DUNNING_CUSTOMERS)
+    import_ledger_csv(store, CsvKind.CUSTOMERS, customers, actor="t")
+    import_ledger_csv(
+        store, CsvKind.INVOICES, write(tmp_path / "i.csv", DUNNING_INVOICES), actor="t"
+    )
+    for each in days:
+        dunning.run_dunning(store, day(each))
+        for action_id in dunning.approve(store, every=True):
+            dunning.mark_done(store, action_id, day(each))
+
+
+def test_a_formal_notice_letter_records_a_notice_for_each_invoice_it_demands(
+    store: Store, tmp_path: Path
+) -> None:
+    _dunning_story(store, tmp_path, ("2018-02-05", "2018-02-19", "2018-03-05", "2018-03-19"))
+    dunning.run_dunning(store, day("2018-04-02"))
+    dunning.approve(store, every=True)
+    report = letters.send_approved(store, day("2018-04-02"), tmp_path / "out", None)
+    assert report.blocked == () and report.batch is not None and report.batch.registered == 1
+
+    with store.begin() as conn:
+        notices = law_repo.formal_notices(conn, "BOULMART")
+    # F-002, not due until 1 May, is not in the letter and gets no notice; none is
+    # recorded for the customer as a whole (before the fix: one with no invoice).
+    assert [(n.invoice_number, n.date) for n in notices] == [("F-001", day("2018-04-02"))]
+
+
+def test_a_letter_whose_charges_lack_a_rate_is_blocked_with_the_reason(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _dunning_story(store, tmp_path, ("2018-02-05", "2018-02-19"))
+    dunning.run_dunning(store, day("2018-03-05"))  # the second letter states the charges
+    assert dunning.approve(store, every=True)
+    jurisdictions, rates = law.rules()
+    ecb = rates["ecb_mro"]
+    # The ECB table as if it stopped at the end of 2017: the rate in force on 1 January
+    # 2018 (the H1 2018 reference, L441-10) is unknown.
+    cut = dataclasses.replace(
+        ecb, periods=tuple(p for p in ecb.periods if p.end < day("2018-01-01"))
+    )
+    monkeypatch.setattr(law, "rules", lambda: (jurisdictions, {**rates, "ecb_mro": cut}))
+
+    report = letters.send_approved(store, day("2018-03-05"), tmp_path / "out", None)
+
+    (blocked,) = report.blocked
+    assert blocked.customer_ref == "BOULMART"
+    assert any("'ecb_mro'" in p and "2018-01-01" in p for p in blocked.problems)
+    assert report.batch is None and report.emails == ()

@@ -8,20 +8,28 @@ principal, interest and indemnity separately (as CPCE R124-4 requires of an agen
 payment can be matched against each.
 
 Against a consumer in France, amicable-collection costs stay with the creditor (CPCE
-L111-8): rule sets with `fees_allowed` false refuse contractual fees, with a problem.
+L111-8): rule sets with `fees_allowed` false refuse contractual fees, with a problem; and
+the fixed indemnity is owed only by a professional debtor (L441-10 II), so it is never
+claimed from a consumer whatever rule set is applied.
+
+An invoice is late for these charges when it was paid after its due date (a payment, not a
+credit note) or is still unpaid after it. A credit note is no payment: it lowers the
+interest base from its date, and an invoice cancelled by credit notes without any late
+payment owes nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import dataclasses
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from relance.core.interest import InterestBreakdown, interest_breakdown
+from relance.core.interest import FormalNotice, InterestBreakdown, interest_breakdown, notice_for
 from relance.core.jurisdiction import Contract, Jurisdictions, RuleSet
 from relance.core.ledger import Ledger
-from relance.core.model import Allocation, Creditor, Invoice
+from relance.core.model import Allocation, AllocationKind, Creditor, CustomerKind, Invoice
 from relance.core.money import Money, total
 from relance.core.rates import RateBook
 
@@ -54,7 +62,8 @@ class Charges:
     currency: str
     as_of: date
     items: tuple[Charge, ...] = ()
-    problems: tuple[str, ...] = ()
+    problems: tuple[str, ...] = ()  # everything to show, the blocking ones included
+    blocking: tuple[str, ...] = ()  # what forbids claiming these charges as they stand
 
     @property
     def total(self) -> Money:
@@ -73,22 +82,24 @@ class Charges:
 
 
 def was_paid_late(invoice: Invoice, allocations: Iterable[Allocation], as_of: date) -> bool:
-    """True when something was still owed at the end of the due date and `as_of` is later.
+    """True when, by `as_of`, the invoice was paid after its due date or is still unpaid.
 
-    That is what makes an invoice "late" for the fixed indemnity: it stays owed once due,
-    even if the invoice is paid afterwards (C. com. L441-10 II: per invoice paid late).
+    Something must have been owed at the end of the due date (payments, credit notes and
+    discounts dated on or before it count), and then either a payment came after the due
+    date or a balance is still owed on `as_of`. That is what makes an invoice "late" for
+    the fixed indemnity (C. com. L441-10 II: per invoice paid late), which stays owed once
+    due even if the invoice is paid afterwards. An invoice whose rest was cancelled by a
+    credit note (or written off) with no payment after its due date was not paid late.
     """
     if as_of <= invoice.due_date:
         return False
-    settled = total(
-        (
-            a.amount
-            for a in allocations
-            if a.invoice_number == invoice.number and a.date <= invoice.due_date
-        ),
-        invoice.currency,
-    )
-    return (invoice.amount - settled).is_positive
+    own = [a for a in allocations if a.invoice_number == invoice.number and a.date <= as_of]
+    settled = total((a.amount for a in own if a.date <= invoice.due_date), invoice.currency)
+    if not (invoice.amount - settled).is_positive:
+        return False
+    if any(a.kind is AllocationKind.PAYMENT and a.date > invoice.due_date for a in own):
+        return True
+    return (invoice.amount - total((a.amount for a in own), invoice.currency)).is_positive
 
 
 def claimable_charges(
@@ -98,16 +109,21 @@ def claimable_charges(
     rates: RateBook,
     as_of: date,
     contract: Contract | None = None,
+    debtor: CustomerKind = CustomerKind.BUSINESS,
 ) -> Charges:
     """Interest, fixed indemnity and contractual per-invoice fee on `invoice` as of `as_of`.
 
-    Interest is included when it is positive. The indemnity (or a contractual fee per late
-    invoice, whichever is higher where the law gives a minimum) is owed once per invoice
-    still unpaid after its due date. Raises `MissingRate` when a needed rate is unknown.
+    Nothing is owed unless the invoice was paid late or is still unpaid after its due date
+    (`was_paid_late`). Interest is included when it is positive. The indemnity (or a
+    contractual fee per late invoice, whichever is higher where the law gives a minimum) is
+    owed once per late invoice, and never by a consumer (`debtor`). A rate missing from its
+    table gives the interest up to the gap, the indemnity, and a blocking problem.
     """
     terms = contract if contract is not None else Contract()
     items: list[Charge] = []
     problems: list[str] = []
+    if not was_paid_late(invoice, allocations, as_of):
+        return Charges(invoice.number, invoice.currency, as_of)
 
     breakdown = interest_breakdown(invoice, allocations, rules, rates, as_of, terms)
     problems.extend(breakdown.problems)
@@ -117,27 +133,39 @@ def claimable_charges(
             basis = f"late interest at the contractual rate, {rules.title}"
         items.append(Charge(ChargeKind.INTEREST, invoice.number, breakdown.total, basis, breakdown))
 
-    if was_paid_late(invoice, allocations, as_of):
-        statutory = None if terms.waive_indemnity else rules.indemnity_for(invoice.amount)
-        fee = terms.fee_per_invoice
-        if fee is not None and not rules.fees_allowed:
-            problems.append(
-                f"a contractual fee of {fee} is not claimable under {rules.title}: "
-                f"amicable collection costs stay with the creditor"
-            )
-            fee = None
-        if fee is not None and fee.currency != invoice.currency:
-            problems.append(f"contractual fee {fee} is not in the invoice's currency")
-            fee = None
-        if statutory is not None and (fee is None or fee <= statutory):
-            items.append(
-                Charge(ChargeKind.INDEMNITY, invoice.number, statutory, _indemnity_basis(rules))
-            )
-        elif fee is not None:
-            items.append(
-                Charge(ChargeKind.INVOICE_FEE, invoice.number, fee, "contractual fee per invoice")
-            )
-    return Charges(invoice.number, invoice.currency, as_of, tuple(items), tuple(problems))
+    statutory = None if terms.waive_indemnity else rules.indemnity_for(invoice.amount)
+    if statutory is not None and debtor is CustomerKind.CONSUMER:
+        problems.append(
+            f"the fixed indemnity of {rules.title} is owed only by a professional "
+            f"debtor: it is not claimed from a consumer"
+        )
+        statutory = None
+    fee = terms.fee_per_invoice
+    if fee is not None and not rules.fees_allowed:
+        problems.append(
+            f"a contractual fee of {fee} is not claimable under {rules.title}: "
+            f"amicable collection costs stay with the creditor"
+        )
+        fee = None
+    if fee is not None and fee.currency != invoice.currency:
+        problems.append(f"contractual fee {fee} is not in the invoice's currency")
+        fee = None
+    if statutory is not None and (fee is None or fee <= statutory):
+        items.append(
+            Charge(ChargeKind.INDEMNITY, invoice.number, statutory, _indemnity_basis(rules))
+        )
+    elif fee is not None:
+        items.append(
+            Charge(ChargeKind.INVOICE_FEE, invoice.number, fee, "contractual fee per invoice")
+        )
+    return Charges(
+        invoice.number,
+        invoice.currency,
+        as_of,
+        tuple(items),
+        tuple(problems),
+        breakdown.blocking,
+    )
 
 
 def _indemnity_basis(rules: RuleSet) -> str:
@@ -224,21 +252,40 @@ def customer_charges(
     rates: RateBook,
     as_of: date,
     contract: Contract | None = None,
+    notices: Iterable[FormalNotice] = (),
+    only: Collection[str] | None = None,
 ) -> tuple[Charges, ...]:
     """Charges on every invoice of one customer that was late by `as_of`, oldest due first.
 
-    The rule set is chosen from the creditor's country and the customer's country and kind
-    (or the contract's choice). This is the entry point of `relance interest CUSTOMER`.
-    Raises `MissingRate` when a needed rate is unknown, KeyError for an unknown customer.
+    The one place that claims a customer's charges: `relance interest` and the letters go
+    through it. The rule set is chosen from the creditor's country and the customer's
+    country and kind (or the contract's choice, refused when it is for businesses only and
+    the customer is a consumer). Each invoice gets the formal notice that covers it
+    (`notice_for`, among `notices` and a notice date in `contract`, taken as one for the
+    whole customer). `only` limits the invoices to those numbers. Raises KeyError for an
+    unknown customer, `RuleSetNotForConsumers` for a forbidden contract choice.
     """
     customer = ledger.customer(customer_ref)
-    rules = jurisdictions.select(creditor.country, customer.country, customer.kind, contract)
+    rules = jurisdictions.select(
+        creditor.country, customer.country, customer.kind, contract, customer_ref=customer.ref
+    )
+    known = tuple(notices)
+    if contract is not None and contract.formal_notice is not None:
+        known = (*known, FormalNotice(customer_ref, contract.formal_notice))
     found = []
     for invoice in sorted(ledger.invoices, key=lambda i: (i.due_date, i.number)):
         if invoice.customer_ref != customer_ref:
             continue
+        if only is not None and invoice.number not in only:
+            continue
         own = ledger.allocations_of(invoice.number)
         if not was_paid_late(invoice, own, as_of):
             continue
-        found.append(claimable_charges(invoice, own, rules, rates, as_of, contract))
+        terms = dataclasses.replace(
+            contract if contract is not None else Contract(),
+            formal_notice=notice_for(invoice, known),
+        )
+        found.append(
+            claimable_charges(invoice, own, rules, rates, as_of, terms, debtor=customer.kind)
+        )
     return tuple(found)

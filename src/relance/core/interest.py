@@ -9,8 +9,15 @@ The late period is cut into lines wherever something changes: the balance (a par
 payment, a credit note), the reference rate's period (half-year, or a row of the table),
 the year (for an actual/actual count). Each line is `base × rate × days / year days`,
 rounded half-up to the cent, and the total is the sum of the printed lines, so a letter's
-breakdown always adds up. A rate missing from its table raises `MissingRate`: interest is
-never computed on a silent zero.
+breakdown always adds up. A rate missing from its table stops the breakdown there: the lines
+up to the gap come back with a *blocking* problem naming the table and the first day it
+lacks, so a letter is not sent on a partial figure and interest is never computed on a
+silent zero (`MissingRate` stays the error of a direct lookup in a table).
+
+Where interest runs from a formal notice (a consumer in France, C. civ. 1344-1), the notice
+must come after the invoice is due: a notice dated on or before the due date demands nothing
+that was late and does not start interest on that invoice. A notice recorded for the whole
+customer covers only the invoices already due on its date (`notice_for`).
 """
 
 from __future__ import annotations
@@ -25,7 +32,7 @@ from enum import StrEnum
 from relance.core.jurisdiction import Contract, DayCount, Fixing, InterestStart, RuleSet
 from relance.core.model import Allocation, Invoice
 from relance.core.money import Money, total
-from relance.core.rates import Confidence, RateBook, table_of
+from relance.core.rates import Confidence, MissingRate, RateBook, table_of
 
 HUNDRED = Decimal(100)
 ONE_DAY = timedelta(days=1)
@@ -76,7 +83,8 @@ class InterestBreakdown:
     currency: str
     as_of: date
     lines: tuple[InterestLine, ...] = ()
-    problems: tuple[str, ...] = ()
+    problems: tuple[str, ...] = ()  # everything to show, the blocking ones included
+    blocking: tuple[str, ...] = ()  # problems that forbid claiming the total as it stands
 
     @property
     def total(self) -> Money:
@@ -94,17 +102,54 @@ class InterestBreakdown:
         return self.lines[0].start if self.lines else None
 
 
+@dataclass(frozen=True, slots=True)
+class FormalNotice:
+    """A formal notice (mise en demeure) received by a customer on `date`.
+
+    `invoice_number` None: the notice was recorded for the customer as a whole; it then
+    covers the invoices already due on its date, never those due later.
+    """
+
+    customer_ref: str
+    date: date
+    invoice_number: str | None = None
+
+
+def notice_for(invoice: Invoice, notices: Iterable[FormalNotice]) -> date | None:
+    """The formal notice date that starts interest on `invoice`, None when none does.
+
+    The earliest notice dated after the due date, naming the invoice or recorded for the
+    whole customer. When only notices naming the invoice but dated on or before its due
+    date exist, the latest of them is returned, so that `interest_breakdown` can say why
+    it does not count; a customer-wide notice before the due date simply does not cover it.
+    """
+    own = [n for n in notices if n.customer_ref == invoice.customer_ref]
+    covering = [
+        n.date
+        for n in own
+        if n.date > invoice.due_date and n.invoice_number in (None, invoice.number)
+    ]
+    if covering:
+        return min(covering)
+    premature = [n.date for n in own if n.invoice_number == invoice.number]
+    return max(premature) if premature else None
+
+
 def first_day_of_delay(
     invoice: Invoice, rules: RuleSet, contract: Contract | None = None
 ) -> date | None:
-    """The first day interest runs, None when it cannot run yet (no formal notice)."""
+    """The first day interest runs, None when it cannot run yet.
+
+    Under rules where interest runs from a formal notice, that is the day after the notice,
+    and only for a notice dated after the due date: a notice on or before it starts nothing.
+    """
     after_due = invoice.due_date + ONE_DAY
     if rules.interest_start is InterestStart.DUE_DATE:
         return after_due
     notice = contract.formal_notice if contract is not None else None
-    if notice is None:
+    if notice is None or notice <= invoice.due_date:
         return None
-    return max(after_due, notice + ONE_DAY)
+    return notice + ONE_DAY
 
 
 def _half_year_start(day: date) -> date:
@@ -137,6 +182,9 @@ def _cuts(
     for name in tables:
         for period in table_of(rates, name).periods:
             cuts.add(period.start)
+            # also the day after a period ends: where no period follows, the table's gap
+            # must start a line of its own, not run on at the last known rate
+            cuts.add(period.end + ONE_DAY)
     return {day for day in cuts if first < day <= last}
 
 
@@ -200,9 +248,11 @@ def interest_breakdown(
     """Late interest on `invoice` as of `as_of`, line by line, under `rules`.
 
     `allocations` may hold other invoices' allocations; only this invoice's, dated on or
-    before `as_of`, lower the base. Raises `MissingRate` when a needed rate is not in its
-    table. Expected gaps (no formal notice yet, no rate in the rules or the contract) come
-    back as problems with no lines.
+    before `as_of`, lower the base from the day after their date (a credit note as well as
+    a payment). Expected gaps (no formal notice yet, a notice before the due date, no rate
+    in the rules or the contract) come back as problems with no lines. A rate missing from
+    its table gives the lines before the gap and a blocking problem naming the table and
+    the first day missing.
     """
     terms = contract if contract is not None else Contract()
     empty = InterestBreakdown(invoice.number, rules.code, invoice.currency, as_of)
@@ -214,6 +264,14 @@ def interest_breakdown(
         )
     first = first_day_of_delay(invoice, rules, terms)
     if first is None:
+        notice = terms.formal_notice
+        if notice is not None and notice <= invoice.due_date:
+            return _with_problem(
+                empty,
+                f"the formal notice of {notice.isoformat()} is dated on or before the due "
+                f"date {invoice.due_date.isoformat()} of invoice {invoice.number}: it does "
+                f"not start interest on it; a notice received after the due date does",
+            )
         return _with_problem(empty, "interest runs only from a formal notice, and none is recorded")
     if first > as_of:
         return empty
@@ -226,12 +284,22 @@ def interest_breakdown(
     starts = [first, *sorted(cuts)]
     lines: list[InterestLine] = []
     problems: list[str] = []
+    blocking: list[str] = []
     for index, start in enumerate(starts):
         end = starts[index + 1] - ONE_DAY if index + 1 < len(starts) else as_of
         base = invoice.amount - total((a.amount for a in own if a.date < start), invoice.currency)
         if not base.is_positive:
             continue
-        rate, basis, rate_basis, confidence, problem = _rate_for(start, rules, rates, terms)
+        try:
+            rate, basis, rate_basis, confidence, problem = _rate_for(start, rules, rates, terms)
+        except MissingRate as gap:
+            # Stop at the gap: the lines before it are right, nothing after it is known.
+            blocking.append(
+                f"rate table {gap.table!r} has no rate for {gap.day.isoformat()}: interest "
+                f"on invoice {invoice.number} is computed only up to "
+                f"{(start - ONE_DAY).isoformat()}; add the rate before claiming it"
+            )
+            break
         if problem is not None:
             problems.append(problem)
         days = (end - start).days + 1
@@ -249,7 +317,13 @@ def interest_breakdown(
                 f"unofficial source: check it before claiming"
             )
     return InterestBreakdown(
-        invoice.number, rules.code, invoice.currency, as_of, tuple(lines), tuple(problems)
+        invoice.number,
+        rules.code,
+        invoice.currency,
+        as_of,
+        tuple(lines),
+        (*problems, *blocking),
+        tuple(blocking),
     )
 
 

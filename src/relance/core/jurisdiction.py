@@ -99,6 +99,10 @@ class RuleSet:
     contract_floor_table: str | None = None  # a contractual rate may not go below
     contract_floor_multiple: Decimal | None = None  # this multiple of that table's rate
     limitation_years: int = 5
+    # Whether a payment counts as the debtor's acknowledgement of the debt, restarting the
+    # limitation period (C. civ. 2240). Courts usually hold so, but it is for a judge to
+    # decide (LAW.md 3.3 ⚠): the creditor's setting, on by default.
+    payments_acknowledge: bool = True
     term_cap_days: int | None = None  # longest agreed term from the invoice date
     term_cap_end_of_month_days: int | None = None  # or this many days "end of month"
     fees_allowed: bool = True  # False: collection fees cannot be put on the debtor (CPCE L111-8)
@@ -167,6 +171,10 @@ class UnknownRuleSet(LookupError):
     """A rule set code that the loaded jurisdictions do not define."""
 
 
+class RuleSetNotForConsumers(ValueError):
+    """A contract names a rule set for businesses only, and the customer is a consumer."""
+
+
 @dataclass(frozen=True, slots=True)
 class Jurisdictions:
     """Every loaded rule set and the table that picks one per customer."""
@@ -182,20 +190,43 @@ class Jurisdictions:
         known = ", ".join(r.code for r in self.rule_sets)
         raise UnknownRuleSet(f"no rule set {code!r} (known: {known})")
 
+    def business_only(self, code: str) -> bool:
+        """True when the selection table chooses rule set `code` for businesses only.
+
+        Such a rule set (France B2B, EU B2B, UK B2B) carries penalties and a fixed indemnity
+        that the law owes only between professionals (C. com. L441-10 II; LAW.md 3.5).
+        """
+        kinds = [s.kind for s in self.selectors if s.rule_set == code]
+        return bool(kinds) and all(kind is CustomerKind.BUSINESS for kind in kinds)
+
+    def check_for(self, code: str, kind: CustomerKind, customer_ref: str = "") -> RuleSet:
+        """The rule set `code` for a customer of `kind`; raises `RuleSetNotForConsumers`
+        when it is for businesses only and the customer is a consumer."""
+        rule_set = self.get(code)
+        if kind is CustomerKind.CONSUMER and self.business_only(code):
+            who = f"customer {customer_ref!r}" if customer_ref else "a consumer customer"
+            raise RuleSetNotForConsumers(
+                f"rule set {code!r} ({rule_set.title}) is for businesses only: {who} is a "
+                f"consumer, from whom its penalties and fixed indemnity cannot be claimed"
+            )
+        return rule_set
+
     def select(
         self,
         creditor_country: str,
         customer_country: str,
         kind: CustomerKind,
         contract: Contract | None = None,
+        customer_ref: str = "",
     ) -> RuleSet:
         """The rule set for a customer: the contract's choice, else the first matching line.
 
         Raises `UnknownRuleSet` when no line matches, which a complete table (ending with a
-        "*" line) never does.
+        "*" line) never does, and `RuleSetNotForConsumers` when the contract puts a consumer
+        (named by `customer_ref` in the message) under a rule set for businesses only.
         """
         if contract is not None and contract.rule_set is not None:
-            return self.get(contract.rule_set)
+            return self.check_for(contract.rule_set, kind, customer_ref)
         for selector in self.selectors:
             if selector.matches(creditor_country, customer_country, kind):
                 return self.get(selector.rule_set)

@@ -75,8 +75,9 @@ def add_years(day: date, years: int) -> date:
 def interruptions_from_payments(allocations: Iterable[Allocation]) -> tuple[Interruption, ...]:
     """Each payment allocated to an invoice, as a partial-payment interruption.
 
-    Whether a payment acknowledges the debt is for a judge (LAW.md 3.3 ⚠); call this only
-    where the creditor's policy treats payments so.
+    Whether a payment acknowledges the debt is for a judge (LAW.md 3.3 ⚠): it is the
+    creditor's setting `RuleSet.payments_acknowledge` (on by default); call this only for
+    invoices whose rule set has it on.
     """
     return tuple(
         Interruption(

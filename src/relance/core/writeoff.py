@@ -104,7 +104,11 @@ def decide_write_off(
 ) -> WriteOffDecision:
     """Write off `open_balance` of `invoice` on `on`.
 
-    Raises `NothingToWriteOff` when nothing is owed.
+    `vat_recoverable` is on by default: that assumes the VAT of the invoice was declared
+    when it was issued (goods, or services under the VAT-on-debits option), so it can be
+    recovered on the loss (CGI art. 272). For services taxed on receipts nothing was
+    declared on the unpaid part: pass False (`relance writeoff --no-vat`), and the whole
+    balance is the loss. Raises `NothingToWriteOff` when nothing is owed.
     """
     if not open_balance.is_positive:
         raise NothingToWriteOff(f"invoice {invoice.number} has nothing left to write off")

@@ -28,9 +28,15 @@ from relance.adapters.storage import repository as repo
 from relance.adapters.storage import repository_law as law_repo
 from relance.adapters.storage import tables as t
 from relance.bootstrap import Store
-from relance.core.charges import Charge, ChargeKind, Charges, claimable_charges, was_paid_late
+from relance.core.charges import Charge, ChargeKind, Charges, customer_charges
 from relance.core.interest import BasisKind, InterestLine
-from relance.core.jurisdiction import Contract, Jurisdictions, RuleSet, limitation_years
+from relance.core.jurisdiction import (
+    Contract,
+    Jurisdictions,
+    RuleSet,
+    RuleSetNotForConsumers,
+    limitation_years,
+)
 from relance.core.ledger import Ledger, open_balance
 from relance.core.limitation import (
     Interruption,
@@ -69,7 +75,22 @@ def rules() -> tuple[Jurisdictions, RateBook]:
 
 def _rule_set(creditor: Creditor, customer: Customer, contract: Contract | None) -> RuleSet:
     jurisdictions, _ = rules()
-    return jurisdictions.select(creditor.country, customer.country, customer.kind, contract)
+    return jurisdictions.select(
+        creditor.country, customer.country, customer.kind, contract, customer_ref=customer.ref
+    )
+
+
+def _rule_set_or_table(
+    creditor: Creditor, customer: Customer, contract: Contract | None
+) -> RuleSet:
+    """As `_rule_set`, but a contract that puts a consumer under a rule set for businesses
+    only falls back to the selection table: a daily run must not stop on one bad contract,
+    and the consumer's own rules (a shorter limitation, no term cap) are the safe side."""
+    try:
+        return _rule_set(creditor, customer, contract)
+    except RuleSetNotForConsumers:
+        assert contract is not None
+        return _rule_set(creditor, customer, dataclasses.replace(contract, rule_set=None))
 
 
 def _need_creditor(conn: Connection) -> Creditor:
@@ -77,23 +98,6 @@ def _need_creditor(conn: Connection) -> Creditor:
     if creditor is None:
         raise LookupError("no creditor yet: run `relance init` first")
     return creditor
-
-
-def _invoice_contract(
-    base: Contract | None,
-    notices: Mapping[tuple[str, str | None], date],
-    invoice: Invoice,
-) -> Contract:
-    """The customer's contract with the formal notice that applies to this invoice."""
-    found = [
-        day
-        for key in ((invoice.customer_ref, None), (invoice.customer_ref, invoice.number))
-        if (day := notices.get(key)) is not None
-    ]
-    contract = base if base is not None else Contract()
-    if found:
-        contract = dataclasses.replace(contract, formal_notice=min(found))
-    return contract
 
 
 def _chunked(items: Sequence[str], size: int = 5000) -> Iterable[Sequence[str]]:
@@ -104,20 +108,32 @@ def _chunked(items: Sequence[str], size: int = 5000) -> Iterable[Sequence[str]]:
 # -- limitation: what the engine asks every day ------------------------------
 
 
-def _years_by_customer(
+class _LimitationTerms(NamedTuple):
+    years: int
+    payments_acknowledge: bool  # the rule set's setting: a payment restarts the period
+
+
+def _limitation_terms(
     creditor: Creditor, customers: Iterable[Customer], contracts: Mapping[str, Contract]
-) -> dict[str, int]:
-    years = {}
+) -> dict[str, _LimitationTerms]:
+    terms = {}
     for customer in customers:
         contract = contracts.get(customer.ref)
-        years[customer.ref] = limitation_years(_rule_set(creditor, customer, contract), contract)
-    return years
+        rule_set = _rule_set_or_table(creditor, customer, contract)
+        terms[customer.ref] = _LimitationTerms(
+            limitation_years(rule_set, contract), rule_set.payments_acknowledge
+        )
+    return terms
 
 
-def _interruptions(conn: Connection, numbers: Sequence[str]) -> list[Interruption]:
-    """Recorded interruptions and, as partial-payment acknowledgements, the payments."""
+def _interruptions(
+    conn: Connection, numbers: Sequence[str], with_payments: Sequence[str] | None = None
+) -> list[Interruption]:
+    """Recorded interruptions and, as partial-payment acknowledgements, the payments of
+    the invoices `with_payments` (default: all of `numbers`), those whose rule set counts
+    a payment as an acknowledgement (`RuleSet.payments_acknowledge`)."""
     found = law_repo.load_interruptions(conn, numbers)
-    for chunk in _chunked(numbers):
+    for chunk in _chunked(list(numbers if with_payments is None else with_payments)):
         found.extend(interruptions_from_payments(repo.load_allocations(conn, chunk)))
     return found
 
@@ -189,7 +205,8 @@ def _limitation_statuses(
         return []
     refs = sorted({invoice.customer_ref for invoice, _ in balances})
     customers = [c for chunk in _chunked(refs) for c in repo.load_customers(conn, chunk)]
-    years = _years_by_customer(creditor, customers, contracts)
+    terms = _limitation_terms(creditor, customers, contracts)
+    years = {ref: term.years for ref, term in terms.items()}
     # An interruption only ever pushes the last day later, so an invoice whose plain
     # period ends after the horizon cannot be concerned: skip loading its events.
     candidates = [
@@ -199,7 +216,15 @@ def _limitation_statuses(
     ]
     if not candidates:
         return []
-    events = _interruptions(conn, [invoice.number for invoice, _ in candidates])
+    events = _interruptions(
+        conn,
+        [invoice.number for invoice, _ in candidates],
+        [
+            invoice.number
+            for invoice, _ in candidates
+            if terms[invoice.customer_ref].payments_acknowledge
+        ],
+    )
     by_invoice: dict[str, list[Interruption]] = {}
     for event in events:
         by_invoice.setdefault(event.invoice_number, []).append(event)
@@ -223,8 +248,9 @@ def time_barred_invoices(conn: Connection, as_of: date) -> frozenset[str]:
 
     The engine flags these and never proposes a step on them. Each invoice's period
     comes from its customer's rule set or contract (France: 5 years between businesses,
-    2 against a consumer), restarted by recorded interruptions and by payments. Empty
-    before the creditor is set up.
+    2 against a consumer), restarted by recorded interruptions and, where the rule set's
+    `payments_acknowledge` setting is on (the default), by payments. Empty before the
+    creditor is set up.
     """
     return frozenset(
         invoice.number
@@ -318,15 +344,20 @@ def set_contract(
 
     `changes` names `Contract` fields (rule_set, rate, fee_per_invoice, fee_per_letter,
     discount, limitation_years, waive_interest, waive_indemnity). A named rule set must
-    exist. Returns the contract as stored.
+    exist, and not be one for businesses only when the customer is a consumer
+    (`RuleSetNotForConsumers`, a ValueError naming both). Returns the contract as stored.
     """
     unknown = set(changes) - _CONTRACT_FIELDS
     if unknown:
         raise ValueError(f"not contract terms: {', '.join(sorted(unknown))}")
     rule_set = changes.get("rule_set")
-    if rule_set is not None:
-        rules()[0].get(rule_set)  # UnknownRuleSet (a LookupError) names the known codes
     with store.begin() as conn:
+        if rule_set is not None:
+            found = repo.load_customers(conn, [customer_ref])
+            if not found:
+                raise LookupError(f"unknown customer {customer_ref!r}")
+            # UnknownRuleSet (a LookupError) names the known codes
+            rules()[0].check_for(rule_set, found[0].kind, customer_ref)
         current = law_repo.load_contracts(conn, [customer_ref]).get(customer_ref, Contract())
         contract = dataclasses.replace(current, **changes)
         law_repo.save_contract(conn, customer_ref, contract)
@@ -365,7 +396,9 @@ def record_formal_notice(
 ) -> None:
     """Record that a customer received a formal notice on `on` (for one invoice or all).
 
-    Against a consumer in France, legal-rate interest runs from the day after it.
+    Against a consumer in France, legal-rate interest runs from the day after it, on the
+    invoice it names; a notice for the whole customer (`invoice_number` None) covers only
+    the invoices already due on `on`.
     """
 
     def work(conn: Connection) -> None:
@@ -445,25 +478,25 @@ def _customer_claims(
     allocations = repo.load_allocations(conn, [i.number for i in invoices])
     ledger = Ledger(customers=(customer,), invoices=tuple(invoices), allocations=tuple(allocations))
     rule_set = _rule_set(creditor, customer, base)
-    _, rates = rules()
-    claims, problems = [], []
-    for invoice in invoices:
-        own = ledger.allocations_of(invoice.number)
-        if not was_paid_late(invoice, own, as_of):
-            if only is not None:
-                problems.append(f"invoice {invoice.number} was not late on {as_of.isoformat()}")
-            continue
-        contract = _invoice_contract(base, notices, invoice)
-        claims.append(claimable_charges(invoice, own, rule_set, rates, as_of, contract))
-    return customer, rule_set, tuple(claims), tuple(problems)
+    jurisdictions, rates = rules()
+    claims = customer_charges(
+        ledger, creditor, customer_ref, jurisdictions, rates, as_of, base, notices
+    )
+    late = {claim.invoice_number for claim in claims}
+    problems = tuple(
+        f"invoice {invoice.number} was not late on {as_of.isoformat()}"
+        for invoice in invoices
+        if only is not None and invoice.number not in late
+    )
+    return customer, rule_set, claims, problems
 
 
 def interest_report(store: Store, target: str, as_of: date) -> InterestReport:
     """Interest, indemnities and fees claimable as of `as_of` on an invoice (by number) or
     on every late invoice of a customer (by reference).
 
-    Raises LookupError when `target` is neither, `MissingRate` when a needed rate is not
-    in its table (never a silent zero).
+    Raises LookupError when `target` is neither. A rate missing from its table gives the
+    interest up to the gap and a blocking problem in the claim (never a silent zero).
     """
     with store.begin() as conn:
         invoices = repo.load_invoices(conn, numbers=[target])
@@ -603,21 +636,51 @@ def _rows_of(
     return [ChargeRow(label, item.amount, item.basis)]
 
 
+class LetterCharges(NamedTuple):
+    """The charges a letter states, and what forbids sending it (empty when nothing)."""
+
+    rows: tuple[ChargeRow, ...]
+    blocking: tuple[str, ...]
+
+
+class ChargesBlocked(ValueError):
+    """The charges cannot be stated as they stand (a rate missing from its table...)."""
+
+
+def letter_claim(
+    store_or_conn: Store | Connection,
+    customer_ref: str,
+    invoice_numbers: Sequence[str],
+    as_of: date,
+) -> LetterCharges:
+    """The charges a letter states for these invoices of a customer, as rows of (label,
+    amount, explanation) in the customer's language, with the blocking problems that
+    forbid sending it (a rate missing from its table: the figure would be partial).
+
+    The policies state charges from the second letter on (`charges = true` on a level).
+    Invoices that were not late carry no row; the principal is never among the rows.
+    """
+
+    def work(conn: Connection) -> LetterCharges:
+        customer, _, claims, _ = _customer_claims(conn, customer_ref, as_of, list(invoice_numbers))
+        blocking = tuple(problem for claim in claims for problem in claim.blocking)
+        return LetterCharges(charge_rows(claims, customer.language), blocking)
+
+    return _with_conn(store_or_conn, work)
+
+
 def letter_charges(
     store_or_conn: Store | Connection,
     customer_ref: str,
     invoice_numbers: Sequence[str],
     as_of: date,
 ) -> tuple[ChargeRow, ...]:
-    """The charges a letter (levels 3-4) states for these invoices of a customer, as rows
-    of (label, amount, explanation), in the customer's language. Invoices that were not
-    late carry no row; the principal is never among the rows."""
-
-    def work(conn: Connection) -> tuple[ChargeRow, ...]:
-        customer, _, claims, _ = _customer_claims(conn, customer_ref, as_of, list(invoice_numbers))
-        return charge_rows(claims, customer.language)
-
-    return _with_conn(store_or_conn, work)
+    """The rows of `letter_claim`; raises `ChargesBlocked` (a ValueError) with the
+    blocking problems rather than give partial figures."""
+    claim = letter_claim(store_or_conn, customer_ref, invoice_numbers, as_of)
+    if claim.blocking:
+        raise ChargesBlocked("; ".join(claim.blocking))
+    return claim.rows
 
 
 # -- early-payment discounts ---------------------------------------------------
@@ -682,7 +745,7 @@ def payment_term_warnings(store: Store) -> tuple[TermWarning, ...]:
         contracts = law_repo.load_contracts(conn)
         invoices = repo.load_invoices(conn)
     by_customer = {
-        ref: _rule_set(creditor, customer, contracts.get(ref))
+        ref: _rule_set_or_table(creditor, customer, contracts.get(ref))
         for ref, customer in customers.items()
     }
     found = []
@@ -763,22 +826,23 @@ def write_off_entries(store: Store) -> tuple[tuple[JournalEntry, ...], tuple[str
         customers = {
             c.ref: c for c in repo.load_customers(conn, {d.customer_ref for d in decisions})
         }
-    entries, problems = [], []
-    for index, decision in enumerate(decisions, start=1):
-        if decision.amount.currency != "EUR":
-            problems.append(
-                f"write-off of {decision.invoice_number} is in {decision.amount.currency}: "
-                "convert it to euros before it can go in a FEC"
-            )
-            continue
-        entries.append(
-            write_off_entry(
-                decision,
-                invoices[decision.invoice_number],
-                customers[decision.customer_ref],
-                f"PP{index:06d}",
-            )
+    problems = [
+        f"write-off of {d.invoice_number} is in {d.amount.currency}: "
+        "convert it to euros before it can go in a FEC"
+        for d in decisions
+        if d.amount.currency != "EUR"
+    ]
+    # numbered after the others are left out: FEC entry numbers run without gaps
+    in_euros = [d for d in decisions if d.amount.currency == "EUR"]
+    entries = [
+        write_off_entry(
+            decision,
+            invoices[decision.invoice_number],
+            customers[decision.customer_ref],
+            f"PP{index:06d}",
         )
+        for index, decision in enumerate(in_euros, start=1)
+    ]
     return tuple(entries), tuple(problems)
 
 

@@ -157,10 +157,10 @@ def compose_action(conn: Connection, item: QueuedAction, as_of: date) -> Compose
     invoices = [invoice for invoice, _ in owed if invoice.number in balances]
     charges: tuple[ChargeLine, ...] = ()
     if item.details.get("charges") and balances:
-        charges = tuple(
-            ChargeLine(row.label, row.amount, row.explanation)
-            for row in law.letter_charges(conn, customer.ref, list(balances), as_of)
-        )
+        claim = law.letter_claim(conn, customer.ref, list(balances), as_of)
+        if claim.blocking:  # never send partial charges: the action is reported blocked
+            return Composed(item, ComposeResult(None, claim.blocking), creditor, {}, (), {})
+        charges = tuple(ChargeLine(row.label, row.amount, row.explanation) for row in claim.rows)
     keys = _template_keys(item, customer.kind.value)
     letter_key = next((keys[c] for c in LETTER_CHANNELS if c in keys), None)
     key = letter_key or keys.get(Channel.EMAIL, "")
@@ -428,13 +428,15 @@ def _record(
                     )
             first_time = not rl.sent_event_exists(conn, item.id)
             if item.details.get("formal_notice") and first_time:
-                law.record_formal_notice(
-                    conn,
-                    item.action.customer_ref,
-                    as_of,
-                    note=f"formal notice, letter {letter.reference}",
-                    actor=actor,
-                )
+                for row in letter.rows:  # one notice per invoice the letter demands
+                    law.record_formal_notice(
+                        conn,
+                        item.action.customer_ref,
+                        as_of,
+                        invoice_number=row.number,
+                        note=f"formal notice, letter {letter.reference}",
+                        actor=actor,
+                    )
             if first_time:
                 repo.append_event(
                     conn,

@@ -16,6 +16,7 @@ from sqlalchemy import Connection, delete, insert, select, update
 
 from relance.adapters.storage import tables as t
 from relance.adapters.storage import tables_law as tl
+from relance.core.interest import FormalNotice
 from relance.core.jurisdiction import Contract
 from relance.core.limitation import Interruption, InterruptionKind
 from relance.core.money import Money
@@ -155,26 +156,20 @@ def add_formal_notice(
     conn.execute(insert(tl.law_formal_notices).values(note=note, **values))
 
 
-def formal_notices(
-    conn: Connection, customer_ref: str | None = None
-) -> dict[tuple[str, str | None], date]:
-    """The earliest formal notice per (customer ref, invoice number or None for all)."""
+def formal_notices(conn: Connection, customer_ref: str | None = None) -> list[FormalNotice]:
+    """Every recorded formal notice (of one customer, or all), by date: one naming an
+    invoice, or one for the whole customer (`invoice_number` None)."""
     n = tl.law_formal_notices.c
     query = (
         select(t.customers.c.ref, t.invoices.c.number, n.date)
         .select_from(tl.law_formal_notices)
         .join(t.customers, t.customers.c.id == n.customer_id)
         .outerjoin(t.invoices, t.invoices.c.id == n.invoice_id)
+        .order_by(n.date, n.id)
     )
     if customer_ref is not None:
         query = query.where(t.customers.c.ref == customer_ref)
-    found: dict[tuple[str, str | None], date] = {}
-    for ref, number, day in conn.execute(query):
-        key = (ref, number)
-        # interest runs from the first notice; a later one changes nothing
-        if key not in found or day < found[key]:
-            found[key] = day
-    return found
+    return [FormalNotice(ref, day, number) for ref, number, day in conn.execute(query)]
 
 
 # -- limitation interruptions -----------------------------------------------
