@@ -238,3 +238,21 @@ def test_a_payment_exported_again_with_its_invoice_is_the_same_payment(store, le
     assert import_ledger_csv(store, CsvKind.PAYMENTS, other).allocations == 0
     lines = {x.invoice.number: x for x in invoice_lines(store, date(2026, 11, 23))}
     assert lines["F-2026-001"].open_balance == Money.of("200", "EUR")
+
+
+def test_a_customer_twice_in_a_long_file_with_different_data_is_an_error(store, tmp_path):
+    init_creditor(store, Creditor("Atelier Durand", "FR", "EUR"))
+    rows = "".join(f"C{i},Client {i}\n" for i in range(6000))
+    twice = write(tmp_path / "c.csv", "ref,name\nDUP,Dupont SA\n" + rows + "DUP,Dupont SARL\n")
+    with pytest.raises(FormatError, match="also on line 2 with different data"):
+        import_ledger_csv(store, CsvKind.CUSTOMERS, twice)
+    assert count(store, t.customers) == 0
+
+
+def test_a_credit_note_sent_again_with_another_date_is_an_error(store, ledger_files, tmp_path):
+    load(store, ledger_files)
+    header = "numero;client;date;devise;montant;facture\n"
+    import_ledger_csv(store, CsvKind.CREDIT_NOTES, write(tmp_path / "a.csv", header + "AV-1;DUP;20/11/2026;EUR;60,00;F-2026-002\n"))
+    moved = write(tmp_path / "b.csv", header + "AV-1;DUP;21/11/2026;EUR;60,00;F-2026-002\n")
+    with pytest.raises(FormatError, match="already in the ledger with other data"):
+        import_ledger_csv(store, CsvKind.CREDIT_NOTES, moved)

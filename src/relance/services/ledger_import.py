@@ -227,6 +227,7 @@ class _FileImport:
         # invoice numbers met earlier in the file, with their line and a fingerprint of the
         # row: the whole record would hold a million invoices in memory
         self.seen: dict[str, tuple[int, int]] = {}
+        self.seen_customers: dict[str, tuple[int, int]] = {}
         # on a first import into an empty table there is nothing to look up or update
         self.no_invoices_yet = conn.execute(select(t.invoices.c.id).limit(1)).first() is None
         # customer ids by reference, read once: a file of a million invoices names the same
@@ -248,13 +249,15 @@ class _FileImport:
         for row in rows:
             assert isinstance(row, CustomerRow)
             ref = row.customer.ref
-            if ref in batch and batch[ref][1] != row.customer:
+            earlier = self.seen_customers.get(ref)
+            if earlier is not None and earlier[1] != hash(row.customer):
                 raise FormatError(
                     path,
                     str(row.line),
                     "ref",
-                    f"customer {ref!r} appears twice with different data",
+                    f"customer {ref!r} is also on line {earlier[0]} with different data",
                 )
+            self.seen_customers[ref] = (row.line, hash(row.customer))
             batch[ref] = (row.line, row.customer)
         existing = {c.ref: c for c in repo.load_customers(conn, batch)}
         new, changed = [], []
@@ -333,11 +336,13 @@ class _FileImport:
             assert isinstance(row, CreditNoteRow)
             note = row.credit_note
             customer_id = _customer_id(path, row.line, note.customer_ref, ids)
+            notes = t.credit_notes.c
             existing = conn.execute(
-                select(t.credit_notes.c.amount_minor, t.credit_notes.c.customer_id).where(
-                    t.credit_notes.c.number == note.number
-                )
-            ).first()
+                select(
+                    notes.number, notes.customer_id, notes.date, notes.currency,
+                    notes.amount_minor, notes.invoice_number,
+                ).where(notes.number == note.number)
+            ).first()  # fmt: skip
             values = {
                 "number": note.number,
                 "customer_id": customer_id,
@@ -349,7 +354,7 @@ class _FileImport:
             if existing is None:
                 conn.execute(insert(t.credit_notes).values(**values))
                 report.created += 1
-            elif tuple(existing) == (values["amount_minor"], customer_id):
+            elif tuple(existing) == tuple(values.values()):
                 report.unchanged += 1
             else:
                 raise FormatError(
