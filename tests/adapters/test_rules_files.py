@@ -155,3 +155,11 @@ def test_an_unknown_fixing_and_an_unknown_table_are_named(tmp_path: Path) -> Non
 def test_a_missing_file_is_named(tmp_path: Path) -> None:
     with pytest.raises(RulesFileError, match=r"jurisdictions\.toml: no such rules file"):
         load_jurisdictions(tmp_path)
+
+
+def test_whether_payments_restart_limitation_is_a_setting_of_the_rule_set(tmp_path):
+    from relance.adapters.rules_files import parse_rule_set
+
+    base = {"code": "x", "title": "X", "limitation_years": 5}
+    assert parse_rule_set(base, "test").payments_acknowledge is True
+    assert parse_rule_set({**base, "payments_acknowledge": False}, "test").payments_acknowledge is False

@@ -245,9 +245,10 @@ def parse_rule_set(raw: Mapping[str, Any], where: str) -> RuleSet:
         term_cap_end_of_month_days=row.optional_integer("term_cap_end_of_month_days"),
         fees_allowed=row.flag("fees_allowed", True),
         sources=tuple(sources),
-        indemnity_reference=row.text("indemnity_reference")
-        if row.has("indemnity_reference")
-        else "",
+        indemnity_reference=(
+            row.text("indemnity_reference") if row.has("indemnity_reference") else ""
+        ),
+        payments_acknowledge=row.flag("payments_acknowledge", True),
     )
 
 

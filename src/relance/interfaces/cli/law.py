@@ -330,6 +330,12 @@ def writeoff(
     console.print(
         f"Invoice {decision.invoice_number} written off on {decision.date.isoformat()}: "
         f"{decision.amount} ({decision.loss} loss, {decision.vat} VAT recovered)."
+        + (
+            ""
+            if not vat
+            else " VAT is recovered as for goods or VAT on debits; for services "
+            "taxed on receipts, run it with --no-vat."
+        )
     )
 
 
