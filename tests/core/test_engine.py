@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, timedelta
+from decimal import Decimal
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -12,9 +13,17 @@ from relance.adapters.policy_toml import default_policies
 from relance.core.contacts import CallOutcome, Contact, ContactChannel
 from relance.core.engine import Action, ActionStatus, CancelReason, FlagKind, decide
 from relance.core.ledger import Ledger
-from relance.core.model import Allocation, AllocationKind, Customer, CustomerKind, Invoice
+from relance.core.model import (
+    Allocation,
+    AllocationKind,
+    Customer,
+    CustomerKind,
+    Invoice,
+    Payment,
+)
 from relance.core.money import Money
-from relance.core.pauses import Hold
+from relance.core.pauses import Hold, Promise
+from relance.core.plans import Frequency, PaymentPlan, schedule
 from relance.core.policy import Channel, ContactLimits, Level, Policy
 
 POLICIES = default_policies()
@@ -290,3 +299,165 @@ def test_no_customer_gets_more_calls_in_seven_days_than_the_limit(manual: list[i
     for day in engine_calls:
         window = [c for c in contacts if day - timedelta(days=6) <= c.on <= day]
         assert len(window) <= 3
+
+
+# -- a broken promise resumes only the process it was about -------------------------------
+
+
+def test_a_promise_broken_years_ago_does_not_hurry_the_first_reminder_of_a_new_invoice() -> None:
+    policy = POLICIES[0]
+    patient = replace(policy, levels=(replace(policy.levels[0], after_due_days=10),))
+    old, new = invoice("F1", date(2024, 1, 1)), invoice("F9", date(2026, 6, 1))
+    settled = Allocation(
+        AllocationKind.PAYMENT, "P1", "F1", Money.of("100", "EUR"), date(2024, 6, 1)
+    )
+    ledger = Ledger(customers=(ACME,), invoices=(old, new), allocations=(settled,))
+    history = (done(0, "informal", date(2024, 1, 2), ("F1",)),)
+    # Promised 100 EUR by 15 March 2024, paid nothing by then: broken in 2024, then F1
+    # was paid in June 2024 and the customer left the process.
+    broken = Promise("PR1", "ACME", date(2024, 3, 1), date(2024, 3, 15), Money.of("100", "EUR"))
+    run = {
+        day: decide(ledger, (patient,), as_of=day, actions=history, promises=(broken,))
+        for day in (date(2026, 6, 2), date(2026, 6, 11))
+    }
+    # F9 is 1 day late on 2 June: the first level waits for 10 days, until 11 June.
+    assert run[date(2026, 6, 2)].proposals == ()
+    (proposal,) = run[date(2026, 6, 11)].proposals
+    assert (proposal.action.level_name, proposal.days_overdue) == ("informal", 10)
+    assert "resumed" not in proposal.why
+
+
+def test_a_promise_broken_on_the_current_invoices_still_resumes_at_once() -> None:
+    policy = POLICIES[0]
+    patient = replace(policy, levels=(replace(policy.levels[0], after_due_days=10),))
+    ledger = Ledger(customers=(ACME,), invoices=(invoice("F9", date(2026, 6, 1)),))
+    # Promised on 2 June to pay by 5 June; grace of 3 days: broken on 9 June, a day
+    # before the 10 days of the first level.
+    broken = Promise("PR1", "ACME", date(2026, 6, 2), date(2026, 6, 5), Money.of("100", "EUR"))
+    (proposal,) = decide(ledger, (patient,), as_of=date(2026, 6, 9), promises=(broken,)).proposals
+    assert proposal.action.level_name == "informal" and "resumed" in proposal.why
+
+
+# -- a plan follows the payments of its own invoices ----------------------------------------
+
+# 300 EUR on invoice A in 3 monthly instalments of 100 from 1 February, agreed 10 January.
+PLAN_ON_A = PaymentPlan(
+    "PL1",
+    "ACME",
+    ("A",),
+    date(2026, 1, 10),
+    schedule(Money.of("300", "EUR"), 3, date(2026, 2, 1), Frequency(months=1)),
+)
+
+
+def test_paying_another_invoice_does_not_keep_a_plan_on_time() -> None:
+    a, b = invoice("A", date(2026, 1, 1), "300"), invoice("B", date(2026, 3, 1), "300")
+    payment = Payment("P1", date(2026, 2, 1), Money.of("300", "EUR"), "ACME")
+    on_b = Allocation(AllocationKind.PAYMENT, "P1", "B", Money.of("300", "EUR"), date(2026, 2, 1))
+    ledger = Ledger(customers=(ACME,), invoices=(a, b), payments=(payment,), allocations=(on_b,))
+    # 300 EUR paid, but for B: nothing toward A's plan. The 1 February instalment plus
+    # 5 days of grace is missed on 7 February, and A is chased again.
+    decision = decide(ledger, POLICIES, as_of=date(2026, 2, 7), plans=(PLAN_ON_A,))
+    assert [f.kind for f in decision.flags] == [FlagKind.PLAN_MISSED]
+    assert decision.proposals[0].action.invoice_numbers == ("A",)
+
+
+def test_paying_an_instalment_of_the_plan_keeps_its_invoice_out_of_dunning() -> None:
+    a = invoice("A", date(2026, 1, 1), "300")
+    payment = Payment("P1", date(2026, 2, 1), Money.of("100", "EUR"), "ACME")
+    on_a = Allocation(AllocationKind.PAYMENT, "P1", "A", Money.of("100", "EUR"), date(2026, 2, 1))
+    ledger = Ledger(customers=(ACME,), invoices=(a,), payments=(payment,), allocations=(on_a,))
+    decision = decide(ledger, POLICIES, as_of=date(2026, 2, 7), plans=(PLAN_ON_A,))
+    assert decision.flags == () and decision.proposals == ()
+
+
+# -- replaying a past date reads only what was recorded by then -----------------------------
+
+
+def test_a_plan_agreed_later_does_not_set_the_invoice_aside_on_an_earlier_date() -> None:
+    ledger = Ledger(customers=(ACME,), invoices=(invoice("A", date(2026, 1, 1), "300"),))
+    (proposal,) = decide(ledger, POLICIES, as_of=date(2026, 1, 5), plans=(PLAN_ON_A,)).proposals
+    assert proposal.action.invoice_numbers == ("A",)
+
+
+def test_a_step_carried_out_later_was_still_in_the_queue_on_an_earlier_date() -> None:
+    paid = Allocation(AllocationKind.PAYMENT, "P1", "F1", Money.of("100", "EUR"), date(2026, 1, 18))
+    ledger = Ledger(
+        customers=(ACME,), invoices=(invoice("F1", date(2026, 1, 1)),), allocations=(paid,)
+    )
+    letter1 = replace(done(1, "letter1", date(2026, 1, 15), ("F1",)), done_on=date(2026, 1, 25))
+    history = (done(0, "informal", date(2026, 1, 2), ("F1",)), letter1)
+    # On 20 January letter 1 was approved but not yet sent, and F1 paid on the 18th.
+    decision = decide(ledger, POLICIES, as_of=date(2026, 1, 20), actions=history)
+    assert [(c.action_key, c.reason) for c in decision.cancellations] == [
+        (letter1.key, CancelReason.PAID)
+    ]
+
+
+def test_steps_proposed_after_the_date_replayed_are_unknown_then() -> None:
+    ledger = Ledger(customers=(ACME,), invoices=(invoice("F1", date(2026, 1, 1)),))
+    history = (
+        done(0, "informal", date(2026, 1, 2), ("F1",)),
+        done(1, "letter1", date(2026, 1, 15), ("F1",)),
+        done(2, "letter2", date(2026, 1, 29), ("F1",)),
+    )
+    (proposal,) = decide(ledger, POLICIES, as_of=date(2026, 1, 15), actions=history[:1]).proposals
+    replayed = decide(ledger, POLICIES, as_of=date(2026, 1, 15), actions=history)
+    # The run of 15 January proposed letter 1; replayed with letter 1 recorded (carried
+    # out that day), it proposes nothing more, and letter 2 of the 29th plays no part.
+    assert proposal.action.level_name == "letter1"
+    assert replayed.proposals == () and replayed.flags == ()
+    assert replayed == decide(ledger, POLICIES, as_of=date(2026, 1, 15), actions=history[:2])
+
+
+# -- contacts are counted per step, and only those that reach the debtor --------------------
+
+
+def test_a_step_sent_by_letter_email_and_call_is_one_contact() -> None:
+    policy = replace(POLICIES[0], limits=ContactLimits(window_days=14, max_contacts=2))
+    ledger = Ledger(customers=(ACME,), invoices=(invoice("F1", date(2026, 1, 1)),))
+    step = Action(
+        "ACME/informal", "ACME", "business", 0, "informal",
+        (Channel.CALL, Channel.LETTER, Channel.EMAIL), ("F1",), date(2026, 1, 2),
+    ).carried_out(date(2026, 1, 2))  # fmt: skip
+    logged = tuple(
+        Contact("ACME", date(2026, 1, 2), channel, action_key=step.key)
+        for channel in (ContactChannel.CALL, ContactChannel.LETTER, ContactChannel.EMAIL)
+    )
+    # One contact in the 14 days to 15 January, under the cap of 2: letter 1 may go.
+    decision = decide(ledger, (policy,), as_of=date(2026, 1, 15), actions=(step,), contacts=logged)
+    assert [p.action.level_name for p in decision.proposals] == ["letter1"]
+
+
+def test_a_handoff_to_an_agency_is_not_a_contact_with_the_debtor() -> None:
+    levels = (
+        Level("handoff", (Channel.AGENCY_HANDOFF,), after_due_days=0),
+        Level("letter", (Channel.LETTER,), after_previous_days=0),
+    )
+    policy = Policy("business", levels, min_gap_days=0, limits=ContactLimits(max_contacts=1))
+    ledger = Ledger(customers=(ACME,), invoices=(invoice("F1", date(2026, 1, 1)),))
+    handoff = Action(
+        "ACME/handoff", "ACME", "business", 0, "handoff", (Channel.AGENCY_HANDOFF,), ("F1",),
+        date(2026, 1, 2),
+    ).carried_out(date(2026, 1, 2))  # fmt: skip
+    decision = decide(ledger, (policy,), as_of=date(2026, 1, 3), actions=(handoff,))
+    assert [p.action.level_name for p in decision.proposals] == ["letter"]
+
+
+# -- the minimum amount -------------------------------------------------------------------
+
+
+def test_the_minimum_amount_is_reached_in_one_currency_counted_in_its_own_units() -> None:
+    policy = POLICIES[0]
+    costly = replace(policy, levels=(replace(policy.levels[0], min_amount=Decimal("150")),))
+    euros = invoice("F1", date(2026, 1, 1))  # 100 EUR: under 150
+    dollars = Invoice(
+        "U1", "ACME", date(2025, 12, 2), date(2026, 1, 1), Money.of("200", "USD"),
+        Money.zero("USD"),
+    )  # fmt: skip
+    # 100 < 150 EUR, nothing; 200 >= 150 USD: the step goes, chasing both balances.
+    assert decide(Ledger((ACME,), (euros,)), (costly,), as_of=date(2026, 1, 5)).proposals == ()
+    (proposal,) = decide(
+        Ledger((ACME,), (euros, dollars)), (costly,), as_of=date(2026, 1, 5)
+    ).proposals
+    assert [str(b) for b in proposal.balances] == ["100.00 EUR", "200.00 USD"]

@@ -50,21 +50,7 @@ class Desk:
     flags: set[FlagKind] = field(default_factory=set)
 
     def run(self, day: date) -> Decision:
-        ledger = Ledger(
-            customers=(CUSTOMER,),
-            invoices=(INVOICE,),
-            payments=tuple(self.payments),
-            allocations=tuple(self.allocations),
-        )
-        decision = decide(
-            ledger,
-            POLICIES,
-            as_of=day,
-            actions=tuple(self.actions.values()),
-            disputes=tuple(self.disputes),
-            promises=tuple(self.promises),
-            plans=tuple(self.plans),
-        )
+        decision = self.replay(day)
         for cancellation in decision.cancellations:
             self.actions.pop(cancellation.action_key)
             self.cancelled.append((day, cancellation.reason.value))
@@ -74,6 +60,24 @@ class Desk:
             self.steps.append((day, proposal.action.level_name, proposal.action.channels))
         self.flags.update(flag.kind for flag in decision.flags)
         return decision
+
+    def replay(self, day: date) -> Decision:
+        """Decide for `day` from what is recorded now, changing nothing."""
+        ledger = Ledger(
+            customers=(CUSTOMER,),
+            invoices=(INVOICE,),
+            payments=tuple(self.payments),
+            allocations=tuple(self.allocations),
+        )
+        return decide(
+            ledger,
+            POLICIES,
+            as_of=day,
+            actions=tuple(self.actions.values()),
+            disputes=tuple(self.disputes),
+            promises=tuple(self.promises),
+            plans=tuple(self.plans),
+        )
 
     def run_days(self, first: date, last: date) -> None:
         day = first
@@ -250,3 +254,25 @@ def test_a_plan_replaces_the_process_until_an_instalment_is_missed() -> None:
     # The March instalment is not paid: grace of 5 days, missed on 7 March, letter 2 then.
     assert [(day, name) for day, name, _ in desk.steps][2:] == [(date(2018, 3, 7), "letter2")]
     assert FlagKind.PLAN_MISSED in desk.flags
+
+
+def test_any_past_day_replayed_later_gives_the_decision_of_that_day() -> None:
+    """The story of the broken promise, run to its end; then each day is run again with
+    everything recorded since, and decides what a second run that same day decided."""
+    desk = Desk()
+    end_of_day: dict[date, Decision] = {}
+    day = date(2018, 1, 1)
+    while day <= date(2018, 4, 30):
+        if day == date(2018, 1, 21):
+            desk.promises.append(
+                Promise("PR1", "C-ACME", day, date(2018, 2, 10), Money.of("100", "USD"))
+            )
+        desk.run(day)
+        end_of_day[day] = desk.replay(day)  # what the day's records decide, once recorded
+        day += timedelta(days=1)
+    assert [name for _, name, _ in desk.steps][-1] == "handoff"
+    for day, decision in end_of_day.items():
+        assert desk.replay(day) == decision, day
+    # For instance on 20 January, between letter 1 and letter 2: nothing to do, and the
+    # letters, the promise and the end of the process that came later play no part.
+    assert end_of_day[date(2018, 1, 20)] == Decision(date(2018, 1, 20), (), (), ())

@@ -78,11 +78,6 @@ def last_response(contacts: Iterable[Contact], as_of: date) -> date | None:
     return max(days) if days else None
 
 
-def responded_since(contacts: Iterable[Contact], since: date, as_of: date) -> bool:
-    """True when the customer responded after `since` and on or before `as_of`."""
-    return any(since < c.on <= as_of and c.is_response for c in contacts)
-
-
 def calls_in_window(contacts: Iterable[Contact], as_of: date, window_days: int) -> int:
     """Outgoing calls in the `window_days` days ending on `as_of` (both ends counted)."""
     first = as_of - timedelta(days=window_days - 1)

@@ -10,14 +10,23 @@ The rules, in the words of the issue:
 - a customer moves at most one level per run, and never closer to the previous step
   than the policy's minimum gap, so the debtor receives every step;
 - while an action is pending (proposed or approved), nothing new is proposed;
-- a new overdue invoice joins the customer's current level; when every invoice that the
-  last step chased is settled, the customer has left the process and starts again at
-  the first level for what falls overdue later; a partial payment keeps the level;
+- a new overdue invoice joins the customer's current level; when no invoice that the
+  last step chased is still chased (each is paid, disputed, under an active plan or
+  time-barred), the customer has left the process and starts again at the first level
+  for what falls overdue later; a partial payment keeps the level;
 - unapplied credit (payments and credit notes not yet matched) counts against the
   balance chased; a customer it covers is not reminded;
 - disputed invoices, invoices under an active plan and time-barred invoices are not
   chased; a pending promise or a hold pauses the whole customer; a broken promise or a
-  missed instalment resumes the process at the next level without waiting;
+  missed instalment resumes the process at the next level without waiting, when it is
+  about the current process (not one the customer left before it was made);
+- a plan follows the payments and credit notes allocated to its own invoices;
+- a level's `min_amount` has no currency: it is met when the balance chased in at least
+  one currency reaches it, counted in that currency's units (150 is 150 EUR for a
+  balance in euros, 150 USD for one in dollars);
+- replaying a date reads only what was recorded by then: actions proposed later are
+  ignored, one carried out later was still approved, and contacts, promises and plans
+  dated later play no part;
 - a proposal's key is natural (customer, date, level, invoices), so running again for the
   same date, with the first run's proposals recorded, proposes nothing new.
 """
@@ -35,14 +44,21 @@ from functools import lru_cache
 from types import MappingProxyType
 from typing import TypeVar
 
-from relance.core.contacts import Contact, ContactChannel, Direction
+from relance.core.contacts import (
+    Contact,
+    Direction,
+    calls_in_window,
+    last_conversation,
+    last_response,
+)
 from relance.core.ledger import Ledger
 from relance.core.model import AllocationKind, Customer
 from relance.core.money import Money
-from relance.core.pauses import Dispute, Hold, Promise, PromiseState
+from relance.core.pauses import Dispute, Hold, Promise, PromiseState, disputed_invoices
 from relance.core.plans import PaymentPlan, PlanState, plan_status
 from relance.core.policy import (
     DEFAULT_RULES,
+    WRITTEN_CHANNELS,
     AssignmentRule,
     CallWindow,
     Channel,
@@ -53,6 +69,8 @@ from relance.core.policy import (
 )
 
 ZERO = Decimal(0)
+# The channels that reach the debtor; the others are tasks for the user alone.
+_DEBTOR_CHANNELS = WRITTEN_CHANNELS | {Channel.CALL}
 _NO_CREDIT: Mapping[str, Decimal] = MappingProxyType({})
 T = TypeVar("T")
 
@@ -229,19 +247,24 @@ def decide(
     """
     index = policies if isinstance(policies, PolicyIndex) else PolicyIndex(policies, rules)
     barred = frozenset(time_barred)
-    disputed = frozenset(d.invoice_number for d in disputes if d.active(as_of))
+    disputed = disputed_invoices(disputes, as_of)
+    # Records made after `as_of` play no part: any past run can be replayed.
+    plans = tuple(plan for plan in plans if plan.agreed_on <= as_of)
+    planned_invoices = {number for plan in plans for number in plan.invoice_numbers}
 
     # One pass over each table, grouped by customer: nothing below scans the ledger again.
     applied: defaultdict[str, Decimal] = defaultdict(Decimal)
     used: dict[str, Decimal] = defaultdict(Decimal)
+    toward: dict[str, list[tuple[date, Money]]] = defaultdict(list)  # paid on planned invoices
     for allocation in ledger.allocations:
         if allocation.date <= as_of:
             applied[allocation.invoice_number] += allocation.amount.amount
             if allocation.kind in (AllocationKind.PAYMENT, AllocationKind.CREDIT_NOTE):
                 used[allocation.source] += allocation.amount.amount
+                if allocation.invoice_number in planned_invoices:
+                    toward[allocation.invoice_number].append((allocation.date, allocation.amount))
 
     overdue_by: dict[str, list[_Overdue]] = defaultdict(list)
-    settled: set[str] = set()  # overdue invoices with nothing left to pay
     if overdue is not None:
         if ledger.invoices:
             raise ValueError("give the overdue invoices either in the ledger or as `overdue`")
@@ -252,9 +275,7 @@ def decide(
             continue
         paid = applied.get(invoice.number)
         remaining = invoice.amount.amount if paid is None else invoice.amount.amount - paid
-        if remaining <= 0:
-            settled.add(invoice.number)
-        else:
+        if remaining > 0:
             overdue_by[invoice.customer_ref].append(
                 (invoice.number, invoice.due_date, invoice.amount.currency, remaining)
             )
@@ -278,9 +299,9 @@ def decide(
             mine[note.amount.currency] = mine.get(note.amount.currency, ZERO) + left
     credits: Mapping[str, Mapping[str, Decimal]] = computed if credit is None else credit
 
-    actions_by = _group(actions, lambda a: a.customer_ref)
-    contacts_by = _group(contacts, lambda c: c.customer_ref)
-    promises_by = _group(promises, lambda p: p.customer_ref)
+    actions_by = _group(_known_on(actions, as_of), lambda a: a.customer_ref)
+    contacts_by = _group((c for c in contacts if c.on <= as_of), lambda c: c.customer_ref)
+    promises_by = _group((p for p in promises if p.made_on <= as_of), lambda p: p.customer_ref)
     plans_by = _group(plans, lambda p: p.customer_ref)
     holds_by = _group((h for h in holds if h.active(as_of)), lambda h: h.customer_ref)
     customers = {customer.ref: customer for customer in ledger.customers}
@@ -312,7 +333,6 @@ def decide(
                 policy=policy,
                 as_of=as_of,
                 overdue=owed,
-                settled=settled,
                 # Shared empty defaults: most customers have none of these.
                 credit=credits.get(ref, _NO_CREDIT),
                 payments=paid_by.get(ref, ()),
@@ -320,6 +340,7 @@ def decide(
                 contacts=contacts_by.get(ref, ()),
                 promises=promises_by.get(ref, ()),
                 plans=plans_by.get(ref, ()),
+                toward=toward,
                 holds=holds_by.get(ref, ()),
                 disputed=disputed,
                 barred=barred,
@@ -342,6 +363,19 @@ def _any_pending(items: Iterable[Action]) -> bool:
     return any(a.status in PENDING for a in items)
 
 
+def _known_on(actions: Iterable[Action], as_of: date) -> Iterable[Action]:
+    """The actions as they stood on `as_of`: those proposed later are left out, and one
+    carried out later was then approved and waiting. (A cancelled action carries no date:
+    it is read as cancelled.)"""
+    for action in actions:
+        if action.proposed_on > as_of:
+            continue
+        if action.done_on is not None and action.done_on > as_of:
+            yield action.with_status(ActionStatus.APPROVED)
+        else:
+            yield action
+
+
 @dataclass(slots=True)
 class _Customer:
     """Everything `decide` knows about one customer."""
@@ -350,13 +384,13 @@ class _Customer:
     policy: Policy
     as_of: date
     overdue: Sequence[_Overdue]
-    settled: set[str]
     credit: Mapping[str, Decimal]
     payments: Sequence[tuple[date, Money]]
     actions: Sequence[Action]
     contacts: Sequence[Contact]
     promises: Sequence[Promise]
     plans: Sequence[PaymentPlan]
+    toward: Mapping[str, Sequence[tuple[date, Money]]]  # paid on each planned invoice
     holds: Sequence[Hold]
     disputed: frozenset[str]
     barred: frozenset[str]
@@ -372,16 +406,19 @@ def _decide_customer(
     policy, as_of, ref = c.policy, c.as_of, c.customer.ref
 
     # Plans: invoices under an active plan are not chased; a missed instalment puts them
-    # back and lets the process go on at once.
+    # back and lets the process go on at once. Only what was paid on the plan's own
+    # invoices counts toward it.
     planned: set[str] = set()
-    resume_on: date | None = None
+    # (the day the process may go on, the day the broken promise or plan was made)
+    resumes: list[tuple[date, date]] = []
     for plan in sorted(c.plans, key=lambda p: (p.agreed_on, p.key)) if c.plans else ():
-        status = plan_status(plan, c.payments, as_of, policy.plan_grace_days)
+        paid_toward = [pair for number in plan.invoice_numbers for pair in c.toward.get(number, ())]
+        status = plan_status(plan, paid_toward, as_of, policy.plan_grace_days)
         if status.state is PlanState.ACTIVE:
             planned.update(plan.invoice_numbers)
         elif status.state is PlanState.MISSED and status.missed is not None:
             missed_on = status.missed.due + timedelta(days=policy.plan_grace_days + 1)
-            resume_on = missed_on if resume_on is None else max(resume_on, missed_on)
+            resumes.append((missed_on, plan.agreed_on))
             flags.append(
                 Flag(
                     f"plan_missed/{plan.key}",
@@ -396,8 +433,6 @@ def _decide_customer(
     responses: list[date] = []
     pending_promise: Promise | None = None
     for promise in sorted(c.promises, key=lambda p: (p.made_on, p.key)) if c.promises else ():
-        if promise.made_on > as_of:
-            continue
         responses.append(promise.made_on)
         deadline = promise.deadline(policy.promise_grace_days)
         last_day = min(as_of, deadline)
@@ -415,8 +450,7 @@ def _decide_customer(
         if state is PromiseState.PENDING:
             pending_promise = promise
         elif state is PromiseState.BROKEN:
-            broken_on = deadline + timedelta(days=1)
-            resume_on = broken_on if resume_on is None else max(resume_on, broken_on)
+            resumes.append((deadline + timedelta(days=1), promise.made_on))
             flags.append(
                 Flag(
                     f"promise_broken/{promise.key}",
@@ -527,16 +561,22 @@ def _decide_customer(
     oldest_due, oldest_number = by_due[0]
     days_overdue = (as_of - oldest_due).days
     previous_on = latest.done_on if latest is not None else None
-    resumed = (
-        resume_on is not None
-        and resume_on <= as_of
-        and (previous_on is None or resume_on > previous_on)
+    # A broken promise or a missed plan hurries only the process it was about: the current
+    # one, or, when the customer has left the process since the last step, one made after
+    # that step and after what is chased now fell due. One broken years ago does not.
+    resumed = any(
+        on <= as_of
+        and (previous_on is None or on > previous_on)
+        and (latest is not None or (made >= oldest_due and (last_step is None or made > last_step)))
+        for on, made in resumes
     )
     if not resumed and not _triggered(level, days_overdue, previous_on, c, responses):
         return
     if last_step is not None and (as_of - last_step).days < policy.min_gap_days:
         return
-    if max(balances.values()) < level.min_amount:  # no currency reaches the minimum
+    # `min_amount` has no currency: it is read in each balance's own units, and the step
+    # goes when at least one currency reaches it.
+    if max(balances.values()) < level.min_amount:
         return
 
     channels = _allowed_channels(level, c, flags)
@@ -609,9 +649,9 @@ def _triggered(
     if level.after_previous_days is not None and previous_on is not None:
         # A response from the customer restarts the wait.
         start = previous_on
-        for contact in c.contacts:
-            if start < contact.on <= c.as_of and contact.is_response:
-                start = contact.on
+        answered = last_response(c.contacts, c.as_of)
+        if answered is not None and answered > start:
+            start = answered
         for day in responses:
             if start < day <= c.as_of:
                 start = day
@@ -634,6 +674,8 @@ def _allowed_channels(level: Level, c: _Customer, flags: list[Flag]) -> tuple[Ch
         for contact in c.contacts
         if contact.direction is Direction.OUTGOING and first <= contact.on <= as_of
     ]
+    # Steps carried out with no contact logged for them; a task for the user alone (an
+    # agency handoff, a write-off review) reaches no debtor and is no contact.
     steps = [
         a
         for a in c.actions
@@ -641,23 +683,30 @@ def _allowed_channels(level: Level, c: _Customer, flags: list[Flag]) -> tuple[Ch
         and a.done_on is not None
         and first <= a.done_on <= as_of
         and a.key not in linked
+        and not _DEBTOR_CHANNELS.isdisjoint(a.channels)
     ]
-    if limits.max_contacts is not None and len(outgoing) + len(steps) >= limits.max_contacts:
-        return ()
+    if limits.max_contacts is not None:
+        # One step is one contact, however many channels carried it out (each channel
+        # logs its own entry, linked to the step).
+        for_steps = {contact.action_key for contact in outgoing if contact.action_key}
+        by_hand = sum(1 for contact in outgoing if not contact.action_key)
+        if len(for_steps) + by_hand + len(steps) >= limits.max_contacts:
+            return ()
     channels = level.channels
     if Channel.CALL not in channels:
         return channels
-    calls = sum(1 for contact in outgoing if contact.channel is ContactChannel.CALL) + sum(
+    calls = calls_in_window(c.contacts, as_of, limits.window_days) + sum(
         1 for a in steps if Channel.CALL in a.channels
     )
-    conversations = [
-        contact.on for contact in c.contacts if contact.on <= as_of and contact.is_conversation
-    ]
+    conversation = last_conversation(c.contacts, as_of)
     reason = ""
     if calls + 1 > limits.max_calls:
         reason = f"{calls} calls in the last {limits.window_days} days: no call task"
-    elif conversations and (as_of - max(conversations)).days < limits.quiet_after_conversation_days:
-        reason = f"a telephone conversation on {max(conversations)}: no call task"
+    elif (
+        conversation is not None
+        and (as_of - conversation).days < limits.quiet_after_conversation_days
+    ):
+        reason = f"a telephone conversation on {conversation}: no call task"
     if not reason:
         return channels
     flags.append(

@@ -3,9 +3,9 @@ process for the invoices it covers, until an instalment is missed.
 
 The schedule splits the total into equal instalments rounded down to the currency's
 minor unit; the last instalment absorbs the remainder, so the instalments always add up
-to the total exactly. Payments count toward the plan in date order, cumulatively: an
-instalment is met when everything paid since the plan was agreed covers it and every
-instalment before it.
+to the total exactly. What is paid on the plan's invoices counts toward the plan in date
+order, cumulatively: an instalment is met when everything paid on them since the plan was
+agreed covers it and every instalment before it.
 """
 
 from __future__ import annotations
@@ -122,11 +122,13 @@ class PlanStatus:
 def plan_status(
     plan: PaymentPlan, payments: Iterable[tuple[date, Money]], as_of: date, grace_days: int
 ) -> PlanStatus:
-    """The plan's state on `as_of`, from the customer's payments toward it.
+    """The plan's state on `as_of`, from what the customer paid toward it.
 
-    `payments` are (date, amount) pairs received since the plan was agreed; those after
-    `as_of` are ignored. An instalment is missed when its due date plus `grace_days` has
-    passed and what was paid by then does not cover it and every one before it.
+    `payments` are (date, amount) pairs of the payments and credit notes allocated to the
+    plan's own invoices (a payment of another invoice does not count); those before the
+    plan was agreed or after `as_of` are ignored. An instalment is missed when its due
+    date plus `grace_days` has passed and what was paid by then does not cover it and
+    every one before it.
     """
     currency = plan.instalments[0].amount.currency
     received = sorted(

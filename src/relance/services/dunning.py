@@ -88,13 +88,14 @@ def _decide(
     known = drepo.engine_actions(conn, as_of, customer_ref)
     promises = drepo.load_promises(conn, customer_ref)
     plans = drepo.load_plans(conn, customer_ref)
-    # Payments matter to the engine only to follow promises and plans; credit is summed
-    # by the database.
-    followed = {p.customer_ref for p in promises} | {p.customer_ref for p in plans}
+    # Payments matter to the engine only to follow promises, and allocations to follow
+    # plans (what was paid on the plan's invoices); credit is summed by the database.
+    followed = {p.customer_ref for p in promises}
     payments = tuple(
         Payment(f"{ref}#{n}", when, amount, ref)
         for n, (ref, when, amount) in enumerate(drepo.payments_of(conn, sorted(followed), as_of))
     )
+    toward_plans = drepo.allocations_to(conn, (n for p in plans for n in p.invoice_numbers), as_of)
     overdue = drepo.overdue_by_customer(conn, as_of, customer_ref)
     if customer_ref is None:
         # Only the customers the engine will look at: those with something overdue or
@@ -104,7 +105,7 @@ def _decide(
         customers = drepo.customers_for_run(conn, wanted)
     else:
         customers = repo.load_customers(conn, [customer_ref])
-    ledger = Ledger(customers=tuple(customers), payments=payments)
+    ledger = Ledger(customers=tuple(customers), payments=payments, allocations=tuple(toward_plans))
     decision = decide(
         ledger,
         PolicyIndex(drepo.load_policies(conn), drepo.load_rules(conn)),

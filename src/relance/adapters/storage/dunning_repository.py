@@ -39,7 +39,7 @@ from relance.adapters.storage import tables as t
 from relance.adapters.storage import tables_dunning as d
 from relance.core.contacts import CallOutcome, Contact, ContactChannel, Direction
 from relance.core.engine import Action, ActionStatus, Flag, OverdueItem, Proposal
-from relance.core.model import Address, AllocationKind, Customer, CustomerKind
+from relance.core.model import Address, Allocation, AllocationKind, Customer, CustomerKind
 from relance.core.money import Money, minor_units
 from relance.core.pauses import Dispute, Hold, Promise
 from relance.core.plans import Instalment, PaymentPlan
@@ -722,6 +722,32 @@ def payments_of(
             (ref, when, Money.from_minor(amount, currency))
             for ref, when, amount, currency in conn.execute(query)
         )
+    return found
+
+
+def allocations_to(
+    conn: Connection, invoice_numbers: Iterable[str], as_of: date
+) -> list[Allocation]:
+    """The payments and credit notes allocated by `as_of` to these invoices (what the
+    engine counts toward a payment plan)."""
+    wanted = sorted(set(invoice_numbers))
+    alloc, inv = t.allocations, t.invoices
+    kinds = [AllocationKind.PAYMENT.value, AllocationKind.CREDIT_NOTE.value]
+    found: list[Allocation] = []
+    for start in range(0, len(wanted), CHUNK):
+        query = (
+            select(alloc.c.kind, alloc.c.source, inv.c.number, alloc.c.amount_minor,
+                   alloc.c.currency, alloc.c.date)
+            .join(inv, inv.c.id == alloc.c.invoice_id)
+            .where(inv.c.number.in_(wanted[start : start + CHUNK]),
+                   alloc.c.kind.in_(kinds), alloc.c.date <= as_of)
+            .order_by(alloc.c.date, alloc.c.id)
+        )  # fmt: skip
+        found.extend(
+            Allocation(AllocationKind(kind), source, number,
+                       Money.from_minor(amount, currency), when)
+            for kind, source, number, amount, currency, when in conn.execute(query)
+        )  # fmt: skip
     return found
 
 
