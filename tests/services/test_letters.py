@@ -14,6 +14,7 @@ import io
 import smtplib
 import socket
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -24,7 +25,7 @@ from typing import Any
 import pdfplumber
 import pytest
 from aiosmtpd.controller import Controller
-from sqlalchemy import select
+from sqlalchemy import select, update
 from tests.conftest import write
 
 from relance.adapters.deliver.outbox import OutboxStatus
@@ -71,9 +72,35 @@ class Inbox:
         return [parser.parsebytes(raw) for raw in self.received]
 
 
+class Refusing(Inbox):
+    """An inbox whose server refuses some addresses with 550 and accepts the others."""
+
+    def __init__(self, refused: set[str]) -> None:
+        super().__init__()
+        self.refused = refused
+        self.envelopes: list[list[str]] = []
+
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, options: Any
+    ) -> str:
+        if address in self.refused:
+            return "550 5.1.1 No such user here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.envelopes.append(list(envelope.rcpt_tos))
+        return await super().handle_DATA(server, session, envelope)
+
+
 @pytest.fixture
 def inbox() -> Iterator[tuple[Inbox, SmtpMailer]]:
-    handler = Inbox()
+    with serve(Inbox()) as served:
+        yield served
+
+
+@contextmanager
+def serve(handler: Inbox) -> Iterator[tuple[Inbox, SmtpMailer]]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = int(probe.getsockname()[1])
@@ -188,16 +215,20 @@ def test_approved_letters_are_emailed_once_and_printed_with_their_evidence(
     assert len(server.received) == 2
 
 
-def test_a_crash_between_rendering_and_sending_then_a_rerun_sends_each_email_once(
+def test_a_lost_connection_blocks_one_email_and_a_rerun_sends_each_email_once(
     store: Store, tmp_path: Path, inbox: tuple[Inbox, SmtpMailer]
 ) -> None:
     server, mailer = inbox
     first_letters(store, tmp_path)
-    with pytest.raises(smtplib.SMTPServerDisconnected):
-        letters.send_approved(
-            store, date(2018, 2, 19), tmp_path / "out", CrashingMailer(mailer, 1), now=NOW
-        )
+    first = letters.send_approved(
+        store, date(2018, 2, 19), tmp_path / "out", CrashingMailer(mailer, 1), now=NOW
+    )
     assert len(server.received) == 1  # the first went, the second was stored as pending
+    # The failed one is reported blocked (action, customer, why); the other is done.
+    (failed,) = first.blocked
+    assert f"action {failed.action_id} ({failed.customer_ref})" in failed.problems[0]
+    assert "connection lost" in failed.problems[0]
+    assert len(first.done) == 1 and failed.action_id not in first.done
     with store.begin() as conn:
         pending = conn.execute(
             select(tables_letters.letter_outbox.c.status, tables_letters.letter_outbox.c.message)
@@ -212,8 +243,8 @@ def test_a_crash_between_rendering_and_sending_then_a_rerun_sends_each_email_onc
     assert len(server.received) == 2  # each e-mail exactly once
     assert len({m["Message-ID"] for m in server.messages()}) == 2
     assert server.received[1] == bytes(kept)  # the very bytes stored before the crash
-    assert sorted(e.already_sent for e in report.emails) == [False, True]
-    assert len(report.done) == 2
+    assert [e.already_sent for e in report.emails] == [False]  # the other one is done
+    assert report.done == (failed.action_id,)
 
 
 @pytest.mark.parametrize(
@@ -338,3 +369,123 @@ def test_smtp_comes_from_the_environment_or_a_file_and_is_optional(tmp_path: Pat
     mailer, sender = letters.smtp_mailer({"RELANCE_SMTP_PASSWORD": "s3cret"}, config)
     assert mailer is not None and sender == "a@b.example"
     assert "s3cret" not in repr(mailer.settings) and mailer.settings.password == "s3cret"
+
+
+def set_email(store: Store, ref: str, email: str) -> None:
+    """The user corrects (or sets) a customer's e-mail address."""
+    with store.begin() as conn:
+        conn.execute(update(t.customers).where(t.customers.c.ref == ref).values(email=email))
+
+
+def test_a_refused_address_blocks_its_action_only_and_a_corrected_one_gets_the_email(
+    store: Store, tmp_path: Path
+) -> None:
+    with serve(Refusing({"gone@boulangerie-martin.fr", "old@smithco.example"})) as served:
+        server, mailer = served
+        assert isinstance(server, Refusing)
+        ids = first_letters(store, tmp_path)
+        # Boulangerie Martin's only address is refused; Smith & Co has a stale one beside
+        # the right one.
+        set_email(store, "BOULMART", "gone@boulangerie-martin.fr")
+        set_email(store, "SMITHCO", "billing@smithco.example; old@smithco.example")
+
+        first = letters.send_approved(store, date(2018, 2, 19), tmp_path / "out", mailer, now=NOW)
+
+        # Smith & Co's e-mail went to the address accepted, and the action is done.
+        assert server.envelopes == [["billing@smithco.example"]]
+        smith = next(e.action_id for e in first.emails if e.customer_ref == "SMITHCO")
+        assert first.done == (smith,)
+        assert any("old@smithco.example (550" in note for note in first.notes)
+        with store.begin() as conn:
+            record = rl.outbox_get(conn, f"{smith}:email")
+        assert record is not None and record.status is OutboxStatus.SENT
+        assert record.server_reply.startswith("250")
+        assert "refused: old@smithco.example (550" in record.server_reply
+        # Boulangerie Martin's is blocked with the server's reply; its letter waits too.
+        (martin,) = first.blocked
+        assert martin.customer_ref == "BOULMART" and martin.action_id in ids
+        assert "gone@boulangerie-martin.fr (550 5.1.1 No such user here)" in martin.problems[0]
+        assert first.batch is not None and first.batch.letters == 1
+
+        # The address is corrected; the next run sends to it, and nothing again to Smith.
+        set_email(store, "BOULMART", "compta@boulangerie-martin.fr")
+        second = letters.send_approved(store, date(2018, 2, 19), tmp_path / "out", mailer, now=NOW)
+
+    assert second.blocked == () and second.done == (martin.action_id,)
+    assert server.envelopes == [["billing@smithco.example"], ["compta@boulangerie-martin.fr"]]
+    assert server.messages()[1]["To"] == "compta@boulangerie-martin.fr"
+    assert second.batch is not None and second.batch.letters == 1
+
+
+def test_emails_written_without_smtp_go_out_with_the_next_run_that_has_smtp(
+    store: Store, tmp_path: Path, inbox: tuple[Inbox, SmtpMailer]
+) -> None:
+    server, mailer = inbox
+    first_letters(store, tmp_path)
+
+    written = letters.send_approved(store, date(2018, 2, 19), tmp_path / "out", None, now=NOW)
+
+    assert not written.smtp and len(written.emails) == 2 and server.received == []
+    files = {e.action_id: e.file for e in written.emails}
+    assert all(f is not None and f.is_file() for f in files.values())
+    assert {q.action.status for q in dunning.queue(store, everything=True)} == {ActionStatus.DONE}
+
+    # SMTP is configured later: the messages written as .eml files arrive, as written.
+    sent = letters.send_approved(store, date(2018, 2, 26), tmp_path / "out", mailer, now=NOW)
+
+    assert sorted(e.action_id for e in sent.emails) == sorted(files)
+    assert sorted(server.received) == sorted(f.read_bytes() for f in files.values() if f)
+    for action_id in files:
+        assert letters.outbox_status(store, action_id)[0][1] is OutboxStatus.SENT
+    # And only once.
+    again = letters.send_approved(store, date(2018, 3, 5), tmp_path / "out", mailer, now=NOW)
+    assert again.emails == () and len(server.received) == 2
+
+
+class KilledMailer:
+    """The process is killed before it hands the `kill_on`-th message to the server."""
+
+    def __init__(self, mailer: SmtpMailer, kill_on: int) -> None:
+        self.mailer, self.kill_on, self.calls = mailer, kill_on, 0
+
+    def send(self, sender: str, recipients: Sequence[str], message: bytes) -> str:
+        self.calls += 1
+        if self.calls == self.kill_on:
+            raise KeyboardInterrupt("killed")
+        reply: str = self.mailer.send(sender, recipients, message)
+        return reply
+
+
+def test_an_interrupted_run_resumed_a_week_later_keeps_as_evidence_the_pdf_emailed(
+    store: Store, tmp_path: Path, inbox: tuple[Inbox, SmtpMailer]
+) -> None:
+    server, mailer = inbox
+    ids = first_letters(store, tmp_path)
+    with pytest.raises(KeyboardInterrupt):
+        letters.send_approved(
+            store, date(2018, 2, 19), tmp_path / "out", KilledMailer(mailer, 2), now=NOW
+        )
+    assert len(server.received) == 1  # one e-mail went, the other is pending; no evidence
+
+    # Resumed on 26 February: the letters are rendered again, dated that day.
+    report = letters.send_approved(
+        store, date(2018, 2, 26), tmp_path / "out", mailer, now=NOW + timedelta(days=7)
+    )
+
+    assert sorted(report.done) == sorted(ids) and len(server.received) == 2
+    attached = {
+        m["Message-ID"]: next(m.iter_attachments()).get_content() for m in server.messages()
+    }
+    with store.begin() as conn:
+        for action_id in ids:
+            record = rl.outbox_get(conn, f"{action_id}:email")
+            (kept,) = [
+                e for e in rl.load_evidence(conn, action_id=action_id) if e.channel == "email"
+            ]
+            assert record is not None
+            # The evidence is the PDF the debtor received, dated 19 February, not 26.
+            assert kept.pdf == attached[record.message_id]
+            assert kept.dated == date(2018, 2, 19)
+            assert "February 19, 2018" in pdf_text(kept.pdf) or "19 février 2018" in pdf_text(
+                kept.pdf
+            )

@@ -6,37 +6,51 @@ templates, record a registered letter's posting and receipt.
 day (creditor, customer, open invoices and balances, previous letters from the evidence,
 the charges the level names), renders each channel and runs the compliance check. A
 blocked action sends nothing and is reported with what is missing or forbidden. The
-others are delivered: e-mails through SMTP via the outbox on the database (each sent
-once, even across an interrupted run), or written as ``.eml`` files when no SMTP server
-is configured; letters written one file each plus one print file. Every letter is kept
-as evidence (PDF and SHA-256), a level-4 formal notice is recorded for the law, and the
-action is marked done, unless a call is still to be made by hand.
+others are delivered: e-mails through SMTP via the outbox on the database (each sent at
+most once, even across an interrupted run; see `relance.adapters.deliver.db_outbox`), or
+written as ``.eml`` files when no SMTP server is configured, left pending in the outbox so
+that the next run with SMTP sends them; letters written one file each plus one print
+file. An e-mail the server refuses blocks its own action only, the others go on. Every
+letter is kept as evidence (PDF and SHA-256; for an e-mail, the very PDF attached to the
+message in the outbox), a level-4 formal notice is recorded for the law, and the action
+is marked done, unless a call is still to be made by hand.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+import smtplib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
+from email.parser import BytesParser
+from email.policy import default
+from email.utils import parsedate_to_datetime
+from io import BytesIO
 from pathlib import Path
 
+from pypdf import PdfReader
 from sqlalchemy import Connection
 
-from relance.adapters.deliver.db_outbox import DbOutbox, outbox_key
-from relance.adapters.deliver.outbox import OutboxStatus
+from relance.adapters.deliver.db_outbox import DbOutbox, action_of, outbox_key
+from relance.adapters.deliver.outbox import OutboxRecord, OutboxStatus
 from relance.adapters.deliver.print_batch import BatchSummary, write_print_batch
 from relance.adapters.deliver.registered import (
     ManualRegisteredMail,
     RegisteredRecord,
     record_posting,
     record_receipt,
+    registered_deadline,
 )
 from relance.adapters.deliver.smtp import (
     Attachment,
     Mailer,
     SmtpMailer,
-    deliver_email,
+    attached_pdf,
+    describe_failure,
+    prepare_email,
+    send_prepared,
     settings_from_env,
     settings_from_file,
 )
@@ -82,18 +96,6 @@ def smtp_mailer(
     else:
         return None, ""
     return SmtpMailer(settings), settings.from_address
-
-
-class FileMailer:
-    """A `Mailer` for runs without SMTP: accepts every message; the service writes it to a
-    ``.eml`` file, which any mail program opens."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-
-    def send(self, sender: str, recipients: Sequence[str], message: bytes) -> str:
-        """Accept the message without sending it anywhere."""
-        return f"not sent: no SMTP server configured, written to {self.folder}"
 
 
 # -- composing an action's letter ---------------------------------------------------------
@@ -177,6 +179,7 @@ def compose_action(conn: Connection, item: QueuedAction, as_of: date) -> Compose
         previous=_previous_letters(conn, item),
         charges=charges,
         registered=Channel.REGISTERED_LETTER in keys,
+        deadline=registered_deadline(as_of) if Channel.REGISTERED_LETTER in keys else None,
     )
     if not keys and result.letter is not None:
         result = ComposeResult(None, ("the action has no template for a document",))
@@ -285,7 +288,6 @@ def send_approved(
     now = now or datetime.now(UTC)
     smtp = mailer is not None
     email_folder = out_dir / "emails"
-    active_mailer: Mailer = mailer if mailer is not None else FileMailer(email_folder)
     outbox = DbOutbox(store)
     with store.begin() as conn:
         approved = [
@@ -295,31 +297,52 @@ def send_approved(
         ]
         composed = [compose_action(conn, item, as_of) for item in approved]
         printed = rl.printed_actions(conn)
+        creditor = repo.load_creditor(conn)
 
     emails: list[SentEmail] = []
     blocked: list[Blocked] = []
     notes: list[str] = []
     to_print: list[tuple[Composed, RenderedCommunication]] = []
-    delivered: list[tuple[Composed, dict[Channel, RenderedCommunication]]] = []
+    delivered: list[Delivered] = []
     for each in composed:
         rendered, problems = render_action(each, templates)
         item = each.item
         if problems:
             blocked.append(Blocked(item.id, item.action.customer_ref, problems))
             continue
-        delivered.append((each, rendered))
+        record = None
         email = rendered.get(Channel.EMAIL)
         if email is not None and email.email is not None:
             if not each.recipients:
                 notes.append(f"action {item.id}: no e-mail address, the letter goes by post only")
             else:
-                emails.append(
-                    _deliver(each, email, outbox, active_mailer, sender, now, smtp, email_folder)
-                )
+                try:
+                    sent, record = _deliver(each, email, outbox, mailer, sender, now, email_folder)
+                except _Failed as failed:
+                    # A refused or failed e-mail blocks its own action only: nothing of it is
+                    # printed nor marked done, and the next run tries again (with the
+                    # corrected address, if it was corrected meanwhile).
+                    ref = item.action.customer_ref
+                    blocked.append(_not_sent(item.id, ref, failed.record, failed.cause))
+                    continue
+                emails.append(sent)
+                notes += _refusals(sent, record)
+        delivered.append((each, rendered, record))
         for channel in LETTER_CHANNELS:
             letter = rendered.get(channel)
             if letter is not None and item.id not in printed:
                 to_print.append((each, letter))
+
+    if mailer is not None:
+        # E-mails written as .eml files by runs without SMTP (their actions are done) and
+        # any left pending by an interrupted run go now.
+        skip = {item.id for item in approved}
+        from_address = sender or (creditor.email if creditor else "")
+        for sent_or_blocked in _send_waiting(store, outbox, mailer, from_address, now, skip):
+            if isinstance(sent_or_blocked, Blocked):
+                blocked.append(sent_or_blocked)
+            else:
+                emails.append(sent_or_blocked)
 
     batch = None
     if to_print:
@@ -338,23 +361,57 @@ def send_approved(
     )
 
 
+# An action delivered this run: its letter, what was rendered, its e-mail's outbox record.
+Delivered = tuple[Composed, dict[Channel, RenderedCommunication], OutboxRecord | None]
+
+
+class _Failed(Exception):
+    """The server (or the network) refused an action's e-mail, prepared as `record`."""
+
+    def __init__(self, record: OutboxRecord, cause: BaseException) -> None:
+        super().__init__(str(cause))
+        self.record = record
+        self.cause = cause
+
+
+def _not_sent(
+    action_id: int, customer_ref: str, record: OutboxRecord | None, exc: BaseException
+) -> Blocked:
+    to = ", ".join(record.recipients) if record is not None else "the customer"
+    return Blocked(
+        action_id,
+        customer_ref,
+        (f"action {action_id} ({customer_ref}): e-mail to {to} not sent: {describe_failure(exc)}",),
+    )
+
+
+def _refusals(sent: SentEmail, record: OutboxRecord | None) -> list[str]:
+    """A note when the server accepted the e-mail for some recipients only."""
+    if record is None or sent.already_sent or "; refused: " not in record.server_reply:
+        return []
+    refused = record.server_reply.split("; refused: ", 1)[1]
+    return [
+        f"action {sent.action_id} ({sent.customer_ref}): e-mail sent, but the server "
+        f"refused {refused}"
+    ]
+
+
 def _deliver(
     each: Composed,
     rendered: RenderedCommunication,
     outbox: DbOutbox,
-    mailer: Mailer,
+    mailer: Mailer | None,
     sender: str,
     now: datetime,
-    smtp: bool,
     folder: Path,
-) -> SentEmail:
+) -> tuple[SentEmail, OutboxRecord]:
     creditor = each.creditor
     assert creditor is not None and rendered.email is not None  # composed means both exist
     attachments = (
         [Attachment(rendered.pdf_name, rendered.pdf.pdf)] if rendered.pdf is not None else []
     )
     from_address = sender or creditor.email
-    delivery = deliver_email(
+    record = prepare_email(
         action_id=outbox_key(each.item.id, Channel.EMAIL.value),
         body=rendered.email,
         sender=from_address,
@@ -362,30 +419,63 @@ def _deliver(
         recipients=each.recipients,
         now=now,
         outbox=outbox,
-        mailer=mailer,
         attachments=attachments,
         reply_to=creditor.email if creditor.email and creditor.email != from_address else "",
     )
-    file = None
-    if not smtp:
-        # Written after the outbox says "sent", and again on a re-run: the file always
-        # holds the stored bytes.
+    ref = each.item.action.customer_ref
+    if mailer is None:
+        # No server: the stored message is written for the user and stays pending in the
+        # outbox, so that the next run with SMTP sends it; a re-run writes the same bytes.
         folder.mkdir(parents=True, exist_ok=True)
         file = folder / _eml_name(rendered.letter.reference)
-        file.write_bytes(delivery.record.message)
-    return SentEmail(
+        file.write_bytes(record.message)
+        already = record.status is OutboxStatus.SENT
+        sent = SentEmail(each.item.id, ref, record.message_id, record.recipients, already, file)
+        return sent, record
+    try:
+        delivery = send_prepared(record, sender=from_address, outbox=outbox, mailer=mailer, now=now)
+    except (smtplib.SMTPException, OSError) as exc:
+        raise _Failed(record, exc) from exc
+    sent = SentEmail(
         each.item.id,
-        each.item.action.customer_ref,
+        ref,
         delivery.message_id,
         delivery.record.recipients,
         delivery.already_sent,
-        file,
     )
+    return sent, delivery.record
+
+
+def _send_waiting(
+    store: Store, outbox: DbOutbox, mailer: Mailer, sender: str, now: datetime, skip: set[int]
+) -> list[SentEmail | Blocked]:
+    """Send the pending e-mails of done actions, outside `skip` (this run's actions)."""
+    waiting = [r for r in outbox.pending() if action_of(r.action_id) not in skip]
+    if not waiting:
+        return []
+    with store.begin() as conn:
+        ids = [action_of(r.action_id) for r in waiting]
+        done = {q.id: q for q in drepo.load_queue(conn, (ActionStatus.DONE,), ids=ids)}
+    results: list[SentEmail | Blocked] = []
+    for record in waiting:
+        item = done.get(action_of(record.action_id))
+        if item is None:
+            continue  # cancelled or skipped since it was written: not sent
+        ref = item.action.customer_ref
+        try:
+            delivery = send_prepared(record, sender=sender, outbox=outbox, mailer=mailer, now=now)
+        except (smtplib.SMTPException, OSError) as exc:
+            results.append(_not_sent(item.id, ref, record, exc))
+            continue
+        results.append(
+            SentEmail(item.id, ref, delivery.message_id, delivery.record.recipients, False)
+        )
+    return results
 
 
 def _record(
     store: Store,
-    delivered: Sequence[tuple[Composed, dict[Channel, RenderedCommunication]]],
+    delivered: Sequence[Delivered],
     as_of: date,
     actor: str,
     smtp: bool,
@@ -393,38 +483,24 @@ def _record(
     """Keep the evidence, log the events, record formal notices, mark actions done."""
     finished: list[int] = []
     calls: list[int] = []
-    for each, rendered in delivered:
+    for each, rendered, record in delivered:
         item = each.item
         letter = each.result.letter
         assert letter is not None
+        kept = {
+            channel: _evidence(item, channel, communication, record)
+            for channel, communication in rendered.items()
+            if communication.pdf is not None
+        }
         with store.begin() as conn:
-            for channel, communication in rendered.items():
-                pdf = communication.pdf
-                if pdf is None:
-                    continue
-                rl.record_evidence(
-                    conn,
-                    rl.Evidence(
-                        item.id,
-                        channel.value,
-                        item.action.customer_ref,
-                        item.action.level,
-                        communication.template_key,
-                        letter.reference,
-                        letter.rf_reference,
-                        letter.dated,
-                        communication.pdf_name,
-                        pdf.pages,
-                        pdf.pdf,
-                        pdf.sha256,
-                    ),
-                )
+            for channel, evidence in kept.items():
+                rl.record_evidence(conn, evidence)
                 if (
                     channel is Channel.REGISTERED_LETTER
                     and rl.load_registered(conn, item.id) is None
                 ):
                     rl.save_registered(
-                        conn, item.id, ManualRegisteredMail().submit(str(item.id), pdf.pdf)
+                        conn, item.id, ManualRegisteredMail().submit(str(item.id), evidence.pdf)
                     )
             first_time = not rl.sent_event_exists(conn, item.id)
             if item.details.get("formal_notice") and first_time:
@@ -449,9 +525,7 @@ def _record(
                         "reference": letter.reference,
                         "rf": letter.rf_reference,
                         "channels": sorted(c.value for c in rendered),
-                        "sha256": {
-                            c.value: r.pdf.sha256 for c, r in rendered.items() if r.pdf is not None
-                        },
+                        "sha256": {c.value: e.sha256 for c, e in kept.items()},
                         "smtp": smtp,
                         "invoices": [row.number for row in letter.rows],
                         "total_due": str(letter.total_due.amount),
@@ -466,6 +540,41 @@ def _record(
         dunning.mark_done(store, item.id, as_of, note="sent by relance", actor=actor)
         finished.append(item.id)
     return tuple(finished), tuple(calls)
+
+
+def _evidence(
+    item: QueuedAction,
+    channel: Channel,
+    communication: RenderedCommunication,
+    record: OutboxRecord | None,
+) -> rl.Evidence:
+    """The evidence of one channel's letter. For an e-mail, the PDF attached to the message
+    stored in the outbox: what the debtor received, even when this run rendered the
+    letter again on a later day after an interruption."""
+    letter, pdf = communication.letter, communication.pdf
+    assert pdf is not None
+    name, data, pages, dated = communication.pdf_name, pdf.pdf, pdf.pages, letter.dated
+    attached = attached_pdf(record.message) if record is not None else None
+    if channel is Channel.EMAIL and attached is not None and attached[1] != pdf.pdf:
+        name, data = attached
+        pages = len(PdfReader(BytesIO(data)).pages)
+        # The letter's date is the day the message was prepared (its Date header).
+        stored = BytesParser(policy=default).parsebytes(record.message if record else b"")
+        dated = parsedate_to_datetime(str(stored["Date"])).date()
+    return rl.Evidence(
+        item.id,
+        channel.value,
+        item.action.customer_ref,
+        item.action.level,
+        communication.template_key,
+        letter.reference,
+        letter.rf_reference,
+        dated,
+        name,
+        pages,
+        data,
+        hashlib.sha256(data).hexdigest(),
+    )
 
 
 # -- one action, the templates, registered mail ----------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import email
 import ipaddress
+import smtplib
 import socket
 import ssl
 from collections.abc import Iterator
@@ -29,6 +30,7 @@ from relance.adapters.deliver.smtp import (
     SmtpMailer,
     SmtpSettings,
     deliver_email,
+    describe_failure,
     settings_from_env,
     settings_from_file,
 )
@@ -196,7 +198,8 @@ class CrashBeforeSending:
         self.calls += 1
         if self.calls == self.crash_on:
             raise KeyboardInterrupt("killed between rendering and sending")
-        return self.real.send(sender, recipients, message)
+        reply: str = self.real.send(sender, recipients, message)
+        return reply
 
 
 def test_a_crash_between_rendering_and_sending_then_a_rerun_sends_each_email_once(
@@ -305,3 +308,65 @@ def test_the_password_never_shows_in_settings_or_logs(
     config.write_text('[smtp]\nhost = "mail.example"\nfrom = "a@b.example"\nsecurity = "ssl"\n')
     from_file = settings_from_file(config, {"RELANCE_SMTP_PASSWORD": "pw"})
     assert (from_file.effective_port, from_file.password) == (465, "pw")
+
+
+class Picky(Inbox):
+    """A server that refuses some recipients with 550 and answers QUIT with an error."""
+
+    def __init__(self, refused: set[str]) -> None:
+        super().__init__()
+        self.refused = refused
+
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, options: Any
+    ) -> str:
+        if address in self.refused:
+            return "550 5.1.1 Mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_QUIT(self, server: Any, session: Any, envelope: Any) -> str:
+        return "421 closing badly"  # after the data was accepted: must not count as failure
+
+
+def test_a_partly_refused_email_is_sent_once_and_a_refused_one_waits_for_a_new_address() -> None:
+    inbox = Picky({"gone@debtor.example"})
+    rendered = seed_email()
+    outbox = InMemoryOutbox()
+
+    def deliver(action: str, recipients: list[str], mailer: SmtpMailer) -> Any:
+        return deliver_email(
+            action_id=action,
+            body=rendered.email,
+            sender=SENDER,
+            sender_name="",
+            recipients=recipients,
+            now=NOW,
+            outbox=outbox,
+            mailer=mailer,
+        )
+
+    for _, port in serve(inbox):
+        mailer = SmtpMailer(SmtpSettings("127.0.0.1", SENDER, port, Security.PLAIN))
+        # One of two recipients refused: the message is sent and marked so, with the refusal.
+        both = deliver("A1", ["ok@debtor.example", "gone@debtor.example"], mailer)
+        assert not both.already_sent and both.record.status is OutboxStatus.SENT
+        assert "refused: gone@debtor.example (550 5.1.1 Mailbox unavailable)" in (
+            both.record.server_reply
+        )
+        assert deliver("A1", ["ok@debtor.example", "gone@debtor.example"], mailer).already_sent
+        # The only recipient refused: an error naming the reply, the record stays pending.
+        with pytest.raises(smtplib.SMTPRecipientsRefused) as refused:
+            deliver("A2", ["gone@debtor.example"], mailer)
+        assert "550 5.1.1 Mailbox unavailable" in describe_failure(refused.value)
+        pending = outbox.get("A2")
+        assert pending is not None and pending.status is OutboxStatus.PENDING
+        # The address corrected: the message is built again for it, same Message-ID.
+        fixed = deliver("A2", ["new@debtor.example"], mailer)
+    assert fixed.record.recipients == ("new@debtor.example",)
+    assert pending is not None and fixed.message_id == pending.message_id
+    assert [rcpt for _, rcpt, _ in inbox.received] == [
+        ["ok@debtor.example"],
+        ["new@debtor.example"],
+    ]
+    assert inbox.messages()[1]["To"] == "new@debtor.example"

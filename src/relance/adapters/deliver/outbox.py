@@ -1,4 +1,5 @@
-"""The outbox: what was (or is about to be) sent for each action, so each is sent once.
+"""The outbox: what was (or is about to be) sent for each action, so that each is sent at
+most once (but for the one crash window below).
 
 Sending goes in two steps around the SMTP conversation:
 

@@ -1,10 +1,10 @@
-"""Sending reminder e-mails through SMTP (plain, STARTTLS or SSL), exactly once per action.
+"""Sending reminder e-mails through SMTP (plain, STARTTLS or SSL), at most once per action.
 
 Settings come from the environment (``RELANCE_SMTP_HOST``, ``_PORT``, ``_SECURITY``,
 ``_USERNAME``, ``_PASSWORD``, ``_FROM``) or from a TOML file's ``[smtp]`` table; the
 password is never logged nor shown by ``repr``. The message is built once, stored in the
-outbox with its Message-ID and bytes, then sent; see `relance.adapters.deliver.outbox`.
-"""
+outbox with its Message-ID and bytes (`prepare_email`), then sent (`send_prepared`); see
+`relance.adapters.deliver.outbox` for what is guaranteed."""
 
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.message import EmailMessage
-from email.policy import SMTP
+from email.parser import BytesParser
+from email.policy import SMTP, default
 from email.utils import format_datetime, make_msgid
 from enum import StrEnum
 from pathlib import Path
@@ -158,19 +159,66 @@ class SmtpMailer:
         return client
 
     def send(self, sender: str, recipients: Sequence[str], message: bytes) -> str:
-        """Send `message` as is (bytes), return the server's reply to the data."""
+        """Send `message` as is (bytes) and return the server's reply to the data, followed
+        by the recipients it refused when it accepted the others.
+
+        Raises `smtplib.SMTPException` (or `OSError`) when nothing was accepted: the sender
+        or every recipient refused, the data refused, the connection lost. Nothing raised
+        after the server accepted the data: its acceptance is what counts.
+        """
         s = self.settings
         # The host and user may be logged; the password never is.
         log.info("SMTP %s:%s (%s) as %r", s.host, s.effective_port, s.security, s.username)
-        with self._connect() as client:
+        client = self._connect()
+        try:
             if s.username:
                 client.login(s.username, s.password)
             client.ehlo_or_helo_if_needed()
-            refused = client.sendmail(sender, list(recipients), message)
-            if refused:
+            code, text = client.mail(sender)
+            if code != 250:
+                raise smtplib.SMTPSenderRefused(code, text, sender)
+            refused: dict[str, tuple[int, bytes]] = {}
+            for recipient in recipients:
+                code, text = client.rcpt(recipient)
+                if code not in (250, 251):
+                    refused[recipient] = (code, text)
+            if len(refused) == len(recipients):
                 raise smtplib.SMTPRecipientsRefused(refused)
-            code, reply = client.noop()
-            return f"{code} {reply.decode(errors='replace')}"
+            code, text = client.data(message)
+            if code != 250:
+                raise smtplib.SMTPDataError(code, text)
+        finally:
+            _hang_up(client)
+        reply = f"{code} {text.decode(errors='replace')}"
+        if refused:
+            reply += "; refused: " + ", ".join(
+                f"{address} ({c} {t.decode(errors='replace')})"
+                for address, (c, t) in refused.items()
+            )
+        return reply
+
+
+def _hang_up(client: smtplib.SMTP) -> None:
+    """QUIT politely; a server that drops the line at this point has already answered."""
+    try:
+        client.quit()
+    except (smtplib.SMTPException, OSError):
+        client.close()
+
+
+def describe_failure(exc: BaseException) -> str:
+    """The server's reply (or the network error) behind a failed send, for the user."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        refused: dict[str, tuple[int, bytes]] = exc.recipients
+        return "refused " + ", ".join(
+            f"{address} ({code} {text.decode(errors='replace')})"
+            for address, (code, text) in refused.items()
+        )
+    if isinstance(exc, smtplib.SMTPResponseException):
+        text = exc.smtp_error
+        shown = text.decode(errors="replace") if isinstance(text, bytes) else str(text)
+        return f"{exc.smtp_code} {shown}"
+    return f"{type(exc).__name__}: {exc}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +229,64 @@ class EmailDelivery:
     message_id: str
     already_sent: bool
     record: OutboxRecord
+
+
+def prepare_email(
+    *,
+    action_id: str,
+    body: EmailBody,
+    sender: str,
+    sender_name: str,
+    recipients: Sequence[str],
+    now: datetime,
+    outbox: Outbox,
+    attachments: Sequence[Attachment] = (),
+    reply_to: str = "",
+) -> OutboxRecord:
+    """The outbox record of `action_id`'s e-mail, stored as pending before anything is sent.
+
+    A record already stored is kept as it is (the same bytes are sent, or were), unless it
+    is still pending and the recipients changed since (an address was corrected): then the
+    message is built again for the new recipients, with the same Message-ID.
+    """
+    record = outbox.get(action_id)
+    if record is not None and (
+        record.status is not OutboxStatus.PENDING or record.recipients == tuple(recipients)
+    ):
+        return record
+    message = build_message(
+        body,
+        sender=sender,
+        sender_name=sender_name,
+        recipients=recipients,
+        sent_at=now,
+        attachments=attachments,
+        reply_to=reply_to,
+        message_id=record.message_id if record is not None else None,
+    )
+    record = OutboxRecord(
+        action_id=action_id,
+        channel="email",
+        message_id=str(message["Message-ID"]),
+        recipients=tuple(recipients),
+        message=message.as_bytes(),
+    )
+    outbox.put_pending(record)
+    return record
+
+
+def send_prepared(
+    record: OutboxRecord, *, sender: str, outbox: Outbox, mailer: Mailer, now: datetime
+) -> EmailDelivery:
+    """Send a prepared record unless it was sent already; mark it sent once the server
+    accepted it for at least one recipient. Whatever `mailer` raises is raised."""
+    if record.status is OutboxStatus.SENT:
+        return EmailDelivery(record.action_id, record.message_id, True, record)
+    reply = mailer.send(sender, record.recipients, record.message)
+    outbox.mark_sent(record.action_id, now, reply)
+    sent = outbox.get(record.action_id)
+    assert sent is not None  # just stored
+    return EmailDelivery(record.action_id, record.message_id, False, sent)
 
 
 def deliver_email(
@@ -196,33 +302,31 @@ def deliver_email(
     attachments: Sequence[Attachment] = (),
     reply_to: str = "",
 ) -> EmailDelivery:
-    """Send the e-mail of `action_id` once: skip it if sent, resend the stored bytes if pending.
+    """Send the e-mail of `action_id` at most once: skip it if sent, send the stored bytes
+    if pending (built again if the recipients changed), else build, store, then send.
 
     `now` is the sending time written in the Date header (the interface reads the clock).
     """
-    record = outbox.get(action_id)
-    if record is not None and record.status is OutboxStatus.SENT:
-        return EmailDelivery(action_id, record.message_id, True, record)
-    if record is None:
-        message = build_message(
-            body,
-            sender=sender,
-            sender_name=sender_name,
-            recipients=recipients,
-            sent_at=now,
-            attachments=attachments,
-            reply_to=reply_to,
-        )
-        record = OutboxRecord(
-            action_id=action_id,
-            channel="email",
-            message_id=str(message["Message-ID"]),
-            recipients=tuple(recipients),
-            message=message.as_bytes(),
-        )
-        outbox.put_pending(record)
-    reply = mailer.send(sender, record.recipients, record.message)
-    outbox.mark_sent(action_id, now, reply)
-    sent = outbox.get(action_id)
-    assert sent is not None  # just stored
-    return EmailDelivery(action_id, record.message_id, False, sent)
+    record = prepare_email(
+        action_id=action_id,
+        body=body,
+        sender=sender,
+        sender_name=sender_name,
+        recipients=recipients,
+        now=now,
+        outbox=outbox,
+        attachments=attachments,
+        reply_to=reply_to,
+    )
+    return send_prepared(record, sender=sender, outbox=outbox, mailer=mailer, now=now)
+
+
+def attached_pdf(message: bytes) -> tuple[str, bytes] | None:
+    """(file name, bytes) of the first PDF attached to a stored message, or None."""
+    parsed = BytesParser(_class=EmailMessage, policy=default).parsebytes(message)
+    for part in parsed.iter_attachments():
+        if part.get_content_type() == "application/pdf":
+            content = part.get_content()
+            assert isinstance(content, bytes)  # application/* parts decode to bytes
+            return part.get_filename() or "", content
+    return None
