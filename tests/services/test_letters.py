@@ -311,6 +311,9 @@ def test_a_registered_letter_records_tracking_posting_and_receipt(
     assert "19 février 2018" in text and "5 mars 2018" in text and "19 mars 2018" in text
     assert "Indemnité forfaitaire" in text and "40,00" in text
     assert "Pénalités de retard" in text and "× 91 / 365 jours" in text  # 2 Jan to 2 Apr
+    # Registered: one deadline, 8 days from receipt plus the post: 2 April + 15 = 17 April.
+    assert "au plus tard le 17 avril 2018" in " ".join(text.split())
+    assert "huit jours" not in text
 
     with pytest.raises(ValueError, match="posting first"):
         letters.registered(store, french, received=date(2018, 4, 5))
