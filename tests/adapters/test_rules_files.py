@@ -162,4 +162,7 @@ def test_whether_payments_restart_limitation_is_a_setting_of_the_rule_set(tmp_pa
 
     base = {"code": "x", "title": "X", "limitation_years": 5}
     assert parse_rule_set(base, "test").payments_acknowledge is True
-    assert parse_rule_set({**base, "payments_acknowledge": False}, "test").payments_acknowledge is False
+    assert (
+        parse_rule_set({**base, "payments_acknowledge": False}, "test").payments_acknowledge
+        is False
+    )

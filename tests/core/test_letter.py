@@ -50,12 +50,13 @@ def test_the_rf_reference_is_made_from_the_letter_reference() -> None:
     assert is_creditor_reference(letter.rf_reference)
 
 
-def test_level_1_gives_ten_days_and_the_formal_notice_eight() -> None:
+def test_level_1_gives_ten_days_and_the_registered_formal_notice_eight_after_receipt() -> None:
     first = specimen_letter(level=1).letter
     final = specimen_letter(level=4, tone=Tone.FORMAL).letter
     assert first is not None and final is not None
     assert first.deadline == date(2018, 3, 1)  # 19 Feb + 10 days (2018 is not a leap year)
-    assert final.deadline == date(2018, 2, 27)  # 19 Feb + 8 days
+    # 19 Feb + 15 days: eight days from receipt, and a week for the registered post
+    assert final.deadline == date(2018, 3, 6)
     assert final.registered
 
 

@@ -220,7 +220,9 @@ def test_identifiers_of_the_creditor_are_checked(store: Store):
     )
 
 
-def test_a_payment_exported_again_with_its_invoice_is_the_same_payment(store, ledger_files, tmp_path):
+def test_a_payment_exported_again_with_its_invoice_is_the_same_payment(
+    store, ledger_files, tmp_path
+):
     load(store, ledger_files)
     # The cheque of 2 November named no invoice; the next export names it and relabels it.
     again = write(
@@ -234,7 +236,9 @@ def test_a_payment_exported_again_with_its_invoice_is_the_same_payment(store, le
     lines = {x.invoice.number: x for x in invoice_lines(store, date(2026, 11, 23))}
     assert lines["F-2026-002"].open_balance == Money.of("450", "EUR")  # 600 - 150
     # naming another invoice later never spends the cheque twice
-    other = write(tmp_path / "other.csv", "date,customer,amount,invoice\n2026-11-02,DUP,150.00,F-2026-001\n")
+    other = write(
+        tmp_path / "other.csv", "date,customer,amount,invoice\n2026-11-02,DUP,150.00,F-2026-001\n"
+    )
     assert import_ledger_csv(store, CsvKind.PAYMENTS, other).allocations == 0
     lines = {x.invoice.number: x for x in invoice_lines(store, date(2026, 11, 23))}
     assert lines["F-2026-001"].open_balance == Money.of("200", "EUR")
@@ -252,7 +256,11 @@ def test_a_customer_twice_in_a_long_file_with_different_data_is_an_error(store, 
 def test_a_credit_note_sent_again_with_another_date_is_an_error(store, ledger_files, tmp_path):
     load(store, ledger_files)
     header = "numero;client;date;devise;montant;facture\n"
-    import_ledger_csv(store, CsvKind.CREDIT_NOTES, write(tmp_path / "a.csv", header + "AV-1;DUP;20/11/2026;EUR;60,00;F-2026-002\n"))
+    import_ledger_csv(
+        store,
+        CsvKind.CREDIT_NOTES,
+        write(tmp_path / "a.csv", header + "AV-1;DUP;20/11/2026;EUR;60,00;F-2026-002\n"),
+    )
     moved = write(tmp_path / "b.csv", header + "AV-1;DUP;21/11/2026;EUR;60,00;F-2026-002\n")
     with pytest.raises(FormatError, match="already in the ledger with other data"):
         import_ledger_csv(store, CsvKind.CREDIT_NOTES, moved)

@@ -53,6 +53,10 @@ class PaymentMethod(StrEnum):
 # Days given to pay, counted from the letter's date, per level. Level 3 and the formal
 # notice give 8 days: a mise en demeure customarily leaves 8 to 15 days.
 DEFAULT_DEADLINE_DAYS: Mapping[int, int] = {0: 7, 1: 10, 2: 10, 3: 8, 4: 8}
+# A registered letter (the formal notice) states one date: the eight days it leaves to pay,
+# counted from receipt, plus about a week for the letter to be posted and delivered (or
+# collected at the post office), so it never gives two deadlines that could contradict.
+REGISTERED_DEADLINE_DAYS = 15
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,7 +249,7 @@ def compose_letter(
     currency = rows[0].open_balance.currency
     principal = total((row.open_balance for row in rows), currency)
     grand_total = principal + total((c.amount for c in charges), currency)
-    days = DEFAULT_DEADLINE_DAYS.get(level, 8)
+    days = REGISTERED_DEADLINE_DAYS if registered else DEFAULT_DEADLINE_DAYS.get(level, 8)
     letter = Letter(
         creditor=creditor,
         debtor=customer,

@@ -41,7 +41,6 @@ from relance.adapters.deliver.registered import (
     RegisteredRecord,
     record_posting,
     record_receipt,
-    registered_deadline,
 )
 from relance.adapters.deliver.smtp import (
     Attachment,
@@ -179,7 +178,6 @@ def compose_action(conn: Connection, item: QueuedAction, as_of: date) -> Compose
         previous=_previous_letters(conn, item),
         charges=charges,
         registered=Channel.REGISTERED_LETTER in keys,
-        deadline=registered_deadline(as_of) if Channel.REGISTERED_LETTER in keys else None,
     )
     if not keys and result.letter is not None:
         result = ComposeResult(None, ("the action has no template for a document",))

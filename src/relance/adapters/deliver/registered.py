@@ -12,19 +12,8 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date
 from typing import Protocol
-
-# The deadline a registered letter states, in days from the letter's date: the 8 days a
-# formal notice leaves to pay, counted from receipt, plus about a week for the letter to
-# be posted and delivered (or collected at the post office). One date is stated, so the
-# letter never gives two deadlines that could contradict each other.
-REGISTERED_DEADLINE_DAYS = 15
-
-
-def registered_deadline(dated: date) -> date:
-    """The payment deadline stated by a registered letter dated `dated`."""
-    return dated + timedelta(days=REGISTERED_DEADLINE_DAYS)
 
 
 @dataclass(frozen=True, slots=True)

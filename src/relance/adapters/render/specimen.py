@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from relance.adapters.deliver.registered import registered_deadline
 from relance.core.letter import ChargeLine, ComposeResult, PreviousLetter, Tone, compose_letter
 from relance.core.model import Address, Creditor, Customer, CustomerKind, Invoice
 from relance.core.money import Money
@@ -124,6 +123,5 @@ def specimen_letter(
         ],
         charges=charges,
         registered=level >= 4,
-        deadline=registered_deadline(date(2018, 2, 19)) if level >= 4 else None,
         language=language,
     )
