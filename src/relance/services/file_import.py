@@ -15,7 +15,6 @@ the unmatched queue with ranked suggestions (`relance.services.matching`).
 from __future__ import annotations
 
 import gc
-import hashlib
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -40,6 +39,7 @@ from relance.core.bank import BankTransaction
 from relance.core.model import Allocation, AllocationKind, Customer, Payment
 from relance.core.money import Money
 from relance.services import matching
+from relance.services.ledger_import import sha256_of
 
 # (file, bytes read so far, size of the file): enough for a progress bar per file.
 Progress = Callable[[Path, int, int], None]
@@ -98,15 +98,6 @@ class ImportStopped(FormatError):
     def __init__(self, error: FormatError, done: Sequence[FileReport]) -> None:
         super().__init__(error.file, error.location, error.field, error.reason)
         self.done = tuple(done)
-
-
-def sha256_of(path: Path) -> str:
-    """The SHA-256 of a file's bytes, read in blocks."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 @contextmanager

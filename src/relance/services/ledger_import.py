@@ -114,7 +114,7 @@ def import_ledger_csv(
             insert(t.imports).values(
                 kind=kind.value,
                 file_name=path.name,
-                sha256=_sha256(path),
+                sha256=sha256_of(path),
                 imported_at=datetime.now(UTC),
                 summary=summary,
             )
@@ -123,7 +123,8 @@ def import_ledger_csv(
     return report
 
 
-def _sha256(path: Path) -> str:
+def sha256_of(path: Path) -> str:
+    """The SHA-256 of a file's bytes, read in blocks: what an import is known by."""
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):

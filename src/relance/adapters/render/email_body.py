@@ -11,13 +11,17 @@ from dataclasses import dataclass
 from html import escape
 
 from relance.adapters.render.labels import label
-from relance.adapters.render.pdf import creditor_lines, legal_mentions, payment_lines
+from relance.adapters.render.pdf import (
+    creditor_lines,
+    invoice_cells,
+    legal_mentions,
+    payment_lines,
+)
 from relance.adapters.render.templates import Wording
 from relance.core.letter import (
     Letter,
     format_day,
     format_money,
-    format_short_day,
 )
 
 
@@ -44,18 +48,7 @@ def _table(letter: Letter) -> tuple[list[str], list[list[str]]]:
             "col_open",
         )
     ]
-    rows = [
-        [
-            row.number,
-            format_short_day(row.issue_date, lang),
-            row.subject,
-            format_money(row.amount, lang),
-            format_short_day(row.due_date, lang),
-            label(lang, "days", n=row.days_late),
-            format_money(row.open_balance, lang),
-        ]
-        for row in letter.rows
-    ]
+    rows = [list(invoice_cells(row, lang)) for row in letter.rows]
     return header, rows
 
 

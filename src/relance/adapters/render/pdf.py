@@ -32,6 +32,7 @@ from relance.adapters.render.epc import EpcProblem, epc_payload, epc_qr
 from relance.adapters.render.labels import label
 from relance.adapters.render.templates import Wording
 from relance.core.letter import (
+    InvoiceRow,
     Letter,
     PaymentMethod,
     format_day,
@@ -138,6 +139,19 @@ def address_lines(letter: Letter) -> list[str]:
         territories = Locale.parse(letter.language if letter.language else "fr").territories
         lines.append(str(territories.get(address.country.upper(), address.country)).upper())
     return lines
+
+
+def invoice_cells(row: InvoiceRow, lang: str) -> tuple[str, ...]:
+    """One invoice of the table, as letters and e-mails print it."""
+    return (
+        row.number,
+        format_short_day(row.issue_date, lang),
+        row.subject,
+        format_money(row.amount, lang),
+        format_short_day(row.due_date, lang),
+        label(lang, "days", n=row.days_late),
+        format_money(row.open_balance, lang),
+    )
 
 
 def payment_lines(letter: Letter) -> list[str]:
@@ -448,15 +462,7 @@ def _draw_table(page: _Page) -> None:
             page.y -= 2 * mm
             _table_header(page)
         name, size = page.font(size=8)
-        cells = (
-            row.number,
-            format_short_day(row.issue_date, lang),
-            row.subject,
-            format_money(row.amount, lang),
-            format_short_day(row.due_date, lang),
-            label(lang, "days", n=row.days_late),
-            format_money(row.open_balance, lang),
-        )
+        cells = invoice_cells(row, lang)
         x = page.left
         for (_, width, right), cell in zip(_COLUMNS, cells, strict=True):
             text = _fit(cell, name, size, width * mm - 2 * mm)
