@@ -106,12 +106,13 @@ def test_the_indemnity_is_owed_from_the_day_after_the_due_date_even_before_inter
 def test_a_uk_debt_of_5000_gbp_carries_the_70_gbp_fixed_sum() -> None:
     inv = invoice("5000.00", "2025-05-31", currency="GBP")
     charges = claimable_charges(inv, [], UK_WITH_SUMS, RATES, as_of=date(2025, 9, 30))
-    # interest 52.40 + 154.38 = 206.78 GBP; 1 000 <= 5 000 < 10 000 → 70 GBP
+    # interest 5 000 × 12.75 % × 122 / 365 = 213.08 GBP (one rate for the whole debt,
+    # test_interest.py); 1 000 <= 5 000 < 10 000 → 70 GBP (1998 Act s.5A)
     assert [(c.kind, c.amount) for c in charges.items] == [
-        (ChargeKind.INTEREST, Money.of("206.78", "GBP")),
+        (ChargeKind.INTEREST, Money.of("213.08", "GBP")),
         (ChargeKind.INDEMNITY, Money.of("70.00", "GBP")),
     ]
-    assert charges.total == Money.of("276.78", "GBP")
+    assert charges.total == Money.of("283.08", "GBP")
 
 
 def test_a_consumer_owes_no_indemnity_and_no_contractual_fee() -> None:
@@ -219,20 +220,34 @@ def test_an_invoice_cancelled_by_a_credit_note_on_or_before_its_due_date_owes_no
         assert charges.items == ()
 
 
-def test_a_partial_credit_note_lowers_the_interest_base_and_the_late_payment_owes_40_eur() -> None:
+def test_the_credited_part_of_an_invoice_was_never_owed_and_bears_no_interest() -> None:
+    # docs/law.md, "Credit notes": a credit note corrects the invoice; what it credits was
+    # never owed, so it bears no interest even before the credit note's date.
     inv = invoice("10000.00", "2025-06-15")
     allocations = [credit(inv, "4000.00", "2025-06-30"), payment(inv, "6000.00", "2025-07-30")]
 
     charges = claimable_charges(inv, allocations, FR_B2B, RATES, as_of=date(2025, 9, 1))
 
-    #   16-30 June, 15 days on 10 000 at 13.15 %: 10 000 × 13.15 % × 15 / 365 = 54.04
-    #   1-30 July, 30 days on 6 000 (credited 4 000 on 30 June) at 12.15 %:
-    #                                            6 000 × 12.15 % × 30 / 365 = 59.917… → 59.92
-    # and the 40 EUR, since the rest was paid (a payment) after the due date.
+    # Base 10 000 - 4 000 credited = 6 000 from the first day of delay:
+    #   16-30 June, 15 days at 3.15 + 10 = 13.15 %: 6 000 × 13.15 % × 15 / 365 = 32.424… → 32.42
+    #   1-30 July, 30 days at 2.15 + 10 = 12.15 %:  6 000 × 12.15 % × 30 / 365 = 59.917… → 59.92
+    #   total 92.34 (charging the credited 4 000 until 30 June gave 113.96);
+    # and the 40 EUR (C. com. D441-5), since the rest was paid after the due date.
     assert [(c.kind, c.amount) for c in charges.items] == [
-        (ChargeKind.INTEREST, Money.of("113.96", "EUR")),
+        (ChargeKind.INTEREST, Money.of("92.34", "EUR")),
         (ChargeKind.INDEMNITY, Money.of("40.00", "EUR")),
     ]
+    assert charges.interest is not None
+    assert [line.base for line in charges.interest.lines] == [Money.of("6000", "EUR")] * 2
+
+
+def test_an_invoice_paid_on_time_apart_from_a_later_credited_part_was_not_late() -> None:
+    # The 6 000 still owed was paid on the due date; the 4 000 credited later was never
+    # owed: nothing was late, so no interest and no 40 EUR.
+    inv = invoice("10000.00", "2025-06-15")
+    allocations = [payment(inv, "6000.00", "2025-06-15"), credit(inv, "4000.00", "2025-07-30")]
+    assert not was_paid_late(inv, allocations, date(2025, 9, 1))
+    assert claimable_charges(inv, allocations, FR_B2B, RATES, date(2025, 9, 1)).items == ()
 
 
 def test_the_indemnity_is_never_claimed_from_a_consumer_whatever_the_rule_set() -> None:

@@ -100,23 +100,51 @@ def test_a_consumer_owes_legal_interest_only_from_the_formal_notice() -> None:
     assert result.total == Money.of("9.54", "EUR")
 
 
-def test_a_uk_debt_of_5000_gbp_uses_the_base_rate_of_31_december_and_30_june() -> None:
+def test_uk_statutory_interest_keeps_one_rate_for_the_whole_life_of_the_debt() -> None:
+    # Late Payment of Commercial Debts (Interest) Act 1998 s.4(2) and SI 2002/1675 art. 4
+    # (docs/law.md, "United Kingdom"): the reference rate is the base rate in force on the
+    # 31 December or 30 June before the day interest starts to run, kept for the whole debt.
+    inv = invoice("10000.00", "2022-01-15", currency="GBP")
+
+    result = interest_breakdown(inv, [], UK_B2B, RATES, as_of=date(2023, 12, 31))
+
+    # Interest runs from 16 January 2022; the day before that half-year began is
+    # 31 December 2021, when the base rate was 0.25 %: 0.25 + 8 = 8.25 % throughout, though
+    # the base rate rose to 5.25 % meanwhile.
+    # 16 Jan 2022 - 31 Dec 2023 = 350 + 365 = 715 days:
+    #   10 000 × 8.25 % × 715 / 365 = 589 875 / 365 = 1 616.095… → 1 616.10 GBP
+    # (re-fixing it every half-year gave 2 067.12 GBP).
+    assert [(line.days, line.rate, line.amount) for line in result.lines] == [
+        (715, Decimal("8.25"), Money.of("1616.10", "GBP")),
+    ]
+    assert "on 2021-12-31 0.25 %" in result.lines[0].basis
+    assert result.blocking == ()
+
+
+def test_a_uk_debt_of_5000_gbp_keeps_the_rate_of_31_december_after_30_june() -> None:
     inv = invoice("5000.00", "2025-05-31", currency="GBP")
 
     result = interest_breakdown(inv, [], UK_B2B, RATES, as_of=date(2025, 9, 30))
 
-    # H1 2025 reference: base rate on 31 Dec 2024 = 4.75 %, + 8 = 12.75 %
-    #   1-30 June = 30 days: 5 000 × 12.75 % × 30 / 365 = 19 125 / 365 = 52.397… → 52.40
-    # H2 2025 reference: base rate on 30 June 2025 = 4.25 %, + 8 = 12.25 %
-    #   1 July - 30 September = 31 + 31 + 30 = 92 days:
-    #   5 000 × 12.25 % × 92 / 365 = 56 350 / 365 = 154.383… → 154.38
-    # Total 52.40 + 154.38 = 206.78 GBP.
+    # Interest starts on 1 June 2025: base rate on 31 Dec 2024 = 4.75 %, + 8 = 12.75 %,
+    # not re-fixed on 30 June (1998 Act s.4(2)).
+    #   1 June - 30 September = 30 + 31 + 31 + 30 = 122 days:
+    #   5 000 × 12.75 % × 122 / 365 = 77 775 / 365 = 213.082… → 213.08 GBP
     assert [(line.days, line.rate, line.amount) for line in result.lines] == [
-        (30, Decimal("12.75"), Money.of("52.40", "GBP")),
-        (92, Decimal("12.25"), Money.of("154.38", "GBP")),
+        (122, Decimal("12.75"), Money.of("213.08", "GBP")),
     ]
-    assert result.total == Money.of("206.78", "GBP")
     assert "on 2024-12-31 4.75 %" in result.lines[0].basis
+
+
+def test_a_later_missing_half_year_does_not_block_a_uk_claim_whose_rate_is_known() -> None:
+    inv = invoice("5000.00", "2026-05-31", currency="GBP")
+    # The table stops on 18 March 2026, but the debt's rate was fixed on 31 Dec 2025.
+    result = interest_breakdown(inv, [], UK_B2B, RATES, as_of=date(2026, 7, 15))
+
+    # 3.75 + 8 = 11.75 %, 1 June - 15 July = 45 days:
+    #   5 000 × 11.75 % × 45 / 365 = 26 437.5 / 365 = 72.431… → 72.43 GBP
+    assert result.blocking == ()
+    assert result.total == Money.of("72.43", "GBP")
 
 
 def test_a_partial_payment_in_the_middle_of_the_period_lowers_the_base_from_the_next_day() -> None:
@@ -147,16 +175,12 @@ def test_nothing_is_owed_on_or_before_the_due_date() -> None:
 
 
 def test_a_missing_rate_stops_the_lines_at_the_gap_with_a_blocking_problem() -> None:
-    inv = invoice("5000.00", "2026-05-31", currency="GBP")
-    # The reference for H2 2026 is the base rate on 30 June 2026, which the table lacks.
+    inv = invoice("5000.00", "2026-06-30", currency="GBP")
+    # Interest starts on 1 July 2026: its rate is the base rate on 30 June 2026, which
+    # the table lacks. Nothing is known: no line, never a zero line.
     result = interest_breakdown(inv, [], UK_B2B, RATES, as_of=date(2026, 7, 15))
 
-    # H1 2026: base rate on 31 Dec 2025 3.75 % + 8 = 11.75 %, 1-30 June = 30 days:
-    #   5 000 × 11.75 % × 30 / 365 = 17 625 / 365 = 48.287… → 48.29
-    # From 1 July nothing is known: no line, never a zero line.
-    assert [(line.start, line.end, line.amount) for line in result.lines] == [
-        (date(2026, 6, 1), date(2026, 6, 30), Money.of("48.29", "GBP")),
-    ]
+    assert result.lines == ()
     (blocking,) = result.blocking
     assert "'boe_base'" in blocking and "2026-06-30" in blocking
     assert blocking in result.problems

@@ -18,7 +18,7 @@ from relance.adapters.storage import repository as repo
 from relance.core.aging import days_overdue
 from relance.core.model import CustomerKind
 from relance.core.money import Money
-from relance.services import law
+from relance.services import contracts, interest_reports, letter_charges
 from relance.services.demo import build_demo
 
 AS_OF = date(2026, 6, 15)
@@ -50,8 +50,8 @@ def test_the_demo_formal_notice_states_interest_and_the_40_eur_indemnity(tmp_pat
     ref = at_final[0]
     numbers = [invoice.number for invoice, _ in overdue if invoice.customer_ref == ref]
 
-    law.record_formal_notice(store, ref, AS_OF, note="LRAR sent with the final letter")
-    rows = law.letter_charges(store, ref, numbers, AS_OF)
+    contracts.record_formal_notice(store, ref, AS_OF, note="LRAR sent with the final letter")
+    rows = letter_charges.letter_charges(store, ref, numbers, AS_OF)
 
     # One 40 EUR indemnity per late invoice, in French, with its legal source.
     indemnities = [row for row in rows if row.label.startswith("Indemnité forfaitaire")]
@@ -63,7 +63,7 @@ def test_the_demo_formal_notice_states_interest_and_the_40_eur_indemnity(tmp_pat
     interest = [row for row in rows if row.label.startswith("Pénalités de retard")]
     assert interest
     # (the customer may also owe interest on invoices it paid late: not on this letter)
-    reports = [law.interest_report(store, number, AS_OF) for number in numbers]
+    reports = [interest_reports.interest_report(store, number, AS_OF) for number in numbers]
     claims = [claim for report in reports for claim in report.claims]
     lines = [line for claim in claims if claim.interest for line in claim.interest.lines]
     assert len(lines) == len(interest)

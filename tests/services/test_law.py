@@ -35,7 +35,16 @@ from relance.core.model import (
 from relance.core.money import Money
 from relance.core.terms import TermVerdict, parse_discount_terms
 from relance.core.writeoff import HandoffStatus, NothingToWriteOff, WriteOffReason
-from relance.services import dunning, law, letters
+from relance.services import (
+    contracts,
+    dunning,
+    interest_reports,
+    law,
+    letter_charges,
+    letters,
+    limitation,
+    rule_sets,
+)
 from relance.services.demo import DEMO_CREDITOR
 from relance.services.ledger_import import import_ledger_csv
 from relance.services.reports import invoice_lines
@@ -84,7 +93,7 @@ def ledger(store: Store) -> Store:
     with store.begin() as conn:
         repo.save_creditor(conn, CREDITOR)
         conn.execute(insert(t.customers), [repo.customer_values(c) for c in CUSTOMERS])
-    law.set_contract(store, "SMITH", {"rule_set": "uk_b2b"}, reason="English law contract")
+    contracts.set_contract(store, "SMITH", {"rule_set": "uk_b2b"}, reason="English law contract")
     return store
 
 
@@ -106,21 +115,21 @@ def test_a_business_debt_is_time_barred_the_day_after_its_fifth_anniversary(ledg
     add_invoice(ledger, "F-NEW", "DUP", "2025-01-01", "2025-01-31", "500.00")
 
     with ledger.begin() as conn:
-        assert law.time_barred_invoices(conn, day("2025-03-15")) == frozenset()
-        assert law.time_barred_invoices(conn, day("2025-03-16")) == {"F-OLD"}
-        assert law.time_barred_invoices(conn, day("2025-06-02")) == {"F-OLD", "F-CONSO"}
+        assert limitation.time_barred_invoices(conn, day("2025-03-15")) == frozenset()
+        assert limitation.time_barred_invoices(conn, day("2025-03-16")) == {"F-OLD"}
+        assert limitation.time_barred_invoices(conn, day("2025-06-02")) == {"F-OLD", "F-CONSO"}
 
 
 def test_an_acknowledgement_restarts_a_full_period_and_is_logged(ledger: Store) -> None:
     add_invoice(ledger, "F-OLD", "DUP", "2020-02-14", "2020-03-15", "1200.00")
-    recorded = law.record_interruption(
+    recorded = limitation.record_interruption(
         ledger, "DUP", InterruptionKind.ACKNOWLEDGEMENT, day("2024-11-02"), "signed letter"
     )
     assert [r.invoice_number for r in recorded] == ["F-OLD"]
     # A new 5-year period runs from 2 November 2024 (C. civ. 2231, 2240): last day 2029-11-02.
     with ledger.begin() as conn:
-        assert law.time_barred_invoices(conn, day("2025-03-16")) == frozenset()
-        assert law.time_barred_invoices(conn, day("2029-11-03")) == {"F-OLD"}
+        assert limitation.time_barred_invoices(conn, day("2025-03-16")) == frozenset()
+        assert limitation.time_barred_invoices(conn, day("2029-11-03")) == {"F-OLD"}
     (event,) = events(ledger, "limitation_interruption")
     assert event["data"]["invoices"] == ["F-OLD"]  # type: ignore[index]
     assert event["reason"] == "signed letter"
@@ -131,8 +140,8 @@ def test_a_partial_payment_restarts_the_period(ledger: Store) -> None:
     pay(ledger, "F-OLD", "200.00", "2022-05-10", "BANK-7")
     with ledger.begin() as conn:
         # 10 May 2022 + 5 years = 10 May 2027 is the last day
-        assert law.time_barred_invoices(conn, day("2027-05-10")) == frozenset()
-        assert law.time_barred_invoices(conn, day("2027-05-11")) == {"F-OLD"}
+        assert limitation.time_barred_invoices(conn, day("2027-05-10")) == frozenset()
+        assert limitation.time_barred_invoices(conn, day("2027-05-11")) == {"F-OLD"}
 
 
 def test_the_limitation_report_lists_debts_expiring_within_90_days_and_those_expired(
@@ -144,7 +153,7 @@ def test_the_limitation_report_lists_debts_expiring_within_90_days_and_those_exp
     add_invoice(ledger, "F-PAID", "DUP", "2020-04-01", "2020-04-30", "100.00")
     pay(ledger, "F-PAID", "100.00", "2020-04-30", "BANK-1")
 
-    lines = law.limitation_report(ledger, day("2025-04-01"), timedelta(days=90))
+    lines = limitation.limitation_report(ledger, day("2025-04-01"), timedelta(days=90))
 
     # F-GONE: consumer, due 31 Dec 2022, last day 31 Dec 2024: expired 91 days ago.
     # F-SOON: business, due 31 May 2020, last day 31 May 2025: 60 days left.
@@ -163,7 +172,7 @@ def test_a_10000_eur_b2b_invoice_paid_45_days_late_across_a_half_year(ledger: St
     add_invoice(ledger, "F-10K", "DUP", "2025-05-16", "2025-06-15", "10000.00", "1666.67")
     pay(ledger, "F-10K", "10000.00", "2025-07-30", "BANK-10K")
 
-    report = law.interest_report(ledger, "F-10K", day("2025-09-01"))
+    report = interest_reports.interest_report(ledger, "F-10K", day("2025-09-01"))
 
     # Late 16 June - 30 July 2025 = 15 + 30 = 45 days.
     #   H1 2025, ECB on 1 Jan 2025 3.15 % + 10 = 13.15 %: 10 000 × 13.15 % × 15 / 365 = 54.04
@@ -186,12 +195,12 @@ def test_a_10000_eur_b2b_invoice_paid_45_days_late_across_a_half_year(ledger: St
 def test_a_consumer_owes_interest_only_from_the_recorded_formal_notice(ledger: Store) -> None:
     add_invoice(ledger, "F-C1", "MARTIN", "2025-03-01", "2025-03-31", "1200.00", "200.00")
 
-    before = law.interest_report(ledger, "MARTIN", day("2025-08-19"))
+    before = interest_reports.interest_report(ledger, "MARTIN", day("2025-08-19"))
     assert before.claims[0].items == ()  # no notice yet: nothing, and no 40 EUR ever
     assert "formal notice" in before.claims[0].problems[0]
 
-    law.record_formal_notice(ledger, "MARTIN", day("2025-05-20"), note="LRAR 1A 234")
-    after = law.interest_report(ledger, "MARTIN", day("2025-08-19"))
+    contracts.record_formal_notice(ledger, "MARTIN", day("2025-05-20"), note="LRAR 1A 234")
+    after = interest_reports.interest_report(ledger, "MARTIN", day("2025-08-19"))
 
     # From 21 May at the legal rate for company creditors:
     #   21 May - 30 Jun, 41 days at 3.71 %: 1 200 × 3.71 % × 41 / 365 = 5.00
@@ -207,23 +216,23 @@ def test_a_formal_notice_for_one_invoice_starts_interest_on_that_invoice_only(
 ) -> None:
     add_invoice(ledger, "F-C1", "MARTIN", "2025-03-01", "2025-03-31", "1200.00")
     add_invoice(ledger, "F-C2", "MARTIN", "2025-03-01", "2025-03-31", "1200.00")
-    law.record_formal_notice(ledger, "MARTIN", day("2025-05-20"), invoice_number="F-C2")
-    report = law.interest_report(ledger, "MARTIN", day("2025-08-19"))
+    contracts.record_formal_notice(ledger, "MARTIN", day("2025-05-20"), invoice_number="F-C2")
+    report = interest_reports.interest_report(ledger, "MARTIN", day("2025-08-19"))
     assert [c.total for c in report.claims] == [eur("0"), eur("9.54")]
 
 
 def test_a_uk_debt_of_5000_gbp_under_the_late_payment_act(ledger: Store) -> None:
     add_invoice(ledger, "INV-UK", "SMITH", "2025-05-01", "2025-05-31", "5000.00", currency="GBP")
 
-    report = law.interest_report(ledger, "SMITH", day("2025-09-30"))
+    report = interest_reports.interest_report(ledger, "SMITH", day("2025-09-30"))
 
-    # Base rate on 31 Dec 2024 4.75 % + 8 = 12.75 %: 5 000 × 12.75 % × 30 / 365 = 52.40
-    # Base rate on 30 Jun 2025 4.25 % + 8 = 12.25 %: 5 000 × 12.25 % × 92 / 365 = 154.38
+    # Interest runs from 1 June 2025: base rate on 31 Dec 2024 4.75 % + 8 = 12.75 % for the
+    # whole debt (1998 Act s.4(2); docs/law.md): 5 000 × 12.75 % × 122 / 365 = 213.08
     # Fixed sum for a debt from 1 000 to 9 999.99 GBP: 70 GBP (1998 Act s.5A).
     (claim,) = report.claims
     assert report.rule_set.code == "uk_b2b"
     assert [(c.kind, c.amount) for c in claim.items] == [
-        (ChargeKind.INTEREST, Money.of("206.78", "GBP")),
+        (ChargeKind.INTEREST, Money.of("213.08", "GBP")),
         (ChargeKind.INDEMNITY, Money.of("70.00", "GBP")),
     ]
 
@@ -232,7 +241,7 @@ def test_a_partial_payment_in_the_middle_lowers_the_base_from_the_next_day(ledge
     add_invoice(ledger, "F-P", "DUP", "2025-08-31", "2025-09-30", "10000.00")
     pay(ledger, "F-P", "4000.00", "2025-10-31", "BANK-P")
 
-    report = law.interest_report(ledger, "F-P", day("2025-11-30"))
+    report = interest_reports.interest_report(ledger, "F-P", day("2025-11-30"))
 
     #   1-31 Oct, 31 days on 10 000 at 12.15 %: 10 000 × 12.15 % × 31 / 365 = 103.19
     #   1-30 Nov, 30 days on  6 000 at 12.15 %:  6 000 × 12.15 % × 30 / 365 =  59.92
@@ -247,25 +256,25 @@ def test_a_partial_payment_in_the_middle_lowers_the_base_from_the_next_day(ledge
 
 def test_a_contractual_rate_replaces_the_statutory_one(ledger: Store) -> None:
     add_invoice(ledger, "F-K", "DUP", "2025-08-31", "2025-09-30", "10000.00")
-    law.set_contract(ledger, "DUP", {"rate": Decimal("15")})
-    report = law.interest_report(ledger, "F-K", day("2025-10-30"))
+    contracts.set_contract(ledger, "DUP", {"rate": Decimal("15")})
+    report = interest_reports.interest_report(ledger, "F-K", day("2025-10-30"))
     # 10 000 × 15 % × 30 / 365 = 45 000 / 365 = 123.287… → 123.29 (above 3 × 2.76 = 8.28 %)
     assert report.claims[0].items[0].amount == eur("123.29")
-    assert law.contract_of(ledger, "DUP").rate == Decimal("15")
+    assert contracts.contract_of(ledger, "DUP").rate == Decimal("15")
 
 
 def test_an_unknown_target_or_rule_set_is_a_lookup_error(ledger: Store) -> None:
     with pytest.raises(LookupError, match="NOBODY"):
-        law.interest_report(ledger, "NOBODY", day("2025-10-30"))
+        interest_reports.interest_report(ledger, "NOBODY", day("2025-10-30"))
     with pytest.raises(LookupError, match="fr_b2b"):
-        law.set_contract(ledger, "DUP", {"rule_set": "atlantis"})
+        contracts.set_contract(ledger, "DUP", {"rule_set": "atlantis"})
 
 
 def test_letter_rows_explain_each_line_and_the_indemnity_in_the_customers_language(
     ledger: Store,
 ) -> None:
     add_invoice(ledger, "F-10K", "DUP", "2025-05-16", "2025-06-15", "10000.00")
-    rows = law.letter_charges(ledger, "DUP", ["F-10K"], day("2025-07-30"))
+    rows = letter_charges.letter_charges(ledger, "DUP", ["F-10K"], day("2025-07-30"))
     assert [(row.label, row.amount) for row in rows] == [
         ("Pénalités de retard, facture F-10K, du 16/06/2025 au 30/06/2025", eur("54.04")),
         ("Pénalités de retard, facture F-10K, du 01/07/2025 au 30/07/2025", eur("99.86")),
@@ -280,7 +289,7 @@ def test_letter_rows_explain_each_line_and_the_indemnity_in_the_customers_langua
 
 def test_a_discounted_payment_within_the_window_settles_the_invoice(ledger: Store) -> None:
     invoice = add_invoice(ledger, "F-D", "DUP", "2026-03-01", "2026-03-31", "1000.00")
-    law.set_contract(ledger, "DUP", {"discount": parse_discount_terms("2/10 net 30")})
+    contracts.set_contract(ledger, "DUP", {"discount": parse_discount_terms("2/10 net 30")})
     # 2 % of 1 000 = 20; paying 980 by 11 March (1 March + 10 days) settles the invoice.
     payment = Allocation(AllocationKind.PAYMENT, "BANK-D", "F-D", eur("980.00"), day("2026-03-11"))
     with ledger.begin() as conn:
@@ -367,9 +376,9 @@ def test_a_customer_wide_notice_does_not_reach_an_invoice_due_after_it(ledger: S
     # covers F-C1 (due 31 March) but not F-C3, due 15 June, after the notice.
     add_invoice(ledger, "F-C1", "MARTIN", "2025-03-01", "2025-03-31", "1200.00")
     add_invoice(ledger, "F-C3", "MARTIN", "2025-05-16", "2025-06-15", "1200.00")
-    law.record_formal_notice(ledger, "MARTIN", day("2025-05-20"))
+    contracts.record_formal_notice(ledger, "MARTIN", day("2025-05-20"))
 
-    report = law.interest_report(ledger, "MARTIN", day("2025-08-19"))
+    report = interest_reports.interest_report(ledger, "MARTIN", day("2025-08-19"))
 
     # F-C1: 1 200 × 3.71 % × 41 / 365 = 5.00 (21 May - 30 June)
     #     + 1 200 × 2.76 % × 50 / 365 = 4.54 (1 July - 19 August) = 9.54
@@ -383,8 +392,8 @@ def test_a_customer_wide_notice_does_not_reach_an_invoice_due_after_it(ledger: S
 
 def test_a_notice_naming_an_invoice_before_its_due_date_starts_nothing(ledger: Store) -> None:
     add_invoice(ledger, "F-C3", "MARTIN", "2025-05-16", "2025-06-15", "1200.00")
-    law.record_formal_notice(ledger, "MARTIN", day("2025-06-01"), invoice_number="F-C3")
-    report = law.interest_report(ledger, "F-C3", day("2025-08-19"))
+    contracts.record_formal_notice(ledger, "MARTIN", day("2025-06-01"), invoice_number="F-C3")
+    report = interest_reports.interest_report(ledger, "F-C3", day("2025-08-19"))
     (claim,) = report.claims
     assert claim.items == ()
     assert "on or before the due date 2025-06-15" in claim.problems[0]
@@ -392,33 +401,35 @@ def test_a_notice_naming_an_invoice_before_its_due_date_starts_nothing(ledger: S
 
 def test_a_consumer_cannot_be_put_under_a_business_rule_set(ledger: Store) -> None:
     with pytest.raises(ValueError, match=r"'fr_b2b'.*'MARTIN' is a consumer"):
-        law.set_contract(ledger, "MARTIN", {"rule_set": "fr_b2b"})
-    assert law.contract_of(ledger, "MARTIN").rule_set is None  # nothing was stored
-    law.set_contract(ledger, "MARTIN", {"rule_set": "fr_b2c"})  # its own rules: fine
+        contracts.set_contract(ledger, "MARTIN", {"rule_set": "fr_b2b"})
+    assert contracts.contract_of(ledger, "MARTIN").rule_set is None  # nothing was stored
+    contracts.set_contract(ledger, "MARTIN", {"rule_set": "fr_b2c"})  # its own rules: fine
 
 
 def test_a_missing_rate_gives_the_interest_up_to_the_gap_and_still_the_indemnity(
     ledger: Store,
 ) -> None:
-    # The Bank of England table stops on 18 March 2026: the H2 2026 rate (base rate on
-    # 30 June 2026) is unknown.
-    add_invoice(ledger, "INV-UK", "SMITH", "2026-05-01", "2026-05-31", "5000.00", currency="GBP")
+    # The ECB table ends on 31 December 2026: the rate in force on 1 January 2027 (the
+    # H1 2027 reference, C. com. L441-10 II) is unknown.
+    add_invoice(ledger, "F-GAP", "DUP", "2026-11-15", "2026-12-15", "1000.00")
 
-    report = law.interest_report(ledger, "SMITH", day("2026-07-15"))
+    report = interest_reports.interest_report(ledger, "DUP", day("2027-01-15"))
 
-    # 1-30 June 2026 at 3.75 % (31 Dec 2025) + 8 = 11.75 %:
-    #   5 000 × 11.75 % × 30 / 365 = 48.287… → 48.29; fixed sum 70 GBP (1 000 to 9 999.99)
+    # 16-31 December 2026 = 16 days at 2.40 % (ECB on 1 July 2026) + 10 = 12.40 %:
+    #   1 000 × 12.40 % × 16 / 365 = 1 984 / 365 = 5.435… → 5.44; and 40 EUR (D441-5)
     (claim,) = report.claims
     assert [(c.kind, c.amount) for c in claim.items] == [
-        (ChargeKind.INTEREST, Money.of("48.29", "GBP")),
-        (ChargeKind.INDEMNITY, Money.of("70.00", "GBP")),
+        (ChargeKind.INTEREST, eur("5.44")),
+        (ChargeKind.INDEMNITY, eur("40.00")),
     ]
     (blocking,) = claim.blocking
-    assert "'boe_base'" in blocking and "2026-06-30" in blocking
+    assert "'ecb_mro'" in blocking and "2027-01-01" in blocking
     # A letter must not state partial charges.
-    assert law.letter_claim(ledger, "SMITH", ["INV-UK"], day("2026-07-15")).blocking == (blocking,)
-    with pytest.raises(law.ChargesBlocked, match="boe_base"):
-        law.letter_charges(ledger, "SMITH", ["INV-UK"], day("2026-07-15"))
+    assert letter_charges.letter_claim(ledger, "DUP", ["F-GAP"], day("2027-01-15")).blocking == (
+        blocking,
+    )
+    with pytest.raises(letter_charges.ChargesBlocked, match="ecb_mro"):
+        letter_charges.letter_charges(ledger, "DUP", ["F-GAP"], day("2027-01-15"))
 
 
 def test_an_invoice_credited_after_its_due_date_is_not_charged(ledger: Store) -> None:
@@ -429,19 +440,19 @@ def test_an_invoice_credited_after_its_due_date_is_not_charged(ledger: Store) ->
             AllocationKind.CREDIT_NOTE, "AV-1", "F-CR", eur("10000"), day("2025-07-30")
         )
         repo.add_allocation(conn, note, invoice_id)
-    report = law.interest_report(ledger, "DUP", day("2025-09-01"))
+    report = interest_reports.interest_report(ledger, "DUP", day("2025-09-01"))
     assert report.claims == ()  # before the fix: 40.00 and interest up to the credit note
 
 
 def _payment_acknowledges(monkeypatch: pytest.MonkeyPatch, on: bool) -> None:
-    jurisdictions, rates = law.rules()
+    jurisdictions, rates = rule_sets.rules()
     changed = dataclasses.replace(
         jurisdictions,
         rule_sets=tuple(
             dataclasses.replace(r, payments_acknowledge=on) for r in jurisdictions.rule_sets
         ),
     )
-    monkeypatch.setattr(law, "rules", lambda: (changed, rates))
+    monkeypatch.setattr(rule_sets, "rules", lambda: (changed, rates))
 
 
 @pytest.mark.parametrize("acknowledges", [True, False])
@@ -452,7 +463,7 @@ def test_whether_a_payment_restarts_limitation_is_the_creditors_setting(
     add_invoice(ledger, "F-OLD", "DUP", "2020-02-14", "2020-03-15", "1200.00")
     pay(ledger, "F-OLD", "200.00", "2022-05-10", "BANK-7")
     with ledger.begin() as conn:
-        barred = law.time_barred_invoices(conn, day("2025-03-16"))
+        barred = limitation.time_barred_invoices(conn, day("2025-03-16"))
     # On (the default): a new 5-year period from the payment, 10 May 2022 → 10 May 2027.
     # Off: the period runs from the due date, 15 March 2020 → barred from 16 March 2025.
     assert barred == (frozenset() if acknowledges else {"F-OLD"})
@@ -516,14 +527,14 @@ def test_a_letter_whose_charges_lack_a_rate_is_blocked_with_the_reason(
     _dunning_story(store, tmp_path, ("2018-02-05", "2018-02-19"))
     dunning.run_dunning(store, day("2018-03-05"))  # the second letter states the charges
     assert dunning.approve(store, every=True)
-    jurisdictions, rates = law.rules()
+    jurisdictions, rates = rule_sets.rules()
     ecb = rates["ecb_mro"]
     # The ECB table as if it stopped at the end of 2017: the rate in force on 1 January
     # 2018 (the H1 2018 reference, L441-10) is unknown.
     cut = dataclasses.replace(
         ecb, periods=tuple(p for p in ecb.periods if p.end < day("2018-01-01"))
     )
-    monkeypatch.setattr(law, "rules", lambda: (jurisdictions, {**rates, "ecb_mro": cut}))
+    monkeypatch.setattr(rule_sets, "rules", lambda: (jurisdictions, {**rates, "ecb_mro": cut}))
 
     report = letters.send_approved(store, day("2018-03-05"), tmp_path / "out", None)
 

@@ -1,6 +1,6 @@
 """The daily time-barred check reads only the invoices old enough to be concerned.
 
-`law.time_barred_invoices` asks the database for the open invoices due before the horizon
+`limitation.time_barred_invoices` asks the database for the open invoices due before the horizon
 less the shortest limitation period, instead of every open invoice. These tests build a
 ledger of old and new debts (businesses at 5 years, a consumer at 2, contracts at 1 and
 10 years, due dates on 28 and 29 February, partial payments and acknowledgements) and
@@ -26,7 +26,7 @@ from relance.core.limitation import (
 )
 from relance.core.model import Allocation, AllocationKind, Creditor, Customer, CustomerKind, Invoice
 from relance.core.money import Money
-from relance.services import law
+from relance.services import contracts, limitation, rule_sets
 
 CUSTOMERS = (
     Customer("DUP", "Dupont SA", CustomerKind.BUSINESS, "FR"),  # 5 years
@@ -62,7 +62,7 @@ def full_computation(conn: Connection, as_of: date) -> frozenset[str]:
     creditor = repo.load_creditor(conn)
     assert creditor is not None
     contracts = law_repo.load_contracts(conn)
-    jurisdictions: Jurisdictions = law.rules()[0]
+    jurisdictions: Jurisdictions = rule_sets.rules()[0]
     years = {}
     for customer in repo.load_customers(conn):
         contract = contracts.get(customer.ref)
@@ -120,10 +120,12 @@ def build(store: Store) -> None:
                         ),
                         invoice_ids[number],
                     )
-    law.set_contract(store, "SHORT", {"limitation_years": 1})
-    law.set_contract(store, "LONG", {"limitation_years": 10})
+    contracts.set_contract(store, "SHORT", {"limitation_years": 1})
+    contracts.set_contract(store, "LONG", {"limitation_years": 10})
     # Dupont acknowledged its 2018-2019 debts on 2021-06-30: a new 5-year period.
-    law.record_interruption(store, "DUP", InterruptionKind.ACKNOWLEDGEMENT, date(2021, 6, 30))
+    limitation.record_interruption(
+        store, "DUP", InterruptionKind.ACKNOWLEDGEMENT, date(2021, 6, 30)
+    )
 
 
 def test_the_prefiltered_time_barred_set_is_the_full_computation_on_every_date(
@@ -133,9 +135,9 @@ def test_the_prefiltered_time_barred_set_is_the_full_computation_on_every_date(
     with store.begin() as conn:
         for as_of in AS_OF_DATES:
             expected = full_computation(conn, as_of)
-            assert law.time_barred_invoices(conn, as_of) == expected, as_of
+            assert limitation.time_barred_invoices(conn, as_of) == expected, as_of
         # The ledger does exercise the rule: some invoices are barred, some are not.
-        barred = law.time_barred_invoices(conn, date(2026, 11, 20))
+        barred = limitation.time_barred_invoices(conn, date(2026, 11, 20))
         assert "SHORT-001" in barred and "LONG-050" not in barred
         assert any(n.startswith("MARTIN") for n in barred)
 
@@ -146,11 +148,11 @@ def test_the_shortest_period_counts_a_contract_shorter_than_every_rule_set(
     build(store)
     with store.begin() as conn:
         contracts = law_repo.load_contracts(conn)
-    jurisdictions = law.rules()[0]
+    jurisdictions = rule_sets.rules()[0]
     # France against a consumer: 2 years (C. conso. L218-2); the SHORT contract says 1.
     assert min(r.limitation_years for r in jurisdictions.rule_sets) == 2
-    assert law.shortest_limitation_years(jurisdictions, contracts.values()) == 1
-    assert law.shortest_limitation_years(jurisdictions, ()) == 2
+    assert limitation.shortest_limitation_years(jurisdictions, contracts.values()) == 1
+    assert limitation.shortest_limitation_years(jurisdictions, ()) == 2
 
 
 def test_an_invoice_due_the_day_after_the_shortest_horizon_is_not_read_and_not_barred(
@@ -160,7 +162,7 @@ def test_an_invoice_due_the_day_after_the_shortest_horizon_is_not_read_and_not_b
     with store.begin() as conn:
         # As of 2026-03-01 with a 1-year contract, the horizon is 2026-02-28: a 1-year
         # claim due 2025-02-28 ends on 2026-02-28 and is barred; one due later is not.
-        barred = law.time_barred_invoices(conn, date(2026, 3, 1))
+        barred = limitation.time_barred_invoices(conn, date(2026, 3, 1))
     short = {n for n in barred if n.startswith("SHORT")}
     due_of = {f"SHORT-{n:03d}": due for n, due in enumerate(DUE_DATES)}
     assert short, "the 1-year contract bars some invoices"

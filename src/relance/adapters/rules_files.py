@@ -244,6 +244,7 @@ def parse_rule_set(raw: Mapping[str, Any], where: str) -> RuleSet:
         term_cap_days=row.optional_integer("term_cap_days"),
         term_cap_end_of_month_days=row.optional_integer("term_cap_end_of_month_days"),
         fees_allowed=row.flag("fees_allowed", True),
+        limitation_binding=row.flag("limitation_binding", False),
         sources=tuple(sources),
         indemnity_reference=(
             row.text("indemnity_reference") if row.has("indemnity_reference") else ""

@@ -94,7 +94,15 @@ def was_paid_late(invoice: Invoice, allocations: Iterable[Allocation], as_of: da
     if as_of <= invoice.due_date:
         return False
     own = [a for a in allocations if a.invoice_number == invoice.number and a.date <= as_of]
-    settled = total((a.amount for a in own if a.date <= invoice.due_date), invoice.currency)
+    # a credited part was never owed, whatever the credit note's date (docs/law.md)
+    settled = total(
+        (
+            a.amount
+            for a in own
+            if a.date <= invoice.due_date or a.kind is AllocationKind.CREDIT_NOTE
+        ),
+        invoice.currency,
+    )
     if not (invoice.amount - settled).is_positive:
         return False
     if any(a.kind is AllocationKind.PAYMENT and a.date > invoice.due_date for a in own):

@@ -30,7 +30,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from relance.core.jurisdiction import Contract, DayCount, Fixing, InterestStart, RuleSet
-from relance.core.model import Allocation, Invoice
+from relance.core.model import Allocation, AllocationKind, Invoice
 from relance.core.money import Money, total
 from relance.core.rates import Confidence, MissingRate, RateBook, table_of
 
@@ -167,13 +167,12 @@ def _cuts(
 ) -> set[date]:
     """Days on which a new line may start because the rate or the year changes."""
     cuts: set[date] = set()
-    year = first.year
-    while date(year, 1, 1) <= last:
-        cuts.add(date(year, 1, 1))
-        cuts.add(date(year, 7, 1))
-        year += 1
-    if rules.day_count is not DayCount.ACTUAL_ACTUAL and rules.fixing is Fixing.DAILY:
-        cuts = set()  # neither half-years nor years matter: only the table's own rows
+    half_yearly = rules.fixing in (Fixing.HALF_YEAR_START, Fixing.HALF_YEAR_EVE)
+    for year in range(first.year, last.year + 1):
+        if rules.day_count is DayCount.ACTUAL_ACTUAL:
+            cuts.add(date(year, 1, 1))  # the year's length changes the divisor
+        if half_yearly:
+            cuts.update((date(year, 1, 1), date(year, 7, 1)))
     tables = []
     if contract.rate is None and rules.rate_table is not None and rules.fixing is Fixing.DAILY:
         tables.append(rules.rate_table)
@@ -188,10 +187,23 @@ def _cuts(
     return {day for day in cuts if first < day <= last}
 
 
+def _fixing_day(start: date, first: date, fixing: Fixing) -> date:
+    """The day whose reference rate applies to a line from `start` of a delay from `first`."""
+    if fixing is Fixing.HALF_YEAR_START:
+        return _half_year_start(start)
+    if fixing is Fixing.HALF_YEAR_EVE:
+        return _half_year_start(start) - ONE_DAY
+    if fixing is Fixing.START_EVE:
+        # one rate for the whole debt: 31 Dec / 30 Jun before interest starts to run
+        return _half_year_start(first) - ONE_DAY
+    return start
+
+
 def _rate_for(
-    start: date, rules: RuleSet, rates: RateBook, contract: Contract
+    start: date, first: date, rules: RuleSet, rates: RateBook, contract: Contract
 ) -> tuple[Decimal, str, RateBasis, Confidence, str | None]:
-    """Rate, basis (text and data), confidence and a problem (or None) for a line from `start`."""
+    """Rate, basis (text and data), confidence and a problem (or None) for a line from
+    `start` of a delay that began on `first`."""
     if contract.rate is not None:
         rate, basis = contract.rate, f"contractual rate {contract.rate} %"
         data = RateBasis(BasisKind.CONTRACT, rate)
@@ -216,12 +228,7 @@ def _rate_for(
         return floor, basis, data, floor_period.confidence, problem
     assert rules.rate_table is not None  # checked by the caller
     table = table_of(rates, rules.rate_table)
-    if rules.fixing is Fixing.HALF_YEAR_START:
-        fixing_day = _half_year_start(start)
-    elif rules.fixing is Fixing.HALF_YEAR_EVE:
-        fixing_day = _half_year_start(start) - ONE_DAY
-    else:
-        fixing_day = start
+    fixing_day = _fixing_day(start, first, rules.fixing)
     period = table.period_on(fixing_day)
     rate = period.rate + rules.margin
     basis = f"{table.title} on {fixing_day.isoformat()} {period.rate} %"
@@ -275,23 +282,30 @@ def interest_breakdown(
         return _with_problem(empty, "interest runs only from a formal notice, and none is recorded")
     if first > as_of:
         return empty
-    own = sorted(
-        (a for a in allocations if a.invoice_number == invoice.number and a.date <= as_of),
-        key=lambda a: a.date,
+    own = [a for a in allocations if a.invoice_number == invoice.number and a.date <= as_of]
+    # The credited part of an invoice was never owed: it leaves the base from the first
+    # day, whatever the credit note's date (docs/law.md, "Credit notes").
+    owed = invoice.amount - total(
+        (a.amount for a in own if a.kind is AllocationKind.CREDIT_NOTE), invoice.currency
+    )
+    settling = sorted(
+        (a for a in own if a.kind is not AllocationKind.CREDIT_NOTE), key=lambda a: a.date
     )
     cuts = _cuts(first, as_of, rules, rates, terms)
-    cuts.update(a.date + ONE_DAY for a in own if first < a.date + ONE_DAY <= as_of)
+    cuts.update(a.date + ONE_DAY for a in settling if first < a.date + ONE_DAY <= as_of)
     starts = [first, *sorted(cuts)]
     lines: list[InterestLine] = []
     problems: list[str] = []
     blocking: list[str] = []
     for index, start in enumerate(starts):
         end = starts[index + 1] - ONE_DAY if index + 1 < len(starts) else as_of
-        base = invoice.amount - total((a.amount for a in own if a.date < start), invoice.currency)
+        base = owed - total((a.amount for a in settling if a.date < start), invoice.currency)
         if not base.is_positive:
             continue
         try:
-            rate, basis, rate_basis, confidence, problem = _rate_for(start, rules, rates, terms)
+            rate, basis, rate_basis, confidence, problem = _rate_for(
+                start, first, rules, rates, terms
+            )
         except MissingRate as gap:
             # Stop at the gap: the lines before it are right, nothing after it is known.
             blocking.append(

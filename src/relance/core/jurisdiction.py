@@ -10,7 +10,7 @@ customer's `Contract` names another.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
@@ -59,7 +59,10 @@ class Fixing(StrEnum):
 
     DAILY = "daily"  # the table's own rate on each day (tables already set per half-year)
     HALF_YEAR_START = "half-year-start"  # rate in force on 1 January / 1 July (L441-10, 2011/7/EU)
-    HALF_YEAR_EVE = "half-year-eve"  # rate on 31 December / 30 June before the half-year (UK)
+    HALF_YEAR_EVE = "half-year-eve"  # rate on 31 December / 30 June before each half-year
+    # One rate for the whole life of the debt: the rate on 31 December / 30 June before the
+    # day interest starts to run (UK: 1998 Act s.4(2), SI 2002/1675 art. 4; docs/law.md).
+    START_EVE = "start-eve"
 
 
 class InterestStart(StrEnum):
@@ -106,6 +109,8 @@ class RuleSet:
     term_cap_days: int | None = None  # longest agreed term from the invoice date
     term_cap_end_of_month_days: int | None = None  # or this many days "end of month"
     fees_allowed: bool = True  # False: collection fees cannot be put on the debtor (CPCE L111-8)
+    # True: no contract may lengthen the period (C. conso. L218-1 for L218-2's two years)
+    limitation_binding: bool = False
     sources: tuple[str, ...] = ()
     indemnity_reference: str = ""  # the legal text of the fixed indemnity, e.g. "C. com. D441-5"
 
@@ -225,8 +230,17 @@ class Jurisdictions:
         "*" line) never does, and `RuleSetNotForConsumers` when the contract puts a consumer
         (named by `customer_ref` in the message) under a rule set for businesses only.
         """
+        by_law = self._by_table(creditor_country, customer_country, kind)
         if contract is not None and contract.rule_set is not None:
-            return self.check_for(contract.rule_set, kind, customer_ref)
+            chosen = self.check_for(contract.rule_set, kind, customer_ref)
+            if kind is CustomerKind.CONSUMER:
+                return protect_consumer(chosen, by_law)
+            return chosen
+        return by_law
+
+    def _by_table(
+        self, creditor_country: str, customer_country: str, kind: CustomerKind
+    ) -> RuleSet:
         for selector in self.selectors:
             if selector.matches(creditor_country, customer_country, kind):
                 return self.get(selector.rule_set)
@@ -237,7 +251,45 @@ class Jurisdictions:
 
 
 def limitation_years(rule_set: RuleSet, contract: Contract | None = None) -> int:
-    """Years before a claim is time-barred, the contract's figure first."""
+    """Years before a claim is time-barred, the contract's figure first, unless the law
+    forbids lengthening the period (`limitation_binding`): then never more than the law's."""
     if contract is not None and contract.limitation_years is not None:
+        if rule_set.limitation_binding:
+            return min(contract.limitation_years, rule_set.limitation_years)
         return contract.limitation_years
     return rule_set.limitation_years
+
+
+def protect_consumer(chosen: RuleSet, by_law: RuleSet) -> RuleSet:
+    """`chosen` (a contract's rule set) for a consumer, keeping what the law protects:
+    no collection fees where `by_law` forbids them (CPCE L111-8) and never a longer
+    limitation period where `by_law` binds it (C. conso. L218-1); see docs/law.md."""
+    years = chosen.limitation_years
+    if by_law.limitation_binding:
+        years = min(years, by_law.limitation_years)
+    return replace(
+        chosen,
+        fees_allowed=chosen.fees_allowed and by_law.fees_allowed,
+        limitation_years=years,
+        limitation_binding=chosen.limitation_binding or by_law.limitation_binding,
+    )
+
+
+def consumer_contract_refusals(by_law: RuleSet, contract: Contract) -> tuple[str, ...]:
+    """Why `contract` cannot apply to a consumer whose rules are `by_law` (empty when it
+    can): a contractual fee where collection costs stay with the creditor (CPCE L111-8),
+    a limitation period longer than the law's where the law binds it (C. conso. L218-1)."""
+    refusals = []
+    fees = [f for f in (contract.fee_per_invoice, contract.fee_per_letter) if f is not None]
+    if fees and not by_law.fees_allowed:
+        refusals.append(
+            f"a consumer cannot be charged collection fees ({by_law.title}: amicable "
+            f"collection costs stay with the creditor, CPCE L111-8)"
+        )
+    years = contract.limitation_years
+    if years is not None and by_law.limitation_binding and years > by_law.limitation_years:
+        refusals.append(
+            f"a consumer's limitation period cannot be lengthened to {years} years "
+            f"({by_law.title}: {by_law.limitation_years} years, C. conso. L218-1)"
+        )
+    return tuple(refusals)

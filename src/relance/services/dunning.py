@@ -42,7 +42,7 @@ from relance.core.money import Money, total
 from relance.core.pauses import Dispute, Hold, Promise
 from relance.core.plans import Frequency, PaymentPlan, schedule
 from relance.core.policy import Channel, Policy, PolicyIndex
-from relance.services import law
+from relance.services import limitation
 
 # Channels whose carrying out is a contact with the debtor, for the contact log.
 _CONTACT_OF = {
@@ -116,7 +116,7 @@ def _decide(
         promises=promises,
         plans=plans,
         holds=drepo.load_holds(conn, customer_ref),
-        time_barred=law.time_barred_invoices(conn, as_of),
+        time_barred=limitation.time_barred_invoices(conn, as_of),
         credit=drepo.unapplied_credit(conn, as_of, customer_ref),
         overdue=overdue,
     )

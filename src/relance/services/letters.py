@@ -69,7 +69,7 @@ from relance.core.engine import ActionStatus
 from relance.core.letter import ChargeLine, ComposeResult, PreviousLetter, Tone, compose_letter
 from relance.core.model import Creditor
 from relance.core.policy import Channel
-from relance.services import dunning, law
+from relance.services import contracts, dunning, letter_charges
 
 # The channels that send a document; the others (a call, an agency handoff, a write-off
 # review) are tasks for the user.
@@ -158,7 +158,7 @@ def compose_action(conn: Connection, item: QueuedAction, as_of: date) -> Compose
     invoices = [invoice for invoice, _ in owed if invoice.number in balances]
     charges: tuple[ChargeLine, ...] = ()
     if item.details.get("charges") and balances:
-        claim = law.letter_claim(conn, customer.ref, list(balances), as_of)
+        claim = letter_charges.letter_claim(conn, customer.ref, list(balances), as_of)
         if claim.blocking:  # never send partial charges: the action is reported blocked
             return Composed(item, ComposeResult(None, claim.blocking), creditor, {}, (), {})
         charges = tuple(ChargeLine(row.label, row.amount, row.explanation) for row in claim.rows)
@@ -503,7 +503,7 @@ def _record(
             first_time = not rl.sent_event_exists(conn, item.id)
             if item.details.get("formal_notice") and first_time:
                 for row in letter.rows:  # one notice per invoice the letter demands
-                    law.record_formal_notice(
+                    contracts.record_formal_notice(
                         conn,
                         item.action.customer_ref,
                         as_of,

@@ -27,7 +27,8 @@ from relance.interfaces.cli.output import (
     money_text,
     parse_day,
 )
-from relance.services import law, reports
+from relance.services import contracts, interest_reports, law, reports
+from relance.services import limitation as limitation_service
 
 AsOfOption = Annotated[str | None, typer.Option(help="The day to compute for (default: today).")]
 terms_app = typer.Typer(help="Payment terms against the legal caps.")
@@ -60,7 +61,7 @@ def interest(
     """Late interest, fixed indemnity and fees claimable, line by line (periods, rate, days,
     base, amount), apart from the principal."""
     store = open_store(db)
-    report = law.interest_report(store, target, parse_day(as_of, date.today()))
+    report = interest_reports.interest_report(store, target, parse_day(as_of, date.today()))
     if as_json:
         console.print_json(data=_interest_json(report))
         return
@@ -107,7 +108,7 @@ def interest(
         console.print(f"Total claimable beyond the principal: {money_text(amount, language)}")
 
 
-def _interest_json(report: law.InterestReport) -> dict[str, Any]:
+def _interest_json(report: interest_reports.InterestReport) -> dict[str, Any]:
     return {
         "target": report.target,
         "customer": report.customer.ref,
@@ -170,7 +171,7 @@ def limitation(
     time-barred (no step is proposed on them)."""
     store = open_store(db)
     day = parse_day(as_of, date.today())
-    lines = law.limitation_report(store, day, parse_span(within))
+    lines = limitation_service.limitation_report(store, day, parse_span(within))
     columns = ["invoice", "customer", "due", "runs_from", "last_day", "days_left", "open",
                "status"]  # fmt: skip
     rows: list[list[Any]] = [
@@ -206,7 +207,7 @@ def acknowledge(
 ) -> None:
     """Record an event that restarts the limitation period (C. civ. 2240-2241): for one
     invoice, or every open invoice of a customer."""
-    recorded = law.record_interruption(
+    recorded = limitation_service.record_interruption(
         open_store(db), target, kind, parse_day(on, date.today()), note
     )
     numbers = ", ".join(r.invoice_number for r in recorded) or "no open invoice"
@@ -222,7 +223,7 @@ def notice(
     """Record a formal notice (mise en demeure) received by a customer: consumer interest
     runs from the day after it."""
     day = parse_day(on, date.today())
-    ref, number = law.formal_notice_for(open_store(db), target, day, note)
+    ref, number = contracts.formal_notice_for(open_store(db), target, day, note)
     console.print(f"Formal notice recorded for {number or ref} on {day.isoformat()}.")
 
 
@@ -279,9 +280,9 @@ def contract(
     if waive_indemnity is not None:
         changes["waive_indemnity"] = waive_indemnity
     if changes:
-        terms = law.set_contract(store, customer, changes, reason=reason)
+        terms = contracts.set_contract(store, customer, changes, reason=reason)
     else:
-        terms = law.contract_of(store, customer)
+        terms = contracts.contract_of(store, customer)
     shown = {
         "customer": customer,
         "rule_set": terms.rule_set,
