@@ -10,6 +10,12 @@ Rules, in order of confidence (each a `Rule`):
 4. AMOUNT_NAME — the amount equals an open invoice and the payer's name resembles the
    customer's (difflib); the least certain rule.
 
+Right after the reference rule, the rules that start from the payer run
+(`relance.core.payer_matching`): once the payer's IBAN or the name in the bank label points
+to one customer, "FACT N 77", a mistyped number and "ECHEANCE 1/3" are read among that
+customer's own invoices and payment plans (PAYER_NUMBER, PLAN_INSTALMENT), and an amount it
+owes exactly is matched (AMOUNT_NAME). Every match carries its reason in words.
+
 A transaction whose best rule reaches `auto_threshold` is matched: its amount is allocated
 oldest due date first, an early-payment discount is granted when exactly the discounted
 amount was paid, and what exceeds the invoices stays as unapplied credit on the customer.
@@ -24,62 +30,64 @@ import difflib
 import gc
 import itertools
 import re
-import unicodedata
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 
 from stdnum import iso11649
 
 from relance.core.bank import BankTransaction
 from relance.core.ledger import Ledger, open_balance
+from relance.core.match_book import (
+    NOT_ALNUM,
+    Book,
+    Candidate,
+    DiscountRule,
+    OpenItem,
+    Rule,
+    discount_of,
+    iban_key,
+    minor,
+    name_similarity,
+    near_keys,
+    normalize_name,
+    number_keys,
+    settles,
+    similarity,
+)
 from relance.core.model import Allocation, AllocationKind, Customer, Invoice
 from relance.core.money import Money
+from relance.core.payer_matching import PayerNames, by_payer
+from relance.core.plans import PaymentPlan
 from relance.core.reference import InvalidReferenceKey, creditor_reference
 from relance.core.terms import DiscountTerms, discount_amount, discount_deadline
 
-# Discount granted on `invoice` when paid on `day` (zero when its terms give none). The terms
-# belong to relance.core.terms; `discount_by_terms` makes such a function from them.
-DiscountRule = Callable[[Invoice, date], Money]
+# Shared with the payer rules (relance.core.match_book), and part of this module's interface.
+__all__ = [
+    "DiscountRule",
+    "Match",
+    "MatchingResult",
+    "OpenItem",
+    "Rule",
+    "Suggestion",
+    "Unmatched",
+    "discount_by_terms",
+    "invoice_reference",
+    "match_manually",
+    "match_transactions",
+    "name_similarity",
+    "normalize_name",
+    "open_items",
+]
 
-_NOT_ALNUM = re.compile(r"[^0-9A-Z]")
 _TOKEN = re.compile(r"[0-9A-Z]+(?:[-/._][0-9A-Z]+)*")
 _RF = re.compile(r"RF\d\d")
-_SEPARATOR = re.compile(r"[-/._]")
-# Words that say what kind of company a name is, not which one: ignored when comparing names.
-_NAME_NOISE = frozenset(
-    (  # noqa: SIM905 - a list of words reads best as words
-        "SARL SAS SASU SA EURL SNC SCI SCP SELARL GMBH AG KG LTD LIMITED PLC INC LLC CORP CO BV "
-        "NV SPA SRL CIE ET LE LA LES DE DU DES THE AND M MME MR MRS MS"
-    ).split()
-)
-_MIN_NUMBER_LENGTH = 4  # shorter invoice numbers are too easily found by chance in a text
 _MIN_NEAR_LENGTH = 6  # only long numbers are looked up with a typing mistake corrected
 _NEAR = "invoice number with one character mistyped, amount owed exactly"
 _MAX_SUBSET_ITEMS = 20  # subset search looks at a customer's 20 oldest open invoices
 _MAX_SUBSET_SIZE = 3
 _MAX_AMOUNT_CANDIDATES = 50
 _MAX_SUGGESTIONS = 5
-
-
-class Rule(StrEnum):
-    """The evidence a match rests on, most certain first."""
-
-    REFERENCE = "reference"
-    INVOICE_NUMBER = "invoice_number"
-    IBAN_AMOUNT = "iban_amount"
-    AMOUNT_NAME = "amount_name"
-    MANUAL = "manual"
-
-
-@dataclass(frozen=True, slots=True)
-class OpenItem:
-    """An invoice with what is still owed on it, as matching sees it."""
-
-    invoice: Invoice
-    open_amount: Money
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +100,7 @@ class Match:
     confidence: int  # 0-100
     allocations: tuple[Allocation, ...]
     unapplied: Money  # overpayment left as unapplied credit on the customer
+    reason: str = ""  # the evidence in words, for the history
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,212 +168,15 @@ def open_items(ledger: Ledger, as_of: date) -> tuple[OpenItem, ...]:
     return tuple(sorted(found, key=lambda i: (i.invoice.due_date, i.invoice.number)))
 
 
-def normalize_name(name: str) -> str:
-    """Upper-case letters and digits of a name, accents and company-form words removed."""
-    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().upper()
-    words = re.findall(r"[0-9A-Z]+", plain)
-    return " ".join(w for w in words if w not in _NAME_NOISE)
-
-
-def name_similarity(a: str, b: str) -> float:
-    """How alike two normalized names are, 0 to 1; a name contained in the other scores 0.9.
-
-    Below 0.6 the cheap upper bound of difflib is returned instead of the exact ratio: no
-    decision changes (they all need 0.6 or more) and most comparisons stop there.
-    """
-    matcher = difflib.SequenceMatcher(None, autojunk=False)
-    matcher.set_seq2(b)
-    return _similarity(matcher, a, b)
-
-
-def _similarity(matcher: difflib.SequenceMatcher[str], a: str, b: str) -> float:
-    """`name_similarity` with a matcher already holding `b` (difflib caches its analysis)."""
-    if not a or not b:
-        return 0.0
-    if a == b:
-        return 1.0
-    words_a, words_b = set(a.split()), set(b.split())
-    if words_a <= words_b or words_b <= words_a:
-        return 0.9  # one name is the other with words left out ("ACME" for "ACME FRANCE")
-    contained = 0.0
-    matcher.set_seq1(a)
-    bound = matcher.quick_ratio()
-    if bound < 0.6:
-        return max(bound, contained)
-    return max(matcher.ratio(), contained)
-
-
-def _iban(text: str) -> str:
-    return _NOT_ALNUM.sub("", text.upper())
-
-
-@dataclass(frozen=True, slots=True)
-class _Candidate:
-    rule: Rule
-    confidence: int
-    customer_ref: str
-    items: tuple[int, ...]  # indexes into the open items, oldest due first
-    reason: str
-    use_discount: bool = False
-
-
-class _Owed:
-    """What is still owed on each item, in minor units: read from the item until changed.
-
-    Converting a million amounts up front costs more than the whole matching run, and most
-    items are never looked at.
-    """
-
-    def __init__(self, items: Sequence[OpenItem]) -> None:
-        self._items = items
-        self._changed: dict[int, int] = {}
-
-    def __getitem__(self, k: int) -> int:
-        known = self._changed.get(k)
-        if known is None:
-            known = self._changed[k] = self._items[k].open_amount.to_minor()
-        return known
-
-    def __setitem__(self, k: int, value: int) -> None:
-        self._changed[k] = value
-
-    def is_open(self, k: int) -> bool:
-        """Something is still owed on item `k` (cheaper than reading the amount)."""
-        known = self._changed.get(k)
-        return self._items[k].open_amount.amount > 0 if known is None else known > 0
-
-    def owes_in_full(self, k: int) -> bool:
-        """Nothing was allocated to item `k` during this run."""
-        known = self._changed.get(k)
-        return known is None or known == self._items[k].open_amount.to_minor()
-
-
-def _number_key(number: str) -> str:
-    upper = number.upper()
-    return upper if upper.isalnum() and upper.isascii() else _NOT_ALNUM.sub("", upper)
-
-
-class _Book:
-    """Indexes over the open items and what is still owed on each as matching proceeds."""
-
-    def __init__(
-        self,
-        items: Sequence[OpenItem],
-        customers: Iterable[Customer],
-        references: Mapping[str, Sequence[str]],
-    ) -> None:
-        self.items = items
-        self.left = _Owed(items)
-        self._by_customer: dict[str, list[int]] = defaultdict(list)
-        # Amounts are grouped by their hash, an int: a dict keyed by Decimals spends its time
-        # in Decimal comparisons. Equal amounts have equal hashes; the rare other amount that
-        # shares a hash is filtered out on lookup.
-        self._by_amount: dict[int, list[int]] = defaultdict(list)
-        self._sorted: set[int] = set()  # ids of the index lists already sorted
-        invoices = [item.invoice for item in items]
-        keys = [
-            key if key.isalnum() and key.isascii() else _NOT_ALNUM.sub("", key)
-            for key in map(str.upper, [invoice.number for invoice in invoices])
-        ]
-        # The first invoice with a number wins, as dict() keeps the last value of a key.
-        self.by_number: dict[str, int] = dict(
-            zip(reversed(keys), range(len(keys) - 1, -1, -1), strict=True)
-        )
-        # Shapes of our numbers, so typing mistakes are only looked for in tokens that could
-        # be one of them.
-        self.number_lengths = set(map(len, keys))
-        self.numeric_numbers = any(map(str.isdigit, keys))
-        by_customer = self._by_customer
-        for k, ref in enumerate([invoice.customer_ref for invoice in invoices]):
-            by_customer[ref].append(k)
-        by_amount = self._by_amount
-        for k, code in enumerate(map(hash, [item.open_amount.amount for item in items])):
-            by_amount[code].append(k)
-        self.references = {
-            iso11649.compact(ref): tuple(numbers) for ref, numbers in references.items()
-        }
-        self._raw_names: dict[str, str] = {}
-        self._names: dict[str, str] = {}
-        self.customers_of_iban: dict[str, set[str]] = defaultdict(set)
-        for customer in customers:
-            self._raw_names[customer.ref] = customer.name
-            for iban in customer.ibans:
-                self.customers_of_iban[_iban(iban)].add(customer.ref)
-
-    def _oldest_first(self, found: list[int]) -> list[int]:
-        # Index lists are sorted when first used: most are never used.
-        if id(found) not in self._sorted:
-            items = self.items
-            found.sort(key=lambda k: (items[k].invoice.due_date, items[k].invoice.number))
-            self._sorted.add(id(found))
-        return found
-
-    def name(self, customer_ref: str) -> str:
-        """The customer's normalized name, made when first needed."""
-        found = self._names.get(customer_ref)
-        if found is None:
-            found = self._names[customer_ref] = normalize_name(
-                self._raw_names.get(customer_ref, "")
-            )
-        return found
-
-    def index_of(self, number: str) -> int | None:
-        return self.by_number.get(_number_key(number))
-
-    def of_customer(self, customer_ref: str) -> list[int]:
-        found = self._by_customer.get(customer_ref)
-        return self._oldest_first(found) if found is not None else []
-
-    def of_amount(self, amount: Money) -> list[int]:
-        found = self._by_amount.get(hash(amount.amount))
-        if found is None:
-            return []
-        items = self.items
-        return [k for k in self._oldest_first(found) if items[k].open_amount == amount]
-
-    def open_of(self, customer_ref: str, currency: str) -> list[int]:
-        return [
-            k
-            for k in self.of_customer(customer_ref)
-            if self.left.is_open(k) and self.items[k].invoice.currency == currency
-        ]
-
-
-def _minor(money: Money) -> int:
-    return money.to_minor()
-
-
-def _discount_of(book: _Book, k: int, day: date, discount: DiscountRule | None) -> int:
-    """The discount in minor units on item `k` paid on `day`, only on an untouched invoice."""
-    if discount is None or book.left[k] != book.items[k].open_amount.to_minor():
-        return 0
-    granted = _minor(discount(book.items[k].invoice, day))
-    return granted if 0 < granted < book.left[k] else 0
-
-
-def _settles(
-    book: _Book, ks: Sequence[int], amount: int, day: date, discount: DiscountRule | None
-) -> tuple[bool, bool]:
-    """(the amount settles exactly these items, only with their discount)."""
-    owed = sum(book.left[k] for k in ks)
-    if owed == amount:
-        return True, False
-    if discount is not None:
-        discounted = owed - sum(_discount_of(book, k, day, discount) for k in ks)
-        if discounted == amount and discounted < owed:
-            return True, True
-    return False, False
-
-
 def _by_reference(
-    book: _Book, tx: BankTransaction, day: date, discount: DiscountRule | None
-) -> _Candidate | None:
+    book: Book, tx: BankTransaction, day: date, discount: DiscountRule | None
+) -> Candidate | None:
     texts = [tx.structured_reference.upper()] if tx.structured_reference else []
     if "RF" in tx.remittance.upper():
         texts.append(tx.remittance.upper())
     for text in texts:
         for found in _RF.finditer(text):
-            tail = _NOT_ALNUM.sub("", text[found.start() : found.start() + 40])[:25]
+            tail = NOT_ALNUM.sub("", text[found.start() : found.start() + 40])[:25]
             # The longest valid reference that we know: the check digits alone would let a
             # shorter prefix of random text pass now and then.
             for end in range(len(tail), 4, -1):
@@ -387,38 +199,24 @@ def _by_reference(
                     continue
                 owner = owners.pop()
                 open_ks = [k for k in ks if book.left.is_open(k)]
-                with_discount = _settles(book, open_ks, _minor(tx.amount), day, discount)[1]
-                return _Candidate(
+                with_discount = settles(book, open_ks, minor(tx.amount), day, discount)[1]
+                return Candidate(
                     Rule.REFERENCE, 100, owner, tuple(ks), f"reference {ref}", with_discount
                 )
     return None
 
 
-def _number_keys(token: str) -> list[str]:
-    """Keys an invoice number could have inside `token`, longest first.
-
-    "FACT.F2026-0010" may be the number "F2026-0010" glued to a word, so every run of
-    consecutive parts is tried (bounded: a token has few parts).
-    """
-    parts = _SEPARATOR.split(token)
-    if len(parts) == 1:
-        return [token] if len(token) >= _MIN_NUMBER_LENGTH else []
-    parts = parts[:8]
-    runs = {"".join(parts[i:j]) for i in range(len(parts)) for j in range(i + 1, len(parts) + 1)}
-    return sorted((r for r in runs if len(r) >= _MIN_NUMBER_LENGTH), key=lambda r: (-len(r), r))
-
-
 def _by_number(
-    book: _Book,
+    book: Book,
     tx: BankTransaction,
     day: date,
     discount: DiscountRule | None,
-    suggestions: list[_Candidate],
-) -> _Candidate | None:
-    amount = _minor(tx.amount)
+    suggestions: list[Candidate],
+) -> Candidate | None:
+    amount = minor(tx.amount)
     found: dict[int, str] = {}
     for token in _TOKEN.findall(tx.remittance.upper()):
-        for key in _number_keys(token):
+        for key in number_keys(token):
             k = book.by_number.get(key)
             if k is not None and book.items[k].invoice.currency == tx.amount.currency:
                 found[k] = key
@@ -431,19 +229,19 @@ def _by_number(
     if len(owners) > 1:
         for owner in sorted(owners):
             mine = tuple(k for k in ks if book.items[k].invoice.customer_ref == owner)
-            suggestions.append(_Candidate(Rule.INVOICE_NUMBER, 60, owner, mine, reason))
+            suggestions.append(Candidate(Rule.INVOICE_NUMBER, 60, owner, mine, reason))
         return None
     owner = owners.pop()
-    payers = book.customers_of_iban.get(_iban(tx.payer_iban), set()) if tx.payer_iban else set()
+    payers = book.customers_of_iban.get(iban_key(tx.payer_iban), set()) if tx.payer_iban else set()
     open_ks = tuple(k for k in ks if book.left.is_open(k))
     if (payers and owner not in payers) or not open_ks:
         # Paid from another customer's account, or the invoices are already settled.
         why = reason + (" but paid from another customer's IBAN" if open_ks else ", already paid")
-        suggestions.append(_Candidate(Rule.INVOICE_NUMBER, 55, owner, open_ks or ks, why))
+        suggestions.append(Candidate(Rule.INVOICE_NUMBER, 55, owner, open_ks or ks, why))
         return None
-    exact, with_discount = _settles(book, open_ks, amount, day, discount)
+    exact, with_discount = settles(book, open_ks, amount, day, discount)
     if exact:
-        return _Candidate(Rule.INVOICE_NUMBER, 95, owner, open_ks, reason, with_discount)
+        return Candidate(Rule.INVOICE_NUMBER, 95, owner, open_ks, reason, with_discount)
     # Another amount than what is owed: a partial payment or an overpayment, or a mistyped
     # number that names someone else's invoice. Trust it only when the payer is the owner.
     payer_is_owner = owner in payers or (
@@ -451,47 +249,36 @@ def _by_number(
     )
     if all(found[k].isdigit() for k in ks) or not payer_is_owner:
         # A bare number may also be an order number or a date: ask.
-        suggestions.append(_Candidate(Rule.INVOICE_NUMBER, 70, owner, open_ks, reason))
+        suggestions.append(Candidate(Rule.INVOICE_NUMBER, 70, owner, open_ks, reason))
         return None
     exact_elsewhere = [
         k
         for k in book.open_of(owner, tx.amount.currency)
-        if k not in open_ks and _settles(book, (k,), amount, day, discount)[0]
+        if k not in open_ks and settles(book, (k,), amount, day, discount)[0]
     ]
     if exact_elsewhere:
         # Another invoice of the same customer is owed exactly this: the number may be mistyped.
         why = "amount of another invoice of the customer"
-        suggestions.append(_Candidate(Rule.INVOICE_NUMBER, 70, owner, open_ks, reason))
+        suggestions.append(Candidate(Rule.INVOICE_NUMBER, 70, owner, open_ks, reason))
         suggestions.extend(
-            _Candidate(Rule.INVOICE_NUMBER, 72, owner, (k,), why) for k in exact_elsewhere
+            Candidate(Rule.INVOICE_NUMBER, 72, owner, (k,), why) for k in exact_elsewhere
         )
         return None
-    return _Candidate(Rule.INVOICE_NUMBER, 85, owner, open_ks, reason + ", amount differs")
-
-
-def _near_keys(key: str) -> Iterator[str]:
-    """`key` with one digit changed or two neighbours swapped: the usual typing mistakes."""
-    for at, char in enumerate(key):
-        if char.isdigit():
-            for digit in "0123456789":
-                if digit != char:
-                    yield key[:at] + digit + key[at + 1 :]
-        if at + 1 < len(key) and key[at + 1] != char:
-            yield key[:at] + key[at + 1] + char + key[at + 2 :]
+    return Candidate(Rule.INVOICE_NUMBER, 85, owner, open_ks, reason + ", amount differs")
 
 
 def _by_near_number(
-    book: _Book,
+    book: Book,
     tx: BankTransaction,
     day: date,
     discount: DiscountRule | None,
-    suggestions: list[_Candidate],
-) -> _Candidate | None:
+    suggestions: list[Candidate],
+) -> Candidate | None:
     """An invoice number mistyped by one character, owed exactly the amount paid."""
-    amount = _minor(tx.amount)
+    amount = minor(tx.amount)
     hits: set[int] = set()
     for token in _TOKEN.findall(tx.remittance.upper()):
-        key = _NOT_ALNUM.sub("", token)
+        key = NOT_ALNUM.sub("", token)
         if (
             len(key) < _MIN_NEAR_LENGTH
             or len(key) not in book.number_lengths
@@ -499,7 +286,7 @@ def _by_near_number(
             or sum(ch.isdigit() for ch in key) < 3
         ):
             continue
-        for near in _near_keys(key):
+        for near in near_keys(key):
             k = book.by_number.get(near)
             if k is None:
                 continue
@@ -509,43 +296,43 @@ def _by_near_number(
                 continue
             if item.open_amount != tx.amount and discount is None:
                 continue
-            if _settles(book, (k,), amount, day, discount)[0]:
+            if settles(book, (k,), amount, day, discount)[0]:
                 hits.add(k)
     if len(hits) != 1:
         for k in sorted(hits):
             owner = book.items[k].invoice.customer_ref
-            suggestions.append(_Candidate(Rule.INVOICE_NUMBER, 65, owner, (k,), _NEAR))
+            suggestions.append(Candidate(Rule.INVOICE_NUMBER, 65, owner, (k,), _NEAR))
         return None
     (k,) = hits
-    with_discount = _settles(book, (k,), amount, day, discount)[1]
+    with_discount = settles(book, (k,), amount, day, discount)[1]
     owner = book.items[k].invoice.customer_ref
-    return _Candidate(Rule.INVOICE_NUMBER, 80, owner, (k,), _NEAR, with_discount)
+    return Candidate(Rule.INVOICE_NUMBER, 80, owner, (k,), _NEAR, with_discount)
 
 
 def _by_iban(
-    book: _Book,
+    book: Book,
     tx: BankTransaction,
     day: date,
     discount: DiscountRule | None,
-    suggestions: list[_Candidate],
-) -> _Candidate | None:
+    suggestions: list[Candidate],
+) -> Candidate | None:
     if not tx.payer_iban:
         return None
-    owners = sorted(book.customers_of_iban.get(_iban(tx.payer_iban), ()))
+    owners = sorted(book.customers_of_iban.get(iban_key(tx.payer_iban), ()))
     if not owners:
         return None
-    amount = _minor(tx.amount)
+    amount = minor(tx.amount)
     currency = tx.amount.currency
-    singles: list[_Candidate] = []
+    singles: list[Candidate] = []
     for owner in owners:
         ks = book.open_of(owner, currency)
         if not ks:
             continue
         for k in ks:
-            exact, with_discount = _settles(book, (k,), amount, day, discount)
+            exact, with_discount = settles(book, (k,), amount, day, discount)
             if exact:
                 singles.append(
-                    _Candidate(
+                    Candidate(
                         Rule.IBAN_AMOUNT,
                         90,
                         owner,
@@ -557,10 +344,10 @@ def _by_iban(
         if singles or len(owners) > 1:
             continue
         for n in range(2, len(ks) + 1):
-            exact, with_discount = _settles(book, ks[:n], amount, day, discount)
+            exact, with_discount = settles(book, ks[:n], amount, day, discount)
             if exact:
                 why = "known IBAN, amount of the oldest invoices"
-                return _Candidate(Rule.IBAN_AMOUNT, 88, owner, tuple(ks[:n]), why, with_discount)
+                return Candidate(Rule.IBAN_AMOUNT, 88, owner, tuple(ks[:n]), why, with_discount)
         window = ks[:_MAX_SUBSET_ITEMS]
         sets = [
             combo
@@ -570,20 +357,20 @@ def _by_iban(
         ]
         if len(sets) == 1:
             why = "known IBAN, amount of a set of invoices"
-            return _Candidate(Rule.IBAN_AMOUNT, 85, owner, sets[0], why)
+            return Candidate(Rule.IBAN_AMOUNT, 85, owner, sets[0], why)
         for combo in sets[:_MAX_SUGGESTIONS]:
             suggestions.append(
-                _Candidate(Rule.IBAN_AMOUNT, 65, owner, combo, "known IBAN, one of several sets")
+                Candidate(Rule.IBAN_AMOUNT, 65, owner, combo, "known IBAN, one of several sets")
             )
         suggestions.append(
-            _Candidate(Rule.IBAN_AMOUNT, 50, owner, tuple(ks), "known IBAN, partial payment?")
+            Candidate(Rule.IBAN_AMOUNT, 50, owner, tuple(ks), "known IBAN, partial payment?")
         )
     if not singles:
         return None
     if len({c.customer_ref for c in singles}) == 1:
         # Same amount on several invoices of one customer: the oldest is paid first.
         best = singles[0]
-        return _Candidate(
+        return Candidate(
             best.rule,
             90 if len(singles) == 1 else 80,
             best.customer_ref,
@@ -592,13 +379,13 @@ def _by_iban(
             best.use_discount,
         )
     suggestions.extend(
-        _Candidate(c.rule, 60, c.customer_ref, c.items, "IBAN shared by several customers")
+        Candidate(c.rule, 60, c.customer_ref, c.items, "IBAN shared by several customers")
         for c in singles
     )
     return None
 
 
-def _by_name(book: _Book, tx: BankTransaction, suggestions: list[_Candidate]) -> _Candidate | None:
+def _by_name(book: Book, tx: BankTransaction, suggestions: list[Candidate]) -> Candidate | None:
     # of_amount gives the items whose open amount is the amount paid; keep those still owed
     # in full (one paid partly during this run owes less now).
     ks = [
@@ -613,11 +400,11 @@ def _by_name(book: _Book, tx: BankTransaction, suggestions: list[_Candidate]) ->
     for k in ks:
         owner = book.items[k].invoice.customer_ref
         if owner not in scored:  # oldest invoice of each customer with that amount
-            scored[owner] = (_similarity(matcher, book.name(owner), payer), k)
+            scored[owner] = (similarity(matcher, book.name(owner), payer), k)
     ranked = sorted(scored.items(), key=lambda x: (-x[1][0], x[1][1]))
     for owner, (score, k) in ranked[:_MAX_SUGGESTIONS]:
         suggestions.append(
-            _Candidate(
+            Candidate(
                 Rule.AMOUNT_NAME,
                 int(20 + 40 * score),
                 owner,
@@ -628,26 +415,26 @@ def _by_name(book: _Book, tx: BankTransaction, suggestions: list[_Candidate]) ->
     best_owner, (best, k) = ranked[0]
     runner_up = ranked[1][1][0] if len(ranked) > 1 else 0.0
     if best >= 0.85 and runner_up < 0.6:
-        return _Candidate(Rule.AMOUNT_NAME, 75, best_owner, (k,), "same amount and name")
+        return Candidate(Rule.AMOUNT_NAME, 75, best_owner, (k,), "same amount and name")
     return None
 
 
 def _allocate(
-    book: _Book,
+    book: Book,
     tx: BankTransaction,
-    candidate: _Candidate,
+    candidate: Candidate,
     day: date,
     discount: DiscountRule | None,
 ) -> Match:
     """Apply the transaction to the candidate's items oldest first; the rest stays credit."""
     currency = tx.amount.currency
-    rest = _minor(tx.amount)
+    rest = minor(tx.amount)
     allocations: list[Allocation] = []
     for k in candidate.items:
         if rest <= 0:
             break
         number = book.items[k].invoice.number
-        granted = _discount_of(book, k, day, discount) if candidate.use_discount else 0
+        granted = discount_of(book, k, day, discount) if candidate.use_discount else 0
         if granted:
             allocations.append(
                 Allocation(
@@ -675,12 +462,11 @@ def _allocate(
         confidence=candidate.confidence,
         allocations=tuple(allocations),
         unapplied=Money.from_minor(rest, currency),
+        reason=candidate.reason,
     )
 
 
-def _suggestions(
-    book: _Book, tx: BankTransaction, found: list[_Candidate]
-) -> tuple[Suggestion, ...]:
+def _suggestions(book: Book, tx: BankTransaction, found: list[Candidate]) -> tuple[Suggestion, ...]:
     best: dict[tuple[str, tuple[str, ...]], Suggestion] = {}
     for c in found:
         numbers = tuple(book.items[k].invoice.number for k in c.items)
@@ -699,15 +485,16 @@ def match_transactions(
     references: Mapping[str, Sequence[str]] | None = None,
     discount: DiscountRule | None = None,
     auto_threshold: int = 75,
+    plans: Iterable[PaymentPlan] = (),
 ) -> MatchingResult:
     """Match bank credits to open invoices; return matches, the unmatched queue and problems.
 
     `references` maps each ISO 11649 reference printed on a letter to the invoice numbers it
     covers (an RF built from an invoice number with `invoice_reference` is understood without
     it). `discount(invoice, day)` gives the early-payment discount on an invoice paid on
-    `day`. Transactions are taken in the given order and each automatic match reduces what is
-    owed before the next one is looked at. Debits, zero amounts and reversals are left aside
-    (problems).
+    `day`. `plans` are the payment plans a label's "ECHEANCE 1/3" may name. Transactions
+    are taken in the given order and each automatic match reduces what is owed before the
+    next one is looked at. Debits, zero amounts and reversals are left aside (problems).
     """
     # Matching makes millions of small objects and no reference cycle: the cyclic garbage
     # collector would only rescan the caller's million invoices again and again, so it
@@ -715,7 +502,8 @@ def match_transactions(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _match(transactions, items, customers, references, discount, auto_threshold)
+        book = Book(items, customers, references or {}, plans)
+        return _match(transactions, book, discount, auto_threshold)
     finally:
         if collecting:
             gc.enable()
@@ -723,13 +511,11 @@ def match_transactions(
 
 def _match(
     transactions: Iterable[BankTransaction],
-    items: Sequence[OpenItem],
-    customers: Iterable[Customer],
-    references: Mapping[str, Sequence[str]] | None,
+    book: Book,
     discount: DiscountRule | None,
     auto_threshold: int,
 ) -> MatchingResult:
-    book = _Book(items, customers, references or {})
+    names = PayerNames(book.customer_names)
     matches: list[Match] = []
     unmatched: list[Unmatched] = []
     problems: list[str] = []
@@ -741,9 +527,10 @@ def _match(
             problems.append(f"{tx.key}: reversal of an earlier entry, left aside")
             continue
         day = tx.value_date or tx.booking_date
-        found: list[_Candidate] = []
+        found: list[Candidate] = []
         candidate = (
             _by_reference(book, tx, day, discount)
+            or by_payer(book, names, tx, day, discount, found)
             or _by_number(book, tx, day, discount, found)
             or _by_near_number(book, tx, day, discount, found)
             or _by_iban(book, tx, day, discount, found)
@@ -770,9 +557,9 @@ def match_manually(
     The amount goes to the chosen invoices oldest due date first, with the early-payment
     discount when exactly the discounted total was paid; the rest is unapplied credit.
     """
-    book = _Book(chosen, (), {})
+    book = Book(chosen, (), {})
     day = transaction.value_date or transaction.booking_date
     ks = tuple(sorted(range(len(chosen)), key=lambda k: (chosen[k].invoice.due_date, k)))
-    _, with_discount = _settles(book, ks, _minor(transaction.amount), day, discount)
-    candidate = _Candidate(Rule.MANUAL, 100, customer_ref, ks, "chosen by hand", with_discount)
+    _, with_discount = settles(book, ks, minor(transaction.amount), day, discount)
+    candidate = Candidate(Rule.MANUAL, 100, customer_ref, ks, "chosen by hand", with_discount)
     return _allocate(book, transaction, candidate, day, discount)

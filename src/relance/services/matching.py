@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select, update
 
+from relance.adapters.storage import dunning_repository as dr
 from relance.adapters.storage import repository as repo
 from relance.adapters.storage import repository_bank as rb
 from relance.adapters.storage import tables as t
@@ -36,6 +37,7 @@ from relance.core.matching import (
 )
 from relance.core.model import Invoice
 from relance.core.money import Money
+from relance.core.plans import PaymentPlan
 from relance.core.terms import DiscountTerms
 
 # No rule reaches this confidence: matching with it only ranks suggestions.
@@ -50,6 +52,7 @@ class MatchContext:
     customers: tuple[Any, ...]
     references: dict[str, tuple[str, ...]]
     discount: DiscountRule | None
+    plans: tuple[PaymentPlan, ...] = ()
 
 
 def discount_rule(conn: Connection) -> DiscountRule | None:
@@ -74,6 +77,7 @@ def context(conn: Connection, as_of: date) -> MatchContext:
         customers=tuple(repo.load_customers(conn)),
         references=rb.letter_references(conn),
         discount=discount_rule(conn),
+        plans=tuple(dr.load_plans(conn)),
     )
 
 
@@ -139,6 +143,7 @@ def run_matching(
         references=ctx.references,
         discount=ctx.discount,
         auto_threshold=auto_threshold,
+        plans=ctx.plans,
     )
 
 
@@ -197,8 +202,9 @@ def match_events(
                 ],
                 "unapplied": str(m.unapplied.amount),
                 "currency": m.unapplied.currency,
+                "why": m.reason,
             },
-            f"{m.rule.value} ({m.confidence} %)",
+            f"{m.rule.value} ({m.confidence} %)" + (f": {m.reason}" if m.reason else ""),
         )
         for m in matches
     ]

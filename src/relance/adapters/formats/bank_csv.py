@@ -9,7 +9,8 @@ The layout (also shown to users as the documented import format):
   =====================  ===================================================================
   field                  accepted headers
   =====================  ===================================================================
-  booking date *         date, booking date, date operation, date comptable
+  booking date *         date, booking date, date (de l')operation, date comptable,
+                         date de comptabilisation
   value date             value date, date valeur, date de valeur
   amount *               amount, montant — or two columns: credit / debit (crédit, débit)
   currency               currency, devise (EUR when absent)
@@ -20,6 +21,12 @@ The layout (also shown to users as the documented import format):
   transaction id         id, transaction id, bank reference, reference bancaire, fitid
   end-to-end id          end to end id, endtoendid, reference de bout en bout
   =====================  ===================================================================
+
+  Also read: a second payer column (contrepartie, nom de la contrepartie, nom du tiers) and
+  a second label column (libellé opération, libellé complémentaire, référence), added to
+  the remittance text. When no column names the payer, the payer's name (and IBAN) are
+  read from the label as French banks write them ("VIR SEPA RECU /DE ... /MOTIF ...",
+  "VIREMENT DE ..."): see `bank_labels.py`;
 
 * amounts: `1234.56`, `1,234.56`, `1 234,56`, `1.234,56`, `-12,50`, `+12.50`: the decimal
   mark is the last `.` or `,`; a lone mark before exactly three digits (`1,234`) is refused
@@ -41,6 +48,7 @@ from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from relance.adapters.formats.bank_labels import with_label_payer
 from relance.adapters.formats.errors import FormatError
 from relance.adapters.formats.localized import (
     detect_encoding,
@@ -52,7 +60,15 @@ from relance.core.bank import BankTransaction, transaction_key, unique_keys
 from relance.core.money import Money, check_currency
 
 _HEADERS: dict[str, tuple[str, ...]] = {
-    "date": ("date", "booking date", "date operation", "date comptable", "transaction date"),
+    "date": (
+        "date",
+        "booking date",
+        "date operation",
+        "date de l'operation",
+        "date comptable",
+        "date de comptabilisation",
+        "transaction date",
+    ),
     "value_date": ("value date", "date valeur", "date de valeur"),
     "amount": ("amount", "montant"),
     "credit": ("credit",),
@@ -74,6 +90,16 @@ _HEADERS: dict[str, tuple[str, ...]] = {
     "reference": ("structured reference", "creditor reference", "reference structuree"),
     "id": ("id", "transaction id", "bank reference", "reference bancaire", "fitid"),
     "end_to_end": ("end to end id", "endtoendid", "reference de bout en bout"),
+    # Read since the payer was looked for in labels; kept out of the line's key (below), so
+    # a statement imported before reads back with the same keys.
+    "more_name": ("contrepartie", "nom de la contrepartie", "nom du tiers"),
+    "more_text": (
+        "libelle operation",
+        "libelle de l'operation",
+        "libelle complementaire",
+        "reference",
+        "reference du virement",
+    ),
 }
 
 
@@ -197,20 +223,23 @@ def extract(
                 cell("reference"),
             )
             seen[content] += 1
+            label = " ".join(part for part in (cell("text"), cell("more_text")) if part)
             result.append(
-                BankTransaction(
-                    key=transaction_key(account, cell("id"), *content, str(seen[content])),
-                    booking_date=booked,
-                    value_date=valued,
-                    amount=money,
-                    payer_name=cell("name"),
-                    payer_iban=cell("iban").replace(" ", "").upper(),
-                    remittance=cell("text"),
-                    structured_reference=cell("reference").replace(" ", "").upper(),
-                    end_to_end_id=cell("end_to_end"),
-                    account=account,
-                    bank_reference=cell("id"),
-                    source_file=file.name,
+                with_label_payer(
+                    BankTransaction(
+                        key=transaction_key(account, cell("id"), *content, str(seen[content])),
+                        booking_date=booked,
+                        value_date=valued,
+                        amount=money,
+                        payer_name=cell("name") or cell("more_name"),
+                        payer_iban=cell("iban").replace(" ", "").upper(),
+                        remittance=label,
+                        structured_reference=cell("reference").replace(" ", "").upper(),
+                        end_to_end_id=cell("end_to_end"),
+                        account=account,
+                        bank_reference=cell("id"),
+                        source_file=file.name,
+                    )
                 )
             )
     except csv.Error as exc:

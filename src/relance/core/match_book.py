@@ -1,0 +1,297 @@
+"""What every lettrage rule works on: the open items, indexed, and what is left owed.
+
+`relance.core.matching` runs the rules in order; the rules that start from who paid live in
+`relance.core.payer_matching`. Both share this book: indexes over the open invoices by
+number, customer and amount, the customers' names and IBANs, what each item still owes as
+matches are made during a run, and the candidate a rule proposes.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from stdnum import iso11649
+
+from relance.core.model import Customer, Invoice
+from relance.core.money import Money
+from relance.core.plans import PaymentPlan
+
+# Discount granted on `invoice` when paid on `day` (zero when its terms give none). The terms
+# belong to relance.core.terms; `discount_by_terms` makes such a function from them.
+DiscountRule = Callable[[Invoice, date], Money]
+
+NOT_ALNUM = re.compile(r"[^0-9A-Z]")
+_SEPARATOR = re.compile(r"[-/._]")
+_MIN_NUMBER_LENGTH = 4  # shorter invoice numbers are too easily found by chance in a text
+# Words that say what kind of company a name is, not which one: ignored when comparing names.
+_NAME_NOISE = frozenset(
+    (  # noqa: SIM905 - a list of words reads best as words
+        "SARL SAS SASU SA EURL SNC SCI SCP SELARL GMBH AG KG LTD LIMITED PLC INC LLC CORP CO BV "
+        "NV SPA SRL CIE ET LE LA LES DE DU DES THE AND M MME MR MRS MS"
+    ).split()
+)
+
+
+class Rule(StrEnum):
+    """The evidence a match rests on, most certain first."""
+
+    REFERENCE = "reference"
+    INVOICE_NUMBER = "invoice_number"
+    IBAN_AMOUNT = "iban_amount"
+    AMOUNT_NAME = "amount_name"
+    # Rules that start from the payer (relance.core.payer_matching).
+    PAYER_NUMBER = "payer_number"
+    PLAN_INSTALMENT = "plan_instalment"
+    MANUAL = "manual"
+
+
+@dataclass(frozen=True, slots=True)
+class OpenItem:
+    """An invoice with what is still owed on it, as matching sees it."""
+
+    invoice: Invoice
+    open_amount: Money
+
+
+def normalize_name(name: str) -> str:
+    """Upper-case letters and digits of a name, accents and company-form words removed."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().upper()
+    words = re.findall(r"[0-9A-Z]+", plain)
+    return " ".join(w for w in words if w not in _NAME_NOISE)
+
+
+def name_similarity(a: str, b: str) -> float:
+    """How alike two normalized names are, 0 to 1; a name contained in the other scores 0.9.
+
+    Below 0.6 the cheap upper bound of difflib is returned instead of the exact ratio: no
+    decision changes (they all need 0.6 or more) and most comparisons stop there.
+    """
+    matcher = difflib.SequenceMatcher(None, autojunk=False)
+    matcher.set_seq2(b)
+    return similarity(matcher, a, b)
+
+
+def similarity(matcher: difflib.SequenceMatcher[str], a: str, b: str) -> float:
+    """`name_similarity` with a matcher already holding `b` (difflib caches its analysis)."""
+    if not a or not b:
+        return 0.0
+    if a == b:
+        return 1.0
+    words_a, words_b = set(a.split()), set(b.split())
+    if words_a <= words_b or words_b <= words_a:
+        return 0.9  # one name is the other with words left out ("ACME" for "ACME FRANCE")
+    contained = 0.0
+    matcher.set_seq1(a)
+    bound = matcher.quick_ratio()
+    if bound < 0.6:
+        return max(bound, contained)
+    return max(matcher.ratio(), contained)
+
+
+def iban_key(text: str) -> str:
+    """An IBAN as compared: upper-case letters and digits only."""
+    return NOT_ALNUM.sub("", text.upper())
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """What a rule proposes: a customer, the items it pays, how sure and why."""
+
+    rule: Rule
+    confidence: int
+    customer_ref: str
+    items: tuple[int, ...]  # indexes into the open items, oldest due first
+    reason: str
+    use_discount: bool = False
+
+
+class Owed:
+    """What is still owed on each item, in minor units: read from the item until changed.
+
+    Converting a million amounts up front costs more than the whole matching run, and most
+    items are never looked at.
+    """
+
+    def __init__(self, items: Sequence[OpenItem]) -> None:
+        self._items = items
+        self._changed: dict[int, int] = {}
+
+    def __getitem__(self, k: int) -> int:
+        known = self._changed.get(k)
+        if known is None:
+            known = self._changed[k] = self._items[k].open_amount.to_minor()
+        return known
+
+    def __setitem__(self, k: int, value: int) -> None:
+        self._changed[k] = value
+
+    def is_open(self, k: int) -> bool:
+        """Something is still owed on item `k` (cheaper than reading the amount)."""
+        known = self._changed.get(k)
+        return self._items[k].open_amount.amount > 0 if known is None else known > 0
+
+    def owes_in_full(self, k: int) -> bool:
+        """Nothing was allocated to item `k` during this run."""
+        known = self._changed.get(k)
+        return known is None or known == self._items[k].open_amount.to_minor()
+
+
+def number_key(number: str) -> str:
+    """An invoice number as compared: upper-case letters and digits only."""
+    upper = number.upper()
+    return upper if upper.isalnum() and upper.isascii() else NOT_ALNUM.sub("", upper)
+
+
+class Book:
+    """Indexes over the open items and what is still owed on each as matching proceeds."""
+
+    def __init__(
+        self,
+        items: Sequence[OpenItem],
+        customers: Iterable[Customer],
+        references: Mapping[str, Sequence[str]],
+        plans: Iterable[PaymentPlan] = (),
+    ) -> None:
+        self.items = items
+        self.left = Owed(items)
+        self._by_customer: dict[str, list[int]] = defaultdict(list)
+        # Amounts are grouped by their hash, an int: a dict keyed by Decimals spends its time
+        # in Decimal comparisons. Equal amounts have equal hashes; the rare other amount that
+        # shares a hash is filtered out on lookup.
+        self._by_amount: dict[int, list[int]] = defaultdict(list)
+        self._sorted: set[int] = set()  # ids of the index lists already sorted
+        invoices = [item.invoice for item in items]
+        keys = [
+            key if key.isalnum() and key.isascii() else NOT_ALNUM.sub("", key)
+            for key in map(str.upper, [invoice.number for invoice in invoices])
+        ]
+        # The first invoice with a number wins, as dict() keeps the last value of a key.
+        self.by_number: dict[str, int] = dict(
+            zip(reversed(keys), range(len(keys) - 1, -1, -1), strict=True)
+        )
+        # Shapes of our numbers, so typing mistakes are only looked for in tokens that could
+        # be one of them.
+        self.number_lengths = set(map(len, keys))
+        self.numeric_numbers = any(map(str.isdigit, keys))
+        by_customer = self._by_customer
+        for k, ref in enumerate([invoice.customer_ref for invoice in invoices]):
+            by_customer[ref].append(k)
+        by_amount = self._by_amount
+        for k, code in enumerate(map(hash, [item.open_amount.amount for item in items])):
+            by_amount[code].append(k)
+        self.references = {
+            iso11649.compact(ref): tuple(numbers) for ref, numbers in references.items()
+        }
+        self._raw_names: dict[str, str] = {}
+        self._names: dict[str, str] = {}
+        self.customers_of_iban: dict[str, set[str]] = defaultdict(set)
+        for customer in customers:
+            self._raw_names[customer.ref] = customer.name
+            for iban in customer.ibans:
+                self.customers_of_iban[iban_key(iban)].add(customer.ref)
+        self.plans_of: dict[str, list[PaymentPlan]] = defaultdict(list)
+        for plan in plans:
+            if plan.instalments:
+                self.plans_of[plan.customer_ref].append(plan)
+
+    @property
+    def customer_names(self) -> Mapping[str, str]:
+        """Each customer's name as given, by reference."""
+        return self._raw_names
+
+    def _oldest_first(self, found: list[int]) -> list[int]:
+        # Index lists are sorted when first used: most are never used.
+        if id(found) not in self._sorted:
+            items = self.items
+            found.sort(key=lambda k: (items[k].invoice.due_date, items[k].invoice.number))
+            self._sorted.add(id(found))
+        return found
+
+    def name(self, customer_ref: str) -> str:
+        """The customer's normalized name, made when first needed."""
+        found = self._names.get(customer_ref)
+        if found is None:
+            found = self._names[customer_ref] = normalize_name(
+                self._raw_names.get(customer_ref, "")
+            )
+        return found
+
+    def index_of(self, number: str) -> int | None:
+        return self.by_number.get(number_key(number))
+
+    def of_customer(self, customer_ref: str) -> list[int]:
+        found = self._by_customer.get(customer_ref)
+        return self._oldest_first(found) if found is not None else []
+
+    def of_amount(self, amount: Money) -> list[int]:
+        found = self._by_amount.get(hash(amount.amount))
+        if found is None:
+            return []
+        items = self.items
+        return [k for k in self._oldest_first(found) if items[k].open_amount == amount]
+
+    def open_of(self, customer_ref: str, currency: str) -> list[int]:
+        return [
+            k
+            for k in self.of_customer(customer_ref)
+            if self.left.is_open(k) and self.items[k].invoice.currency == currency
+        ]
+
+
+def minor(money: Money) -> int:
+    """The amount in minor units (cents)."""
+    return money.to_minor()
+
+
+def discount_of(book: Book, k: int, day: date, discount: DiscountRule | None) -> int:
+    """The discount in minor units on item `k` paid on `day`, only on an untouched invoice."""
+    if discount is None or book.left[k] != book.items[k].open_amount.to_minor():
+        return 0
+    granted = minor(discount(book.items[k].invoice, day))
+    return granted if 0 < granted < book.left[k] else 0
+
+
+def settles(
+    book: Book, ks: Sequence[int], amount: int, day: date, discount: DiscountRule | None
+) -> tuple[bool, bool]:
+    """(the amount settles exactly these items, only with their discount)."""
+    owed = sum(book.left[k] for k in ks)
+    if owed == amount:
+        return True, False
+    if discount is not None:
+        discounted = owed - sum(discount_of(book, k, day, discount) for k in ks)
+        if discounted == amount and discounted < owed:
+            return True, True
+    return False, False
+
+
+def near_keys(key: str) -> Iterator[str]:
+    """`key` with one digit changed or two neighbours swapped: the usual typing mistakes."""
+    for at, char in enumerate(key):
+        if char.isdigit():
+            for digit in "0123456789":
+                if digit != char:
+                    yield key[:at] + digit + key[at + 1 :]
+        if at + 1 < len(key) and key[at + 1] != char:
+            yield key[:at] + key[at + 1] + char + key[at + 2 :]
+
+
+def number_keys(token: str) -> list[str]:
+    """Keys an invoice number could have inside `token`, longest first.
+
+    "FACT.F2026-0010" may be the number "F2026-0010" glued to a word, so every run of
+    consecutive parts is tried (bounded: a token has few parts).
+    """
+    parts = _SEPARATOR.split(token)
+    if len(parts) == 1:
+        return [token] if len(token) >= _MIN_NUMBER_LENGTH else []
+    parts = parts[:8]
+    runs = {"".join(parts[i:j]) for i in range(len(parts)) for j in range(i + 1, len(parts) + 1)}
+    return sorted((r for r in runs if len(r) >= _MIN_NUMBER_LENGTH), key=lambda r: (-len(r), r))

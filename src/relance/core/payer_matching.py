@@ -1,0 +1,422 @@
+"""Lettrage rules that start from who paid: the customer known by the payer's IBAN or named
+in the bank label, then what the label says among that customer's own invoices.
+
+French bank exports put the payer and a short reference in the label ("VIR SEPA RECU /DE
+DUPONT SARL /MOTIF FACT N 77"). Once the payer is known to be one customer, short or
+mistyped numbers become safe to read, because only that customer's few open invoices are
+looked at:
+
+* PAYER_NUMBER — "FACT N 77" is the payer's only open invoice whose number ends in 77
+  (F2026-0077); or a number one character away from one of the payer's own invoices (a digit
+  mistyped, two swapped), even when the mistyped number is another customer's invoice;
+* PLAN_INSTALMENT — "ECHEANCE 1/3" is instalment 1 of the payer's three-instalment plan (or
+  of the only such plan owed that amount), or the amount is an instalment of the payer's plan;
+* AMOUNT_NAME — the payer named in the label owes exactly the amount: one invoice, its
+  oldest ones, or one set of them (below the IBAN rule: a name is less sure than an IBAN).
+
+A name identifies a customer only when it is clearly theirs (85 % alike or more, every other
+customer under 60 %): see `identify_payer`. Each candidate says why, for the history.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+
+from relance.core.bank import BankTransaction
+from relance.core.match_book import (
+    NOT_ALNUM,
+    Book,
+    Candidate,
+    DiscountRule,
+    Rule,
+    iban_key,
+    minor,
+    name_similarity,
+    normalize_name,
+    number_keys,
+    settles,
+)
+from relance.core.plans import PaymentPlan
+
+_IDENTIFIED = 0.85  # a payer name this alike to one customer's names them...
+_RUNNER_UP = 0.6  # ...when every other customer's name is less alike than this
+_MIN_EXACT_LETTERS = 5  # a name shorter than this is matched only in full
+_TRUNCATED_AT = 12  # labels cut the name at a fixed width: a long prefix is the name
+_MAX_NAME_CANDIDATES = 200
+_MAX_SUBSET_ITEMS = 12
+_MAX_SUBSET_SIZE = 3
+_INVOICE_WORDS = r"(?:FACTURES?|FACT|FACTU|FAC|FA|FCT|FTR|FT|INVOICES?|INV)"
+_SHORT_NUMBERS = re.compile(
+    rf"\b{_INVOICE_WORDS}\b\.?\s*(?:N[O]?\b\.?\s*|NUM(?:ERO)?\b\.?\s*|#\s*)?"
+    r"(\d{1,6}(?:\s*(?:,|\bET\b|&|\+|/)\s*\d{1,6})*)\b"
+)
+_INSTALMENT = re.compile(
+    r"\b(?:ECHEANCES?|ECH|MENSUALITE|VERSEMENT|PAIEMENT|REGLEMENT)\b\.?\s*(?:N[O]?\b\.?\s*)?"
+    r"(\d{1,2})\s*(?:/|SUR|DE)\s*(\d{1,2})\b"
+)
+_TRAILING_DIGITS = re.compile(r"(\d+)\D*$")
+_TOKEN = re.compile(r"[0-9A-Z]+(?:[-/._][0-9A-Z]+)*")
+_NOT_READ = re.compile(r"[^0-9A-Z/,&+]")
+
+
+@dataclass(frozen=True, slots=True)
+class Payer:
+    """The customer a credit comes from, and how that is known."""
+
+    customer_ref: str
+    by_iban: bool
+    why: str
+
+
+class PayerNames:
+    """Customers by the first four letters of each word of their name (built when first
+    needed: most statements name their payers by IBAN or not at all)."""
+
+    def __init__(self, names: Mapping[str, str]) -> None:
+        self._names = names
+        self._normalized: dict[str, str] = {}
+        self._index: dict[str, set[str]] | None = None
+
+    def normalized(self, customer_ref: str) -> str:
+        """The customer's name as compared (`normalize_name`)."""
+        found = self._normalized.get(customer_ref)
+        if found is None:
+            found = self._normalized[customer_ref] = normalize_name(
+                self._names.get(customer_ref, "")
+            )
+        return found
+
+    def candidates(self, words: Sequence[str]) -> list[str]:
+        """Customers sharing the start of a word with `words`, most shared first."""
+        if self._index is None:
+            self._index = defaultdict(set)
+            for ref in self._names:
+                for word in self.normalized(ref).split():
+                    self._index[word[:4]].add(ref)
+        shared: dict[str, int] = defaultdict(int)
+        for word in set(words):
+            for ref in self._index.get(word[:4], ()):
+                shared[ref] += 1
+        ranked = sorted(shared, key=lambda ref: (-shared[ref], ref))
+        return ranked[:_MAX_NAME_CANDIDATES]
+
+
+def _covers(short: Sequence[str], long: Sequence[str]) -> bool:
+    """Every word of `short` is a word of `long`, or its start (an abbreviation like IMMO
+    or a word cut at the label's end), with enough letters matched in full."""
+    free = list(long)
+    exact = 0
+    for at, word in enumerate(short):
+        if word in free:
+            free.remove(word)
+            exact += len(word)
+            continue
+        shortened = len(word) >= 3 or at == len(short) - 1
+        found = next((w for w in free if shortened and w.startswith(word)), None)
+        if found is None:
+            return False
+        free.remove(found)
+    return exact >= _MIN_EXACT_LETTERS
+
+
+def name_score(payer: str, customer: str) -> float:
+    """How surely the normalized `payer` name is the normalized `customer` name, 0 to 1."""
+    if not payer or not customer:
+        return 0.0
+    if payer == customer:
+        return 1.0
+    payer_words, customer_words = payer.split(), customer.split()
+    if _covers(payer_words, customer_words) or _covers(customer_words, payer_words):
+        return 0.9
+    if len(payer) >= _TRUNCATED_AT and customer.startswith(payer):
+        return 0.9
+    return name_similarity(payer, customer)
+
+
+def identify_payer(book: Book, names: PayerNames, tx: BankTransaction) -> Payer | None:
+    """The one customer the credit comes from: the owner of the payer's IBAN, else the one
+    customer the payer's name clearly names; None when nobody or several."""
+    if tx.payer_iban:
+        owners = book.customers_of_iban.get(iban_key(tx.payer_iban), set())
+        if len(owners) == 1:
+            return Payer(next(iter(owners)), True, "known IBAN")
+    payer = normalize_name(tx.payer_name)
+    if not payer:
+        return None
+    scored = sorted(
+        (
+            (name_score(payer, names.normalized(ref)), ref)
+            for ref in names.candidates(payer.split())
+        ),
+        key=lambda pair: (-pair[0], pair[1]),
+    )
+    if not scored or scored[0][0] < _IDENTIFIED:
+        return None
+    if len(scored) > 1 and scored[1][0] >= _RUNNER_UP:
+        return None
+    score, ref = scored[0]
+    return Payer(ref, False, f"payer {tx.payer_name.strip()!r} is {ref} ({int(score * 100)} %)")
+
+
+def by_payer(
+    book: Book,
+    names: PayerNames,
+    tx: BankTransaction,
+    day: date,
+    discount: DiscountRule | None,
+    suggestions: list[Candidate],
+) -> Candidate | None:
+    """The best candidate of the payer rules, or None (the other rules then decide)."""
+    payer = identify_payer(book, names, tx)
+    text = label_text(tx.remittance)
+    if payer is None:
+        return _any_plan_instalment(book, tx, text)
+    mine = book.open_of(payer.customer_ref, tx.amount.currency)
+    named = _named_invoices(book, tx)
+    if not mine or any(k in named for k in mine):
+        return None  # the number rule reads the payer's own full numbers best
+    found = (
+        _short_number(book, tx, payer, mine, text, day, discount)
+        or _mistyped_number(book, tx, payer, mine, day, discount)
+        or _plan_instalment(book, tx, payer, text)
+    )
+    others = [k for k in named if _paid(book, tx, (k,), day, discount)[0]]
+    if found is not None and others:
+        # Another customer's invoice named in full and owed exactly this: a person decides.
+        suggestions.extend(
+            Candidate(Rule.INVOICE_NUMBER, 70, book.items[k].invoice.customer_ref, (k,), why)
+            for k in others
+            for why in ["invoice number in text, amount owed exactly"]
+        )
+        return replace(found, confidence=60)
+    if found is not None or payer.by_iban or named:
+        return found
+    return _owed_amount(book, tx, payer, mine, day, discount, suggestions)
+
+
+def label_text(label: str) -> str:
+    """The label in upper case without accents, keeping only what the rules read."""
+    plain = unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode().upper()
+    return " ".join(_NOT_READ.sub(" ", plain).split())
+
+
+def _named_invoices(book: Book, tx: BankTransaction) -> set[int]:
+    """The open items whose full number is written in the label."""
+    found: set[int] = set()
+    for token in _TOKEN.findall(tx.remittance.upper()):
+        for key in number_keys(token):
+            k = book.by_number.get(key)
+            if k is not None and book.left.is_open(k):
+                found.add(k)
+                break
+    return found
+
+
+def _key(number: str) -> str:
+    return NOT_ALNUM.sub("", number.upper())
+
+
+def _paid(
+    book: Book, tx: BankTransaction, ks: Sequence[int], day: date, discount: DiscountRule | None
+) -> tuple[bool, bool]:
+    return settles(book, ks, minor(tx.amount), day, discount)
+
+
+def _short_number(
+    book: Book,
+    tx: BankTransaction,
+    payer: Payer,
+    mine: Sequence[int],
+    text: str,
+    day: date,
+    discount: DiscountRule | None,
+) -> Candidate | None:
+    """ "FACT N 77": the payer's one open invoice whose number ends in 77, for each number."""
+    by_tail: dict[int, list[int]] = defaultdict(list)
+    for k in mine:
+        tail = _TRAILING_DIGITS.search(book.items[k].invoice.number)
+        if tail:
+            by_tail[int(tail.group(1))].append(k)
+    chosen: list[int] = []
+    for found in _SHORT_NUMBERS.finditer(text):
+        for number in re.findall(r"\d+", found.group(1)):
+            ends = by_tail.get(int(number), [])
+            if len(ends) > 1:
+                return None  # 77 ends several of the payer's numbers: ask
+            chosen.extend(k for k in ends if k not in chosen)
+    if not chosen:
+        return None
+    ks = tuple(sorted(chosen, key=lambda k: (book.items[k].invoice.due_date, k)))
+    numbers = ", ".join(book.items[k].invoice.number for k in ks)
+    exact, with_discount = _paid(book, tx, ks, day, discount)
+    why = f"{payer.why}; its invoice {numbers} named by its last digits"
+    if exact:
+        return Candidate(Rule.PAYER_NUMBER, 90, payer.customer_ref, ks, why, with_discount)
+    return Candidate(Rule.PAYER_NUMBER, 80, payer.customer_ref, ks, why + ", amount differs")
+
+
+def _one_typo_apart(a: str, b: str) -> bool:
+    """Same length, and one character differs or two neighbours are swapped."""
+    if len(a) != len(b) or a == b:
+        return False
+    diff = [i for i in range(len(a)) if a[i] != b[i]]
+    if len(diff) == 1:
+        return True
+    return (
+        len(diff) == 2
+        and diff[1] == diff[0] + 1
+        and a[diff[0]] == b[diff[1]]
+        and a[diff[1]] == b[diff[0]]
+    )
+
+
+def _mistyped_number(
+    book: Book,
+    tx: BankTransaction,
+    payer: Payer,
+    mine: Sequence[int],
+    day: date,
+    discount: DiscountRule | None,
+) -> Candidate | None:
+    """A number one typing mistake away from exactly one of the payer's open invoices (in
+    full or its digits alone), owed exactly the amount paid."""
+    keys = {key for token in _TOKEN.findall(tx.remittance.upper()) for key in number_keys(token)}
+    tokens = {t for t in keys if sum(ch.isdigit() for ch in t) >= 3}
+    hits = []
+    for k in mine:
+        key = _key(book.items[k].invoice.number)
+        digits = "".join(ch for ch in key if ch.isdigit())
+        if any(
+            _one_typo_apart(t, key) or (t.isdigit() and _one_typo_apart(t, digits)) for t in tokens
+        ):
+            hits.append(k)
+    exact, with_discount = _paid(book, tx, hits, day, discount)
+    if len(hits) != 1 or not exact:
+        return None
+    number = book.items[hits[0]].invoice.number
+    why = f"{payer.why}; a number in the label is one typo from its invoice {number}, owed exactly"
+    return Candidate(Rule.PAYER_NUMBER, 85, payer.customer_ref, (hits[0],), why, with_discount)
+
+
+def _plan_items(book: Book, plan: PaymentPlan, currency: str) -> tuple[int, ...]:
+    """The plan's invoices still owed, oldest due first."""
+    ks = [book.index_of(number) for number in plan.invoice_numbers]
+    found = [
+        k
+        for k in ks
+        if k is not None and book.left.is_open(k) and book.items[k].invoice.currency == currency
+    ]
+    return tuple(sorted(found, key=lambda k: (book.items[k].invoice.due_date, k)))
+
+
+def _instalment_named(text: str) -> tuple[int, int] | None:
+    """(n, m) of "ECHEANCE n/m" in the label, when n is between 1 and m."""
+    found = _INSTALMENT.search(text)
+    if found is None:
+        return None
+    n, m = int(found.group(1)), int(found.group(2))
+    return (n, m) if 1 <= n <= m else None
+
+
+def _plan_instalment(book: Book, tx: BankTransaction, payer: Payer, text: str) -> Candidate | None:
+    """ "ECHEANCE 1/3" from a customer with a three-instalment plan, or the amount of one
+    instalment of the payer's only plan owed it: the plan's invoices, oldest first."""
+    currency = tx.amount.currency
+    plans = [p for p in book.plans_of.get(payer.customer_ref, ()) if _plan_items(book, p, currency)]
+    named = _instalment_named(text)
+    if named is not None:
+        n, m = named
+        fitting = [p for p in plans if len(p.instalments) == m]
+        if len(fitting) != 1:
+            return None
+        plan = fitting[0]
+        exact = plan.instalments[n - 1].amount == tx.amount
+        why = f"{payer.why}; instalment {n}/{m} of plan {plan.key}"
+        confidence = 90 if exact else 80
+        return Candidate(
+            Rule.PLAN_INSTALMENT,
+            confidence,
+            payer.customer_ref,
+            _plan_items(book, plan, currency),
+            why + ("" if exact else ", amount differs"),
+        )
+    owed = [p for p in plans if any(i.amount == tx.amount for i in p.instalments)]
+    if len(owed) != 1:
+        return None
+    plan = owed[0]
+    why = f"{payer.why}; amount of an instalment of plan {plan.key}"
+    return Candidate(
+        Rule.PLAN_INSTALMENT, 85, payer.customer_ref, _plan_items(book, plan, currency), why
+    )
+
+
+def _any_plan_instalment(book: Book, tx: BankTransaction, text: str) -> Candidate | None:
+    """ "ECHEANCE n/m" from an unknown payer: the only plan of m instalments whose n-th is
+    exactly the amount paid."""
+    named = _instalment_named(text)
+    if named is None:
+        return None
+    n, m = named
+    currency = tx.amount.currency
+    fitting = [
+        plan
+        for plan in itertools.chain.from_iterable(book.plans_of.values())
+        if len(plan.instalments) == m
+        and plan.instalments[n - 1].amount == tx.amount
+        and _plan_items(book, plan, currency)
+    ]
+    if len(fitting) != 1:
+        return None
+    plan = fitting[0]
+    why = f"instalment {n}/{m} in the label, the amount of that instalment of plan {plan.key} only"
+    return Candidate(
+        Rule.PLAN_INSTALMENT, 80, plan.customer_ref, _plan_items(book, plan, currency), why
+    )
+
+
+def _owed_amount(
+    book: Book,
+    tx: BankTransaction,
+    payer: Payer,
+    mine: Sequence[int],
+    day: date,
+    discount: DiscountRule | None,
+    suggestions: list[Candidate],
+) -> Candidate | None:
+    """The payer named in the label owes exactly the amount: one invoice (the oldest when
+    several owe it), the oldest ones together, or the only set of up to three."""
+    ref = payer.customer_ref
+    singles = [k for k in mine if _paid(book, tx, (k,), day, discount)[0]]
+    if singles:
+        k = singles[0]
+        why = f"{payer.why}; amount of its invoice {book.items[k].invoice.number}"
+        with_discount = _paid(book, tx, (k,), day, discount)[1]
+        return Candidate(
+            Rule.AMOUNT_NAME, 80 if len(singles) == 1 else 78, ref, (k,), why, with_discount
+        )
+    for n in range(2, len(mine) + 1):
+        exact, with_discount = _paid(book, tx, mine[:n], day, discount)
+        if exact:
+            why = f"{payer.why}; amount of its {n} oldest invoices"
+            return Candidate(Rule.AMOUNT_NAME, 80, ref, tuple(mine[:n]), why, with_discount)
+    amount = minor(tx.amount)
+    window = mine[:_MAX_SUBSET_ITEMS]
+    sets = [
+        combo
+        for size in range(2, _MAX_SUBSET_SIZE + 1)
+        for combo in itertools.combinations(window, size)
+        if sum(book.left[k] for k in combo) == amount
+    ]
+    if len(sets) == 1:
+        why = f"{payer.why}; amount of a set of its invoices"
+        return Candidate(Rule.AMOUNT_NAME, 78, ref, sets[0], why)
+    why = f"{payer.why}; " + ("one of several sets" if sets else "partial payment?")
+    suggestions.extend(Candidate(Rule.AMOUNT_NAME, 65, ref, combo, why) for combo in sets[:5])
+    suggestions.append(Candidate(Rule.AMOUNT_NAME, 50, ref, tuple(mine), why))
+    return None
