@@ -146,7 +146,17 @@ def identify_payer(book: Book, names: PayerNames, tx: BankTransaction) -> Payer 
         owners = book.customers_of_iban.get(iban_key(tx.payer_iban), set())
         if len(owners) == 1:
             return Payer(next(iter(owners)), True, "known IBAN")
-    payer = normalize_name(tx.payer_name)
+    named = named_customer(names, tx.payer_name)
+    if named is None:
+        return None
+    ref, score = named
+    return Payer(ref, False, f"payer {tx.payer_name.strip()!r} is {ref} ({int(score * 100)} %)")
+
+
+def named_customer(names: PayerNames, payer_name: str) -> tuple[str, float] | None:
+    """(the one customer `payer_name` clearly names, how alike), or None: 85 % alike or
+    more, and every other customer under 60 %."""
+    payer = normalize_name(payer_name)
     if not payer:
         return None
     scored = sorted(
@@ -160,8 +170,7 @@ def identify_payer(book: Book, names: PayerNames, tx: BankTransaction) -> Payer 
         return None
     if len(scored) > 1 and scored[1][0] >= _RUNNER_UP:
         return None
-    score, ref = scored[0]
-    return Payer(ref, False, f"payer {tx.payer_name.strip()!r} is {ref} ({int(score * 100)} %)")
+    return scored[0][1], scored[0][0]
 
 
 def by_payer(

@@ -37,6 +37,7 @@ from relance.core.matching import (
 )
 from relance.core.model import Invoice
 from relance.core.money import Money
+from relance.core.payer_matching import PayerNames, named_customer
 from relance.core.plans import PaymentPlan
 from relance.core.terms import DiscountTerms
 
@@ -104,9 +105,11 @@ def context_for(
 ) -> MatchContext:
     """The part of `context` a few payments can be matched to: invoices named in their
     text or by an RF reference, invoices of the customers who own the payers' IBANs, and
-    invoices owing exactly an amount paid. Matching a single payment again (`unmatch`)
+    invoices owing exactly an amount paid, invoices of the customer the payer's name names.
+    Matching a single payment again (`unmatch`)
     then reads a few rows instead of every open invoice."""
     references = rb.letter_references(conn)
+    names = PayerNames({c.ref: c.name for c in repo.load_customers(conn)})
     numbers: set[str] = set()
     amounts: set[int] = set()
     owners: set[str] = set()
@@ -120,6 +123,9 @@ def context_for(
                 numbers.add(key[4:])
         if tx.payer_iban:
             owners.update(rb.customers_with_iban(conn, tx.payer_iban))
+        named = named_customer(names, tx.payer_name) if tx.payer_name else None
+        if named is not None:
+            owners.add(named[0])
     items = rb.open_items_among(
         conn, as_of, numbers=numbers, customer_refs=owners, owed_minor=amounts
     )
@@ -129,6 +135,7 @@ def context_for(
         customers=tuple(repo.load_customers(conn, refs)),
         references=references,
         discount=discount_rule(conn),
+        plans=tuple(dr.load_plans(conn)),
     )
 
 
