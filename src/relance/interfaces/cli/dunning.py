@@ -25,6 +25,7 @@ from relance.interfaces.cli.output import (
     JsonFlag,
     chosen,
     console,
+    date_text,
     emit,
     fail,
     money_text,
@@ -99,29 +100,22 @@ def print_actions(
         emit(fmt, _COLUMNS, [[*r[:5], " ".join(r[5]), " ".join(r[6]), " + ".join(r[7])]
                              for r in map(_row, items)])  # fmt: skip
         return
-    # A compact table: a queue of a few hundred customers must stay one line per action
-    # in an 80-column terminal.
-    table = Table(
-        title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False,
-        padding=(0, 1), collapse_padding=True,
-    )  # fmt: skip
     columns = ["id", *(["status"] if with_status else []), *(["date"] if dated else []),
-               "customer", "level", "channels"]  # fmt: skip
-    for column in [*columns, "invoices"]:
-        table.add_column(column, justify="right" if column == "id" else "left")
-    table.add_column("balance", justify="right", no_wrap=True)
-    for i in items:
-        table.add_row(
+               "customer", "level", "channels", "invoices", "balance"]  # fmt: skip
+    display = [
+        [
             str(i.id),
             *([i.action.status.value] if with_status else []),
-            *([i.action.proposed_on.isoformat()] if dated else []),
+            *([date_text(i.action.proposed_on, language)] if dated else []),
             i.action.customer_ref,
             i.action.level_name,
             "+".join(_SHORT.get(c.value, c.value) for c in i.action.channels),
             _invoices_text(i.action.invoice_numbers),
             _balance(i, language),
-        )
-    console.print(table)
+        ]
+        for i in items
+    ]
+    emit(Format.TABLE, columns, [], title=title, display=display, right=("id", "balance"))
 
 
 def _invoices_text(numbers: Sequence[str]) -> str:

@@ -26,6 +26,8 @@ from relance.interfaces.cli.output import (
     emit,
     money_text,
     parse_day,
+    print_json,
+    rate_text,
 )
 from relance.services import contracts, interest_reports, law, reports
 from relance.services import limitation as limitation_service
@@ -63,13 +65,13 @@ def interest(
     store = open_store(db)
     report = interest_reports.interest_report(store, target, parse_day(as_of, date.today()))
     if as_json:
-        console.print_json(data=_interest_json(report))
+        print_json(_interest_json(report))
         return
     language = _language(db)
     customer = report.customer
     console.print(
         f"{customer.name} ({customer.ref}) — {report.rule_set.title} — "
-        f"as of {report.as_of.isoformat()}"
+        f"as of {date_text(report.as_of, language)}"
     )
     if not report.claims:
         console.print("No late invoice: nothing to claim beyond the principal.")
@@ -82,7 +84,8 @@ def interest(
                 notes.append(line.basis)
             display.append([f"interest [{notes.index(line.basis) + 1}]",
                             date_text(line.start, language), date_text(line.end, language),
-                            str(line.days), money_text(line.base, language), f"{line.rate} %",
+                            str(line.days), money_text(line.base, language),
+                            rate_text(line.rate, language),
                             money_text(line.amount, language)])  # fmt: skip
         for item in claim.items:
             if item.interest is None:
@@ -193,7 +196,7 @@ def limitation(
         for x in lines
     ]  # fmt: skip
     emit(fmt, columns, rows, display=display, right=("days_left", "open"),
-         title=f"Limitation as of {day.isoformat()}, within {within}")  # fmt: skip
+         title=f"Limitation as of {date_text(day, language)}, within {within}")  # fmt: skip
 
 
 def acknowledge(
@@ -295,7 +298,7 @@ def contract(
         "waive_indemnity": terms.waive_indemnity,
     }
     if as_json:
-        console.print_json(data=shown)
+        print_json(shown)
         return
     for key, value in shown.items():
         console.print(f"{key}: {'—' if value is None else value}")

@@ -12,6 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from relance.adapters.formats.ledger_csv import CsvKind
 from relance.bootstrap import open_store
+from relance.core.model import InvoiceStatus
 from relance.interfaces.cli.output import (
     CsvFlag,
     DbOption,
@@ -22,6 +23,7 @@ from relance.interfaces.cli.output import (
     chosen,
     console,
     date_text,
+    days_text,
     emit,
     fail,
     money_text,
@@ -195,11 +197,14 @@ def invoices(
     rows, display = [], []
     for line in lines:
         inv = line.invoice
+        # negative before the due date, blank once paid: the same in the table and in CSV
+        days = None if line.status is InvoiceStatus.PAID else line.days_overdue
         rows.append([inv.number, inv.customer_ref, inv.issue_date, inv.due_date, inv.amount,
-                     line.open_balance, inv.currency, line.status, line.days_overdue])  # fmt: skip
+                     line.open_balance, inv.currency, line.status, days])  # fmt: skip
         display.append([inv.number, inv.customer_ref, date_text(inv.issue_date, language),
                         date_text(inv.due_date, language), money_text(inv.amount, language),
                         money_text(line.open_balance, language), inv.currency, line.status.value,
-                        str(max(line.days_overdue, 0))])  # fmt: skip
-    emit(chosen(fmt, as_json, as_csv), columns, rows, title=f"Invoices as of {day.isoformat()}",
+                        days_text(days)])  # fmt: skip
+    emit(chosen(fmt, as_json, as_csv), columns, rows,
+         title=f"Invoices as of {date_text(day, language)}",
          display=display, right=("amount", "open", "days_overdue"))  # fmt: skip

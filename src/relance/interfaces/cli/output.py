@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import json
-import sys
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
@@ -13,11 +10,12 @@ from typing import Annotated, Any
 
 import typer
 from babel.dates import format_date
-from babel.numbers import format_currency
+from babel.numbers import format_currency, format_decimal
 from rich.console import Console
-from rich.table import Table
 
 from relance.core.money import Money
+from relance.interfaces.cli.machine import records, write_csv, write_json
+from relance.interfaces.cli.tables import show_table
 
 console = Console(highlight=False)
 errors = Console(stderr=True, highlight=False)
@@ -88,19 +86,20 @@ def date_text(day: date, language: str = "fr") -> str:
     return format_date(day, format="medium", locale="fr_FR" if language == "fr" else "en_GB")
 
 
-def plain(value: Any) -> Any:
-    """A value as JSON/CSV wants it: decimals and dates as strings, money as its amount."""
-    if isinstance(value, Money):
-        return str(value.amount)
-    if isinstance(value, Decimal | date):
-        return str(value) if isinstance(value, Decimal) else value.isoformat()
-    if isinstance(value, StrEnum):
-        return value.value
-    if isinstance(value, list | tuple):
-        return [plain(v) for v in value]
-    if isinstance(value, dict):
-        return {k: plain(v) for k, v in value.items()}
-    return value
+def rate_text(rate: Decimal, language: str = "fr") -> str:
+    """A percentage with the locale's decimal mark: `12,15 %` in French, `12.15 %` in English."""
+    text = format_decimal(rate, format="0.00##", locale="fr_FR" if language == "fr" else "en_GB")
+    return f"{text}\u00a0%" if language == "fr" else f"{text} %"
+
+
+def days_text(days: int | None) -> str:
+    """Days overdue in a table: negative before the due date, blank once paid (None)."""
+    return "" if days is None else str(days)
+
+
+def print_json(data: Any) -> None:
+    """Machine output: `data` as JSON on stdout, straight through `json` (never Rich)."""
+    write_json(data)
 
 
 def emit(
@@ -112,22 +111,17 @@ def emit(
     display: Sequence[Sequence[str]] | None = None,
     right: Sequence[str] = (),
 ) -> None:
-    """Print rows as a Rich table, CSV or JSON. `display` holds the rows formatted for people."""
+    """Print rows as a table for people, or CSV/JSON for programs.
+
+    `display` holds the rows formatted for people; CSV and JSON get `rows` as values.
+    """
     if fmt is Format.JSON:
-        console.print_json(
-            json.dumps([dict(zip(columns, map(plain, row), strict=True)) for row in rows])
-        )
+        write_json(records(columns, rows))
     elif fmt is Format.CSV:
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(columns)
-        writer.writerows([[plain(v) for v in row] for row in rows])
+        write_csv(columns, rows)
     else:
-        table = Table(title=title, title_justify="left")
-        for column in columns:
-            table.add_column(column, justify="right" if column in right else "left")
-        for row in display if display is not None else rows:
-            table.add_row(*(str(v) for v in row))
-        console.print(table)
+        shown = display if display is not None else [[str(v) for v in row] for row in rows]
+        show_table(console, columns, shown, title=title, right=right)
 
 
 def fail(message: str, code: ExitCode = ExitCode.ERROR) -> typer.Exit:

@@ -9,6 +9,7 @@ import typer
 
 from relance.bootstrap import open_store
 from relance.core.aging import AgingReport, Buckets
+from relance.interfaces.cli.machine import records
 from relance.interfaces.cli.output import (
     CsvFlag,
     DbOption,
@@ -17,9 +18,11 @@ from relance.interfaces.cli.output import (
     JsonFlag,
     chosen,
     console,
+    date_text,
     emit,
     money_text,
     parse_day,
+    print_json,
 )
 from relance.services import reports
 
@@ -48,21 +51,34 @@ def aging(
 
 
 def print_aging(report: AgingReport, fmt: Format, language: str) -> None:
-    """Print an aged balance: one table per currency, totals last."""
+    """Print an aged balance: one table per currency, totals last.
+
+    JSON keeps the totals apart from the customers (`customers`, `totals`); CSV has one
+    line per customer and currency, and no totals line a program could take for a customer.
+    """
     labels = list(report.buckets.labels())
     columns = ["customer", "name", "currency", *labels, "total"]
-    rows = []
-    for table in report.tables:
-        for row in table.rows:
-            rows.append(
-                [row.customer_ref, row.customer_name, table.currency, *row.amounts, row.total]
-            )
-        rows.append(["TOTAL", "", table.currency, *table.totals, table.total])
-    if fmt is not Format.TABLE:
+    rows = [
+        [row.customer_ref, row.customer_name, table.currency, *row.amounts, row.total]
+        for table in report.tables
+        for row in table.rows
+    ]
+    if fmt is Format.JSON:
+        totals = [
+            {
+                "currency": t.currency,
+                **dict(zip([*labels, "total"], [*t.totals, t.total], strict=True)),
+            }
+            for t in report.tables
+        ]
+        print_json({"as_of": report.as_of, "buckets": labels,
+                    "customers": records(columns, rows), "totals": totals})  # fmt: skip
+        return
+    if fmt is Format.CSV:
         emit(fmt, columns, rows)
         return
     if not report.tables:
-        console.print(f"Nothing owed as of {report.as_of.isoformat()}.")
+        console.print(f"Nothing owed as of {date_text(report.as_of, language)}.")
     for table in report.tables:
         display = [
             [r.customer_ref, r.customer_name,
@@ -72,6 +88,6 @@ def print_aging(report: AgingReport, fmt: Format, language: str) -> None:
         ]  # fmt: skip
         display.append(["TOTAL", "", *(money_text(a, language) for a in table.totals),
                         money_text(table.total, language)])  # fmt: skip
+        title = f"Aged balance as of {date_text(report.as_of, language)} — {table.currency}"
         emit(Format.TABLE, ["customer", "name", *labels, "total"], [], display=display,
-             title=f"Aged balance as of {report.as_of.isoformat()} — {table.currency}",
-             right=(*labels, "total"))  # fmt: skip
+             title=title, right=(*labels, "total"))  # fmt: skip

@@ -1,0 +1,91 @@
+"""Tables for people: Rich on a terminal, plain aligned text anywhere else.
+
+A table piped to a file or another program is not squeezed to 80 columns: every cell is
+written whole (an invoice number or a payment reference is never cut or wrapped), columns
+are padded with spaces, and nothing depends on the terminal's width or colours.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich import box
+from rich.cells import cell_len
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+
+def show_table(
+    console: Console,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    *,
+    title: str | None = None,
+    right: Sequence[str] = (),
+) -> None:
+    """Print `rows` (already formatted) under `columns`, right-aligning those in `right`."""
+    if console.is_terminal:
+        console.print(_rich_table(columns, rows, title, right))
+    else:
+        console.file.write(plain_table(columns, rows, title=title, right=right))
+
+
+def _rich_table(
+    columns: Sequence[str], rows: Sequence[Sequence[str]], title: str | None, right: Sequence[str]
+) -> Table:
+    # Compact. Identifiers (cells without spaces) and amounts keep their whole width on one
+    # line; text such as names folds when the terminal is narrow. Nothing is ever cut with an
+    # ellipsis: a reference shown must be a reference a user can type back.
+    table = Table(
+        title=Text(title) if title else None, title_justify="left", box=box.SIMPLE_HEAD,
+        pad_edge=False, padding=(0, 1), collapse_padding=True,
+    )  # fmt: skip
+    for index, column in enumerate(columns):
+        cells = [row[index] for row in rows]
+        whole = column in right or not any(" " in cell for cell in cells)
+        table.add_column(
+            column,
+            justify="right" if column in right else "left",
+            overflow="fold",
+            no_wrap=whole,
+            min_width=max((cell_len(c) for c in cells), default=0) if whole else None,
+        )
+    for row in rows:
+        table.add_row(*(Text(cell) for cell in row))
+    return table
+
+
+def plain_table(
+    columns: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    *,
+    title: str | None = None,
+    right: Sequence[str] = (),
+) -> str:
+    """The table as text: an optional title, the header, a rule, one line per row.
+
+    A cell holding several lines (suggestions, one per line) continues on the next lines of
+    its column.
+    """
+    split = [[str(cell).split("\n") for cell in row] for row in rows]
+    widths = [cell_len(c) for c in columns]
+    for row in split:
+        for index, cell in enumerate(row):
+            widths[index] = max(widths[index], *(cell_len(part) for part in cell))
+    aligned_right = [c in right for c in columns]
+
+    def line(cells: Sequence[str]) -> str:
+        padded = []
+        for cell, width, flush in zip(cells, widths, aligned_right, strict=True):
+            gap = " " * (width - cell_len(cell))
+            padded.append(gap + cell if flush else cell + gap)
+        return "  ".join(padded).rstrip()
+
+    out = [title] if title else []
+    out += [line(columns), "  ".join("-" * w for w in widths)]
+    for row in split:
+        height = max((len(cell) for cell in row), default=1)
+        for depth in range(height):
+            out.append(line([cell[depth] if depth < len(cell) else "" for cell in row]))
+    return "\n".join(out) + "\n"

