@@ -19,13 +19,35 @@ from relance.core.model import Allocation, AllocationKind, Invoice
 from relance.core.money import Money
 
 
-def invoice(number: str, due: date) -> Invoice:
+def invoice(number: str, issued: date, delivered: date | None = None) -> Invoice:
+    """An invoice issued on `issued`, due 30 days later: its claim starts on the delivery
+    date when given, else on the issue date (docs/law.md, "Limitation")."""
     return Invoice(
-        number, "C1", due - timedelta(days=30), due, Money.of(100, "EUR"), Money.zero("EUR")
-    )
+        number, "C1", issued, issued + timedelta(days=30), Money.of(100, "EUR"),
+        Money.zero("EUR"), delivery_date=delivered,
+    )  # fmt: skip
 
 
-def test_a_b2b_claim_lives_five_years_from_its_due_date() -> None:
+def test_limitation_starts_at_delivery_not_at_the_due_date() -> None:
+    # Cass. com. 26 Feb 2020 n° 18-25.036 (C. com. L110-4, between businesses) and
+    # Cass. 1re civ. 19 May 2021 n° 20-12.520 (C. conso. L218-2, consumers): the period runs
+    # from the delivery or completion of the work, not from the invoice's due date.
+    delivered = invoice("F-D", date(2021, 3, 31), delivered=date(2021, 3, 10))
+    status = limitation_status(delivered, 5, [], as_of=date(2026, 1, 1))
+    # delivered 10 March 2021 + 5 years: last day 10 March 2026, not 30 April 2026
+    # (the due date, 31 March + 30 days) as before
+    assert status.runs_from == date(2021, 3, 10)
+    assert status.last_day == date(2026, 3, 10)
+    # Without a delivery date, the issue date: 31 March 2021 + 2 years for a consumer
+    assert limitation_status(
+        invoice("F-I", date(2021, 3, 31)), 2, [], date(2022, 1, 1)
+    ).last_day == (date(2023, 3, 31))
+    # An expiry alert 90 days ahead now comes 51 days earlier than from the due date.
+    found = expiring([delivered], 5, [], date(2025, 12, 10), within=timedelta(days=90))
+    assert [s.last_day for s in found] == [date(2026, 3, 10)]
+
+
+def test_a_b2b_claim_lives_five_years_from_its_start() -> None:
     inv = invoice("F-1", date(2021, 3, 31))
     status = limitation_status(inv, 5, [], as_of=date(2026, 1, 1))
     # 31 March 2021 + 5 years = 31 March 2026 is the last day to act

@@ -16,11 +16,11 @@ from relance.bootstrap import Store
 from relance.interfaces.cli.main import run
 
 CUSTOMERS = "ref;name;kind;country\nDUP;Dupont SA;business;FR\nMARTIN;Julie Martin;consumer;FR\n"
-INVOICES = """number;customer;issue_date;due_date;currency;amount;tax
-F-10K;DUP;2025-05-16;2025-06-15;EUR;10000.00;1666.67
-F-OLD;DUP;2020-05-01;2020-05-31;EUR;1200.00;200.00
-F-C1;MARTIN;2025-03-01;2025-03-31;EUR;1200.00;200.00
-F-LONG;DUP;2025-01-10;2025-04-10;EUR;500.00;0
+INVOICES = """number;customer;issue_date;due_date;currency;amount;tax;delivery_date
+F-10K;DUP;2025-05-16;2025-06-15;EUR;10000.00;1666.67;
+F-OLD;DUP;2020-05-01;2020-05-31;EUR;1200.00;200.00;2020-04-20
+F-C1;MARTIN;2025-03-01;2025-03-31;EUR;1200.00;200.00;
+F-LONG;DUP;2025-01-10;2025-04-10;EUR;500.00;0;
 """
 PAYMENTS = "date;customer;amount;currency;invoice\n2025-07-30;DUP;10000.00;EUR;F-10K\n"
 
@@ -79,12 +79,14 @@ def test_limitation_lists_the_debt_about_to_expire_and_an_acknowledgement_restar
     db: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out(capsys)
-    # F-OLD is due 31 May 2020: its 5-year period ends on 31 May 2025, 60 days after 1 April.
+    # F-OLD was delivered on 20 April 2020 (the CSV's delivery_date column): its 5-year
+    # period runs from delivery, not from the due date of 31 May 2020 (Cass. com. 26 Feb 2020
+    # n° 18-25.036; docs/law.md), and ends on 20 April 2025, 19 days after 1 April.
     assert run(["limitation", "--db", db, "--as-of", "2025-04-01", "--within", "90d",
                 "--json"]) == 0  # fmt: skip
     rows = json.loads(out(capsys))
-    assert [(r["invoice"], r["last_day"], r["days_left"]) for r in rows] == [
-        ("F-OLD", "2025-05-31", 60)
+    assert [(r["invoice"], r["runs_from"], r["last_day"], r["days_left"]) for r in rows] == [
+        ("F-OLD", "2020-04-20", "2025-04-20", 19)
     ]
     assert run(["acknowledge", "F-OLD", "--db", db, "--date", "2025-04-15",
                 "--note", "signed acknowledgement"]) == 0  # fmt: skip

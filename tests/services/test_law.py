@@ -107,17 +107,35 @@ def events(store: Store, kind: str) -> list[dict[str, object]]:
 
 
 def test_a_business_debt_is_time_barred_the_day_after_its_fifth_anniversary(ledger: Store) -> None:
-    # Due 15 March 2020; 5 years between businesses (C. com. L110-4): last day to act is
-    # 15 March 2025, time-barred from 16 March 2025.
+    # Issued 14 February 2020 (no delivery date known: the claim starts at the issue date,
+    # docs/law.md "Limitation"); 5 years between businesses (C. com. L110-4): last day to
+    # act is 14 February 2025, time-barred from 15 February 2025 (not from 16 March 2025,
+    # as counting from the due date of 15 March 2020 gave).
     add_invoice(ledger, "F-OLD", "DUP", "2020-02-14", "2020-03-15", "1200.00")
-    # Due 1 June 2023 to a consumer: 2 years (C. conso. L218-2), barred from 2 June 2025.
+    # Issued 2 May 2023 to a consumer: 2 years (C. conso. L218-2), barred from 3 May 2025.
     add_invoice(ledger, "F-CONSO", "MARTIN", "2023-05-02", "2023-06-01", "240.00")
     add_invoice(ledger, "F-NEW", "DUP", "2025-01-01", "2025-01-31", "500.00")
 
     with ledger.begin() as conn:
-        assert limitation.time_barred_invoices(conn, day("2025-03-15")) == frozenset()
-        assert limitation.time_barred_invoices(conn, day("2025-03-16")) == {"F-OLD"}
-        assert limitation.time_barred_invoices(conn, day("2025-06-02")) == {"F-OLD", "F-CONSO"}
+        assert limitation.time_barred_invoices(conn, day("2025-02-14")) == frozenset()
+        assert limitation.time_barred_invoices(conn, day("2025-02-15")) == {"F-OLD"}
+        assert limitation.time_barred_invoices(conn, day("2025-05-03")) == {"F-OLD", "F-CONSO"}
+
+
+def test_a_delivery_date_moves_the_start_of_limitation(ledger: Store) -> None:
+    # Delivered 20 December 2019, invoiced 14 February 2020: Cass. com. 26 Feb 2020
+    # n° 18-25.036 starts the 5 years at delivery: last day 20 December 2024.
+    invoice = Invoice(
+        "F-DLV", "DUP", day("2020-02-14"), day("2020-03-15"), eur("1200.00"), eur("0"),
+        delivery_date=day("2019-12-20"),
+    )  # fmt: skip
+    with ledger.begin() as conn:
+        ids = repo.customer_ids(conn)
+        conn.execute(insert(t.invoices).values(**repo.invoice_values(invoice, ids["DUP"])))
+        assert limitation.time_barred_invoices(conn, day("2024-12-20")) == frozenset()
+        assert limitation.time_barred_invoices(conn, day("2024-12-21")) == {"F-DLV"}
+    (line,) = limitation.limitation_report(ledger, day("2024-10-01"), timedelta(days=90))
+    assert (line.status.runs_from, line.days_left) == (day("2019-12-20"), 80)
 
 
 def test_an_acknowledgement_restarts_a_full_period_and_is_logged(ledger: Store) -> None:
@@ -147,16 +165,17 @@ def test_a_partial_payment_restarts_the_period(ledger: Store) -> None:
 def test_the_limitation_report_lists_debts_expiring_within_90_days_and_those_expired(
     ledger: Store,
 ) -> None:
-    add_invoice(ledger, "F-SOON", "DUP", "2020-05-01", "2020-05-31", "800.00")
-    add_invoice(ledger, "F-GONE", "MARTIN", "2022-12-01", "2022-12-31", "90.00")
-    add_invoice(ledger, "F-LATER", "DUP", "2021-05-01", "2021-05-31", "300.00")
+    add_invoice(ledger, "F-SOON", "DUP", "2020-05-31", "2020-06-30", "800.00")
+    add_invoice(ledger, "F-GONE", "MARTIN", "2022-12-31", "2023-01-30", "90.00")
+    add_invoice(ledger, "F-LATER", "DUP", "2021-05-31", "2021-06-30", "300.00")
     add_invoice(ledger, "F-PAID", "DUP", "2020-04-01", "2020-04-30", "100.00")
     pay(ledger, "F-PAID", "100.00", "2020-04-30", "BANK-1")
 
     lines = limitation.limitation_report(ledger, day("2025-04-01"), timedelta(days=90))
 
-    # F-GONE: consumer, due 31 Dec 2022, last day 31 Dec 2024: expired 91 days ago.
-    # F-SOON: business, due 31 May 2020, last day 31 May 2025: 60 days left.
+    # Each claim starts at its issue date (no delivery date known):
+    # F-GONE: consumer, issued 31 Dec 2022, last day 31 Dec 2024: expired 91 days ago.
+    # F-SOON: business, issued 31 May 2020, last day 31 May 2025: 60 days left.
     # F-LATER ends 31 May 2026 (beyond 90 days); F-PAID owes nothing.
     assert [(x.invoice.number, x.time_barred, x.days_left) for x in lines] == [
         ("F-GONE", True, -91),

@@ -91,13 +91,18 @@ def build(store: Store) -> None:
         rows = []
         for customer in CUSTOMERS:
             for n, due in enumerate(DUE_DATES):
+                # The listed date is where the claim starts (docs/law.md, "Limitation"):
+                # the issue date, or for one invoice in five a delivery date, the invoice
+                # being issued 20 days after it.
+                delivered = n % 5 == 0
                 invoice = Invoice(
                     f"{customer.ref}-{n:03d}",
                     customer.ref,
-                    due - timedelta(days=30),
-                    due,
+                    due + timedelta(days=20) if delivered else due,
+                    due + timedelta(days=50),
                     Money.of("100.00", "EUR"),
                     Money.of("0", "EUR"),
+                    delivery_date=due if delivered else None,
                 )
                 rows.append(repo.invoice_values(invoice, ids[customer.ref]))
         conn.execute(insert(t.invoices), rows)
@@ -161,7 +166,7 @@ def test_an_invoice_due_the_day_after_the_shortest_horizon_is_not_read_and_not_b
     build(store)
     with store.begin() as conn:
         # As of 2026-03-01 with a 1-year contract, the horizon is 2026-02-28: a 1-year
-        # claim due 2025-02-28 ends on 2026-02-28 and is barred; one due later is not.
+        # claim started 2025-02-28 ends on 2026-02-28 and is barred; one started later is not.
         barred = limitation.time_barred_invoices(conn, date(2026, 3, 1))
     short = {n for n in barred if n.startswith("SHORT")}
     due_of = {f"SHORT-{n:03d}": due for n, due in enumerate(DUE_DATES)}

@@ -1,7 +1,11 @@
 """Limitation periods (prescription): when a claim can no longer be brought to court.
 
-A claim's period starts on the invoice's due date and lasts the rule set's number of years
-(France: 5 between businesses, C. com. L110-4; 2 against a consumer, C. conso. L218-2).
+A claim's period starts on the delivery or completion of the goods or services, not on
+the due date (Cass. com. 26 Feb 2020 n° 18-25.036 for L110-4; Cass. 1re civ. 19 May 2021
+n° 20-12.520 for L218-2): the invoice's `delivery_date` when known, else its issue date,
+which comes no later than most deliveries and so never gives a late alert (docs/law.md,
+"Limitation"). It lasts the rule set's number of years (France: 5 between businesses,
+C. com. L110-4; 2 against a consumer, C. conso. L218-2).
 An interruption restarts a full new period from its date (C. civ. 2231): the debtor's
 acknowledgement of the debt (2240; a signed payment plan and, as usually held, a partial
 payment are acknowledgements) or legal action, even summary (2241). A formal notice does
@@ -50,7 +54,7 @@ class LimitationStatus:
     """Where one invoice's claim stands against its limitation period."""
 
     invoice_number: str
-    runs_from: date  # the due date, or the last interruption
+    runs_from: date  # the delivery (else issue) date, or the last interruption
     years: int
     last_day: date  # the last day the claim can be brought
     interruption: Interruption | None = None  # the event the period runs from, if any
@@ -70,6 +74,12 @@ def add_years(day: date, years: int) -> date:
     if day.month == 2 and day.day == 29 and not calendar.isleap(year):
         return date(year, 2, 28)
     return day.replace(year=year)
+
+
+def claim_start(invoice: Invoice) -> date:
+    """The day the limitation period of `invoice`'s claim starts: its delivery (or
+    completion) date when known, else its issue date."""
+    return invoice.delivery_date if invoice.delivery_date is not None else invoice.issue_date
 
 
 def interruptions_from_payments(allocations: Iterable[Allocation]) -> tuple[Interruption, ...]:
@@ -99,13 +109,13 @@ def limitation_status(
     Only interruptions while the claim was still alive count: an acknowledgement after the
     last day does not revive a time-barred claim.
     """
-    runs_from, source = invoice.due_date, None
+    runs_from, source = claim_start(invoice), None
     last_day = add_years(runs_from, years)
     relevant = sorted(
         (
             i
             for i in interruptions
-            if i.invoice_number == invoice.number and invoice.due_date < i.date <= as_of
+            if i.invoice_number == invoice.number and runs_from < i.date <= as_of
         ),
         key=lambda i: i.date,
     )

@@ -114,6 +114,8 @@ class Invoice:
     tax: Money
     subject: str = ""
     pdf_path: str = ""
+    # delivery or completion of the goods or services, when known: limitation runs from it
+    delivery_date: date | None = None
 
     @property
     def currency(self) -> str:

@@ -36,7 +36,7 @@ from relance.adapters.storage import tables as t
 from relance.adapters.storage.tables_bank import MatchState
 from relance.bootstrap import Store
 from relance.core.bank import BankTransaction
-from relance.core.model import Allocation, AllocationKind, Customer, Payment
+from relance.core.model import Allocation, AllocationKind, Customer, Invoice, Payment
 from relance.core.money import Money
 from relance.services import matching
 from relance.services.ledger_import import sha256_of
@@ -257,6 +257,14 @@ def import_fec(
     return _run(store, paths, Kind.LEDGER, dry_run, one)
 
 
+def _same_invoice(old: Invoice, new: Invoice) -> bool:
+    """True when two readings of an invoice agree on what makes it a debt: its PDF, its
+    wording and a delivery date one file lacks do not make it another invoice."""
+    return replace(old, pdf_path="", subject="", delivery_date=None) == replace(
+        new, pdf_path="", subject="", delivery_date=None
+    )
+
+
 def _write_fec(conn: Connection, path: Path, ledger: FecLedger, report: FileReport) -> None:
     _add_customers(conn, ledger.customers, report)
     ids = repo.customer_ids(conn)
@@ -268,7 +276,7 @@ def _write_fec(conn: Connection, path: Path, ledger: FecLedger, report: FileRepo
         old = existing.get(invoice.number)
         if old is None:
             new.append(repo.invoice_values(invoice, ids[invoice.customer_ref]))
-        elif replace(old, pdf_path="", subject="") == replace(invoice, pdf_path="", subject=""):
+        elif _same_invoice(old, invoice):
             report.unchanged += 1
         else:
             report.warnings.append(
@@ -433,10 +441,18 @@ def _write_einvoice(conn: Connection, path: Path, read: EInvoice, report: FileRe
         if invoice.pdf_path:
             invoice = replace(invoice, pdf_path=str(Path(invoice.pdf_path).resolve()))
         old = repo.existing_invoices(conn, [invoice.number]).get(invoice.number)
+        dated = old is not None and old.delivery_date is None and invoice.delivery_date
+        if dated and old is not None and _same_invoice(old, invoice):
+            # another profile of the same invoice may carry its delivery date (BT-72)
+            conn.execute(
+                update(t.invoices)
+                .where(t.invoices.c.number == invoice.number)
+                .values(delivery_date=invoice.delivery_date)
+            )
         if old is None:
             conn.execute(insert(t.invoices).values(**repo.invoice_values(invoice, customer_id)))
             report.count("invoices")
-        elif replace(old, pdf_path="", subject="") != replace(invoice, pdf_path="", subject=""):
+        elif not _same_invoice(old, invoice):
             raise FormatError(
                 path, "BT-1", "BT-1",
                 f"invoice {invoice.number} is already in the ledger with other data",

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, func, or_, select
 
 from relance.adapters.storage import repository as repo
 from relance.adapters.storage import repository_law as law_repo
@@ -25,6 +25,7 @@ from relance.core.limitation import (
     InterruptionKind,
     LimitationStatus,
     add_years,
+    claim_start,
     interruptions_from_payments,
     limitation_status,
 )
@@ -72,10 +73,10 @@ def shortest_limitation_years(jurisdictions: Jurisdictions, contracts: Iterable[
     return min(figures)
 
 
-def _latest_due_date(horizon: date, years: int) -> date:
-    """A due date after which no claim of `years` or more can expire by `horizon`.
+def _latest_start(horizon: date, years: int) -> date:
+    """A start date after which no claim of `years` or more can expire by `horizon`.
 
-    `add_years` is monotonic in the due date, so every due date whose plain period ends by
+    `add_years` is monotonic in the start, so every start date whose plain period ends by
     the horizon is on or before this day; one day of slack covers 29 February either way
     (the exact test on each loaded invoice follows).
     """
@@ -86,11 +87,12 @@ def _latest_due_date(horizon: date, years: int) -> date:
     return date(year, horizon.month, day) + timedelta(days=1)
 
 
-def _open_invoices_due_by(
-    conn: Connection, as_of: date, due_by: date
+def _open_invoices_started_by(
+    conn: Connection, as_of: date, start_by: date
 ) -> list[tuple[Invoice, Money]]:
-    """As `repo.open_invoice_balances`, limited in SQL to invoices due on or before
-    `due_by`: a daily run then reads the few old invoices, not the whole open ledger."""
+    """As `repo.open_invoice_balances`, limited in SQL to invoices issued or delivered on
+    or before `start_by` (a superset of those whose claim started by then, checked
+    exactly afterwards): a daily run reads the few old invoices, not the open ledger."""
     inv = t.invoices
     allocated = (
         select(t.allocations.c.invoice_id, func.sum(t.allocations.c.amount_minor).label("paid"))
@@ -101,10 +103,12 @@ def _open_invoices_due_by(
     open_minor = inv.c.amount_minor - func.coalesce(allocated.c.paid, 0)
     query = (
         select(inv.c.number, t.customers.c.ref, inv.c.issue_date, inv.c.due_date, inv.c.currency,
-               inv.c.amount_minor, inv.c.tax_minor, inv.c.subject, inv.c.pdf_path, open_minor)
+               inv.c.amount_minor, inv.c.tax_minor, inv.c.subject, inv.c.pdf_path,
+               inv.c.delivery_date, open_minor)
         .join(t.customers, t.customers.c.id == inv.c.customer_id)
         .outerjoin(allocated, allocated.c.invoice_id == inv.c.id)
-        .where(inv.c.due_date <= due_by, inv.c.issue_date <= as_of, open_minor > 0)
+        .where(or_(inv.c.issue_date <= start_by, inv.c.delivery_date <= start_by),
+               inv.c.issue_date <= as_of, open_minor > 0)
         .order_by(inv.c.due_date, inv.c.number)
     )  # fmt: skip
     found = []
@@ -123,10 +127,10 @@ def _limitation_statuses(
     if creditor is None:
         return []
     contracts = law_repo.load_contracts(conn)
-    # Only an invoice due before the horizon less the shortest period can be concerned:
+    # Only a claim started before the horizon less the shortest period can be concerned:
     # the database leaves the others out, so a daily run does not read the open ledger.
     shortest = shortest_limitation_years(rule_sets.rules()[0], contracts.values())
-    balances = _open_invoices_due_by(conn, as_of, _latest_due_date(horizon, shortest))
+    balances = _open_invoices_started_by(conn, as_of, _latest_start(horizon, shortest))
     if not balances:
         return []
     refs = sorted({invoice.customer_ref for invoice, _ in balances})
@@ -138,7 +142,7 @@ def _limitation_statuses(
     candidates = [
         (invoice, owed)
         for invoice, owed in balances
-        if add_years(invoice.due_date, years[invoice.customer_ref]) <= horizon
+        if add_years(claim_start(invoice), years[invoice.customer_ref]) <= horizon
     ]
     if not candidates:
         return []

@@ -188,6 +188,7 @@ def read_einvoice(
             tax=tax,
             subject=_subject(data),
             pdf_path=pdf_path,
+            delivery_date=_date(data, "BT-72", file),  # actual delivery date, if given
         )
     return EInvoice(
         customer=customer,

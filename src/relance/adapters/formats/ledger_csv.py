@@ -71,6 +71,7 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "reference": ("reference", "ref_paiement", "libelle_paiement"),
     "payer": ("payer", "payeur", "emetteur"),
     "pdf": ("pdf", "pdf_path", "fichier"),
+    "delivery_date": ("delivery_date", "date_livraison", "livraison"),
 }
 
 _LAYOUTS: dict[CsvKind, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -96,7 +97,7 @@ _LAYOUTS: dict[CsvKind, tuple[tuple[str, ...], tuple[str, ...]]] = {
     ),
     CsvKind.INVOICES: (
         ("number", "customer", "issue_date", "due_date", "amount"),
-        ("currency", "tax", "subject", "pdf"),
+        ("currency", "tax", "subject", "pdf", "delivery_date"),
     ),
     CsvKind.CREDIT_NOTES: (
         ("number", "customer", "date", "amount"),
@@ -321,6 +322,7 @@ def _invoice(f: _Fields, default_currency: str) -> Invoice:
         tax=tax,
         subject=f.text("subject"),
         pdf_path=f.text("pdf"),
+        delivery_date=f.date("delivery_date") if f.text("delivery_date") else None,
     )
 
 

@@ -179,6 +179,7 @@ def invoice_values(invoice: Invoice, customer_id: int) -> dict[str, Any]:
         "tax_minor": invoice.tax.to_minor(),
         "subject": invoice.subject,
         "pdf_path": invoice.pdf_path,
+        "delivery_date": invoice.delivery_date,
     }
 
 
@@ -192,12 +193,13 @@ _INVOICE_COLUMNS = (
     t.invoices.c.tax_minor,
     t.invoices.c.subject,
     t.invoices.c.pdf_path,
+    t.invoices.c.delivery_date,
 )
 
 
 def invoice_from_row(row: Sequence[Any]) -> Invoice:
-    """An invoice from a row of `_INVOICE_COLUMNS`."""
-    number, ref, issued, due, currency, amount, tax, subject, pdf = row
+    """An invoice from a row of `_INVOICE_COLUMNS` (the delivery date may be left out)."""
+    number, ref, issued, due, currency, amount, tax, subject, pdf = row[:9]
     return Invoice(
         number,
         ref,
@@ -207,6 +209,7 @@ def invoice_from_row(row: Sequence[Any]) -> Invoice:
         Money.from_minor(tax, currency),
         subject,
         pdf,
+        row[9] if len(row) > 9 else None,
     )
 
 

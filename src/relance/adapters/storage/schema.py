@@ -12,6 +12,7 @@ from relance.adapters.storage import (
     tables_dunning,
     tables_law,
     tables_letters,
+    tables_rates,
 )
 from relance.adapters.storage.tables import metadata
 
@@ -22,4 +23,5 @@ __all__ = [
     "tables_dunning",
     "tables_law",
     "tables_letters",
+    "tables_rates",
 ]

@@ -107,6 +107,8 @@ invoices = Table(
     Column("tax_minor", BigInteger, nullable=False),
     Column("subject", Text, nullable=False, default=""),
     Column("pdf_path", Text, nullable=False, default=""),
+    # delivery or completion of the goods or services: where limitation starts (docs/law.md)
+    Column("delivery_date", Date, nullable=True),
     # covers the aged balance: grouped by customer and currency without reading the table
     Index("ix_invoices_aging", "customer_id", "currency", "due_date", "issue_date", "amount_minor"),
 )
