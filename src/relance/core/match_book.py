@@ -34,7 +34,7 @@ _MIN_NUMBER_LENGTH = 4  # shorter invoice numbers are too easily found by chance
 _NAME_NOISE = frozenset(
     (  # noqa: SIM905 - a list of words reads best as words
         "SARL SAS SASU SA EURL SNC SCI SCP SELARL GMBH AG KG LTD LIMITED PLC INC LLC CORP CO BV "
-        "NV SPA SRL CIE ET LE LA LES DE DU DES THE AND M MME MR MRS MS"
+        "NV SPA SRL CIE ET OU LE LA LES DE DU DES THE AND M MME MLLE MR MRS MS EPOUX"
     ).split()
 )
 

@@ -15,7 +15,7 @@ looked at:
   oldest ones, or one set of them (below the IBAN rule: a name is less sure than an IBAN).
 
 A name identifies a customer only when it is clearly theirs (85 % alike or more, every other
-customer under 60 %): see `identify_payer`. Each candidate says why, for the history.
+customer under 75 %): see `identify_payer`. Each candidate says why, for the history.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ from relance.core.match_book import (
 from relance.core.plans import PaymentPlan
 
 _IDENTIFIED = 0.85  # a payer name this alike to one customer's names them...
-_RUNNER_UP = 0.6  # ...when every other customer's name is less alike than this
+_RUNNER_UP = 0.75  # ...when every other customer's name is less alike than this
 _MIN_EXACT_LETTERS = 5  # a name shorter than this is matched only in full
 _TRUNCATED_AT = 12  # labels cut the name at a fixed width: a long prefix is the name
 _MAX_NAME_CANDIDATES = 200
@@ -54,7 +54,7 @@ _MAX_SUBSET_SIZE = 3
 _INVOICE_WORDS = r"(?:FACTURES?|FACT|FACTU|FAC|FA|FCT|FTR|FT|INVOICES?|INV)"
 _SHORT_NUMBERS = re.compile(
     rf"\b{_INVOICE_WORDS}\b\.?\s*(?:N[O]?\b\.?\s*|NUM(?:ERO)?\b\.?\s*|#\s*)?"
-    r"(\d{1,6}(?:\s*(?:,|\bET\b|&|\+|/)\s*\d{1,6})*)\b"
+    r"(\d{1,6}(?:(?:\s*(?:,|\bET\b|&|\+|/)\s*|\s+)\d{1,6})*)\b"
 )
 _INSTALMENT = re.compile(
     r"\b(?:ECHEANCES?|ECH|MENSUALITE|VERSEMENT|PAIEMENT|REGLEMENT)\b\.?\s*(?:N[O]?\b\.?\s*)?"
@@ -155,7 +155,7 @@ def identify_payer(book: Book, names: PayerNames, tx: BankTransaction) -> Payer 
 
 def named_customer(names: PayerNames, payer_name: str) -> tuple[str, float] | None:
     """(the one customer `payer_name` clearly names, how alike), or None: 85 % alike or
-    more, and every other customer under 60 %."""
+    more, and every other customer under 75 %."""
     payer = normalize_name(payer_name)
     if not payer:
         return None
@@ -195,15 +195,11 @@ def by_payer(
         or _mistyped_number(book, tx, payer, mine, day, discount)
         or _plan_instalment(book, tx, payer, text)
     )
-    others = [k for k in named if _paid(book, tx, (k,), day, discount)[0]]
-    if found is not None and others:
-        # Another customer's invoice named in full and owed exactly this: a person decides.
-        suggestions.extend(
-            Candidate(Rule.INVOICE_NUMBER, 70, book.items[k].invoice.customer_ref, (k,), why)
-            for k in others
-            for why in ["invoice number in text, amount owed exactly"]
-        )
-        return replace(found, confidence=60)
+    # A number of another customer's in the label, one typo from the payer's own invoice:
+    # the payer's own is preferred (the match's reason names both).
+    if found is not None and named and found.rule is Rule.PAYER_NUMBER:
+        also = ", ".join(sorted(book.items[k].invoice.number for k in named))
+        return replace(found, reason=f"{found.reason} (not {also}, another customer's)")
     if found is not None or payer.by_iban or named:
         return found
     return _owed_amount(book, tx, payer, mine, day, discount, suggestions)
@@ -211,7 +207,8 @@ def by_payer(
 
 def label_text(label: str) -> str:
     """The label in upper case without accents, keeping only what the rules read."""
-    plain = unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode().upper()
+    decomposed = unicodedata.normalize("NFKD", label.replace("°", " "))
+    plain = decomposed.encode("ascii", "ignore").decode().upper()
     return " ".join(_NOT_READ.sub(" ", plain).split())
 
 
@@ -264,7 +261,12 @@ def _short_number(
     ks = tuple(sorted(chosen, key=lambda k: (book.items[k].invoice.due_date, k)))
     numbers = ", ".join(book.items[k].invoice.number for k in ks)
     exact, with_discount = _paid(book, tx, ks, day, discount)
-    why = f"{payer.why}; its invoice {numbers} named by its last digits"
+    named_as = (
+        "its invoice {} named by its last digits"
+        if len(ks) == 1
+        else ("its invoices {} named by their last digits")
+    )
+    why = f"{payer.why}; {named_as.format(numbers)}"
     if exact:
         return Candidate(Rule.PAYER_NUMBER, 90, payer.customer_ref, ks, why, with_discount)
     return Candidate(Rule.PAYER_NUMBER, 80, payer.customer_ref, ks, why + ", amount differs")
@@ -305,12 +307,14 @@ def _mistyped_number(
             _one_typo_apart(t, key) or (t.isdigit() and _one_typo_apart(t, digits)) for t in tokens
         ):
             hits.append(k)
-    exact, with_discount = _paid(book, tx, hits, day, discount)
-    if len(hits) != 1 or not exact:
+    # Several of the payer's numbers may be one typo away: the one owed the amount is meant.
+    owed = [k for k in hits if _paid(book, tx, (k,), day, discount)[0]]
+    if len(owed) != 1:
         return None
-    number = book.items[hits[0]].invoice.number
+    number = book.items[owed[0]].invoice.number
     why = f"{payer.why}; a number in the label is one typo from its invoice {number}, owed exactly"
-    return Candidate(Rule.PAYER_NUMBER, 85, payer.customer_ref, (hits[0],), why, with_discount)
+    with_discount = _paid(book, tx, owed, day, discount)[1]
+    return Candidate(Rule.PAYER_NUMBER, 85, payer.customer_ref, (owed[0],), why, with_discount)
 
 
 def _plan_items(book: Book, plan: PaymentPlan, currency: str) -> tuple[int, ...]:

@@ -70,9 +70,18 @@ _HEADERS: dict[str, tuple[str, ...]] = {
         "transaction date",
     ),
     "value_date": ("value date", "date valeur", "date de valeur"),
-    "amount": ("amount", "montant"),
-    "credit": ("credit",),
-    "debit": ("debit",),
+    "amount": (
+        "amount",
+        "montant",
+        "montant(euros)",
+        "montant (eur)",
+        "montant eur",
+        "montant en euros",
+        "montant operation",
+        "montant de l'operation",
+    ),
+    "credit": ("credit", "credit euros", "credit eur", "credit (eur)"),
+    "debit": ("debit", "debit euros", "debit eur", "debit (eur)"),
     "currency": ("currency", "devise"),
     "name": (
         "name",
@@ -93,14 +102,21 @@ _HEADERS: dict[str, tuple[str, ...]] = {
     # Read since the payer was looked for in labels; kept out of the line's key (below), so
     # a statement imported before reads back with the same keys.
     "more_name": ("contrepartie", "nom de la contrepartie", "nom du tiers"),
-    "more_text": (
+}
+# Further label columns, every one of them added to the remittance text (also kept out of
+# the key).
+_MORE_TEXT = frozenset(
+    (
+        "libelle simplifie",
         "libelle operation",
         "libelle de l'operation",
         "libelle complementaire",
+        "detail de l'ecriture",
+        "informations complementaires",
         "reference",
         "reference du virement",
-    ),
-}
+    )
+)
 
 
 def _plain(text: str) -> str:
@@ -120,8 +136,12 @@ def _columns(header: list[str]) -> dict[str, int]:
 
 def identify(path: Path, head: bytes) -> bool:
     """True when the first line is a header with a date and an amount (or credit/debit)."""
-    text = head[:4096].decode("utf-8", errors="replace").lstrip("\ufeff")
-    first = text.splitlines()[0] if text.strip() else ""
+    line = head[:4096].split(b"\n", 1)[0]
+    try:
+        text = line.decode("utf-8").lstrip("\ufeff")
+    except UnicodeDecodeError:  # Windows-1252, as many French banks export ("Débit")
+        text = line.decode("cp1252", errors="replace")
+    first = text.strip("\r") if text.strip() else ""
     if not first or first.lstrip().startswith("<"):
         return False
     header = next(csv.reader([first], delimiter=sniff_delimiter(first)))
@@ -161,6 +181,7 @@ def extract(
     separator = sniff_delimiter(first)
     header = next(csv.reader([first.lstrip("\ufeff")], delimiter=separator))
     columns = _columns(header)
+    more_text = [index for index, name in enumerate(header) if _plain(name) in _MORE_TEXT]
     if "date" not in columns:
         raise FormatError(file, "line 1", "header", "no date column (date, date operation...)")
     if "amount" not in columns and not {"credit", "debit"} <= set(columns):
@@ -223,7 +244,8 @@ def extract(
                 cell("reference"),
             )
             seen[content] += 1
-            label = " ".join(part for part in (cell("text"), cell("more_text")) if part)
+            more = [row[index].strip() for index in more_text if index < len(row)]
+            labels = [part for part in dict.fromkeys((cell("text"), *more)) if part]
             result.append(
                 with_label_payer(
                     BankTransaction(
@@ -233,13 +255,14 @@ def extract(
                         amount=money,
                         payer_name=cell("name") or cell("more_name"),
                         payer_iban=cell("iban").replace(" ", "").upper(),
-                        remittance=label,
+                        remittance=" ".join(labels),
                         structured_reference=cell("reference").replace(" ", "").upper(),
                         end_to_end_id=cell("end_to_end"),
                         account=account,
                         bank_reference=cell("id"),
                         source_file=file.name,
-                    )
+                    ),
+                    labels,
                 )
             )
     except csv.Error as exc:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
@@ -76,6 +77,7 @@ _TRANSFER_PREFIXES = (
     "VIR RECU",
     "VIR SEPA",
     "VIR CPTE A CPTE RECU",
+    "VIR PERMANENT",
     "VIR",
     "TRANSFER FROM",
     "TRANSFER",
@@ -119,6 +121,7 @@ def read_label(label: str) -> LabelParts:
 
 
 def _kind_and_rest(text: str) -> tuple[LabelKind, str]:
+    text = re.sub(r"^(VIR|PRLV)\.\s*", r"\1 ", text)  # "VIR.PERMANENT", "PRLV.SEPA"
     for kind, prefixes in (
         (LabelKind.TRANSFER, _TRANSFER_PREFIXES),
         (LabelKind.DIRECT_DEBIT, _DEBIT_PREFIXES),
@@ -130,7 +133,7 @@ def _kind_and_rest(text: str) -> tuple[LabelKind, str]:
 
 
 def _drop_noise(rest: str) -> str:
-    rest = _LEADING_NOISE.sub("", rest)
+    rest = _LEADING_NOISE.sub("", rest.lstrip(" -:/"))
     for lead in ("DE: ", "DE :", "DE "):
         if rest.startswith(lead):
             return rest[len(lead) :].strip()
@@ -164,9 +167,10 @@ def _colon_tagged(rest: str) -> LabelParts | None:
 
 
 def _parts(segments: dict[str, str]) -> LabelParts:
-    untagged = _split_name(_drop_noise(segments.get("", "")))[0]
-    payer = next((segments[t] for t in segments if t in _PAYER_TAGS), untagged)
-    references = [segments[t] for t in segments if t in _REFERENCE_TAGS | {"REFERENCE"}]
+    tagged = next((segments[t] for t in segments if t in _PAYER_TAGS), None)
+    # A tag's text may run on into the reference when no further tag separates them.
+    payer, spill = _split_name(_drop_noise(segments.get("", "") if tagged is None else tagged))
+    references = [spill] + [segments[t] for t in segments if t in _REFERENCE_TAGS | {"REFERENCE"}]
     references += [segments[t] for t in ("LIBELLE", "OBJET") if t in segments]
     iban = next((segments[t] for t in segments if t in _IBAN_TAGS), "")
     return LabelParts(
@@ -201,17 +205,18 @@ def _clean_name(name: str) -> str:
     return cleaned if any(ch.isalpha() for ch in cleaned) else ""
 
 
-def with_label_payer(tx: BankTransaction) -> BankTransaction:
+def with_label_payer(tx: BankTransaction, labels: Sequence[str] = ()) -> BankTransaction:
     """`tx` with the payer's name and IBAN read from its label when the file gave none.
 
-    The label stays the remittance text in full, so every word of it still counts as
-    evidence (and is shown to the person who matches by hand).
+    `labels` are the label columns one by one (the remittance text when not given): the
+    first that names a payer is used. The label stays the remittance text in full, so
+    every word of it still counts as evidence (and is shown to whoever matches by hand).
     """
     if tx.payer_name and tx.payer_iban:
         return tx
-    parts = read_label(tx.remittance)
-    return replace(
-        tx,
-        payer_name=tx.payer_name or parts.payer,
-        payer_iban=tx.payer_iban or parts.iban.upper(),
-    )
+    # One column may say "VIR RECU" and the next "DE: ... MOTIF: ...": read them together too.
+    whole = (" ".join(labels),) if len(labels) > 1 else ()
+    read = [read_label(label) for label in (*labels, *whole) or (tx.remittance,)]
+    payer = next((parts.payer for parts in read if parts.payer), "")
+    iban = next((parts.iban for parts in read if parts.iban), "")
+    return replace(tx, payer_name=tx.payer_name or payer, payer_iban=tx.payer_iban or iban.upper())
