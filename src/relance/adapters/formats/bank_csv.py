@@ -134,14 +134,21 @@ def _columns(header: list[str]) -> dict[str, int]:
     return found
 
 
+def _decoded_head(head: bytes) -> str:
+    """The start of a file as text: UTF-8 (a character cut at the end is dropped), else
+    Windows-1252, as many French banks export ("Débit")."""
+    try:
+        return head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(head) - 3:
+            return head[: exc.start].decode("utf-8", errors="replace")
+        return head.decode("cp1252", errors="replace")
+
+
 def identify(path: Path, head: bytes) -> bool:
     """True when the first line is a header with a date and an amount (or credit/debit)."""
-    line = head[:4096].split(b"\n", 1)[0]
-    try:
-        text = line.decode("utf-8").lstrip("\ufeff")
-    except UnicodeDecodeError:  # Windows-1252, as many French banks export ("Débit")
-        text = line.decode("cp1252", errors="replace")
-    first = text.strip("\r") if text.strip() else ""
+    text = _decoded_head(head[:4096]).lstrip("\ufeff")
+    first = text.splitlines()[0] if text.strip() else ""
     if not first or first.lstrip().startswith("<"):
         return False
     header = next(csv.reader([first], delimiter=sniff_delimiter(first)))
