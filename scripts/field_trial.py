@@ -491,7 +491,7 @@ def report(trial: Trial, world: World, inbox: Inbox, found: Findings) -> int:
         f"calls made {found.calls}"
     )
     print(f"e-mails at the SMTP server: {len(inbox.messages)}")
-    by_customer = defaultdict(int)
+    by_customer: defaultdict[str, int] = defaultdict(int)
     for m in inbox.messages:
         by_customer[str(m["To"])] += 1
     print(f"most e-mails to one customer: {max(by_customer.values(), default=0)}")
