@@ -21,6 +21,7 @@ from relance.core.letter import (
     compose_letter,
     format_day,
     format_money,
+    letter_locale,
 )
 from relance.core.model import CustomerKind, Invoice
 from relance.core.money import Money
@@ -176,9 +177,21 @@ def test_an_invoice_of_another_customer_is_refused() -> None:
 def test_money_and_dates_read_as_each_language_writes_them() -> None:
     amount = Money.of("1234.56", "EUR")
     assert format_money(amount, "fr").replace("\u202f", " ").replace("\xa0", " ") == "1 234,56 €"
-    assert format_money(Money.of("1234.56", "USD"), "en") == "$1,234.56"
+    assert format_money(Money.of("1234.56", "USD"), "en_US") == "$1,234.56"
+    assert format_money(Money.of("1234.56", "GBP"), "en") == "£1,234.56"
     assert format_day(SEED_LETTER_DATE, "fr") == "19 février 2018"
-    assert format_day(SEED_LETTER_DATE, "en") == "February 19, 2018"
+    assert format_day(SEED_LETTER_DATE, "en") == "19 February 2018"
+    assert format_day(SEED_LETTER_DATE, "en_US") == "February 19, 2018"
+
+
+def test_an_english_letter_has_one_locale_chosen_from_the_customer_country() -> None:
+    # An English letter once printed "Feb 19, 2018" in its table and "19 Feb 2018" in its
+    # charges: three places mapped `en` to different locales. One function now decides,
+    # from the customer's country: American English in the US, British English elsewhere.
+    assert letter_locale("en", "US") == "en_US"
+    assert letter_locale("en", "GB") == "en_GB"
+    assert letter_locale("en", "IE") == "en_GB"
+    assert letter_locale("fr", "US") == "fr_FR"
 
 
 @given(

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
+from relance.core.addressing import creditor_phone
 from relance.core.letter import Letter, format_day, format_money, format_short_day
 
 # Sections of a word list that are always forbidden, with how a problem names them.
@@ -126,7 +127,7 @@ def find_words(text: str, entries: Iterable[str]) -> tuple[str, ...]:
 
 def required_items(letter: Letter) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """What must appear, each as (name of the item, the ways it may be written)."""
-    lang = letter.language
+    locale = letter.locale
     creditor = letter.creditor
     items: list[tuple[str, tuple[str, ...]]] = [
         ("creditor name", (creditor.name,)),
@@ -134,9 +135,12 @@ def required_items(letter: Letter) -> tuple[tuple[str, tuple[str, ...]], ...]:
             "creditor address",
             tuple(x for x in (*creditor.address.lines, creditor.address.city) if x),
         ),
-        ("creditor phone or e-mail", tuple(x for x in (creditor.phone, creditor.email) if x)),
-        ("date of the letter", (format_day(letter.dated, lang),)),
-        ("total due", (format_money(letter.total_due, lang),)),
+        (
+            "creditor phone or e-mail",
+            tuple(x for x in (creditor.phone, creditor_phone(letter), creditor.email) if x),
+        ),
+        ("date of the letter", (format_day(letter.dated, locale),)),
+        ("total due", (format_money(letter.total_due, locale),)),
         ("signatory", (letter.signatory_name,) if letter.signatory_name else ()),
     ]
     for row in letter.rows:
@@ -144,13 +148,19 @@ def required_items(letter: Letter) -> tuple[tuple[str, tuple[str, ...]], ...]:
         items.append(
             (
                 f"amount of invoice {row.number}",
-                (format_money(row.open_balance, lang), format_money(row.amount, lang)),
+                (
+                    format_money(row.open_balance, locale),
+                    format_money(row.amount, locale),
+                ),
             )
         )
         items.append(
             (
                 f"due date of invoice {row.number}",
-                (format_short_day(row.due_date, lang), format_day(row.due_date, lang)),
+                (
+                    format_short_day(row.due_date, locale),
+                    format_day(row.due_date, locale),
+                ),
             )
         )
     return tuple(items)

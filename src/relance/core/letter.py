@@ -23,15 +23,19 @@ from functools import lru_cache
 from babel.dates import format_date
 from babel.numbers import format_currency
 
+from relance.core.exchanges import Exchange
 from relance.core.model import Creditor, Customer, CustomerKind, Invoice
 from relance.core.money import Money, total
 from relance.core.reference import InvalidReferenceKey, creditor_reference
 
 LANGUAGES = ("fr", "en")
 
-# Babel locale per language: French as written in France, English as in the UK would put
-# the day first; the seeds' English example is American, and `en` gives "February 19, 2018".
-_LOCALES = {"fr": "fr_FR", "en": "en_US"}
+# Babel locale per language: French as written in France; English as written in the UK
+# (day first: "19 February 2018"), except to a customer in the United States (see
+# `letter_locale`).
+_LOCALES = {"fr": "fr_FR", "en": "en_GB"}
+# Countries whose English puts the month first ("February 19, 2018").
+_MONTH_FIRST_COUNTRIES = frozenset({"US"})
 
 
 class Tone(StrEnum):
@@ -114,11 +118,19 @@ class Letter:
     registered: bool
     signatory_name: str
     signatory_title: str
+    # What the customer said since the oldest due date (promises, disputes, calls...): a
+    # letter names them rather than speak of silence (`relance.core.exchanges`).
+    exchanges: tuple[Exchange, ...] = ()
 
     @property
     def currency(self) -> str:
         """The letter's currency (every row shares it)."""
         return self.total_due.currency
+
+    @property
+    def locale(self) -> str:
+        """The Babel locale of every amount and date the letter prints (`letter_locale`)."""
+        return letter_locale(self.language, self.debtor.country)
 
     @property
     def is_consumer(self) -> bool:
@@ -139,34 +151,54 @@ class ComposeResult:
     problems: tuple[str, ...] = ()
 
 
-def locale_of(language: str) -> str:
-    """The Babel locale used to format money and dates in `language`."""
+def letter_locale(language: str, country: str = "") -> str:
+    """The one Babel locale a letter (and every listing) formats money and dates with.
+
+    French is written as in France. English is written as in the UK (en_GB), except to a
+    customer in the United States (en_US): one locale for the whole letter, its table, its
+    charges and its wording alike.
+    """
+    if language == "en" and country.upper() in _MONTH_FIRST_COUNTRIES:
+        return "en_US"
     return _LOCALES.get(language, language)
 
 
+def locale_of(language_or_locale: str) -> str:
+    """The Babel locale of a language (``en`` -> ``en_GB``), or the locale itself."""
+    if "_" in language_or_locale:
+        return language_or_locale
+    return letter_locale(language_or_locale)
+
+
 @lru_cache(maxsize=4096)
-def format_money(amount: Money, language: str) -> str:
-    """`1 234,56 €` in French, `$1,234.56` in English (Babel, CLDR data)."""
+def format_money(amount: Money, locale: str) -> str:
+    """`1 234,56 €` in French, `£1,234.56` in English (Babel, CLDR data).
+
+    `locale` is a letter's (`Letter.locale`) or a language (``fr``, ``en``).
+    """
     # Cached: Babel's formatting is the costliest step of a letter after the PDF itself,
     # and a batch repeats the same amounts.
-    return str(format_currency(amount.amount, amount.currency, locale=locale_of(language)))
+    return str(format_currency(amount.amount, amount.currency, locale=locale_of(locale)))
 
 
 @lru_cache(maxsize=4096)
-def format_day(day: date, language: str) -> str:
-    """`19 février 2018` (and `1er mars 2018`) in French, `February 19, 2018` in English."""
-    text = str(format_date(day, "long", locale=locale_of(language)))
-    if language == "fr" and day.day == 1:
+def format_day(day: date, locale: str) -> str:
+    """`19 février 2018` (and `1er mars 2018`) in French, `19 February 2018` in British
+    English, `February 19, 2018` in American English."""
+    chosen = locale_of(locale)
+    text = str(format_date(day, "long", locale=chosen))
+    if chosen.startswith("fr") and day.day == 1:
         # French writes the first day of a month as an ordinal: "1er mars".
         text = "1er" + text[1:]
     return text
 
 
 @lru_cache(maxsize=4096)
-def format_short_day(day: date, language: str) -> str:
-    """`19/02/2018` in French, `Feb 19, 2018` in English (table cells)."""
-    style = "short" if language == "fr" else "medium"
-    return str(format_date(day, style, locale=locale_of(language)))
+def format_short_day(day: date, locale: str) -> str:
+    """`19/02/2018` in French, `19 Feb 2018` (UK) or `Feb 19, 2018` (US) in English."""
+    chosen = locale_of(locale)
+    style = "short" if chosen.startswith("fr") else "medium"
+    return str(format_date(day, style, locale=chosen))
 
 
 def pick_language(creditor: Creditor, customer: Customer) -> str:
@@ -201,6 +233,7 @@ def compose_letter(
     payment_methods: Sequence[PaymentMethod] | None = None,
     registered: bool = False,
     language: str | None = None,
+    exchanges: Sequence[Exchange] = (),
 ) -> ComposeResult:
     """Compose the reminder of `level` to `customer` about `invoices`, dated `as_of`.
 
@@ -272,5 +305,6 @@ def compose_letter(
         registered=registered,
         signatory_name=creditor.signatory_name,
         signatory_title=creditor.signatory_title,
+        exchanges=tuple(exchanges),
     )
     return ComposeResult(letter)

@@ -32,6 +32,27 @@ class AllocationKind(StrEnum):
     WRITE_OFF = "write_off"
 
 
+class Civility(StrEnum):
+    """How a person is addressed: "Madame" or "Monsieur" in French, the title in English."""
+
+    MS = "ms"
+    MRS = "mrs"
+    MISS = "miss"
+    MR = "mr"
+
+    @property
+    def feminine(self) -> bool:
+        """True for the titles French renders as "Madame"."""
+        return self is not Civility.MR
+
+
+class WindowSide(StrEnum):
+    """Which side of a DL window envelope the window is on, as the creditor's printer uses."""
+
+    LEFT = "left"
+    RIGHT = "right"
+
+
 class InvoiceStatus(StrEnum):
     """Derived from an invoice's allocations, never stored."""
 
@@ -72,6 +93,18 @@ class Creditor:
     signatory_name: str = ""
     signatory_title: str = ""
     logo_path: str = ""
+    # The title in the other language (English for a French creditor), for letters in it.
+    signatory_title_translated: str = ""
+    # The envelope the letters are posted in; None: right in France (the usual French DL
+    # envelope), left elsewhere (UK and US window envelopes).
+    envelope_window: WindowSide | None = None
+
+    @property
+    def window_side(self) -> WindowSide:
+        """The side every letter of a print batch puts the recipient's address on."""
+        if self.envelope_window is not None:
+            return self.envelope_window
+        return WindowSide.RIGHT if self.country.upper() == "FR" else WindowSide.LEFT
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +128,11 @@ class Customer:
     ibans: tuple[str, ...] = ()  # accounts the customer pays from, for matching
     policy: str | None = None  # a dunning policy assigned by name, else chosen by rule
     created: date | None = None
+    # The person letters are addressed to: a consumer, or a business's contact, written as
+    # on an envelope ("Jane Smith"); an English salutation uses its last word (the family
+    # name: "Dear Ms Smith").
+    contact_name: str = ""
+    civility: Civility | None = None
 
     @property
     def on_hold(self) -> bool:

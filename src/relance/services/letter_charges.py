@@ -7,13 +7,13 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from typing import NamedTuple
 
-from babel.dates import format_date
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_decimal
 from sqlalchemy import Connection
 
 from relance.bootstrap import Store
 from relance.core.charges import Charge, ChargeKind, Charges
 from relance.core.interest import BasisKind, InterestLine
+from relance.core.letter import format_money, format_short_day, letter_locale
 from relance.core.money import Money
 from relance.services.interest_reports import customer_claims
 from relance.services.rule_sets import (
@@ -96,21 +96,20 @@ def _basis_text(
     return text
 
 
-def _locale(language: str) -> str:
-    return "fr_FR" if language == "fr" else "en_GB"
-
-
-def charge_rows(charges: Iterable[Charges], language: str = "fr") -> tuple[ChargeRow, ...]:
+def charge_rows(
+    charges: Iterable[Charges], language: str = "fr", country: str = ""
+) -> tuple[ChargeRow, ...]:
     """The rows a letter prints for `charges`: one per interest line, then each indemnity
-    or fee, each with its explanation (arithmetic and legal basis)."""
+    or fee, each with its explanation (arithmetic and legal basis). Amounts and dates are
+    written in the letter's one locale (`letter_locale` of the customer's country)."""
     words = _WORDS["fr" if language == "fr" else "en"]
-    locale = _locale(language)
+    locale = letter_locale(language, country)
 
     def money(amount: Money) -> str:
-        return format_currency(amount.amount, amount.currency, locale=locale)
+        return format_money(amount, locale)
 
     def day(value: date) -> str:
-        return format_date(value, format="short" if language == "fr" else "medium", locale=locale)
+        return format_short_day(value, locale)
 
     rows: list[ChargeRow] = []
     for claim in charges:
@@ -177,7 +176,7 @@ def letter_claim(
     def work(conn: Connection) -> LetterCharges:
         customer, _, claims, _ = customer_claims(conn, customer_ref, as_of, list(invoice_numbers))
         blocking = tuple(problem for claim in claims for problem in claim.blocking)
-        return LetterCharges(charge_rows(claims, customer.language), blocking)
+        return LetterCharges(charge_rows(claims, customer.language, customer.country), blocking)
 
     return with_conn(store_or_conn, work)
 

@@ -70,6 +70,7 @@ from relance.core.letter import ChargeLine, ComposeResult, PreviousLetter, Tone,
 from relance.core.model import Creditor
 from relance.core.policy import Channel
 from relance.services import contracts, dunning, letter_charges
+from relance.services.exchanges import exchanges_for_letter
 
 # The channels that send a document; the others (a call, an agency handoff, a write-off
 # review) are tasks for the user.
@@ -178,6 +179,7 @@ def compose_action(conn: Connection, item: QueuedAction, as_of: date) -> Compose
         previous=_previous_letters(conn, item),
         charges=charges,
         registered=Channel.REGISTERED_LETTER in keys,
+        exchanges=exchanges_for_letter(conn, customer.ref, invoices, as_of),
     )
     if not keys and result.letter is not None:
         result = ComposeResult(None, ("the action has no template for a document",))

@@ -13,6 +13,7 @@ import zxingcpp
 from relance.adapters.render.pdf import RenderedLetter, render_letter_pdf
 from relance.adapters.render.specimen import specimen_letter
 from relance.adapters.render.templates import TemplateStore
+from relance.core.addressing import creditor_phone
 from relance.core.letter import Letter, Tone, format_day, format_money
 from relance.core.model import CustomerKind
 from relance.core.reference import is_creditor_reference
@@ -64,25 +65,25 @@ def test_every_required_item_is_printed(language: str, kind: CustomerKind, level
     expected = [
         creditor.name,
         "12 rue des Tanneurs",
-        creditor.phone,
+        creditor_phone(letter),  # national at home, international abroad
         creditor.email,
         "732829320",  # SIREN
         creditor.vat_number,
         letter.debtor.name,
-        "4 place Bellecour",
-        "69002 LYON",
-        format_day(letter.dated, language),
+        *letter.debtor.address.lines,
+        "69002 LYON" if language == "fr" else "NEW YORK 10001",
+        format_day(letter.dated, letter.locale),
         letter.reference,
         letter.rf_reference,
-        format_money(letter.total_due, language),
-        format_day(letter.deadline, language),
+        format_money(letter.total_due, letter.locale),
+        format_day(letter.deadline, letter.locale),
         creditor.iban,
         creditor.signatory_name,
     ]
     for row in letter.rows:
-        expected += [row.number, format_money(row.open_balance, language), row.subject[:15]]
+        expected += [row.number, format_money(row.open_balance, letter.locale), row.subject[:15]]
     if level >= 2:
-        expected += [format_day(p.sent_on, language) for p in letter.previous]
+        expected += [format_day(p.sent_on, letter.locale) for p in letter.previous]
     missing = [item for item in expected if plain(item) not in text]
     assert missing == []
     if language == "fr" and level == 4:

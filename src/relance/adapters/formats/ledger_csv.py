@@ -27,7 +27,15 @@ from relance.adapters.formats.localized import (
     parse_decimal,
     sniff_delimiter,
 )
-from relance.core.model import Address, CreditNote, Customer, CustomerKind, Invoice, Payment
+from relance.core.model import (
+    Address,
+    Civility,
+    CreditNote,
+    Customer,
+    CustomerKind,
+    Invoice,
+    Payment,
+)
 from relance.core.money import Money, check_currency, minor_units
 
 
@@ -57,6 +65,8 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "vat_number": ("vat_number", "tva_intracom", "numero_tva"),
     "iban": ("iban",),
     "tags": ("tags", "etiquettes"),
+    "contact_name": ("contact_name", "contact", "nom_contact"),
+    "civility": ("civility", "civilite", "title"),
     "number": ("number", "numero", "no", "num"),
     "customer": ("customer", "client"),
     "issue_date": ("issue_date", "date", "date_facture"),
@@ -93,6 +103,8 @@ _LAYOUTS: dict[CsvKind, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "iban",
             "tags",
             "currency",
+            "contact_name",
+            "civility",
         ),
     ),
     CsvKind.INVOICES: (
@@ -119,6 +131,13 @@ _KINDS = {
 }  # fmt: skip
 _LANGUAGES = {"fr": "fr", "francais": "fr", "french": "fr", "en": "en", "anglais": "en",
               "english": "en"}  # fmt: skip
+
+# How people write a civility, in French and English, without accents or dots.
+_CIVILITIES = {
+    "mme": Civility.MS, "madame": Civility.MS, "mlle": Civility.MS, "mademoiselle": Civility.MS,
+    "ms": Civility.MS, "mrs": Civility.MRS, "miss": Civility.MISS,
+    "m": Civility.MR, "monsieur": Civility.MR, "mr": Civility.MR,
+}  # fmt: skip
 
 _ACCENTS = str.maketrans("àâäéèêëîïôöùûüçÀÂÄÉÈÊËÎÏÔÖÙÛÜÇ", "aaaeeeeiioouuucAAAEEEEIIOOUUUC")
 
@@ -298,7 +317,19 @@ def _customer(f: _Fields, default_currency: str) -> Customer:
         registration_id=f.text("registration_id"),
         vat_number=f.text("vat_number"),
         ibans=tuple(filter(None, [f.text("iban").replace(" ", "").upper()])),
+        contact_name=f.text("contact_name"),
+        civility=_civility(f),
     )
+
+
+def _civility(f: _Fields) -> Civility | None:
+    written = f.text("civility")
+    key = written.lower().translate(_ACCENTS).replace(".", "").strip()
+    if not key:
+        return None
+    if key not in _CIVILITIES:
+        raise f.error("civility", f"{written!r} is not a civility (Mme, M., Ms, Mrs, Miss, Mr)")
+    return _CIVILITIES[key]
 
 
 def _invoice(f: _Fields, default_currency: str) -> Invoice:

@@ -11,13 +11,10 @@ from dataclasses import dataclass
 from html import escape
 
 from relance.adapters.render.labels import label
-from relance.adapters.render.pdf import (
-    creditor_lines,
-    invoice_cells,
-    legal_mentions,
-    payment_lines,
-)
+from relance.adapters.render.letterhead import creditor_lines, legal_mentions
+from relance.adapters.render.pdf import invoice_cells, payment_lines
 from relance.adapters.render.templates import Wording
+from relance.core.addressing import creditor_phone, signatory_title
 from relance.core.letter import (
     Letter,
     format_day,
@@ -48,7 +45,7 @@ def _table(letter: Letter) -> tuple[list[str], list[list[str]]]:
             "col_open",
         )
     ]
-    rows = [list(invoice_cells(row, lang)) for row in letter.rows]
+    rows = [list(invoice_cells(row, letter)) for row in letter.rows]
     return header, rows
 
 
@@ -56,16 +53,16 @@ def _totals(letter: Letter) -> list[tuple[str, str]]:
     lang = letter.language
     lines: list[tuple[str, str]] = []
     if letter.charges:
-        lines.append((label(lang, "subtotal"), format_money(letter.principal_due, lang)))
+        lines.append((label(lang, "subtotal"), format_money(letter.principal_due, letter.locale)))
         for charge in letter.charges:
             text = charge.label + (f" ({charge.explanation})" if charge.explanation else "")
-            lines.append((text, format_money(charge.amount, lang)))
-    lines.append((label(lang, "total_due"), format_money(letter.total_due, lang)))
+            lines.append((text, format_money(charge.amount, letter.locale)))
+    lines.append((label(lang, "total_due"), format_money(letter.total_due, letter.locale)))
     return lines
 
 
 def _signature(letter: Letter) -> list[str]:
-    lines = [x for x in (letter.signatory_name, letter.signatory_title) if x]
+    lines = [x for x in (letter.signatory_name, signatory_title(letter)) if x]
     return [*lines, letter.creditor.name, *creditor_lines(letter), legal_mentions(letter)]
 
 
@@ -74,15 +71,15 @@ def build_email_body(letter: Letter, wording: Wording, *, copy_of_letter: bool) 
     lang = letter.language
     intro: list[str] = []
     if copy_of_letter:
-        intro.append(label(lang, "email_copy_intro", date=format_day(letter.dated, lang)))
+        intro.append(label(lang, "email_copy_intro", date=format_day(letter.dated, letter.locale)))
     header, rows = _table(letter)
     totals = _totals(letter)
-    deadline = label(lang, "deadline", date=format_day(letter.deadline, lang))
+    deadline = label(lang, "deadline", date=format_day(letter.deadline, letter.locale))
     payment = payment_lines(letter)
     contacts = " – ".join(
         x
         for x in (
-            label(lang, "phone", phone=letter.creditor.phone) if letter.creditor.phone else "",
+            label(lang, "phone", phone=creditor_phone(letter)) if letter.creditor.phone else "",
             label(lang, "email", email=letter.creditor.email) if letter.creditor.email else "",
         )
         if x
@@ -93,7 +90,9 @@ def build_email_body(letter: Letter, wording: Wording, *, copy_of_letter: bool) 
             lang,
             "previous",
             items=", ".join(
-                label(lang, "previous_item", date=format_day(p.sent_on, lang), level=p.level)
+                label(
+                    lang, "previous_item", date=format_day(p.sent_on, letter.locale), level=p.level
+                )
                 for p in letter.previous
             ),
         )
@@ -104,7 +103,7 @@ def build_email_body(letter: Letter, wording: Wording, *, copy_of_letter: bool) 
     references = [
         f"{label(lang, 'our_ref')}{sep}{letter.reference}",
         f"{label(lang, 'payment_ref')}{sep}{letter.rf_reference}",
-        format_day(letter.dated, lang),
+        format_day(letter.dated, letter.locale),
     ]
     signature = _signature(letter)
 

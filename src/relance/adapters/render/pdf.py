@@ -19,7 +19,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import segno
-from babel import Locale
 from reportlab import rl_config
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
@@ -30,7 +29,9 @@ from reportlab.pdfgen.canvas import Canvas
 
 from relance.adapters.render.epc import EpcProblem, epc_payload, epc_qr
 from relance.adapters.render.labels import label
+from relance.adapters.render.letterhead import creditor_lines, legal_mentions
 from relance.adapters.render.templates import Wording
+from relance.core.addressing import creditor_phone, recipient_lines, signatory_title
 from relance.core.letter import (
     InvoiceRow,
     Letter,
@@ -39,6 +40,7 @@ from relance.core.letter import (
     format_money,
     format_short_day,
 )
+from relance.core.model import WindowSide
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 
@@ -53,11 +55,12 @@ class AddressWindow:
     height: float
 
 
-# French layout after NF Z 11-001 (secondary sources, LAW.md §3.7 ⚠): address about 5 cm
-# from the top and starting about 11 cm from the right edge; a DL window is ~100 x 45 mm.
-FRENCH_WINDOW = AddressWindow(left=100, top=50, width=90, height=35)
-# English layout: window envelopes in the UK and the US have the window on the left.
-ENGLISH_WINDOW = AddressWindow(left=20, top=50, width=90, height=35)
+# A DL envelope with its window on the right, the usual French one (after NF Z 11-001):
+# address about 5 cm from the top and starting about 11 cm from the right edge; a DL
+# window is ~100 x 45 mm.
+RIGHT_WINDOW = AddressWindow(left=100, top=50, width=90, height=35)
+# A DL envelope with its window on the left, as UK and US window envelopes have it.
+LEFT_WINDOW = AddressWindow(left=20, top=50, width=90, height=35)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +75,7 @@ class Fonts:
 class PageLayout:
     """Margins (mm), the address window and the fonts of a letter."""
 
-    window: AddressWindow = FRENCH_WINDOW
+    window: AddressWindow = RIGHT_WINDOW
     margin_left: float = 20
     margin_right: float = 20
     margin_top: float = 15
@@ -102,13 +105,15 @@ def unicode_fonts() -> Fonts:
     return Fonts(regular="relance-regular", bold="relance-bold")
 
 
-def layout_for(language: str, fonts: Fonts | None = None) -> PageLayout:
-    """The French layout for French letters, the English one otherwise.
+def layout_for(letter: Letter, fonts: Fonts | None = None) -> PageLayout:
+    """The layout of the creditor's envelope (`Creditor.window_side`), the same for every
+    letter of a print batch whatever its language: the address sits in the one window.
 
     Fonts default to the PDF base fonts (Helvetica): nothing to embed, which halves the
     time a letter takes. A letter with a character they lack is drawn with DejaVu.
     """
-    window = FRENCH_WINDOW if language == "fr" else ENGLISH_WINDOW
+    side = letter.creditor.window_side
+    window = RIGHT_WINDOW if side is WindowSide.RIGHT else LEFT_WINDOW
     return PageLayout(window=window, fonts=fonts or Fonts())
 
 
@@ -126,31 +131,17 @@ class RenderedLetter:
         return hashlib.sha256(self.pdf).hexdigest()
 
 
-def address_lines(letter: Letter) -> list[str]:
-    """The debtor's postal address, La Poste style: name, street lines, CITY, COUNTRY."""
-    debtor = letter.debtor
-    address = debtor.address
-    lines = [debtor.name, *address.lines]
-    city = " ".join(x for x in (address.postal_code, address.city.upper()) if x)
-    if city:
-        lines.append(city)
-    if address.country and address.country.upper() != letter.creditor.country.upper():
-        # Abroad, the country is the last line, in capitals.
-        territories = Locale.parse(letter.language if letter.language else "fr").territories
-        lines.append(str(territories.get(address.country.upper(), address.country)).upper())
-    return lines
-
-
-def invoice_cells(row: InvoiceRow, lang: str) -> tuple[str, ...]:
-    """One invoice of the table, as letters and e-mails print it."""
+def invoice_cells(row: InvoiceRow, letter: Letter) -> tuple[str, ...]:
+    """One invoice of the table, as letters and e-mails print it (the letter's locale)."""
+    locale = letter.locale
     return (
         row.number,
-        format_short_day(row.issue_date, lang),
+        format_short_day(row.issue_date, locale),
         row.subject,
-        format_money(row.amount, lang),
-        format_short_day(row.due_date, lang),
-        label(lang, "days", n=row.days_late),
-        format_money(row.open_balance, lang),
+        format_money(row.amount, locale),
+        format_short_day(row.due_date, locale),
+        label(letter.language, "days", n=row.days_late),
+        format_money(row.open_balance, locale),
     )
 
 
@@ -174,43 +165,8 @@ def payment_lines(letter: Letter) -> list[str]:
             )
             lines.append(label(lang, "cheque", name=creditor.name, address=address))
         elif method is PaymentMethod.CARD and creditor.phone:
-            lines.append(label(lang, "card", phone=creditor.phone))
+            lines.append(label(lang, "card", phone=creditor_phone(letter)))
     return lines
-
-
-def creditor_lines(letter: Letter) -> list[str]:
-    """Sender block under the name: address, phone, e-mail."""
-    creditor = letter.creditor
-    lang = letter.language
-    lines = list(creditor.address.lines)
-    city = " ".join(x for x in (creditor.address.postal_code, creditor.address.city) if x)
-    if city:
-        lines.append(city)
-    if creditor.phone:
-        lines.append(label(lang, "phone", phone=creditor.phone))
-    if creditor.email:
-        lines.append(label(lang, "email", email=creditor.email))
-    return lines
-
-
-def legal_mentions(letter: Letter) -> str:
-    """Legal form, capital, registration and VAT numbers, on one line."""
-    creditor = letter.creditor
-    lang = letter.language
-    parts = [creditor.name]
-    if creditor.legal_form:
-        form = creditor.legal_form
-        if creditor.capital:
-            form += " " + label(lang, "capital", capital=creditor.capital)
-        parts.append(form)
-    if creditor.registration_id:
-        key = "rcs" if creditor.registration_city else "siren"
-        parts.append(
-            label(lang, key, siren=creditor.registration_id, city=creditor.registration_city)
-        )
-    if creditor.vat_number:
-        parts.append(label(lang, "vat", vat=creditor.vat_number))
-    return " – ".join(parts)
 
 
 def epc_payload_qr(letter: Letter) -> segno.QRCode | None:
@@ -395,7 +351,7 @@ def _draw_letterhead(page: _Page) -> None:
     page.font(size=10)
     x = window.left * mm + 4 * mm
     y = PAGE_HEIGHT - window.top * mm - 6 * mm
-    for line in address_lines(letter)[:7]:
+    for line in recipient_lines(letter)[:7]:
         page.put(x, y, line)
         y -= 12.5
     page.y = min(y, PAGE_HEIGHT - (window.top + window.height) * mm) - 2 * mm
@@ -405,7 +361,7 @@ def _draw_heading(page: _Page, wording: Wording) -> None:
     letter = page.letter
     lang = letter.language
     page.font()
-    day = format_day(letter.dated, lang)
+    day = format_day(letter.dated, letter.locale)
     where = (
         label(lang, "place_date", place=letter.place, date=day)
         if letter.place
@@ -462,7 +418,7 @@ def _draw_table(page: _Page) -> None:
             page.y -= 2 * mm
             _table_header(page)
         name, size = page.font(size=8)
-        cells = invoice_cells(row, lang)
+        cells = invoice_cells(row, letter)
         x = page.left
         for (_, width, right), cell in zip(_COLUMNS, cells, strict=True):
             text = _fit(cell, name, size, width * mm - 2 * mm)
@@ -477,12 +433,14 @@ def _draw_table(page: _Page) -> None:
     page.y -= 3 * mm
     totals: list[tuple[str, str, bool, str]] = []
     if letter.charges:
-        subtotal = format_money(letter.principal_due, lang)
+        subtotal = format_money(letter.principal_due, letter.locale)
         totals.append((label(lang, "subtotal"), subtotal, False, ""))
         for charge in letter.charges:
-            amount = format_money(charge.amount, lang)
+            amount = format_money(charge.amount, letter.locale)
             totals.append((charge.label, amount, False, charge.explanation))
-    totals.append((label(lang, "total_due"), format_money(letter.total_due, lang), True, ""))
+    totals.append(
+        (label(lang, "total_due"), format_money(letter.total_due, letter.locale), True, "")
+    )
     # A charge's label and its arithmetic can be longer than the line: both are wrapped
     # in the space left of the amounts, the arithmetic in smaller type under its label.
     text_right = page.right - 30 * mm
@@ -509,7 +467,7 @@ def _draw_table(page: _Page) -> None:
     page.put(
         page.right - 1 * mm,
         page.y,
-        label(lang, "deadline", date=format_day(letter.deadline, lang)),
+        label(lang, "deadline", date=format_day(letter.deadline, letter.locale)),
         right=True,
     )
     page.y -= 7 * mm
@@ -581,7 +539,7 @@ def _draw_closing(page: _Page, sign_off: str) -> None:
     contacts = " – ".join(
         x
         for x in (
-            label(lang, "phone", phone=letter.creditor.phone) if letter.creditor.phone else "",
+            label(lang, "phone", phone=creditor_phone(letter)) if letter.creditor.phone else "",
             label(lang, "email", email=letter.creditor.email) if letter.creditor.email else "",
         )
         if x
@@ -589,7 +547,7 @@ def _draw_closing(page: _Page, sign_off: str) -> None:
     page.paragraph(label(lang, "contact", contacts=contacts), gap=2 * mm)
     if letter.previous:
         items = ", ".join(
-            label(lang, "previous_item", date=format_day(p.sent_on, lang), level=p.level)
+            label(lang, "previous_item", date=format_day(p.sent_on, letter.locale), level=p.level)
             for p in letter.previous
         )
         page.paragraph(label(lang, "previous", items=items), gap=2 * mm)
@@ -606,17 +564,18 @@ def _draw_closing(page: _Page, sign_off: str) -> None:
     x = page.left + 100 * mm
     page.font(bold=True)
     page.put(x, page.y, letter.signatory_name or letter.creditor.name)
-    if letter.signatory_title:
+    title = signatory_title(letter)
+    if title:
         page.y -= 12
         page.font()
-        page.put(x, page.y, letter.signatory_title)
+        page.put(x, page.y, title)
 
 
 def render_letter_pdf(
     letter: Letter, wording: Wording, layout: PageLayout | None = None
 ) -> RenderedLetter:
     """Draw `letter` with its `wording` on A4 pages and return the PDF and its text."""
-    chosen = layout or layout_for(letter.language)
+    chosen = layout or layout_for(letter)
     # ASCII85 wrapping of the compressed streams is for 7-bit channels, long gone; it was
     # the largest cost of a letter. ReportLab reads it from a global setting.
     saved = rl_config.useA85

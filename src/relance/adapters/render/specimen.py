@@ -34,7 +34,18 @@ SPECIMEN_CREDITOR = Creditor(
 
 
 def specimen_customer(kind: CustomerKind, language: str) -> Customer:
-    """A debtor of the given kind who reads `language`."""
+    """A debtor of the given kind who reads `language`: in Lyon in French; in English, in
+    New York, as the seed's American example (its letter then reads as American English)."""
+    if language == "en":
+        return Customer(
+            ref="C042",
+            name="Smith & Co" if kind is CustomerKind.BUSINESS else "Jane Smith",
+            kind=kind,
+            country="US",
+            language=language,
+            address=Address(("100 Main Street",), "10001", "New York", "US"),
+            email="billing@smithco.example",
+        )
     name = "Boulangerie Martin SAS" if kind is CustomerKind.BUSINESS else "Jeanne Lefèvre"
     return Customer(
         ref="C042",

@@ -20,6 +20,8 @@ from babel.lists import format_list
 from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
+from relance.adapters.render.phrases import wording_values
+from relance.core.addressing import creditor_phone, signatory_title
 from relance.core.letter import Letter, format_day, format_money, locale_of
 
 SHIPPED = Path(__file__).resolve().parents[2] / "templates"
@@ -87,34 +89,39 @@ def _dates_phrase(dates: list[str], language: str) -> str:
 def template_values(letter: Letter, channel: str) -> dict[str, Any]:
     """The values a template can use, already formatted in the letter's language."""
     lang = letter.language
-    previous_days = [format_day(p.sent_on, lang) for p in letter.previous]
+    previous_days = [format_day(p.sent_on, letter.locale) for p in letter.previous]
     previous = [
         {"level": p.level, "date": day}
         for p, day in zip(letter.previous, previous_days, strict=True)
     ]
     creditor = letter.creditor
-    signatory = ", ".join(x for x in (letter.signatory_name, letter.signatory_title) if x)
+    signatory = ", ".join(x for x in (letter.signatory_name, signatory_title(letter)) if x)
     return {
+        **wording_values(letter),
         "debtor": letter.debtor.name,
         "creditor": creditor.name,
-        "total": format_money(letter.total_due, lang),
-        "principal": format_money(letter.principal_due, lang),
-        "deadline": format_day(letter.deadline, lang),
-        "letter_date": format_day(letter.dated, lang),
-        "oldest_due": format_day(letter.oldest_due_date, lang),
+        "total": format_money(letter.total_due, letter.locale),
+        "principal": format_money(letter.principal_due, letter.locale),
+        "deadline": format_day(letter.deadline, letter.locale),
+        "letter_date": format_day(letter.dated, letter.locale),
+        "oldest_due": format_day(letter.oldest_due_date, letter.locale),
         "days_late": max(row.days_late for row in letter.rows),
         "invoice_count": len(letter.rows),
         "invoice_numbers": _numbers_phrase([row.number for row in letter.rows], lang),
         "previous": previous,
         "previous_dates": _dates_phrase(previous_days, lang),
         "last_letter_date": previous_days[-1] if previous_days else "",
-        "phone": creditor.phone,
+        "phone": creditor_phone(letter),
         "email": creditor.email,
         "signatory": signatory,
         "rf": letter.rf_reference,
         "registered": letter.registered,
         "charges": [
-            {"label": c.label, "amount": format_money(c.amount, lang), "explanation": c.explanation}
+            {
+                "label": c.label,
+                "amount": format_money(c.amount, letter.locale),
+                "explanation": c.explanation,
+            }
             for c in letter.charges
         ],
         "channel": channel,

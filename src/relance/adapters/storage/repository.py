@@ -19,12 +19,14 @@ from relance.core.model import (
     Address,
     Allocation,
     AllocationKind,
+    Civility,
     CreditNote,
     Creditor,
     Customer,
     CustomerKind,
     Invoice,
     Payment,
+    WindowSide,
 )
 from relance.core.money import Money
 
@@ -57,6 +59,8 @@ def save_creditor(conn: Connection, creditor: Creditor) -> None:
         "signatory_name": creditor.signatory_name,
         "signatory_title": creditor.signatory_title,
         "logo_path": creditor.logo_path,
+        "signatory_title_translated": creditor.signatory_title_translated,
+        "envelope_window": creditor.envelope_window.value if creditor.envelope_window else None,
     }
     if conn.execute(select(t.creditor.c.id)).first() is None:
         conn.execute(insert(t.creditor).values(id=1, **values))
@@ -85,8 +89,10 @@ def load_creditor(conn: Connection) -> Creditor | None:
             for key in (
                 "legal_form", "capital", "registration_id", "registration_city", "vat_number",
                 "iban", "bic", "phone", "email", "signatory_name", "signatory_title", "logo_path",
+                "signatory_title_translated",
             )
         },
+        envelope_window=WindowSide(row["envelope_window"]) if row["envelope_window"] else None,
     )  # fmt: skip
 
 
@@ -117,6 +123,8 @@ def customer_values(customer: Customer) -> dict[str, Any]:
         "ibans": ",".join(customer.ibans),
         "policy": customer.policy,
         "created": customer.created,
+        "contact_name": customer.contact_name,
+        "civility": customer.civility.value if customer.civility else None,
     }
 
 
@@ -148,6 +156,8 @@ def customer_from_row(row: RowMapping) -> Customer:
         ibans=tuple(filter(None, row["ibans"].split(","))),
         policy=row["policy"],
         created=row["created"],
+        contact_name=row["contact_name"],
+        civility=Civility(row["civility"]) if row["civility"] else None,
     )
 
 

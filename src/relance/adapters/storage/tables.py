@@ -66,6 +66,8 @@ creditor = Table(
     Column("signatory_name", Text, nullable=False, default=""),
     Column("signatory_title", Text, nullable=False, default=""),
     Column("logo_path", Text, nullable=False, default=""),
+    Column("envelope_window", String(8), nullable=True),
+    Column("signatory_title_translated", Text, nullable=False, server_default=""),
     CheckConstraint("id = 1", name="single_creditor"),
 )
 
@@ -92,6 +94,8 @@ customers = Table(
     Column("ibans", Text, nullable=False, default=""),
     Column("policy", Text, nullable=True),
     Column("created", Date, nullable=True),
+    Column("contact_name", Text, nullable=False, server_default=""),
+    Column("civility", String(8), nullable=True),
 )
 
 invoices = Table(

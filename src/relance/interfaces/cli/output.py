@@ -13,6 +13,7 @@ from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
 from rich.console import Console
 
+from relance.core.letter import letter_locale
 from relance.core.money import Money
 from relance.interfaces.cli.machine import records, write_csv, write_json
 from relance.interfaces.cli.tables import show_table
@@ -76,14 +77,13 @@ def parse_day(text: str | None, default: date) -> date:
 
 
 def money_text(amount: Money, language: str = "fr") -> str:
-    """`1 234,56 €` in French, `$1,234.56` in English."""
-    locale = "fr_FR" if language == "fr" else "en_GB"
-    return format_currency(amount.amount, amount.currency, locale=locale)
+    """`1 234,56 €` in French, `£1,234.56` in English (the letters' locales)."""
+    return format_currency(amount.amount, amount.currency, locale=letter_locale(language))
 
 
 def date_text(day: date, language: str = "fr") -> str:
     """`19 févr. 2018` / `19 Feb 2018`: short, unambiguous in tables."""
-    return format_date(day, format="medium", locale="fr_FR" if language == "fr" else "en_GB")
+    return format_date(day, format="medium", locale=letter_locale(language))
 
 
 def rate_text(rate: Decimal, language: str = "fr") -> str:
