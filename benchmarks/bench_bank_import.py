@@ -83,7 +83,7 @@ def main() -> None:
         t0 = time.perf_counter()
         customers, items = build(args.invoices, 10, rng)
         txs, truth = credits(args.transactions, customers, items, rng)
-        store = open_store(str(Path(folder) / "bench.sqlite"))
+        store = open_store(str(Path(folder) / "bench.sqlite"), create=True)
         fill(store, customers, items)
         path = Path(folder) / "releve.csv"
         statement(path, txs)

@@ -54,7 +54,7 @@ def build(path: Path, invoices: int, customers: int, like_tryton: bool = False) 
 
     if path.exists():
         path.unlink()
-    open_store(str(path)).engine.dispose()
+    open_store(str(path), create=True).engine.dispose()
     db = sqlite3.connect(path)
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=OFF")
@@ -168,7 +168,7 @@ def run(path: Path, profile: bool, phases: bool = False) -> None:
     spent = time_phases() if phases else {}
     from relance.services.dunning import run_dunning
 
-    store = open_store(str(path))
+    store = open_store(str(path), create=True)
     started = time.perf_counter()
     cpu = time.process_time()
     load = os.getloadavg()[0]

@@ -37,7 +37,7 @@ def main() -> None:
         lines = write(path, args.lines, random.Random(args.seed))
         print(f"generated {lines:,} lines ({path.stat().st_size / 1e6:.0f} MB) "
               f"in {time.perf_counter() - t0:.1f} s")  # fmt: skip
-        store = open_store(str(Path(folder) / "bench.sqlite"))
+        store = open_store(str(Path(folder) / "bench.sqlite"), create=True)
         print(f"load average before: {os.getloadavg()[0]:.2f}")
         t1, c1 = time.perf_counter(), time.process_time()
         (report,) = import_fec(store, [path])

@@ -68,7 +68,7 @@ def main() -> None:
         started = time.perf_counter()
         customer_path, invoice_path = write_files(folder, args.customers, args.invoices)
         generate_s = time.perf_counter() - started
-        store = open_store(args.db or str(folder / "bench.sqlite"))
+        store = open_store(args.db or str(folder / "bench.sqlite"), create=True)
         init_creditor(store, Creditor("Bench SARL", "FR", "EUR"))
         started = time.perf_counter()
         import_ledger_csv(store, CsvKind.CUSTOMERS, customer_path)

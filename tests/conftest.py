@@ -70,7 +70,7 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
         url = str(tmp_path / "ledger.sqlite")
     else:
         url = request.getfixturevalue("pg_url")
-    store = open_store(url)
+    store = open_store(url, create=True)
     yield store
     store.engine.dispose()
 
@@ -78,7 +78,7 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
 @pytest.fixture
 def sqlite_store(tmp_path: Path) -> Iterator[Store]:
     """An empty ledger on SQLite only, for tests about SQLite itself or the pure paths."""
-    store = open_store(str(tmp_path / "ledger.sqlite"))
+    store = open_store(str(tmp_path / "ledger.sqlite"), create=True)
     yield store
     store.engine.dispose()
 

@@ -70,7 +70,7 @@ def damaged(original: bytes) -> st.SearchStrategy[bytes]:
 
 def check(data: bytes, name: str, importer: Callable[[Store, Path], list[FileReport]]) -> None:
     with tempfile.TemporaryDirectory() as folder:
-        store = open_store(str(Path(folder) / "fuzz.sqlite"))
+        store = open_store(str(Path(folder) / "fuzz.sqlite"), create=True)
         try:
             path = Path(folder) / name
             path.write_bytes(data)
@@ -123,7 +123,7 @@ def test_matching_through_the_database_never_over_allocates_or_loses_money(
     iban = "FR7630006000011234567890189"
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
-        store = open_store(str(root / "p.sqlite"))
+        store = open_store(str(root / "p.sqlite"), create=True)
         try:
             (root / "c.csv").write_text(
                 CUSTOMER_CSV + f"ACME,Acme SARL,business,FR,fr,,,,,,{iban}\n", encoding="utf-8"

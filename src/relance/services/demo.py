@@ -187,7 +187,7 @@ def build_demo(folder: Path, as_of: date) -> Demo:
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
     files = build_files(folder, as_of)
-    store = open_store(str(folder / "relance.sqlite"))
+    store = open_store(str(folder / "relance.sqlite"), create=True)
     init_creditor(store, DEMO_CREDITOR, actor="demo")
     for kind, path in zip(
         (CsvKind.CUSTOMERS, CsvKind.INVOICES, CsvKind.PAYMENTS), files, strict=True

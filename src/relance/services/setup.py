@@ -122,6 +122,17 @@ def update_creditor(store: Store, changes: Mapping[str, Any], actor: str = "cli"
     address. Creating the ledger needs at least a name; the country, currency and language
     default to FR, EUR and fr.
     """
+    with store.begin() as conn:
+        creditor = changed_creditor(repo.load_creditor(conn), changes)
+        _save(conn, creditor, actor)
+    return creditor
+
+
+def changed_creditor(current: Creditor | None, changes: Mapping[str, Any]) -> Creditor:
+    """`current` (None for a new ledger) with `changes` applied, checked; nothing is saved.
+
+    Called before a new ledger is created, so that a wrong value creates no file.
+    """
     fields = dict(changes)
     address_parts = {
         k: fields.pop(k) for k in ("address_lines", "postal_code", "city") if k in fields
@@ -129,23 +140,18 @@ def update_creditor(store: Store, changes: Mapping[str, Any], actor: str = "cli"
     unknown = set(fields) - set(Creditor.__dataclass_fields__)
     if unknown:
         raise SetupError(f"unknown creditor field(s): {', '.join(sorted(unknown))}")
-    with store.begin() as conn:
-        current = repo.load_creditor(conn)
-        if current is None:
-            if not fields.get("name"):
-                raise SetupError("name: a new ledger needs the creditor's name (--name)")
-            current = Creditor(name=fields["name"], country="FR", currency="EUR")
-        address = current.address
-        address = replace(
-            address,
-            lines=tuple(address_parts.get("address_lines", address.lines)),
-            postal_code=address_parts.get("postal_code", address.postal_code),
-            city=address_parts.get("city", address.city),
-            country=str(fields.get("country", current.country)).upper(),
-        )
-        creditor = checked(replace(current, address=address, **fields))
-        _save(conn, creditor, actor)
-    return creditor
+    if current is None:
+        if not fields.get("name"):
+            raise SetupError("name: a new ledger needs the creditor's name (--name)")
+        current = Creditor(name=fields["name"], country="FR", currency="EUR")
+    address = replace(
+        current.address,
+        lines=tuple(address_parts.get("address_lines", current.address.lines)),
+        postal_code=address_parts.get("postal_code", current.address.postal_code),
+        city=address_parts.get("city", current.address.city),
+        country=str(fields.get("country", current.country)).upper(),
+    )
+    return checked(replace(current, address=address, **fields))
 
 
 def _save(conn: Connection, creditor: Creditor, actor: str) -> None:
@@ -161,4 +167,11 @@ def _save(conn: Connection, creditor: Creditor, actor: str) -> None:
     repo.append_event(conn, "creditor.saved", actor=actor, subject=creditor.name)
 
 
-__all__ = ["SetupError", "checked", "creditor_from_toml", "init_creditor", "update_creditor"]
+__all__ = [
+    "SetupError",
+    "changed_creditor",
+    "checked",
+    "creditor_from_toml",
+    "init_creditor",
+    "update_creditor",
+]

@@ -123,7 +123,7 @@ def import_fec(
     Customer accounts (411) become customers; debits invoices; credits credit notes or
     payments; lines sharing a lettering code become allocations.
     """
-    store = open_store(db)
+    store = open_store(db, create=True)
     day = parse_day(as_of, date.today()) if as_of else None
     reports = _with_bar(
         as_json,
@@ -135,7 +135,7 @@ def import_fec(
 def _einvoices(
     files: list[Path], db: str | None, only: FileFormat, dry_run: bool, as_json: bool
 ) -> None:
-    store = open_store(db)
+    store = open_store(db, create=True)
     reports = _with_bar(
         as_json,
         lambda bar: file_import.import_einvoices(
@@ -182,7 +182,7 @@ def import_bank(
     The format is recognised from the content. Credits become payments, matched to the
     invoices open on --as-of; the others wait in `relance unmatched`.
     """
-    store = open_store(db)
+    store = open_store(db, create=True)
     day = parse_day(as_of, date.today())
     reports = _with_bar(
         as_json,

@@ -8,10 +8,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from relance.adapters.formats.ledger_csv import CsvKind
-from relance.bootstrap import open_store
+from relance.bootstrap import ledger_exists, ledger_url, open_store
 from relance.core.model import InvoiceStatus
 from relance.interfaces.cli.output import (
     CsvFlag,
@@ -31,7 +32,13 @@ from relance.interfaces.cli.output import (
 )
 from relance.services import reports
 from relance.services.ledger_import import count_lines, import_ledger_csv
-from relance.services.setup import creditor_from_toml, init_creditor, update_creditor
+from relance.services.setup import (
+    changed_creditor,
+    checked,
+    creditor_from_toml,
+    init_creditor,
+    update_creditor,
+)
 
 imports = typer.Typer(help="Import customers, invoices, credit notes or payments from CSV.")
 
@@ -71,9 +78,9 @@ def init(
 
     Letters need the address, the signatory and a way to be paid (IBAN): give them here.
     """
-    store = open_store(db)
     if from_file is not None:
-        saved = init_creditor(store, creditor_from_toml(from_file))
+        creditor = checked(creditor_from_toml(from_file))  # a wrong file creates no ledger
+        saved = init_creditor(open_store(db, create=True), creditor)
     else:
         given = {
             "name": name, "country": country, "currency": currency, "language": language,
@@ -91,8 +98,14 @@ def init(
                 "(or --from FILE)",
                 ExitCode.USAGE,
             )
+        if not ledger_exists(db):
+            changed_creditor(None, changes)  # a wrong value creates no ledger
+        store = open_store(db, create=True)
         saved = update_creditor(store, changes)
-    console.print(f"Ledger ready at {store.url} for [bold]{saved.name}[/] ({saved.currency}).")
+    console.print(
+        f"Ledger ready at {escape(ledger_url(db))} for [bold]{escape(saved.name)}[/] "
+        f"({saved.currency})."
+    )
     missing = [
         label
         for label, present in (
@@ -108,7 +121,7 @@ def init(
 
 
 def _import(kind: CsvKind, files: list[Path], db: str | None, dry_run: bool, as_json: bool) -> None:
-    store = open_store(db)
+    store = open_store(db, create=True)
     results = []
     for path in files:
         if not path.is_file():
@@ -185,8 +198,8 @@ def invoices(
     as_csv: CsvFlag = False,
 ) -> None:
     """List invoices with their open balance, status and days overdue."""
+    day = parse_day(as_of, date.today())  # wrong usage is said before the ledger is opened
     store = open_store(db)
-    day = parse_day(as_of, date.today())
     creditor = reports.creditor(store)
     language = creditor.language if creditor else "fr"
     if customer is not None and customer not in {c.ref for c in reports.customers(store)}:

@@ -6,6 +6,7 @@ become a one-line message and an exit code (the traceback only with --debug).
 
 from __future__ import annotations
 
+import os
 import sys
 
 import typer
@@ -32,12 +33,25 @@ letters.register(app)
 files.register(app)
 
 
+# The ledger, letters, e-mails and exports hold customers' personal data: whatever relance
+# creates is readable by its owner only (files 0600, folders 0700).
+PRIVATE_UMASK = 0o077
+
+
 def run(argv: list[str] | None = None) -> int:
     """Run the CLI on `argv` and return the exit code (the console script's entry point)."""
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
     if debug:
         args.remove("--debug")
+    previous = os.umask(PRIVATE_UMASK)
+    try:
+        return _run(args, debug)
+    finally:
+        os.umask(previous)
+
+
+def _run(args: list[str], debug: bool) -> int:
     try:
         app(args=args, prog_name="relance")
     except SystemExit as done:  # Typer exits with the command's code, usage errors included
@@ -59,7 +73,26 @@ def run(argv: list[str] | None = None) -> int:
             raise
         errors.print("[bold red]error:[/]", escape(str(exc)), soft_wrap=True)
         return int(ExitCode.ERROR)
+    except Exception as exc:
+        if debug or not _is_database_error(exc):
+            raise
+        # the server went away or refused mid-command: one line, the transaction rolled back
+        errors.print("[bold red]error:[/]", escape(_database_reason(exc)), soft_wrap=True)
+        return int(ExitCode.ERROR)
     return int(ExitCode.OK)
+
+
+def _is_database_error(exc: Exception) -> bool:
+    if "sqlalchemy" not in sys.modules:  # nothing opened a database
+        return False
+    from sqlalchemy.exc import InterfaceError, OperationalError
+
+    return isinstance(exc, OperationalError | InterfaceError)
+
+
+def _database_reason(exc: Exception) -> str:
+    text = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    return "the database failed: " + (text[0] if text else type(exc).__name__)
 
 
 def main() -> None:

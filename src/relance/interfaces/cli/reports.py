@@ -43,8 +43,8 @@ def aging(
     as_csv: CsvFlag = False,
 ) -> None:
     """The aged balance (balance âgée): open amounts per customer by days past due."""
+    day = parse_day(as_of, date.today())  # wrong usage is said before the ledger is opened
     store = open_store(db)
-    day = parse_day(as_of, date.today())
     creditor = reports.creditor(store)
     report = reports.aging_report(store, day, Buckets.parse(buckets))
     print_aging(report, chosen(fmt, as_json, as_csv), creditor.language if creditor else "fr")
