@@ -12,6 +12,7 @@ import logging
 import smtplib
 import ssl
 import tomllib
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -40,6 +41,33 @@ class Security(StrEnum):
 _DEFAULT_PORTS = {Security.PLAIN: 25, Security.STARTTLS: 587, Security.SSL: 465}
 
 
+class UnencryptedPasswordWarning(UserWarning):
+    """The SMTP password would cross the network in clear (security `plain` with a password)."""
+
+
+def parse_security(text: str, source: str) -> Security:
+    """The security mode named by `text`; ValueError names `source` and the valid values."""
+    try:
+        return Security(text.strip().lower())
+    except ValueError:
+        valid = ", ".join(mode.value for mode in Security)
+        raise ValueError(f"{source}: {text!r} is not a security mode (use {valid})") from None
+
+
+def _warned(settings: SmtpSettings, source: str) -> SmtpSettings:
+    # A plain connection is fine for a relay on the same machine, but a password sent over
+    # it can be read by anyone on the way: said once, every time the settings are read.
+    if settings.security is Security.PLAIN and settings.password:
+        warnings.warn(
+            UnencryptedPasswordWarning(
+                f"{source}: security is plain, so the SMTP password travels unencrypted to "
+                f"{settings.host}; use starttls or ssl"
+            ),
+            stacklevel=3,
+        )
+    return settings
+
+
 @dataclass(frozen=True, slots=True)
 class SmtpSettings:
     """Where and how to send. `password` is hidden from `repr` so it never reaches a log."""
@@ -61,14 +89,17 @@ class SmtpSettings:
 
 def settings_from_env(env: Mapping[str, str]) -> SmtpSettings:
     """SMTP settings from ``RELANCE_SMTP_*`` variables (KeyError names a missing one)."""
-    return SmtpSettings(
+    settings = SmtpSettings(
         host=env["RELANCE_SMTP_HOST"],
         from_address=env["RELANCE_SMTP_FROM"],
         port=int(env.get("RELANCE_SMTP_PORT", "0")),
-        security=Security(env.get("RELANCE_SMTP_SECURITY", "starttls").lower()),
+        security=parse_security(
+            env.get("RELANCE_SMTP_SECURITY", "starttls"), "RELANCE_SMTP_SECURITY"
+        ),
         username=env.get("RELANCE_SMTP_USERNAME", ""),
         password=env.get("RELANCE_SMTP_PASSWORD", ""),
     )
+    return _warned(settings, "RELANCE_SMTP_SECURITY")
 
 
 def settings_from_file(path: Path, env: Mapping[str, str] | None = None) -> SmtpSettings:
@@ -81,14 +112,15 @@ def settings_from_file(path: Path, env: Mapping[str, str] | None = None) -> Smtp
     if not isinstance(table, dict):
         raise ValueError(f"{path}: no [smtp] table (host, from, port, security, username)")
     password = str(table.get("password", "")) or (env or {}).get("RELANCE_SMTP_PASSWORD", "")
-    return SmtpSettings(
+    settings = SmtpSettings(
         host=str(table["host"]),
         from_address=str(table["from"]),
         port=int(table.get("port", 0)),
-        security=Security(str(table.get("security", "starttls")).lower()),
+        security=parse_security(str(table.get("security", "starttls")), f"{path}: security"),
         username=str(table.get("username", "")),
         password=password,
     )
+    return _warned(settings, f"{path}: security")
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import sys
+import warnings
+from typing import TextIO
 
 import typer
 from rich.markup import escape
@@ -46,9 +48,31 @@ def run(argv: list[str] | None = None) -> int:
         args.remove("--debug")
     previous = os.umask(PRIVATE_UMASK)
     try:
-        return _run(args, debug)
+        with warnings.catch_warnings():
+            # relance's own warnings (a password about to travel unencrypted...) are said
+            # every time, as one line on stderr; other libraries' keep Python's defaults
+            warnings.filterwarnings("always", category=UserWarning, module="relance")
+            warnings.showwarning = _show_warning
+            return _run(args, debug)
     finally:
         os.umask(previous)
+
+
+_python_showwarning = warnings.showwarning
+
+
+def _show_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: TextIO | None = None,
+    line: str | None = None,
+) -> None:
+    if category.__module__.startswith("relance."):
+        errors.print("[bold yellow]warning:[/]", escape(str(message)), soft_wrap=True)
+    else:
+        _python_showwarning(message, category, filename, lineno, file, line)
 
 
 def _run(args: list[str], debug: bool) -> int:

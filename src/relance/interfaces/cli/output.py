@@ -76,6 +76,19 @@ def parse_day(text: str | None, default: date) -> date:
         raise typer.BadParameter(str(exc)) from exc
 
 
+def parse_amount(text: str, currency: str, option: str = "--amount") -> Money:
+    """A positive command-line amount (`250`, `250.00`, `1 234,56`); wrong usage otherwise."""
+    from relance.adapters.formats.ledger_csv import parse_money
+
+    try:
+        amount = parse_money(text, currency)
+    except ValueError as exc:
+        raise typer.BadParameter(f"not an amount: {text!r} ({exc})", param_hint=option) from exc
+    if amount.amount <= 0:
+        raise typer.BadParameter(f"not a positive amount: {text!r}", param_hint=option)
+    return amount
+
+
 def money_text(amount: Money, language: str = "fr") -> str:
     """`1 234,56 €` in French, `£1,234.56` in English (the letters' locales)."""
     return format_currency(amount.amount, amount.currency, locale=letter_locale(language))

@@ -8,10 +8,9 @@ from typing import Annotated
 
 import typer
 
-from relance.adapters.formats.ledger_csv import parse_money
 from relance.bootstrap import open_store
 from relance.core.contacts import CallOutcome, ContactChannel, Direction
-from relance.interfaces.cli.output import DbOption, console, errors, parse_day
+from relance.interfaces.cli.output import DbOption, console, errors, parse_amount, parse_day
 from relance.services import dunning
 
 log_app = typer.Typer(help="Log a call, e-mail or letter, sent or received.")
@@ -149,7 +148,7 @@ def promise(
     made = dunning.promise(
         store,
         customer,
-        parse_money(amount, code),
+        parse_amount(amount, code),
         parse_day(due, made_on),
         made_on,
         note=note,
