@@ -269,6 +269,7 @@ class Trial:
     folder: Path
     smtp_port: int
     log: list[str] = field(default_factory=list)
+    last_stdout: str = ""
 
     def relance(self, *args: str, smtp: bool = False, check: bool = True) -> tuple[int, str]:
         """Run one relance command as a user would; returns its exit code and output."""
@@ -290,9 +291,19 @@ class Trial:
             check=False,
         )
         output = done.stdout + done.stderr
+        self.last_stdout = done.stdout
         if check and done.returncode not in (0,):
             self.log.append(f"! relance {' '.join(args)} -> {done.returncode}: {output[-400:]}")
         return done.returncode, output
+
+    def rows(self, *args: str) -> list[dict[str, Any]]:
+        """The rows a listing prints with --json (none when it prints no JSON)."""
+        self.relance(*args, "--json")
+        try:
+            rows = json.loads(self.last_stdout)
+        except ValueError:
+            return []
+        return rows if isinstance(rows, list) else []
 
     def send(self, day: date, *, smtp: bool = True) -> tuple[int, str]:
         return self.relance("send", "--date", day.isoformat(), "--out", f"out-{day}", smtp=smtp)
@@ -420,8 +431,7 @@ def _two_sends_at_once(trial: Trial, day: date) -> None:
 
 def _match_by_hand(trial: Trial, world: World, day: date, found: Findings) -> None:
     """The credit manager matches what relance left, knowing who paid what."""
-    _, out = trial.relance("unmatched", "--json")
-    for row in json.loads(out or "[]"):
+    for row in trial.rows("unmatched"):
         truth = [
             p
             for p in world.payments
@@ -439,8 +449,7 @@ def _match_by_hand(trial: Trial, world: World, day: date, found: Findings) -> No
 
 def _make_calls(trial: Trial, day: date, found: Findings) -> None:
     """The calls the approved actions ask for are made; nobody answers."""
-    _, out = trial.relance("queue", "--json")
-    for row in json.loads(out or "[]"):
+    for row in trial.rows("queue"):
         if row["status"] == "approved" and "call" in row["channels"]:
             trial.relance(
                 "done", str(row["id"]), "--date", day.isoformat(), "--outcome", "no_answer"
