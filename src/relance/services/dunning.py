@@ -42,7 +42,7 @@ from relance.core.money import Money, total
 from relance.core.pauses import Dispute, Hold, Promise
 from relance.core.plans import Frequency, PaymentPlan, schedule
 from relance.core.policy import Channel, Policy, PolicyIndex
-from relance.services import limitation
+from relance.services import limitation, waiting_credits
 
 # Channels whose carrying out is a contact with the debtor, for the contact log.
 _CONTACT_OF = {
@@ -62,6 +62,7 @@ class RunReport:
     cancelled: tuple[tuple[int, Cancellation], ...]
     flags: tuple[Flag, ...]
     dry_run: bool = False
+    held: tuple[waiting_credits.HeldProposal, ...] = ()  # an unmatched credit could pay them
 
 
 # -- the run ------------------------------------------------------------------------------
@@ -181,15 +182,26 @@ def _proposed_event(proposal: Proposal, action_id: int, as_of: str) -> EventRow:
 
 
 def run_dunning(
-    store: Store, as_of: date, *, actor: str = "relance", dry_run: bool = False
+    store: Store,
+    as_of: date,
+    *,
+    actor: str = "relance",
+    dry_run: bool = False,
+    hold_on_credit: bool = False,
 ) -> RunReport:
     """Decide as of `as_of` and queue what is due; a second run for the same date
-    proposes nothing new. With `dry_run`, the same work is rolled back."""
+    proposes nothing new. With `dry_run`, the same work is rolled back. A step an unmatched
+    credit could pay waits for approval with a warning, or is held with `hold_on_credit`
+    (`relance.services.waiting_credits`)."""
     transaction = store.trial() if dry_run else store.begin()
     with _no_cyclic_gc(), transaction as conn:
         decision, ids = _decide(conn, as_of)
+        decision, held, warned = waiting_credits.check(conn, decision, as_of, hold=hold_on_credit)
         cancelled = _apply_cancellations(conn, decision.cancellations, ids, actor)
-        details = [drepo.proposal_details(p) for p in decision.proposals]
+        details = [
+            waiting_credits.noted(drepo.proposal_details(p), warned.get(p.action.key))
+            for p in decision.proposals
+        ]
         new_ids = drepo.insert_proposals(conn, decision.proposals, details)
         day = as_of.isoformat()
         _events(
@@ -220,7 +232,7 @@ def run_dunning(
             )
             for n, p in enumerate(decision.proposals)
         )
-    return RunReport(as_of, proposed, tuple(cancelled), tuple(flags), dry_run)
+    return RunReport(as_of, proposed, tuple(cancelled), tuple(flags), dry_run, held)
 
 
 def _settle(conn: Connection, customer_ref: str, as_of: date, actor: str) -> None:

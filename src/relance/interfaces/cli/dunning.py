@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 import typer
 from rich import box
+from rich.markup import escape
 from rich.table import Table
 
 from relance.adapters.storage.dunning_repository import QueuedAction
@@ -129,6 +130,14 @@ def run(
     db: DbOption = None,
     on: DateOption = None,
     dry_run: Annotated[bool, typer.Option(help="Decide and show, change nothing.")] = False,
+    hold_on_credit: Annotated[
+        bool,
+        typer.Option(
+            "--hold-on-credit",
+            help="Do not queue a step an unmatched bank credit could pay (default: queue it "
+            "for approval, with a warning).",
+        ),
+    ] = False,
     fmt: FormatOption = Format.TABLE,
     as_json: JsonFlag = False,
     as_csv: CsvFlag = False,
@@ -136,7 +145,7 @@ def run(
     """Decide, as of a date, the next collection step of every customer and queue it."""
     store = open_store(db)
     day = parse_day(on, date.today())
-    report = dunning.run_dunning(store, day, dry_run=dry_run)
+    report = dunning.run_dunning(store, day, dry_run=dry_run, hold_on_credit=hold_on_credit)
     shown = chosen(fmt, as_json, as_csv)
     if shown is not Format.TABLE:
         print_actions(report.proposed, shown, "")
@@ -151,6 +160,10 @@ def run(
         console.print(f"cancelled action {action_id}: {cancellation.detail}")
     for flag in report.flags:
         console.print(f"note: {flag.customer_ref}: {flag.message}")
+    print_credit_warnings(report.proposed)
+    for held in report.held:
+        for warning in held.credits:
+            console.print(f"held: {held.customer_ref} {held.level_name}: {escape(warning.text)}")
 
 
 def queue(
@@ -171,6 +184,18 @@ def queue(
         return
     title = "Actions" if everything else "Queue"
     print_actions(items, shown, title, _language(store), dated=everything)
+    if shown is Format.TABLE:
+        print_credit_warnings(items)
+
+
+def print_credit_warnings(items: Sequence[QueuedAction]) -> None:
+    """Below the table: each step an unmatched bank credit could pay, and that credit."""
+    for item in items:
+        for credit in item.details.get("unmatched_credits", ()):
+            console.print(
+                f"warning: action {item.id} ({item.action.customer_ref}): {escape(credit['text'])}"
+                f" — match it first: relance match {credit['key']} INVOICE..."
+            )
 
 
 def _language(store: Store) -> str:

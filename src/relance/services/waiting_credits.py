@@ -1,0 +1,104 @@
+"""The daily run's check for credits waiting in the lettrage queue (`relance.core.waiting_credits`).
+
+Each proposed step whose customer may already have paid (an unmatched credit from their
+IBAN or name, suggested for them, or of exactly the amount claimed) carries the warning and
+the credit in its details, which the queue shows; with the hold setting the step is not
+queued at all until the credit is matched or ignored, and the run's report lists it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection
+
+from relance.adapters.storage import repository as repo
+from relance.adapters.storage import repository_bank as rb
+from relance.adapters.storage.tables_bank import MatchState
+from relance.core.engine import Decision, Proposal
+from relance.core.waiting_credits import Claim, CreditWarning, WaitingCredit, credits_that_could_pay
+
+Warnings = Mapping[str, tuple[CreditWarning, ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class HeldProposal:
+    """A step the run did not queue because a waiting credit could pay it."""
+
+    customer_ref: str
+    level_name: str
+    invoice_numbers: tuple[str, ...]
+    credits: tuple[CreditWarning, ...]
+
+
+def warnings_for(conn: Connection, proposals: Sequence[Proposal], as_of: date) -> Warnings:
+    """The waiting credits that could pay each proposal, by the proposal's action key."""
+    if not proposals:
+        return {}
+    waiting = rb.load_lettrage(conn, states=(MatchState.UNMATCHED,), with_suggestions=True)
+    if not waiting:
+        return {}
+    credits = [
+        WaitingCredit(line.transaction, tuple(s.customer_ref for s in line.suggestions))
+        for line in waiting
+    ]
+    claims = [Claim(p.action.key, p.action.customer_ref, p.balances) for p in proposals]
+    # Every customer: a payer's name names one only when no other customer's is alike.
+    return credits_that_could_pay(claims, credits, repo.load_customers(conn), as_of)
+
+
+def check(
+    conn: Connection, decision: Decision, as_of: date, *, hold: bool
+) -> tuple[Decision, tuple[HeldProposal, ...], Warnings]:
+    """The run's decision once waiting credits are looked at: a step a credit could pay
+    waits for a person's approval (never sent on its own), or with `hold` is not queued;
+    returns the decision, the steps held and the warnings by action key."""
+    warnings = warnings_for(conn, decision.proposals, as_of)
+    if not warnings:
+        return decision, (), warnings
+    if hold:
+        kept, held = _held(decision, warnings)
+        return kept, held, warnings
+    reviewed = tuple(
+        replace(p, needs_approval=True) if p.action.key in warnings else p
+        for p in decision.proposals
+    )
+    return replace(decision, proposals=reviewed), (), warnings
+
+
+def _held(decision: Decision, warnings: Warnings) -> tuple[Decision, tuple[HeldProposal, ...]]:
+    """The decision without the proposals a waiting credit could pay, and those held."""
+    held = tuple(
+        HeldProposal(
+            p.action.customer_ref,
+            p.action.level_name,
+            p.action.invoice_numbers,
+            warnings[p.action.key],
+        )
+        for p in decision.proposals
+        if p.action.key in warnings
+    )
+    kept = tuple(p for p in decision.proposals if p.action.key not in warnings)
+    return replace(decision, proposals=kept), held
+
+
+def noted(details: dict[str, Any], warnings: Sequence[CreditWarning] | None) -> dict[str, Any]:
+    """A proposal's details with the waiting credits that could pay it, for the queue."""
+    if warnings:
+        details["unmatched_credits"] = [
+            {
+                "key": w.transaction_key,
+                "date": w.booking_date.isoformat(),
+                "amount": str(w.amount.amount),
+                "currency": w.amount.currency,
+                "payer": w.payer,
+                "why": w.why,
+                "covers": w.covers,
+                "text": w.text,
+            }
+            for w in warnings
+        ]
+    return details
