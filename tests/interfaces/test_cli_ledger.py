@@ -105,7 +105,9 @@ def test_init_again_changes_only_what_is_given(db, tmp_path, capsys):
         "Letters will need: --address/--postal-code/--city, --signatory" in capsys.readouterr().out
     )
     assert run(["init", "--db", db, "--signatory", "Claire Durand", "--address", "12 rue des Tanneurs",
-                "--postal-code", "69002", "--city", "Lyon", "--email", "compta@durand.fr"]) == 0  # fmt: skip
+                "--postal-code", "69002", "--city", "Lyon", "--email", "compta@durand.fr",
+                "--legal-form", "SARL", "--capital", "10 000 €", "--rcs-city", "Lyon",
+                "--siren", "732829320"]) == 0  # fmt: skip
     assert "Letters will need" not in capsys.readouterr().out
     from relance.bootstrap import open_store
     from relance.services.reports import creditor

@@ -22,6 +22,7 @@ from functools import lru_cache
 
 from relance.core.addressing import creditor_phone
 from relance.core.letter import Letter, format_day, format_money, format_short_day
+from relance.core.model import Creditor
 
 # Sections of a word list that are always forbidden, with how a problem names them.
 ALWAYS_FORBIDDEN = {"insult": "insult", "threat": "threat", "harsh": "harsh word"}
@@ -125,6 +126,31 @@ def find_words(text: str, entries: Iterable[str]) -> tuple[str, ...]:
     return tuple(found)
 
 
+# Legal forms of a sole trader: no share capital, and registered with the trades register
+# rather than the RCS when a craftsman; the form itself ("EI") must still be stated.
+_SOLE_TRADER_FORMS = frozenset(
+    {"ei", "eirl", "entrepreneur individuel", "micro-entrepreneur", "auto-entrepreneur"}
+)
+
+
+def legal_identity_items(creditor: Creditor) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """What a French company's letters must show of its identity (C. com. R123-237 and
+    R123-238): its legal form, its share capital and the city of its RCS registration with
+    its SIREN; a sole trader, its form and SIREN. Nothing is asked of a foreign creditor."""
+    if creditor.country.upper() != "FR":
+        return ()
+
+    def given(value: str) -> tuple[str, ...]:
+        return (value,) if value.strip() else ()
+
+    items = [("creditor legal form (C. com. R123-238)", given(creditor.legal_form))]
+    if " ".join(creditor.legal_form.casefold().split()) not in _SOLE_TRADER_FORMS:
+        items.append(("creditor share capital (C. com. R123-238)", given(creditor.capital)))
+        items.append(("creditor RCS city (C. com. R123-237)", given(creditor.registration_city)))
+    items.append(("creditor SIREN (C. com. R123-237)", given(creditor.registration_id)))
+    return tuple(items)
+
+
 def required_items(letter: Letter) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """What must appear, each as (name of the item, the ways it may be written)."""
     locale = letter.locale
@@ -142,6 +168,7 @@ def required_items(letter: Letter) -> tuple[tuple[str, tuple[str, ...]], ...]:
         ("date of the letter", (format_day(letter.dated, locale),)),
         ("total due", (format_money(letter.total_due, locale),)),
         ("signatory", (letter.signatory_name,) if letter.signatory_name else ()),
+        *legal_identity_items(creditor),
     ]
     for row in letter.rows:
         items.append((f"invoice number {row.number}", (row.number,)))

@@ -18,7 +18,7 @@ from stdnum.fr import siren, siret
 from relance.adapters.storage import repository as repo
 from relance.adapters.storage.tables import invoices
 from relance.bootstrap import Store
-from relance.core.model import Address, Creditor
+from relance.core.model import Address, Creditor, WindowSide
 from relance.core.money import check_currency
 
 
@@ -68,8 +68,18 @@ def checked(creditor: Creditor) -> Creditor:
         raise SetupError(f"email: {creditor.email!r} is not an e-mail address")
     if not creditor.name.strip():
         raise SetupError("name: is empty")
+    window = creditor.envelope_window
+    if window is not None and not isinstance(window, WindowSide):
+        try:
+            window = WindowSide(str(window).strip().lower())
+        except ValueError:
+            raise SetupError(
+                f"envelope_window: {window!r} is neither left nor right (the side of the "
+                "DL envelope's window)"
+            ) from None
     return replace(
         creditor,
+        envelope_window=window,
         currency=currency,
         country=country,
         iban=iban,

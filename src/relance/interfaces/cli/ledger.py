@@ -13,7 +13,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from relance.adapters.formats.ledger_csv import CsvKind
 from relance.bootstrap import ledger_exists, ledger_url, open_store
-from relance.core.model import InvoiceStatus
+from relance.core.compliance import legal_identity_items
+from relance.core.model import InvoiceStatus, WindowSide
 from relance.interfaces.cli.output import (
     CsvFlag,
     DbOption,
@@ -70,6 +71,23 @@ def init(
     vat_number: Annotated[str | None, typer.Option("--vat", help="VAT number.")] = None,
     signatory: Annotated[str | None, typer.Option(help="Who signs the letters.")] = None,
     signatory_title: Annotated[str | None, typer.Option(help="The signatory's title.")] = None,
+    signatory_title_translated: Annotated[
+        str | None,
+        typer.Option(help="The title in your other letters' language (English for Gérante)."),
+    ] = None,
+    legal_form: Annotated[
+        str | None, typer.Option(help="Legal form: SARL, SAS, EURL, EI... (C. com. R123-238).")
+    ] = None,
+    capital: Annotated[
+        str | None, typer.Option(help="Share capital as printed, e.g. '20 000 €'.")
+    ] = None,
+    rcs_city: Annotated[
+        str | None, typer.Option(help="City of the RCS registration (C. com. R123-237).")
+    ] = None,
+    envelope_window: Annotated[
+        WindowSide | None,
+        typer.Option(help="Side of your DL envelopes' window [right in France, else left]."),
+    ] = None,
     from_file: Annotated[
         Path | None, typer.Option("--from", help="A TOML file describing the creditor.")
     ] = None,
@@ -88,6 +106,9 @@ def init(
             "postal_code": postal_code, "city": city, "registration_id": registration_id,
             "vat_number": vat_number, "signatory_name": signatory,
             "signatory_title": signatory_title,
+            "signatory_title_translated": signatory_title_translated,
+            "legal_form": legal_form, "capital": capital, "registration_city": rcs_city,
+            "envelope_window": envelope_window,
             "address_lines": None if address is None else
             tuple(p.strip() for p in address.split("/") if p.strip()),
         }  # fmt: skip
@@ -113,11 +134,24 @@ def init(
             ("--signatory", saved.signatory_name),
             ("--iban", saved.iban),
             ("--email or --phone", saved.email or saved.phone),
+            *(
+                (_IDENTITY_OPTIONS.get(name, name), bool(spellings))
+                for name, spellings in legal_identity_items(saved)
+            ),
         )
         if not present
     ]
     if missing:
         console.print(f"Letters will need: {', '.join(missing)} (run init again with them).")
+
+
+# The option that gives each item of a French company's legal identity.
+_IDENTITY_OPTIONS = {
+    "creditor legal form (C. com. R123-238)": "--legal-form",
+    "creditor share capital (C. com. R123-238)": "--capital",
+    "creditor RCS city (C. com. R123-237)": "--rcs-city",
+    "creditor SIREN (C. com. R123-237)": "--siren",
+}
 
 
 def _import(kind: CsvKind, files: list[Path], db: str | None, dry_run: bool, as_json: bool) -> None:
