@@ -53,22 +53,48 @@ def test_a_users_template_with_a_threat_at_level_1_fails_the_check(
     assert "✗ en/business/letter1" in out and "before level 3" in out
 
 
-def test_send_without_smtp_writes_eml_files_and_the_print_batch(
+def test_send_without_smtp_leaves_the_emails_waiting_in_the_outbox_and_says_so(
     store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     first_letters(store, tmp_path)
     out = tmp_path / "out"
+    db = db_of(store)
     capsys.readouterr()
 
-    assert run(["send", "--db", db_of(store), "--out", str(out), "--date", "2018-02-19"]) == 0
+    assert run(["send", "--db", db, "--out", str(out), "--date", "2018-02-19"]) == 0
 
-    printed = capsys.readouterr().out
-    assert "2 e-mails written as .eml files" in printed
-    assert "nothing was sent" in printed
+    printed = " ".join(capsys.readouterr().out.split())
+    assert "No SMTP server configured: nothing was sent; 2 e-mails wait in the outbox" in printed
     assert "2 letters, 2 pages, 0 registered" in printed
+    assert not (out / "emails").exists()
+    assert (out / "print-batch-2018-02-19-001.pdf").is_file()
+    # The outbox shows them waiting, with the reason, in every format.
+    assert run(["outbox", "--db", db, "--csv"]) == 0
+    listing = capsys.readouterr().out.splitlines()
+    assert listing[0] == "action,customer,level,status,to,reason,prepared,sent"
+    assert len(listing) == 3 and all(",waiting," in line for line in listing[1:])
+    assert all("no SMTP server configured" in line for line in listing[1:])
+
+
+def test_send_to_files_writes_eml_files_for_a_mail_client_and_leaves_nothing_waiting(
+    store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first_letters(store, tmp_path)
+    out = tmp_path / "out"
+    db = db_of(store)
+    capsys.readouterr()
+
+    args = ["send", "--db", db, "--out", str(out), "--date", "2018-02-19", "--to-files"]
+    assert run(args) == 0
+
+    printed = " ".join(capsys.readouterr().out.split())
+    assert "2 e-mails written as .eml files" in printed and "for your mail client" in printed
     assert len(list((out / "emails").glob("*.eml"))) == 2
-    assert (out / "print-batch-2018-02-19.pdf").is_file()
     assert {q.action.status.value for q in dunning.queue(store, everything=True)} == {"done"}
+    assert run(["outbox", "--db", db, "--status", "waiting", "--csv"]) == 0
+    assert capsys.readouterr().out.splitlines()[1:] == []  # nothing waits
+    assert run(["outbox", "--db", db, "--status", "exported", "--csv"]) == 0
+    assert len(capsys.readouterr().out.splitlines()[1:]) == 2
 
 
 def test_preview_renders_one_action_without_sending(

@@ -28,7 +28,7 @@ from relance.bootstrap import Store
 from relance.core.ledger import open_balance, unapplied_credit
 from relance.core.matching import invoice_reference
 from relance.core.money import Money
-from relance.services import dunning, law, letters, matching
+from relance.services import dunning, law, matching, sending
 from relance.services.demo import DEMO_CREDITOR
 from relance.services.file_import import (
     import_bank_statements,
@@ -400,7 +400,7 @@ def test_a_payment_quoting_the_rf_of_our_letter_settles_it_and_the_next_run_leav
     dunning.run_dunning(store, date(2018, 2, 19))
     dunning.approve(store, every=True)
     now = datetime(2018, 2, 19, 9, 0, tzinfo=UTC)
-    letters.send_approved(store, date(2018, 2, 19), tmp_path / "out", None, now=now)
+    sending.send_approved(store, date(2018, 2, 19), tmp_path / "out", None, now=now)
     with store.begin() as conn:
         (letter,) = [e for e in rl.load_evidence(conn) if e.customer_ref == "BOULMART"][:1]
     rf = letter.rf_reference

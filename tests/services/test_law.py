@@ -41,9 +41,9 @@ from relance.services import (
     interest_reports,
     law,
     letter_charges,
-    letters,
     limitation,
     rule_sets,
+    sending,
 )
 from relance.services.demo import DEMO_CREDITOR
 from relance.services.ledger_import import import_ledger_csv
@@ -530,7 +530,7 @@ def test_a_formal_notice_letter_records_a_notice_for_each_invoice_it_demands(
     _dunning_story(store, tmp_path, ("2018-02-05", "2018-02-19", "2018-03-05", "2018-03-19"))
     dunning.run_dunning(store, day("2018-04-02"))
     dunning.approve(store, every=True)
-    report = letters.send_approved(store, day("2018-04-02"), tmp_path / "out", None)
+    report = sending.send_approved(store, day("2018-04-02"), tmp_path / "out", None)
     assert report.blocked == () and report.batch is not None and report.batch.registered == 1
 
     with store.begin() as conn:
@@ -555,7 +555,7 @@ def test_a_letter_whose_charges_lack_a_rate_is_blocked_with_the_reason(
     )
     monkeypatch.setattr(rule_sets, "rules", lambda: (jurisdictions, {**rates, "ecb_mro": cut}))
 
-    report = letters.send_approved(store, day("2018-03-05"), tmp_path / "out", None)
+    report = sending.send_approved(store, day("2018-03-05"), tmp_path / "out", None)
 
     (blocked,) = report.blocked
     assert blocked.customer_ref == "BOULMART"

@@ -38,7 +38,7 @@ from relance.adapters.storage import tables as t
 from relance.adapters.storage import tables_law, tables_letters
 from relance.bootstrap import Store
 from relance.core.engine import ActionStatus
-from relance.services import dunning, letters
+from relance.services import dunning, letters, outbox, sending
 from relance.services.demo import DEMO_CREDITOR, build_demo, run_demo_dunning
 from relance.services.demo_letters import send_demo_letters
 from relance.services.ledger_import import import_ledger_csv
@@ -166,7 +166,7 @@ def test_approved_letters_are_emailed_once_and_printed_with_their_evidence(
     ids = first_letters(store, tmp_path)
     assert len(ids) == 2  # letter 1 to each customer
 
-    report = letters.send_approved(
+    report = sending.send_approved(
         store, date(2018, 2, 19), tmp_path / "out", mailer, sender=SENDER, now=NOW
     )
 
@@ -207,10 +207,10 @@ def test_approved_letters_are_emailed_once_and_printed_with_their_evidence(
     assert (tmp_path / "out" / printed.file_name).read_bytes() == printed.pdf
     assert printed.rf_reference.startswith("RF") and printed.rf_reference in text.replace(" ", "")
     assert report.batch is not None and report.batch.letters == 2
-    assert report.batch.print_file == tmp_path / "out" / "print-batch-2018-02-19.pdf"
+    assert report.batch.print_file == tmp_path / "out" / "print-batch-2018-02-19-001.pdf"
 
     # A second run sends nothing again and prints nothing again: the actions are done.
-    again = letters.send_approved(store, date(2018, 2, 19), tmp_path / "out", mailer, now=NOW)
+    again = sending.send_approved(store, date(2018, 2, 19), tmp_path / "out", mailer, now=NOW)
     assert again.emails == () and again.batch is None
     assert len(server.received) == 2
 
@@ -220,7 +220,7 @@ def test_a_lost_connection_blocks_one_email_and_a_rerun_sends_each_email_once(
 ) -> None:
     server, mailer = inbox
     first_letters(store, tmp_path)
-    first = letters.send_approved(
+    first = sending.send_approved(
         store, date(2018, 2, 19), tmp_path / "out", CrashingMailer(mailer, 1), now=NOW
     )
     assert len(server.received) == 1  # the first went, the second was stored as pending
@@ -233,16 +233,19 @@ def test_a_lost_connection_blocks_one_email_and_a_rerun_sends_each_email_once(
         pending = conn.execute(
             select(tables_letters.letter_outbox.c.status, tables_letters.letter_outbox.c.message)
         ).all()
-    assert sorted(status for status, _ in pending) == ["pending", "sent"]
-    kept = next(message for status, message in pending if status == "pending")
+    # The refused one waits in the outbox, saying why.
+    assert sorted(status for status, _ in pending) == ["sent", "waiting"]
+    (waiting,) = [line for line in outbox.outbox(store) if line.status is OutboxStatus.WAITING]
+    assert "connection lost" in waiting.reason and waiting.action_id == failed.action_id
 
-    report = letters.send_approved(
+    report = sending.send_approved(
         store, date(2018, 2, 19), tmp_path / "out", mailer, now=NOW + timedelta(hours=1)
     )
 
     assert len(server.received) == 2  # each e-mail exactly once
     assert len({m["Message-ID"] for m in server.messages()}) == 2
-    assert server.received[1] == bytes(kept)  # the very bytes stored before the crash
+    # Built again as of the rerun, under the Message-ID it was given before the failure.
+    assert server.messages()[1]["Message-ID"] == waiting.message_id
     assert [e.already_sent for e in report.emails] == [False]  # the other one is done
     assert report.done == (failed.action_id,)
 
@@ -273,7 +276,7 @@ def test_a_letter_failing_the_compliance_check_is_blocked_and_not_sent(
     (mine / language / "business").mkdir(parents=True)
     write(mine / language / "business" / "letter1.txt", edited)
 
-    report = letters.send_approved(
+    report = sending.send_approved(
         store, date(2018, 2, 19), tmp_path / "out", mailer, now=NOW, templates=TemplateStore(mine)
     )
 
@@ -296,7 +299,9 @@ def test_a_registered_letter_records_tracking_posting_and_receipt(
     final = dunning.approve(store, every=True)
     assert len(final) == 2
 
-    report = letters.send_approved(store, date(2018, 4, 2), tmp_path / "out", None, now=NOW)
+    report = sending.send_approved(
+        store, date(2018, 4, 2), tmp_path / "out", to_files=True, now=NOW
+    )
 
     assert report.batch is not None and report.batch.registered == 2
     assert len(report.emails) == 2 and all(e.file and e.file.is_file() for e in report.emails)
@@ -392,7 +397,7 @@ def test_a_refused_address_blocks_its_action_only_and_a_corrected_one_gets_the_e
         set_email(store, "BOULMART", "gone@boulangerie-martin.fr")
         set_email(store, "SMITHCO", "billing@smithco.example; old@smithco.example")
 
-        first = letters.send_approved(store, date(2018, 2, 19), tmp_path / "out", mailer, now=NOW)
+        first = sending.send_approved(store, date(2018, 2, 19), tmp_path / "out", mailer, now=NOW)
 
         # Smith & Co's e-mail went to the address accepted, and the action is done.
         assert server.envelopes == [["billing@smithco.example"]]
@@ -412,7 +417,7 @@ def test_a_refused_address_blocks_its_action_only_and_a_corrected_one_gets_the_e
 
         # The address is corrected; the next run sends to it, and nothing again to Smith.
         set_email(store, "BOULMART", "compta@boulangerie-martin.fr")
-        second = letters.send_approved(store, date(2018, 2, 19), tmp_path / "out", mailer, now=NOW)
+        second = sending.send_approved(store, date(2018, 2, 19), tmp_path / "out", mailer, now=NOW)
 
     assert second.blocked == () and second.done == (martin.action_id,)
     assert server.envelopes == [["billing@smithco.example"], ["compta@boulangerie-martin.fr"]]
@@ -420,28 +425,30 @@ def test_a_refused_address_blocks_its_action_only_and_a_corrected_one_gets_the_e
     assert second.batch is not None and second.batch.letters == 1
 
 
-def test_emails_written_without_smtp_go_out_with_the_next_run_that_has_smtp(
+def test_emails_without_smtp_wait_in_the_outbox_and_go_out_with_the_next_run_that_has_smtp(
     store: Store, tmp_path: Path, inbox: tuple[Inbox, SmtpMailer]
 ) -> None:
     server, mailer = inbox
     first_letters(store, tmp_path)
 
-    written = letters.send_approved(store, date(2018, 2, 19), tmp_path / "out", None, now=NOW)
+    written = sending.send_approved(store, date(2018, 2, 19), tmp_path / "out", None, now=NOW)
 
-    assert not written.smtp and len(written.emails) == 2 and server.received == []
-    files = {e.action_id: e.file for e in written.emails}
-    assert all(f is not None and f.is_file() for f in files.values())
+    # No server: nothing is sent, nothing is written as if it were; the e-mails wait,
+    # visibly, and the letters (on paper) are printed and their actions done.
+    assert not written.smtp and written.emails == () and len(written.waiting) == 2
+    assert server.received == [] and not (tmp_path / "out" / "emails").exists()
+    assert {line.status for line in outbox.outbox(store)} == {OutboxStatus.WAITING}
+    assert all("no SMTP server" in line.reason for line in outbox.outbox(store))
     assert {q.action.status for q in dunning.queue(store, everything=True)} == {ActionStatus.DONE}
 
-    # SMTP is configured later: the messages written as .eml files arrive, as written.
-    sent = letters.send_approved(store, date(2018, 2, 26), tmp_path / "out", mailer, now=NOW)
+    # SMTP is configured later: the waiting e-mails are checked again and go, once.
+    sent = sending.send_approved(store, date(2018, 2, 26), tmp_path / "out", mailer, now=NOW)
 
-    assert sorted(e.action_id for e in sent.emails) == sorted(files)
-    assert sorted(server.received) == sorted(f.read_bytes() for f in files.values() if f)
-    for action_id in files:
+    assert sorted(e.action_id for e in sent.emails) == sorted(written.waiting)
+    assert len(server.received) == 2 and sent.batch is None  # the letters are not reprinted
+    for action_id in written.waiting:
         assert letters.outbox_status(store, action_id)[0][1] is OutboxStatus.SENT
-    # And only once.
-    again = letters.send_approved(store, date(2018, 3, 5), tmp_path / "out", mailer, now=NOW)
+    again = sending.send_approved(store, date(2018, 3, 5), tmp_path / "out", mailer, now=NOW)
     assert again.emails == () and len(server.received) == 2
 
 
@@ -465,13 +472,13 @@ def test_an_interrupted_run_resumed_a_week_later_keeps_as_evidence_the_pdf_email
     server, mailer = inbox
     ids = first_letters(store, tmp_path)
     with pytest.raises(KeyboardInterrupt):
-        letters.send_approved(
+        sending.send_approved(
             store, date(2018, 2, 19), tmp_path / "out", KilledMailer(mailer, 2), now=NOW
         )
     assert len(server.received) == 1  # one e-mail went, the other is pending; no evidence
 
-    # Resumed on 26 February: the letters are rendered again, dated that day.
-    report = letters.send_approved(
+    # Resumed on 26 February: what was not sent is composed again, dated that day.
+    report = sending.send_approved(
         store, date(2018, 2, 26), tmp_path / "out", mailer, now=NOW + timedelta(days=7)
     )
 
@@ -479,6 +486,7 @@ def test_an_interrupted_run_resumed_a_week_later_keeps_as_evidence_the_pdf_email
     attached = {
         m["Message-ID"]: next(m.iter_attachments()).get_content() for m in server.messages()
     }
+    days = []
     with store.begin() as conn:
         for action_id in ids:
             record = rl.outbox_get(conn, f"{action_id}:email")
@@ -486,9 +494,8 @@ def test_an_interrupted_run_resumed_a_week_later_keeps_as_evidence_the_pdf_email
                 e for e in rl.load_evidence(conn, action_id=action_id) if e.channel == "email"
             ]
             assert record is not None
-            # The evidence is the PDF the debtor received, dated 19 February, not 26.
+            # The evidence is the very PDF the debtor received, kept when it was sent.
             assert kept.pdf == attached[record.message_id]
-            assert kept.dated == date(2018, 2, 19)
-            assert "February 19, 2018" in pdf_text(kept.pdf) or "19 février 2018" in pdf_text(
-                kept.pdf
-            )
+            days.append(kept.dated)
+    # The first went on 19 February before the kill; the other on the 26th.
+    assert sorted(days) == [date(2018, 2, 19), date(2018, 2, 26)]

@@ -121,6 +121,8 @@ class Letter:
     # What the customer said since the oldest due date (promises, disputes, calls...): a
     # letter names them rather than speak of silence (`relance.core.exchanges`).
     exchanges: tuple[Exchange, ...] = ()
+    # Payments received on account and not yet allocated, taken off the total due.
+    credit_on_account: Money | None = None
 
     @property
     def currency(self) -> str:
@@ -234,6 +236,7 @@ def compose_letter(
     registered: bool = False,
     language: str | None = None,
     exchanges: Sequence[Exchange] = (),
+    credit: Money | None = None,
 ) -> ComposeResult:
     """Compose the reminder of `level` to `customer` about `invoices`, dated `as_of`.
 
@@ -241,7 +244,9 @@ def compose_letter(
     `relance.core.ledger.open_balance`). Invoices with nothing left to pay are left out.
     `reference` identifies the communication (the action's id); the RF creditor reference
     is made from it. Returns the letter, or None with the problems naming what is wrong:
-    nothing overdue, currencies mixed, a reference that cannot be made.
+    nothing overdue, currencies mixed, a reference that cannot be made. `credit` is what
+    the customer paid on account and is not allocated yet: the letter states it and
+    claims only the rest.
     """
     problems: list[str] = []
     rows: list[InvoiceRow] = []
@@ -282,6 +287,10 @@ def compose_letter(
     currency = rows[0].open_balance.currency
     principal = total((row.open_balance for row in rows), currency)
     grand_total = principal + total((c.amount for c in charges), currency)
+    on_account = None
+    if credit is not None and credit.is_positive and credit.currency == currency:
+        on_account = min(credit, grand_total)
+        grand_total = grand_total - on_account
     days = REGISTERED_DEADLINE_DAYS if registered else DEFAULT_DEADLINE_DAYS.get(level, 8)
     letter = Letter(
         creditor=creditor,
@@ -306,5 +315,6 @@ def compose_letter(
         signatory_name=creditor.signatory_name,
         signatory_title=creditor.signatory_title,
         exchanges=tuple(exchanges),
+        credit_on_account=on_account,
     )
     return ComposeResult(letter)

@@ -12,8 +12,10 @@ sent again. (A crash in the instant between the server's acceptance and step 2 w
 send the message twice; the two copies share one Message-ID, which mail clients use to
 show them as one.)
 
-`Outbox` is the port; `InMemoryOutbox` serves tests and previews; the lead implements it
-on the database.
+`Outbox` is the port; `InMemoryOutbox` serves tests and previews;
+`relance.adapters.deliver.db_outbox` implements it on the database. A message may also
+wait for a run with SMTP (*waiting*), be written as a file for the user's mail client
+(*exported*) or be *cancelled*, stale or by the user: those never go to a server.
 """
 
 from __future__ import annotations
@@ -28,8 +30,15 @@ from typing import Protocol
 class OutboxStatus(StrEnum):
     """Where an outgoing message stands."""
 
-    PENDING = "pending"
+    WAITING = "waiting"  # for a run with SMTP; checked again against the ledger first
+    PENDING = "pending"  # handed to the server, its acceptance not yet recorded
     SENT = "sent"
+    EXPORTED = "exported"  # written as a file for the user's mail client
+    CANCELLED = "cancelled"  # stale or cancelled by the user: it never leaves
+
+
+# The messages that may still leave (after the check against the ledger).
+OPEN_STATUSES = (OutboxStatus.WAITING, OutboxStatus.PENDING)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +53,7 @@ class OutboxRecord:
     status: OutboxStatus = OutboxStatus.PENDING
     sent_at: datetime | None = None
     server_reply: str = ""
+    reason: str = ""
 
     @property
     def sha256(self) -> str:

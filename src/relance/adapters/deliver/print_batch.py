@@ -5,11 +5,19 @@ one (``Invoice.pdf_path``). The print file puts every letter one after the other
 starting on a recto page (a blank page is added after a letter with an odd page count)
 so that duplex printing never puts two debtors on one sheet. A summary counts letters,
 pages and registered letters.
+
+A print file is never overwritten: each is written under a temporary name, flushed to
+disk, then given the next free number of its day (``print-batch-DATE-NNN.pdf``) by a
+link that fails rather than replace a file already there. Whoever records the letters as
+sent does it once the batch is on disk.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
+import os
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +36,7 @@ class BatchSummary:
     registered: int
     letter_files: tuple[Path, ...]
     print_file: Path | None
+    sha256: str = ""
 
     def describe(self) -> str:
         """One line for the terminal."""
@@ -59,36 +68,86 @@ def write_print_batch(
     out_dir: Path,
     *,
     invoice_pdfs: dict[str, Path] | None = None,
-    batch_name: str = "print-batch.pdf",
+    batch_prefix: str = "print-batch",
     progress: Callable[[int, int], None] | None = None,
 ) -> BatchSummary:
-    """Write each letter of `items` to `out_dir` and the whole batch to one print file.
+    """Write each letter of `items` to `out_dir` and the whole batch to one new print file
+    named `batch_prefix` and the next free number, never replacing one already there.
 
     Blocked communications and those without a PDF are refused (ValueError): the
     caller checks before printing. `progress(done, total)` is called after each letter.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     invoice_pdfs = invoice_pdfs or {}
-    batch = PdfWriter()
     files: list[Path] = []
+    contents: list[bytes] = []
     pages = registered = 0
     for done, item in enumerate(items, start=1):
         if item.blocked or item.pdf is None:
             raise ValueError(f"letter {item.letter.reference} is blocked or has no PDF")
         content, count = with_invoice_copies(item.pdf.pdf, invoice_pdf_paths(item, invoice_pdfs))
         path = out_dir / item.pdf_name
-        path.write_bytes(content)
+        write_atomically(path, content)
         files.append(path)
-        batch.append(PdfReader(io.BytesIO(content)))
-        if count % 2:
-            batch.add_blank_page()
+        contents.append(content)
         pages += count
         registered += item.channel == "registered_letter" or item.letter.registered
         if progress is not None:
             progress(done, len(items))
-    print_file: Path | None = None
-    if files:
-        print_file = out_dir / batch_name
-        with print_file.open("wb") as handle:
-            batch.write(handle)
-    return BatchSummary(len(files), pages, registered, tuple(files), print_file)
+    if not files:
+        return BatchSummary(0, 0, 0, (), None)
+    data = assemble_batch(contents)
+    print_file = write_numbered(out_dir, batch_prefix, data)
+    digest = hashlib.sha256(data).hexdigest()
+    return BatchSummary(len(files), pages, registered, tuple(files), print_file, digest)
+
+
+def assemble_batch(letters: Sequence[bytes]) -> bytes:
+    """One print file of `letters` (PDF bytes), each starting on a recto page."""
+    batch = PdfWriter()
+    for content in letters:
+        reader = PdfReader(io.BytesIO(content))
+        batch.append(reader)
+        if len(reader.pages) % 2:
+            batch.add_blank_page()
+    out = io.BytesIO()
+    batch.write(out)
+    return out.getvalue()
+
+
+def _temporary(folder: Path, data: bytes) -> Path:
+    """`data` in a new hidden file of `folder`, flushed to disk."""
+    fd, name = tempfile.mkstemp(prefix=".writing-", suffix=".part", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException:
+        os.unlink(name)
+        raise
+    return Path(name)
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write `path` whole or not at all: a temporary file renamed over it once written."""
+    temporary = _temporary(path.parent, data)
+    os.replace(temporary, path)
+
+
+def write_numbered(folder: Path, prefix: str, data: bytes) -> Path:
+    """Write `data` as ``PREFIX-NNN.pdf`` in `folder` under the first number not taken,
+    complete before it gets its name; an existing file is never replaced."""
+    temporary = _temporary(folder, data)
+    try:
+        number = 1
+        while True:
+            final = folder / f"{prefix}-{number:03d}.pdf"
+            try:
+                os.link(temporary, final)  # fails if `final` exists: no overwrite, no race
+            except FileExistsError:
+                number += 1
+                continue
+            return final
+    finally:
+        os.unlink(temporary)

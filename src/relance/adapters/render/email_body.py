@@ -57,6 +57,13 @@ def _totals(letter: Letter) -> list[tuple[str, str]]:
         for charge in letter.charges:
             text = charge.label + (f" ({charge.explanation})" if charge.explanation else "")
             lines.append((text, format_money(charge.amount, letter.locale)))
+    credit = letter.credit_on_account
+    if credit is not None:
+        if not letter.charges:
+            lines.append(
+                (label(lang, "subtotal"), format_money(letter.principal_due, letter.locale))
+            )
+        lines.append((label(lang, "credit_on_account"), format_money(-credit, letter.locale)))
     lines.append((label(lang, "total_due"), format_money(letter.total_due, letter.locale)))
     return lines
 

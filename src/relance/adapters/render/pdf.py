@@ -438,6 +438,13 @@ def _draw_table(page: _Page) -> None:
         for charge in letter.charges:
             amount = format_money(charge.amount, letter.locale)
             totals.append((charge.label, amount, False, charge.explanation))
+    credit = letter.credit_on_account
+    if credit is not None:
+        if not letter.charges:
+            subtotal = format_money(letter.principal_due, letter.locale)
+            totals.append((label(lang, "subtotal"), subtotal, False, ""))
+        credited = format_money(-credit, letter.locale)
+        totals.append((label(lang, "credit_on_account"), credited, False, ""))
     totals.append(
         (label(lang, "total_due"), format_money(letter.total_due, letter.locale), True, "")
     )

@@ -102,6 +102,11 @@ def template_values(letter: Letter, channel: str) -> dict[str, Any]:
         "creditor": creditor.name,
         "total": format_money(letter.total_due, letter.locale),
         "principal": format_money(letter.principal_due, letter.locale),
+        "credit_on_account": (
+            format_money(letter.credit_on_account, letter.locale)
+            if letter.credit_on_account
+            else ""
+        ),
         "deadline": format_day(letter.deadline, letter.locale),
         "letter_date": format_day(letter.dated, letter.locale),
         "oldest_due": format_day(letter.oldest_due_date, letter.locale),

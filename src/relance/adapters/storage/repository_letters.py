@@ -18,6 +18,7 @@ from sqlalchemy import Connection, insert, select, update
 from relance.adapters.deliver.outbox import OutboxRecord, OutboxStatus
 from relance.adapters.deliver.registered import RegisteredRecord
 from relance.adapters.storage import tables as t
+from relance.adapters.storage import tables_dunning as td
 from relance.adapters.storage import tables_letters as tl
 
 # The event appended once when an action's communications have gone out.
@@ -41,6 +42,7 @@ def _outbox_record(row: Any) -> OutboxRecord:
         status=OutboxStatus(row.status),
         sent_at=row.sent_at,
         server_reply=row.server_reply,
+        reason=row.reason,
     )
 
 
@@ -50,19 +52,32 @@ def outbox_get(conn: Connection, key: str) -> OutboxRecord | None:
     return None if row is None else _outbox_record(row)
 
 
-def outbox_put_pending(conn: Connection, action_id: int, record: OutboxRecord) -> None:
-    """Store `record` as pending under its key; a record already sent is never replaced."""
+# Once in one of these, a message is never replaced: it left, or it never will.
+FINAL_STATUSES = (OutboxStatus.SENT, OutboxStatus.EXPORTED, OutboxStatus.CANCELLED)
+
+
+def outbox_put(
+    conn: Connection,
+    action_id: int,
+    record: OutboxRecord,
+    status: OutboxStatus = OutboxStatus.PENDING,
+    reason: str = "",
+) -> None:
+    """Store `record` under its key with `status`; a message that left or was cancelled
+    is never replaced (ValueError)."""
     existing = outbox_get(conn, record.action_id)
-    if existing is not None and existing.status is OutboxStatus.SENT:
-        raise ValueError(f"{record.action_id} was already sent")
+    if existing is not None and existing.status in FINAL_STATUSES:
+        raise ValueError(f"{record.action_id} is already {existing.status.value}")
     values = {
-        "status": OutboxStatus.PENDING.value,
+        "status": status.value,
         "message_id": record.message_id,
         "recipients": list(record.recipients),
         "message": record.message,
         "sha256": record.sha256,
         "channel": record.channel,
         "action_id": action_id,
+        "reason": reason,
+        "updated_at": _now(),
     }
     if existing is None:
         conn.execute(
@@ -83,10 +98,70 @@ def outbox_mark_sent(conn: Connection, key: str, sent_at: datetime, server_reply
     result = conn.execute(
         update(tl.letter_outbox)
         .where(tl.letter_outbox.c.outbox_key == key)
-        .values(status=OutboxStatus.SENT.value, sent_at=sent_at, server_reply=server_reply)
+        .values(
+            status=OutboxStatus.SENT.value,
+            sent_at=sent_at,
+            server_reply=server_reply,
+            reason="",
+            updated_at=_now(),
+        )
     )
     if result.rowcount != 1:
         raise LookupError(f"no outbox record {key}")
+
+
+def outbox_set_status(conn: Connection, key: str, status: OutboxStatus, reason: str) -> bool:
+    """Move a message that has not left to `status` with its reason; False when it had
+    already left or been cancelled."""
+    o = tl.letter_outbox
+    result = conn.execute(
+        update(o)
+        .where(o.c.outbox_key == key, o.c.status.not_in([s.value for s in FINAL_STATUSES]))
+        .values(status=status.value, reason=reason, updated_at=_now())
+    )
+    return bool(result.rowcount)
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxEntry:
+    """An outbox message as the user sees it: which action and customer, where it stands."""
+
+    record: OutboxRecord
+    action_id: int
+    customer_ref: str
+    level_name: str
+    created_at: datetime
+    updated_at: datetime | None
+
+
+def outbox_entries(
+    conn: Connection,
+    statuses: Sequence[OutboxStatus] | None = None,
+    action_ids: Sequence[int] | None = None,
+) -> list[OutboxEntry]:
+    """Outbox messages with their action's customer, oldest first, optionally only those
+    in `statuses` or of `action_ids`."""
+    o, a = tl.letter_outbox, td.dunning_actions
+    query = (
+        select(o, a.c.customer_ref, a.c.level_name)
+        .outerjoin(a, a.c.id == o.c.action_id)
+        .order_by(o.c.id)
+    )
+    if statuses is not None:
+        query = query.where(o.c.status.in_([s.value for s in statuses]))
+    if action_ids is not None:
+        query = query.where(o.c.action_id.in_(list(action_ids)))
+    return [
+        OutboxEntry(
+            _outbox_record(row),
+            row.action_id,
+            row.customer_ref or "",
+            row.level_name or "",
+            row.created_at,
+            row.updated_at,
+        )
+        for row in conn.execute(query)
+    ]
 
 
 def outbox_of_action(conn: Connection, action_id: int) -> list[OutboxRecord]:
@@ -114,6 +189,7 @@ class Evidence:
     pages: int
     pdf: bytes
     sha256: str
+    print_batch: int | None = None
 
 
 def record_evidence(conn: Connection, evidence: Evidence) -> bool:
@@ -147,6 +223,7 @@ def record_evidence(conn: Connection, evidence: Evidence) -> bool:
             pdf=evidence.pdf,
             sha256=evidence.sha256,
             recorded_at=_now(),
+            print_batch=evidence.print_batch,
         )
     )
     return True
@@ -166,15 +243,23 @@ def _evidence(row: Any) -> Evidence:
         row.pages,
         bytes(row.pdf),
         row.sha256,
+        row.print_batch,
     )
 
 
 def load_evidence(
-    conn: Connection, *, action_id: int | None = None, customer_ref: str | None = None
+    conn: Connection,
+    *,
+    action_id: int | None = None,
+    customer_ref: str | None = None,
+    print_batch: int | None = None,
 ) -> list[Evidence]:
-    """Kept letters, of one action or one customer, oldest first."""
+    """Kept letters, of one action, one customer or one print batch, oldest first (a
+    batch's letters in the order they were printed)."""
     e = tl.letter_evidence
     query = select(e).order_by(e.c.dated, e.c.id)
+    if print_batch is not None:
+        query = select(e).where(e.c.print_batch == print_batch).order_by(e.c.id)
     if action_id is not None:
         query = query.where(e.c.action_id == action_id)
     if customer_ref is not None:
@@ -249,10 +334,13 @@ def registered_records(
     return [_registered(row) for row in conn.execute(query)]
 
 
-def printed_actions(conn: Connection) -> set[int]:
-    """Ids of the actions whose letter (plain or registered) was already printed."""
+def printed_actions(conn: Connection, action_ids: Sequence[int] | None = None) -> set[int]:
+    """Ids of the actions (all, or among `action_ids`) whose letter (plain or registered)
+    was already printed."""
     e = tl.letter_evidence
     query = select(e.c.action_id).where(e.c.channel.in_(["letter", "registered_letter"]))
+    if action_ids is not None:
+        query = query.where(e.c.action_id.in_(list(action_ids)))
     return {row.action_id for row in conn.execute(query)}
 
 
@@ -262,3 +350,12 @@ def sent_event_exists(conn: Connection, action_id: int) -> bool:
         t.events.c.kind == SENT_EVENT, t.events.c.subject == f"action {action_id}"
     )
     return conn.execute(query.limit(1)).first() is not None
+
+
+def sent_invoices(conn: Connection, action_id: int) -> list[str]:
+    """The invoices the action's letter claimed, as its sent event recorded them."""
+    query = select(t.events.c.data).where(
+        t.events.c.kind == SENT_EVENT, t.events.c.subject == f"action {action_id}"
+    )
+    row = conn.execute(query.limit(1)).first()
+    return [str(number) for number in (row.data or {}).get("invoices", [])] if row else []

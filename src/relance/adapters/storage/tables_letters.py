@@ -7,6 +7,10 @@
   kept as the PDF bytes with their SHA-256, so the creditor can prove later what was sent.
 - `registered_mail`: the registered letters (lettre recommandée avec AR): tracking
   number, posting date, acknowledgement date, and the hash of the PDF that was posted.
+- `send_claims`: which `relance send` is delivering an action right now, so that two
+  senders never deliver the same action (see `relance.services.claims`).
+- `print_batches`: every print file written, numbered, never overwritten; the letters'
+  evidence names the batch that holds each printed letter, so a batch can be rebuilt.
 
 Action ids are those of `dunning_actions`; no foreign key, so that the evidence outlives
 any later tidying of the queue.
@@ -37,7 +41,9 @@ letter_outbox = Table(
     Column("outbox_key", String(64), nullable=False, unique=True),
     Column("action_id", Integer, nullable=False, index=True),
     Column("channel", String(32), nullable=False),
-    Column("status", String(16), nullable=False),  # pending, sent
+    # waiting (for SMTP), pending (handed to the server, not yet accepted), sent,
+    # exported (written as a file for the user's mail client), cancelled
+    Column("status", String(16), nullable=False),
     Column("message_id", Text, nullable=False),
     Column("recipients", JSON, nullable=False),
     Column("message", LargeBinary, nullable=False),  # the bytes given to the server
@@ -45,6 +51,9 @@ letter_outbox = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("sent_at", DateTime(timezone=True), nullable=True),
     Column("server_reply", Text, nullable=False, default=""),
+    # Why a message waits or was cancelled, in words for the user.
+    Column("reason", Text, nullable=False, default="", server_default=""),
+    Column("updated_at", DateTime(timezone=True), nullable=True),
 )
 
 letter_evidence = Table(
@@ -64,6 +73,8 @@ letter_evidence = Table(
     Column("pdf", LargeBinary, nullable=False),
     Column("sha256", String(64), nullable=False),
     Column("recorded_at", DateTime(timezone=True), nullable=False),
+    # The print batch holding a printed letter (`print_batches.id`); none for an e-mail.
+    Column("print_batch", Integer, nullable=True, index=True),
     UniqueConstraint("action_id", "channel"),
 )
 
@@ -78,4 +89,25 @@ registered_mail = Table(
     Column("posted_on", Date, nullable=True),
     Column("received_on", Date, nullable=True),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+send_claims = Table(
+    "send_claims",
+    metadata,
+    Column("action_id", Integer, primary_key=True, autoincrement=False),
+    # "host:pid:token" of the `relance send` delivering the action, or none.
+    Column("owner", Text, nullable=True),
+    Column("claimed_at", DateTime(timezone=True), nullable=True),
+)
+
+print_batches = Table(
+    "print_batches",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("as_of", Date, nullable=False),
+    Column("file_name", Text, nullable=False, unique=True),
+    Column("letters", Integer, nullable=False),
+    Column("pages", Integer, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
 )

@@ -1,4 +1,5 @@
-"""`relance send`, `preview`, `template check`, `registered`: what leaves for the debtor."""
+"""`relance send`, `preview`, `template check`, `registered`: what leaves for the debtor
+(`relance outbox` and `relance print` are in `relance.interfaces.cli.outbox`)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ from rich.progress import Progress
 
 from relance.adapters.render.templates import TemplateStore
 from relance.bootstrap import open_store
+from relance.interfaces.cli import outbox
 from relance.interfaces.cli.output import DbOption, ExitCode, console, fail, parse_day
-from relance.services import letters
+from relance.services import letters, sending
 
 template_app = typer.Typer(help="Letter and e-mail templates.")
 
@@ -33,22 +35,33 @@ def register(app: typer.Typer) -> None:
     app.command("registered")(registered)
     template_app.command("check")(template_check)
     app.add_typer(template_app, name="template")
+    outbox.register(app)
 
 
 def send(
     db: DbOption = None,
-    out: Annotated[Path, typer.Option("--out", help="Folder for letters and .eml files.")] = Path(
-        "letters"
-    ),
+    out: Annotated[
+        Path, typer.Option("--out", help="Folder for the print batches (and .eml files).")
+    ] = Path("letters"),
     day: DateOption = None,
     smtp_config: Annotated[
         Path | None, typer.Option("--smtp-config", help="TOML file with an \\[smtp] table.")
     ] = None,
+    to_files: Annotated[
+        bool,
+        typer.Option(
+            "--to-files",
+            help="Write e-mails as .eml files in OUT/emails for your mail client, instead of "
+            "sending them; they count as delivered and never wait in the outbox.",
+        ),
+    ] = False,
     templates: TemplatesOption = None,
 ) -> None:
-    """Render and deliver every approved action: e-mails sent, letters to the print batch."""
+    """Deliver every approved action, checked again against the ledger of the day: e-mails
+    sent (or written with --to-files, or left waiting in the outbox without SMTP), letters
+    to a new numbered print batch."""
     as_of = parse_day(day, date.today())
-    mailer, sender = letters.smtp_mailer(config=smtp_config)
+    mailer, sender = (None, "") if to_files else letters.smtp_mailer(config=smtp_config)
     store = open_store(db)
     with Progress(console=console, transient=True) as bar:
         task = bar.add_task("letters", total=None)
@@ -56,11 +69,12 @@ def send(
         def progress(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
-        report = letters.send_approved(
+        report = sending.send_approved(
             store,
             as_of,
             out,
             mailer,
+            to_files=to_files,
             sender=sender,
             templates=TemplateStore(templates) if templates else None,
             progress=progress,
@@ -70,22 +84,45 @@ def send(
         raise typer.Exit(int(ExitCode.BLOCKED))
 
 
-def print_report(report: letters.SendReport) -> None:
-    """The summary of a send run, with no timestamp so that a run can be compared."""
-    fresh = [e for e in report.emails if not e.already_sent]
-    again = len(report.emails) - len(fresh)
-    if report.smtp:
-        line = f"{len(fresh)} e-mails sent through SMTP"
-    else:
-        line = (
-            f"{len(fresh)} e-mails written as .eml files in {report.out_dir / 'emails'} "
-            "(no SMTP server configured: nothing was sent)"
+def _email_line(report: sending.SendReport) -> str:
+    count = len(report.emails)
+    if report.mode is sending.EmailMode.SMTP:
+        return f"{count} e-mails sent through SMTP."
+    if report.mode is sending.EmailMode.FILES:
+        return (
+            f"{count} e-mails written as .eml files in {report.out_dir / 'emails'} for your "
+            "mail client (relance sent nothing; they count as delivered)."
         )
-    console.print(escape(line + (f"; {again} already sent before" if again else "") + "."))
+    return (
+        f"No SMTP server configured: nothing was sent; {len(report.waiting)} e-mails wait in "
+        "the outbox (`relance outbox` lists them; `relance send` with SMTP sends them after "
+        "checking them again against the ledger, `--to-files` writes them for your mail "
+        "client)."
+    )
+
+
+def print_report(report: sending.SendReport) -> None:
+    """The summary of a send run, with no timestamp so that a run can be compared."""
+    console.print(escape(_email_line(report)))
     if report.batch is not None:
         console.print(escape(f"Letters: {report.batch.describe()}."))
     else:
         console.print("Letters: none to print.")
+    for cancelled in report.cancelled:
+        console.print(
+            escape(
+                f"Cancelled, not sent: action {cancelled.action_id} "
+                f"({cancelled.customer_ref}): {cancelled.reason}."
+            )
+        )
+    if report.left_to_others:
+        ids = ", ".join(str(i) for i in report.left_to_others)
+        console.print(
+            escape(
+                f"{len(report.left_to_others)} action(s) left to another `relance send` "
+                f"delivering them at the same time ({ids})."
+            )
+        )
     for note in report.notes:
         console.print(escape(note))
     if report.calls_to_make:

@@ -1,0 +1,155 @@
+"""An approved action's letter, composed from the ledger as of a day and rendered for each
+of its channels (letter, registered letter, e-mail), with what blocks it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import Connection
+
+from relance.adapters.deliver.addresses import split_addresses
+from relance.adapters.render.communication import RenderedCommunication, render_communication
+from relance.adapters.render.templates import TemplateProblem, TemplateStore
+from relance.adapters.storage import dunning_repository as drepo
+from relance.adapters.storage import repository as repo
+from relance.adapters.storage import repository_letters as rl
+from relance.adapters.storage.dunning_repository import QueuedAction
+from relance.core.engine import ActionStatus
+from relance.core.letter import ChargeLine, ComposeResult, PreviousLetter, Tone, compose_letter
+from relance.core.model import Creditor
+from relance.core.policy import Channel
+from relance.services import letter_charges
+from relance.services.delivery_check import credit_on_account
+from relance.services.exchanges import exchanges_for_letter
+
+# The channels that send a document; the others (a call, an agency handoff, a write-off
+# review) are tasks for the user.
+DOCUMENT_CHANNELS = (Channel.EMAIL, Channel.LETTER, Channel.REGISTERED_LETTER)
+LETTER_CHANNELS = (Channel.LETTER, Channel.REGISTERED_LETTER)
+
+
+def _template_keys(item: QueuedAction, kind: str) -> dict[Channel, str]:
+    keys: dict[Channel, str] = {}
+    for channel_name, key in dict(item.details.get("templates") or {}).items():
+        channel = Channel(channel_name)
+        if channel in DOCUMENT_CHANNELS and channel in item.action.channels:
+            # The informal e-mail is named without the kind of debtor in the policies.
+            keys[channel] = str(key) if "/" in str(key) else f"{kind}/{key}"
+    return keys
+
+
+def action_reference(item: QueuedAction) -> str:
+    """The reference printed on an action's letter: year proposed and action id, stable
+    across runs, from which the RF creditor reference is made."""
+    return f"{item.action.proposed_on.year}-{item.id:06d}"
+
+
+def _previous_letters(conn: Connection, item: QueuedAction) -> list[PreviousLetter]:
+    """Earlier letters to the customer: those kept as evidence, and the document actions
+    carried out by hand (not in the evidence) with the day they were done."""
+    seen: dict[int, PreviousLetter] = {}
+    for level, dated in rl.letters_sent_to(conn, item.action.customer_ref, item.action.level):
+        seen.setdefault(level, PreviousLetter(level, dated))
+    done = drepo.load_queue(conn, (ActionStatus.DONE,), item.action.customer_ref)
+    for other in done:
+        action = other.action
+        sends = [c for c in action.channels if c in DOCUMENT_CHANNELS]
+        if 1 <= action.level < item.action.level and sends and action.done_on is not None:
+            channel = next((c for c in sends if c in LETTER_CHANNELS), sends[0])
+            seen.setdefault(action.level, PreviousLetter(action.level, action.done_on, channel))
+    return sorted(seen.values(), key=lambda p: (p.sent_on, p.level))
+
+
+@dataclass(frozen=True, slots=True)
+class Composed:
+    """An action's letter with what delivering it needs from the ledger."""
+
+    item: QueuedAction
+    result: ComposeResult
+    creditor: Creditor | None
+    keys: Mapping[Channel, str]
+    recipients: tuple[str, ...]
+    invoice_pdfs: Mapping[str, Path]
+
+
+def compose_action(
+    conn: Connection, item: QueuedAction, as_of: date, chased: Sequence[str] | None = None
+) -> Composed:
+    """Compose the letter of one queued action from the ledger as of `as_of`, claiming
+    only the invoices `chased` when given (those the delivery check left), and stating
+    the payments received on account and not yet allocated."""
+    creditor = repo.load_creditor(conn)
+    customers = repo.load_customers(conn, [item.action.customer_ref])
+    if creditor is None or not customers:
+        missing = "the creditor (run relance init)" if creditor is None else "the customer"
+        return Composed(item, ComposeResult(None, (f"unknown {missing}",)), creditor, {}, (), {})
+    customer = customers[0]
+    numbers = list(item.action.invoice_numbers if chased is None else chased)
+    owed = repo.open_invoice_balances(conn, as_of, customer.ref)
+    balances = {invoice.number: balance for invoice, balance in owed if invoice.number in numbers}
+    invoices = [invoice for invoice, _ in owed if invoice.number in balances]
+    charges: tuple[ChargeLine, ...] = ()
+    if item.details.get("charges") and balances:
+        claim = letter_charges.letter_claim(conn, customer.ref, list(balances), as_of)
+        if claim.blocking:  # never send partial charges: the action is reported blocked
+            return Composed(item, ComposeResult(None, claim.blocking), creditor, {}, (), {})
+        charges = tuple(ChargeLine(row.label, row.amount, row.explanation) for row in claim.rows)
+    keys = _template_keys(item, customer.kind.value)
+    letter_key = next((keys[c] for c in LETTER_CHANNELS if c in keys), None)
+    key = letter_key or keys.get(Channel.EMAIL, "")
+    currency = invoices[0].currency if invoices else ""
+    result = compose_letter(
+        creditor=creditor,
+        customer=customer,
+        invoices=invoices,
+        balances=balances,
+        as_of=as_of,
+        level=item.action.level,
+        tone=Tone(str(item.details.get("tone", "courteous"))),
+        template_key=key.removesuffix("_email") if letter_key is None and "letter" in key else key,
+        reference=action_reference(item),
+        previous=_previous_letters(conn, item),
+        charges=charges,
+        registered=Channel.REGISTERED_LETTER in keys,
+        exchanges=exchanges_for_letter(conn, customer.ref, invoices, as_of),
+        credit=credit_on_account(conn, customer.ref, as_of).get(currency),
+    )
+    if not keys and result.letter is not None:
+        result = ComposeResult(None, ("the action has no template for a document",))
+    recipients, bad = split_addresses(customer.email)
+    if bad and result.letter is not None and Channel.EMAIL in keys:
+        shown = ", ".join(repr(address) for address in bad)
+        problem = f"customer {customer.ref} has an e-mail address that cannot be used: {shown}"
+        result = ComposeResult(None, (problem,))
+    pdfs = {invoice.number: Path(invoice.pdf_path) for invoice in invoices if invoice.pdf_path}
+    return Composed(item, result, creditor, keys, recipients, pdfs)
+
+
+def render_action(
+    composed: Composed, templates: TemplateStore
+) -> tuple[dict[Channel, RenderedCommunication], tuple[str, ...]]:
+    """Render and check each document channel of a composed action; returns the rendered
+    communications and the problems (empty when everything may be sent)."""
+    letter = composed.result.letter
+    if letter is None:
+        return {}, composed.result.problems
+    rendered: dict[Channel, RenderedCommunication] = {}
+    problems: list[str] = []
+    for channel, key in composed.keys.items():
+        try:
+            done = render_communication(letter, channel.value, templates, template_key=key)
+        except TemplateProblem as exc:
+            problems.append(str(exc))
+            continue
+        rendered[channel] = done
+        problems += [f"{channel.value}: {p.message}" for p in done.problems]
+    if Channel.EMAIL in rendered and not composed.recipients and not _has_letter(composed):
+        problems.append(f"customer {letter.debtor.ref} has no e-mail address")
+    return rendered, tuple(problems)
+
+
+def _has_letter(composed: Composed) -> bool:
+    return any(channel in composed.keys for channel in LETTER_CHANNELS)

@@ -1,0 +1,100 @@
+"""Print batches: each `relance send` writes its letters to a new numbered print file, and
+any batch can be rebuilt later from the letters kept as evidence (``relance print``).
+
+A batch is written whole under a temporary name, then numbered (never over another
+file); only then are its letters recorded as sent, each naming its batch. A process
+killed before that leaves its letters unrecorded: the next send prints them again, in a
+batch of its own, so no letter recorded as sent is ever missing from the files on disk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from relance.adapters.deliver.print_batch import (
+    BatchSummary,
+    assemble_batch,
+    with_invoice_copies,
+    write_atomically,
+    write_print_batch,
+)
+from relance.adapters.render.communication import RenderedCommunication
+from relance.adapters.storage import repository as repo
+from relance.adapters.storage import repository_letters as rl
+from relance.adapters.storage import repository_sending as rs
+from relance.bootstrap import Store
+
+
+def write_batch(
+    store: Store,
+    as_of: date,
+    out_dir: Path,
+    letters: Sequence[RenderedCommunication],
+    invoice_pdfs: dict[str, Path],
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[BatchSummary, int]:
+    """Write `letters` to a new numbered print file of `as_of` in `out_dir` and record
+    the batch once the file is on disk; returns the summary and the batch's number."""
+    summary = write_print_batch(
+        letters,
+        out_dir,
+        invoice_pdfs=invoice_pdfs,
+        batch_prefix=f"print-batch-{as_of.isoformat()}",
+        progress=progress,
+    )
+    assert summary.print_file is not None  # letters were given
+    with rs.exclusive(store.engine) as conn:
+        number = rs.add_print_batch(
+            conn, as_of, summary.print_file.name, summary.letters, summary.pages, summary.sha256
+        )
+    return summary, number
+
+
+@dataclass(frozen=True, slots=True)
+class Rebuilt:
+    """A print batch written again from the evidence."""
+
+    number: int
+    file: Path
+    letters: int
+    identical: bool  # the same bytes as the batch written at the time
+
+
+def batches(store: Store) -> list[rs.PrintBatchRow]:
+    """Every print batch written, by number."""
+    with store.begin() as conn:
+        return rs.print_batches(conn)
+
+
+def rebuild(store: Store, number: int, out_dir: Path) -> Rebuilt:
+    """Write print batch `number` again into `out_dir` from the letters kept as evidence
+    (each followed by its invoices' PDFs where they still exist), under its own name,
+    or ``NAME.rebuilt.pdf`` when a file of that name is already there. LookupError when
+    there is no such batch."""
+    with store.begin() as conn:
+        found = rs.print_batches(conn, number)
+        if not found:
+            raise LookupError(f"no print batch {number} (relance print lists them)")
+        kept = rl.load_evidence(conn, print_batch=number)
+        pdfs = {
+            e.action_id: [
+                Path(invoice.pdf_path)
+                for invoice in repo.existing_invoices(
+                    conn, rl.sent_invoices(conn, e.action_id)
+                ).values()
+                if invoice.pdf_path
+            ]
+            for e in kept
+        }
+    data = assemble_batch([with_invoice_copies(e.pdf, pdfs[e.action_id])[0] for e in kept])
+    out_dir.mkdir(parents=True, exist_ok=True)
+    target = out_dir / found[0].file_name
+    if target.exists():
+        target = target.with_suffix(".rebuilt.pdf")
+    write_atomically(target, data)
+    same = hashlib.sha256(data).hexdigest() == found[0].sha256
+    return Rebuilt(number, target, len(kept), same)

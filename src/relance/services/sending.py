@@ -1,0 +1,227 @@
+"""Use case: deliver the approved actions, and the e-mails waiting in the outbox.
+
+`send_approved` takes every approved action that sends a document (an e-mail, a letter,
+a registered letter) and every action whose e-mail waits in the outbox. For each one:
+
+1. it claims the action, so that two `relance send` at once never deliver it twice
+   (`relance.services.claims`); an action another live sender holds is left to it;
+2. it checks the action against the ledger as of the send date (still owed, not paused,
+   not with an agency or in court, still the current step: `relance.core.staleness`);
+   a stale one is cancelled with its reason and nothing of it leaves;
+3. it composes the letter from the ledger as of that date (claiming only what is still
+   owed, stating what was paid on account) and renders each channel; a letter failing
+   the compliance check, or a customer whose e-mail address cannot be used, blocks that
+   action only, named in the report;
+4. it delivers the e-mail in the chosen mode (`EmailMode`): through SMTP, written as a
+   file for the user's mail client, or left waiting in the outbox, visibly, when there
+   is no server. Each e-mail handed to the server is stored first (pending), so that a
+   run interrupted before the server's acceptance resends it under the same Message-ID.
+
+Letters go to a new numbered print batch (`relance.services.print_batches`); they are
+recorded as sent, with their evidence, only once the batch is on disk. An action is done
+when everything it sends is delivered (a letter printed, or its e-mail sent or written).
+"""
+
+from __future__ import annotations
+
+import smtplib
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from relance.adapters.deliver.outbox import OPEN_STATUSES
+from relance.adapters.deliver.smtp import Mailer, describe_failure
+from relance.adapters.render.communication import RenderedCommunication
+from relance.adapters.render.templates import TemplateProblem, TemplateStore
+from relance.adapters.storage import dunning_repository as drepo
+from relance.adapters.storage import repository_letters as rl
+from relance.adapters.storage.dunning_repository import QueuedAction
+from relance.bootstrap import Store
+from relance.core.engine import ActionStatus
+from relance.core.policy import Channel
+from relance.services import claims, print_batches
+from relance.services.composing import (
+    DOCUMENT_CHANNELS,
+    LETTER_CHANNELS,
+    Composed,
+    compose_action,
+    render_action,
+)
+from relance.services.delivery_check import check_action
+from relance.services.email_delivery import EmailDelivery, deliver_email
+from relance.services.outbox import cancel_action_messages
+from relance.services.send_records import (
+    Blocked,
+    Cancelled,
+    EmailMode,
+    SendReport,
+    SendRun,
+    SentEmail,
+    finish_action,
+)
+
+__all__ = ["Blocked", "EmailMode", "SendReport", "SentEmail", "send_approved"]
+
+# What stops one action without stopping the others: a refused or malformed message, a
+# file that cannot be written, a template that cannot be rendered.
+_ONE_ACTION_FAILURES = (ValueError, LookupError, OSError, smtplib.SMTPException, TemplateProblem)
+
+
+def send_approved(
+    store: Store,
+    as_of: date,
+    out_dir: Path,
+    mailer: Mailer | None = None,
+    *,
+    to_files: bool = False,
+    sender: str = "",
+    templates: TemplateStore | None = None,
+    now: datetime | None = None,
+    actor: str = "relance",
+    progress: Callable[[int, int], None] | None = None,
+) -> SendReport:
+    """Deliver every approved document action and every waiting e-mail, as of `as_of`.
+
+    E-mails go through `mailer` from `sender` (default: the creditor's address); with
+    `to_files` they are written as ``.eml`` files in ``out_dir/emails`` for the user's
+    mail client instead (and count as delivered); with neither they wait in the outbox.
+    Letters go to a new print batch in `out_dir`. `now` is the instant written in the
+    e-mails' Date header (default: the clock).
+    """
+    mode = EmailMode.FILES if to_files else EmailMode.SMTP if mailer else EmailMode.WAIT
+    run = SendRun(
+        store=store,
+        as_of=as_of,
+        out_dir=out_dir,
+        mode=mode,
+        mailer=None if to_files else mailer,
+        sender=sender,
+        templates=templates or TemplateStore(),
+        now=now or datetime.now(UTC),
+        actor=actor,
+        owner=claims.new_owner(),
+    )
+    try:
+        for item in _candidates(store):
+            _take(run, item)
+        _print(run, progress)
+    finally:
+        for action_id in run.held:
+            claims.release(store, action_id, run.owner)
+    return run.report()
+
+
+def _candidates(store: Store) -> list[QueuedAction]:
+    """Approved actions that send a document, and the actions of waiting e-mails."""
+    with store.begin() as conn:
+        approved = [
+            item
+            for item in drepo.load_queue(conn, (ActionStatus.APPROVED,))
+            if any(c in DOCUMENT_CHANNELS for c in item.action.channels)
+        ]
+        known = {item.id for item in approved}
+        waiting = sorted({e.action_id for e in rl.outbox_entries(conn, OPEN_STATUSES)} - known)
+        return approved + drepo.load_queue(conn, ids=waiting)
+
+
+def _take(run: SendRun, item: QueuedAction) -> None:
+    """Claim one action and deliver what it sends, or say why not."""
+    holder = claims.claim(run.store, item.id, run.owner)
+    if holder is not None:
+        run.left_to_others.append(item.id)
+        return
+    run.held.add(item.id)
+    try:
+        _deliver_action(run, item)
+    except _ONE_ACTION_FAILURES as exc:
+        reason = f"action {item.id} ({item.action.customer_ref}): {type(exc).__name__}: {exc}"
+        run.blocked.append(Blocked(item.id, item.action.customer_ref, (reason,)))
+    if item.id not in run.printing:
+        claims.release(run.store, item.id, run.owner)
+        run.held.discard(item.id)
+
+
+def _deliver_action(run: SendRun, item: QueuedAction) -> None:
+    """Check, compose, render and deliver one claimed action."""
+    with run.store.begin() as conn:
+        found = drepo.load_queue(conn, ids=[item.id])
+        waiting = rl.outbox_entries(conn, OPEN_STATUSES, [item.id])
+        if not found or (found[0].action.status is not ActionStatus.APPROVED and not waiting):
+            return  # delivered or cancelled by another sender meanwhile
+        fresh = found[0]
+        gone = any(r.status in rl.FINAL_STATUSES for r in rl.outbox_of_action(conn, item.id))
+        printed = item.id in rl.printed_actions(conn, [item.id])
+        check = check_action(conn, fresh, run.as_of)
+        composed = None if check.stale else compose_action(conn, fresh, run.as_of, check.chased)
+    if check.stale is not None:
+        _cancel_stale(run, fresh, check.stale.reason.value, check.stale.detail)
+        return
+    assert composed is not None
+    rendered, problems = render_action(composed, run.templates)
+    if problems:
+        run.blocked.append(Blocked(item.id, item.action.customer_ref, problems))
+        return
+    email = rendered.get(Channel.EMAIL)
+    delivered, delivery = _email(run, composed, email) if email and not gone else (True, None)
+    if not delivered:
+        return  # refused: nothing of the action goes, the next run tries again
+    approved = fresh.action.status is ActionStatus.APPROVED
+    if approved and not printed and any(c in LETTER_CHANNELS for c in rendered):
+        run.to_print.append((composed, rendered, delivery))
+        run.printing.add(item.id)
+    elif approved:
+        finish_action(run, composed, rendered, delivery, None)
+
+
+def _email(
+    run: SendRun, composed: Composed, email: RenderedCommunication
+) -> tuple[bool, EmailDelivery | None]:
+    """Deliver the action's e-mail in the run's mode: (False, None) when it was refused
+    (the action is reported blocked), else (True, what became of it)."""
+    item = composed.item
+    if not composed.recipients:  # a letter goes (else rendering blocked the action)
+        run.notes.append(f"action {item.id}: no e-mail address, the letter goes by post only")
+        return True, None
+    try:
+        delivery = deliver_email(run, composed, email)
+    except (smtplib.SMTPException, OSError) as exc:
+        run.blocked.append(
+            Blocked(
+                item.id,
+                item.action.customer_ref,
+                (
+                    f"action {item.id} ({item.action.customer_ref}): e-mail to "
+                    f"{', '.join(composed.recipients)} not sent: {describe_failure(exc)}",
+                ),
+            )
+        )
+        return False, None
+    if delivery.waits:
+        run.waiting.append(item.id)
+    else:
+        run.emails.append(delivery.sent)
+        run.notes.extend(delivery.notes)
+    return True, delivery
+
+
+def _cancel_stale(run: SendRun, item: QueuedAction, code: str, detail: str) -> None:
+    """Cancel a stale action's messages (and the action, if approved), saying why."""
+    with run.store.begin() as conn:
+        cancel_action_messages(conn, item, f"stale_{code}", detail, run.actor)
+    run.cancelled.append(Cancelled(item.id, item.action.customer_ref, detail))
+
+
+def _print(run: SendRun, progress: Callable[[int, int], None] | None) -> None:
+    """Write this run's letters to a new print batch, then record each as sent."""
+    if not run.to_print:
+        return
+    letters = [
+        r for _, rendered, _ in run.to_print for c, r in rendered.items() if c in LETTER_CHANNELS
+    ]
+    pdfs = {n: p for composed, _, _ in run.to_print for n, p in composed.invoice_pdfs.items()}
+    summary, number = print_batches.write_batch(
+        run.store, run.as_of, run.out_dir, letters, pdfs, progress
+    )
+    run.batch = summary
+    for composed, rendered, delivery in run.to_print:
+        finish_action(run, composed, rendered, delivery, number)
