@@ -61,6 +61,17 @@ _EN_COMPANIES = (
     "Ashford Legal LLP", "Greenway Gardens", "Waverley Books",
 )  # fmt: skip
 _EN_PEOPLE = ("Oliver Brown", "Amelia Jones", "Harry Wilson", "Isla Taylor", "Jack Davies")
+# The civility of each private customer, and the contact of a few companies: letters then
+# open "Madame," or "Dear Ms Jones" and are addressed for the attention of that person.
+_CIVILITIES = {
+    "Julie": "Mme", "Thomas": "M.", "Camille": "Mme", "Nicolas": "M.", "Léa": "Mme",
+    "Hugo": "M.", "Chloé": "Mme", "Lucas": "M.", "Manon": "Mme", "Émilie": "Mme",
+    "Oliver": "Mr", "Amelia": "Ms", "Harry": "Mr", "Isla": "Ms", "Jack": "Mr",
+}  # fmt: skip
+_CONTACTS = {
+    "Boulangerie Martin": ("Mme", "Sophie Martin"), "Garage Lefèvre": ("M.", "Marc Lefèvre"),
+    "Blackwood & Sons": ("Ms", "Emma Blackwood"), "Smith & Co": ("Mr", "John Smith"),
+}  # fmt: skip
 _FR_CITIES = (("75011", "Paris"), ("69003", "Lyon"), ("13006", "Marseille"),
               ("31000", "Toulouse"), ("44000", "Nantes"), ("33000", "Bordeaux"))  # fmt: skip
 _EN_CITIES = (("EC1A 1BB", "London"), ("M1 1AE", "Manchester"), ("BS1 4DJ", "Bristol"),
@@ -96,11 +107,13 @@ def _customers(rng: random.Random) -> list[dict[str, str]]:
             local = "compta" if language == "fr" else "accounts"
             domain = "".join(ch for ch in plain_name.lower() if ch.isalnum())[:16]
             street = "rue du Commerce" if language == "fr" else "High Street"
+            civility, contact = _CONTACTS.get(name, (_CIVILITIES.get(name.split()[0], ""), ""))
             rows.append({
                 "ref": ref, "name": name, "kind": kind, "country": country,
                 "language": language, "email": f"{local}@{domain}.{tld}",
                 "phone": "", "address": f"{rng.randint(1, 120)} {street}",
                 "postal_code": postal_code, "city": city,
+                "civility": civility, "contact_name": contact,
             })  # fmt: skip
     return rows
 
@@ -163,6 +176,7 @@ def build_files(folder: Path, as_of: date) -> tuple[Path, Path, Path]:
         "ref": "SMITHCO", "name": "Smith & Co", "kind": "business", "country": "US",
         "language": "en", "email": "billing@smithco.example", "phone": "",
         "address": "100 Main Street", "postal_code": "10001", "city": "New York",
+        "civility": _CONTACTS["Smith & Co"][0], "contact_name": _CONTACTS["Smith & Co"][1],
     })  # fmt: skip
     due = as_of - timedelta(days=49)
     invoices.append({

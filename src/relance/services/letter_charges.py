@@ -41,6 +41,9 @@ _WORDS = {
         "indemnity": "Indemnité forfaitaire pour frais de recouvrement, facture {number}",
         "invoice_fee": "Frais contractuels, facture {number}",
         "letter_fee": "Frais de relance contractuels",
+        # The why of a fee, worded here: the core's basis is the English of the reports.
+        "invoice_fee_why": "frais prévus au contrat, par facture en retard",
+        "letter_fee_why": "frais de relance prévus au contrat",
     },
     "en": {
         "interest": "Late-payment interest, invoice {number}, {start} to {end}",
@@ -53,6 +56,8 @@ _WORDS = {
         "indemnity": "Fixed recovery compensation, invoice {number}",
         "invoice_fee": "Contractual fee, invoice {number}",
         "letter_fee": "Contractual reminder fee",
+        "invoice_fee_why": "contractual fee per late invoice",
+        "letter_fee_why": "contractual fee per reminder letter",
     },
 }
 
@@ -145,7 +150,7 @@ def _rows_of(
     if item.kind is ChargeKind.INDEMNITY:
         why = words["indemnity_why"].format(reference=item.basis, amount=money(item.amount))
         return [ChargeRow(label, item.amount, why)]
-    return [ChargeRow(label, item.amount, item.basis)]
+    return [ChargeRow(label, item.amount, words.get(f"{item.kind.value}_why", item.basis))]
 
 
 class LetterCharges(NamedTuple):

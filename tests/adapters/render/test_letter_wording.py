@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 import pdfplumber
 
@@ -51,8 +51,8 @@ def invoices_of(customer: Customer, count: int, currency: str) -> list[Invoice]:
         replace(
             invoice,
             customer_ref=customer.ref,
-            issue_date=date(2026, 2, 1 + n),
-            due_date=date(2026, 3 + 2 * n, 3),
+            issue_date=date(2026, 2, 1) + timedelta(days=20 * n),
+            due_date=date(2026, 3, 3) + timedelta(days=20 * n),
         )
         for n, invoice in enumerate(specimen_invoices(count, currency))
     ]
@@ -118,7 +118,7 @@ def test_the_first_business_letter_recalls_the_penalties_due_without_reminder() 
     assert "40 euros par facture (article L441-10 du Code de commerce)" in first
     indemnity = ChargeLine("Indemnité forfaitaire, facture 12345", Money.of("40", "EUR"))
     second = rendered_text(letter_to(bakery(), 2, charges=(indemnity,)))
-    assert "figurent dans le décompte ci-dessus" in second
+    assert "les montants réclamés figurent dans le décompte ci-dessus" in second
     english = rendered_text(letter_to(bristol(), 1, currency="GBP"))
     assert "fixed recovery indemnity of 40 euros per invoice" in english
 
@@ -194,3 +194,30 @@ def test_a_letter_never_claims_silence_when_the_customer_answered() -> None:
         text = rendered_text(letter_to(person, level, exchanges=promise))
         assert "votre promesse de paiement du 12 septembre 2026" in text
         assert "sans réponse" not in text and "ni réponse" not in text
+
+
+def page_texts(letter: Letter) -> list[str]:
+    pdf = render_letter_pdf(letter, STORE.word(letter)).pdf
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        pages = [page.extract_text() or "" for page in document.pages]
+    return [" ".join(p.replace("\u202f", " ").replace("\xa0", " ").split()) for p in pages]
+
+
+def test_a_long_description_is_wrapped_in_its_column_never_cut() -> None:
+    subject = "Entretien annuel de la chaudière et du circuit de chauffage, pièces comprises"
+    letter = letter_to(bakery(), 1, count=1)
+    row = replace(letter.rows[0], subject=subject)
+    text = " ".join(page_texts(replace(letter, rows=(row,))))
+    for word in subject.split():
+        assert word in text
+    assert "…" not in text
+
+
+def test_no_page_holds_only_the_closing_line_and_the_signature() -> None:
+    # However many invoices push the end of the letter over a page, the last page also
+    # carries the contact line: the sign-off is never left alone with the signature.
+    for count in range(1, 16):
+        for level in (1, 4):
+            pages = page_texts(letter_to(bakery(), level, count=count))
+            if len(pages) > 1:
+                assert "Une question, une erreur, une contestation" in pages[-1], (count, level)

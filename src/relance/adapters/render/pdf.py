@@ -31,7 +31,13 @@ from relance.adapters.render.epc import EpcProblem, epc_payload, epc_qr
 from relance.adapters.render.labels import label
 from relance.adapters.render.letterhead import creditor_lines, legal_mentions
 from relance.adapters.render.templates import Wording
-from relance.core.addressing import creditor_phone, recipient_lines, signatory_title
+from relance.core.addressing import (
+    country_name,
+    creditor_phone,
+    is_abroad,
+    recipient_lines,
+    signatory_title,
+)
 from relance.core.letter import (
     InvoiceRow,
     Letter,
@@ -161,6 +167,7 @@ def payment_lines(letter: Letter) -> list[str]:
                 [
                     *creditor.address.lines,
                     f"{creditor.address.postal_code} {creditor.address.city}".strip(),
+                    *([country_name(creditor.country, lang)] if is_abroad(letter) else []),
                 ]
             )
             lines.append(label(lang, "cheque", name=creditor.name, address=address))
@@ -324,6 +331,17 @@ def _fit(text: str, font: str, size: float, width: float) -> str:
     return text + "…"
 
 
+# A cell's text is 8 pt; a description wraps onto lines this far apart.
+_LINE_IN_CELL = 3.4 * mm
+
+
+def _cell_lines(page: _Page, text: str, width_mm: float) -> list[str]:
+    """A table cell's text wrapped to its column (a description is never cut); a single
+    word longer than the column is shortened with an ellipsis."""
+    name, size, room = page.layout.fonts.regular, 8.0, width_mm * mm - 2 * mm
+    return [_fit(line, name, size, room) for line in wrap(text, name, size, room)] or [""]
+
+
 def _draw_letterhead(page: _Page) -> None:
     letter, canvas, layout = page.letter, page.canvas, page.layout
     window = layout.window
@@ -412,22 +430,26 @@ def _draw_table(page: _Page) -> None:
     page.ensure(row_height * 3)
     _table_header(page)
     for row in letter.rows:
-        if page.ensure(row_height):
+        cells = [_cell_lines(page, cell, width) for (_, width, _), cell in zip(
+            _COLUMNS, invoice_cells(row, letter), strict=True
+        )]  # fmt: skip
+        height = row_height + _LINE_IN_CELL * (max(len(lines) for lines in cells) - 1)
+        if page.ensure(height):
             page.font(size=8)
             page.put(page.left, page.y, label(lang, "continued"))
             page.y -= 2 * mm
             _table_header(page)
-        name, size = page.font(size=8)
-        cells = invoice_cells(row, letter)
+        page.font(size=8)
         x = page.left
-        for (_, width, right), cell in zip(_COLUMNS, cells, strict=True):
-            text = _fit(cell, name, size, width * mm - 2 * mm)
-            if right:
-                page.put(x + width * mm - 1 * mm, page.y - 2 * mm, text, right=True)
-            else:
-                page.put(x + 2 * mm, page.y - 2 * mm, text)
+        for (_, width, right), lines in zip(_COLUMNS, cells, strict=True):
+            for index, text in enumerate(lines):
+                y = page.y - 2 * mm - index * _LINE_IN_CELL
+                if right:
+                    page.put(x + width * mm - 1 * mm, y, text, right=True)
+                else:
+                    page.put(x + 2 * mm, y, text)
             x += width * mm
-        page.y -= row_height
+        page.y -= height
     page.canvas.setLineWidth(0.5)
     page.canvas.line(page.left, page.y + 1 * mm, page.right, page.y + 1 * mm)
     page.y -= 3 * mm
@@ -551,17 +573,21 @@ def _draw_closing(page: _Page, sign_off: str) -> None:
         )
         if x
     )
-    page.paragraph(label(lang, "contact", contacts=contacts), gap=2 * mm)
+    paragraphs = [label(lang, "contact", contacts=contacts)]
     if letter.previous:
         items = ", ".join(
             label(lang, "previous_item", date=format_day(p.sent_on, letter.locale), level=p.level)
             for p in letter.previous
         )
-        page.paragraph(label(lang, "previous", items=items), gap=2 * mm)
-    # The sign-off and the signature stay together: never a signature alone on a page.
+        paragraphs.append(label(lang, "previous", items=items))
+    # The contact line, the earlier letters, the sign-off and the signature stay together:
+    # a page never holds the closing line and the signature alone.
     name, size = page.font()
+    lines = sum(len(wrap(text, name, size, page.right - page.left)) for text in paragraphs)
     sign_lines = len(wrap(sign_off, name, size, page.right - page.left)) if sign_off else 0
-    page.ensure(sign_lines * size * 1.25 + 28 * mm)
+    page.ensure((lines + sign_lines) * size * 1.25 + len(paragraphs) * 2 * mm + 28 * mm)
+    for text in paragraphs:
+        page.paragraph(text, gap=2 * mm)
     if sign_off:
         page.y -= 1 * mm
         page.paragraph(sign_off)
@@ -588,14 +614,30 @@ def render_letter_pdf(
     saved = rl_config.useA85
     rl_config.useA85 = 0
     try:
-        return _render(letter, wording, chosen)
-    except _NeedsUnicodeFont:
-        return _render(letter, wording, replace(chosen, fonts=unicode_fonts()))
+        try:
+            return _fitted(letter, wording, chosen)
+        except _NeedsUnicodeFont:
+            return _fitted(letter, wording, replace(chosen, fonts=unicode_fonts()))
     finally:
         rl_config.useA85 = saved
 
 
-def _render(letter: Letter, wording: Wording, layout: PageLayout) -> RenderedLetter:
+# A last page filled less than this holds only the end of the letter: the letter is drawn
+# again a little tighter, and the tighter one kept when it has a page fewer.
+_SHORT_LAST_PAGE = 70 * mm
+
+
+def _fitted(letter: Letter, wording: Wording, layout: PageLayout) -> RenderedLetter:
+    rendered, last_page_used = _render(letter, wording, layout)
+    if rendered.pages == 1 or last_page_used > _SHORT_LAST_PAGE:
+        return rendered
+    tighter = replace(layout, body_size=layout.body_size - 0.5, margin_top=11, margin_bottom=18)
+    compact, _ = _render(letter, wording, tighter)
+    return compact if compact.pages < rendered.pages else rendered
+
+
+def _render(letter: Letter, wording: Wording, layout: PageLayout) -> tuple[RenderedLetter, float]:
+    """The letter drawn with `layout`, and the height used on its last page."""
     page = _Page(letter, layout)
     _draw_letterhead(page)
     _draw_heading(page, wording)
@@ -618,4 +660,5 @@ def _render(letter: Letter, wording: Wording, layout: PageLayout) -> RenderedLet
     canvas.drawString(0, 0, str(page.page))
     canvas.endForm()
     canvas.save()
-    return RenderedLetter(page.buffer.getvalue(), page.page, "\n".join(page.text))
+    used = PAGE_HEIGHT - layout.margin_top * mm - page.y
+    return RenderedLetter(page.buffer.getvalue(), page.page, "\n".join(page.text)), used
