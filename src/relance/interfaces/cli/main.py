@@ -9,30 +9,16 @@ from __future__ import annotations
 import os
 import sys
 import warnings
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-import typer
-from rich.markup import escape
+from relance.interfaces.cli.commands import root
 
-from relance.adapters.formats.errors import FormatError
-from relance.interfaces.cli import demo, dunning, files, law, ledger, letters, pauses, reports
-from relance.interfaces.cli.output import ExitCode, errors
+if TYPE_CHECKING:
+    from relance.interfaces.cli.output import ExitCode
 
-app = typer.Typer(
-    name="relance",
-    help="relance: collects overdue customer invoices.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    add_completion=False,
-)
-ledger.register(app)
-reports.register(app)
-demo.register(app)
-dunning.register(app)
-pauses.register(app)
-law.register(app)
-letters.register(app)
-files.register(app)
+# Nothing else is imported here: each command imports what it uses (see commands.py), and
+# the output helpers (Rich, Babel) only once something is printed.
+app = root()
 
 
 # The ledger, letters, e-mails and exports hold customers' personal data: whatever relance
@@ -70,40 +56,50 @@ def _show_warning(
     line: str | None = None,
 ) -> None:
     if category.__module__.startswith("relance."):
-        errors.print("[bold yellow]warning:[/]", escape(str(message)), soft_wrap=True)
+        _say("[bold yellow]warning:[/]", str(message))
     else:
         _python_showwarning(message, category, filename, lineno, file, line)
 
 
+def _say(label: str, message: str) -> None:
+    from rich.markup import escape
+
+    from relance.interfaces.cli.output import errors
+
+    errors.print(label, escape(message), soft_wrap=True)
+
+
 def _run(args: list[str], debug: bool) -> int:
     try:
-        app(args=args, prog_name="relance")
-    except SystemExit as done:  # Typer exits with the command's code, usage errors included
+        app.main(args=args, prog_name="relance")
+    except SystemExit as done:  # Click exits with the command's code, usage errors included
         code = done.code
-        return code if isinstance(code, int) else (0 if code is None else int(ExitCode.ERROR))
-    except FormatError as exc:
-        if debug:
-            raise
-        errors.print("[bold red]error:[/]", escape(str(exc)), soft_wrap=True)
-        return int(ExitCode.BAD_INPUT)
-    except LookupError as exc:  # an unknown customer, invoice, action or policy
-        if debug:
-            raise
-        message = exc.args[0] if exc.args else str(exc)
-        errors.print("[bold red]error:[/]", escape(str(message)), soft_wrap=True)
-        return int(ExitCode.NOT_FOUND)
-    except (ValueError, OSError) as exc:  # SetupError is a ValueError
-        if debug:
-            raise
-        errors.print("[bold red]error:[/]", escape(str(exc)), soft_wrap=True)
-        return int(ExitCode.ERROR)
+        return code if isinstance(code, int) else (0 if code is None else 1)
     except Exception as exc:
-        if debug or not _is_database_error(exc):
+        code = _exit_code(exc)
+        if debug or code is None:
             raise
-        # the server went away or refused mid-command: one line, the transaction rolled back
-        errors.print("[bold red]error:[/]", escape(_database_reason(exc)), soft_wrap=True)
-        return int(ExitCode.ERROR)
-    return int(ExitCode.OK)
+        message = exc.args[0] if isinstance(exc, LookupError) and exc.args else exc
+        if _is_database_error(exc):
+            # the server went away or refused mid-command: one line, the transaction rolled back
+            message = _database_reason(exc)
+        _say("[bold red]error:[/]", str(message))
+        return int(code)
+    return 0
+
+
+def _exit_code(exc: Exception) -> ExitCode | None:
+    """The exit code of an error a user can act on; None for a bug (a traceback)."""
+    from relance.interfaces.cli.output import ExitCode
+
+    format_errors = sys.modules.get("relance.adapters.formats.errors")
+    if format_errors is not None and isinstance(exc, format_errors.FormatError):
+        return ExitCode.BAD_INPUT
+    if isinstance(exc, LookupError):  # an unknown customer, invoice, action or policy
+        return ExitCode.NOT_FOUND
+    if isinstance(exc, ValueError | OSError) or _is_database_error(exc):
+        return ExitCode.ERROR  # SetupError is a ValueError, LedgerUnreachable an OSError
+    return None
 
 
 def _is_database_error(exc: Exception) -> bool:

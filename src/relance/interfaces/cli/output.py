@@ -13,7 +13,6 @@ from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
 from rich.console import Console
 
-from relance.core.letter import letter_locale
 from relance.core.money import Money
 from relance.interfaces.cli.machine import records, write_csv, write_json
 from relance.interfaces.cli.tables import show_table
@@ -89,19 +88,27 @@ def parse_amount(text: str, currency: str, option: str = "--amount") -> Money:
     return amount
 
 
+def _locale(language: str) -> str:
+    # the letters' locale, so that tables and letters write amounts and dates alike; imported
+    # here rather than at the top, as core.letter is not needed to print a usage error
+    from relance.core.letter import letter_locale
+
+    return letter_locale(language)
+
+
 def money_text(amount: Money, language: str = "fr") -> str:
     """`1 234,56 €` in French, `£1,234.56` in English (the letters' locales)."""
-    return format_currency(amount.amount, amount.currency, locale=letter_locale(language))
+    return format_currency(amount.amount, amount.currency, locale=_locale(language))
 
 
 def date_text(day: date, language: str = "fr") -> str:
     """`19 févr. 2018` / `19 Feb 2018`: short, unambiguous in tables."""
-    return format_date(day, format="medium", locale=letter_locale(language))
+    return format_date(day, format="medium", locale=_locale(language))
 
 
 def rate_text(rate: Decimal, language: str = "fr") -> str:
     """A percentage with the locale's decimal mark: `12,15 %` in French, `12.15 %` in English."""
-    text = format_decimal(rate, format="0.00##", locale="fr_FR" if language == "fr" else "en_GB")
+    text = format_decimal(rate, format="0.00##", locale=_locale(language))
     return f"{text}\u00a0%" if language == "fr" else f"{text} %"
 
 

@@ -1,0 +1,128 @@
+"""Which module defines each command, so that a command imports only what it uses.
+
+`relance --help` and `relance queue` must start in a blink, but the modules behind `send`
+(PDF, templates, SMTP) or `import` (XML, OFX, PDF readers) take a second to import. So the
+root group knows each command by name, module and one-line help, and imports a command's
+module only when that command runs (or its own `--help` is asked for).
+
+A new command: add its line to `SECTIONS` (its module must have a `register(app)`
+function). `tests/interfaces/test_cli_startup.py` checks this table against the commands
+the modules register, and that `relance --help` imports no format, PDF or SMTP library.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from typer.core import TyperGroup
+
+# The commands as `relance --help` lists them, by section: name, modules that register it,
+# and a few words (each command's own --help gives its whole description).
+SECTIONS: dict[str, dict[str, tuple[tuple[str, ...], str]]] = {
+    "The ledger": {
+        "init": (("ledger",), "Create the ledger, record your company."),
+        "import": (("ledger", "files"), "Import CSV, FEC, Factur-X, UBL, bank statements."),
+        "customers": (("ledger",), "List the customers."),
+        "invoices": (("ledger",), "List invoices, open balance, days overdue."),
+        "aging": (("reports",), "The aged balance (balance âgée)."),
+        "unmatched": (("files",), "Bank credits waiting to be matched by hand."),
+        "match": (("files",), "Match a payment to invoices by hand."),
+        "unmatch": (("files",), "Undo a match."),
+        "rematch": (("files",), "Match the queued payments again."),
+        "ignore": (("files",), "Take a payment out of the matching queue."),
+    },
+    "The daily run": {
+        "run": (("dunning",), "Decide and queue each customer's next step."),
+        "queue": (("dunning",), "The actions waiting to be approved or done."),
+        "approve": (("dunning",), "Approve proposed actions."),
+        "cancel": (("dunning",), "Cancel a pending action."),
+        "done": (("dunning",), "Mark an action done by hand (a call, a letter)."),
+        "history": (("dunning",), "A customer's timeline."),
+        "policy": (("dunning",), "Show, export, import, assign dunning policies."),
+    },
+    "Letters and e-mails": {
+        "send": (("letters",), "Render and deliver the approved actions."),
+        "preview": (("letters",), "Render one action to files, send nothing."),
+        "registered": (("letters",), "Record a registered letter's posting or receipt."),
+        "template": (("letters",), "Check letter and e-mail templates."),
+    },
+    "What the customer said": {
+        "log": (("pauses",), "Log a call, e-mail or letter."),
+        "dispute": (("pauses",), "Take a contested invoice out of dunning."),
+        "resolve": (("pauses",), "End a dispute."),
+        "promise": (("pauses",), "Record a promise to pay."),
+        "plan": (("pauses",), "Agree a payment plan."),
+        "hold": (("pauses",), "Stop collection for a customer."),
+        "release": (("pauses",), "End a hold."),
+    },
+    "What the law allows": {
+        "interest": (("law",), "Late interest, indemnities and fees claimable."),
+        "limitation": (("law",), "Debts about to be time-barred."),
+        "acknowledge": (("law",), "Record an event that restarts limitation."),
+        "notice": (("law",), "Record a formal notice received."),
+        "contract": (("law",), "Show or change a customer's contract terms."),
+        "terms": (("law",), "Payment terms against the legal caps."),
+        "writeoff": (("law",), "Write off a bad debt; export write-offs."),
+        "agency": (("law",), "A claim sent to or back from an agency."),
+    },
+    "Trying relance": {
+        "demo": (("demo",), "Build a demo ledger and show it."),
+    },
+}
+COMMANDS = {name: entry for section in SECTIONS.values() for name, entry in section.items()}
+MODULES = tuple(dict.fromkeys(m for modules, _ in COMMANDS.values() for m in modules))
+
+_loaded: dict[str, Any] = {}  # module name: the module, once its commands are registered
+_commands: dict[str, Any] = {}  # the click commands of the modules loaded so far
+
+
+def commands_of(modules: tuple[str, ...]) -> dict[str, Any]:
+    """The click commands registered by `modules` (imported on first use), by name."""
+    import typer
+
+    if any(m not in _loaded for m in modules):
+        for name in modules:
+            if name not in _loaded:
+                _loaded[name] = importlib.import_module(f"relance.interfaces.cli.{name}")
+        # Rebuilt from every module loaded so far: `import` gathers commands of two modules.
+        scratch = typer.Typer()
+        for module in _loaded.values():
+            module.register(scratch)
+        _commands.clear()
+        _commands.update(typer.main.get_group(scratch).commands)
+    return dict(_commands)
+
+
+def all_commands() -> dict[str, Any]:
+    """Every command of the CLI, every module imported: for tests and documentation."""
+    return commands_of(MODULES)
+
+
+class LazyCommands(TyperGroup):
+    """The root `relance` group: lists commands from `COMMANDS`, imports one when used."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        """The commands' names, in the order of `COMMANDS`."""
+        return list(COMMANDS)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        """The command named `cmd_name`, its module imported; None when there is none."""
+        modules = COMMANDS[cmd_name][0] if cmd_name in COMMANDS else MODULES
+        return commands_of(modules).get(cmd_name)
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        """The commands by section with a few words each, without importing any of them."""
+        for title, section in SECTIONS.items():
+            with formatter.section(title):
+                formatter.write_dl([(name, text) for name, (_, text) in section.items()])
+
+
+def root() -> LazyCommands:
+    """The `relance` group, with no command imported yet."""
+    return LazyCommands(
+        name="relance",
+        help="relance: collects overdue customer invoices.",
+        no_args_is_help=True,
+        rich_markup_mode=None,  # plain help: Rich is imported only by commands that print
+    )
