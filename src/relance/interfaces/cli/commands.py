@@ -46,6 +46,8 @@ SECTIONS: dict[str, dict[str, tuple[tuple[str, ...], str]]] = {
         "preview": (("letters",), "Render one action to files, send nothing."),
         "registered": (("letters",), "Record a registered letter's posting or receipt."),
         "template": (("letters",), "Check letter and e-mail templates."),
+        "outbox": (("letters",), "E-mails waiting, sent, written to files or cancelled."),
+        "print": (("letters",), "List the print batches, or write one again."),
     },
     "What the customer said": {
         "log": (("pauses",), "Log a call, e-mail or letter."),
@@ -75,22 +77,23 @@ MODULES = tuple(dict.fromkeys(m for modules, _ in COMMANDS.values() for m in mod
 
 _loaded: dict[str, Any] = {}  # module name: the module, once its commands are registered
 _commands: dict[str, Any] = {}  # the click commands of the modules loaded so far
+_registry: list[Any] = []  # the one Typer app every loaded module registered into
 
 
 def commands_of(modules: tuple[str, ...]) -> dict[str, Any]:
     """The click commands registered by `modules` (imported on first use), by name."""
     import typer
 
-    if any(m not in _loaded for m in modules):
-        for name in modules:
-            if name not in _loaded:
-                _loaded[name] = importlib.import_module(f"relance.interfaces.cli.{name}")
-        # Rebuilt from every module loaded so far: `import` gathers commands of two modules.
-        scratch = typer.Typer()
-        for module in _loaded.values():
-            module.register(scratch)
+    if not _registry:
+        _registry.append(typer.Typer())
+    missing = [name for name in modules if name not in _loaded]
+    for name in missing:
+        # each module registers once: `register` may add to sub-apps shared by modules
+        _loaded[name] = importlib.import_module(f"relance.interfaces.cli.{name}")
+        _loaded[name].register(_registry[0])
+    if missing:
         _commands.clear()
-        _commands.update(typer.main.get_group(scratch).commands)
+        _commands.update(typer.main.get_group(_registry[0]).commands)
     return dict(_commands)
 
 
