@@ -8,7 +8,7 @@ rest waited for a person. The labelled set in `tests/data/bank_labels/` says whi
 customer and invoices each credit pays (or that a person must decide); this story counts
 the credits matched automatically and checks that none of them is wrong.
 
-Run with `-s` to see the figures (recorded in benchmarks/RESULTS.md and docs/matching.md).
+Run with `-s` to see the figures (recorded in benchmarks/RESULTS.md and docs/imports.md).
 """
 
 from __future__ import annotations

@@ -20,6 +20,7 @@ customer under 75 %): see `identify_payer`. Each candidate says why, for the his
 
 from __future__ import annotations
 
+import difflib
 import itertools
 import re
 import unicodedata
@@ -37,7 +38,6 @@ from relance.core.match_book import (
     Rule,
     iban_key,
     minor,
-    name_similarity,
     normalize_name,
     number_keys,
     settles,
@@ -48,7 +48,7 @@ _IDENTIFIED = 0.85  # a payer name this alike to one customer's names them...
 _RUNNER_UP = 0.75  # ...when every other customer's name is less alike than this
 _MIN_EXACT_LETTERS = 5  # a name shorter than this is matched only in full
 _TRUNCATED_AT = 12  # labels cut the name at a fixed width: a long prefix is the name
-_MAX_NAME_CANDIDATES = 200
+_MAX_NAME_CANDIDATES = 20  # customers sharing most word starts with the payer's name
 _MAX_SUBSET_ITEMS = 12
 _MAX_SUBSET_SIZE = 3
 _INVOICE_WORDS = r"(?:FACTURES?|FACT|FACTU|FAC|FA|FCT|FTR|FT|INVOICES?|INV)"
@@ -82,6 +82,8 @@ class PayerNames:
         self._names = names
         self._normalized: dict[str, str] = {}
         self._index: dict[str, set[str]] | None = None
+        # Payers seen in this run, by normalized name: statements repeat their payers.
+        self.identified: dict[str, tuple[str, float] | None] = {}
 
     def normalized(self, customer_ref: str) -> str:
         """The customer's name as compared (`normalize_name`)."""
@@ -93,7 +95,7 @@ class PayerNames:
         return found
 
     def candidates(self, words: Sequence[str]) -> list[str]:
-        """Customers sharing the start of a word with `words`, most shared first."""
+        """The customers sharing the most word starts (four letters) with `words`."""
         if self._index is None:
             self._index = defaultdict(set)
             for ref in self._names:
@@ -103,8 +105,11 @@ class PayerNames:
         for word in set(words):
             for ref in self._index.get(word[:4], ()):
                 shared[ref] += 1
-        ranked = sorted(shared, key=lambda ref: (-shared[ref], ref))
-        return ranked[:_MAX_NAME_CANDIDATES]
+        if not shared:
+            return []
+        # Only those sharing the most: a name sharing fewer word starts is far less alike.
+        most = max(shared.values())
+        return sorted(ref for ref, count in shared.items() if count == most)[:_MAX_NAME_CANDIDATES]
 
 
 def _covers(short: Sequence[str], long: Sequence[str]) -> bool:
@@ -125,8 +130,14 @@ def _covers(short: Sequence[str], long: Sequence[str]) -> bool:
     return exact >= _MIN_EXACT_LETTERS
 
 
-def name_score(payer: str, customer: str) -> float:
-    """How surely the normalized `payer` name is the normalized `customer` name, 0 to 1."""
+def name_score(
+    payer: str, customer: str, matcher: difflib.SequenceMatcher[str] | None = None
+) -> float:
+    """How surely the normalized `payer` name is the normalized `customer` name, 0 to 1.
+
+    `matcher` may hold `payer` already (difflib caches its analysis). Below 0.75 difflib's
+    cheap upper bound is returned: no decision changes, most comparisons stop there.
+    """
     if not payer or not customer:
         return 0.0
     if payer == customer:
@@ -136,7 +147,14 @@ def name_score(payer: str, customer: str) -> float:
         return 0.9
     if len(payer) >= _TRUNCATED_AT and customer.startswith(payer):
         return 0.9
-    return name_similarity(payer, customer)
+    if matcher is None:
+        matcher = difflib.SequenceMatcher(None, autojunk=False)
+        matcher.set_seq2(payer)
+    matcher.set_seq1(customer)
+    bound = matcher.real_quick_ratio()
+    if bound >= _RUNNER_UP:
+        bound = matcher.quick_ratio()
+    return bound if bound < _RUNNER_UP else matcher.ratio()
 
 
 def identify_payer(book: Book, names: PayerNames, tx: BankTransaction) -> Payer | None:
@@ -159,9 +177,17 @@ def named_customer(names: PayerNames, payer_name: str) -> tuple[str, float] | No
     payer = normalize_name(payer_name)
     if not payer:
         return None
+    if payer not in names.identified:
+        names.identified[payer] = _best_named(names, payer)
+    return names.identified[payer]
+
+
+def _best_named(names: PayerNames, payer: str) -> tuple[str, float] | None:
+    matcher = difflib.SequenceMatcher(None, autojunk=False)
+    matcher.set_seq2(payer)  # analysed once, compared with every candidate's name
     scored = sorted(
         (
-            (name_score(payer, names.normalized(ref)), ref)
+            (name_score(payer, names.normalized(ref), matcher), ref)
             for ref in names.candidates(payer.split())
         ),
         key=lambda pair: (-pair[0], pair[1]),
@@ -182,12 +208,14 @@ def by_payer(
     suggestions: list[Candidate],
 ) -> Candidate | None:
     """The best candidate of the payer rules, or None (the other rules then decide)."""
+    named = _named_invoices(book, tx)
+    if _named_by_their_owner(book, tx, named) or (tx.payer_iban and not tx.remittance):
+        return None  # the number rule, or the IBAN rule, decides best and sooner
     payer = identify_payer(book, names, tx)
     text = label_text(tx.remittance)
     if payer is None:
         return _any_plan_instalment(book, tx, text)
     mine = book.open_of(payer.customer_ref, tx.amount.currency)
-    named = _named_invoices(book, tx)
     if not mine or any(k in named for k in mine):
         return None  # the number rule reads the payer's own full numbers best
     found = (
@@ -203,6 +231,15 @@ def by_payer(
     if found is not None or payer.by_iban or named:
         return found
     return _owed_amount(book, tx, payer, mine, day, discount, suggestions)
+
+
+def _named_by_their_owner(book: Book, tx: BankTransaction, named: set[int]) -> bool:
+    """The label names invoices of one customer, and the payer's name is that customer's
+    (checked against that one name: cheaper than looking for the payer among all)."""
+    owners = {book.items[k].invoice.customer_ref for k in named}
+    if len(owners) != 1 or not tx.payer_name:
+        return False
+    return name_score(normalize_name(tx.payer_name), book.name(owners.pop())) >= _IDENTIFIED
 
 
 def label_text(label: str) -> str:

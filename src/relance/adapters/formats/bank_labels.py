@@ -2,7 +2,7 @@
 
 French banks' CSV exports often have no payer column: the label says it all, in each bank's
 own shorthand. The shapes read here (written from how the exports look, see
-`docs/matching.md`):
+`docs/imports.md`):
 
 * tagged segments: ``VIR SEPA RECU /DE DUPONT SARL /MOTIF FACT 77 /REF 0042`` (also
   ``/FRM``, ``/EMETTEUR``, ``/RFF``, ``/EREF``, ``/IBAN``, ``/BIC``, ``/ID``, ...);
