@@ -124,6 +124,12 @@ def registered(
         if record is None:
             raise LookupError(f"action {action_id} sent no registered letter")
         if tracking is not None and posted is not None:
+            dated = [kept.dated for kept in rl.load_evidence(conn, action_id=action_id)]
+            if dated and posted < min(dated):  # a letter cannot be posted before it is written
+                raise ValueError(
+                    f"action {action_id}: posted on {posted.isoformat()}, before the letter's "
+                    f"date ({min(dated).isoformat()})"
+                )
             record = record_posting(record, tracking, posted)
         if received is not None:
             record = record_receipt(record, received)

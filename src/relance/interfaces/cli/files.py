@@ -237,7 +237,7 @@ def unmatched(
             money_text(line.transaction.amount),
             line.transaction.amount.currency,
             line.transaction.payer_name,
-            (line.transaction.structured_reference or line.transaction.remittance)[:40],
+            line.transaction.structured_reference or line.transaction.remittance,
             "\n".join(
                 f"{s.score} {s.customer_ref}: {' '.join(s.invoice_numbers)} ({s.reason})"
                 for s in line.suggestions[:3]
