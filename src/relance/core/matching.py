@@ -57,7 +57,8 @@ from relance.core.match_book import (
 )
 from relance.core.model import Allocation, AllocationKind, Customer, Invoice
 from relance.core.money import Money
-from relance.core.payer_matching import PayerNames, by_payer
+from relance.core.payer_matching import by_payer
+from relance.core.payer_names import PayerNames
 from relance.core.plans import PaymentPlan
 from relance.core.reference import InvalidReferenceKey, creditor_reference
 from relance.core.terms import DiscountTerms, discount_amount, discount_deadline

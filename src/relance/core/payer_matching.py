@@ -14,18 +14,17 @@ looked at:
 * AMOUNT_NAME — the payer named in the label owes exactly the amount: one invoice, its
   oldest ones, or one set of them (below the IBAN rule: a name is less sure than an IBAN).
 
-A name identifies a customer only when it is clearly theirs (85 % alike or more, every other
-customer under 75 %): see `identify_payer`. Each candidate says why, for the history.
+A name identifies a customer only when it is clearly theirs (`relance.core.payer_names`).
+Each candidate says why, for the history.
 """
 
 from __future__ import annotations
 
-import difflib
 import itertools
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -42,13 +41,9 @@ from relance.core.match_book import (
     number_keys,
     settles,
 )
+from relance.core.payer_names import IDENTIFIED, PayerNames, name_score, named_customer
 from relance.core.plans import PaymentPlan
 
-_IDENTIFIED = 0.85  # a payer name this alike to one customer's names them...
-_RUNNER_UP = 0.75  # ...when every other customer's name is less alike than this
-_MIN_EXACT_LETTERS = 5  # a name shorter than this is matched only in full
-_TRUNCATED_AT = 12  # labels cut the name at a fixed width: a long prefix is the name
-_MAX_NAME_CANDIDATES = 20  # customers sharing most word starts with the payer's name
 _MAX_SUBSET_ITEMS = 12
 _MAX_SUBSET_SIZE = 3
 _INVOICE_WORDS = r"(?:FACTURES?|FACT|FACTU|FAC|FA|FCT|FTR|FT|INVOICES?|INV)"
@@ -74,89 +69,6 @@ class Payer:
     why: str
 
 
-class PayerNames:
-    """Customers by the first four letters of each word of their name (built when first
-    needed: most statements name their payers by IBAN or not at all)."""
-
-    def __init__(self, names: Mapping[str, str]) -> None:
-        self._names = names
-        self._normalized: dict[str, str] = {}
-        self._index: dict[str, set[str]] | None = None
-        # Payers seen in this run, by normalized name: statements repeat their payers.
-        self.identified: dict[str, tuple[str, float] | None] = {}
-
-    def normalized(self, customer_ref: str) -> str:
-        """The customer's name as compared (`normalize_name`)."""
-        found = self._normalized.get(customer_ref)
-        if found is None:
-            found = self._normalized[customer_ref] = normalize_name(
-                self._names.get(customer_ref, "")
-            )
-        return found
-
-    def candidates(self, words: Sequence[str]) -> list[str]:
-        """The customers sharing the most word starts (four letters) with `words`."""
-        if self._index is None:
-            self._index = defaultdict(set)
-            for ref in self._names:
-                for word in self.normalized(ref).split():
-                    self._index[word[:4]].add(ref)
-        shared: dict[str, int] = defaultdict(int)
-        for word in set(words):
-            for ref in self._index.get(word[:4], ()):
-                shared[ref] += 1
-        if not shared:
-            return []
-        # Only those sharing the most: a name sharing fewer word starts is far less alike.
-        most = max(shared.values())
-        return sorted(ref for ref, count in shared.items() if count == most)[:_MAX_NAME_CANDIDATES]
-
-
-def _covers(short: Sequence[str], long: Sequence[str]) -> bool:
-    """Every word of `short` is a word of `long`, or its start (an abbreviation like IMMO
-    or a word cut at the label's end), with enough letters matched in full."""
-    free = list(long)
-    exact = 0
-    for at, word in enumerate(short):
-        if word in free:
-            free.remove(word)
-            exact += len(word)
-            continue
-        shortened = len(word) >= 3 or at == len(short) - 1
-        found = next((w for w in free if shortened and w.startswith(word)), None)
-        if found is None:
-            return False
-        free.remove(found)
-    return exact >= _MIN_EXACT_LETTERS
-
-
-def name_score(
-    payer: str, customer: str, matcher: difflib.SequenceMatcher[str] | None = None
-) -> float:
-    """How surely the normalized `payer` name is the normalized `customer` name, 0 to 1.
-
-    `matcher` may hold `payer` already (difflib caches its analysis). Below 0.75 difflib's
-    cheap upper bound is returned: no decision changes, most comparisons stop there.
-    """
-    if not payer or not customer:
-        return 0.0
-    if payer == customer:
-        return 1.0
-    payer_words, customer_words = payer.split(), customer.split()
-    if _covers(payer_words, customer_words) or _covers(customer_words, payer_words):
-        return 0.9
-    if len(payer) >= _TRUNCATED_AT and customer.startswith(payer):
-        return 0.9
-    if matcher is None:
-        matcher = difflib.SequenceMatcher(None, autojunk=False)
-        matcher.set_seq2(payer)
-    matcher.set_seq1(customer)
-    bound = matcher.real_quick_ratio()
-    if bound >= _RUNNER_UP:
-        bound = matcher.quick_ratio()
-    return bound if bound < _RUNNER_UP else matcher.ratio()
-
-
 def identify_payer(book: Book, names: PayerNames, tx: BankTransaction) -> Payer | None:
     """The one customer the credit comes from: the owner of the payer's IBAN, else the one
     customer the payer's name clearly names; None when nobody or several."""
@@ -169,34 +81,6 @@ def identify_payer(book: Book, names: PayerNames, tx: BankTransaction) -> Payer 
         return None
     ref, score = named
     return Payer(ref, False, f"payer {tx.payer_name.strip()!r} is {ref} ({int(score * 100)} %)")
-
-
-def named_customer(names: PayerNames, payer_name: str) -> tuple[str, float] | None:
-    """(the one customer `payer_name` clearly names, how alike), or None: 85 % alike or
-    more, and every other customer under 75 %."""
-    payer = normalize_name(payer_name)
-    if not payer:
-        return None
-    if payer not in names.identified:
-        names.identified[payer] = _best_named(names, payer)
-    return names.identified[payer]
-
-
-def _best_named(names: PayerNames, payer: str) -> tuple[str, float] | None:
-    matcher = difflib.SequenceMatcher(None, autojunk=False)
-    matcher.set_seq2(payer)  # analysed once, compared with every candidate's name
-    scored = sorted(
-        (
-            (name_score(payer, names.normalized(ref), matcher), ref)
-            for ref in names.candidates(payer.split())
-        ),
-        key=lambda pair: (-pair[0], pair[1]),
-    )
-    if not scored or scored[0][0] < _IDENTIFIED:
-        return None
-    if len(scored) > 1 and scored[1][0] >= _RUNNER_UP:
-        return None
-    return scored[0][1], scored[0][0]
 
 
 def by_payer(
@@ -239,7 +123,7 @@ def _named_by_their_owner(book: Book, tx: BankTransaction, named: set[int]) -> b
     owners = {book.items[k].invoice.customer_ref for k in named}
     if len(owners) != 1 or not tx.payer_name:
         return False
-    return name_score(normalize_name(tx.payer_name), book.name(owners.pop())) >= _IDENTIFIED
+    return name_score(normalize_name(tx.payer_name), book.name(owners.pop())) >= IDENTIFIED
 
 
 def label_text(label: str) -> str:

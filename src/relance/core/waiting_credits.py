@@ -17,7 +17,7 @@ from relance.core.bank import BankTransaction
 from relance.core.match_book import iban_key
 from relance.core.model import Customer
 from relance.core.money import Money
-from relance.core.payer_matching import PayerNames, named_customer
+from relance.core.payer_names import PayerNames, named_customer
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,7 +37,7 @@ from relance.core.matching import (
 )
 from relance.core.model import Invoice
 from relance.core.money import Money
-from relance.core.payer_matching import PayerNames, named_customer
+from relance.core.payer_names import PayerNames, named_customer
 from relance.core.plans import PaymentPlan
 from relance.core.terms import DiscountTerms
 

@@ -1,0 +1,134 @@
+"""Which customer a payer's name names: the name read from a bank label or given by the bank.
+
+Names in bank labels are cut at the label's width ("PHARMACIE DE LA GUILLOT"), abbreviated
+("AGENCE IMMO CROIX ROUSSE", "STE LYONNAISE"), with civilities and company forms ("M OU MME
+DUPONT JEAN", "SARL"). A name names a customer when it is clearly theirs: 85 % alike or more
+(every word of one name is a word of the other or its start, a long prefix, or difflib's
+ratio), and every other customer's name under 75 % alike. "DUPONT" alone, when two customers
+are called Dupont, names nobody.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+
+from relance.core.match_book import normalize_name
+
+IDENTIFIED = 0.85  # a payer name this alike to one customer's names them...
+_RUNNER_UP = 0.75  # ...when every other customer's name is less alike than this
+_MIN_EXACT_LETTERS = 5  # a name shorter than this is matched only in full
+_TRUNCATED_AT = 12  # labels cut the name at a fixed width: a long prefix is the name
+_MAX_NAME_CANDIDATES = 20  # customers sharing most word starts with the payer's name
+
+
+class PayerNames:
+    """Customers by the first four letters of each word of their name (built when first
+    needed: most statements name their payers by IBAN or not at all)."""
+
+    def __init__(self, names: Mapping[str, str]) -> None:
+        self._names = names
+        self._normalized: dict[str, str] = {}
+        self._index: dict[str, set[str]] | None = None
+        # Payers seen in this run, by normalized name: statements repeat their payers.
+        self.identified: dict[str, tuple[str, float] | None] = {}
+
+    def normalized(self, customer_ref: str) -> str:
+        """The customer's name as compared (`normalize_name`)."""
+        found = self._normalized.get(customer_ref)
+        if found is None:
+            found = self._normalized[customer_ref] = normalize_name(
+                self._names.get(customer_ref, "")
+            )
+        return found
+
+    def candidates(self, words: Sequence[str]) -> list[str]:
+        """The customers sharing the most word starts (four letters) with `words`."""
+        if self._index is None:
+            self._index = defaultdict(set)
+            for ref in self._names:
+                for word in self.normalized(ref).split():
+                    self._index[word[:4]].add(ref)
+        shared: dict[str, int] = defaultdict(int)
+        for word in set(words):
+            for ref in self._index.get(word[:4], ()):
+                shared[ref] += 1
+        if not shared:
+            return []
+        # Only those sharing the most: a name sharing fewer word starts is far less alike.
+        most = max(shared.values())
+        return sorted(ref for ref, count in shared.items() if count == most)[:_MAX_NAME_CANDIDATES]
+
+
+def _covers(short: Sequence[str], long: Sequence[str]) -> bool:
+    """Every word of `short` is a word of `long`, or its start (an abbreviation like IMMO
+    or a word cut at the label's end), with enough letters matched in full."""
+    free = list(long)
+    exact = 0
+    for at, word in enumerate(short):
+        if word in free:
+            free.remove(word)
+            exact += len(word)
+            continue
+        shortened = len(word) >= 3 or at == len(short) - 1
+        found = next((w for w in free if shortened and w.startswith(word)), None)
+        if found is None:
+            return False
+        free.remove(found)
+    return exact >= _MIN_EXACT_LETTERS
+
+
+def name_score(
+    payer: str, customer: str, matcher: difflib.SequenceMatcher[str] | None = None
+) -> float:
+    """How surely the normalized `payer` name is the normalized `customer` name, 0 to 1.
+
+    `matcher` may hold `payer` already (difflib caches its analysis). Below 0.75 difflib's
+    cheap upper bound is returned: no decision changes, most comparisons stop there.
+    """
+    if not payer or not customer:
+        return 0.0
+    if payer == customer:
+        return 1.0
+    payer_words, customer_words = payer.split(), customer.split()
+    if _covers(payer_words, customer_words) or _covers(customer_words, payer_words):
+        return 0.9
+    if len(payer) >= _TRUNCATED_AT and customer.startswith(payer):
+        return 0.9
+    if matcher is None:
+        matcher = difflib.SequenceMatcher(None, autojunk=False)
+        matcher.set_seq2(payer)
+    matcher.set_seq1(customer)
+    bound = matcher.real_quick_ratio()
+    if bound >= _RUNNER_UP:
+        bound = matcher.quick_ratio()
+    return bound if bound < _RUNNER_UP else matcher.ratio()
+
+
+def named_customer(names: PayerNames, payer_name: str) -> tuple[str, float] | None:
+    """(the one customer `payer_name` clearly names, how alike), or None: 85 % alike or
+    more, and every other customer under 75 %."""
+    payer = normalize_name(payer_name)
+    if not payer:
+        return None
+    if payer not in names.identified:
+        names.identified[payer] = _best_named(names, payer)
+    return names.identified[payer]
+
+
+def _best_named(names: PayerNames, payer: str) -> tuple[str, float] | None:
+    matcher = difflib.SequenceMatcher(None, autojunk=False)
+    matcher.set_seq2(payer)  # analysed once, compared with every candidate's name
+    scored = sorted(
+        (
+            (name_score(payer, names.normalized(ref), matcher), ref)
+            for ref in names.candidates(payer.split())
+        ),
+        key=lambda pair: (-pair[0], pair[1]),
+    )
+    if not scored or scored[0][0] < IDENTIFIED:
+        return None
+    if len(scored) > 1 and scored[1][0] >= _RUNNER_UP:
+        return None
+    return scored[0][1], scored[0][0]
