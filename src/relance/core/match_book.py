@@ -9,6 +9,7 @@ matches are made during a run, and the candidate a rule proposes.
 from __future__ import annotations
 
 import difflib
+import itertools
 import re
 import unicodedata
 from collections import defaultdict
@@ -295,3 +296,16 @@ def number_keys(token: str) -> list[str]:
     parts = parts[:8]
     runs = {"".join(parts[i:j]) for i in range(len(parts)) for j in range(i + 1, len(parts) + 1)}
     return sorted((r for r in runs if len(r) >= _MIN_NUMBER_LENGTH), key=lambda r: (-len(r), r))
+
+
+def sets_paying(
+    book: Book, ks: Sequence[int], amount: int, window: int, largest: int
+) -> list[tuple[int, ...]]:
+    """The sets of two to `largest` items among the first `window` of `ks` whose amounts
+    still owed add up to `amount` (minor units): a bounded search."""
+    return [
+        combo
+        for size in range(2, largest + 1)
+        for combo in itertools.combinations(ks[:window], size)
+        if sum(book.left[k] for k in combo) == amount
+    ]

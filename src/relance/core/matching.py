@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import difflib
 import gc
-import itertools
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -52,6 +51,7 @@ from relance.core.match_book import (
     near_keys,
     normalize_name,
     number_keys,
+    sets_paying,
     settles,
     similarity,
 )
@@ -349,13 +349,7 @@ def _by_iban(
             if exact:
                 why = "known IBAN, amount of the oldest invoices"
                 return Candidate(Rule.IBAN_AMOUNT, 88, owner, tuple(ks[:n]), why, with_discount)
-        window = ks[:_MAX_SUBSET_ITEMS]
-        sets = [
-            combo
-            for size in range(2, _MAX_SUBSET_SIZE + 1)
-            for combo in itertools.combinations(window, size)
-            if sum(book.left[k] for k in combo) == amount
-        ]
+        sets = sets_paying(book, ks, amount, _MAX_SUBSET_ITEMS, _MAX_SUBSET_SIZE)
         if len(sets) == 1:
             why = "known IBAN, amount of a set of invoices"
             return Candidate(Rule.IBAN_AMOUNT, 85, owner, sets[0], why)

@@ -39,6 +39,7 @@ from relance.core.match_book import (
     minor,
     normalize_name,
     number_keys,
+    sets_paying,
     settles,
 )
 from relance.core.payer_names import IDENTIFIED, PayerNames, name_score, named_customer
@@ -339,14 +340,7 @@ def _owed_amount(
         if exact:
             why = f"{payer.why}; amount of its {n} oldest invoices"
             return Candidate(Rule.AMOUNT_NAME, 80, ref, tuple(mine[:n]), why, with_discount)
-    amount = minor(tx.amount)
-    window = mine[:_MAX_SUBSET_ITEMS]
-    sets = [
-        combo
-        for size in range(2, _MAX_SUBSET_SIZE + 1)
-        for combo in itertools.combinations(window, size)
-        if sum(book.left[k] for k in combo) == amount
-    ]
+    sets = sets_paying(book, mine, minor(tx.amount), _MAX_SUBSET_ITEMS, _MAX_SUBSET_SIZE)
     if len(sets) == 1:
         why = f"{payer.why}; amount of a set of its invoices"
         return Candidate(Rule.AMOUNT_NAME, 78, ref, sets[0], why)
