@@ -109,7 +109,8 @@ def context_for(
     Matching a single payment again (`unmatch`)
     then reads a few rows instead of every open invoice."""
     references = rb.letter_references(conn)
-    names = PayerNames({c.ref: c.name for c in repo.load_customers(conn)})
+    named_payers = any(tx.payer_name for tx in transactions)
+    names = PayerNames({c.ref: c.name for c in repo.load_customers(conn)} if named_payers else {})
     numbers: set[str] = set()
     amounts: set[int] = set()
     owners: set[str] = set()
