@@ -367,6 +367,7 @@ def mark_done(
                 "outcome": outcome.value if outcome else None,
             },
             reason=note,
+            dated=on,
         )
         return _one(conn, action_id)
 
@@ -428,6 +429,7 @@ def log_contact(
                 "response": contact.is_response,
             },
             reason=note,
+            dated=on,
         )
     return warnings
 
@@ -461,6 +463,7 @@ def dispute(
             subject=invoice_number,
             data={"opened": on.isoformat()},
             reason=reason,
+            dated=on,
         )
         _settle(conn, ref, on, actor)
 
@@ -483,6 +486,7 @@ def resolve(
             subject=invoice_number,
             data={"resolved": on.isoformat()},
             reason=resolution,
+            dated=on,
         )
 
 
@@ -522,6 +526,7 @@ def promise(
             subject=str(amount),
             data={"made_on": made_on.isoformat(), "due": due.isoformat(), "amount": str(amount)},
             reason=note,
+            dated=made_on,
         )
         _settle(conn, customer_ref, made_on, actor)
     return made
@@ -591,6 +596,7 @@ def plan(
                 "total": str(amount),
                 "instalments": [[p.due.isoformat(), str(p.amount)] for p in parts],
             },
+            dated=agreed_on,
         )
         _settle(conn, customer_ref, agreed_on, actor)
     return agreed
@@ -610,6 +616,7 @@ def hold(store: Store, customer_ref: str, reason: str, since: date, *, actor: st
             customer_ref=customer_ref,
             data={"since": since.isoformat()},
             reason=reason,
+            dated=since,
         )
         _settle(conn, customer_ref, since, actor)
 
@@ -629,6 +636,7 @@ def release(
             customer_ref=customer_ref,
             data={"until": on.isoformat()},
             reason=reason,
+            dated=on,
         )
 
 
@@ -692,7 +700,8 @@ def assign_policy(
 
 @dataclass(frozen=True, slots=True)
 class Event:
-    """One entry of a customer's timeline."""
+    """One entry of a customer's timeline: the business day it happened on (`dated`, the
+    command's --date) and the moment it was recorded (`at`)."""
 
     at: datetime
     actor: str
@@ -700,15 +709,31 @@ class Event:
     subject: str
     reason: str
     data: Mapping[str, Any]
+    dated: date
 
 
 def history(store: Store, customer_ref: str) -> list[Event]:
-    """A customer's timeline: every event about it, oldest first."""
+    """A customer's timeline: every event about it, in the order it was recorded, each with
+    the business day it happened on."""
     with store.begin() as conn:
         _customer(conn, customer_ref)
         e = t.events
         query = select(e).where(e.c.customer_ref == customer_ref).order_by(e.c.id)
         return [
-            Event(row.at, row.actor, row.kind, row.subject, row.reason, row.data)
+            Event(row.at, row.actor, row.kind, row.subject, row.reason, row.data,
+                  business_day(row.dated, row.data, row.at))
             for row in conn.execute(query)
-        ]
+        ]  # fmt: skip
+
+
+def business_day(dated: date | None, data: Mapping[str, Any], at: datetime) -> date:
+    """The day an event happened on: its own date, else the run's `as_of` it records, else
+    (an event recorded before relance kept business days) the day it was recorded."""
+    if dated is not None:
+        return dated
+    if isinstance(data.get("as_of"), str):
+        try:
+            return date.fromisoformat(data["as_of"])
+        except ValueError:
+            pass
+    return (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone().date()

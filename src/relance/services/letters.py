@@ -148,6 +148,7 @@ def registered(
                 "received_on": record.received_on.isoformat() if record.received_on else None,
                 "pdf_sha256": record.pdf_sha256,
             },
+            dated=received or posted,
         )
     return record
 

@@ -477,11 +477,14 @@ def append_event(
     data: Mapping[str, Any] | None = None,
     reason: str = "",
     at: datetime | None = None,
+    dated: date | None = None,
 ) -> None:
-    """Append one event to the log (never updated, never deleted)."""
+    """Append one event to the log (never updated, never deleted). `dated` is the business
+    day it happened on (the command's --date), `at` the moment it was recorded."""
     conn.execute(
         insert(t.events).values(
             at=at or datetime.now(UTC),
+            dated=dated,
             actor=actor,
             kind=kind,
             customer_ref=customer_ref,

@@ -169,11 +169,14 @@ imports = Table(
 )
 
 # The log of every state change, appended to and never rewritten: who, when, what, why.
+# `at` is when it was typed; `dated` the business day it happened on (the command's --date),
+# when it has one.
 events = Table(
     "events",
     metadata,
     Column("id", Integer, primary_key=True),
     Column("at", DateTime(timezone=True), nullable=False),
+    Column("dated", Date, nullable=True),
     Column("actor", Text, nullable=False),
     Column("kind", String(64), nullable=False),
     Column("customer_ref", Text, nullable=True, index=True),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
@@ -250,19 +250,28 @@ def history(
     fmt: FormatOption = Format.TABLE,
     as_json: JsonFlag = False,
 ) -> None:
-    """A customer's timeline: every event about it, oldest first."""
-    events = dunning.history(open_store(db), customer)
+    """A customer's timeline: every event on the day it happened (the --date it was given),
+    with the moment it was typed beside it."""
+    store = open_store(db)
+    events = dunning.history(store, customer)
     shown = chosen(fmt, as_json)
-    columns = ["at", "actor", "event", "subject", "why"]
-    rows = [[e.at.strftime("%Y-%m-%d %H:%M"), e.actor, e.kind, e.subject, e.reason] for e in events]
+    columns = ["date", "typed", "actor", "event", "subject", "why"]
+    rows = [[e.dated, _typed(e.at), e.actor, e.kind, e.subject, e.reason] for e in events]
     if shown is Format.JSON:
-        emit(
-            shown,
-            [*columns, "data"],
-            [[*r, dict(e.data)] for r, e in zip(rows, events, strict=True)],
-        )
+        emit(shown, [*columns, "data"],
+             [[*r, dict(e.data)] for r, e in zip(rows, events, strict=True)])  # fmt: skip
         return
-    emit(shown, columns, rows, title=f"History of {customer}")
+    language = _language(store)
+    display = [
+        [date_text(e.dated, language), _typed(e.at), e.actor, e.kind, e.subject, e.reason]
+        for e in events
+    ]
+    emit(shown, columns, rows, title=f"History of {customer}", display=display)
+
+
+def _typed(at: datetime) -> str:
+    # when the event was recorded, in the user's local time, to the minute
+    return (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone().strftime("%Y-%m-%d %H:%M")
 
 
 # -- policy -------------------------------------------------------------------------------
