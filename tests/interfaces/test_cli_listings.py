@@ -170,3 +170,17 @@ def test_rates_use_the_locale_decimal_mark() -> None:
 
     assert output.rate_text(Decimal("12.15"), "fr") == "12,15\u00a0%"
     assert output.rate_text(Decimal("12.15"), "en") == "12.15 %"
+
+
+def test_a_contract_rate_is_shown_with_the_ledger_language_decimal_mark(
+    store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = store.engine.url.render_as_string(hide_password=False)
+    assert run(["init", "--db", db, "--name", "Plomberie Martin", "--language", "fr"]) == 0
+    write(tmp_path / "c.csv", "ref;name\nDUP;Dupont SA\n")
+    assert run(["import", "customers", str(tmp_path / "c.csv"), "--db", db]) == 0
+    capsys.readouterr()
+    assert run(["contract", "DUP", "--db", db, "--rate", "12,5"]) == 0
+    assert "rate: 12,50\u00a0%" in capsys.readouterr().out
+    assert run(["contract", "DUP", "--db", db, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["rate"] == "12.5"  # programs get the number

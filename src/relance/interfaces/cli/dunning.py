@@ -9,9 +9,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich import box
 from rich.markup import escape
-from rich.table import Table
 
 from relance.adapters.storage.dunning_repository import QueuedAction
 from relance.bootstrap import Store, open_store
@@ -287,23 +285,15 @@ def policy_show(
     if not found:
         raise fail(f"no policy {name!r}", ExitCode.NOT_FOUND)
     for policy in found:
-        table = Table(
-            title=f"Policy {policy.name}: at least {policy.min_gap_days} days between steps",
-            title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1),
-            collapse_padding=True,
-        )  # fmt: skip
-        for column in ("#", "level", "when", "channels", "tone", "charges"):
-            table.add_column(column)
-        for position, level in enumerate(policy.levels):
-            table.add_row(
-                str(position),
-                level.name,
-                _trigger(level.after_due_days, level.after_previous_days),
-                "+".join(_SHORT.get(c.value, c.value) for c in level.channels),
-                level.tone.value,
-                "+".join(level.charges),
-            )
-        console.print(table)
+        rows = [
+            [str(position), level.name, _trigger(level.after_due_days, level.after_previous_days),
+             "+".join(_SHORT.get(c.value, c.value) for c in level.channels), level.tone.value,
+             "+".join(level.charges)]
+            for position, level in enumerate(policy.levels)
+        ]  # fmt: skip
+        title = f"Policy {policy.name}: at least {policy.min_gap_days} days between steps"
+        emit(Format.TABLE, ["#", "level", "when", "channels", "tone", "charges"], [],
+             title=title, display=rows)  # fmt: skip
     console.print("due+N: N days after the due date; step+N: N days after the previous step")
     console.print("with no reply from the customer.")
 

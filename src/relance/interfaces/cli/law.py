@@ -300,6 +300,8 @@ def contract(
     if as_json:
         print_json(shown)
         return
+    if terms.rate is not None:  # for people, with the locale's decimal mark
+        shown["rate"] = rate_text(terms.rate, _language(db))
     for key, value in shown.items():
         console.print(f"{key}: {'—' if value is None else value}")
 
