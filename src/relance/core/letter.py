@@ -74,6 +74,8 @@ class InvoiceRow:
     due_date: date
     days_late: int
     open_balance: Money
+    tax: Money | None = None  # the tax part of `amount`, for a duplicate of the invoice
+    document: str = ""  # the invoice's own PDF (an imported Factur-X), when the ledger has one
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,6 +271,8 @@ def compose_letter(
                 due_date=invoice.due_date,
                 days_late=max(0, (as_of - invoice.due_date).days),
                 open_balance=balance,
+                tax=invoice.tax,
+                document=invoice.pdf_path,
             )
         )
     if not rows:

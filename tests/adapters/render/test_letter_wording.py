@@ -221,3 +221,37 @@ def test_no_page_holds_only_the_closing_line_and_the_signature() -> None:
             pages = page_texts(letter_to(bakery(), level, count=count))
             if len(pages) > 1:
                 assert "Une question, une erreur, une contestation" in pages[-1], (count, level)
+
+
+def test_the_first_letter_goes_with_a_copy_of_each_invoice(tmp_path) -> None:
+    # Invoice 12345 was imported from a Factur-X PDF: that PDF follows the letter in the
+    # print file. Invoice 12346 has no PDF: a duplicate drawn from the ledger, marked
+    # "DUPLICATA", is part of the letter itself (printed, attached to the e-mail, kept).
+    from relance.adapters.render.communication import render_communication
+
+    own = tmp_path / "F12345.pdf"
+    own.write_bytes(
+        render_letter_pdf(letter_to(bakery(), 2), STORE.word(letter_to(bakery(), 2))).pdf
+    )
+    letter = letter_to(bakery(), 1, count=2)
+    first, second = letter.rows
+    letter = replace(letter, rows=(replace(first, document=str(own)), second))
+    rendered = render_communication(letter, "letter", STORE)
+    assert rendered.pdf is not None and not rendered.blocked
+    with pdfplumber.open(io.BytesIO(rendered.pdf.pdf)) as document:
+        pages = [page.extract_text() or "" for page in document.pages]
+    assert len(pages) == rendered.pdf.pages == 2
+    assert "Pièces jointes : copies des factures 12345, 12346" in " ".join(pages[0].split())
+    duplicate = " ".join(pages[1].replace("\u202f", " ").replace("\xa0", " ").split())
+    assert "DUPLICATA" in duplicate and "Facture n° 12346" in duplicate
+    assert "Montant TTC" in duplicate and "101,50 €" in duplicate
+    assert "RCS Lyon 732829320" in duplicate  # the creditor's legal mentions
+    later = render_communication(letter_to(bakery(), 2, count=2), "letter", STORE)
+    assert later.pdf is not None and "DUPLICATA" not in later.pdf.text
+    english = render_communication(
+        letter_to(bristol(), 1, count=1, currency="GBP"), "letter", STORE
+    )
+    assert english.pdf is not None
+    with pdfplumber.open(io.BytesIO(english.pdf.pdf)) as document:
+        copy = document.pages[-1].extract_text() or ""
+    assert "DUPLICATE" in copy and "Invoice no. 12345" in copy and "£100.00" in copy

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from relance.adapters.render.duplicate import with_duplicates
 from relance.adapters.render.email_body import EmailBody, build_email_body
 from relance.adapters.render.pdf import PageLayout, RenderedLetter, render_letter_pdf
 from relance.adapters.render.specimen import specimen_letter
@@ -83,7 +84,8 @@ def render_communication(
     email: EmailBody | None = None
     if channel in LETTER_CHANNELS or is_email_copy(key):
         letter_wording = store.word(letter, key, channel="letter")
-        pdf = render_letter_pdf(letter, letter_wording, layout)
+        # The first letter goes with a copy of each invoice (see `with_duplicates`).
+        pdf = with_duplicates(letter, render_letter_pdf(letter, letter_wording, layout))
     if channel in EMAIL_CHANNELS:
         email = build_email_body(letter, wording, copy_of_letter=is_email_copy(key))
     problems: list[ComplianceProblem] = []

@@ -47,7 +47,8 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "rcs": "RCS {city} {siren}",
         "vat": "TVA intracommunautaire {vat}",
         "page": "Page {n}/{count}",
-        "enclosure": "Pièce jointe : copie de la facture",
+        "enclosure": "Pièce jointe : copie de la facture {numbers}",
+        "enclosures": "Pièces jointes : copies des factures {numbers}",
         "email_copy_intro": (
             "Vous trouverez ci-joint, au format PDF, notre courrier du {date}, "
             "dont voici le contenu."
@@ -91,7 +92,8 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "rcs": "Registered in {city}, no. {siren}",
         "vat": "VAT {vat}",
         "page": "Page {n} of {count}",
-        "enclosure": "Enclosure: copy of the invoice",
+        "enclosure": "Enclosure: copy of invoice {numbers}",
+        "enclosures": "Enclosures: copies of invoices {numbers}",
         "email_copy_intro": (
             "Please find attached, as a PDF, our letter of {date}; its text follows."
         ),

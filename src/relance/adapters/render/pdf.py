@@ -595,6 +595,12 @@ def _draw_closing(page: _Page, sign_off: str) -> None:
     page.ensure(24 * mm)
     page.y -= 14 * mm
     x = page.left + 100 * mm
+    if letter.level == 1:  # the first letter goes with a copy of each invoice
+        numbers = ", ".join(row.number for row in letter.rows)
+        key = "enclosures" if len(letter.rows) > 1 else "enclosure"
+        page.font(size=8.5)
+        for index, line in enumerate(wrap(label(lang, key, numbers=numbers), name, 8.5, 95 * mm)):
+            page.put(page.left, page.y - index * 10.5, line)
     page.font(bold=True)
     page.put(x, page.y, letter.signatory_name or letter.creditor.name)
     title = signatory_title(letter)
