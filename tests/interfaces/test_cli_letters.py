@@ -65,7 +65,8 @@ def test_send_without_smtp_leaves_the_emails_waiting_in_the_outbox_and_says_so(
 
     printed = " ".join(capsys.readouterr().out.split())
     assert "No SMTP server configured: nothing was sent; 2 e-mails wait in the outbox" in printed
-    assert "2 letters, 2 pages, 0 registered" in printed
+    # Each first letter is one page and a duplicate of its invoice (no PDF of its own).
+    assert "2 letters, 4 pages, 0 registered" in printed
     assert not (out / "emails").exists()
     assert (out / "print-batch-2018-02-19-001.pdf").is_file()
     # The outbox shows them waiting, with the reason, in every format.
