@@ -33,7 +33,7 @@ from relance.adapters.storage import repository_letters as rl
 from relance.adapters.storage import tables_letters as tl
 from relance.bootstrap import Store
 from relance.core.engine import ActionStatus
-from relance.services import dunning
+from relance.services import dunning, sending
 from relance.services.demo import DEMO_CREDITOR
 from relance.services.ledger_import import import_ledger_csv
 from relance.services.setup import init_creditor
@@ -231,3 +231,28 @@ def test_a_second_send_the_same_day_writes_its_own_batch_and_print_rebuilds_any(
     rebuilt = PdfReader(io.BytesIO((out / "print-batch-2018-02-19-001.pdf").read_bytes()))
     assert len(rebuilt.pages) == len(PdfReader(io.BytesIO(first_batch)).pages)
     assert "2 letters written again" in " ".join(printed.stdout.split())
+
+
+def test_a_send_interrupted_after_printing_marks_the_steps_done_on_rerun_without_reprinting(
+    store: Store, tmp_path: Path, inbox: tuple[Inbox, SmtpMailer], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server, mailer = inbox
+    ids = build_ledger(store, tmp_path, count=2)
+    real_mark_done = dunning.mark_done
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt("killed after the batch was recorded")
+
+    # The process stops right after the letters were printed and recorded, before the
+    # steps are marked done (the real kill -9 cases are above; this one aims the instant).
+    monkeypatch.setattr(dunning, "mark_done", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        sending.send_approved(store, date(2018, 2, 19), tmp_path / "out", mailer)
+    monkeypatch.setattr(dunning, "mark_done", real_mark_done)
+
+    report = sending.send_approved(store, date(2018, 2, 19), tmp_path / "out", mailer)
+
+    assert sorted(report.done) == sorted(ids)
+    assert report.batch is None  # nothing printed twice
+    assert len(server.received) == 2  # nor e-mailed twice
+    assert len(list((tmp_path / "out").glob("print-batch-*.pdf"))) == 1

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from sqlalchemy import Connection
+
 from relance.adapters.deliver.print_batch import (
     BatchSummary,
     assemble_batch,
@@ -35,10 +37,12 @@ def write_batch(
     out_dir: Path,
     letters: Sequence[RenderedCommunication],
     invoice_pdfs: dict[str, Path],
+    record: Callable[[Connection, int], None],
     progress: Callable[[int, int], None] | None = None,
-) -> tuple[BatchSummary, int]:
-    """Write `letters` to a new numbered print file of `as_of` in `out_dir` and record
-    the batch once the file is on disk; returns the summary and the batch's number."""
+) -> BatchSummary:
+    """Write `letters` to a new numbered print file of `as_of` in `out_dir`; once the file
+    is on disk, record the batch and call `record(conn, number)` in the same transaction
+    (to record its letters as sent), so the batch and its letters are recorded together."""
     summary = write_print_batch(
         letters,
         out_dir,
@@ -51,7 +55,8 @@ def write_batch(
         number = rs.add_print_batch(
             conn, as_of, summary.print_file.name, summary.letters, summary.pages, summary.sha256
         )
-    return summary, number
+        record(conn, number)
+    return summary
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection
 
+from relance.adapters.deliver.outbox import OutboxStatus
 from relance.adapters.deliver.print_batch import BatchSummary
 from relance.adapters.deliver.registered import ManualRegisteredMail
 from relance.adapters.deliver.smtp import Mailer
@@ -186,38 +187,64 @@ def evidence_of(
     )
 
 
-def finish_action(
+def record_delivery(
+    conn: Connection,
     run: SendRun,
     composed: Composed,
     rendered: dict[Channel, RenderedCommunication],
     delivery: EmailDelivery | None,
     print_batch: int | None,
-) -> None:
-    """Record an action delivered: its printed letters' evidence (in `print_batch`), the
-    formal notice, the sent event once; then mark it done, unless a call is still to be
-    made by hand or its e-mail only waits in the outbox."""
+) -> bool:
+    """Record in `conn` what of an action reached the debtor: its printed letters'
+    evidence (in `print_batch`), the registered letter, the formal notice and the sent
+    event once. False when nothing did yet (its e-mail only waits in the outbox)."""
     item = composed.item
-    letter = composed.result.letter
-    assert letter is not None
     printed = {c: r for c, r in rendered.items() if c in LETTER_CHANNELS and print_batch}
-    with rs.exclusive(run.store.engine) as conn:
-        for channel, communication in printed.items():
-            evidence = evidence_of(item, channel, communication, print_batch)
-            rl.record_evidence(conn, evidence)
-            if channel is Channel.REGISTERED_LETTER and rl.load_registered(conn, item.id) is None:
-                rl.save_registered(
-                    conn, item.id, ManualRegisteredMail().submit(str(item.id), evidence.pdf)
-                )
-        if not printed and (delivery is None or delivery.waits):
-            return  # nothing reached the debtor yet
-        if not rl.sent_event_exists(conn, item.id):
-            _first_delivery(conn, run, composed, rendered)
+    for channel, communication in printed.items():
+        evidence = evidence_of(item, channel, communication, print_batch)
+        rl.record_evidence(conn, evidence)
+        if channel is Channel.REGISTERED_LETTER and rl.load_registered(conn, item.id) is None:
+            rl.save_registered(
+                conn, item.id, ManualRegisteredMail().submit(str(item.id), evidence.pdf)
+            )
+    if not printed and (delivery is None or delivery.waits) and not _reached(conn, item.id):
+        return False
+    if not rl.sent_event_exists(conn, item.id):
+        _first_delivery(conn, run, composed, rendered)
+    return True
+
+
+def complete_action(run: SendRun, item: QueuedAction) -> None:
+    """Mark a delivered action done, unless a call is still to be made by hand."""
     if Channel.CALL in item.action.channels:
         run.calls.append(item.id)  # the call is the user's to make: done once made
         return
     dunning.mark_done(ExclusiveStore(run.store.engine), item.id, run.as_of,
                       note="sent by relance", actor=run.actor)  # fmt: skip
     run.done.append(item.id)
+
+
+def finish_action(
+    run: SendRun,
+    composed: Composed,
+    rendered: dict[Channel, RenderedCommunication],
+    delivery: EmailDelivery | None,
+) -> None:
+    """Record an action that prints nothing this run, and complete it if it reached the
+    debtor."""
+    with rs.exclusive(run.store.engine) as conn:
+        reached = record_delivery(conn, run, composed, rendered, delivery, None)
+    if reached:
+        complete_action(run, composed.item)
+
+
+def _reached(conn: Connection, action_id: int) -> bool:
+    """True when something of the action reached the debtor in an earlier, interrupted
+    run: a letter printed, an e-mail sent or written to a file."""
+    left = (OutboxStatus.SENT, OutboxStatus.EXPORTED)
+    return bool(rl.printed_actions(conn, [action_id])) or any(
+        record.status in left for record in rl.outbox_of_action(conn, action_id)
+    )
 
 
 def _first_delivery(

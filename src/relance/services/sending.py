@@ -29,6 +29,8 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from sqlalchemy import Connection
+
 from relance.adapters.deliver.outbox import OPEN_STATUSES
 from relance.adapters.deliver.smtp import Mailer, describe_failure
 from relance.adapters.render.communication import RenderedCommunication
@@ -57,7 +59,9 @@ from relance.services.send_records import (
     SendReport,
     SendRun,
     SentEmail,
+    complete_action,
     finish_action,
+    record_delivery,
 )
 
 __all__ = ["Blocked", "EmailMode", "SendReport", "SentEmail", "send_approved"]
@@ -170,7 +174,7 @@ def _deliver_action(run: SendRun, item: QueuedAction) -> None:
         run.to_print.append((composed, rendered, delivery))
         run.printing.add(item.id)
     elif approved:
-        finish_action(run, composed, rendered, delivery, None)
+        finish_action(run, composed, rendered, delivery)
 
 
 def _email(
@@ -212,16 +216,21 @@ def _cancel_stale(run: SendRun, item: QueuedAction, code: str, detail: str) -> N
 
 
 def _print(run: SendRun, progress: Callable[[int, int], None] | None) -> None:
-    """Write this run's letters to a new print batch, then record each as sent."""
+    """Write this run's letters to a new print batch; once it is on disk, record the
+    batch and every letter in it in one transaction, then mark the actions done."""
     if not run.to_print:
         return
     letters = [
         r for _, rendered, _ in run.to_print for c, r in rendered.items() if c in LETTER_CHANNELS
     ]
     pdfs = {n: p for composed, _, _ in run.to_print for n, p in composed.invoice_pdfs.items()}
-    summary, number = print_batches.write_batch(
-        run.store, run.as_of, run.out_dir, letters, pdfs, progress
+
+    def record(conn: Connection, number: int) -> None:
+        for composed, rendered, delivery in run.to_print:
+            record_delivery(conn, run, composed, rendered, delivery, number)
+
+    run.batch = print_batches.write_batch(
+        run.store, run.as_of, run.out_dir, letters, pdfs, record, progress
     )
-    run.batch = summary
-    for composed, rendered, delivery in run.to_print:
-        finish_action(run, composed, rendered, delivery, number)
+    for composed, _, _ in run.to_print:
+        complete_action(run, composed.item)
