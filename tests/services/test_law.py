@@ -33,6 +33,7 @@ from relance.core.model import (
     InvoiceStatus,
 )
 from relance.core.money import Money
+from relance.core.rates import UnconfirmedRates
 from relance.core.terms import TermVerdict, parse_discount_terms
 from relance.core.writeoff import HandoffStatus, NothingToWriteOff, WriteOffReason
 from relance.services import (
@@ -41,7 +42,9 @@ from relance.services import (
     interest_reports,
     law,
     letter_charges,
+    letters,
     limitation,
+    rates,
     rule_sets,
     sending,
 )
@@ -443,10 +446,21 @@ def test_a_missing_rate_gives_the_interest_up_to_the_gap_and_still_the_indemnity
     ]
     (blocking,) = claim.blocking
     assert "'ecb_mro'" in blocking and "2027-01-01" in blocking
-    # A letter must not state partial charges.
-    assert letter_charges.letter_claim(ledger, "DUP", ["F-GAP"], day("2027-01-15")).blocking == (
-        blocking,
-    )
+    # A letter never states a partial figure, nor 0,00: by default it leaves the interest
+    # out and says it will be claimed separately (docs/law.md, "Rates")...
+    claim = letter_charges.letter_claim(ledger, "DUP", ["F-GAP"], day("2027-01-15"))
+    assert claim.blocking == ()
+    assert [(row.label, row.amount) for row in claim.rows] == [
+        ("Intérêts de retard, facture F-GAP", None),
+        ("Indemnité forfaitaire pour frais de recouvrement, facture F-GAP", eur("40.00")),
+    ]
+    assert "réclamés séparément" in claim.rows[0].explanation
+    assert any("ecb_mro" in warning for warning in claim.warnings)
+    # ...or, by the creditor's setting, the letter is blocked.
+    rates.set_law_settings(ledger, unconfirmed=UnconfirmedRates.BLOCK)
+    # (the H2 2026 ECB rate it does know is itself single-source: said too)
+    stopped = letter_charges.letter_claim(ledger, "DUP", ["F-GAP"], day("2027-01-15")).blocking
+    assert stopped[0] == blocking and "unconfirmed" in stopped[1]
     with pytest.raises(letter_charges.ChargesBlocked, match="ecb_mro"):
         letter_charges.letter_charges(ledger, "DUP", ["F-GAP"], day("2027-01-15"))
 
@@ -534,10 +548,19 @@ def test_a_formal_notice_letter_records_a_notice_for_each_invoice_it_demands(
     assert report.blocked == () and report.batch is not None and report.batch.registered == 1
 
     with store.begin() as conn:
+        assert law_repo.formal_notices(conn, "BOULMART") == []  # counts from its receipt
+    (action_id,) = [
+        a.id
+        for a in dunning.queue(store, everything=True)
+        if a.action.customer_ref == "BOULMART" and a.details.get("formal_notice")
+    ]
+    letters.registered(store, action_id, tracking="1A23", posted=day("2018-04-03"))
+    letters.registered(store, action_id, received=day("2018-04-06"))
+    with store.begin() as conn:
         notices = law_repo.formal_notices(conn, "BOULMART")
     # F-002, not due until 1 May, is not in the letter and gets no notice; none is
     # recorded for the customer as a whole (before the fix: one with no invoice).
-    assert [(n.invoice_number, n.date) for n in notices] == [("F-001", day("2018-04-02"))]
+    assert [(n.invoice_number, n.date) for n in notices] == [("F-001", day("2018-04-06"))]
 
 
 def test_a_letter_whose_charges_lack_a_rate_is_blocked_with_the_reason(
@@ -546,15 +569,18 @@ def test_a_letter_whose_charges_lack_a_rate_is_blocked_with_the_reason(
     _dunning_story(store, tmp_path, ("2018-02-05", "2018-02-19"))
     dunning.run_dunning(store, day("2018-03-05"))  # the second letter states the charges
     assert dunning.approve(store, every=True)
-    jurisdictions, rates = rule_sets.rules()
-    ecb = rates["ecb_mro"]
+    jurisdictions, shipped = rule_sets.rules()
+    ecb = shipped["ecb_mro"]
     # The ECB table as if it stopped at the end of 2017: the rate in force on 1 January
     # 2018 (the H1 2018 reference, L441-10) is unknown.
     cut = dataclasses.replace(
         ecb, periods=tuple(p for p in ecb.periods if p.end < day("2018-01-01"))
     )
-    monkeypatch.setattr(rule_sets, "rules", lambda: (jurisdictions, {**rates, "ecb_mro": cut}))
+    monkeypatch.setattr(rule_sets, "rules", lambda: (jurisdictions, {**shipped, "ecb_mro": cut}))
 
+    # The creditor's setting: a letter whose interest rests on a missing rate is blocked
+    # (by default it would leave the interest out, saying it will be claimed separately).
+    rates.set_law_settings(store, unconfirmed=UnconfirmedRates.BLOCK)
     report = sending.send_approved(store, day("2018-03-05"), tmp_path / "out", None)
 
     (blocked,) = report.blocked

@@ -309,7 +309,9 @@ def test_a_registered_letter_records_tracking_posting_and_receipt(
     with store.begin() as conn:
         kept = next(e for e in rl.load_evidence(conn, action_id=french) if e.channel != "email")
         notices = conn.execute(select(tables_law.law_formal_notices)).all()
-    assert len(notices) == 2  # the formal notice is recorded for the law
+    # A registered formal notice counts from its receipt (C. civ. 1231-6, 1344-1; docs/law.md):
+    # nothing is recorded on the day it is printed.
+    assert notices == []
     text = pdf_text(kept.pdf)
     # The mise en demeure recalls letters 1 to 3 and states interest and the indemnity.
     assert "Mise en demeure" in text
@@ -332,6 +334,9 @@ def test_a_registered_letter_records_tracking_posting_and_receipt(
     assert received.state == "received" and received.pdf_sha256 == kept.sha256
     with store.begin() as conn:
         kinds = [row.kind for row in conn.execute(select(t.events.c.kind))]
+        notices = conn.execute(select(tables_law.law_formal_notices.c.date)).all()
+    # The receipt is the formal notice's date, for each invoice the letter demanded.
+    assert notices and {row.date for row in notices} == {date(2018, 4, 5)}
     assert kinds.count("registered.posted") == 1 and kinds.count("registered.received") == 1
 
 

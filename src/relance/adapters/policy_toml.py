@@ -17,6 +17,7 @@ from typing import Any
 
 import tomli_w
 
+from relance.core.fees import FeeRule, parse_fee
 from relance.core.policy import (
     CallWindow,
     Channel,
@@ -148,6 +149,7 @@ def _level(reader: _Reader, table: dict[str, Any], position: int) -> Level | Non
         "after_previous_days",
         "needs_approval",
         "charges",
+        "fee",
         "recalls_previous",
         "formal_notice",
     }
@@ -164,9 +166,25 @@ def _level(reader: _Reader, table: dict[str, Any], position: int) -> Level | Non
         needs_approval=reader.boolean(table, "needs_approval", label, True),
         min_amount=min_amount,
         charges=tuple(reader.strings(table, "charges", label)),
+        fee=_fee(reader, table, label),
         recalls_previous=reader.boolean(table, "recalls_previous", label, False),
         formal_notice=reader.boolean(table, "formal_notice", label, False),
     )
+
+
+def _fee(reader: _Reader, table: dict[str, Any], label: str | None) -> FeeRule | None:
+    """A level's fee: "10" (fixed, in the invoice's currency) or "15 %" of the amount chased."""
+    raw = table.get("fee")
+    if raw is None:
+        return None
+    if not isinstance(raw, str | int) or isinstance(raw, bool):
+        reader.report(label, "fee", f'expected a fee as a string ("10" or "15 %"), got {raw!r}')
+        return None
+    try:
+        return parse_fee(str(raw))
+    except ValueError as exc:
+        reader.report(label, "fee", str(exc))
+        return None
 
 
 def _limits(reader: _Reader, table: object) -> ContactLimits:
@@ -288,6 +306,8 @@ def policy_to_dict(policy: Policy) -> dict[str, Any]:
             table["min_amount"] = str(level.min_amount)
         if level.charges:
             table["charges"] = list(level.charges)
+        if level.fee is not None:
+            table["fee"] = str(level.fee)
         if level.recalls_previous:
             table["recalls_previous"] = True
         if level.formal_notice:

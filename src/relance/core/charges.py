@@ -27,7 +27,7 @@ from datetime import date
 from enum import StrEnum
 
 from relance.core.interest import FormalNotice, InterestBreakdown, interest_breakdown, notice_for
-from relance.core.jurisdiction import Contract, Jurisdictions, RuleSet
+from relance.core.jurisdiction import Contract, DayCount, Jurisdictions, RuleSet
 from relance.core.ledger import Ledger
 from relance.core.model import Allocation, AllocationKind, Creditor, CustomerKind, Invoice
 from relance.core.money import Money, total
@@ -67,8 +67,18 @@ class Charges:
 
     @property
     def total(self) -> Money:
-        """Sum of the charges (the invoice's principal is not in it)."""
-        return total((c.amount for c in self.items), self.currency)
+        """Sum of the charges in the invoice's currency (the principal is not in it; a
+        charge in another currency, such as 40 EUR on a GBP invoice, is in `totals`)."""
+        return total((c.amount for c in self.items if c.amount.currency == self.currency),
+                     self.currency)  # fmt: skip
+
+    def totals(self) -> dict[str, Money]:
+        """Sum of the charges per currency."""
+        sums: dict[str, Money] = {}
+        for item in self.items:
+            currency = item.amount.currency
+            sums[currency] = sums.get(currency, Money.zero(currency)) + item.amount
+        return sums
 
     def of_kind(self, kind: ChargeKind) -> tuple[Charge, ...]:
         """The items of one kind."""
@@ -158,6 +168,8 @@ def claimable_charges(
     if fee is not None and fee.currency != invoice.currency:
         problems.append(f"contractual fee {fee} is not in the invoice's currency")
         fee = None
+    if statutory is not None and fee is not None and statutory.currency != fee.currency:
+        fee = None  # the indemnity in euros on a foreign-currency invoice: the law's sum
     if statutory is not None and (fee is None or fee <= statutory):
         items.append(
             Charge(ChargeKind.INDEMNITY, invoice.number, statutory, _indemnity_basis(rules))
@@ -262,6 +274,7 @@ def customer_charges(
     contract: Contract | None = None,
     notices: Iterable[FormalNotice] = (),
     only: Collection[str] | None = None,
+    day_count: DayCount | None = None,
 ) -> tuple[Charges, ...]:
     """Charges on every invoice of one customer that was late by `as_of`, oldest due first.
 
@@ -270,13 +283,16 @@ def customer_charges(
     country and kind (or the contract's choice, refused when it is for businesses only and
     the customer is a consumer). Each invoice gets the formal notice that covers it
     (`notice_for`, among `notices` and a notice date in `contract`, taken as one for the
-    whole customer). `only` limits the invoices to those numbers. Raises KeyError for an
+    whole customer). `only` limits the invoices to those numbers; `day_count`, the
+    creditor's setting, replaces the rule set's own. Raises KeyError for an
     unknown customer, `RuleSetNotForConsumers` for a forbidden contract choice.
     """
     customer = ledger.customer(customer_ref)
     rules = jurisdictions.select(
         creditor.country, customer.country, customer.kind, contract, customer_ref=customer.ref
     )
+    if day_count is not None:
+        rules = dataclasses.replace(rules, day_count=day_count)
     known = tuple(notices)
     if contract is not None and contract.formal_notice is not None:
         known = (*known, FormalNotice(customer_ref, contract.formal_notice))

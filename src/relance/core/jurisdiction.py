@@ -115,7 +115,13 @@ class RuleSet:
     indemnity_reference: str = ""  # the legal text of the fixed indemnity, e.g. "C. com. D441-5"
 
     def indemnity_for(self, debt: Money) -> Money | None:
-        """The fixed indemnity owed for a late debt of `debt`, None when the rules give none."""
+        """The fixed indemnity owed for a late debt of `debt`, None when the rules give none.
+
+        A single fixed sum (France: 40 EUR, C. com. D441-5) is owed whatever the invoice's
+        currency, in its own currency; sums banded by debt size (UK) need the debt in the
+        bands' currency to pick one."""
+        if len(self.indemnity) == 1 and self.indemnity[0].below is None:
+            return self.indemnity[0].amount
         for band in self.indemnity:
             if band.amount.currency != debt.currency:
                 continue

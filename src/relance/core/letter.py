@@ -80,10 +80,15 @@ class InvoiceRow:
 
 @dataclass(frozen=True, slots=True)
 class ChargeLine:
-    """A charge the law allows (late interest, fixed indemnity), computed by the law engine."""
+    """A charge the law allows (late interest, fixed indemnity), computed by the law engine.
+
+    `amount` None: a sentence with no figure (interest claimed separately, or running from
+    the notice's receipt), never printed as 0,00. A charge in another currency than the
+    letter's (the 40 EUR on a GBP invoice) is listed on its own line, outside the total.
+    """
 
     label: str
-    amount: Money
+    amount: Money | None
     explanation: str = ""
 
 
@@ -277,7 +282,7 @@ def compose_letter(
         )
     if not rows:
         problems.append(f"nothing is owed by {customer.ref} as of {as_of.isoformat()}")
-    currencies = {row.open_balance.currency for row in rows} | {c.amount.currency for c in charges}
+    currencies = {row.open_balance.currency for row in rows}
     if len(currencies) > 1:
         problems.append(f"one letter cannot mix currencies: {', '.join(sorted(currencies))}")
     try:
@@ -290,7 +295,8 @@ def compose_letter(
 
     currency = rows[0].open_balance.currency
     principal = total((row.open_balance for row in rows), currency)
-    grand_total = principal + total((c.amount for c in charges), currency)
+    owed = [c.amount for c in charges if c.amount is not None and c.amount.currency == currency]
+    grand_total = principal + total(owed, currency)
     on_account = None
     if credit is not None and credit.is_positive and credit.currency == currency:
         on_account = min(credit, grand_total)

@@ -16,6 +16,7 @@ from datetime import time
 from decimal import Decimal
 from enum import StrEnum
 
+from relance.core.fees import FeeRule
 from relance.core.model import Customer, CustomerKind
 
 
@@ -99,6 +100,9 @@ class Level:
     needs_approval: bool = True
     min_amount: Decimal = Decimal(0)
     charges: tuple[str, ...] = ()
+    # a fee this level charges once per invoice, fixed or a percentage of the amount chased,
+    # between businesses only (docs/law.md, "Fees")
+    fee: FeeRule | None = None
     recalls_previous: bool = False  # the wording recalls the previous step and its date
     formal_notice: bool = False  # a mise en demeure in France
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
@@ -125,3 +125,51 @@ class UnknownRateTable(LookupError):
             f"no rate table named {name!r} is loaded (known: {', '.join(known) or 'none'})"
         )
         self.name = name
+
+
+def overlay(table: RateTable, own: tuple[RatePeriod, ...]) -> RateTable:
+    """`table` with the user's periods `own` laid over it: over each of their dates the
+    user's period replaces the shipped one (cut around it), and a period beyond the
+    shipped table extends it. Raises ValueError when two of `own` overlap."""
+    ordered = sorted(own, key=lambda p: p.start)
+    for before, after in itertools.pairwise(ordered):
+        if after.start <= before.end:
+            raise ValueError(
+                f"rate table {table.name!r}: your period from {after.start} overlaps "
+                f"your period ending {before.end}"
+            )
+    kept: list[RatePeriod] = []
+    for period in table.periods:
+        pieces = [period]
+        for mine in ordered:
+            pieces = [part for piece in pieces for part in _cut(piece, mine)]
+        kept.extend(pieces)
+    return RateTable(table.name, table.title, (*kept, *ordered), table.source)
+
+
+def _cut(period: RatePeriod, mine: RatePeriod) -> list[RatePeriod]:
+    """The parts of `period` outside `mine`'s dates."""
+    if mine.end < period.start or mine.start > period.end:
+        return [period]
+    parts = []
+    if period.start < mine.start:
+        parts.append(replace(period, end=mine.start - timedelta(days=1)))
+    if mine.end < period.end:
+        parts.append(replace(period, start=mine.end + timedelta(days=1)))
+    return parts
+
+
+def unconfirmed_periods(table: RateTable, first: date, last: date) -> tuple[RatePeriod, ...]:
+    """The periods of `table` overlapping `first`..`last` known from a single source."""
+    return tuple(
+        p
+        for p in table.periods
+        if p.confidence is Confidence.SINGLE_SOURCE and p.start <= last and p.end >= first
+    )
+
+
+class UnconfirmedRates(StrEnum):
+    """What a letter does with interest resting on an unconfirmed or missing rate."""
+
+    OMIT = "omit"  # leave the interest out, saying it will be claimed separately
+    BLOCK = "block"  # do not send the letter until the rate is confirmed or added

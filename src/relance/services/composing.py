@@ -21,7 +21,7 @@ from relance.core.engine import ActionStatus
 from relance.core.letter import ChargeLine, ComposeResult, PreviousLetter, Tone, compose_letter
 from relance.core.model import Creditor
 from relance.core.policy import Channel
-from relance.services import letter_charges
+from relance.services import letter_charges, stage_fees
 from relance.services.delivery_check import credit_on_account
 from relance.services.exchanges import exchanges_for_letter
 
@@ -92,8 +92,9 @@ def compose_action(
     balances = {invoice.number: balance for invoice, balance in owed if invoice.number in numbers}
     invoices = [invoice for invoice, _ in owed if invoice.number in balances]
     charges: tuple[ChargeLine, ...] = ()
-    if item.details.get("charges") and balances:
-        claim = letter_charges.letter_claim(conn, customer.ref, list(balances), as_of)
+    if balances:
+        step = stage_fees.step_of(conn, item.action, item.details)
+        claim = letter_charges.letter_claim(conn, customer.ref, list(balances), as_of, step)
         if claim.blocking:  # never send partial charges: the action is reported blocked
             return Composed(item, ComposeResult(None, claim.blocking), creditor, {}, (), {})
         charges = tuple(ChargeLine(row.label, row.amount, row.explanation) for row in claim.rows)

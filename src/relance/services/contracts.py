@@ -4,7 +4,7 @@ with an event in the log for each decision (see docs/law.md)."""
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -13,6 +13,7 @@ from sqlalchemy import Connection
 from relance.adapters.storage import repository as repo
 from relance.adapters.storage import repository_law as law_repo
 from relance.bootstrap import Store
+from relance.core.engine import Action
 from relance.core.jurisdiction import Contract, consumer_contract_refusals
 from relance.core.model import Customer, CustomerKind
 from relance.services import rule_sets
@@ -133,3 +134,42 @@ def formal_notice_for(
         ref, number = (invoices[0].customer_ref, target) if invoices else (target, None)
         record_formal_notice(conn, ref, on, number, note, actor)
     return ref, number
+
+
+def formal_notice_sent(
+    conn: Connection,
+    action: Action,
+    details: Mapping[str, Any],
+    numbers: Sequence[str],
+    letter: str,
+    on: date,
+    *,
+    registered: bool,
+    actor: str = "send",
+) -> None:
+    """Record the formal notice a sent letter gives, one per invoice it demands.
+
+    A registered letter's notice counts from its receipt (C. civ. 1231-6, 1344-1: "à
+    compter de la mise en demeure"), recorded by `formal_notice_received` when the
+    acknowledgement of receipt (or the first presentation) comes back; until then
+    nothing is recorded, so no interest runs from the day it was printed. A notice by
+    e-mail alone is dated the day it was sent.
+    """
+    if not details.get("formal_notice") or registered:
+        return
+    for number in numbers:
+        record_formal_notice(conn, action.customer_ref, on, number, f"formal notice, {letter}",
+                             actor)  # fmt: skip
+
+
+def formal_notice_received(
+    conn: Connection, action: Action, details: Mapping[str, Any], on: date, actor: str = "user"
+) -> None:
+    """Record that the registered formal notice of `action` was received (or first
+    presented) on `on`, for each invoice it demanded: interest at the legal rate runs
+    from there against a consumer (docs/law.md, "Consumers")."""
+    if not details.get("formal_notice"):
+        return
+    for number in action.invoice_numbers:
+        record_formal_notice(conn, action.customer_ref, on, number,
+                             f"formal notice received, action {action.key}", actor)  # fmt: skip

@@ -3,6 +3,7 @@ fees per invoice (`relance interest`), read from the ledger and the customer's t
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -19,7 +20,7 @@ from relance.core.jurisdiction import (
 from relance.core.ledger import Ledger
 from relance.core.model import Customer
 from relance.core.money import Money
-from relance.services import rule_sets
+from relance.services import rates, rule_sets
 from relance.services.rule_sets import need_creditor, rule_set_for
 
 
@@ -40,9 +41,8 @@ class InterestReport:
         for claim in self.claims:
             for item in claim.items:
                 if kind is None or item.kind is kind:
-                    sums[claim.currency] = sums.get(claim.currency, Money.zero(claim.currency)) + (
-                        item.amount
-                    )
+                    currency = item.amount.currency  # 40 EUR on a GBP invoice stays in EUR
+                    sums[currency] = sums.get(currency, Money.zero(currency)) + item.amount
         return sums
 
 
@@ -62,11 +62,15 @@ def customer_claims(
     invoices = repo.load_invoices(conn, customer_ref, numbers=only)
     allocations = repo.load_allocations(conn, [i.number for i in invoices])
     ledger = Ledger(customers=(customer,), invoices=tuple(invoices), allocations=tuple(allocations))
+    settings = rates.law_settings(conn)
     rule_set = rule_set_for(creditor, customer, base)
-    jurisdictions, rates = rule_sets.rules()
+    if settings.day_count is not None:
+        rule_set = dataclasses.replace(rule_set, day_count=settings.day_count)
+    jurisdictions = rule_sets.rules()[0]
     claims = customer_charges(
-        ledger, creditor, customer_ref, jurisdictions, rates, as_of, base, notices
-    )
+        ledger, creditor, customer_ref, jurisdictions, rates.rate_book(conn), as_of, base,
+        notices, day_count=settings.day_count,
+    )  # fmt: skip
     late = {claim.invoice_number for claim in claims}
     problems = tuple(
         f"invoice {invoice.number} was not late on {as_of.isoformat()}"

@@ -1,163 +1,63 @@
-"""The charges a letter states, worded in the debtor's language: one row per interest
-line, indemnity or fee, each with its arithmetic and legal basis (docs/law.md)."""
+"""The charges a letter states: only those its level names, each a row with its arithmetic
+and legal basis in the debtor's language (see `charge_wording` and docs/law.md).
+
+Interest resting on a rate that is unconfirmed or missing is never claimed silently: by
+the creditor's setting the letter leaves it out with a sentence saying it will be claimed
+separately (the default), or the letter is blocked. A consumer's formal notice says that
+legal interest runs from its receipt until that receipt is recorded. A consumer is never
+charged a fee (CPCE L111-8).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Sequence
 from datetime import date
+from decimal import Decimal
 from typing import NamedTuple
 
-from babel.numbers import format_decimal
 from sqlalchemy import Connection
 
+from relance.adapters.storage import repository as repo
+from relance.adapters.storage import repository_law as law_repo
 from relance.bootstrap import Store
-from relance.core.charges import Charge, ChargeKind, Charges
-from relance.core.interest import BasisKind, InterestLine
-from relance.core.letter import format_money, format_short_day, letter_locale
-from relance.core.money import Money
-from relance.services.interest_reports import customer_claims
-from relance.services.rule_sets import (
-    with_conn,
+from relance.core.charges import ChargeKind, Charges, letter_fee
+from relance.core.fees import StageFee
+from relance.core.jurisdiction import InterestStart, RuleSet
+from relance.core.model import Customer, CustomerKind
+from relance.core.rates import Confidence, UnconfirmedRates
+from relance.services import rates
+from relance.services.charge_wording import (
+    ChargeRow,
+    Wording,
+    interest_rows,
+    item_row,
+    note_row,
+    stage_fee_row,
 )
+from relance.services.interest_reports import customer_claims
+from relance.services.rule_sets import with_conn
+from relance.services.stage_fees import LetterStep, fees_of_step
 
+__all__ = ["ChargeRow", "ChargesBlocked", "LetterCharges", "letter_charges", "letter_claim"]
 
-class ChargeRow(NamedTuple):
-    """One line of a letter's table of charges: what, how much, and why."""
-
-    label: str
-    amount: Money
-    explanation: str
-
-
-_WORDS = {
-    "fr": {
-        "interest": "Pénalités de retard, facture {number}, du {start} au {end}",
-        "interest_why": "{base} × {rate} % × {days} / {year} jours ({basis})",
-        "reference": "{table} au {day} ({rate} %)",
-        "margin": " + {margin} points",
-        "contract": "taux contractuel",
-        "floor": "plancher légal : {multiple} × {table} ({rate} %)",
-        "indemnity_why": "{reference} : indemnité forfaitaire de {amount}",
-        "indemnity": "Indemnité forfaitaire pour frais de recouvrement, facture {number}",
-        "invoice_fee": "Frais contractuels, facture {number}",
-        "letter_fee": "Frais de relance contractuels",
-        # The why of a fee, worded here: the core's basis is the English of the reports.
-        "invoice_fee_why": "frais prévus au contrat, par facture en retard",
-        "letter_fee_why": "frais de relance prévus au contrat",
-    },
-    "en": {
-        "interest": "Late-payment interest, invoice {number}, {start} to {end}",
-        "interest_why": "{base} × {rate} % × {days} / {year} days ({basis})",
-        "reference": "{table} on {day} ({rate} %)",
-        "margin": " + {margin} points",
-        "contract": "contractual rate",
-        "floor": "legal floor: {multiple} × {table} ({rate} %)",
-        "indemnity_why": "{reference}: fixed compensation of {amount}",
-        "indemnity": "Fixed recovery compensation, invoice {number}",
-        "invoice_fee": "Contractual fee, invoice {number}",
-        "letter_fee": "Contractual reminder fee",
-        "invoice_fee_why": "contractual fee per late invoice",
-        "letter_fee_why": "contractual fee per reminder letter",
-    },
+# A letter asked for with no step (tests, `relance interest`): interest and indemnity.
+DEFAULT_STEP = LetterStep(charges=("interest", "indemnity"))
+_NAMED = {
+    ChargeKind.INTEREST: "interest",
+    ChargeKind.INDEMNITY: "indemnity",
+    ChargeKind.INVOICE_FEE: "fee",
+    ChargeKind.LETTER_FEE: "fee",
 }
-
-
-# Rate tables as a letter names them, per language (the data files' titles are English).
-_TABLES = {
-    "fr": {
-        "ecb_mro": "taux de refinancement de la BCE",
-        "fr_legal_other": "taux de l'intérêt légal",
-        "fr_legal_individual": "taux de l'intérêt légal (particuliers)",
-        "boe_base": "taux de base de la Banque d'Angleterre",
-    },
-    "en": {
-        "ecb_mro": "ECB main refinancing rate",
-        "fr_legal_other": "French legal interest rate",
-        "fr_legal_individual": "French legal interest rate (individuals)",
-        "boe_base": "Bank of England base rate",
-    },
-}
-
-
-def _basis_text(
-    line: InterestLine, words: Mapping[str, str], day: Callable[[date], str], locale: str
-) -> str:
-    """How the line's rate was found, in the letter's language."""
-    basis = line.rate_basis
-    if basis is None:
-        return line.basis
-    tables = _TABLES["fr" if words is _WORDS["fr"] else "en"]
-    table = tables.get(basis.table, basis.table)
-    rate = format_decimal(basis.rate, locale=locale)
-    if basis.kind is BasisKind.CONTRACT:
-        return words["contract"]
-    if basis.kind is BasisKind.FLOOR:
-        multiple = format_decimal(basis.multiple, locale=locale)
-        return words["floor"].format(multiple=multiple, table=table, rate=rate)
-    assert basis.fixing_day is not None
-    text = words["reference"].format(table=table, day=day(basis.fixing_day), rate=rate)
-    if basis.margin:
-        text += words["margin"].format(margin=format_decimal(basis.margin, locale=locale))
-    return text
-
-
-def charge_rows(
-    charges: Iterable[Charges], language: str = "fr", country: str = ""
-) -> tuple[ChargeRow, ...]:
-    """The rows a letter prints for `charges`: one per interest line, then each indemnity
-    or fee, each with its explanation (arithmetic and legal basis). Amounts and dates are
-    written in the letter's one locale (`letter_locale` of the customer's country)."""
-    words = _WORDS["fr" if language == "fr" else "en"]
-    locale = letter_locale(language, country)
-
-    def money(amount: Money) -> str:
-        return format_money(amount, locale)
-
-    def day(value: date) -> str:
-        return format_short_day(value, locale)
-
-    rows: list[ChargeRow] = []
-    for claim in charges:
-        for item in claim.items:
-            rows.extend(_rows_of(item, claim.invoice_number, words, money, day, locale))
-    return tuple(rows)
-
-
-def _rows_of(
-    item: Charge,
-    number: str,
-    words: Mapping[str, str],
-    money: Callable[[Money], str],
-    day: Callable[[date], str],
-    locale: str,
-) -> list[ChargeRow]:
-    if item.kind is ChargeKind.INTEREST and item.interest is not None:
-        return [
-            ChargeRow(
-                words["interest"].format(number=number, start=day(line.start), end=day(line.end)),
-                line.amount,
-                words["interest_why"].format(
-                    base=money(line.base),
-                    rate=format_decimal(line.rate, locale=locale),
-                    days=line.days,
-                    year=line.year_days,
-                    basis=_basis_text(line, words, day, locale),
-                ),
-            )
-            for line in item.interest.lines
-        ]
-    label = words[item.kind.value].format(number=number)
-    if item.kind is ChargeKind.INDEMNITY:
-        why = words["indemnity_why"].format(reference=item.basis, amount=money(item.amount))
-        return [ChargeRow(label, item.amount, why)]
-    return [ChargeRow(label, item.amount, words.get(f"{item.kind.value}_why", item.basis))]
 
 
 class LetterCharges(NamedTuple):
-    """The charges a letter states, and what forbids sending it (empty when nothing)."""
+    """The charges a letter states, what forbids sending it, what the user should know,
+    and the stage fees sending it will record."""
 
     rows: tuple[ChargeRow, ...]
     blocking: tuple[str, ...]
+    warnings: tuple[str, ...] = ()
+    new_fees: tuple[StageFee, ...] = ()
 
 
 class ChargesBlocked(ValueError):
@@ -169,21 +69,127 @@ def letter_claim(
     customer_ref: str,
     invoice_numbers: Sequence[str],
     as_of: date,
+    step: LetterStep = DEFAULT_STEP,
 ) -> LetterCharges:
-    """The charges a letter states for these invoices of a customer, as rows of (label,
-    amount, explanation) in the customer's language, with the blocking problems that
-    forbid sending it (a rate missing from its table: the figure would be partial).
-
-    The policies state charges from the second letter on (`charges = true` on a level).
-    Invoices that were not late carry no row; the principal is never among the rows.
-    """
+    """The charges a letter of `step` states for these invoices of a customer, as rows
+    of (label, amount or None, explanation) in the customer's language, with what blocks
+    it, the warnings, and the stage fees it charges. Invoices that were not late carry no
+    row but a stage fee; the principal is never among the rows."""
 
     def work(conn: Connection) -> LetterCharges:
-        customer, _, claims, _ = customer_claims(conn, customer_ref, as_of, list(invoice_numbers))
-        blocking = tuple(problem for claim in claims for problem in claim.blocking)
-        return LetterCharges(charge_rows(claims, customer.language, customer.country), blocking)
+        customer, rule_set, claims, _ = customer_claims(
+            conn, customer_ref, as_of, list(invoice_numbers)
+        )
+        policy = rates.law_settings(conn).unconfirmed
+        wording = Wording(customer.language, customer.country)
+        rows: list[ChargeRow] = []
+        blocking: list[str] = []
+        warnings: list[str] = []
+        for claim in claims:
+            found = _claim_rows(claim, rule_set, step, wording, policy, warnings)
+            if found is None:
+                blocking.extend(_unsure(claim))
+            else:
+                rows.extend(found)
+        if "interest" in step.charges and step.formal_notice and _awaits_notice(rule_set, claims):
+            rows.append(note_row("from_receipt", wording))
+        fee_rows, new = _fee_rows(conn, customer, rule_set, step, invoice_numbers, as_of,
+                                  wording, warnings)  # fmt: skip
+        return LetterCharges(tuple(rows + fee_rows), tuple(blocking), tuple(warnings), new)
 
     return with_conn(store_or_conn, work)
+
+
+def _unsure(claim: Charges) -> list[str]:
+    """Why the interest of `claim` cannot be claimed as it stands, empty when it can."""
+    reasons = list(claim.blocking)
+    interest = claim.interest
+    if interest is not None:
+        reasons += [
+            f"invoice {claim.invoice_number}: the rate used from {line.start} ({line.basis}) "
+            f"is unconfirmed"
+            for line in interest.lines
+            if line.confidence is Confidence.SINGLE_SOURCE
+        ]
+    return reasons
+
+
+def _claim_rows(
+    claim: Charges,
+    rule_set: RuleSet,
+    step: LetterStep,
+    wording: Wording,
+    policy: UnconfirmedRates,
+    warnings: list[str],
+) -> list[ChargeRow] | None:
+    """The rows of one invoice's charges named by the step; None when its interest rests
+    on an unconfirmed or missing rate and the creditor's setting blocks such letters."""
+    rows: list[ChargeRow] = []
+    legal = rule_set.interest_start is InterestStart.FORMAL_NOTICE
+    for item in claim.items:
+        if _NAMED[item.kind] not in step.charges:
+            continue
+        if item.kind is ChargeKind.INTEREST:
+            continue  # below, once its rate is known to be sound
+        rows.append(item_row(item, claim.invoice_number, claim.currency, wording))
+    if "interest" not in step.charges:
+        return rows
+    unsure = _unsure(claim)
+    if unsure and policy is UnconfirmedRates.BLOCK:
+        return None
+    if unsure:
+        warnings.extend(f"{reason}: left out of the letter, to be claimed separately"
+                        for reason in unsure)  # fmt: skip
+        return [note_row("later", wording, claim.invoice_number), *rows]
+    interest = [i for i in claim.items if i.kind is ChargeKind.INTEREST]
+    found = [r for i in interest for r in interest_rows(i, claim.invoice_number, wording,
+                                                        rule_set.day_count, legal)]  # fmt: skip
+    return [*found, *rows]
+
+
+def _awaits_notice(rule_set: RuleSet, claims: Sequence[Charges]) -> bool:
+    """True when interest runs only from a formal notice and none covers these invoices
+    yet: the notice being sent is what starts it, from its receipt."""
+    if rule_set.interest_start is not InterestStart.FORMAL_NOTICE:
+        return False
+    return all(claim.interest is None for claim in claims)
+
+
+def _fee_rows(
+    conn: Connection,
+    customer: Customer,
+    rule_set: RuleSet,
+    step: LetterStep,
+    numbers: Sequence[str],
+    as_of: date,
+    wording: Wording,
+    warnings: list[str],
+) -> tuple[list[ChargeRow], tuple[StageFee, ...]]:
+    """The fee rows of a letter (contract's fee per letter, the level's fee per invoice,
+    those charged at earlier levels) and the new stage fees; none for a consumer."""
+    if "fee" not in step.charges and step.fee is None:
+        return [], ()
+    if customer.kind is CustomerKind.CONSUMER or not rule_set.fees_allowed:
+        if step.fee is not None:
+            warnings.append(f"customer {customer.ref} is a consumer: no fee is charged "
+                            f"(CPCE L111-8)")  # fmt: skip
+        return [], ()
+    owed = {inv.number: bal for inv, bal in repo.open_invoice_balances(conn, as_of, customer.ref)
+            if inv.number in numbers}  # fmt: skip
+    earlier, new = fees_of_step(conn, step, owed, as_of)
+    rows = [stage_fee_row(fee, None, None, wording) for fee in earlier]
+    for fee in new:
+        percent = str(step.fee.percent) if step.fee and step.fee.percent is not None else None
+        rows.append(stage_fee_row(fee, wording.number(Decimal(percent)) if percent else None,
+                                  owed.get(fee.invoice_number), wording))  # fmt: skip
+    if "fee" in step.charges and owed:
+        contract = law_repo.load_contracts(conn, [customer.ref]).get(customer.ref)
+        currency = next(iter(owed.values())).currency
+        charge = letter_fee(1, rule_set, contract, currency)
+        if charge is not None:
+            rows.append(ChargeRow(wording.words["letter_fee"], charge.amount,
+                                  wording.words["letter_fee_why"]))  # fmt: skip
+    return rows, new
 
 
 def letter_charges(

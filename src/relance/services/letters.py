@@ -20,6 +20,7 @@ from relance.adapters.storage import dunning_repository as drepo
 from relance.adapters.storage import repository as repo
 from relance.adapters.storage import repository_letters as rl
 from relance.bootstrap import Store
+from relance.services import contracts
 from relance.services.composing import compose_action, render_action
 from relance.services.delivery_check import check_action
 
@@ -135,6 +136,9 @@ def registered(
             record = record_receipt(record, received)
         rl.save_registered(conn, action_id, record)
         found = drepo.load_queue(conn, ids=[action_id])
+        if received is not None and found:  # a consumer's interest runs from this day
+            contracts.formal_notice_received(conn, found[0].action, found[0].details, received,
+                                             actor)  # fmt: skip
         repo.append_event(
             conn,
             "registered.received" if received is not None else "registered.posted",

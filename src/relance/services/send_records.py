@@ -27,7 +27,7 @@ from relance.adapters.storage import repository_sending as rs
 from relance.adapters.storage.dunning_repository import QueuedAction
 from relance.bootstrap import Store
 from relance.core.policy import Channel
-from relance.services import contracts, dunning
+from relance.services import contracts, dunning, stage_fees
 from relance.services.composing import LETTER_CHANNELS, Composed
 
 if TYPE_CHECKING:
@@ -256,16 +256,15 @@ def _first_delivery(
     item = composed.item
     letter = composed.result.letter
     assert letter is not None
-    if item.details.get("formal_notice"):
-        for row in letter.rows:  # one notice per invoice the letter demands
-            contracts.record_formal_notice(
-                conn,
-                item.action.customer_ref,
-                run.as_of,
-                invoice_number=row.number,
-                note=f"formal notice, letter {letter.reference}",
-                actor=run.actor,
-            )
+    contracts.formal_notice_sent(
+        conn, item.action, item.details, [row.number for row in letter.rows],
+        f"letter {letter.reference}", run.as_of,
+        registered=Channel.REGISTERED_LETTER in rendered, actor=run.actor,
+    )  # fmt: skip
+    stage_fees.charge_sent_letter(
+        conn, item.action, item.details,
+        {row.number: row.open_balance for row in letter.rows}, run.as_of,
+    )  # fmt: skip
     repo.append_event(
         conn,
         rl.SENT_EVENT,

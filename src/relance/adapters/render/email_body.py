@@ -56,7 +56,8 @@ def _totals(letter: Letter) -> list[tuple[str, str]]:
         lines.append((label(lang, "subtotal"), format_money(letter.principal_due, letter.locale)))
         for charge in letter.charges:
             text = charge.label + (f" ({charge.explanation})" if charge.explanation else "")
-            lines.append((text, format_money(charge.amount, letter.locale)))
+            amount = "" if charge.amount is None else format_money(charge.amount, letter.locale)
+            lines.append((text, amount))
     credit = letter.credit_on_account
     if credit is not None:
         if not letter.charges:

@@ -458,7 +458,7 @@ def _draw_table(page: _Page) -> None:
         subtotal = format_money(letter.principal_due, letter.locale)
         totals.append((label(lang, "subtotal"), subtotal, False, ""))
         for charge in letter.charges:
-            amount = format_money(charge.amount, letter.locale)
+            amount = "" if charge.amount is None else format_money(charge.amount, letter.locale)
             totals.append((charge.label, amount, False, charge.explanation))
     credit = letter.credit_on_account
     if credit is not None:

@@ -124,7 +124,7 @@ def template_values(letter: Letter, channel: str) -> dict[str, Any]:
         "charges": [
             {
                 "label": c.label,
-                "amount": format_money(c.amount, letter.locale),
+                "amount": "" if c.amount is None else format_money(c.amount, letter.locale),
                 "explanation": c.explanation,
             }
             for c in letter.charges

@@ -30,7 +30,7 @@ from relance.interfaces.cli.output import (
     money_text,
     parse_day,
 )
-from relance.services import dunning, reports
+from relance.services import dunning, rates, reports
 
 policy_app = typer.Typer(help="Dunning policies: show, export and import them as TOML.")
 
@@ -162,6 +162,8 @@ def run(
     for held in report.held:
         for warning in held.credits:
             console.print(f"held: {held.customer_ref} {held.level_name}: {escape(warning.text)}")
+    for rate_warning in rates.warnings_for(store, day):
+        console.print(f"[yellow]warning:[/] {escape(rate_warning)}")
 
 
 def queue(

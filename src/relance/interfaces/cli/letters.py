@@ -15,7 +15,7 @@ from relance.adapters.render.templates import TemplateStore
 from relance.bootstrap import open_store
 from relance.interfaces.cli import outbox
 from relance.interfaces.cli.output import DbOption, ExitCode, console, fail, parse_day
-from relance.services import letters, sending
+from relance.services import letters, rates, sending
 
 template_app = typer.Typer(help="Letter and e-mail templates.")
 
@@ -80,6 +80,8 @@ def send(
             progress=progress,
         )
     print_report(report)
+    for warning in rates.warnings_for(store, as_of):
+        console.print(f"[yellow]warning:[/] {escape(warning)}")
     if report.blocked:
         raise typer.Exit(int(ExitCode.BLOCKED))
 
@@ -146,13 +148,16 @@ def preview(
     templates: TemplatesOption = None,
 ) -> None:
     """Render one action to files (PDF, e-mail text and HTML) without sending anything."""
+    store, as_of = open_store(db), parse_day(day, date.today())
     result = letters.preview(
-        open_store(db),
+        store,
         action,
         out,
-        parse_day(day, date.today()),
+        as_of,
         templates=TemplateStore(templates) if templates else None,
     )
+    for warning in rates.warnings_for(store, as_of):
+        console.print(f"[yellow]warning:[/] {escape(warning)}")
     for path in result.files:
         console.print(escape(str(path)))
     if result.problems:
