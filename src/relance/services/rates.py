@@ -15,6 +15,7 @@ from decimal import Decimal
 from sqlalchemy import Connection
 
 from relance.adapters.storage import repository as repo
+from relance.adapters.storage import repository_law as law_repo
 from relance.adapters.storage import repository_rates as rates_repo
 from relance.bootstrap import Store
 from relance.core.jurisdiction import DayCount
@@ -150,9 +151,17 @@ def confirm_rate(store: Store, table: str, on: date, source: str, *, today: date
 def rate_warnings(conn: Connection, as_of: date) -> tuple[str, ...]:
     """What a run, a preview or a send should say about the rates of the last year: a
     period still unconfirmed, or a table that stops before `as_of`."""
+    creditor = repo.load_creditor(conn)
+    if creditor is None:
+        return ()
     jurisdictions, _ = rule_sets.rules()
-    used = {r.rate_table for r in jurisdictions.rule_sets if r.rate_table}
-    used |= {r.contract_floor_table for r in jurisdictions.rule_sets if r.contract_floor_table}
+    # the rule sets this creditor applies: its country's lines of the table, and contracts'
+    codes = {s.rule_set for s in jurisdictions.selectors if s.creditor in ("*", "EU")
+             or s.creditor == creditor.country.upper()}  # fmt: skip
+    codes |= {c.rule_set for c in law_repo.load_contracts(conn).values() if c.rule_set}
+    chosen = [r for r in jurisdictions.rule_sets if r.code in codes]
+    used = {r.rate_table for r in chosen if r.rate_table}
+    used |= {r.contract_floor_table for r in chosen if r.contract_floor_table}
     book = rate_book(conn)
     policy = law_settings(conn).unconfirmed
     effect = (
