@@ -7,7 +7,7 @@ from datetime import date
 
 from relance.core.charges import Charge, ChargeKind, Charges
 from relance.core.money import Money
-from relance.services.letter_charges import charge_rows
+from relance.services.charge_wording import Wording, item_row
 
 
 def fee_claim(currency: str = "EUR") -> Charges:
@@ -23,9 +23,10 @@ def fee_claim(currency: str = "EUR") -> Charges:
 
 
 def test_a_french_letter_never_prints_the_english_basis_of_a_fee() -> None:
-    (row,) = charge_rows([fee_claim()], "fr")
+    claim = fee_claim()
+    row = item_row(claim.items[0], claim.invoice_number, "EUR", Wording("fr"))
     assert row.label == "Frais contractuels, facture F2026-0042"
     assert row.explanation == "frais prévus au contrat, par facture en retard"
     assert "contractual" not in row.explanation
-    (english,) = charge_rows([fee_claim("GBP")], "en", "GB")
+    english = item_row(fee_claim("GBP").items[0], "F2026-0042", "GBP", Wording("en", "GB"))
     assert english.explanation == "contractual fee per late invoice"
