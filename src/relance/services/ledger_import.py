@@ -94,9 +94,13 @@ def import_ledger_csv(
     dry_run: bool = False,
     progress: Progress | None = None,
     actor: str = "import",
+    ignore_unknown_columns: bool = False,
 ) -> ImportReport:
-    """Import one CSV file of `kind` into the ledger (raises FormatError, writes nothing then)."""
-    layout = open_layout(path, kind)
+    """Import one CSV file of `kind` into the ledger (raises FormatError, writes nothing then).
+
+    A file whose header fits another kind, or has columns relance does not know, is refused
+    unless `ignore_unknown_columns` (which never lets a file of another kind in)."""
+    layout = open_layout(path, kind, ignore_unknown=ignore_unknown_columns)
     report = ImportReport(str(path), kind.value, unknown_columns=layout.unknown, dry_run=dry_run)
     transaction = store.trial() if dry_run else store.begin()
     with transaction as conn:

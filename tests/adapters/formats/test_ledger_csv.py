@@ -99,7 +99,9 @@ def test_english_file_in_utf8_with_bom_and_unknown_columns(tmp_path: Path):
         "\ufeffnumber,customer,issue_date,due_date,currency,amount,tax,subject,salesperson\n"
         '12345,SMITH,2017-12-02,2018-01-01,USD,"1,100.00",0,Consulting,Bob\n',
     )
-    layout = open_layout(path, CsvKind.INVOICES)
+    with pytest.raises(FormatError, match=r"unknown column.*'salesperson'.*--ignore-unknown"):
+        open_layout(path, CsvKind.INVOICES)
+    layout = open_layout(path, CsvKind.INVOICES, ignore_unknown=True)
     assert layout.unknown == ("salesperson",)
     (row,) = read_rows(layout, "EUR")
     assert isinstance(row, InvoiceRow)

@@ -12,19 +12,22 @@ from __future__ import annotations
 import csv
 import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
-from typing import TextIO
+from typing import TextIO, TypeVar
 
+from relance.adapters.formats import identifiers
 from relance.adapters.formats.errors import FormatError
+from relance.adapters.formats.ledger_columns import MAX_HEADER_BYTES, fold, map_header
+from relance.adapters.formats.ledger_columns import CsvKind as CsvKind  # re-exported
 from relance.adapters.formats.localized import (
     detect_encoding,
     parse_date,
     parse_decimal,
+    refuse_mixed_encodings,
     sniff_delimiter,
 )
 from relance.core.model import (
@@ -37,89 +40,6 @@ from relance.core.model import (
     Payment,
 )
 from relance.core.money import Money, check_currency, minor_units
-
-
-class CsvKind(StrEnum):
-    """What a ledger CSV file holds."""
-
-    CUSTOMERS = "customers"
-    INVOICES = "invoices"
-    CREDIT_NOTES = "credit-notes"
-    PAYMENTS = "payments"
-
-
-# canonical column -> accepted headers (compared case- and accent-insensitively)
-_ALIASES: dict[str, tuple[str, ...]] = {
-    "ref": ("ref", "reference", "customer_ref", "code", "code_client"),
-    "name": ("name", "nom", "raison_sociale"),
-    "kind": ("kind", "type"),
-    "country": ("country", "pays"),
-    "language": ("language", "langue"),
-    "email": ("email", "e-mail", "courriel", "mail"),
-    "phone": ("phone", "telephone", "tel"),
-    "address": ("address", "adresse"),
-    "postal_code": ("postal_code", "postcode", "zip", "code_postal", "cp"),
-    "city": ("city", "ville"),
-    "credit_limit": ("credit_limit", "plafond", "encours_max"),
-    "registration_id": ("registration_id", "siren", "siret", "company_number"),
-    "vat_number": ("vat_number", "tva_intracom", "numero_tva"),
-    "iban": ("iban",),
-    "tags": ("tags", "etiquettes"),
-    "contact_name": ("contact_name", "contact", "nom_contact"),
-    "civility": ("civility", "civilite", "title"),
-    "number": ("number", "numero", "no", "num"),
-    "customer": ("customer", "client"),
-    "issue_date": ("issue_date", "date", "date_facture"),
-    "due_date": ("due_date", "echeance", "date_echeance"),
-    "date": ("date",),
-    "currency": ("currency", "devise"),
-    "amount": ("amount", "montant", "montant_ttc"),
-    "tax": ("tax", "tva", "montant_tva"),
-    "subject": ("subject", "objet", "libelle"),
-    "invoice": ("invoice", "facture"),
-    "method": ("method", "mode", "moyen"),
-    "reference": ("reference", "ref_paiement", "libelle_paiement"),
-    "payer": ("payer", "payeur", "emetteur"),
-    "pdf": ("pdf", "pdf_path", "fichier"),
-    "delivery_date": ("delivery_date", "date_livraison", "livraison"),
-}
-
-_LAYOUTS: dict[CsvKind, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    # kind: (required columns, optional columns)
-    CsvKind.CUSTOMERS: (
-        ("ref", "name"),
-        (
-            "kind",
-            "country",
-            "language",
-            "email",
-            "phone",
-            "address",
-            "postal_code",
-            "city",
-            "credit_limit",
-            "registration_id",
-            "vat_number",
-            "iban",
-            "tags",
-            "currency",
-            "contact_name",
-            "civility",
-        ),
-    ),
-    CsvKind.INVOICES: (
-        ("number", "customer", "issue_date", "due_date", "amount"),
-        ("currency", "tax", "subject", "pdf", "delivery_date"),
-    ),
-    CsvKind.CREDIT_NOTES: (
-        ("number", "customer", "date", "amount"),
-        ("currency", "invoice"),
-    ),
-    CsvKind.PAYMENTS: (
-        ("date", "customer", "amount"),
-        ("currency", "method", "reference", "invoice", "payer", "iban"),
-    ),
-}
 
 _KINDS = {
     "business": CustomerKind.BUSINESS, "b2b": CustomerKind.BUSINESS,
@@ -139,12 +59,6 @@ _CIVILITIES = {
     "m": Civility.MR, "monsieur": Civility.MR, "mr": Civility.MR,
 }  # fmt: skip
 
-_ACCENTS = str.maketrans("àâäéèêëîïôöùûüçÀÂÄÉÈÊËÎÏÔÖÙÛÜÇ", "aaaeeeeiioouuucAAAEEEEIIOOUUUC")
-
-
-def _header_key(text: str) -> str:
-    return text.strip().lstrip("\ufeff").lower().translate(_ACCENTS).replace(" ", "_")
-
 
 @dataclass(frozen=True, slots=True)
 class CsvLayout:
@@ -156,27 +70,6 @@ class CsvLayout:
     delimiter: str
     columns: dict[str, int]
     unknown: tuple[str, ...]
-
-
-def _map_header(path: Path, kind: CsvKind, names: list[str]) -> tuple[dict[str, int], list[str]]:
-    required, optional = _LAYOUTS[kind]
-    wanted = required + optional
-    columns: dict[str, int] = {}
-    unknown: list[str] = []
-    for index, raw in enumerate(names):
-        key = _header_key(raw)
-        field = next((f for f in wanted if key in _ALIASES.get(f, (f,))), None)
-        if field is None or field in columns:
-            if key:
-                unknown.append(raw.strip())
-            continue
-        columns[field] = index
-    missing = [f for f in required if f not in columns]
-    if missing:
-        found = ", ".join(n.strip() for n in names)
-        reason = f"missing column(s) for {kind.value}; header has: {found}"
-        raise FormatError(path, "1", ", ".join(missing), reason)
-    return columns, unknown
 
 
 def parse_money(text: str, currency: str) -> Money:
@@ -191,20 +84,25 @@ def parse_money(text: str, currency: str) -> Money:
 _currency = lru_cache(maxsize=256)(check_currency)
 
 
-def open_layout(path: Path, kind: CsvKind) -> CsvLayout:
-    """Read the header of `path` and map its columns (raises FormatError)."""
+def open_layout(path: Path, kind: CsvKind, *, ignore_unknown: bool = False) -> CsvLayout:
+    """Read the header of `path` and map its columns (raises FormatError, see
+    `ledger_columns.map_header`). Only the first `MAX_HEADER_BYTES` are read for it."""
     encoding = detect_encoding(path)
     try:
         with path.open(encoding=encoding, newline="") as handle:
-            header = handle.readline()
+            header = handle.readline(MAX_HEADER_BYTES + 1)
     except UnicodeDecodeError as exc:
         raise FormatError(path, "1", "", f"encoding: {exc.reason}") from exc
     if not header.strip():
         raise FormatError(path, "1", "", "empty file: a header line is expected")
+    if len(header) > MAX_HEADER_BYTES and not header.endswith("\n"):
+        raise FormatError(
+            path, "1", "", f"the header line is longer than {MAX_HEADER_BYTES // 1024} KiB"
+        )
     delimiter = sniff_delimiter(header)
     names = next(csv.reader([header], delimiter=delimiter))
-    columns, unknown = _map_header(path, kind, names)
-    return CsvLayout(path, kind, encoding, delimiter, columns, tuple(unknown))
+    fit = map_header(path, kind, names, ignore_unknown=ignore_unknown)
+    return CsvLayout(path, kind, encoding, delimiter, fit.columns, fit.unknown)
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,6 +141,9 @@ class CustomerRow:
 Row = CustomerRow | InvoiceRow | CreditNoteRow | PaymentRow
 
 
+T = TypeVar("T")
+
+
 class _Fields:
     """The cells of one row, read by field name, each error naming line and column."""
 
@@ -263,6 +164,16 @@ class _Fields:
         if not value:
             raise self.error(field, "is empty")
         return value
+
+    def checked(self, field: str, check: Callable[[str], T]) -> T:
+        """The cell read by `check`, its ValueError becoming this cell's FormatError.
+        The raw cell is given: a line break inside it may be the mistake."""
+        index = self.layout.columns.get(field)
+        raw = self.cells[index] if index is not None and index < len(self.cells) else ""
+        try:
+            return check(raw.strip(" \t"))
+        except ValueError as exc:
+            raise self.error(field, str(exc)) from exc
 
     def date(self, field: str) -> date:
         try:
@@ -287,18 +198,20 @@ class _Fields:
 
 
 def _customer(f: _Fields, default_currency: str) -> Customer:
-    kind_text = f.text("kind").lower().translate(_ACCENTS) or "business"
+    kind_text = fold(f.text("kind")) or "business"
     if kind_text not in _KINDS:
         raise f.error("kind", f"{f.text('kind')!r} is neither business nor consumer")
-    language_text = f.text("language").lower().translate(_ACCENTS) or "fr"
+    language_text = fold(f.text("language")) or "fr"
     if language_text not in _LANGUAGES:
         raise f.error("language", f"{f.text('language')!r} is not a supported language (fr, en)")
     country = (f.text("country") or "FR").upper()
     if len(country) != 2 or not country.isalpha():
         raise f.error("country", f"{f.text('country')!r} is not an ISO 3166 two-letter code")
-    email = f.text("email")
-    if email and ("@" not in email or " " in email):
-        raise f.error("email", f"{email!r} is not an e-mail address")
+    email = ", ".join(f.checked("email", identifiers.email_addresses))
+    registration = f.checked(
+        "registration_id", lambda text: identifiers.registration_id(text, country)
+    )
+    vat = f.checked("vat_number", partial(identifiers.vat_number, country=country))
     limit = f.money("credit_limit", f.currency(default_currency), required=False)
     if limit is not None and limit.is_negative:
         raise f.error("credit_limit", "is negative")
@@ -314,8 +227,8 @@ def _customer(f: _Fields, default_currency: str) -> Customer:
         phone=f.text("phone"),
         credit_limit=limit,
         tags=tuple(t.strip() for t in re.split(r"[,|]", f.text("tags")) if t.strip()),
-        registration_id=f.text("registration_id"),
-        vat_number=f.text("vat_number"),
+        registration_id=registration,
+        vat_number=vat,
         ibans=tuple(filter(None, [f.text("iban").replace(" ", "").upper()])),
         contact_name=f.text("contact_name"),
         civility=_civility(f),
@@ -324,7 +237,7 @@ def _customer(f: _Fields, default_currency: str) -> Customer:
 
 def _civility(f: _Fields) -> Civility | None:
     written = f.text("civility")
-    key = written.lower().translate(_ACCENTS).replace(".", "").strip()
+    key = fold(written).replace(".", "").strip()
     if not key:
         return None
     if key not in _CIVILITIES:
@@ -417,7 +330,8 @@ def _rows(
     try:
         next(reader)  # the header
         for cells in reader:
-            line = reader.line_num
+            # a row is named by the line it starts on: a cell may hold line breaks
+            line = reader.line_num - sum(cell.count("\n") for cell in cells)
             if not any(cell.strip() for cell in cells):
                 continue
             fields = _Fields(layout, line, cells)
@@ -430,6 +344,7 @@ def _rows(
             else:
                 yield _payment(fields, default_currency, seen)
     except UnicodeDecodeError as exc:
+        refuse_mixed_encodings(layout.path)  # names the line where the encoding changes
         raise FormatError(
             layout.path, str(line + 1), "", f"not valid {layout.encoding} text ({exc.reason})"
         ) from exc

@@ -90,7 +90,8 @@ def parse_date(text: str, day_first: bool = True) -> date:
 def detect_encoding(path: Path) -> str:
     """`utf-8-sig` when the start of the file is UTF-8 (with or without BOM), else `cp1252`.
 
-    A file with NUL bytes (UTF-16, a spreadsheet saved as binary) is refused.
+    A file with NUL bytes (UTF-16, a spreadsheet saved as binary) is refused, and so is a
+    Windows-1252 file holding UTF-8 lines (see `refuse_mixed_encodings`).
     """
     with path.open("rb") as handle:
         head = handle.read(1 << 16)
@@ -103,8 +104,38 @@ def detect_encoding(path: Path) -> str:
     except UnicodeDecodeError as exc:
         # A multi-byte character cut by the 64 KiB window is no reason to give up UTF-8.
         if exc.start < len(head) - 4:
+            refuse_mixed_encodings(path)
             return "cp1252"
     return "utf-8-sig"
+
+
+def _is_utf8(line: bytes) -> bool:
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def refuse_mixed_encodings(path: Path) -> None:
+    """Raise FormatError naming the first line whose encoding differs from the earlier
+    lines', when a file has both UTF-8 and Windows-1252 lines (rows pasted from another
+    export): read as either, one part would be stored garbled ("SociÃ©tÃ©")."""
+    first: tuple[int, bool] | None = None
+    with path.open("rb") as handle:
+        for number, line in enumerate(handle, start=1):
+            if line.isascii():
+                continue
+            utf8 = _is_utf8(line)
+            if first is None:
+                first = (number, utf8)
+            elif utf8 != first[1]:
+                was, now = ("UTF-8", "Windows-1252") if first[1] else ("Windows-1252", "UTF-8")
+                raise FormatError(
+                    path, str(number), "",
+                    f"this line is {now} but line {first[0]} is {was}: the file mixes two "
+                    "encodings; save it again as UTF-8",
+                )  # fmt: skip
 
 
 def sniff_delimiter(header: str) -> str:

@@ -11,6 +11,7 @@ import typer
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from relance.adapters.formats.ledger_columns import quoted
 from relance.adapters.formats.ledger_csv import CsvKind
 from relance.bootstrap import ledger_exists, ledger_url, open_store
 from relance.core.compliance import legal_identity_items
@@ -154,7 +155,14 @@ _IDENTITY_OPTIONS = {
 }
 
 
-def _import(kind: CsvKind, files: list[Path], db: str | None, dry_run: bool, as_json: bool) -> None:
+def _import(
+    kind: CsvKind,
+    files: list[Path],
+    db: str | None,
+    dry_run: bool,
+    as_json: bool,
+    ignore_unknown: bool = False,
+) -> None:
     store = open_store(db, create=True)
     results = []
     for path in files:
@@ -171,6 +179,7 @@ def _import(kind: CsvKind, files: list[Path], db: str | None, dry_run: bool, as_
                 path,
                 dry_run=dry_run,
                 progress=partial(bar.advance, task),
+                ignore_unknown_columns=ignore_unknown,
             )
         results.append(report.as_dict())
         if not as_json:
@@ -181,7 +190,7 @@ def _import(kind: CsvKind, files: list[Path], db: str | None, dry_run: bool, as_
                 + (f", {report.allocations} allocations" if report.allocations else "")
             )
             if report.unknown_columns:
-                console.print(f"  unknown columns ignored: {', '.join(report.unknown_columns)}")
+                console.print(f"  unknown columns ignored: {quoted(report.unknown_columns)}")
             for warning in report.warnings[:20]:
                 console.print(f"  warning: {warning}")
     if as_json:
@@ -194,8 +203,15 @@ def _import_command(kind: CsvKind) -> None:
         db: DbOption = None,
         dry_run: Annotated[bool, typer.Option("--dry-run", help="Report, write nothing.")] = False,
         as_json: JsonFlag = False,
+        ignore_unknown: Annotated[
+            bool,
+            typer.Option(
+                "--ignore-unknown-columns",
+                help="Import the file without the columns relance does not know.",
+            ),
+        ] = False,
     ) -> None:
-        _import(kind, files, db, dry_run, as_json)
+        _import(kind, files, db, dry_run, as_json, ignore_unknown)
 
     command.__doc__ = f"Import {kind.value} from CSV (see docs/csv.md for the columns)."
     imports.command(kind.value)(command)
