@@ -32,6 +32,7 @@ from relance.adapters.formats.errors import FormatError
 from relance.adapters.formats.fec import FecLedger
 from relance.adapters.storage import repository as repo
 from relance.adapters.storage import repository_bank as rb
+from relance.adapters.storage import repository_imports as imports_repo
 from relance.adapters.storage import tables as t
 from relance.adapters.storage.tables_bank import MatchState
 from relance.bootstrap import Store
@@ -64,6 +65,7 @@ class FileReport:
     unapplied: dict[str, Money] = field(default_factory=dict)  # overpaid, by customer
     warnings: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
+    import_id: int | None = None  # for `relance imports undo`
 
     def count(self, what: str, n: int = 1) -> None:
         """Add `n` records of `what` created."""
@@ -87,6 +89,7 @@ class FileReport:
             "ignored": self.ignored,
             "unapplied": {ref: str(amount) for ref, amount in self.unapplied.items()},
             "warnings": list(self.warnings),
+            "import_id": self.import_id,
             "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
         }
 
@@ -156,29 +159,29 @@ def _progress_of(progress: Progress | None, path: Path) -> Callable[[int], None]
     return lambda done: progress(path, done, size)
 
 
+def _start(conn: Connection, report: FileReport, path: Path) -> imports_repo.ImportMark:
+    """The `imports` row of this file, before anything of it is written."""
+    return imports_repo.start_import(conn, report.kind, path.name, report.sha256, datetime.now(UTC))
+
+
 def _finish(
-    conn: Connection, report: FileReport, path: Path, actor: str, extra: dict[str, Any]
+    conn: Connection,
+    mark: imports_repo.ImportMark,
+    report: FileReport,
+    path: Path,
+    actor: str,
+    extra: dict[str, Any],
 ) -> None:
-    """The `imports` row and the one event that say this file was imported."""
+    """What the file did, on its `imports` row and in the one event of its import."""
+    report.import_id = mark.import_id
     summary = {**report.as_dict(), **extra}
     summary.pop("seconds", None)
-    conn.execute(
-        insert(t.imports).values(
-            kind=report.kind,
-            file_name=path.name,
-            sha256=report.sha256,
-            imported_at=datetime.now(UTC),
-            summary=summary,
-        )
-    )
+    imports_repo.finish_import(conn, mark, summary)
     repo.append_event(conn, "import", actor=actor, subject=path.name, data=summary)
 
 
 def _already(conn: Connection, kind: str, sha256: str, same: Callable[[Any], bool]) -> bool:
-    rows = conn.execute(
-        select(t.imports.c.summary).where(t.imports.c.kind == kind, t.imports.c.sha256 == sha256)
-    ).all()
-    return any(same(row.summary or {}) for row in rows)
+    return any(same(summary) for summary in imports_repo.already_imported(conn, kind, sha256))
 
 
 def _run(
@@ -242,6 +245,7 @@ def import_fec(
         if _already(conn, report.kind, report.sha256, lambda s: s.get("as_of", "") == stamp):
             report.skipped = "already imported"
             return
+        mark = _start(conn, report, path)
         creditor = repo.load_creditor(conn)
         currency = creditor.currency if creditor else "EUR"
         with _no_cyclic_gc():
@@ -252,7 +256,7 @@ def import_fec(
             report.read = ledger.lines_read
             with _timed(report, "write"):
                 _write_fec(conn, path, ledger, report)
-        _finish(conn, report, path, actor, {"as_of": stamp})
+        _finish(conn, mark, report, path, actor, {"as_of": stamp})
 
     return _run(store, paths, Kind.LEDGER, dry_run, one)
 
@@ -421,6 +425,7 @@ def import_einvoices(
         if _already(conn, report.kind, report.sha256, lambda _s: True):
             report.skipped = "already imported"
             return
+        mark = _start(conn, report, path)
         with _timed(report, "read"):
             read: EInvoice = reader.extract(path)
         report.read = 1
@@ -428,7 +433,7 @@ def import_einvoices(
         if progress is not None:
             size = path.stat().st_size
             progress(path, size, size)
-        _finish(conn, report, path, actor, {})
+        _finish(conn, mark, report, path, actor, {})
 
     return _run(store, paths, Kind.EINVOICE, dry_run, one, only)
 
@@ -575,6 +580,7 @@ def import_bank_statements(
         if _already(conn, report.kind, report.sha256, lambda _s: True):
             report.skipped = "already imported"
             return
+        mark = _start(conn, report, path)
         with _timed(report, "read"):
             if reader.format is Format.CAMT:
                 found = reader.extract(path, on_progress=_progress_of(progress, path))
@@ -586,7 +592,7 @@ def import_bank_statements(
         if progress is not None:
             size = path.stat().st_size
             progress(path, size, size)
-        _finish(conn, report, path, actor, {"as_of": as_of.isoformat()})
+        _finish(conn, mark, report, path, actor, {"as_of": as_of.isoformat()})
 
     return _run(store, paths, Kind.BANK, dry_run, one)
 

@@ -29,11 +29,12 @@ from relance.adapters.formats.ledger_csv import (
     read_rows,
 )
 from relance.adapters.storage import repository as repo
+from relance.adapters.storage import repository_imports as imports_repo
 from relance.adapters.storage import tables as t
 from relance.bootstrap import Store
 from relance.core.model import Allocation, AllocationKind, Customer, Invoice
 from relance.core.money import Money
-from relance.services import law
+from relance.services import invoice_changes, law
 
 CHUNK = 5000
 Progress = Callable[[int], None]
@@ -54,6 +55,7 @@ class ImportReport:
     unknown_columns: tuple[str, ...] = ()
     warnings: list[str] = field(default_factory=list)
     dry_run: bool = False
+    import_id: int | None = None  # for `relance imports undo`
 
     def as_dict(self) -> dict[str, Any]:
         """The report as plain data (JSON-ready)."""
@@ -68,6 +70,7 @@ class ImportReport:
             "unknown_columns": list(self.unknown_columns),
             "warnings": self.warnings,
             "dry_run": self.dry_run,
+            "import_id": self.import_id,
         }
 
 
@@ -95,34 +98,33 @@ def import_ledger_csv(
     progress: Progress | None = None,
     actor: str = "import",
     ignore_unknown_columns: bool = False,
+    allow_changes: bool = False,
 ) -> ImportReport:
     """Import one CSV file of `kind` into the ledger (raises FormatError, writes nothing then).
 
     A file whose header fits another kind, or has columns relance does not know, is refused
-    unless `ignore_unknown_columns` (which never lets a file of another kind in)."""
+    unless `ignore_unknown_columns` (which never lets a file of another kind in). An invoice
+    already dunned, paid in part or at an agency keeps its figures unless `allow_changes`
+    (`relance.services.invoice_changes`)."""
     layout = open_layout(path, kind, ignore_unknown=ignore_unknown_columns)
     report = ImportReport(str(path), kind.value, unknown_columns=layout.unknown, dry_run=dry_run)
     transaction = store.trial() if dry_run else store.begin()
     with transaction as conn:
+        mark = imports_repo.start_import(
+            conn, kind.value, path.name, sha256_of(path), datetime.now(UTC)
+        )
         creditor = repo.load_creditor(conn)
         currency = creditor.currency if creditor else "EUR"
         rows = read_rows(layout, currency)
-        importer = _FileImport(conn, path, report)
+        importer = _FileImport(conn, path, report, actor, allow_changes)
         for chunk in _chunks(rows, CHUNK):
             importer.rows(kind, chunk)
             report.rows += len(chunk)
             if progress:
                 progress(len(chunk))
-        summary = report.as_dict()
-        conn.execute(
-            insert(t.imports).values(
-                kind=kind.value,
-                file_name=path.name,
-                sha256=sha256_of(path),
-                imported_at=datetime.now(UTC),
-                summary=summary,
-            )
-        )
+        summary = {**report.as_dict(), "import_id": mark.import_id, "changed": importer.changes}
+        imports_repo.finish_import(conn, mark, summary)
+        report.import_id = mark.import_id
         repo.append_event(conn, "import", actor=actor, subject=path.name, data=summary)
     return report
 
@@ -150,8 +152,12 @@ def _customer_id(path: Path, line: int, ref: str, ids: dict[str, int]) -> int:
     return found
 
 
-def _check_update(conn: Connection, path: Path, line: int, old: Invoice, new: Invoice) -> None:
-    """An invoice may be corrected by a later import, unless that breaks what was matched."""
+def _check_update(
+    conn: Connection, path: Path, line: int, old: Invoice, new: Invoice, allow_changes: bool
+) -> str:
+    """An invoice may be corrected by a later import, unless that breaks what was matched,
+    or (without `allow_changes`) a debtor was already told its figures. Returns why the
+    change needed allowing ("" when it did not)."""
     if old.customer_ref != new.customer_ref:
         raise FormatError(
             path,
@@ -170,6 +176,18 @@ def _check_update(conn: Connection, path: Path, line: int, old: Invoice, new: In
             f"invoice {new.number} already has {Money.from_minor(applied, old.currency)} "
             f"applied to it; it cannot become {new.amount}",
         )
+    locked = invoice_changes.why_locked(conn, invoice_id, old)
+    if locked and not allow_changes:
+        changed = "; ".join(
+            f"{name} {before} → {after}"
+            for name, (before, after) in invoice_changes.differences(old, new).items()
+        )
+        raise FormatError(
+            path, str(line), "number",
+            f"invoice {new.number} would change ({changed}) but {locked}; "
+            "pass --allow-changes to change it all the same",
+        )  # fmt: skip
+    return locked or ""
 
 
 def _allocate(
@@ -227,8 +245,12 @@ def _allocate(
 class _FileImport:
     """The import of one file: its connection, its report, and what earlier rows set up."""
 
-    def __init__(self, conn: Connection, path: Path, report: ImportReport) -> None:
+    def __init__(
+        self, conn: Connection, path: Path, report: ImportReport, actor: str, allow_changes: bool
+    ) -> None:
         self.conn, self.path, self.report = conn, path, report
+        self.actor, self.allow_changes = actor, allow_changes
+        self.changes: list[dict[str, Any]] = []  # each invoice changed: its old and new values
         # invoice numbers met earlier in the file, with their line and a fingerprint of the
         # row: the whole record would hold a million invoices in memory
         self.seen: dict[str, tuple[int, int]] = {}
@@ -323,7 +345,12 @@ class _FileImport:
             elif old == invoice:
                 report.unchanged += 1
             else:
-                _check_update(conn, path, line, old, invoice)
+                why = _check_update(conn, path, line, old, invoice, self.allow_changes)
+                self.changes.append(
+                    invoice_changes.record_change(
+                        conn, old, invoice, file=path.name, line=line, actor=self.actor, why=why
+                    )
+                )
                 changed.append({"b_number": number, **values})
         if new:
             conn.execute(insert(t.invoices), new)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from relance.adapters.storage import (
     tables,
     tables_bank,
+    tables_documents,
     tables_dunning,
     tables_law,
     tables_letters,
@@ -20,6 +21,7 @@ __all__ = [
     "metadata",
     "tables",
     "tables_bank",
+    "tables_documents",
     "tables_dunning",
     "tables_law",
     "tables_letters",

@@ -96,6 +96,7 @@ customers = Table(
     Column("created", Date, nullable=True),
     Column("contact_name", Text, nullable=False, server_default=""),
     Column("civility", String(8), nullable=True),
+    Column("import_id", Integer, nullable=True, index=True),  # the import that wrote it
 )
 
 invoices = Table(
@@ -110,9 +111,12 @@ invoices = Table(
     Column("amount_minor", BigInteger, nullable=False),
     Column("tax_minor", BigInteger, nullable=False),
     Column("subject", Text, nullable=False, default=""),
-    Column("pdf_path", Text, nullable=False, default=""),
+    Column("pdf_path", Text, nullable=False, default=""),  # where the PDF was imported from
     # delivery or completion of the goods or services: where limitation starts (docs/law.md)
     Column("delivery_date", Date, nullable=True),
+    # the PDF itself, in relance's document store (`tables_documents`): letters attach it
+    Column("pdf_sha256", String(64), nullable=True),
+    Column("import_id", Integer, nullable=True, index=True),  # the import that wrote it
     # covers the aged balance: grouped by customer and currency without reading the table
     Index("ix_invoices_aging", "customer_id", "currency", "due_date", "issue_date", "amount_minor"),
 )
@@ -127,6 +131,7 @@ credit_notes = Table(
     Column("currency", String(3), nullable=False),
     Column("amount_minor", BigInteger, nullable=False),
     Column("invoice_number", Text, nullable=True),
+    Column("import_id", Integer, nullable=True, index=True),  # the import that wrote it
 )
 
 payments = Table(
@@ -142,6 +147,7 @@ payments = Table(
     Column("reference", Text, nullable=False, default=""),
     Column("payer", Text, nullable=False, default=""),
     Column("payer_iban", Text, nullable=False, default=""),
+    Column("import_id", Integer, nullable=True, index=True),  # the import that wrote it
 )
 
 allocations = Table(
@@ -154,9 +160,12 @@ allocations = Table(
     Column("currency", String(3), nullable=False),
     Column("amount_minor", BigInteger, nullable=False),
     Column("date", Date, nullable=False),
+    Column("import_id", Integer, nullable=True, index=True),  # the import that wrote it
     UniqueConstraint("kind", "source", "invoice_id", name="uq_allocations_source_invoice"),
 )
 
+# Every file imported. The rows a file created carry its id (`import_id`), so that
+# `relance imports undo` can remove exactly what that file wrote.
 imports = Table(
     "imports",
     metadata,
@@ -166,6 +175,7 @@ imports = Table(
     Column("sha256", String(64), nullable=False),
     Column("imported_at", DateTime(timezone=True), nullable=False),
     Column("summary", JSON, nullable=False),
+    Column("undone_at", DateTime(timezone=True), nullable=True),  # `relance imports undo`
 )
 
 # The log of every state change, appended to and never rewritten: who, when, what, why.

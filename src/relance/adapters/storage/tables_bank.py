@@ -70,6 +70,7 @@ bank_transactions = Table(
     Column("unapplied_minor", BigInteger, nullable=True),  # overpayment left as credit
     Column("matched_at", DateTime(timezone=True), nullable=True),
     Column("note", Text, nullable=False, default=""),  # why it was left aside
+    Column("import_id", Integer, nullable=True, index=True),  # the import that wrote it
     Index("ix_bank_transactions_state", "state"),
 )
 

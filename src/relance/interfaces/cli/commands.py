@@ -31,6 +31,7 @@ SECTIONS: dict[str, dict[str, tuple[tuple[str, ...], str]]] = {
         "unmatch": (("files",), "Undo a match."),
         "rematch": (("files",), "Match the queued payments again."),
         "ignore": (("files",), "Take a payment out of the matching queue."),
+        "imports": (("imports",), "The files imported; undo one."),
     },
     "The daily run": {
         "run": (("dunning",), "Decide and queue each customer's next step."),

@@ -162,6 +162,7 @@ def _import(
     dry_run: bool,
     as_json: bool,
     ignore_unknown: bool = False,
+    allow_changes: bool = False,
 ) -> None:
     store = open_store(db, create=True)
     results = []
@@ -180,6 +181,7 @@ def _import(
                 dry_run=dry_run,
                 progress=partial(bar.advance, task),
                 ignore_unknown_columns=ignore_unknown,
+                allow_changes=allow_changes,
             )
         results.append(report.as_dict())
         if not as_json:
@@ -188,6 +190,7 @@ def _import(
                 f"{path.name}: {report.rows} rows {verb}: {report.created} new, "
                 f"{report.updated} updated, {report.unchanged} unchanged"
                 + (f", {report.allocations} allocations" if report.allocations else "")
+                + (f" (import #{report.import_id})" if report.import_id else "")
             )
             if report.unknown_columns:
                 console.print(f"  unknown columns ignored: {quoted(report.unknown_columns)}")
@@ -210,8 +213,15 @@ def _import_command(kind: CsvKind) -> None:
                 help="Import the file without the columns relance does not know.",
             ),
         ] = False,
+        allow_changes: Annotated[
+            bool,
+            typer.Option(
+                "--allow-changes",
+                help="Change invoices already dunned, paid in part or sent to an agency.",
+            ),
+        ] = False,
     ) -> None:
-        _import(kind, files, db, dry_run, as_json, ignore_unknown)
+        _import(kind, files, db, dry_run, as_json, ignore_unknown, allow_changes)
 
     command.__doc__ = f"Import {kind.value} from CSV (see docs/csv.md for the columns)."
     imports.command(kind.value)(command)

@@ -1,0 +1,87 @@
+"""`relance imports` (the files imported) and `relance imports undo ID`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from relance.bootstrap import open_store
+from relance.interfaces.cli.output import (
+    CsvFlag,
+    DbOption,
+    ExitCode,
+    Format,
+    FormatOption,
+    JsonFlag,
+    chosen,
+    console,
+    emit,
+    fail,
+)
+from relance.services import imports as service
+
+app = typer.Typer(help="The files imported; undo one.", invoke_without_command=True)
+
+
+def register(root: typer.Typer) -> None:
+    """Add `relance imports` to the app."""
+    root.add_typer(app, name="imports")
+
+
+@app.callback()
+def listing(
+    ctx: typer.Context,
+    db: DbOption = None,
+    fmt: FormatOption = Format.TABLE,
+    as_json: JsonFlag = False,
+    as_csv: CsvFlag = False,
+) -> None:
+    """Every file imported: id, file, SHA-256, kind, rows, date (and when undone)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    records = service.list_imports(open_store(db))
+    shown = chosen(fmt, as_json, as_csv)
+    columns = ["id", "file", "sha256", "kind", "rows", "imported_at", "undone_at"]
+    rows = [
+        [r.id, r.file_name, r.sha256, r.kind, r.rows, r.imported_at.isoformat(timespec="seconds"),
+         r.undone_at.isoformat(timespec="seconds") if r.undone_at else ""]
+        for r in records
+    ]  # fmt: skip
+    display = [
+        [str(r.id), r.file_name, r.sha256[:12], r.kind, str(r.rows),
+         f"{r.imported_at:%Y-%m-%d %H:%M}", f"{r.undone_at:%Y-%m-%d %H:%M}" if r.undone_at else ""]
+        for r in records
+    ]  # fmt: skip
+    emit(shown, columns, rows, title="Imports", display=display, right=("rows",))
+
+
+@app.command("undo")
+def undo(
+    import_id: Annotated[int, typer.Argument(help="The import's id (see `relance imports`).")],
+    cascade: Annotated[
+        bool,
+        typer.Option(
+            "--cascade",
+            help="Also remove what was recorded later on top of it (allocations, notices).",
+        ),
+    ] = False,
+    db: DbOption = None,
+) -> None:
+    """Remove what one imported file wrote, and put back the invoices it changed."""
+    try:
+        done = service.undo_import(open_store(db), import_id, cascade=cascade)
+    except service.UndoRefused as refused:
+        raise fail(str(refused), ExitCode.BLOCKED) from refused
+    removed = ", ".join(f"{n} {what.replace('_', ' ')}" for what, n in done.removed.items())
+    console.print(
+        f"import #{done.import_id} ({done.file_name}) undone: removed {removed or 'nothing'}"
+    )
+    if done.restored:
+        console.print(f"  invoices given back their earlier values: {', '.join(done.restored)}")
+    if done.kept_customers:
+        console.print(
+            f"  customers kept (other records name them): {', '.join(done.kept_customers)}"
+        )
+    for reason in done.cascaded[:10]:
+        console.print(f"  removed with it: {reason}")

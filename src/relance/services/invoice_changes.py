@@ -1,0 +1,117 @@
+"""An invoice changed by a later import: when it may be, and the trace it leaves.
+
+Re-importing an invoice with another amount or due date corrects it, as long as nothing
+was built on the old figures. Once it was dunned (a letter or e-mail sent for it), paid in
+part, under a formal notice or sent to an agency, the change is refused unless the user
+asks for it (`--allow-changes`): a debtor was told the old figures. Every change is an
+event with the old and the new values, shown by `relance history`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection, func, select
+
+from relance.adapters.storage import repository as repo
+from relance.adapters.storage import tables as t
+from relance.adapters.storage import tables_dunning as td
+from relance.adapters.storage import tables_law as tl
+from relance.core.model import Invoice
+from relance.core.money import Money
+
+_SHOWN = ("issue_date", "due_date", "amount", "tax", "subject", "pdf_path")
+
+
+def differences(old: Invoice, new: Invoice) -> dict[str, tuple[str, str]]:
+    """The fields that differ, as (old, new) text."""
+    return {
+        f.name: (str(getattr(old, f.name)), str(getattr(new, f.name)))
+        for f in fields(Invoice)
+        if f.name in _SHOWN and getattr(old, f.name) != getattr(new, f.name)
+    }
+
+
+def why_locked(conn: Connection, invoice_id: int, old: Invoice) -> str | None:
+    """Why this invoice's figures may no longer change silently, or None."""
+    applied = repo.allocated_minor(conn, invoice_id)
+    if applied:
+        return f"{Money.from_minor(applied, old.currency)} was already applied to it"
+    act = td.dunning_actions
+    sent = conn.execute(
+        select(act.c.level_name, act.c.done_on, act.c.invoice_numbers)
+        .where(act.c.customer_ref == old.customer_ref, act.c.status == "done")
+        .order_by(act.c.done_on)
+    ).all()
+    for level, day, numbers in sent:
+        if old.number in (numbers or []):
+            return f"it was dunned ({level} of {day})"
+    notice = conn.execute(
+        select(func.min(tl.law_formal_notices.c.date)).where(
+            tl.law_formal_notices.c.invoice_id == invoice_id
+        )
+    ).scalar_one()
+    if notice is not None:
+        return f"it is under a formal notice of {notice}"
+    handoff = conn.execute(
+        select(tl.law_agency_handoffs.c.agency, tl.law_agency_handoffs.c.date).where(
+            tl.law_agency_handoffs.c.invoice_id == invoice_id
+        )
+    ).first()
+    if handoff is not None:
+        return f"it was sent to {handoff.agency} on {handoff.date}"
+    return None
+
+
+def record_change(
+    conn: Connection, old: Invoice, new: Invoice, *, file: str, line: int, actor: str, why: str
+) -> dict[str, Any]:
+    """Append the event of one change (old and new values); returns it for the summary."""
+    changed = differences(old, new)
+    text = "; ".join(f"{name} {before} → {after}" for name, (before, after) in changed.items())
+    data = {
+        "invoice": new.number,
+        "file": file,
+        "line": line,
+        "old": {name: before for name, (before, _) in changed.items()},
+        "new": {name: after for name, (_, after) in changed.items()},
+        "forced": why,
+    }
+    repo.append_event(
+        conn, "invoice_changed", actor=actor, customer_ref=new.customer_ref,
+        subject=new.number, data=data, reason=text + (f" (allowed although {why})" if why else ""),
+    )  # fmt: skip
+    return data
+
+
+def cannot_restore(conn: Connection, change: dict[str, Any]) -> str | None:
+    """Why an invoice a recorded change touched cannot get its old values back, or None
+    (also None when the invoice is gone: there is nothing to put back)."""
+    number = str(change["invoice"])
+    current = repo.existing_invoices(conn, [number]).get(number)
+    if current is None:
+        return None
+    if {name: str(getattr(current, name)) for name in change["new"]} != change["new"]:
+        return f"invoice {number} was changed again since this import"
+    return None
+
+
+def restore(conn: Connection, change: dict[str, Any]) -> bool:
+    """Put back the old values of one recorded change (the caller checked
+    `cannot_restore`); False when the invoice is no longer in the ledger."""
+    number = str(change["invoice"])
+    current = repo.existing_invoices(conn, [number]).get(number)
+    if current is None:
+        return False
+    values: dict[str, Any] = {}
+    for name, text in change["old"].items():
+        if name in ("issue_date", "due_date"):
+            values[name] = date.fromisoformat(text)
+        elif name in ("amount", "tax"):
+            values[f"{name}_minor"] = Money.of(text.split()[0], current.currency).to_minor()
+        else:
+            values[name] = text
+    conn.execute(t.invoices.update().where(t.invoices.c.number == number).values(**values))
+    return True
