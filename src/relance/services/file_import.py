@@ -39,7 +39,7 @@ from relance.bootstrap import Store
 from relance.core.bank import BankTransaction
 from relance.core.model import Allocation, AllocationKind, Customer, Invoice, Payment
 from relance.core.money import Money
-from relance.services import matching
+from relance.services import deposits, matching
 from relance.services.ledger_import import sha256_of
 
 # (file, bytes read so far, size of the file): enough for a progress bar per file.
@@ -473,6 +473,9 @@ def _write_einvoice(conn: Connection, path: Path, read: EInvoice, report: FileRe
             report.unchanged += 1
         if old is None:
             _settle_waiting_credit_notes(conn, path, invoice.number, customer_id, report)
+            applied, warnings = deposits.apply_waiting_deposits(conn, [invoice.number])
+            report.count("allocations", applied)
+            report.warnings += warnings
         if read.prepaid.is_positive and old is None:
             _prepaid(conn, invoice, read.prepaid, customer_id, report)
     note = read.credit_note

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from dataclasses import fields
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, func, select
 
+from relance.adapters.formats.errors import FormatError
 from relance.adapters.storage import repository as repo
 from relance.adapters.storage import tables as t
 from relance.adapters.storage import tables_dunning as td
@@ -63,6 +65,43 @@ def why_locked(conn: Connection, invoice_id: int, old: Invoice) -> str | None:
     if handoff is not None:
         return f"it was sent to {handoff.agency} on {handoff.date}"
     return None
+
+
+def check_update(
+    conn: Connection, path: Path, line: int, old: Invoice, new: Invoice, allow_changes: bool
+) -> str:
+    """An invoice may be corrected by a later import, unless that breaks what was matched,
+    or (without `allow_changes`) a debtor was already told its figures. Returns why the
+    change needed allowing ("" when it did not)."""
+    if old.customer_ref != new.customer_ref:
+        raise FormatError(
+            path,
+            str(line),
+            "customer",
+            f"invoice {new.number} belongs to {old.customer_ref!r} in the ledger, not "
+            f"{new.customer_ref!r}",
+        )
+    invoice_id = repo.invoice_ids(conn, [old.number])[old.number]
+    applied = repo.allocated_minor(conn, invoice_id)
+    if applied and (old.currency != new.currency or new.amount.to_minor() < applied):
+        raise FormatError(
+            path,
+            str(line),
+            "amount",
+            f"invoice {new.number} already has {Money.from_minor(applied, old.currency)} "
+            f"applied to it; it cannot become {new.amount}",
+        )
+    locked = why_locked(conn, invoice_id, old)
+    if locked and not allow_changes:
+        changed = "; ".join(
+            f"{name} {before} → {after}" for name, (before, after) in differences(old, new).items()
+        )
+        raise FormatError(
+            path, str(line), "number",
+            f"invoice {new.number} would change ({changed}) but {locked}; "
+            "pass --allow-changes to change it all the same",
+        )  # fmt: skip
+    return locked or ""
 
 
 def record_change(

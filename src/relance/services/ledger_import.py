@@ -34,7 +34,7 @@ from relance.adapters.storage import tables as t
 from relance.bootstrap import Store
 from relance.core.model import Allocation, AllocationKind, Customer, Invoice
 from relance.core.money import Money
-from relance.services import invoice_changes, law
+from relance.services import deposits, invoice_changes, law
 
 CHUNK = 5000
 Progress = Callable[[int], None]
@@ -152,44 +152,6 @@ def _customer_id(path: Path, line: int, ref: str, ids: dict[str, int]) -> int:
     return found
 
 
-def _check_update(
-    conn: Connection, path: Path, line: int, old: Invoice, new: Invoice, allow_changes: bool
-) -> str:
-    """An invoice may be corrected by a later import, unless that breaks what was matched,
-    or (without `allow_changes`) a debtor was already told its figures. Returns why the
-    change needed allowing ("" when it did not)."""
-    if old.customer_ref != new.customer_ref:
-        raise FormatError(
-            path,
-            str(line),
-            "customer",
-            f"invoice {new.number} belongs to {old.customer_ref!r} in the ledger, not "
-            f"{new.customer_ref!r}",
-        )
-    invoice_id = repo.invoice_ids(conn, [old.number])[old.number]
-    applied = repo.allocated_minor(conn, invoice_id)
-    if applied and (old.currency != new.currency or new.amount.to_minor() < applied):
-        raise FormatError(
-            path,
-            str(line),
-            "amount",
-            f"invoice {new.number} already has {Money.from_minor(applied, old.currency)} "
-            f"applied to it; it cannot become {new.amount}",
-        )
-    locked = invoice_changes.why_locked(conn, invoice_id, old)
-    if locked and not allow_changes:
-        changed = "; ".join(
-            f"{name} {before} → {after}"
-            for name, (before, after) in invoice_changes.differences(old, new).items()
-        )
-        raise FormatError(
-            path, str(line), "number",
-            f"invoice {new.number} would change ({changed}) but {locked}; "
-            "pass --allow-changes to change it all the same",
-        )  # fmt: skip
-    return locked or ""
-
-
 def _allocate(
     conn: Connection,
     path: Path,
@@ -240,6 +202,17 @@ def _allocate(
     repo.add_allocation(conn, allocation, invoice_id)
     law.grant_early_payment_discount(conn, found, invoice_id, allocation)
     report.allocations += 1
+
+
+def _awaited(row: PaymentRow, invoices: dict[str, int], report: ImportReport) -> str | None:
+    """The invoice a deposit waits for: named by the payment, not yet in the ledger."""
+    if not row.invoice_number or row.invoice_number in invoices:
+        return None
+    report.warnings.append(
+        f"line {row.line}: invoice {row.invoice_number} is not in the ledger yet; the payment "
+        "is kept on account (a deposit) and applied to it when it is imported"
+    )
+    return row.invoice_number
 
 
 class _FileImport:
@@ -345,7 +318,9 @@ class _FileImport:
             elif old == invoice:
                 report.unchanged += 1
             else:
-                why = _check_update(conn, path, line, old, invoice, self.allow_changes)
+                why = invoice_changes.check_update(
+                    conn, path, line, old, invoice, self.allow_changes
+                )
                 self.changes.append(
                     invoice_changes.record_change(
                         conn, old, invoice, file=path.name, line=line, actor=self.actor, why=why
@@ -355,6 +330,9 @@ class _FileImport:
         if new:
             conn.execute(insert(t.invoices), new)
             report.created += len(new)
+            applied, warnings = deposits.apply_waiting_deposits(conn, [v["number"] for v in new])
+            report.allocations += applied
+            report.warnings += warnings
         if changed:
             conn.execute(
                 update(t.invoices).where(t.invoices.c.number == bindparam("b_number")), changed
@@ -409,6 +387,8 @@ class _FileImport:
             key
             for (key,) in conn.execute(select(t.payments.c.key).where(t.payments.c.key.in_(keys)))
         }
+        named = [row.invoice_number for row in rows if isinstance(row, PaymentRow)]
+        invoices = repo.invoice_ids(conn, filter(None, named))
         new = []
         for row in rows:
             assert isinstance(row, PaymentRow)
@@ -429,6 +409,7 @@ class _FileImport:
                         "reference": payment.reference,
                         "payer": payment.payer,
                         "payer_iban": payment.payer_iban,
+                        "for_invoice": _awaited(row, invoices, report),
                     }
                 )
         if new:
@@ -436,7 +417,7 @@ class _FileImport:
             report.created += len(new)
         for row in rows:
             assert isinstance(row, PaymentRow)
-            if row.invoice_number:
+            if row.invoice_number in invoices:
                 # A payment already known may name its invoice only now: what is left of it
                 # (never more) is applied; allocating twice to the same invoice is a no-op.
                 payment = row.payment

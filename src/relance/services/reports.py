@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from relance.adapters.storage import repository as repo
+from relance.adapters.storage import repository_credit
 from relance.bootstrap import Store
 from relance.core.aging import AgingReport, Buckets, assemble, days_overdue
 from relance.core.ledger import Ledger, open_balance, status
@@ -48,6 +49,12 @@ def invoice_lines(
         for invoice in invoices
     ]
     return [line for line in lines if line.open_balance.is_positive or not only_open]
+
+
+def unapplied_credits(store: Store, as_of: date) -> dict[tuple[str, str], Money]:
+    """Money received and not yet applied, by (customer, currency), as of `as_of`."""
+    with store.begin() as conn:
+        return repository_credit.unapplied_credits(conn, as_of)
 
 
 def customers(store: Store) -> list[Customer]:

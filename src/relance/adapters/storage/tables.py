@@ -147,6 +147,8 @@ payments = Table(
     Column("reference", Text, nullable=False, default=""),
     Column("payer", Text, nullable=False, default=""),
     Column("payer_iban", Text, nullable=False, default=""),
+    # a deposit naming an invoice not yet in the ledger: applied to it when it arrives
+    Column("for_invoice", Text, nullable=True, index=True),
     Column("import_id", Integer, nullable=True, index=True),  # the import that wrote it
 )
 

@@ -237,14 +237,18 @@ def customers(
     as_json: JsonFlag = False,
     as_csv: CsvFlag = False,
 ) -> None:
-    """List the customers."""
+    """List the customers, with the credit they hold (payments not yet applied)."""
     store = open_store(db)
+    credits: dict[str, list[str]] = {}
+    for (ref, _currency), credit in reports.unapplied_credits(store, date.today()).items():
+        credits.setdefault(ref, []).append(str(credit))
     rows = [
         [c.ref, c.name, c.kind, c.country, c.language, c.email, c.phone,
-         c.hold_reason or "", ",".join(c.tags)]
+         c.hold_reason or "", ",".join(c.tags), ", ".join(credits.get(c.ref, []))]
         for c in reports.customers(store)
     ]  # fmt: skip
-    columns = ["ref", "name", "kind", "country", "language", "email", "phone", "hold", "tags"]
+    columns = ["ref", "name", "kind", "country", "language", "email", "phone", "hold", "tags",
+               "unapplied_credit"]  # fmt: skip
     emit(chosen(fmt, as_json, as_csv), columns, rows, title="Customers")
 
 

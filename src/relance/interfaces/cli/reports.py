@@ -9,6 +9,7 @@ import typer
 
 from relance.bootstrap import open_store
 from relance.core.aging import AgingReport, Buckets
+from relance.core.money import Money
 from relance.interfaces.cli.machine import records
 from relance.interfaces.cli.output import (
     CsvFlag,
@@ -47,27 +48,64 @@ def aging(
     store = open_store(db)
     creditor = reports.creditor(store)
     report = reports.aging_report(store, day, Buckets.parse(buckets))
-    print_aging(report, chosen(fmt, as_json, as_csv), creditor.language if creditor else "fr")
+    credits = reports.unapplied_credits(store, day)
+    language = creditor.language if creditor else "fr"
+    print_aging(report, chosen(fmt, as_json, as_csv), language, credits)
 
 
-def print_aging(report: AgingReport, fmt: Format, language: str) -> None:
-    """Print an aged balance: one table per currency, totals last.
+def _customer_rows(
+    report: AgingReport, credits: dict[tuple[str, str], Money]
+) -> list[list[object]]:
+    """One row per customer and currency with its unapplied credit last, customers who owe
+    nothing but hold credit included."""
+    rows: list[list[object]] = []
+    for table in report.tables:
+        zero = Money.zero(table.currency)
+        for row in table.rows:
+            credit = credits.get((row.customer_ref, table.currency), zero)
+            rows.append([row.customer_ref, row.customer_name, table.currency, *row.amounts,
+                         row.total, credit])  # fmt: skip
+    shown = {(str(row[0]), str(row[2])) for row in rows}
+    for (ref, currency), credit in credits.items():
+        if (ref, currency) not in shown:
+            zero = Money.zero(currency)
+            rows.append([ref, "", currency, *(zero for _ in report.buckets.labels()), zero, credit])
+    return rows
+
+
+def _print_credits(credits: dict[tuple[str, str], Money], as_of: date, language: str) -> None:
+    display = [[ref, currency, money_text(credit, language)]
+               for (ref, currency), credit in credits.items()]  # fmt: skip
+    title = f"Unapplied credit as of {date_text(as_of, language)} (payments on account, deposits)"
+    emit(Format.TABLE, ["customer", "currency", "credit"], [], display=display, title=title,
+         right=("credit",))  # fmt: skip
+
+
+def print_aging(
+    report: AgingReport,
+    fmt: Format,
+    language: str,
+    credits: dict[tuple[str, str], Money] | None = None,
+) -> None:
+    """Print an aged balance: one table per currency, totals last, then the customers'
+    unapplied credit (payments on account, deposits; a column of its own in CSV and JSON).
 
     JSON keeps the totals apart from the customers (`customers`, `totals`); CSV has one
     line per customer and currency, and no totals line a program could take for a customer.
     """
+    credits = credits or {}
     labels = list(report.buckets.labels())
-    columns = ["customer", "name", "currency", *labels, "total"]
-    rows = [
-        [row.customer_ref, row.customer_name, table.currency, *row.amounts, row.total]
-        for table in report.tables
-        for row in table.rows
-    ]
+    columns = ["customer", "name", "currency", *labels, "total", "unapplied_credit"]
+    rows = _customer_rows(report, credits)
     if fmt is Format.JSON:
         totals = [
             {
                 "currency": t.currency,
                 **dict(zip([*labels, "total"], [*t.totals, t.total], strict=True)),
+                "unapplied_credit": sum(
+                    (c for (_, cur), c in credits.items() if cur == t.currency),
+                    Money.zero(t.currency),
+                ),
             }
             for t in report.tables
         ]
@@ -91,3 +129,5 @@ def print_aging(report: AgingReport, fmt: Format, language: str) -> None:
         title = f"Aged balance as of {date_text(report.as_of, language)} — {table.currency}"
         emit(Format.TABLE, ["customer", "name", *labels, "total"], [], display=display,
              title=title, right=(*labels, "total"))  # fmt: skip
+    if credits:
+        _print_credits(credits, report.as_of, language)

@@ -1,4 +1,4 @@
-"""import provenance (import_id on what a file wrote, undone imports) and the document store
+"""import provenance, undone imports, deposits awaiting their invoice, the document store
 
 Revision ID: 0006
 Revises: 0005
@@ -32,6 +32,9 @@ def upgrade() -> None:
             batch_op.create_index(batch_op.f(f"ix_{table}_import_id"), ["import_id"])
     with op.batch_alter_table("invoices", schema=None) as batch_op:
         batch_op.add_column(sa.Column("pdf_sha256", sa.String(length=64), nullable=True))
+    with op.batch_alter_table("payments", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("for_invoice", sa.Text(), nullable=True))
+        batch_op.create_index(batch_op.f("ix_payments_for_invoice"), ["for_invoice"])
     with op.batch_alter_table("imports", schema=None) as batch_op:
         batch_op.add_column(sa.Column("undone_at", sa.DateTime(timezone=True), nullable=True))
     op.create_table(
@@ -50,6 +53,9 @@ def downgrade() -> None:
     op.drop_table("documents")
     with op.batch_alter_table("imports", schema=None) as batch_op:
         batch_op.drop_column("undone_at")
+    with op.batch_alter_table("payments", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_payments_for_invoice"))
+        batch_op.drop_column("for_invoice")
     with op.batch_alter_table("invoices", schema=None) as batch_op:
         batch_op.drop_column("pdf_sha256")
     for table in reversed(_TRACKED):
