@@ -26,12 +26,12 @@ def db(tmp_path: Path) -> str:
     return path
 
 
-def _payments(db: str, capsys: pytest.CaptureFixture[str]) -> list[object]:
-    capsys.readouterr()
-    assert run(["customers", "--db", db, "--json"]) == 0
+def _credit(db: str, capsys: pytest.CaptureFixture[str]) -> list[object]:
+    """The customers holding unapplied credit, as the aged balance shows them."""
     capsys.readouterr()
     assert run(["aging", "--db", db, "--as-of", "2026-11-01", "--json"]) == 0
-    return json.loads(capsys.readouterr().out) or []
+    rows = json.loads(capsys.readouterr().out)["customers"]
+    return [row["customer"] for row in rows if row["unapplied_credit"] != "0.00"]
 
 
 @pytest.mark.parametrize("command", ["payments", "credit-notes"])
@@ -45,7 +45,7 @@ def test_an_invoices_file_imported_as_payments_is_refused(db, tmp_path, capsys, 
     assert "relance import invoices" in err
     # even when told to ignore unknown columns: the file is of another kind
     assert run(["import", command, str(factures), "--db", db, "--ignore-unknown-columns"]) == 3
-    assert _payments(db, capsys) == []
+    assert _credit(db, capsys) == []
     assert run(["import", "invoices", str(factures), "--db", db]) == 0
 
 

@@ -31,11 +31,14 @@ def test_init_import_and_aging_as_json(db, tmp_path, capsys):
     assert (row["customer"], row["1-30"]) == ("DUP", "1000.00")  # 30 days late on 2 March
     assert report["totals"] == [{"currency": "EUR", "current": "0.00", "1-30": "1000.00",
                                  "31-60": "0.00", "61-90": "0.00", "91-120": "0.00",
-                                 "over 120": "0.00", "total": "1000.00"}]  # fmt: skip
+                                 "over 120": "0.00", "total": "1000.00",
+                                 "unapplied_credit": "0.00"}]  # fmt: skip
     assert run(["aging", "--db", db, "--as-of", "2026-03-03", "--csv"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0] == "customer,name,currency,current,1-30,31-60,61-90,91-120,over 120,total"
-    assert lines[1] == "DUP,Dupont SA,EUR,0.00,0.00,1000.00,0.00,0.00,0.00,1000.00"
+    assert lines[0] == (
+        "customer,name,currency,current,1-30,31-60,61-90,91-120,over 120,total,unapplied_credit"
+    )
+    assert lines[1] == "DUP,Dupont SA,EUR,0.00,0.00,1000.00,0.00,0.00,0.00,1000.00,0.00"
 
 
 def test_a_bad_file_exits_with_a_message_naming_file_line_and_field(db, tmp_path, capsys):
