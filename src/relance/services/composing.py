@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 from sqlalchemy import Connection
 
@@ -15,6 +14,7 @@ from relance.adapters.render.communication import RenderedCommunication, render_
 from relance.adapters.render.templates import TemplateProblem, TemplateStore
 from relance.adapters.storage import dunning_repository as drepo
 from relance.adapters.storage import repository as repo
+from relance.adapters.storage import repository_documents
 from relance.adapters.storage import repository_letters as rl
 from relance.adapters.storage.dunning_repository import QueuedAction
 from relance.core.engine import ActionStatus
@@ -72,7 +72,7 @@ class Composed:
     creditor: Creditor | None
     keys: Mapping[Channel, str]
     recipients: tuple[str, ...]
-    invoice_pdfs: Mapping[str, Path]
+    invoice_pdfs: Mapping[str, bytes]  # from relance's document store, never from a path
 
 
 def compose_action(
@@ -125,7 +125,7 @@ def compose_action(
         shown = ", ".join(repr(address) for address in bad)
         problem = f"customer {customer.ref} has an e-mail address that cannot be used: {shown}"
         result = ComposeResult(None, (problem,))
-    pdfs = {invoice.number: Path(invoice.pdf_path) for invoice in invoices if invoice.pdf_path}
+    pdfs = repository_documents.invoice_pdfs(conn, [invoice.number for invoice in invoices])
     return Composed(item, result, creditor, keys, recipients, pdfs)
 
 

@@ -39,7 +39,7 @@ from relance.bootstrap import Store
 from relance.core.bank import BankTransaction
 from relance.core.model import Allocation, AllocationKind, Customer, Invoice, Payment
 from relance.core.money import Money
-from relance.services import deposits, matching
+from relance.services import deposits, documents, matching
 from relance.services.ledger_import import sha256_of
 
 # (file, bytes read so far, size of the file): enough for a progress bar per file.
@@ -454,8 +454,10 @@ def _write_einvoice(conn: Connection, path: Path, read: EInvoice, report: FileRe
                 .where(t.invoices.c.number == invoice.number)
                 .values(delivery_date=invoice.delivery_date)
             )
+        stored = documents.store_facturx_pdf(conn, path) if invoice.pdf_path else None
         if old is None:
-            conn.execute(insert(t.invoices).values(**repo.invoice_values(invoice, customer_id)))
+            values = repo.invoice_values(invoice, customer_id)
+            conn.execute(insert(t.invoices).values(**values, pdf_sha256=stored))
             report.count("invoices")
         elif not _same_invoice(old, invoice):
             raise FormatError(
@@ -466,7 +468,7 @@ def _write_einvoice(conn: Connection, path: Path, read: EInvoice, report: FileRe
             conn.execute(
                 update(t.invoices)
                 .where(t.invoices.c.number == invoice.number)
-                .values(pdf_path=invoice.pdf_path)
+                .values(pdf_path=invoice.pdf_path, pdf_sha256=stored)
             )
             report.count("pdf_paths")
         else:

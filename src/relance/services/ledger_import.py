@@ -34,7 +34,7 @@ from relance.adapters.storage import tables as t
 from relance.bootstrap import Store
 from relance.core.model import Allocation, AllocationKind, Customer, Invoice
 from relance.core.money import Money
-from relance.services import deposits, invoice_changes, law
+from relance.services import deposits, documents, invoice_changes, law
 
 CHUNK = 5000
 Progress = Callable[[int], None]
@@ -313,6 +313,9 @@ class _FileImport:
         for number, (line, invoice) in batch.items():
             old = existing.get(number)
             values = repo.invoice_values(invoice, ids[invoice.customer_ref])
+            values["pdf_sha256"] = None
+            if old != invoice and invoice.pdf_path:  # read, checked and kept at import
+                values["pdf_sha256"] = documents.store_csv_pdf(conn, invoice.pdf_path, path, line)
             if old is None:
                 new.append(values)
             elif old == invoice:

@@ -10,7 +10,7 @@ batch of its own, so no letter recorded as sent is ever missing from the files o
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -25,7 +25,7 @@ from relance.adapters.deliver.print_batch import (
     write_print_batch,
 )
 from relance.adapters.render.communication import RenderedCommunication
-from relance.adapters.storage import repository as repo
+from relance.adapters.storage import repository_documents
 from relance.adapters.storage import repository_letters as rl
 from relance.adapters.storage import repository_sending as rs
 from relance.bootstrap import Store
@@ -36,7 +36,7 @@ def write_batch(
     as_of: date,
     out_dir: Path,
     letters: Sequence[RenderedCommunication],
-    invoice_pdfs: dict[str, Path],
+    invoice_pdfs: Mapping[str, bytes],
     record: Callable[[Connection, int], None],
     progress: Callable[[int, int], None] | None = None,
 ) -> BatchSummary:
@@ -77,7 +77,7 @@ def batches(store: Store) -> list[rs.PrintBatchRow]:
 
 def rebuild(store: Store, number: int, out_dir: Path) -> Rebuilt:
     """Write print batch `number` again into `out_dir` from the letters kept as evidence
-    (each followed by its invoices' PDFs where they still exist), under its own name,
+    (each followed by its invoices' PDFs from the document store), under its own name,
     or ``NAME.rebuilt.pdf`` when a file of that name is already there. LookupError when
     there is no such batch."""
     with store.begin() as conn:
@@ -86,13 +86,11 @@ def rebuild(store: Store, number: int, out_dir: Path) -> Rebuilt:
             raise LookupError(f"no print batch {number} (relance print lists them)")
         kept = rl.load_evidence(conn, print_batch=number)
         pdfs = {
-            e.action_id: [
-                Path(invoice.pdf_path)
-                for invoice in repo.existing_invoices(
+            e.action_id: list(
+                repository_documents.invoice_pdfs(
                     conn, rl.sent_invoices(conn, e.action_id)
                 ).values()
-                if invoice.pdf_path
-            ]
+            )
             for e in kept
         }
     data = assemble_batch([with_invoice_copies(e.pdf, pdfs[e.action_id])[0] for e in kept])

@@ -55,7 +55,7 @@ def test_a_batch_writes_one_file_per_letter_and_one_print_file(tmp_path: Path) -
     summary = write_print_batch(
         items,
         tmp_path / "out",
-        invoice_pdfs={"12345": copy},
+        invoice_pdfs={"12345": copy.read_bytes()},
         progress=lambda done, total: seen.append((done, total)),
     )
     assert seen == [(1, 3), (2, 3), (3, 3)]

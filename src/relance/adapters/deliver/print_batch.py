@@ -1,10 +1,10 @@
 """A run's letters on paper: one PDF per letter and one print file for the whole batch.
 
-Each letter's file is the letter followed by the invoice's own PDF when the ledger has
-one (``Invoice.pdf_path``). The print file puts every letter one after the other, each
-starting on a recto page (a blank page is added after a letter with an odd page count)
-so that duplex printing never puts two debtors on one sheet. A summary counts letters,
-pages and registered letters.
+Each letter's file is the letter followed by the invoice's own PDF when relance's document
+store has one (taken in and checked at import: ``services/documents.py``). The print file
+puts every letter one after the other, each starting on a recto page (a blank page is added
+after a letter with an odd page count) so that duplex printing never puts two debtors on one
+sheet. A summary counts letters, pages and registered letters.
 
 A print file is never overwritten: each is written under a temporary name, flushed to
 disk, then given the next free number of its day (``print-batch-DATE-NNN.pdf``) by a
@@ -18,7 +18,7 @@ import hashlib
 import io
 import os
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,22 +44,23 @@ class BatchSummary:
         return f"{self.letters} letters, {self.pages} pages, {self.registered} registered{where}"
 
 
-def with_invoice_copies(pdf: bytes, invoice_pdfs: Sequence[Path]) -> tuple[bytes, int]:
-    """The letter followed by the invoices' PDFs that exist; returns the bytes and pages."""
-    present = [path for path in invoice_pdfs if path.is_file()]
-    if not present:
+def with_invoice_copies(pdf: bytes, invoice_pdfs: Sequence[bytes]) -> tuple[bytes, int]:
+    """The letter followed by the invoices' stored PDFs; returns the bytes and pages."""
+    if not invoice_pdfs:
         return pdf, len(PdfReader(io.BytesIO(pdf)).pages)
     writer = PdfWriter()
     writer.append(PdfReader(io.BytesIO(pdf)))
-    for path in present:
-        writer.append(PdfReader(path))
+    for content in invoice_pdfs:
+        writer.append(PdfReader(io.BytesIO(content)))
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue(), len(writer.pages)
 
 
-def invoice_pdf_paths(item: RenderedCommunication, invoice_pdfs: dict[str, Path]) -> list[Path]:
-    """The invoice PDFs known for the invoices of `item`'s letter, in the table's order."""
+def invoice_pdf_paths(
+    item: RenderedCommunication, invoice_pdfs: Mapping[str, bytes]
+) -> list[bytes]:
+    """The stored invoice PDFs of the invoices of `item`'s letter, in the table's order."""
     return [invoice_pdfs[row.number] for row in item.letter.rows if row.number in invoice_pdfs]
 
 
@@ -67,7 +68,7 @@ def write_print_batch(
     items: Sequence[RenderedCommunication],
     out_dir: Path,
     *,
-    invoice_pdfs: dict[str, Path] | None = None,
+    invoice_pdfs: Mapping[str, bytes] | None = None,
     batch_prefix: str = "print-batch",
     progress: Callable[[int, int], None] | None = None,
 ) -> BatchSummary:

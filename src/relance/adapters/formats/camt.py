@@ -20,7 +20,7 @@ from lxml import etree
 
 from relance.adapters.formats.errors import FormatError
 from relance.adapters.formats.numbers import plain_decimal
-from relance.adapters.formats.xmlroot import root_of, split_tag
+from relance.adapters.formats.xmlroot import refuse_doctype, root_of, split_tag
 from relance.core.bank import BankTransaction, transaction_key, unique_keys
 from relance.core.money import Money, check_currency
 
@@ -112,6 +112,8 @@ def _entries(
     entries = 0
     root_ok = False
     with file.open("rb") as stream:
+        refuse_doctype(stream.read(65536), file)
+        stream.seek(0)
         context = etree.iterparse(
             stream,
             events=("start", "end"),

@@ -19,7 +19,7 @@ from lxml import etree
 
 from relance.adapters.formats.errors import FormatError
 from relance.adapters.formats.numbers import plain_decimal
-from relance.adapters.formats.xmlroot import split_tag
+from relance.adapters.formats.xmlroot import refuse_doctype, split_tag
 from relance.core.model import Address, CreditNote, Customer, Invoice
 from relance.core.money import Money, check_currency
 
@@ -45,7 +45,9 @@ class EInvoice:
 
 
 def safe_xml(raw: bytes, file: Path) -> etree._Element:
-    """Parse XML without entities, DTDs or network access (e-invoices come from outside)."""
+    """Parse XML without entities, DTDs or network access (e-invoices come from outside);
+    a file declaring a DOCTYPE is refused, saying so (`xmlroot.refuse_doctype`)."""
+    refuse_doctype(raw[:65536], file)
     parser = etree.XMLParser(
         resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
     )

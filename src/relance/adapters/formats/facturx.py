@@ -13,6 +13,7 @@ import facturx as facturx_library
 
 from relance.adapters.formats.einvoice import EInvoice, read_einvoice, safe_xml
 from relance.adapters.formats.errors import FormatError
+from relance.adapters.formats.pdf_document import embedded_facturx_xml
 from relance.adapters.formats.xmlroot import root_of
 
 _CII = b"CrossIndustryInvoice"
@@ -39,6 +40,9 @@ def extract(path: Path, *, payment_terms_days: int = 30) -> EInvoice:
         except Exception as exc:  # pypdf and factur-x raise many kinds on a broken PDF
             reason = " ".join(str(exc).split())[:300] or type(exc).__name__
             raise FormatError(file, "PDF", "", f"not a readable PDF: {reason}") from exc
+        # The library gives nothing back when it refuses the XML it found (a DOCTYPE, say):
+        # the attachment is then read as it is, so the error says what was refused.
+        xml = xml or embedded_facturx_xml(raw)
         if not xml:
             raise FormatError(file, "PDF", "attachment", "no Factur-X/ZUGFeRD XML embedded")
         raw, pdf_path = xml, str(file)
