@@ -92,7 +92,13 @@ def interest(
                 notes.append(item.basis)
                 display.append([f"{item.kind.value} [{len(notes)}]", "", "", "", "", "",
                                 money_text(item.amount, language)])  # fmt: skip
-        display.append(["total", "", "", "", "", "", money_text(claim.total, language)])
+        if claim.blocking:  # never a bare total as if nothing more were owed
+            display.append(["interest after the gap", "", "", "", "", "", "unknown"])
+        sums = claim.totals() or ({} if claim.blocking else {"": claim.total})
+        for currency, amount in sums.items():
+            label = "total known so far" if claim.blocking else "total"
+            display.append([f"{label} {currency}".strip(), "", "", "", "", "",
+                            money_text(amount, language)])  # fmt: skip
         emit(
             Format.TABLE,
             ["charge", "from", "to", "days", "base", "rate", "amount"],
@@ -107,8 +113,13 @@ def interest(
             console.print(f"[yellow]note:[/] {problem}")
     for problem in report.problems:
         console.print(f"[yellow]note:[/] {problem}")
+    incomplete = any(claim.blocking for claim in report.claims)
     for amount in report.totals().values():
-        console.print(f"Total claimable beyond the principal: {money_text(amount, language)}")
+        text = f"Total claimable beyond the principal: {money_text(amount, language)}"
+        console.print(text + (" and interest not yet known (a rate is missing)"
+                              if incomplete else ""))  # fmt: skip
+    if incomplete and not report.totals():
+        console.print("Interest is not yet known: a rate is missing (relance rates add).")
 
 
 def _interest_json(report: interest_reports.InterestReport) -> dict[str, Any]:
@@ -138,11 +149,14 @@ def _interest_json(report: interest_reports.InterestReport) -> dict[str, Any]:
                     {
                         "kind": item.kind.value,
                         "amount": str(item.amount.amount),
+                        "currency": item.amount.currency,
                         "basis": item.basis,
                     }
                     for item in claim.items
                 ],
-                "total": str(claim.total.amount),
+                # null while a rate is missing: never 0.00 as if nothing more were owed
+                "total": None if claim.blocking else str(claim.total.amount),
+                "complete": not claim.blocking,
                 "problems": list(claim.problems),
             }
             for claim in report.claims
