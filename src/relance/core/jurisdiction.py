@@ -104,7 +104,7 @@ class RuleSet:
     limitation_years: int = 5
     # Whether a payment counts as the debtor's acknowledgement of the debt, restarting the
     # limitation period (C. civ. 2240). Courts usually hold so, but it is for a judge to
-    # decide (LAW.md 3.3 ⚠): the creditor's setting, on by default.
+    # decide (docs/law.md, "Limitation"): the creditor's setting, on by default.
     payments_acknowledge: bool = True
     term_cap_days: int | None = None  # longest agreed term from the invoice date
     term_cap_end_of_month_days: int | None = None  # or this many days "end of month"
@@ -205,7 +205,7 @@ class Jurisdictions:
         """True when the selection table chooses rule set `code` for businesses only.
 
         Such a rule set (France B2B, EU B2B, UK B2B) carries penalties and a fixed indemnity
-        that the law owes only between professionals (C. com. L441-10 II; LAW.md 3.5).
+        that the law owes only between professionals (C. com. L441-10 II; docs/law.md).
         """
         kinds = [s.kind for s in self.selectors if s.rule_set == code]
         return bool(kinds) and all(kind is CustomerKind.BUSINESS for kind in kinds)

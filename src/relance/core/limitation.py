@@ -85,7 +85,7 @@ def claim_start(invoice: Invoice) -> date:
 def interruptions_from_payments(allocations: Iterable[Allocation]) -> tuple[Interruption, ...]:
     """Each payment allocated to an invoice, as a partial-payment interruption.
 
-    Whether a payment acknowledges the debt is for a judge (LAW.md 3.3 ⚠): it is the
+    Whether a payment acknowledges the debt is for a judge (docs/law.md, "Limitation"): it is the
     creditor's setting `RuleSet.payments_acknowledge` (on by default); call this only for
     invoices whose rule set has it on.
     """
