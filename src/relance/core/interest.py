@@ -271,15 +271,7 @@ def interest_breakdown(
         )
     first = first_day_of_delay(invoice, rules, terms)
     if first is None:
-        notice = terms.formal_notice
-        if notice is not None and notice <= invoice.due_date:
-            return _with_problem(
-                empty,
-                f"the formal notice of {notice.isoformat()} is dated on or before the due "
-                f"date {invoice.due_date.isoformat()} of invoice {invoice.number}: it does "
-                f"not start interest on it; a notice received after the due date does",
-            )
-        return _with_problem(empty, "interest runs only from a formal notice, and none is recorded")
+        return _with_problem(empty, _why_no_start(invoice, terms))
     if first > as_of:
         return empty
     own = [a for a in allocations if a.invoice_number == invoice.number and a.date <= as_of]
@@ -339,6 +331,18 @@ def interest_breakdown(
         (*problems, *blocking),
         tuple(blocking),
     )
+
+
+def _why_no_start(invoice: Invoice, terms: Contract) -> str:
+    """Why interest does not run yet where it runs from a formal notice."""
+    notice = terms.formal_notice
+    if notice is not None and notice <= invoice.due_date:
+        return (
+            f"the formal notice of {notice.isoformat()} is dated on or before the due "
+            f"date {invoice.due_date.isoformat()} of invoice {invoice.number}: it does "
+            f"not start interest on it; a notice received after the due date does"
+        )
+    return "interest runs only from a formal notice, and none is recorded"
 
 
 def _with_problem(breakdown: InterestBreakdown, problem: str) -> InterestBreakdown:

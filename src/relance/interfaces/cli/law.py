@@ -12,6 +12,7 @@ from typing import Annotated, Any
 import typer
 
 from relance.bootstrap import open_store
+from relance.core.charges import Charges
 from relance.core.limitation import InterruptionKind
 from relance.core.money import Money
 from relance.core.terms import parse_discount_terms
@@ -76,41 +77,7 @@ def interest(
     if not report.claims:
         console.print("No late invoice: nothing to claim beyond the principal.")
     for claim in report.claims:
-        # the legal basis is long: numbered notes under the table keep the columns readable
-        display, notes = [], []
-        interest_lines = claim.interest.lines if claim.interest is not None else ()
-        for line in interest_lines:
-            if line.basis not in notes:
-                notes.append(line.basis)
-            display.append([f"interest [{notes.index(line.basis) + 1}]",
-                            date_text(line.start, language), date_text(line.end, language),
-                            str(line.days), money_text(line.base, language),
-                            rate_text(line.rate, language),
-                            money_text(line.amount, language)])  # fmt: skip
-        for item in claim.items:
-            if item.interest is None:
-                notes.append(item.basis)
-                display.append([f"{item.kind.value} [{len(notes)}]", "", "", "", "", "",
-                                money_text(item.amount, language)])  # fmt: skip
-        if claim.blocking:  # never a bare total as if nothing more were owed
-            display.append(["interest after the gap", "", "", "", "", "", "unknown"])
-        sums = claim.totals() or ({} if claim.blocking else {"": claim.total})
-        for currency, amount in sums.items():
-            label = "total known so far" if claim.blocking else "total"
-            display.append([f"{label} {currency}".strip(), "", "", "", "", "",
-                            money_text(amount, language)])  # fmt: skip
-        emit(
-            Format.TABLE,
-            ["charge", "from", "to", "days", "base", "rate", "amount"],
-            [],
-            display=display,
-            title=f"Invoice {claim.invoice_number}",
-            right=("days", "base", "rate", "amount"),
-        )
-        for number, note in enumerate(notes, start=1):
-            console.print(f"  [{number}] {note}")
-        for problem in claim.problems:
-            console.print(f"[yellow]note:[/] {problem}")
+        _print_claim(claim, language)
     for problem in report.problems:
         console.print(f"[yellow]note:[/] {problem}")
     incomplete = any(claim.blocking for claim in report.claims)
@@ -120,6 +87,45 @@ def interest(
                               if incomplete else ""))  # fmt: skip
     if incomplete and not report.totals():
         console.print("Interest is not yet known: a rate is missing (relance rates add).")
+
+
+def _print_claim(claim: Charges, language: str) -> None:
+    """One invoice's charges as a table, its long legal bases as numbered notes below."""
+    # the legal basis is long: numbered notes under the table keep the columns readable
+    display, notes = [], []
+    interest_lines = claim.interest.lines if claim.interest is not None else ()
+    for line in interest_lines:
+        if line.basis not in notes:
+            notes.append(line.basis)
+        display.append([f"interest [{notes.index(line.basis) + 1}]",
+                        date_text(line.start, language), date_text(line.end, language),
+                        str(line.days), money_text(line.base, language),
+                        rate_text(line.rate, language),
+                        money_text(line.amount, language)])  # fmt: skip
+    for item in claim.items:
+        if item.interest is None:
+            notes.append(item.basis)
+            display.append([f"{item.kind.value} [{len(notes)}]", "", "", "", "", "",
+                            money_text(item.amount, language)])  # fmt: skip
+    if claim.blocking:  # never a bare total as if nothing more were owed
+        display.append(["interest after the gap", "", "", "", "", "", "unknown"])
+    sums = claim.totals() or ({} if claim.blocking else {"": claim.total})
+    for currency, amount in sums.items():
+        label = "total known so far" if claim.blocking else "total"
+        display.append([f"{label} {currency}".strip(), "", "", "", "", "",
+                        money_text(amount, language)])  # fmt: skip
+    emit(
+        Format.TABLE,
+        ["charge", "from", "to", "days", "base", "rate", "amount"],
+        [],
+        display=display,
+        title=f"Invoice {claim.invoice_number}",
+        right=("days", "base", "rate", "amount"),
+    )
+    for number, note in enumerate(notes, start=1):
+        console.print(f"  [{number}] {note}")
+    for problem in claim.problems:
+        console.print(f"[yellow]note:[/] {problem}")
 
 
 def _interest_json(report: interest_reports.InterestReport) -> dict[str, Any]:
