@@ -91,30 +91,3 @@ def test_a_password_over_plain_smtp_is_warned_about(
     smtp_env.delenv("RELANCE_SMTP_PASSWORD")
     run(["send", "--db", db, "--out", str(tmp_path / "out"), "--date", "2026-02-10"])
     assert "unencrypted" not in capsys.readouterr().err
-
-
-def test_a_registered_letter_posted_before_its_date_is_refused(
-    store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    from datetime import date
-
-    from tests.services.test_letters import carry_out, ledger
-
-    ledger(store, tmp_path)
-    for day in ("2018-02-05", "2018-02-19", "2018-03-05", "2018-03-19"):
-        carry_out(store, date.fromisoformat(day))
-    dunning.run_dunning(store, date(2018, 4, 2))
-    action = dunning.approve(store, every=True)[0]
-    url = store.engine.url.render_as_string(hide_password=False)
-    assert run(["send", "--db", url, "--out", str(tmp_path / "out"), "--date", "2018-04-02"]) == 0
-    capsys.readouterr()
-
-    early = ["--tracking", "1A23456789012", "--posted", "2018-03-30"]
-    assert run(["registered", str(action), "--db", url, *early]) == ExitCode.ERROR
-    err = capsys.readouterr().err.replace("\n", "")
-    assert "posted on 2018-03-30, before the letter's date (2018-04-02)" in err
-    # nothing was recorded: the receipt still needs a posting first
-    assert run(["registered", str(action), "--db", url, "--received", "2018-04-05"]) == 1
-    assert "record the posting first" in capsys.readouterr().err
-    on_the_day = ["--tracking", "1A23456789012", "--posted", "2018-04-02"]
-    assert run(["registered", str(action), "--db", url, *on_the_day]) == 0

@@ -115,9 +115,8 @@ def test_preview_renders_one_action_without_sending(
     assert {q.action.status.value for q in dunning.queue(store)} == {"approved"}
 
 
-def test_registered_records_posting_then_receipt(
-    store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def formal_notice_sent(store: Store, tmp_path: Path) -> tuple[int, str]:
+    """The story up to the registered formal notice sent on 2 April 2018: (action, --db)."""
     ledger(store, tmp_path)
     for day in ("2018-02-05", "2018-02-19", "2018-03-05", "2018-03-19"):
         carry_out(store, date.fromisoformat(day))
@@ -125,6 +124,13 @@ def test_registered_records_posting_then_receipt(
     action = dunning.approve(store, every=True)[0]
     db = db_of(store)
     assert run(["send", "--db", db, "--out", str(tmp_path / "out"), "--date", "2018-04-02"]) == 0
+    return action, db
+
+
+def test_registered_records_posting_then_receipt(
+    store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    action, db = formal_notice_sent(store, tmp_path)
     capsys.readouterr()
 
     assert (
@@ -151,3 +157,20 @@ def test_send_help_shows_the_smtp_table_and_a_toml_without_it_is_named(
     assert code == ExitCode.ERROR
     err = " ".join(capsys.readouterr().err.split())
     assert f"{config}: no [smtp] table" in err
+
+
+def test_a_registered_letter_posted_before_its_date_is_refused(
+    store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    action, db = formal_notice_sent(store, tmp_path)
+    capsys.readouterr()
+
+    early = ["--tracking", "1A23456789012", "--posted", "2018-03-30"]
+    assert run(["registered", str(action), "--db", db, *early]) == ExitCode.ERROR
+    err = capsys.readouterr().err.replace("\n", "")
+    assert "posted on 2018-03-30, before the letter's date (2018-04-02)" in err
+    # nothing was recorded: the receipt still needs a posting first
+    assert run(["registered", str(action), "--db", db, "--received", "2018-04-05"]) == 1
+    assert "record the posting first" in capsys.readouterr().err
+    on_the_day = ["--tracking", "1A23456789012", "--posted", "2018-04-02"]
+    assert run(["registered", str(action), "--db", db, *on_the_day]) == 0

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import email
 import io
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from email.policy import default
 from pathlib import Path
@@ -21,12 +19,10 @@ from typing import Any
 
 import pdfplumber
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import update
 from tests.conftest import write
-from tests.services.test_letters import CUSTOMERS, INVOICES, NOW, SENDER, carry_out
+from tests.services.test_letters import CUSTOMERS, INVOICES, NOW, SENDER, Inbox, carry_out, serve
 
-from relance.adapters.deliver.smtp import Security, SmtpMailer, SmtpSettings
 from relance.adapters.formats.ledger_csv import CsvKind
 from relance.adapters.render.specimen import specimen_letter
 from relance.adapters.render.templates import TemplateProblem, TemplateStore
@@ -43,34 +39,16 @@ HEADER_NAME = "Smith & Co\r\nBcc: thief@evil.example"
 THIEF = "thief@evil.example"
 
 
-class Envelopes:
+class Envelopes(Inbox):
     """An aiosmtpd handler keeping each message with the recipients of its envelope."""
 
     def __init__(self) -> None:
-        self.received: list[tuple[list[str], bytes]] = []
+        super().__init__()
+        self.envelopes: list[tuple[list[str], bytes]] = []
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.received.append((list(envelope.rcpt_tos), envelope.content))
-        return "250 Message accepted for delivery"
-
-
-@contextmanager
-def smtp_server() -> Iterator[tuple[Envelopes, SmtpMailer]]:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = int(probe.getsockname()[1])
-    handler = Envelopes()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        settings = SmtpSettings(
-            host="127.0.0.1", from_address=SENDER, port=port, security=Security.PLAIN
-        )
-        yield handler, SmtpMailer(settings)
-    finally:
-        controller.stop()
+        self.envelopes.append((list(envelope.rcpt_tos), envelope.content))
+        return await super().handle_DATA(server, session, envelope)
 
 
 def pdf_text(data: bytes) -> str:
@@ -105,12 +83,13 @@ def test_hostile_names_are_printed_as_written_and_add_no_header_nor_recipient(
     assert len(dunning.approve(store, every=True)) == 2
     out = tmp_path / "run" / "out"
 
-    with smtp_server() as (server, mailer):
+    with serve(Envelopes()) as (server, mailer):
         report = sending.send_approved(
             store, date(2018, 2, 19), out, mailer, sender=SENDER, now=NOW
         )
 
-    delivered = [m for m in server.received]
+    assert isinstance(server, Envelopes)
+    delivered = server.envelopes
     assert delivered, f"nothing was delivered: {report}"
     for recipients, raw in delivered:
         assert THIEF not in " ".join(recipients)
