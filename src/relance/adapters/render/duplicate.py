@@ -117,7 +117,7 @@ def _draw_mark(canvas: Canvas, mark: str, font: str, right: float) -> None:
     canvas.saveState()
     canvas.setFillGray(0.88)
     canvas.setFont(font, 72)
-    canvas.translate(WIDTH / 2, HEIGHT / 2 - 40 * mm)
+    canvas.translate(WIDTH / 2, HEIGHT / 2 - 75 * mm)
     canvas.rotate(35)
     canvas.drawCentredString(0, 0, mark)
     canvas.restoreState()
