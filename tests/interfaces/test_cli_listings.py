@@ -187,3 +187,12 @@ def test_a_contract_rate_is_shown_with_the_ledger_language_decimal_mark(
     assert "rate: 12,50\u00a0%" in capsys.readouterr().out
     assert run(["contract", "DUP", "--db", db, "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["rate"] == "12.5"  # programs get the number
+
+
+def test_a_table_too_wide_for_the_terminal_is_written_whole_rather_than_cropped() -> None:
+    columns = ["customer", "name", *(f"bucket {n}" for n in range(8)), "total"]
+    row = ["AMELIAJO", "Amelia Jones", *["12 694,11 €"] * 8, "101 552,88 €"]
+    screen = Console(file=io.StringIO(), force_terminal=True, width=70)
+    show_table(screen, columns, [row], title="Aged balance", right=columns[2:])
+    text = screen.file.getvalue()  # type: ignore[attr-defined]
+    assert "101 552,88 €" in text and "bucket 7" in text  # the last column is there

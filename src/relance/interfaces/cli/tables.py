@@ -25,10 +25,31 @@ def show_table(
     right: Sequence[str] = (),
 ) -> None:
     """Print `rows` (already formatted) under `columns`, right-aligning those in `right`."""
-    if console.is_terminal:
+    # Too wide for the terminal even with text folded, Rich would crop the last columns: the
+    # plain lines are written whole instead, and the terminal wraps them.
+    if console.is_terminal and _narrowest(columns, rows, right) <= console.width:
         console.print(_rich_table(columns, rows, title, right))
-    else:
-        console.file.write(plain_table(columns, rows, title=title, right=right))
+        return
+    console.file.write(plain_table(columns, rows, title=title, right=right))
+
+
+def _is_whole(column: str, cells: Sequence[str], right: Sequence[str]) -> bool:
+    # identifiers (no spaces) and right-aligned amounts are never folded
+    return column in right or not any(" " in cell for cell in cells)
+
+
+def _narrowest(columns: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence[str]) -> int:
+    """The least width the Rich table needs: whole columns at full width, text folded at
+    its longest word, one space between columns."""
+    width = len(columns) - 1
+    for index, column in enumerate(columns):
+        cells = [row[index] for row in rows]
+        if _is_whole(column, cells, right):
+            width += max((cell_len(c) for c in [column, *cells]), default=0)
+        else:
+            words = [w for c in [column, *cells] for w in c.split()]
+            width += max((cell_len(w) for w in words), default=0)
+    return width
 
 
 def _rich_table(
@@ -43,7 +64,7 @@ def _rich_table(
     )  # fmt: skip
     for index, column in enumerate(columns):
         cells = [row[index] for row in rows]
-        whole = column in right or not any(" " in cell for cell in cells)
+        whole = _is_whole(column, cells, right)
         table.add_column(
             column,
             justify="right" if column in right else "left",
