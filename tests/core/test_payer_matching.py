@@ -136,3 +136,10 @@ def test_echeance_from_an_unknown_payer_pays_the_only_plan_owed_that_instalment(
     assert match.customer_ref == "C-LEF"
     wrong_count = credit("400.00", "", "REMISE ECHEANCE 2/4")
     assert not match_transactions([wrong_count], BOOK, CUSTOMERS, plans=[plan_of_lefevre()]).matches
+
+
+def test_a_date_after_facture_is_not_read_as_invoice_numbers() -> None:
+    # F2026-0014 ends in 14 and is Jean Dupont's; "14/10/2026" is the invoice's date.
+    tx = credit("100.00", "JEAN DUPONT", "VIREMENT DE JEAN DUPONT FACTURE 14/10/2026")
+    result = match_transactions([tx], BOOK, CUSTOMERS)
+    assert not result.matches

@@ -56,6 +56,7 @@ _INSTALMENT = re.compile(
     r"\b(?:ECHEANCES?|ECH|MENSUALITE|VERSEMENT|PAIEMENT|REGLEMENT)\b\.?\s*(?:N[O]?\b\.?\s*)?"
     r"(\d{1,2})\s*(?:/|SUR|DE)\s*(\d{1,2})\b"
 )
+_DATE = re.compile(r"(0?[1-9]|[12]\d|3[01])\s*/\s*(0?[1-9]|1[0-2])(\s*/\s*(\d{2}|\d{4}))?")
 _TRAILING_DIGITS = re.compile(r"(\d+)\D*$")
 _TOKEN = re.compile(r"[0-9A-Z]+(?:[-/._][0-9A-Z]+)*")
 _NOT_READ = re.compile(r"[^0-9A-Z/,&+]")
@@ -173,6 +174,8 @@ def _short_number(
             by_tail[int(tail.group(1))].append(k)
     chosen: list[int] = []
     for found in _SHORT_NUMBERS.finditer(text):
+        if _DATE.fullmatch(found.group(1)):
+            continue  # "FACTURE 12/10/2026" is the invoice's date, not two numbers
         for number in re.findall(r"\d+", found.group(1)):
             ends = by_tail.get(int(number), [])
             if len(ends) > 1:
