@@ -37,6 +37,7 @@ from relance.adapters.render.communication import RenderedCommunication
 from relance.adapters.render.templates import TemplateProblem, TemplateStore
 from relance.adapters.storage import dunning_repository as drepo
 from relance.adapters.storage import repository_letters as rl
+from relance.adapters.storage import repository_sending as rs
 from relance.adapters.storage.dunning_repository import QueuedAction
 from relance.bootstrap import Store
 from relance.core.engine import ActionStatus
@@ -210,7 +211,7 @@ def _email(
 
 def _cancel_stale(run: SendRun, item: QueuedAction, code: str, detail: str) -> None:
     """Cancel a stale action's messages (and the action, if approved), saying why."""
-    with run.store.begin() as conn:
+    with rs.exclusive(run.store.engine) as conn:
         cancel_action_messages(conn, item, f"stale_{code}", detail, run.actor)
     run.cancelled.append(Cancelled(item.id, item.action.customer_ref, detail))
 
