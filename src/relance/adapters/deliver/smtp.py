@@ -17,8 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.message import EmailMessage
-from email.parser import BytesParser
-from email.policy import SMTP, default
+from email.policy import SMTP
 from email.utils import format_datetime, make_msgid
 from enum import StrEnum
 from pathlib import Path
@@ -351,14 +350,3 @@ def deliver_email(
         reply_to=reply_to,
     )
     return send_prepared(record, sender=sender, outbox=outbox, mailer=mailer, now=now)
-
-
-def attached_pdf(message: bytes) -> tuple[str, bytes] | None:
-    """(file name, bytes) of the first PDF attached to a stored message, or None."""
-    parsed = BytesParser(_class=EmailMessage, policy=default).parsebytes(message)
-    for part in parsed.iter_attachments():
-        if part.get_content_type() == "application/pdf":
-            content = part.get_content()
-            assert isinstance(content, bytes)  # application/* parts decode to bytes
-            return part.get_filename() or "", content
-    return None
