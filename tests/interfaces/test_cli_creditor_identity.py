@@ -66,3 +66,16 @@ def test_a_french_company_without_its_legal_identity_cannot_send_a_letter(tmp_pa
     sole = replace(bare, legal_form="EI")
     rendered = render_communication(replace(specimen, creditor=sole), "letter", TemplateStore())
     assert not rendered.blocked
+
+
+def test_an_envelope_window_that_is_neither_side_is_refused_with_its_field(tmp_path, capsys):
+    creditor = tmp_path / "creditor.toml"
+    creditor.write_text(
+        'name = "Atelier Durand SARL"\ncountry = "FR"\ncurrency = "EUR"\n'
+        'envelope_window = "middle"\n',
+        encoding="utf-8",
+    )
+    db = tmp_path / "ledger.sqlite"
+    assert run(["init", "--db", str(db), "--from", str(creditor)]) != 0
+    assert "envelope_window: 'middle' is neither left nor right" in capsys.readouterr().err
+    assert not db.exists()
