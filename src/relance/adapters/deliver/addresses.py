@@ -2,16 +2,19 @@
 semicolons, each checked before it goes into a header.
 
 What is stored may predate the checks made at import: a line break typed inside a
-spreadsheet cell, a display name, a stray character. An address that cannot be used is
-returned apart, so that the caller blocks that customer's message alone and names it,
-instead of failing while the message is built.
+spreadsheet cell, a display name, a stray character. The rule is the import's
+(`relance.adapters.formats.identifiers`: the same separators, email-validator on the
+syntax); an address that cannot be used is returned apart, so that the caller blocks that
+customer's message alone and names it, instead of failing while the message is built.
 """
 
 from __future__ import annotations
 
 import re
-from email.errors import HeaderParseError
-from email.headerregistry import Address
+
+from email_validator import EmailNotValidError, validate_email
+
+from relance.adapters.formats.identifiers import ADDRESS_SEPARATORS
 
 # The characters an address never holds and a header must never receive.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -21,7 +24,7 @@ def split_addresses(cell: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(usable addresses, unusable ones) of an e-mail cell, in the cell's order."""
     good: list[str] = []
     bad: list[str] = []
-    for part in cell.replace(";", ",").split(","):
+    for part in ADDRESS_SEPARATORS.split(cell):
         address = part.strip()
         if not address:
             continue
@@ -34,7 +37,7 @@ def is_usable(address: str) -> bool:
     if _CONTROL.search(address) or " " in address:
         return False
     try:
-        parsed = Address(addr_spec=address)
-    except (HeaderParseError, ValueError, IndexError):
+        validate_email(address, check_deliverability=False)
+    except EmailNotValidError:
         return False
-    return bool(parsed.username) and "." in parsed.domain and parsed.addr_spec == address
+    return True
