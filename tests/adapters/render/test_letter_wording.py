@@ -255,3 +255,14 @@ def test_the_first_letter_goes_with_a_copy_of_each_invoice(tmp_path) -> None:
     with pdfplumber.open(io.BytesIO(english.pdf.pdf)) as document:
         copy = document.pages[-1].extract_text() or ""
     assert "DUPLICATE" in copy and "Invoice no. 12345" in copy and "£100.00" in copy
+
+
+def test_the_fixed_words_agree_with_the_number_of_invoices_and_letters() -> None:
+    # One invoice and one earlier letter: "Montant de la facture", "Notre précédent
+    # courrier", never "Total des factures" or "Nos précédents courriers".
+    indemnity = ChargeLine("Indemnité forfaitaire, facture 12345", Money.of("40", "EUR"))
+    one = rendered_text(letter_to(bakery(), 2, count=1, charges=(indemnity,)))
+    assert "Montant de la facture" in one and "Total des factures" not in one
+    assert "Notre précédent courrier : 1er septembre 2026" in one
+    two = rendered_text(letter_to(bakery(), 3, count=2, charges=(indemnity,)))
+    assert "Total des factures" in two and "Nos précédents courriers" in two

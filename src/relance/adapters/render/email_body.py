@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 
-from relance.adapters.render.labels import label
+from relance.adapters.render.labels import counted, label
 from relance.adapters.render.letterhead import creditor_lines, legal_mentions
 from relance.adapters.render.pdf import invoice_cells, payment_lines
 from relance.adapters.render.templates import Wording
@@ -53,7 +53,12 @@ def _totals(letter: Letter) -> list[tuple[str, str]]:
     lang = letter.language
     lines: list[tuple[str, str]] = []
     if letter.charges:
-        lines.append((label(lang, "subtotal"), format_money(letter.principal_due, letter.locale)))
+        lines.append(
+            (
+                counted(lang, "subtotal", len(letter.rows)),
+                format_money(letter.principal_due, letter.locale),
+            )
+        )
         for charge in letter.charges:
             text = charge.label + (f" ({charge.explanation})" if charge.explanation else "")
             amount = "" if charge.amount is None else format_money(charge.amount, letter.locale)
@@ -62,7 +67,10 @@ def _totals(letter: Letter) -> list[tuple[str, str]]:
     if credit is not None:
         if not letter.charges:
             lines.append(
-                (label(lang, "subtotal"), format_money(letter.principal_due, letter.locale))
+                (
+                    counted(lang, "subtotal", len(letter.rows)),
+                    format_money(letter.principal_due, letter.locale),
+                )
             )
         lines.append((label(lang, "credit_on_account"), format_money(-credit, letter.locale)))
     lines.append((label(lang, "total_due"), format_money(letter.total_due, letter.locale)))
@@ -94,9 +102,10 @@ def build_email_body(letter: Letter, wording: Wording, *, copy_of_letter: bool) 
     )
     contact = label(lang, "contact", contacts=contacts)
     previous = (
-        label(
+        counted(
             lang,
             "previous",
+            len(letter.previous),
             items=", ".join(
                 label(
                     lang, "previous_item", date=format_day(p.sent_on, letter.locale), level=p.level

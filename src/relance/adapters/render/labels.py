@@ -27,6 +27,7 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "days": "{n} j",
         "continued": "(suite)",
         "subtotal": "Total des factures",
+        "subtotal_one": "Montant de la facture",
         "total_due": "Total dû",
         "credit_on_account": "Paiements reçus, non encore affectés",
         "deadline": "À régler au plus tard le {date}",
@@ -39,6 +40,7 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "qr_caption": "QR code de virement SEPA (EPC)",
         "contact": "Une question, une erreur, une contestation ? {contacts}",
         "previous": "Nos précédents courriers : {items}",
+        "previous_one": "Notre précédent courrier : {items}",
         "previous_item": "{date} (relance {level})",
         "phone": "Tél. {phone}",
         "email": "E-mail {email}",
@@ -73,6 +75,7 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "days": "{n}",
         "continued": "(continued)",
         "subtotal": "Invoices total",
+        "subtotal_one": "Invoice amount",
         "total_due": "Total due",
         "credit_on_account": "Payments received, not yet allocated",
         "deadline": "Please pay by {date}",
@@ -84,6 +87,7 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "qr_caption": "SEPA credit transfer QR code (EPC)",
         "contact": "A question, an error, a dispute? {contacts}",
         "previous": "Our previous letters: {items}",
+        "previous_one": "Our previous letter: {items}",
         "previous_item": "{date} (reminder {level})",
         "phone": "Phone {phone}",
         "email": "E-mail {email}",
@@ -106,3 +110,11 @@ def label(language: str, key: str, **values: object) -> str:
     """The label `key` in `language` (French when the language is unknown), filled in."""
     table = LABELS.get(language, LABELS["fr"])
     return table[key].format(**values)
+
+
+def counted(language: str, key: str, count: int, **values: object) -> str:
+    """The label `key` agreeing with `count`: its ``_one`` form for one thing, when it has
+    one ("Notre précédent courrier", "Montant de la facture")."""
+    table = LABELS.get(language, LABELS["fr"])
+    chosen = f"{key}_one" if count == 1 and f"{key}_one" in table else key
+    return table[chosen].format(**values)

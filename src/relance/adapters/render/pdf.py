@@ -28,7 +28,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from relance.adapters.render.epc import EpcProblem, epc_payload, epc_qr
-from relance.adapters.render.labels import label
+from relance.adapters.render.labels import counted, label
 from relance.adapters.render.letterhead import creditor_lines, legal_mentions
 from relance.adapters.render.templates import Wording
 from relance.core.addressing import (
@@ -456,7 +456,7 @@ def _draw_table(page: _Page) -> None:
     totals: list[tuple[str, str, bool, str]] = []
     if letter.charges:
         subtotal = format_money(letter.principal_due, letter.locale)
-        totals.append((label(lang, "subtotal"), subtotal, False, ""))
+        totals.append((counted(lang, "subtotal", len(letter.rows)), subtotal, False, ""))
         for charge in letter.charges:
             amount = "" if charge.amount is None else format_money(charge.amount, letter.locale)
             totals.append((charge.label, amount, False, charge.explanation))
@@ -464,7 +464,7 @@ def _draw_table(page: _Page) -> None:
     if credit is not None:
         if not letter.charges:
             subtotal = format_money(letter.principal_due, letter.locale)
-            totals.append((label(lang, "subtotal"), subtotal, False, ""))
+            totals.append((counted(lang, "subtotal", len(letter.rows)), subtotal, False, ""))
         credited = format_money(-credit, letter.locale)
         totals.append((label(lang, "credit_on_account"), credited, False, ""))
     totals.append(
@@ -579,7 +579,7 @@ def _draw_closing(page: _Page, sign_off: str) -> None:
             label(lang, "previous_item", date=format_day(p.sent_on, letter.locale), level=p.level)
             for p in letter.previous
         )
-        paragraphs.append(label(lang, "previous", items=items))
+        paragraphs.append(counted(lang, "previous", len(letter.previous), items=items))
     # The contact line, the earlier letters, the sign-off and the signature stay together:
     # a page never holds the closing line and the signature alone.
     name, size = page.font()
