@@ -35,7 +35,7 @@ SPECIMEN_CREDITOR = Creditor(
 
 def specimen_customer(kind: CustomerKind, language: str) -> Customer:
     """A debtor of the given kind who reads `language`: in Lyon in French; in English, in
-    New York, as the seed's American example (its letter then reads as American English)."""
+    New York, like invoice 12345 in dollars (its letter then reads as American English)."""
     if language == "en":
         return Customer(
             ref="C042",
