@@ -58,14 +58,18 @@ def test_the_seed_timeline_through_the_cli(db, capsys):
         (date(2018, 2, 12), "letter3"),
         (date(2018, 2, 26), "final"),
         (date(2018, 3, 13), "handoff"),
+        # 12400 rode along one step behind (it fell due after the first step): its own
+        # formal notice the day 12345 goes to the agency.
+        (date(2018, 3, 13), "final"),
     ]
     actions = run_json(capsys, ["queue", "--db", db, "--all"])
-    assert [a["status"] for a in actions] == ["done"] * 6
+    assert [a["status"] for a in actions] == ["done"] * 7
     assert actions[4]["channels"] == ["registered_letter", "email"]
     assert actions[4]["invoices"] == ["12345", "12400"]
     assert actions[4]["balance"] == ["140.00 USD"]  # 100 + 40
+    assert actions[5]["invoices"] == ["12345"]  # the handoff: only what went through it all
     kinds = [e["event"] for e in run_json(capsys, ["history", "ACME", "--db", db])]
-    assert kinds.count("action.proposed") == kinds.count("action.done") == 6
+    assert kinds.count("action.proposed") == kinds.count("action.done") == 7
     assert kinds.count("flag.process_ended") == 1
 
 
@@ -187,3 +191,16 @@ def test_the_demo_shows_the_same_sensible_queue_for_the_same_date(tmp_path, caps
     # day 35 (runs every two weeks), letter 3 now.
     smith = next(line for line in queue.splitlines() if "SMITHCO " in line)
     assert "letter3" in smith and "12345" in smith and "100,00\xa0$US" in smith
+
+
+def test_a_run_before_the_last_one_is_refused_in_one_line_and_a_replay_writes_nothing(db, capsys):
+    assert run(["run", "--db", db, "--date", "2018-02-01"]) == 0
+    capsys.readouterr()
+    # Typed by mistake: a date before the last run would restart the process.
+    assert run(["run", "--db", db, "--date", "2018-01-02"]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "the last run was for 2018-02-01" in err
+    assert run(["run", "--db", db, "--date", "2018-01-02", "--replay"]) == 0
+    out = capsys.readouterr().out
+    assert "Replay of 2018-01-02" in out and "nothing written" in out and "informal" in out
+    assert len(run_json(capsys, ["queue", "--db", db, "--all"])) == 1

@@ -246,13 +246,24 @@ def test_only_an_approved_action_can_be_done(store, tmp_path):
         dunning.approve(store, [pending.id])
 
 
-def test_a_new_overdue_invoice_joins_the_current_level(store, tmp_path):
+def test_a_new_overdue_invoice_joins_the_next_step_at_its_own_stage(store, tmp_path):
     seed(store, tmp_path, second_invoice=True)
     steps = desk(store, date(2018, 1, 1), date(2018, 2, 12))
     assert [name for _, name in steps] == ["informal", "letter1", "letter2", "letter3"]
     last = dunning.queue(store, everything=True)[-1]
-    # 12400 fell due on 9 February and joined letter 3 with 12345.
+    # 12400 fell due on 9 February and joined letter 3 of 12345, listed apart at its own
+    # first reminder: letter 3 covers 12345 only.
     assert last.action.invoice_numbers == ("12345", "12400")
+    assert last.action.covered == ("12345",)
+    assert [(i["number"], i["stage_name"], i["covered"]) for i in last.details["invoices"]] == [
+        ("12345", "letter3", True),
+        ("12400", "informal", False),
+    ]
+    assert last.details["invoices"][0]["history"] == [
+        ["informal", "2018-01-02"],
+        ["letter1", "2018-01-15"],
+        ["letter2", "2018-01-29"],
+    ]
     assert last.details["balances"] == [["150.00", "USD"]]
 
 

@@ -22,6 +22,7 @@ from relance.core.policy import (
     CallWindow,
     Channel,
     ContactLimits,
+    Grouping,
     Level,
     Policy,
     Tone,
@@ -250,6 +251,7 @@ def policy_from_toml(
             "plan_grace_days",
             "limits",
             "levels",
+            "grouping",
         }:
             reader.report(None, key, "unknown field")
     description = data.get("description", "")
@@ -261,6 +263,7 @@ def policy_from_toml(
         promise_grace_days=reader.integer(data, "promise_grace_days", None, 3) or 0,
         plan_grace_days=reader.integer(data, "plan_grace_days", None, 5) or 0,
         limits=_limits(reader, data.get("limits", {})),
+        grouping=_grouping(reader, data.get("grouping", Grouping.CUSTOMER.value)),
     )
     problems = list(reader.problems)
     reported = {(p.level, _TRIGGERS.get(p.field, p.field)) for p in problems}
@@ -272,6 +275,15 @@ def policy_from_toml(
                 PolicyFileProblem(source, problem.level, problem.field, problem.message)
             )
     return (None if problems else policy), tuple(problems)
+
+
+def _grouping(reader: _Reader, value: object) -> Grouping:
+    try:
+        return Grouping(str(value))
+    except ValueError:
+        known = ", ".join(g.value for g in Grouping)
+        reader.report(None, "grouping", f"unknown grouping {value!r}; known: {known}")
+        return Grouping.CUSTOMER
 
 
 def load_policy(path: Path) -> tuple[Policy | None, tuple[PolicyFileProblem, ...]]:
@@ -321,6 +333,7 @@ def policy_to_dict(policy: Policy) -> dict[str, Any]:
         "min_gap_days": policy.min_gap_days,
         "promise_grace_days": policy.promise_grace_days,
         "plan_grace_days": policy.plan_grace_days,
+        "grouping": policy.grouping.value,
         "limits": limits,
         "levels": levels,
     }

@@ -14,7 +14,7 @@ renderer and the compliance check agree on how an amount or a date reads.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
@@ -76,6 +76,7 @@ class InvoiceRow:
     open_balance: Money
     tax: Money | None = None  # the tax part of `amount`, for a duplicate of the invoice
     document: str = ""  # the invoice's own PDF (an imported Factur-X), when the ledger has one
+    stage: str = ""  # the step this letter is for this invoice (the policy's level name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +131,14 @@ class Letter:
     exchanges: tuple[Exchange, ...] = ()
     # Payments received on account and not yet allocated, taken off the total due.
     credit_on_account: Money | None = None
+    # The customer's other overdue invoices, listed apart: the letter's step does not
+    # cover them (each is at its own stage) and its total does not count them.
+    also_due: tuple[InvoiceRow, ...] = ()
+
+    @property
+    def also_due_total(self) -> Money:
+        """What the invoices listed apart add up to."""
+        return total((row.open_balance for row in self.also_due), self.currency)
 
     @property
     def currency(self) -> str:
@@ -244,6 +253,8 @@ def compose_letter(
     language: str | None = None,
     exchanges: Sequence[Exchange] = (),
     credit: Money | None = None,
+    stages: Mapping[str, str] | None = None,
+    also_due: Collection[str] = (),
 ) -> ComposeResult:
     """Compose the reminder of `level` to `customer` about `invoices`, dated `as_of`.
 
@@ -254,9 +265,14 @@ def compose_letter(
     nothing overdue, currencies mixed, a reference that cannot be made. `credit` is what
     the customer paid on account and is not allocated yet: the letter states it and
     claims only the rest.
+
+    `stages` names each invoice's step (the action's per-invoice stage); the invoices in
+    `also_due` are listed apart (`Letter.also_due`): the letter's step does not cover
+    them and its total leaves them out.
     """
     problems: list[str] = []
     rows: list[InvoiceRow] = []
+    apart: list[InvoiceRow] = []
     for invoice in sorted(invoices, key=lambda i: (i.due_date, i.number)):
         if invoice.customer_ref != customer.ref:
             problems.append(f"invoice {invoice.number} belongs to {invoice.customer_ref}")
@@ -267,7 +283,7 @@ def compose_letter(
             continue
         if not balance.is_positive:
             continue  # paid since the action was proposed: not chased
-        rows.append(
+        (apart if invoice.number in also_due else rows).append(
             InvoiceRow(
                 number=invoice.number,
                 issue_date=invoice.issue_date,
@@ -278,6 +294,7 @@ def compose_letter(
                 open_balance=balance,
                 tax=invoice.tax,
                 document=invoice.pdf_path,
+                stage=(stages or {}).get(invoice.number, ""),
             )
         )
     if not rows:
@@ -294,6 +311,8 @@ def compose_letter(
         return ComposeResult(None, tuple(problems))
 
     currency = rows[0].open_balance.currency
+    # Invoices in another currency are left to their own letter: one letter, one currency.
+    apart = [row for row in apart if row.open_balance.currency == currency]
     principal = total((row.open_balance for row in rows), currency)
     owed = [c.amount for c in charges if c.amount is not None and c.amount.currency == currency]
     grand_total = principal + total(owed, currency)
@@ -326,5 +345,6 @@ def compose_letter(
         signatory_title=creditor.signatory_title,
         exchanges=tuple(exchanges),
         credit_on_account=on_account,
+        also_due=tuple(apart),
     )
     return ComposeResult(letter)

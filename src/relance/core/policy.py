@@ -49,6 +49,19 @@ class Tone(StrEnum):
 CHARGE_HOOKS = frozenset({"interest", "indemnity", "fee"})
 
 
+class Grouping(StrEnum):
+    """How a customer's invoices at different stages share a step.
+
+    CUSTOMER: one letter per customer; the step covers the invoices at its own stage and
+    lists the others apart, as also due, each at its own stage (a task without a letter,
+    such as an agency handoff, carries only its own invoices). STAGE: one step per stage;
+    each letter covers only the invoices at its stage.
+    """
+
+    CUSTOMER = "customer"
+    STAGE = "stage"
+
+
 @dataclass(frozen=True, slots=True)
 class CallWindow:
     """Local hours in which a call task may be carried out.
@@ -125,6 +138,7 @@ class Policy:
     promise_grace_days: int = 3
     plan_grace_days: int = 5
     limits: ContactLimits = field(default_factory=ContactLimits)
+    grouping: Grouping = Grouping.CUSTOMER
 
     def level_index(self, name: str) -> int:
         """Position of the level called `name` (ValueError when unknown)."""

@@ -91,10 +91,14 @@ def compose_action(
     owed = repo.open_invoice_balances(conn, as_of, customer.ref)
     balances = {invoice.number: balance for invoice, balance in owed if invoice.number in numbers}
     invoices = [invoice for invoice, _ in owed if invoice.number in balances]
+    # Each invoice at its own stage: the step claims (and charges) only what it covers;
+    # the others are listed apart, as also due.
+    also_due = set(numbers).difference(item.action.covered)
+    claimed = [number for number in balances if number not in also_due]
     charges: tuple[ChargeLine, ...] = ()
-    if balances:
+    if claimed:
         step = stage_fees.step_of(conn, item.action, item.details)
-        claim = letter_charges.letter_claim(conn, customer.ref, list(balances), as_of, step)
+        claim = letter_charges.letter_claim(conn, customer.ref, claimed, as_of, step)
         if claim.blocking:  # never send partial charges: the action is reported blocked
             return Composed(item, ComposeResult(None, claim.blocking), creditor, {}, (), {})
         charges = tuple(ChargeLine(row.label, row.amount, row.explanation) for row in claim.rows)
@@ -117,6 +121,8 @@ def compose_action(
         registered=Channel.REGISTERED_LETTER in keys,
         exchanges=exchanges_for_letter(conn, customer.ref, invoices, as_of),
         credit=credit_on_account(conn, customer.ref, as_of).get(currency),
+        stages=_stage_names(item),
+        also_due=also_due,
     )
     if not keys and result.letter is not None:
         result = ComposeResult(None, ("the action has no template for a document",))
@@ -127,6 +133,14 @@ def compose_action(
         result = ComposeResult(None, (problem,))
     pdfs = repository_documents.invoice_pdfs(conn, [invoice.number for invoice in invoices])
     return Composed(item, result, creditor, keys, recipients, pdfs)
+
+
+def _stage_names(item: QueuedAction) -> dict[str, str]:
+    """Each invoice's step in this action: the action's level for those it covers, else
+    the stage the proposal recorded for it."""
+    names = {number: item.action.level_name for number in item.action.covered}
+    names.update((step["number"], step["stage_name"]) for step in item.details.get("invoices", ()))
+    return names
 
 
 def render_action(

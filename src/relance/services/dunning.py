@@ -1,18 +1,15 @@
-"""Use cases of the dunning process: the daily run, the action queue, the contact log,
-the pauses (disputes, promises, plans, holds), the policies and a customer's history.
+"""Use cases of the dunning process: the action queue, the contact log, the pauses
+(disputes, promises, plans, holds), the policies and a customer's history. The daily run
+itself is in `relance.services.daily_run` (its names are re-exported here).
 
-Each use case is one transaction and appends what it changed to the event log. The run
-loads what `relance.core.engine.decide` needs (overdue invoices with their open balance
-and each customer's unapplied credit, summed by the database), decides, then stores the
-proposals, the cancellations and the new flags. A pause (dispute, promise, plan, hold)
-cancels at once the pending actions it makes pointless, by the same engine rules.
+Each use case is one transaction and appends what it changed to the event log. A pause
+(dispute, promise, plan, hold) cancels at once the pending actions it makes pointless,
+by the same engine rules as the run.
 """
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
@@ -27,22 +24,23 @@ from relance.adapters.storage import tables as t
 from relance.adapters.storage.dunning_repository import QueuedAction
 from relance.bootstrap import Store
 from relance.core.contacts import CallOutcome, Contact, ContactChannel, Direction
-from relance.core.engine import (
-    PENDING,
-    ActionStatus,
-    Cancellation,
-    Decision,
-    Flag,
-    Proposal,
-    decide,
-)
-from relance.core.ledger import Ledger
-from relance.core.model import Customer, Payment
+from relance.core.engine import ActionStatus
+from relance.core.model import Customer
 from relance.core.money import Money, total
 from relance.core.pauses import Dispute, Hold, Promise
 from relance.core.plans import Frequency, PaymentPlan, schedule
 from relance.core.policy import Channel, Policy, PolicyIndex
-from relance.services import limitation, waiting_credits
+from relance.services.daily_run import (
+    RunGoesBack,
+    RunReport,
+    RunUnderWay,
+    append_events,
+    apply_cancellations,
+    decide_as_of,
+    run_dunning,
+)
+
+__all__ = ["RunGoesBack", "RunReport", "RunUnderWay", "run_dunning"]
 
 # Channels whose carrying out is a contact with the debtor, for the contact log.
 _CONTACT_OF = {
@@ -53,192 +51,10 @@ _CONTACT_OF = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class RunReport:
-    """What one run did: the actions it queued, those it cancelled, the new flags."""
-
-    as_of: date
-    proposed: tuple[QueuedAction, ...]
-    cancelled: tuple[tuple[int, Cancellation], ...]
-    flags: tuple[Flag, ...]
-    dry_run: bool = False
-    held: tuple[waiting_credits.HeldProposal, ...] = ()  # an unmatched credit could pay them
-
-
-# -- the run ------------------------------------------------------------------------------
-
-
-@contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
-    # A run makes millions of small records and none forms a cycle: the cyclic collector
-    # would walk them again and again while they are made.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def _decide(
-    conn: Connection, as_of: date, customer_ref: str | None = None
-) -> tuple[Decision, dict[str, int]]:
-    """Load what the engine needs (all customers, or one) and decide; returns the
-    decision and the ids of the known actions by key."""
-    known = drepo.engine_actions(conn, as_of, customer_ref)
-    promises = drepo.load_promises(conn, customer_ref)
-    plans = drepo.load_plans(conn, customer_ref)
-    # Payments matter to the engine only to follow promises, and allocations to follow
-    # plans (what was paid on the plan's invoices); credit is summed by the database.
-    followed = {p.customer_ref for p in promises}
-    payments = tuple(
-        Payment(f"{ref}#{n}", when, amount, ref)
-        for n, (ref, when, amount) in enumerate(drepo.payments_of(conn, sorted(followed), as_of))
-    )
-    toward_plans = drepo.allocations_to(conn, (n for p in plans for n in p.invoice_numbers), as_of)
-    overdue = drepo.overdue_by_customer(conn, as_of, customer_ref)
-    if customer_ref is None:
-        # Only the customers the engine will look at: those with something overdue or
-        # an action still pending.
-        wanted = set(overdue)
-        wanted.update(a.customer_ref for _, a in known if a.status in PENDING)
-        customers = drepo.customers_for_run(conn, wanted)
-    else:
-        customers = repo.load_customers(conn, [customer_ref])
-    ledger = Ledger(customers=tuple(customers), payments=payments, allocations=tuple(toward_plans))
-    decision = decide(
-        ledger,
-        PolicyIndex(drepo.load_policies(conn), drepo.load_rules(conn)),
-        as_of=as_of,
-        actions=[action for _, action in known],
-        contacts=drepo.load_contacts(conn, as_of, customer_ref),
-        disputes=drepo.load_disputes(conn, customer_ref),
-        promises=promises,
-        plans=plans,
-        holds=drepo.load_holds(conn, customer_ref),
-        time_barred=limitation.time_barred_invoices(conn, as_of),
-        credit=drepo.unapplied_credit(conn, as_of, customer_ref),
-        overdue=overdue,
-    )
-    return decision, {action.key: id_ for id_, action in known}
-
-
-# An event of the log as a run writes many at once: kind, customer, subject, data, reason.
-EventRow = tuple[str, str | None, str, Mapping[str, Any], str]
-_EVENT_COLUMNS = ("at", "actor", "kind", "customer_ref", "subject", "data", "reason")
-
-
-def _events(conn: Connection, rows: Iterable[EventRow], actor: str) -> None:
-    """Append many events at once, all at the same instant (the columns `append_event`
-    writes)."""
-    at = datetime.now(UTC)
-    drepo.insert_many(conn, t.events, _EVENT_COLUMNS, ((at, actor, *row) for row in rows))
-
-
-def _apply_cancellations(
-    conn: Connection, cancellations: Iterable[Cancellation], ids: Mapping[str, int], actor: str
-) -> list[tuple[int, Cancellation]]:
-    done: list[tuple[int, Cancellation]] = []
-    for cancellation in cancellations:
-        action_id = ids[cancellation.action_key]
-        drepo.set_action_status(
-            conn, action_id, ActionStatus.CANCELLED, cancel_reason=cancellation.reason.value
-        )
-        done.append((action_id, cancellation))
-    _events(
-        conn,
-        (
-            (
-                "action.cancelled",
-                c.customer_ref,
-                f"action {action_id}",
-                {"id": action_id, "key": c.action_key, "reason": c.reason.value},
-                c.detail,
-            )
-            for action_id, c in done
-        ),
-        actor,
-    )
-    return done
-
-
-def _proposed_event(proposal: Proposal, action_id: int, as_of: str) -> EventRow:
-    action = proposal.action
-    return (
-        "action.proposed",
-        action.customer_ref,
-        f"action {action_id}",
-        {
-            "id": action_id,
-            "as_of": as_of,
-            "level": action.level_name,
-            "channels": list(drepo.channel_values(action.channels)),
-            "invoices": list(action.invoice_numbers),
-            "balances": [str(m) for m in proposal.balances],
-        },
-        proposal.why,
-    )
-
-
-def run_dunning(
-    store: Store,
-    as_of: date,
-    *,
-    actor: str = "relance",
-    dry_run: bool = False,
-    hold_on_credit: bool = False,
-) -> RunReport:
-    """Decide as of `as_of` and queue what is due; a second run for the same date
-    proposes nothing new. With `dry_run`, the same work is rolled back. A step an unmatched
-    credit could pay waits for approval with a warning, or is held with `hold_on_credit`
-    (`relance.services.waiting_credits`)."""
-    transaction = store.trial() if dry_run else store.begin()
-    with _no_cyclic_gc(), transaction as conn:
-        decision, ids = _decide(conn, as_of)
-        decision, held, warned = waiting_credits.check(conn, decision, as_of, hold=hold_on_credit)
-        cancelled = _apply_cancellations(conn, decision.cancellations, ids, actor)
-        details = [
-            waiting_credits.noted(drepo.proposal_details(p), warned.get(p.action.key))
-            for p in decision.proposals
-        ]
-        new_ids = drepo.insert_proposals(conn, decision.proposals, details)
-        day = as_of.isoformat()
-        _events(
-            conn,
-            (_proposed_event(p, new_ids[p.action.key], day) for p in decision.proposals),
-            actor,
-        )
-        flags = drepo.add_new_flags(conn, decision.flags, as_of)
-        _events(
-            conn,
-            (
-                (
-                    f"flag.{flag.kind.value}",
-                    flag.customer_ref,
-                    flag.invoice_number or "",
-                    {"key": flag.key, "as_of": day},
-                    flag.message,
-                )
-                for flag in flags
-            ),
-            actor,
-        )
-        proposed = tuple(
-            QueuedAction(
-                new_ids[p.action.key],
-                p.action if p.needs_approval else p.action.with_status(ActionStatus.APPROVED),
-                details[n],
-            )
-            for n, p in enumerate(decision.proposals)
-        )
-    return RunReport(as_of, proposed, tuple(cancelled), tuple(flags), dry_run, held)
-
-
 def _settle(conn: Connection, customer_ref: str, as_of: date, actor: str) -> None:
     """Cancel, as the next run would, the customer's pending actions a pause made moot."""
-    decision, ids = _decide(conn, as_of, customer_ref)
-    _apply_cancellations(conn, decision.cancellations, ids, actor)
+    decision, ids = decide_as_of(conn, as_of, customer_ref)
+    apply_cancellations(conn, decision.cancellations, ids, actor, as_of)
 
 
 # -- the queue ------------------------------------------------------------------------------
@@ -275,7 +91,7 @@ def approve(
                     )
         for item in chosen:
             drepo.set_action_status(conn, item.id, ActionStatus.APPROVED)
-        _events(
+        append_events(
             conn,
             (
                 (

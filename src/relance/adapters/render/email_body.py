@@ -77,6 +77,29 @@ def _totals(letter: Letter) -> list[tuple[str, str]]:
     return lines
 
 
+def _also_due(letter: Letter, sep: str) -> tuple[list[list[str]], str, str]:
+    """The invoices listed apart: their cells, their total line, and both as plain text."""
+    if not letter.also_due:
+        return [], "", ""
+    lang = letter.language
+    rows = [list(invoice_cells(row, letter)) for row in letter.also_due]
+    amount = format_money(letter.also_due_total, letter.locale)
+    total_line = f"{label(lang, 'also_due_total')}{sep}{amount}"
+    text = "\n".join([label(lang, "also_due"), *(" | ".join(row) for row in rows), total_line])
+    return rows, total_line, text
+
+
+def _apart_html(title: str, cells: str, rows: list[list[str]], total_line: str) -> list[str]:
+    """The invoices listed apart, as also due: a table of their own with their total."""
+    body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in rows)
+    return [
+        f"<p><b>{escape(title)}</b></p>",
+        '<table cellpadding="4" style="border-collapse:collapse;border:1px solid #ccc">'
+        f'<tr style="background:#eee">{cells}</tr>{body}</table>',
+        f"<p>{escape(total_line)}</p>",
+    ]
+
+
 def _signature(letter: Letter) -> list[str]:
     lines = [x for x in (letter.signatory_name, signatory_title(letter)) if x]
     return [*lines, letter.creditor.name, *creditor_lines(letter), legal_mentions(letter)]
@@ -135,6 +158,9 @@ def build_email_body(letter: Letter, wording: Wording, *, copy_of_letter: bool) 
             ]
         )
     )
+    apart, apart_total, apart_text = _also_due(letter, sep)
+    if apart_text:
+        text_parts.append(apart_text)
     # The closing line ("Kind regards,") leads straight to the signatory: how to pay, the
     # contacts and the references come before it, after the closing's other paragraphs.
     body_end, salutation = wording.closing[:-1], wording.closing[-1:]
@@ -168,6 +194,7 @@ def build_email_body(letter: Letter, wording: Wording, *, copy_of_letter: bool) 
             '<table cellpadding="4" style="border-collapse:collapse;border:1px solid #ccc">',
             f'<tr style="background:#eee">{cells}</tr>{body_rows}{total_rows}</table>',
             f"<p><b>{escape(deadline)}</b></p>",
+            *(_apart_html(label(lang, "also_due"), cells, apart, apart_total) if apart else ()),
             *(para(p) for p in body_end),
             f"<p><b>{escape(label(lang, 'how_to_pay'))}</b></p>",
             "<ul>" + "".join(f"<li>{escape(p)}</li>" for p in payment) + "</ul>",

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -429,27 +430,7 @@ def _draw_table(page: _Page) -> None:
     row_height = 4.6 * mm
     page.ensure(row_height * 3)
     _table_header(page)
-    for row in letter.rows:
-        cells = [_cell_lines(page, cell, width) for (_, width, _), cell in zip(
-            _COLUMNS, invoice_cells(row, letter), strict=True
-        )]  # fmt: skip
-        height = row_height + _LINE_IN_CELL * (max(len(lines) for lines in cells) - 1)
-        if page.ensure(height):
-            page.font(size=8)
-            page.put(page.left, page.y, label(lang, "continued"))
-            page.y -= 2 * mm
-            _table_header(page)
-        page.font(size=8)
-        x = page.left
-        for (_, width, right), lines in zip(_COLUMNS, cells, strict=True):
-            for index, text in enumerate(lines):
-                y = page.y - 2 * mm - index * _LINE_IN_CELL
-                if right:
-                    page.put(x + width * mm - 1 * mm, y, text, right=True)
-                else:
-                    page.put(x + 2 * mm, y, text)
-            x += width * mm
-        page.y -= height
+    _draw_rows(page, letter.rows)
     page.canvas.setLineWidth(0.5)
     page.canvas.line(page.left, page.y + 1 * mm, page.right, page.y + 1 * mm)
     page.y -= 3 * mm
@@ -498,6 +479,53 @@ def _draw_table(page: _Page) -> None:
         page.y,
         label(lang, "deadline", date=format_day(letter.deadline, letter.locale)),
         right=True,
+    )
+    page.y -= 7 * mm
+    if letter.also_due:
+        _draw_also_due(page)
+
+
+def _draw_rows(page: _Page, rows: Sequence[InvoiceRow]) -> None:
+    letter = page.letter
+    lang = letter.language
+    row_height = 4.6 * mm
+    for row in rows:
+        cells = [_cell_lines(page, cell, width) for (_, width, _), cell in zip(
+            _COLUMNS, invoice_cells(row, letter), strict=True
+        )]  # fmt: skip
+        height = row_height + _LINE_IN_CELL * (max(len(lines) for lines in cells) - 1)
+        if page.ensure(height):
+            page.font(size=8)
+            page.put(page.left, page.y, label(lang, "continued"))
+            page.y -= 2 * mm
+            _table_header(page)
+        page.font(size=8)
+        x = page.left
+        for (_, width, right), lines in zip(_COLUMNS, cells, strict=True):
+            for index, text in enumerate(lines):
+                y = page.y - 2 * mm - index * _LINE_IN_CELL
+                if right:
+                    page.put(x + width * mm - 1 * mm, y, text, right=True)
+                else:
+                    page.put(x + 2 * mm, y, text)
+            x += width * mm
+        page.y -= height
+
+
+def _draw_also_due(page: _Page) -> None:
+    """The customer's other overdue invoices, apart from the letter's table and total."""
+    letter = page.letter
+    lang = letter.language
+    page.ensure(4.6 * mm * 4)
+    page.paragraph(label(lang, "also_due"), bold=True, gap=4 * mm)
+    _table_header(page)
+    _draw_rows(page, letter.also_due)
+    page.y -= 2 * mm
+    page.font(size=8.5)
+    total_text = label(lang, "also_due_total")
+    page.put(page.right - 30 * mm, page.y, total_text, right=True)
+    page.put(
+        page.right - 1 * mm, page.y, format_money(letter.also_due_total, letter.locale), right=True
     )
     page.y -= 7 * mm
 

@@ -113,6 +113,9 @@ def template_values(letter: Letter, channel: str) -> dict[str, Any]:
         "days_late": max(row.days_late for row in letter.rows),
         "invoice_count": len(letter.rows),
         "invoice_numbers": _numbers_phrase([row.number for row in letter.rows], lang),
+        # The invoices listed apart (not covered by this step), printed in their own table.
+        "also_due_count": len(letter.also_due),
+        "also_due_numbers": _numbers_phrase([row.number for row in letter.also_due], lang),
         "previous": previous,
         "previous_dates": _dates_phrase(previous_days, lang),
         "last_letter_date": previous_days[-1] if previous_days else "",

@@ -38,7 +38,7 @@ from relance.adapters.policy_toml import default_policies, policy_from_toml, pol
 from relance.adapters.storage import tables as t
 from relance.adapters.storage import tables_dunning as d
 from relance.core.contacts import CallOutcome, Contact, ContactChannel, Direction
-from relance.core.engine import Action, ActionStatus, Flag, OverdueItem, Proposal
+from relance.core.engine import Action, ActionStatus, Flag, InvoiceStep, OverdueItem, Proposal
 from relance.core.model import Address, Allocation, AllocationKind, Customer, CustomerKind
 from relance.core.money import Money, minor_units
 from relance.core.pauses import Dispute, Hold, Promise
@@ -350,6 +350,19 @@ def proposal_details(proposal: Proposal) -> dict[str, Any]:
         },
         "call_window": None if window is None else list(window),
         "why": proposal.why,
+        "invoices": [invoice_step_details(step) for step in proposal.invoices],
+    }
+
+
+def invoice_step_details(step: InvoiceStep) -> dict[str, Any]:
+    """One invoice of a step as JSON-ready data: its stage with this step, whether the
+    step covers it (else it is listed apart, as also due) and the steps it went through."""
+    return {
+        "number": step.number,
+        "stage": step.stage,
+        "stage_name": step.stage_name,
+        "covered": step.covered,
+        "history": [[name, day.isoformat()] for name, day in step.history],
     }
 
 
@@ -373,7 +386,7 @@ def _level_details(
 
 _ACTION_COLUMNS = (
     "key", "customer_ref", "policy", "level", "level_name", "channels", "invoice_numbers",
-    "proposed_on", "status", "done_on", "outcome", "cancel_reason", "details",
+    "proposed_on", "status", "done_on", "outcome", "cancel_reason", "details", "invoice_levels",
 )  # fmt: skip
 
 
@@ -408,6 +421,7 @@ def insert_proposals(
                 "",
                 None,
                 proposal_details(p) if details is None else details[n],
+                list(p.action.invoice_levels) if p.action.invoice_levels else None,
             )
             for n, p in enumerate(proposals)
         ),
@@ -433,6 +447,7 @@ def _action(row: Any) -> Action:
         row.proposed_on,
         ActionStatus(row.status),
         row.done_on,
+        tuple(row.invoice_levels) if row.invoice_levels else (),
     )
 
 
@@ -445,6 +460,7 @@ def engine_actions(
     query = select(
         a.c.id, a.c.key, a.c.customer_ref, a.c.policy, a.c.level, a.c.level_name,
         a.c.channels, a.c.invoice_numbers, a.c.proposed_on, a.c.status, a.c.done_on,
+        a.c.invoice_levels,
     ).where(
         or_(a.c.status != ActionStatus.CANCELLED.value, a.c.proposed_on == as_of),
         a.c.proposed_on <= as_of,

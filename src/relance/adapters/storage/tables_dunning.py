@@ -44,6 +44,9 @@ dunning_actions = Table(
     Column("outcome", Text, nullable=False, default=""),
     Column("cancel_reason", String(32), nullable=True),
     Column("details", JSON, nullable=False),  # the proposal: templates, tone, balances, why…
+    # The stage each invoice reaches with this step, beside `invoice_numbers`; NULL when
+    # the step takes every invoice to its own level.
+    Column("invoice_levels", JSON, nullable=True),
     Index("ix_dunning_actions_customer_status", "customer_ref", "status"),
     Index("ix_dunning_actions_status", "status"),
 )
@@ -154,4 +157,30 @@ policy_rules = Table(
     Column("kind", String(16), nullable=True),
     Column("country", String(2), nullable=True),
     Column("tag", Text, nullable=True),
+)
+
+# One row per daily run: the business date it decided for, when it started and ended.
+# A run takes this table first (a write on SQLite, an exclusive lock on PostgreSQL), so
+# two runs never decide at once; the latest date is the one a run may not go back from.
+dunning_runs = Table(
+    "dunning_runs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("as_of", Date, nullable=False, index=True),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True), nullable=True),
+    Column("actor", Text, nullable=False, default=""),
+)
+
+# Legal action or insolvency proceedings against a customer, from `since` until `until`:
+# no step of the daily run goes to a customer in one.
+customer_proceedings = Table(
+    "customer_proceedings",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("customer_ref", Text, nullable=False, index=True),
+    Column("kind", String(32), nullable=False),
+    Column("since", Date, nullable=False),
+    Column("until", Date, nullable=True),
+    Column("note", Text, nullable=False, default=""),
 )

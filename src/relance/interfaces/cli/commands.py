@@ -58,6 +58,7 @@ SECTIONS: dict[str, dict[str, tuple[tuple[str, ...], str]]] = {
         "plan": (("pauses",), "Agree a payment plan."),
         "hold": (("pauses",), "Stop collection for a customer."),
         "release": (("pauses",), "End a hold."),
+        "proceedings": (("proceedings",), "Customers sued or in insolvency proceedings."),
     },
     "What the law allows": {
         "interest": (("law",), "Late interest, indemnities and fees claimable."),

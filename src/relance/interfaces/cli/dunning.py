@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -136,26 +137,60 @@ def run(
             "for approval, with a warning).",
         ),
     ] = False,
+    replay: Annotated[
+        bool,
+        typer.Option(help="Show the decisions of a past day as its run made them; write nothing."),
+    ] = False,
     fmt: FormatOption = Format.TABLE,
     as_json: JsonFlag = False,
     as_csv: CsvFlag = False,
 ) -> None:
-    """Decide, as of a date, the next collection step of every customer and queue it."""
+    """Decide, as of a date, the next collection step of every customer and queue it.
+
+    The run only moves forward: a date before the last run's is refused (exit 2) unless
+    --replay. While another run is under way, it waits for it, up to RELANCE_RUN_WAIT
+    seconds (30 by default; exit 5 past that)."""
+    wait = os.environ.get("RELANCE_RUN_WAIT", "30")
+    if not wait.isdigit():
+        raise fail(f"RELANCE_RUN_WAIT={wait!r}: a number of seconds is expected", ExitCode.USAGE)
     store = open_store(db)
     day = parse_day(on, date.today())
-    report = dunning.run_dunning(store, day, dry_run=dry_run, hold_on_credit=hold_on_credit)
+    try:
+        report = dunning.run_dunning(
+            store,
+            day,
+            dry_run=dry_run,
+            replay=replay,
+            wait_seconds=int(wait),
+            hold_on_credit=hold_on_credit,
+        )
+    except dunning.RunGoesBack as exc:
+        raise fail(str(exc), ExitCode.USAGE) from exc
+    except dunning.RunUnderWay as exc:
+        raise fail(str(exc), ExitCode.BLOCKED) from exc
     shown = chosen(fmt, as_json, as_csv)
     if shown is not Format.TABLE:
         print_actions(report.proposed, shown, "")
         return
-    verb = "would propose" if dry_run else "proposed"
+    _print_run(report, _language(store))
+
+
+def _print_run(report: dunning.RunReport, language: str) -> None:
+    """A run's report for people: the steps proposed, then what was cancelled, the notes,
+    and the steps an unmatched credit could pay."""
+    day, replay = report.as_of, report.replay
+    what = "Replay" if replay else "Run"
+    verb = "proposed" if replay else "would propose" if report.dry_run else "proposed"
     if report.proposed:
-        title = f"Run of {day.isoformat()}: {verb}"
-        print_actions(report.proposed, shown, title, _language(store))
+        title = f"{what} of {day.isoformat()}: {verb}"
+        if replay:
+            title += " (nothing written)"
+        print_actions(report.proposed, Format.TABLE, title, language)
     else:
-        console.print(f"Run of {day.isoformat()}: nothing new to propose.")
+        console.print(f"{what} of {day.isoformat()}: nothing new to propose.")
+    cancelled = "would cancel" if report.dry_run else "cancelled"
     for action_id, cancellation in report.cancelled:
-        console.print(f"cancelled action {action_id}: {cancellation.detail}")
+        console.print(f"{cancelled} action {action_id}: {cancellation.detail}")
     for flag in report.flags:
         console.print(f"note: {flag.customer_ref}: {flag.message}")
     print_credit_warnings(report.proposed)

@@ -1,0 +1,302 @@
+"""The daily run: decide as of a date, then store the proposals, the cancellations and
+the new flags, each with its event.
+
+The run loads what `relance.core.engine.decide` needs (overdue invoices with their open
+balance and each customer's unapplied credit, summed by the database, the invoices
+handed over and the customers in proceedings), decides, then stores. It only moves
+forward: it claims the ledger first (two runs never decide at once), and a date before
+the last run's is refused unless replayed, which writes nothing.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import Connection
+
+from relance.adapters.storage import dunning_repository as drepo
+from relance.adapters.storage import repository as repo
+from relance.adapters.storage import repository_runs as runs
+from relance.adapters.storage import tables as t
+from relance.adapters.storage.dunning_repository import QueuedAction
+from relance.bootstrap import Store
+from relance.core.engine import (
+    PENDING,
+    ActionStatus,
+    Cancellation,
+    Decision,
+    Flag,
+    Proposal,
+    decide,
+)
+from relance.core.ledger import Ledger
+from relance.core.model import Payment
+from relance.core.policy import PolicyIndex
+from relance.services import limitation, waiting_credits
+
+# What a run raises when another one keeps the ledger too long.
+RunUnderWay = runs.RunUnderWay
+
+
+@dataclass(frozen=True, slots=True)
+class RunReport:
+    """What one run did: the actions it queued, those it cancelled, the new flags."""
+
+    as_of: date
+    proposed: tuple[QueuedAction, ...]
+    cancelled: tuple[tuple[int, Cancellation], ...]
+    flags: tuple[Flag, ...]
+    dry_run: bool = False
+    replay: bool = False
+    held: tuple[waiting_credits.HeldProposal, ...] = ()  # an unmatched credit could pay them
+
+
+# -- the run ------------------------------------------------------------------------------
+
+
+@contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    # A run makes millions of small records and none forms a cycle: the cyclic collector
+    # would walk them again and again while they are made.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def decide_as_of(
+    conn: Connection, as_of: date, customer_ref: str | None = None, *, morning: bool = False
+) -> tuple[Decision, dict[str, int]]:
+    """Load what the engine needs (all customers, or one) and decide; returns the
+    decision and the ids of the known actions by key. With `morning`, the actions
+    proposed on `as_of` itself are left out: the decision is the one that day's first
+    run made (what a replay shows)."""
+    known = drepo.engine_actions(conn, as_of, customer_ref)
+    if morning:
+        known = [(id_, action) for id_, action in known if action.proposed_on < as_of]
+    promises = drepo.load_promises(conn, customer_ref)
+    plans = drepo.load_plans(conn, customer_ref)
+    # Payments matter to the engine only to follow promises, and allocations to follow
+    # plans (what was paid on the plan's invoices); credit is summed by the database.
+    followed = {p.customer_ref for p in promises}
+    payments = tuple(
+        Payment(f"{ref}#{n}", when, amount, ref)
+        for n, (ref, when, amount) in enumerate(drepo.payments_of(conn, sorted(followed), as_of))
+    )
+    toward_plans = drepo.allocations_to(conn, (n for p in plans for n in p.invoice_numbers), as_of)
+    overdue = drepo.overdue_by_customer(conn, as_of, customer_ref)
+    if customer_ref is None:
+        # Only the customers the engine will look at: those with something overdue or
+        # an action still pending.
+        wanted = set(overdue)
+        wanted.update(a.customer_ref for _, a in known if a.status in PENDING)
+        customers = drepo.customers_for_run(conn, wanted)
+    else:
+        customers = repo.load_customers(conn, [customer_ref])
+    ledger = Ledger(customers=tuple(customers), payments=payments, allocations=tuple(toward_plans))
+    decision = decide(
+        ledger,
+        PolicyIndex(drepo.load_policies(conn), drepo.load_rules(conn)),
+        as_of=as_of,
+        actions=[action for _, action in known],
+        contacts=drepo.load_contacts(conn, as_of, customer_ref),
+        disputes=drepo.load_disputes(conn, customer_ref),
+        promises=promises,
+        plans=plans,
+        holds=drepo.load_holds(conn, customer_ref),
+        time_barred=limitation.time_barred_invoices(conn, as_of),
+        credit=drepo.unapplied_credit(conn, as_of, customer_ref),
+        overdue=overdue,
+        handed_over=runs.handed_over_invoices(conn, as_of),
+        proceedings=runs.load_proceedings(conn, None if customer_ref is None else [customer_ref]),
+    )
+    return decision, {action.key: id_ for id_, action in known}
+
+
+# An event of the log as a run writes many at once: kind, customer, subject, data, reason.
+EventRow = tuple[str, str | None, str, Mapping[str, Any], str]
+_EVENT_COLUMNS = ("at", "dated", "actor", "kind", "customer_ref", "subject", "data", "reason")
+
+
+def append_events(
+    conn: Connection, rows: Iterable[EventRow], actor: str, dated: date | None = None
+) -> None:
+    """Append many events at once, all at the same instant and of the business day
+    `dated` (the columns `append_event` writes)."""
+    at = datetime.now(UTC)
+    drepo.insert_many(conn, t.events, _EVENT_COLUMNS, ((at, dated, actor, *row) for row in rows))
+
+
+def apply_cancellations(
+    conn: Connection,
+    cancellations: Iterable[Cancellation],
+    ids: Mapping[str, int],
+    actor: str,
+    dated: date | None = None,
+) -> list[tuple[int, Cancellation]]:
+    """Cancel the actions `cancellations` name (by key, through `ids`), with events."""
+    done: list[tuple[int, Cancellation]] = []
+    for cancellation in cancellations:
+        action_id = ids[cancellation.action_key]
+        drepo.set_action_status(
+            conn, action_id, ActionStatus.CANCELLED, cancel_reason=cancellation.reason.value
+        )
+        done.append((action_id, cancellation))
+    append_events(
+        conn,
+        (
+            (
+                "action.cancelled",
+                c.customer_ref,
+                f"action {action_id}",
+                {"id": action_id, "key": c.action_key, "reason": c.reason.value},
+                c.detail,
+            )
+            for action_id, c in done
+        ),
+        actor,
+        dated,
+    )
+    return done
+
+
+def _proposed_event(proposal: Proposal, action_id: int, as_of: str) -> EventRow:
+    action = proposal.action
+    return (
+        "action.proposed",
+        action.customer_ref,
+        f"action {action_id}",
+        {
+            "id": action_id,
+            "as_of": as_of,
+            "level": action.level_name,
+            "channels": list(drepo.channel_values(action.channels)),
+            "invoices": list(action.invoice_numbers),
+            "balances": [str(m) for m in proposal.balances],
+        },
+        proposal.why,
+    )
+
+
+class RunGoesBack(ValueError):
+    """A run for a date before the last run's: the process only moves forward."""
+
+    def __init__(self, as_of: date, last: date) -> None:
+        # One line on a terminal: "error: " and this fit in 80 columns.
+        super().__init__(
+            f"the last run was for {last.isoformat()}: see {as_of.isoformat()} with --replay"
+        )
+        self.as_of = as_of
+        self.last = last
+
+
+def run_dunning(
+    store: Store,
+    as_of: date,
+    *,
+    actor: str = "relance",
+    dry_run: bool = False,
+    replay: bool = False,
+    wait_seconds: int = runs.RUN_WAIT_SECONDS,
+    hold_on_credit: bool = False,
+) -> RunReport:
+    """Decide as of `as_of` and queue what is due; a second run for the same date
+    proposes nothing new. With `dry_run`, the same work is rolled back. With `replay`,
+    the decisions of that day (as its first run made them) are shown and nothing is
+    written, whatever the date. A step an unmatched credit could pay waits for approval
+    with a warning, or is held with `hold_on_credit` (`relance.services.waiting_credits`).
+
+    A run takes the ledger first, so two runs never decide at once: the second waits
+    for the first and repeats nothing (`RunUnderWay` when it waits more than
+    `wait_seconds`). A date
+    before the last run's is refused (`RunGoesBack`) unless replayed.
+    """
+    if replay:
+        return _replay(store, as_of)
+    transaction = store.trial() if dry_run else store.begin()
+    with _no_cyclic_gc(), transaction as conn:
+        run_id = runs.claim_run(conn, as_of, actor, wait_seconds)
+        last = runs.last_run_date(conn, other_than=run_id)
+        if last is not None and as_of < last:
+            raise RunGoesBack(as_of, last)
+        decision, ids = decide_as_of(conn, as_of)
+        decision, held, warned = waiting_credits.check(conn, decision, as_of, hold=hold_on_credit)
+        report = _record(conn, decision, ids, actor, dry_run, warned)
+        runs.finish_run(conn, run_id)
+    return replace(report, held=held)
+
+
+def _record(
+    conn: Connection,
+    decision: Decision,
+    ids: Mapping[str, int],
+    actor: str,
+    dry_run: bool,
+    warned: waiting_credits.Warnings,
+) -> RunReport:
+    """Store what a run decided: cancellations, proposals (with the waiting credits that
+    could pay them) and new flags, with events."""
+    as_of = decision.as_of
+    cancelled = apply_cancellations(conn, decision.cancellations, ids, actor, as_of)
+    details = [
+        waiting_credits.noted(drepo.proposal_details(p), warned.get(p.action.key))
+        for p in decision.proposals
+    ]
+    new_ids = drepo.insert_proposals(conn, decision.proposals, details)
+    day = as_of.isoformat()
+    append_events(
+        conn,
+        (_proposed_event(p, new_ids[p.action.key], day) for p in decision.proposals),
+        actor,
+        as_of,
+    )
+    flags = drepo.add_new_flags(conn, decision.flags, as_of)
+    append_events(
+        conn,
+        (
+            (
+                f"flag.{flag.kind.value}",
+                flag.customer_ref,
+                flag.invoice_number or "",
+                {"key": flag.key, "as_of": day},
+                flag.message,
+            )
+            for flag in flags
+        ),
+        actor,
+        as_of,
+    )
+    proposed = tuple(
+        QueuedAction(
+            new_ids[p.action.key],
+            p.action if p.needs_approval else p.action.with_status(ActionStatus.APPROVED),
+            details[n],
+        )
+        for n, p in enumerate(decision.proposals)
+    )
+    return RunReport(as_of, proposed, tuple(cancelled), tuple(flags), dry_run)
+
+
+def _replay(store: Store, as_of: date) -> RunReport:
+    """The decisions of `as_of` as its first run made them, from what is recorded;
+    nothing is written (the proposals carry no id: 0)."""
+    with _no_cyclic_gc(), store.trial() as conn:
+        decision, ids = decide_as_of(conn, as_of, morning=True)
+    proposed = tuple(
+        QueuedAction(
+            0,
+            p.action if p.needs_approval else p.action.with_status(ActionStatus.APPROVED),
+            drepo.proposal_details(p),
+        )
+        for p in decision.proposals
+    )
+    cancelled = tuple((ids.get(c.action_key, 0), c) for c in decision.cancellations)
+    return RunReport(as_of, proposed, cancelled, decision.flags, dry_run=True, replay=True)
