@@ -173,6 +173,8 @@ def run(
         print_actions(report.proposed, shown, "")
         return
     _print_run(report, _language(store))
+    for rate_warning in rates.warnings_for(store, day):
+        console.print(f"[yellow]warning:[/] {escape(rate_warning)}")
 
 
 def _print_run(report: dunning.RunReport, language: str) -> None:
@@ -197,8 +199,6 @@ def _print_run(report: dunning.RunReport, language: str) -> None:
     for held in report.held:
         for warning in held.credits:
             console.print(f"held: {held.customer_ref} {held.level_name}: {escape(warning.text)}")
-    for rate_warning in rates.warnings_for(store, day):
-        console.print(f"[yellow]warning:[/] {escape(rate_warning)}")
 
 
 def queue(
