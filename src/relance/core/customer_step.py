@@ -240,7 +240,10 @@ def _steps_of_the_day(
         else []
     )
     last_step = done[-1].done_on if done else None
-    readiness = _readiness(c, chased, invoice_stages(done, c.policy), pauses, last_step, flags)
+    if done or pauses.resumes:
+        readiness = _readiness(c, chased, invoice_stages(done, c.policy), pauses, last_step, flags)
+    else:
+        readiness = _first_readiness(c, chased)
     if not _leaders_ready(readiness):
         return []
     if last_step is not None and (c.as_of - last_step).days < c.policy.min_gap_days:
@@ -267,6 +270,20 @@ def _leaders_ready(readiness: _Readiness) -> bool:
     stage_of = {number: stage.level for number, stage in readiness.stages.items()}
     top = max(stage_of.get(n, NO_STAGE) for n in (*readiness.ready, *readiness.waiting))
     return any(stage_of.get(n, NO_STAGE) == top for n in readiness.ready)
+
+
+def _first_readiness(c: CustomerFacts, chased: Sequence[OverdueItem]) -> _Readiness:
+    """Readiness for a customer with no step carried out and nothing to resume: every
+    invoice is due for the first level once its own delay has passed (the common case
+    of a run, kept fast)."""
+    need = c.policy.levels[0].after_due_days or 0
+    found = _Readiness({})
+    for number, due, _, _ in chased:
+        if (c.as_of - due).days >= need:
+            found.ready[number] = 0
+        else:
+            found.waiting[number] = NO_STAGE
+    return found
 
 
 def _readiness(
