@@ -45,7 +45,7 @@ dunning_actions = Table(
     Column("cancel_reason", String(32), nullable=True),
     Column("details", JSON, nullable=False),  # the proposal: templates, tone, balances, why…
     # The stage each invoice reaches with this step, beside `invoice_numbers`; NULL when
-    # the step takes every invoice to its own level.
+    # the step takes every invoice to the step's own level.
     Column("invoice_levels", JSON, nullable=True),
     Index("ix_dunning_actions_customer_status", "customer_ref", "status"),
     Index("ix_dunning_actions_status", "status"),
