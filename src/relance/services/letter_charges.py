@@ -76,6 +76,9 @@ def letter_claim(
     it, the warnings, and the stage fees it charges. Invoices that were not late carry no
     row but a stage fee; the principal is never among the rows."""
 
+    if not step.charges and step.fee is None:
+        return LetterCharges((), ())  # a level that names no charge adds none
+
     def work(conn: Connection) -> LetterCharges:
         customer, rule_set, claims, _ = customer_claims(
             conn, customer_ref, as_of, list(invoice_numbers)

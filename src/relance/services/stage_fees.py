@@ -11,10 +11,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Connection
 
+from relance.adapters.policy_toml import default_policies, policy_from_toml
 from relance.adapters.storage import dunning_repository as drepo
 from relance.adapters.storage import repository as repo
 from relance.adapters.storage import repository_law as law_repo
@@ -43,10 +45,8 @@ class LetterStep:
 def step_of(conn: Connection, action: Action, details: Mapping[str, Any]) -> LetterStep:
     """The step of a queued action: its charges and notice as proposed, its level's fee
     from the policy in force (none when the policy or level is gone)."""
-    fee = None
-    for policy in drepo.load_policies(conn):
-        if policy.name == action.policy:
-            fee = next((lv.fee for lv in policy.levels if lv.name == action.level_name), None)
+    texts = tuple(sorted(drepo.stored_policy_texts(conn).items()))
+    fee = _level_fees(texts).get((action.policy, action.level_name))
     return LetterStep(
         tuple(str(c) for c in details.get("charges") or ()),
         bool(details.get("formal_notice")),
@@ -54,6 +54,22 @@ def step_of(conn: Connection, action: Action, details: Mapping[str, Any]) -> Let
         action.level_name,
         fee,
     )
+
+
+@lru_cache(maxsize=8)
+def _level_fees(texts: tuple[tuple[str, str], ...]) -> dict[tuple[str, str], FeeRule]:
+    """The fee of each (policy, level) of the stored policies (the shipped ones when none
+    is stored), parsed once per set of texts: a batch composes many letters."""
+    policies = default_policies() if not texts else tuple(
+        policy for name, text in texts
+        if (policy := policy_from_toml(text, f"stored policy {name!r}")[0]) is not None
+    )  # fmt: skip
+    return {
+        (policy.name, level.name): level.fee
+        for policy in policies
+        for level in policy.levels
+        if level.fee is not None
+    }
 
 
 def fees_of_step(
