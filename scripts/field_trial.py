@@ -345,6 +345,12 @@ def _setup(trial: Trial, world: World) -> None:
         "732829320",
         "--signatory",
         "Marc Perret",
+        "--legal-form",
+        "SARL",
+        "--capital",
+        "10 000 €",
+        "--rcs-city",
+        "Lyon",
     )
     trial.relance("import", "customers", str(write_customers(world, trial.folder / "clients.csv")))
 
