@@ -23,6 +23,7 @@ from relance.services.stage_fees import LetterStep
 CUSTOMERS = "ref;name;kind;country\nDUP;Dupont SA;business;FR\nMARTIN;Julie Martin;consumer;FR\n"
 INVOICES = """number;customer;issue_date;due_date;currency;amount;tax
 F-10K;DUP;2026-05-31;2026-06-30;EUR;10000.00;0
+F-2K;DUP;2026-05-31;2026-06-30;EUR;2000.00;0
 F-C1;MARTIN;2026-05-31;2026-06-30;EUR;1200.00;0
 """
 AS_OF = date(2026, 8, 30)
@@ -58,6 +59,12 @@ def test_an_unconfirmed_rate_is_said_then_confirmed_by_the_user(
         "Intérêts de retard, facture F-10K", None,
     )  # fmt: skip
     assert all(row.amount is None or row.amount.amount != 0 for row in claim.rows)
+    # Several invoices: one sentence names them all, each keeps its 40 EUR line.
+    both = letter_charges.letter_claim(store, "DUP", ["F-10K", "F-2K"], AS_OF, INTEREST)
+    assert [(row.label, row.amount) for row in both.rows][0] == (
+        "Intérêts de retard, factures F-10K, F-2K", None,
+    )  # fmt: skip
+    assert len(both.rows) == 3
 
     assert run(["rates", "confirm", "ecb_mro", "2026-07-01", "--source",
                 "ECB press release of 11 June 2026", "--db", db]) == 0  # fmt: skip

@@ -43,6 +43,8 @@ _WORDS = {
         "floor": "plancher légal : {multiple} × {table} ({rate} %)",
         "later": "Intérêts de retard, facture {number}",
         "later_why": "réclamés séparément : le taux applicable n'est pas encore confirmé",
+        "later_many": "Intérêts de retard, factures {number}",
+        "later_many_why": "réclamés séparément : le taux applicable n'est pas encore confirmé",
         "from_receipt": "Intérêts au taux légal (C. civ. 1231-6)",
         "from_receipt_why": "courent sur ces sommes à compter de la réception de la présente "
         "mise en demeure",
@@ -70,6 +72,8 @@ _WORDS = {
         "floor": "legal floor: {multiple} × {table} ({rate} %)",
         "later": "Late-payment interest, invoice {number}",
         "later_why": "claimed separately: the applicable rate is not confirmed yet",
+        "later_many": "Late-payment interest, invoices {number}",
+        "later_many_why": "claimed separately: the applicable rate is not confirmed yet",
         "from_receipt": "Interest at the legal rate (C. civ. 1231-6)",
         "from_receipt_why": "runs on these sums from your receipt of this formal notice",
         "indemnity_why": "{reference}: fixed compensation of {amount}",

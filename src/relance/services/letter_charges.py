@@ -50,6 +50,10 @@ _NAMED = {
 }
 
 
+# Marks, at the head of an invoice's rows, that its interest is left out of the letter.
+_LATER = ChargeRow("", None, "")
+
+
 class LetterCharges(NamedTuple):
     """The charges a letter states, what forbids sending it, what the user should know,
     and the stage fees sending it will record."""
@@ -88,12 +92,19 @@ def letter_claim(
         rows: list[ChargeRow] = []
         blocking: list[str] = []
         warnings: list[str] = []
+        later: list[str] = []  # invoices whose interest is left out, said in one row
         for claim in claims:
             found = _claim_rows(claim, rule_set, step, wording, policy, warnings)
             if found is None:
                 blocking.extend(_unsure(claim))
-            else:
-                rows.extend(found)
+                continue
+            if found and found[0] is _LATER:
+                later.append(claim.invoice_number)
+                found = found[1:]
+            rows.extend(found)
+        if later:
+            key = "later" if len(later) == 1 else "later_many"
+            rows.insert(0, note_row(key, wording, ", ".join(later)))
         if "interest" in step.charges and step.formal_notice and _awaits_notice(rule_set, claims):
             rows.append(note_row("from_receipt", wording))
         fee_rows, new = _fee_rows(conn, customer, rule_set, step, invoice_numbers, as_of,
@@ -143,7 +154,7 @@ def _claim_rows(
     if unsure:
         warnings.extend(f"{reason}: left out of the letter, to be claimed separately"
                         for reason in unsure)  # fmt: skip
-        return [note_row("later", wording, claim.invoice_number), *rows]
+        return [_LATER, *rows]
     interest = [i for i in claim.items if i.kind is ChargeKind.INTEREST]
     found = [r for i in interest for r in interest_rows(i, claim.invoice_number, wording,
                                                         rule_set.day_count, legal)]  # fmt: skip
