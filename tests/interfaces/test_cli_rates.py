@@ -61,7 +61,7 @@ def test_an_unconfirmed_rate_is_said_then_confirmed_by_the_user(
     assert all(row.amount is None or row.amount.amount != 0 for row in claim.rows)
     # Several invoices: one sentence names them all, each keeps its 40 EUR line.
     both = letter_charges.letter_claim(store, "DUP", ["F-10K", "F-2K"], AS_OF, INTEREST)
-    assert [(row.label, row.amount) for row in both.rows][0] == (
+    assert (both.rows[0].label, both.rows[0].amount) == (
         "Intérêts de retard, factures F-10K, F-2K", None,
     )  # fmt: skip
     assert len(both.rows) == 3
