@@ -40,6 +40,7 @@ LISTINGS: dict[str, list[str]] = {
     "history": ["history", "+33CUST"],
     "unmatched": ["unmatched"],
     "rates list": ["rates", "list", "--since", "2026-01-01"],
+    "proceedings list": ["proceedings", "list"],
 }
 
 
@@ -71,6 +72,8 @@ def hostile(store: Store, tmp_path: Path) -> str:
     assert run(["import", "bank", str(statement), "--db", db, "--as-of", "2026-03-05"]) == 0
     assert run(["run", "--db", db, "--date", "2026-03-15"]) == 0
     assert run(["hold", "+33CUST", "--reason", "=1+1", "--db", db, "--date", "2026-03-16"]) == 0
+    assert run(["proceedings", "add", "+33CUST", "--kind", "insolvency", "--note", "=1+1",
+                "--date", "2026-03-17", "--db", db]) == 0  # fmt: skip
     assert run(["rates", "add", "ecb_mro", "--from", "2027-01-01", "--to", "2027-06-30",
                 "--rate", "2.40", "--source", PAYER, "--db", db]) == 0  # fmt: skip
     return db
