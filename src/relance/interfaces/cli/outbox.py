@@ -133,6 +133,14 @@ def print_batch(
         )
         return
     rebuilt = print_batches.rebuild(store, number, out)
+    same = (
+        "the same bytes as the file written then"
+        if rebuilt.identical
+        else "the same letters; an invoice copy changed since, so the bytes differ"
+    )
     console.print(
-        escape(f"Print batch {number}: {rebuilt.letters} letters written again → {rebuilt.file}.")
+        escape(
+            f"Print batch {number}: {rebuilt.letters} letters written again → {rebuilt.file} "
+            f"({same})."
+        )
     )
