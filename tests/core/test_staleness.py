@@ -12,6 +12,7 @@ from relance.core.engine import Action, ActionStatus
 from relance.core.money import Money
 from relance.core.pauses import Dispute, Hold, Promise
 from relance.core.policy import Channel
+from relance.core.proceedings import Proceeding, ProceedingKind
 from relance.core.staleness import DeliveryFacts, StaleReason, check_delivery
 
 FRIDAY = date(2018, 2, 23)
@@ -60,11 +61,13 @@ def test_credit_on_account_short_of_the_balance_lets_it_leave_and_covering_it_st
     assert "500.00 EUR" in covered.stale.detail
 
 
-def test_a_hold_a_pending_promise_and_a_cancelled_action_each_stop_it() -> None:
+def test_a_hold_a_promise_proceedings_and_a_cancelled_action_each_stop_it() -> None:
     hold = Hold("GARAGE", date(2018, 2, 20), "director away")
     promise = Promise("p1", "GARAGE", date(2018, 2, 22), date(2018, 3, 1), OWED["F-1"])
     cancelled = LETTER.with_status(ActionStatus.CANCELLED)
+    insolvent = Proceeding("GARAGE", ProceedingKind.INSOLVENCY, date(2018, 2, 22))
     for changed, reason in (
+        (facts(proceedings=(insolvent,)), StaleReason.PROCEEDINGS),
         (facts(holds=(hold,)), StaleReason.HOLD),
         (facts(promises=(promise,)), StaleReason.PROMISE),
         (facts(action=cancelled), StaleReason.CANCELLED),

@@ -33,9 +33,10 @@ from relance.adapters.deliver.smtp import SmtpMailer
 from relance.adapters.formats.ledger_csv import CsvKind
 from relance.bootstrap import Store
 from relance.core.engine import ActionStatus
+from relance.core.proceedings import ProceedingKind
 from relance.core.writeoff import HandoffStatus
 from relance.interfaces.cli.main import run
-from relance.services import dunning, law, outbox, sending
+from relance.services import dunning, law, outbox, proceedings, sending
 from relance.services.ledger_import import import_ledger_csv
 
 MONDAY, WEDNESDAY, FRIDAY = date(2018, 2, 19), date(2018, 2, 21), date(2018, 2, 23)
@@ -228,3 +229,19 @@ def test_the_user_cancels_one_waiting_email_then_purges_the_outbox(
     assert {q.action.status for q in dunning.queue(store, everything=True)} == {
         ActionStatus.CANCELLED
     }
+
+
+def test_a_customer_in_insolvency_proceedings_gets_no_waiting_email(
+    store: Store, tmp_path: Path, inbox: tuple[Inbox, SmtpMailer]
+) -> None:
+    server, mailer = inbox
+    first_letters(store, tmp_path)
+    sending.send_approved(store, MONDAY, tmp_path / "out", None, now=NOW)  # the e-mails wait
+    proceedings.open_proceeding(store, "BOULMART", ProceedingKind.INSOLVENCY, WEDNESDAY)
+
+    report = sending.send_approved(store, FRIDAY, tmp_path / "out", mailer, now=NOW)
+
+    assert recipients(server) == ["billing@smithco.example"]
+    (cancelled,) = report.cancelled
+    assert cancelled.customer_ref == "BOULMART"
+    assert cancelled.reason == "customer in insolvency proceedings since 2018-02-21"

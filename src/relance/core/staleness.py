@@ -3,9 +3,10 @@
 An action is approved on one day and delivered on another: the same day, a week later
 when SMTP was missing, or after an interruption. Meanwhile the customer may have paid,
 paid on account, disputed the invoice, promised, agreed a plan, been put on hold, been
-handed to an agency or taken to court; the action may have been cancelled or overtaken by
-a later step. `check_delivery` asks all of that as of the delivery day and says either
-which invoices the message may still claim, or why it must not leave (a `Staleness`).
+handed to an agency, taken to court or entered insolvency proceedings; the action may
+have been cancelled or overtaken by a later step. `check_delivery` asks all of that as of
+the delivery day and says either which invoices the message may still claim, or why it
+must not leave (a `Staleness`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from relance.core.limitation import Interruption, InterruptionKind
 from relance.core.money import Money, total
 from relance.core.pauses import Dispute, Hold, Promise, PromiseState
 from relance.core.plans import PaymentPlan, PlanState, plan_status
+from relance.core.proceedings import Proceeding
 from relance.core.writeoff import AgencyHandoff, HandoffStatus, handoff_status
 
 
@@ -31,6 +33,7 @@ class StaleReason(StrEnum):
     PAID = "paid"  # nothing is owed any more on its invoices
     COVERED = "covered"  # what is owed is covered by payments received on account
     HOLD = "hold"
+    PROCEEDINGS = "proceedings"  # the customer is sued, insolvent or over-indebted
     AGENCY = "agency"  # handed to a collection agency
     LEGAL_ACTION = "legal_action"  # in court
     DISPUTED = "disputed"
@@ -66,6 +69,7 @@ class DeliveryFacts:
     plans: tuple[PaymentPlan, ...] = ()
     plan_payments: Mapping[str, tuple[tuple[date, Money], ...]] | None = None
     holds: tuple[Hold, ...] = ()
+    proceedings: tuple[Proceeding, ...] = ()
     handoffs: tuple[AgencyHandoff, ...] = ()
     interruptions: tuple[Interruption, ...] = ()
     promise_grace_days: int = 3
@@ -122,6 +126,9 @@ def _action_gone(facts: DeliveryFacts) -> Staleness | None:
 
 
 def _whole_customer_paused(facts: DeliveryFacts, as_of: date) -> Staleness | None:
+    for proceeding in facts.proceedings:
+        if proceeding.active(as_of):
+            return Staleness(StaleReason.PROCEEDINGS, f"customer {proceeding.describe()}")
     for hold in facts.holds:
         if hold.active(as_of):
             detail = f"customer on hold since {hold.since.isoformat()}: {hold.reason}"

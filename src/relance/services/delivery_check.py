@@ -1,6 +1,6 @@
 """The ledger as of the delivery day, for the check made just before any message leaves
 (see `relance.core.staleness`): balances, credit on account, the customer's other actions,
-disputes, promises, plans, holds, agency handoffs and court actions."""
+disputes, promises, plans, holds, proceedings, agency handoffs and court actions."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from sqlalchemy import Connection
 from relance.adapters.storage import dunning_repository as drepo
 from relance.adapters.storage import repository as repo
 from relance.adapters.storage import repository_law as rlaw
+from relance.adapters.storage import repository_runs as rruns
 from relance.adapters.storage.dunning_repository import QueuedAction
 from relance.core.money import Money
 from relance.core.policy import PolicyIndex
@@ -58,6 +59,7 @@ def delivery_facts(conn: Connection, item: QueuedAction, as_of: date) -> Deliver
         plans=plans,
         plan_payments=plan_payments,
         holds=tuple(drepo.load_holds(conn, ref)),
+        proceedings=tuple(rruns.load_proceedings(conn, [ref])),
         handoffs=tuple(rlaw.load_handoffs(conn, numbers)),
         interruptions=tuple(rlaw.load_interruptions(conn, numbers)),
         promise_grace_days=policy.promise_grace_days if policy else 3,
