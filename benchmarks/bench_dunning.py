@@ -11,8 +11,8 @@ it can be repeated on the same file. Usage:
 
 Each customer has invoices falling due over the last 120 days; one invoice in ten is
 partly paid (50 EUR); one customer in twenty is a consumer. `--like-tryton` builds the
-shape of ../shared/peers/tryton/bench.py instead (200 days, 20 % paid, 15 % part-paid),
-for the comparison recorded in RESULTS.md.
+ledger loaded into Tryton instead (200 days, 20 % paid, 15 % part-paid), for the comparison
+recorded in RESULTS.md.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The check every communication passes before it leaves: what it must say, what it must not.
 
-Must say (the seeds' rules for a collection letter, DESIGN.md): the creditor's identity
+Must say (docs/law.md, "What a collection letter says"): the creditor's identity
 and a way to reach it, each invoice's number, amount and due date, the total due, the
 date, and a signatory. Must not say: links or URLs (configurable), insults, threats or
 harsh words (word lists kept as data in ``relance/rules/compliance/{fr,en}.txt``), nor a

@@ -1,6 +1,6 @@
 """The content of one communication to a debtor: a reminder letter or e-mail, before layout.
 
-`compose_letter` gathers, from the ledger's records, everything the seeds ask a
+`compose_letter` gathers, from the ledger's records, everything docs/process.md asks a
 collection letter to carry: who writes (creditor identity and contact), to whom (debtor
 and postal address), place and date, a reference and an RF creditor reference, the
 overdue invoices (number, date, subject, amount, due date, days late, open balance), the
@@ -338,7 +338,7 @@ def compose_letter(
         total_due=grand_total,
         deadline=deadline or as_of + timedelta(days=days),
         payment_methods=tuple(payment_methods or default_payment_methods(creditor)),
-        # Recalling earlier letters is what level 2 onwards adds (the seeds' second letter).
+        # Recalling earlier letters is what level 2 onwards adds (docs/process.md, second letter).
         previous=tuple(sorted(previous, key=lambda p: p.sent_on)) if level >= 2 else (),
         registered=registered,
         signatory_name=creditor.signatory_name,

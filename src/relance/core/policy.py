@@ -21,7 +21,10 @@ from relance.core.model import Customer, CustomerKind
 
 
 class Channel(StrEnum):
-    """How a step reaches the debtor. There is no SMS channel, on purpose: the seeds forbid it."""
+    """How a step reaches the debtor.
+
+    There is no SMS channel, on purpose (docs/law.md, "Contacting the debtor").
+    """
 
     CALL = "call"
     EMAIL = "email"
@@ -67,7 +70,7 @@ class CallWindow:
     """Local hours in which a call task may be carried out.
 
     Default 08:00-21:00: US Regulation F presumes a call before 8 a.m. or after 9 p.m.
-    inconvenient (12 CFR 1006.6(b)(1), see shared/LAW.md); a sound rule elsewhere too.
+    inconvenient (12 CFR 1006.6(b)(1), see docs/law.md); a sound rule elsewhere too.
     """
 
     start: time = time(8, 0)
@@ -82,7 +85,7 @@ class CallWindow:
 class ContactLimits:
     """How often a customer may be contacted.
 
-    Defaults after US Regulation F, 12 CFR 1006.14(b)(2) (shared/LAW.md): more than 7
+    Defaults after US Regulation F, 12 CFR 1006.14(b)(2) (docs/law.md): more than 7
     calls within 7 consecutive days, or a call within 7 days after a telephone
     conversation, is presumed harassment. `max_contacts` optionally caps every channel.
     """

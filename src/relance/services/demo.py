@@ -171,7 +171,7 @@ def build_files(folder: Path, as_of: date) -> tuple[Path, Path, Path]:
                 "currency": currency, "method": rng.choice(("virement", "chèque", "carte")),
                 "reference": f"REGL {invoice_no}", "invoice": invoice_no,
             })  # fmt: skip
-    # The seed documents' example: invoice 12345 of 100 USD, 49 days late, never answered.
+    # The classic example of a first letter: invoice 12345 of 100 USD, 49 days late, never answered.
     customers.append({
         "ref": "SMITHCO", "name": "Smith & Co", "kind": "business", "country": "US",
         "language": "en", "email": "billing@smithco.example", "phone": "",

@@ -1,6 +1,6 @@
 """FEC reader (Fichier des Écritures Comptables, the French legal accounting export).
 
-The norm (LPF A47 A-1, see shared/LAW.md §2): a header line of field names, then one line per
+The norm (LPF A47 A-1, see docs/law.md): a header line of field names, then one line per
 accounting line in 18 columns (21/22 for cash accounting: + DateRglt, ModeRglt, NatOp,
 IdClient), tab or pipe separated, dates YYYYMMDD, comma decimals; Debit/Credit may be replaced
 by Montant + Sens. Files in the wild are UTF-8, UTF-8 with BOM or ISO-8859-15, with values

@@ -2,7 +2,7 @@
 
 The payload is built here rather than by segno's helper so that the QR's mask can be
 fixed: letting the encoder try all eight masks costs ~20 ms a letter, fixing one ~1 ms,
-and any mask gives a valid code. The lines are those segno 1.6.6 writes (LAW.md §3.6):
+and any mask gives a valid code. The lines are those segno 1.6.6 writes (EPC069-12; docs/law.md):
 service tag, version 002, character set 1 (UTF-8), SCT, BIC (may be empty in v002),
 name, IBAN, amount, purpose, structured RF reference.
 """

@@ -1,6 +1,6 @@
 """A reminder letter as an A4 PDF, drawn by hand on a ReportLab canvas (fast: no layout engine).
 
-The page follows the French business letter layout (after NF Z 11-001, see LAW.md §3.7):
+The page follows the French business letter layout (after NF Z 11-001, see docs/law.md):
 sender block with its legal mentions top left, the debtor's address placed in the window
 of a DL/C5 window envelope on the right, then place and date, references, subject, the
 template's opening paragraphs, the table of overdue invoices (continued on the next page

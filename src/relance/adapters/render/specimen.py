@@ -1,6 +1,6 @@
-"""Specimen letters: the seed's example, for `relance template check`, previews and benchmarks.
+"""Specimen letters: a classic first reminder, for `relance template check`, previews, benchmarks.
 
-The seed's first letter chases invoice 12345 of 100 USD, due 1 January 2018, in a letter
+The specimen chases invoice 12345 of 100 USD, due 1 January 2018, in a letter
 dated 19 February 2018: 49 days late. A template is checked by rendering it for this
 specimen, in its language, and running the compliance check on the result.
 """
@@ -65,7 +65,7 @@ def specimen_customer(kind: CustomerKind, language: str) -> Customer:
 
 
 def specimen_invoices(count: int = 1, currency: str = "USD") -> tuple[Invoice, ...]:
-    """The seed's invoice 12345 (100 USD due 2018-01-01), then `count - 1` more like it."""
+    """The specimen invoice 12345 (100 USD due 2018-01-01), then `count - 1` more like it."""
     first = Invoice(
         number="12345",
         customer_ref="C042",
@@ -102,7 +102,7 @@ def specimen_letter(
     reference: str = "A2018-0001",
     with_charges: bool = False,
 ) -> ComposeResult:
-    """The seed's letter of 19 February 2018 at `level`, for a debtor of `kind`."""
+    """The specimen letter of 19 February 2018 at `level`, for a debtor of `kind`."""
     invoices = specimen_invoices(invoice_count, currency)
     charges = (
         (
