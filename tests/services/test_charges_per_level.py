@@ -107,7 +107,7 @@ def test_fees_per_level_are_charged_once_shown_and_kept_and_nothing_else_is_adde
     with store.begin() as conn:
         from relance.services.stage_fees import record_stage_fees
 
-        assert record_stage_fees(conn, claim.new_fees, "BOULMART") == 0
+        assert record_stage_fees(conn, claim.new_fees, "BOULMART", date(2018, 1, 15)) == 0
 
     # Letter 2, 29 January 2018: 15 % of the 1 200 EUR chased = 180 EUR, the 10 EUR of
     # letter 1 still owed, 5 EUR for the letter, and the interest it names:

@@ -119,6 +119,7 @@ def record_formal_notice(
             subject=invoice_number or customer_ref,
             data={"date": on.isoformat(), "invoice": invoice_number},
             reason=note,
+            dated=on,
         )
 
     with_conn(store_or_conn, work)

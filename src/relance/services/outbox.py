@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import Connection
 
@@ -69,7 +69,12 @@ def outbox(store: Store, statuses: Sequence[OutboxStatus] | None = None) -> list
 
 
 def cancel_action_messages(
-    conn: Connection, item: QueuedAction, code: str, reason: str, actor: str
+    conn: Connection,
+    item: QueuedAction,
+    code: str,
+    reason: str,
+    actor: str,
+    dated: date | None = None,
 ) -> list[str]:
     """Cancel every message of `item` that has not left, and the action itself while it
     is pending, with `reason` (`code` for the queue); returns the keys cancelled. One
@@ -95,6 +100,7 @@ def cancel_action_messages(
             "action_cancelled": action_cancelled,
         },
         reason=reason,
+        dated=dated,
     )
     return keys
 

@@ -285,4 +285,5 @@ def _first_delivery(
             "currency": letter.currency,
         },
         reason=f"level {item.action.level} ({item.action.level_name})",
+        dated=run.as_of,
     )

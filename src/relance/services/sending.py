@@ -212,7 +212,7 @@ def _email(
 def _cancel_stale(run: SendRun, item: QueuedAction, code: str, detail: str) -> None:
     """Cancel a stale action's messages (and the action, if approved), saying why."""
     with rs.exclusive(run.store.engine) as conn:
-        cancel_action_messages(conn, item, f"stale_{code}", detail, run.actor)
+        cancel_action_messages(conn, item, f"stale_{code}", detail, run.actor, run.as_of)
     run.cancelled.append(Cancelled(item.id, item.action.customer_ref, detail))
 
 

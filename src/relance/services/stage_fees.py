@@ -91,9 +91,11 @@ def fees_of_step(
     return earlier, new
 
 
-def record_stage_fees(conn: Connection, fees: tuple[StageFee, ...], customer_ref: str) -> int:
-    """Record the fees a sent letter charged (those already recorded are kept as they
-    were); returns how many were new, with an event for each."""
+def record_stage_fees(
+    conn: Connection, fees: tuple[StageFee, ...], customer_ref: str, on: date
+) -> int:
+    """Record the fees a letter sent on `on` charged (those already recorded are kept as
+    they were); returns how many were new, with an event of that day for each."""
     numbers = [fee.invoice_number for fee in fees]
     known = {(f.invoice_number, f.level) for f in rates_repo.stage_fees(conn, numbers)}
     ids = repo.invoice_ids(conn, numbers)
@@ -110,6 +112,7 @@ def record_stage_fees(conn: Connection, fees: tuple[StageFee, ...], customer_ref
             subject=fee.invoice_number,
             data={"level": fee.level_name, "amount": str(fee.amount.amount),
                   "currency": fee.amount.currency, "basis": fee.basis},
+            dated=on,
         )  # fmt: skip
         added += 1
     return added
@@ -133,4 +136,4 @@ def charge_sent_letter(
     if not rule_set_or_table(creditor, customers[0], contract).fees_allowed:
         return 0
     _, new = fees_of_step(conn, step, balances, on)
-    return record_stage_fees(conn, new, action.customer_ref)
+    return record_stage_fees(conn, new, action.customer_ref, on)
