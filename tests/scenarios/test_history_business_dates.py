@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from tests.interfaces.test_cli_law import db as law_ledger
 from tests.scenarios.test_stale_mail import db_of, pays
 from tests.services.test_letters import first_letters
 
@@ -25,9 +26,9 @@ def no_smtp(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
 
 
-def history(db: str, ref: str, capsys: pytest.CaptureFixture[str]) -> list[dict[str, str]]:
+def history(url: str, ref: str, capsys: pytest.CaptureFixture[str]) -> list[dict[str, str]]:
     capsys.readouterr()
-    assert run(["history", ref, "--db", db, "--json"]) == 0
+    assert run(["history", ref, "--db", url, "--json"]) == 0
     events: list[dict[str, str]] = json.loads(capsys.readouterr().out)
     return events
 
@@ -51,3 +52,24 @@ def test_every_event_of_a_send_carries_the_day_of_the_send(
     assert {day for _, day in dated} <= {
         d.isoformat() for d in (date(2018, 2, 5), MONDAY, WEDNESDAY, FRIDAY)
     } | {"2018-01-01"}, dated
+
+
+def test_the_law_commands_date_their_events_by_the_day_given(
+    store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = law_ledger.__wrapped__(store, tmp_path)  # type: ignore[attr-defined]
+    # Atelier Durand types on one day what happened over a year (tests/interfaces/test_cli_law.py)
+    assert run(["acknowledge", "F-OLD", "--db", db, "--date", "2025-04-15"]) == 0
+    assert run(["notice", "DUP", "--db", db, "--date", "2025-05-20"]) == 0
+    assert run(["agency", "F-LONG", "--agency", "Recouvre SA", "--db", db,
+                "--date", "2025-10-01"]) == 0  # fmt: skip
+    assert run(["writeoff", "F-OLD", "--db", db, "--reason", "time_barred",
+                "--date", "2025-12-31"]) == 0  # fmt: skip
+
+    dated = {(e["event"], e["date"]) for e in history(db, "DUP", capsys)}
+    assert {
+        ("limitation_interruption", "2025-04-15"),
+        ("formal_notice", "2025-05-20"),
+        ("agency_handoff", "2025-10-01"),
+        ("write_off", "2025-12-31"),
+    } <= dated, dated

@@ -66,6 +66,7 @@ def grant_early_payment_discount(
         subject=invoice.number,
         data={"terms": str(terms), "amount": str(granted.amount.amount), "payment": payment.source},
         reason=f"paid within the early-payment window ({terms})",
+        dated=payment.date,
     )
     return granted
 
@@ -158,6 +159,7 @@ def write_off(
                 "currency": decision.amount.currency,
             },
             reason=note or reason.value,
+            dated=on,
         )
     return decision
 
@@ -232,6 +234,7 @@ def record_handoff(
             subject=invoice_number,
             data={"agency": agency, "status": status.value, "date": on.isoformat()},
             reason=note,
+            dated=on,
         )
     return handoff
 

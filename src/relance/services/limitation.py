@@ -254,5 +254,6 @@ def record_interruption(
                 "note": note,
             },
             reason=note,
+            dated=on,
         )
     return recorded
