@@ -114,6 +114,9 @@ def test_letters_and_emails_are_readable_by_the_owner_only(
                 "--date", "2018-02-19"]) in (0, ExitCode.BLOCKED)  # fmt: skip
     assert run(["send", "--db", db, "--out", str(out / "sent"), "--date", "2018-02-19",
                 "--to-files"]) == 0  # fmt: skip
+    # a batch written again goes to a new folder, made as private as the others
+    assert run(["print", "1", "--db", db, "--out", str(out / "reprint")]) == 0
+    assert list((out / "reprint").glob("print-batch-*.pdf"))
     files = [p for p in out.rglob("*") if p.is_file()]
     assert any(p.suffix == ".eml" for p in files) and any(p.suffix == ".pdf" for p in files)
     assert {str(p.relative_to(out)): oct(mode(p)) for p in files if mode(p) != 0o600} == {}

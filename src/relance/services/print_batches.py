@@ -1,10 +1,14 @@
 """Print batches: each `relance send` writes its letters to a new numbered print file, and
 any batch can be rebuilt later from the letters kept as evidence (``relance print``).
 
-A batch is written whole under a temporary name, then numbered (never over another
-file); only then are its letters recorded as sent, each naming its batch. A process
-killed before that leaves its letters unrecorded: the next send prints them again, in a
-batch of its own, so no letter recorded as sent is ever missing from the files on disk.
+A batch is written whole under a temporary name; then, in one transaction that holds
+the numbering, it takes the next number of its day across every batch of the ledger
+(whatever folder it went to, and past any file already in this folder), gets that name
+on disk, is recorded, and its letters are recorded as sent, each naming its batch. If
+that transaction fails the named file is removed again: no print file is left on disk
+whose letters are not recorded as sent. A process killed before the commit may leave
+one: its letters stay unrecorded, and the next send prints them again in a batch of its
+own, so no letter recorded as sent is ever missing from the files on disk.
 """
 
 from __future__ import annotations
@@ -20,9 +24,11 @@ from sqlalchemy import Connection
 from relance.adapters.deliver.print_batch import (
     BatchSummary,
     assemble_batch,
+    link_numbered,
+    stage,
     with_invoice_copies,
     write_atomically,
-    write_print_batch,
+    write_letters,
 )
 from relance.adapters.render.communication import RenderedCommunication
 from relance.adapters.storage import repository_documents
@@ -43,20 +49,29 @@ def write_batch(
     """Write `letters` to a new numbered print file of `as_of` in `out_dir`; once the file
     is on disk, record the batch and call `record(conn, number)` in the same transaction
     (to record its letters as sent), so the batch and its letters are recorded together."""
-    summary = write_print_batch(
-        letters,
-        out_dir,
-        invoice_pdfs=invoice_pdfs,
-        batch_prefix=f"print-batch-{as_of.isoformat()}",
-        progress=progress,
+    written = write_letters(letters, out_dir, invoice_pdfs=invoice_pdfs, progress=progress)
+    data = assemble_batch(written.contents)
+    digest = hashlib.sha256(data).hexdigest()
+    prefix = f"print-batch-{as_of.isoformat()}"
+    staged = stage(out_dir, data)
+    print_file: Path | None = None
+    try:
+        with rs.exclusive(store.engine) as conn:
+            rs.lock_print_batches(conn)
+            print_file = link_numbered(staged, prefix, rs.next_print_batch_number(conn, prefix))
+            number = rs.add_print_batch(
+                conn, as_of, print_file.name, len(written.files), written.pages, digest
+            )
+            record(conn, number)
+    except BaseException:
+        if print_file is not None:  # named but not recorded: it must not be printed
+            print_file.unlink(missing_ok=True)
+        raise
+    finally:
+        staged.unlink(missing_ok=True)
+    return BatchSummary(
+        len(written.files), written.pages, written.registered, written.files, print_file, digest
     )
-    assert summary.print_file is not None  # letters were given
-    with rs.exclusive(store.engine) as conn:
-        number = rs.add_print_batch(
-            conn, as_of, summary.print_file.name, summary.letters, summary.pages, summary.sha256
-        )
-        record(conn, number)
-    return summary
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +109,7 @@ def rebuild(store: Store, number: int, out_dir: Path) -> Rebuilt:
             for e in kept
         }
     data = assemble_batch([with_invoice_copies(e.pdf, pdfs[e.action_id])[0] for e in kept])
-    out_dir.mkdir(parents=True, exist_ok=True)
+    out_dir.mkdir(mode=0o700, parents=True, exist_ok=True)  # letters: personal data
     target = out_dir / found[0].file_name
     if target.exists():
         target = target.with_suffix(".rebuilt.pdf")

@@ -7,9 +7,10 @@ after a letter with an odd page count) so that duplex printing never puts two de
 sheet. A summary counts letters, pages and registered letters.
 
 A print file is never overwritten: each is written under a temporary name, flushed to
-disk, then given the next free number of its day (``print-batch-DATE-NNN.pdf``) by a
-link that fails rather than replace a file already there. Whoever records the letters as
-sent does it once the batch is on disk.
+disk, then given a number of its day (``print-batch-DATE-NNN.pdf``) by a link that fails
+rather than replace a file already there. Whoever records the letters as sent does it
+once the batch is on disk (a send takes the number from the ledger and records the batch
+in the same transaction: services/print_batches.py).
 """
 
 from __future__ import annotations
@@ -64,21 +65,27 @@ def invoice_pdf_paths(
     return [invoice_pdfs[row.number] for row in item.letter.rows if row.number in invoice_pdfs]
 
 
-def write_print_batch(
+@dataclass(frozen=True, slots=True)
+class LettersWritten:
+    """The letters of a batch, each written to its own file, and what they count."""
+
+    files: tuple[Path, ...]
+    contents: tuple[bytes, ...]
+    pages: int
+    registered: int
+
+
+def write_letters(
     items: Sequence[RenderedCommunication],
     out_dir: Path,
     *,
     invoice_pdfs: Mapping[str, bytes] | None = None,
-    batch_prefix: str = "print-batch",
     progress: Callable[[int, int], None] | None = None,
-) -> BatchSummary:
-    """Write each letter of `items` to `out_dir` and the whole batch to one new print file
-    named `batch_prefix` and the next free number, never replacing one already there.
-
-    Blocked communications and those without a PDF are refused (ValueError): the
-    caller checks before printing. `progress(done, total)` is called after each letter.
-    """
-    out_dir.mkdir(parents=True, exist_ok=True)
+) -> LettersWritten:
+    """Write each letter of `items` (followed by its invoices' PDFs) to its own file of
+    `out_dir`. Blocked communications and those without a PDF are refused (ValueError):
+    the caller checks before printing. `progress(done, total)` is called after each."""
+    out_dir.mkdir(mode=0o700, parents=True, exist_ok=True)  # letters: personal data
     invoice_pdfs = invoice_pdfs or {}
     files: list[Path] = []
     contents: list[bytes] = []
@@ -95,12 +102,29 @@ def write_print_batch(
         registered += item.channel == "registered_letter" or item.letter.registered
         if progress is not None:
             progress(done, len(items))
-    if not files:
+    return LettersWritten(tuple(files), tuple(contents), pages, registered)
+
+
+def write_print_batch(
+    items: Sequence[RenderedCommunication],
+    out_dir: Path,
+    *,
+    invoice_pdfs: Mapping[str, bytes] | None = None,
+    batch_prefix: str = "print-batch",
+    progress: Callable[[int, int], None] | None = None,
+) -> BatchSummary:
+    """Write each letter of `items` to `out_dir` and the whole batch to one new print file
+    named `batch_prefix` and the next free number of the folder, never replacing one
+    already there (a send numbers its batches from the ledger: services/print_batches.py)."""
+    written = write_letters(items, out_dir, invoice_pdfs=invoice_pdfs, progress=progress)
+    if not written.files:
         return BatchSummary(0, 0, 0, (), None)
-    data = assemble_batch(contents)
+    data = assemble_batch(written.contents)
     print_file = write_numbered(out_dir, batch_prefix, data)
     digest = hashlib.sha256(data).hexdigest()
-    return BatchSummary(len(files), pages, registered, tuple(files), print_file, digest)
+    return BatchSummary(
+        len(written.files), written.pages, written.registered, written.files, print_file, digest
+    )
 
 
 def assemble_batch(letters: Sequence[bytes]) -> bytes:
@@ -116,8 +140,8 @@ def assemble_batch(letters: Sequence[bytes]) -> bytes:
     return out.getvalue()
 
 
-def _temporary(folder: Path, data: bytes) -> Path:
-    """`data` in a new hidden file of `folder`, flushed to disk."""
+def stage(folder: Path, data: bytes) -> Path:
+    """`data` in a new hidden file of `folder`, flushed to disk (``.writing-*.part``)."""
     fd, name = tempfile.mkstemp(prefix=".writing-", suffix=".part", dir=folder)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -132,23 +156,29 @@ def _temporary(folder: Path, data: bytes) -> Path:
 
 def write_atomically(path: Path, data: bytes) -> None:
     """Write `path` whole or not at all: a temporary file renamed over it once written."""
-    temporary = _temporary(path.parent, data)
+    temporary = stage(path.parent, data)
     os.replace(temporary, path)
 
 
 def write_numbered(folder: Path, prefix: str, data: bytes) -> Path:
     """Write `data` as ``PREFIX-NNN.pdf`` in `folder` under the first number not taken,
     complete before it gets its name; an existing file is never replaced."""
-    temporary = _temporary(folder, data)
+    temporary = stage(folder, data)
     try:
-        number = 1
-        while True:
-            final = folder / f"{prefix}-{number:03d}.pdf"
-            try:
-                os.link(temporary, final)  # fails if `final` exists: no overwrite, no race
-            except FileExistsError:
-                number += 1
-                continue
-            return final
+        return link_numbered(temporary, prefix)
     finally:
         os.unlink(temporary)
+
+
+def link_numbered(staged: Path, prefix: str, first: int = 1) -> Path:
+    """Give the file `staged` (written whole) a second name ``PREFIX-NNN.pdf`` in its
+    folder, with the first number from `first` that no file there has yet."""
+    number = first
+    while True:
+        final = staged.parent / f"{prefix}-{number:03d}.pdf"
+        try:
+            os.link(staged, final)  # fails if `final` exists: no overwrite, no race
+        except FileExistsError:
+            number += 1
+            continue
+        return final

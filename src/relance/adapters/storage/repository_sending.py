@@ -121,6 +121,29 @@ def add_print_batch(
     return int(key[0])
 
 
+def lock_print_batches(conn: Connection) -> None:
+    """Hold the numbering of print batches until the transaction ends, so that two sends
+    never take the same number (SQLite's ``BEGIN IMMEDIATE`` already serialises writers;
+    PostgreSQL needs a table lock that conflicts with itself but lets readers through)."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(f"LOCK TABLE {tl.print_batches.name} IN SHARE ROW EXCLUSIVE MODE")
+
+
+def next_print_batch_number(conn: Connection, prefix: str) -> int:
+    """The number after the highest of every batch recorded as ``PREFIX-NNN.pdf``, in any
+    folder (1 when there is none): file names are unique across the ledger."""
+    b = tl.print_batches
+    names = conn.execute(
+        select(b.c.file_name).where(b.c.file_name.startswith(f"{prefix}-", autoescape=True))
+    )
+    numbers = [
+        int(digits)
+        for (name,) in names
+        if (digits := name[len(prefix) + 1 :].removesuffix(".pdf")).isdigit()
+    ]
+    return max(numbers, default=0) + 1
+
+
 def print_batches(conn: Connection, batch_id: int | None = None) -> list[PrintBatchRow]:
     """Every print batch recorded, or one, by number."""
     b = tl.print_batches

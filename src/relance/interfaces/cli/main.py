@@ -105,9 +105,11 @@ def _exit_code(exc: Exception) -> ExitCode | None:
 def _is_database_error(exc: Exception) -> bool:
     if "sqlalchemy" not in sys.modules:  # nothing opened a database
         return False
-    from sqlalchemy.exc import InterfaceError, OperationalError
+    from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 
-    return isinstance(exc, OperationalError | InterfaceError)
+    # a constraint refused a write (another process took the same name first): the
+    # transaction rolled back, nothing was half written; one line says so
+    return isinstance(exc, OperationalError | InterfaceError | IntegrityError)
 
 
 def _database_reason(exc: Exception) -> str:
