@@ -86,6 +86,25 @@ def _dates_phrase(dates: list[str], language: str) -> str:
     return str(format_list(items, locale=locale_of(language)))
 
 
+# How to reach the creditor, after "contact us" / "contactez-nous": the phone and the
+# e-mail it has, or the post when it has neither (its address heads every letter).
+_CONTACT = {
+    "fr": ("au {phone} ou à {email}", "au {phone}", "à {email}", "par courrier"),
+    "en": ("on {phone} or at {email}", "on {phone}", "at {email}", "by post"),
+}
+
+
+def contact_phrase(phone: str, email: str, language: str) -> str:
+    """The ways to reach the creditor ("au 04 78 … ou à compta@…", "on … or at …"), never
+    a blank where a phone number or an e-mail address is missing."""
+    both, phone_only, email_only, neither = _CONTACT.get(language, _CONTACT["en"])
+    if phone and email:
+        return both.format(phone=phone, email=email)
+    if phone:
+        return phone_only.format(phone=phone)
+    return email_only.format(email=email) if email else neither
+
+
 def template_values(letter: Letter, channel: str) -> dict[str, Any]:
     """The values a template can use, already formatted in the letter's language."""
     lang = letter.language
@@ -121,6 +140,7 @@ def template_values(letter: Letter, channel: str) -> dict[str, Any]:
         "last_letter_date": previous_days[-1] if previous_days else "",
         "phone": creditor_phone(letter),
         "email": creditor.email,
+        "contact": contact_phrase(creditor_phone(letter), creditor.email or "", lang),
         "signatory": signatory,
         "rf": letter.rf_reference,
         "registered": letter.registered,
