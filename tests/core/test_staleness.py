@@ -81,3 +81,15 @@ def test_a_promise_kept_by_a_payment_no_longer_pauses_it() -> None:
     paid = ((date(2018, 2, 22), Money.of("50.00", "EUR")),)
     verdict = check_delivery(facts(promises=(promise,), payments=paid), FRIDAY)
     assert verdict.stale is None
+
+
+def test_an_action_cancelled_by_a_dispute_says_the_dispute() -> None:
+    cancelled = LETTER.with_status(ActionStatus.CANCELLED)
+    dispute = Dispute("F-2", date(2018, 2, 21), "never delivered")
+
+    verdict = check_delivery(facts(action=cancelled, disputes=(dispute,)), FRIDAY)
+
+    assert verdict.stale is not None and verdict.stale.reason is StaleReason.CANCELLED
+    assert verdict.stale.detail == (
+        "the action was cancelled: invoice F-2 disputed since 2018-02-21: never delivered"
+    )

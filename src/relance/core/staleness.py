@@ -89,7 +89,7 @@ def check_delivery(facts: DeliveryFacts, as_of: date) -> DeliveryCheck:
     order a credit manager would give it: the action itself, then the money, then what
     takes the customer out of the process, then what pauses some invoices."""
     action = facts.action
-    for reason in (_action_gone(facts), _whole_customer_paused(facts, as_of)):
+    for reason in (_action_gone(facts, as_of), _whole_customer_paused(facts, as_of)):
         if reason is not None:
             return DeliveryCheck((), reason)
     open_numbers = [n for n in action.invoice_numbers if n in facts.balances]
@@ -104,10 +104,10 @@ def check_delivery(facts: DeliveryFacts, as_of: date) -> DeliveryCheck:
     return DeliveryCheck(tuple(chased), None)
 
 
-def _action_gone(facts: DeliveryFacts) -> Staleness | None:
+def _action_gone(facts: DeliveryFacts, as_of: date) -> Staleness | None:
     action = facts.action
     if action.status is ActionStatus.CANCELLED:
-        return Staleness(StaleReason.CANCELLED, "the action was cancelled")
+        return Staleness(StaleReason.CANCELLED, _why_cancelled(facts, as_of))
     mine = set(action.invoice_numbers)
     for other in facts.others:
         if (
@@ -123,6 +123,18 @@ def _action_gone(facts: DeliveryFacts) -> Staleness | None:
                 f"{other.proposed_on.isoformat()}",
             )
     return None
+
+
+def _why_cancelled(facts: DeliveryFacts, as_of: date) -> str:
+    """ "The action was cancelled", with the dispute that cancelled it when one of its
+    invoices is disputed (opening a dispute cancels the invoice's pending actions)."""
+    for dispute in facts.disputes:
+        if dispute.invoice_number in facts.action.invoice_numbers and dispute.active(as_of):
+            return (
+                f"the action was cancelled: invoice {dispute.invoice_number} disputed since "
+                f"{dispute.opened.isoformat()}: {dispute.reason}"
+            )
+    return "the action was cancelled"
 
 
 def _whole_customer_paused(facts: DeliveryFacts, as_of: date) -> Staleness | None:
