@@ -119,3 +119,24 @@ def test_the_day_count_is_the_creditors_setting_shown_on_the_formula_line(
     # actual/actual, 2024 being a leap year: 1 000 × 14.50 % × 30 / 366 = 11.885… → 11.89
     (row, _) = letter_charges.letter_claim(store, "DUP", ["F-LEAP"], on, INTEREST).rows
     assert str(row.amount) == "11.89 EUR" and "/ 366 jours, base exact/exact" in row.explanation
+
+
+def test_a_french_ledger_reads_its_rates_and_interest_notes_in_french(
+    db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Atelier Durand keeps its ledger in French: tables write 2,40 % and 17 juin 2026,
+    # while the CSV an accountant imports keeps 2.40 and 2026-06-17.
+    capsys.readouterr()
+    assert run(["rates", "list", "ecb_mro", "--since", "2026-06-17", "--db", db]) == 0
+    table = capsys.readouterr().out
+    assert "2,40\u00a0%" in table and "17 juin 2026" in table
+    assert "2.40" not in table and "2026-06-17" not in table
+    assert run(["rates", "list", "ecb_mro", "--since", "2026-06-17", "--db", db,
+                "--format", "csv"]) == 0  # fmt: skip
+    assert "2026-06-17" in capsys.readouterr().out
+
+    assert run(["interest", "F-10K", "--db", db, "--as-of", AS_OF.isoformat()]) == 0
+    notes = [line for line in capsys.readouterr().out.splitlines() if line.startswith("  [1]")]
+    (note,) = notes
+    assert "2,4" in note and "+ 10 points" in note and "2.4" not in note, note
+    assert "2026-" not in note, note

@@ -32,6 +32,7 @@ from relance.interfaces.cli.output import (
 )
 from relance.services import contracts, interest_reports, law, reports
 from relance.services import limitation as limitation_service
+from relance.services.charge_wording import Wording
 
 AsOfOption = Annotated[str | None, typer.Option(help="The day to compute for (default: today).")]
 terms_app = typer.Typer(help="Payment terms against the legal caps.")
@@ -94,10 +95,12 @@ def _print_claim(claim: Charges, language: str) -> None:
     # the legal basis is long: numbered notes under the table keep the columns readable
     display, notes = [], []
     interest_lines = claim.interest.lines if claim.interest is not None else ()
+    wording = Wording(language)  # the footnotes in the ledger's language, like the letters
     for line in interest_lines:
-        if line.basis not in notes:
-            notes.append(line.basis)
-        display.append([f"interest [{notes.index(line.basis) + 1}]",
+        basis = wording.basis(line)
+        if basis not in notes:
+            notes.append(basis)
+        display.append([f"interest [{notes.index(basis) + 1}]",
                         date_text(line.start, language), date_text(line.end, language),
                         str(line.days), money_text(line.base, language),
                         rate_text(line.rate, language),

@@ -19,11 +19,13 @@ from relance.interfaces.cli.output import (
     JsonFlag,
     chosen,
     console,
+    date_text,
     emit,
     parse_day,
     print_json,
+    rate_text,
 )
-from relance.services import rates
+from relance.services import rates, reports
 
 rates_app = typer.Typer(help="Rate tables: list them, add your periods, confirm a period.")
 
@@ -47,7 +49,8 @@ def list_rates(
     """Every period of the rate tables, yours in place of the shipped ones they override,
     with its source and whether it is confirmed."""
     first = parse_day(since, date.min)
-    listed = [x for x in rates.list_rates(open_store(db), table) if x.period.end >= first]
+    store = open_store(db)
+    listed = [x for x in rates.list_rates(store, table) if x.period.end >= first]
     columns = ["table", "from", "to", "rate", "confirmed", "origin", "source"]
     rows: list[list[Any]] = [
         [x.table, x.period.start, x.period.end, str(x.period.rate),
@@ -55,8 +58,14 @@ def list_rates(
          x.period.source]
         for x in listed
     ]  # fmt: skip
-    display = [[str(v) if not isinstance(v, bool) else ("yes" if v else "NO") for v in row]
-               for row in rows]  # fmt: skip
+    creditor = reports.creditor(store)
+    language = creditor.language if creditor else "fr"
+    # the table in the ledger's language (12,15 %, 1 janv. 2026); CSV and JSON stay plain
+    display = [
+        [x.table, date_text(x.period.start, language), date_text(x.period.end, language),
+         rate_text(x.period.rate, language), "yes" if row[4] else "NO", row[5], row[6]]
+        for x, row in zip(listed, rows, strict=True)
+    ]  # fmt: skip
     emit(chosen(fmt, as_json), columns, rows, display=display, title="Rates", right=("rate",))
 
 
