@@ -13,14 +13,16 @@ from __future__ import annotations
 import io
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from pypdf import PdfReader, PdfWriter
+from reportlab import rl_config
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from relance.adapters.render.letterhead import creditor_lines, legal_mentions
-from relance.adapters.render.pdf import RenderedLetter, unicode_fonts, wrap
+from relance.adapters.render.pdf import Fonts, RenderedLetter, unicode_fonts, wrap
 from relance.core.addressing import recipient_lines
 from relance.core.letter import InvoiceRow, Letter, format_money, format_short_day
 
@@ -72,12 +74,63 @@ def own_document(row: InvoiceRow) -> Path | None:
     return path if path is not None and path.is_file() else None
 
 
+class _TextOutsideBaseFonts(Exception):
+    """A text the PDF base fonts cannot print: the page is drawn again with a TTF."""
+
+
+class _BaseFontCanvas:
+    """A canvas whose texts are checked for the PDF base fonts, which print Windows-1252
+    only (as the letter's own pages do): French amounts' narrow no-break space becomes a
+    no-break space, anything else outside the set raises `_TextOutsideBaseFonts`."""
+
+    def __init__(self, canvas: Canvas) -> None:
+        self._canvas = canvas
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._canvas, name)
+
+    @staticmethod
+    def _checked(text: str) -> str:
+        text = text.replace("\u202f", "\xa0")
+        try:
+            text.encode("cp1252")
+        except UnicodeEncodeError as exc:
+            raise _TextOutsideBaseFonts(text) from exc
+        return text
+
+    def drawString(self, x: float, y: float, text: str) -> None:
+        self._canvas.drawString(x, y, self._checked(text))
+
+    def drawRightString(self, x: float, y: float, text: str) -> None:
+        self._canvas.drawRightString(x, y, self._checked(text))
+
+    def drawCentredString(self, x: float, y: float, text: str) -> None:
+        self._canvas.drawCentredString(x, y, self._checked(text))
+
+
 def render_duplicate(letter: Letter, row: InvoiceRow) -> bytes:
-    """One A4 page: the invoice `row` of `letter` as the ledger knows it, marked duplicate."""
+    """One A4 page: the invoice `row` of `letter` as the ledger knows it, marked duplicate.
+
+    Drawn with the PDF base fonts, which embed nothing (a page of a few KB), unless a text
+    needs more than they print; then with the TTF fonts the letters use in that case.
+    """
+    saved = rl_config.useA85
+    rl_config.useA85 = 0  # as for the letter: no ASCII85 wrapping of compressed streams
+    try:
+        try:
+            return _draw_duplicate(letter, row, Fonts())
+        except _TextOutsideBaseFonts:
+            return _draw_duplicate(letter, row, unicode_fonts())
+    finally:
+        rl_config.useA85 = saved
+
+
+def _draw_duplicate(letter: Letter, row: InvoiceRow, fonts: Fonts) -> bytes:
     words = _WORDS["fr" if letter.language == "fr" else "en"]
-    fonts = unicode_fonts()
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=A4, invariant=True, pageCompression=1)
+    canvas: Any = Canvas(buffer, pagesize=A4, invariant=True, pageCompression=1)
+    if fonts == Fonts():
+        canvas = _BaseFontCanvas(canvas)
     canvas.setTitle(f"{words['mark']} {row.number}")
     left, right, y = 20 * mm, WIDTH - 20 * mm, HEIGHT - 22 * mm
     canvas.setFont(fonts.bold, 13)
@@ -99,7 +152,7 @@ def render_duplicate(letter: Letter, row: InvoiceRow) -> bytes:
     for key, day in (("issued", row.issue_date), ("due", row.due_date)):
         y -= 14
         canvas.drawString(left, y, words[key].format(date=format_short_day(day, letter.locale)))
-    _draw_amounts(canvas, letter, row, words, y - 12 * mm)
+    _draw_amounts(canvas, letter, row, words, y - 12 * mm, fonts)
     canvas.setFont(fonts.regular, 7)
     canvas.drawCentredString(WIDTH / 2, 10 * mm, legal_mentions(letter))
     canvas.showPage()
@@ -124,9 +177,13 @@ def _draw_mark(canvas: Canvas, mark: str, font: str, right: float) -> None:
 
 
 def _draw_amounts(
-    canvas: Canvas, letter: Letter, row: InvoiceRow, words: dict[str, str], top: float
+    canvas: Canvas,
+    letter: Letter,
+    row: InvoiceRow,
+    words: dict[str, str],
+    top: float,
+    fonts: Fonts,
 ) -> None:
-    fonts = unicode_fonts()
     left, right = 20 * mm, WIDTH - 20 * mm
     columns = (("subject", left + 2 * mm), ("net", right - 62 * mm), ("tax", right - 32 * mm))
     canvas.setFillGray(0.9)
