@@ -47,6 +47,11 @@ def test_every_event_of_a_send_carries_the_day_of_the_send(
     assert ("letters.sent", MONDAY.isoformat()) in dated
     assert ("action.done", MONDAY.isoformat()) in dated
     assert ("outbox.cancelled", FRIDAY.isoformat()) in dated
+    # The outbox shows instants, not business days, and its table says so.
+    capsys.readouterr()
+    assert run(["outbox", "--db", db]) == 0
+    header = next(line for line in capsys.readouterr().out.splitlines() if "customer" in line)
+    assert "prepared at" in header and "sent at" in header
     # nothing the sends wrote is dated the day the test runs (2018 is long gone); only the
     # approval, a command without a business date, is
     assert {day for _, day in dated} <= {

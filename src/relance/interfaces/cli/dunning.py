@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
@@ -28,6 +28,7 @@ from relance.interfaces.cli.output import (
     date_text,
     emit,
     fail,
+    instant_text,
     money_text,
     parse_day,
 )
@@ -291,22 +292,17 @@ def history(
     events = dunning.history(store, customer)
     shown = chosen(fmt, as_json)
     columns = ["date", "typed", "actor", "event", "subject", "why"]
-    rows = [[e.dated, _typed(e.at), e.actor, e.kind, e.subject, e.reason] for e in events]
+    rows = [[e.dated, instant_text(e.at), e.actor, e.kind, e.subject, e.reason] for e in events]
     if shown is Format.JSON:
         emit(shown, [*columns, "data"],
              [[*r, dict(e.data)] for r, e in zip(rows, events, strict=True)])  # fmt: skip
         return
     language = _language(store)
     display = [
-        [date_text(e.dated, language), _typed(e.at), e.actor, e.kind, e.subject, e.reason]
+        [date_text(e.dated, language), instant_text(e.at), e.actor, e.kind, e.subject, e.reason]
         for e in events
     ]
     emit(shown, columns, rows, title=f"History of {customer}", display=display)
-
-
-def _typed(at: datetime) -> str:
-    # when the event was recorded, in the user's local time, to the minute
-    return (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone().strftime("%Y-%m-%d %H:%M")
 
 
 # -- policy -------------------------------------------------------------------------------

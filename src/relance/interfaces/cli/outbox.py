@@ -21,6 +21,7 @@ from relance.interfaces.cli.output import (
     console,
     date_text,
     emit,
+    instant_text,
 )
 from relance.services import outbox as outbox_service
 from relance.services import print_batches
@@ -80,12 +81,17 @@ def listing(
             line.status.value,
             escape(", ".join(line.recipients)),
             escape(line.reason),
-            date_text(line.created_at.date()),
-            date_text(line.sent_at.date()) if line.sent_at else "",
+            instant_text(line.created_at),
+            instant_text(line.sent_at) if line.sent_at else "",
         ]
         for line in lines
     ]
-    emit(chosen(fmt, as_json, as_csv), columns, rows, title="Outbox", display=display)
+    shown = chosen(fmt, as_json, as_csv)
+    # the table shows when relance prepared and sent each e-mail (the computer's clock),
+    # not the business day of the send: its columns say so
+    if shown is Format.TABLE:
+        columns = (*columns[:-2], "prepared at", "sent at")
+    emit(shown, columns, rows, title="Outbox", display=display)
 
 
 def cancel(

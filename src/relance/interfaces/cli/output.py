@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import IntEnum, StrEnum
 from typing import Annotated, Any
@@ -110,6 +110,12 @@ def rate_text(rate: Decimal, language: str = "fr") -> str:
     """A percentage with the locale's decimal mark: `12,15 %` in French, `12.15 %` in English."""
     text = format_decimal(rate, format="0.00##", locale=_locale(language))
     return f"{text}\u00a0%" if language == "fr" else f"{text} %"
+
+
+def instant_text(at: datetime) -> str:
+    """When something was recorded (not the business day it is about), in the user's local
+    time to the minute: `2026-11-30 14:05`."""
+    return (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone().strftime("%Y-%m-%d %H:%M")
 
 
 def days_text(days: int | None) -> str:
