@@ -174,3 +174,34 @@ def test_a_registered_letter_posted_before_its_date_is_refused(
     assert "record the posting first" in capsys.readouterr().err
     on_the_day = ["--tracking", "1A23456789012", "--posted", "2018-04-02"]
     assert run(["registered", str(action), "--db", db, *on_the_day]) == 0
+
+
+def test_an_invoice_whose_email_was_exported_cannot_change_silently(
+    store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The informal call and e-mail of 5 February are approved; `send --to-files` exports
+    # the e-mails, and the steps stay approved because the calls are still to be made.
+    ledger(store, tmp_path)
+    dunning.run_dunning(store, date(2018, 2, 5))
+    dunning.approve(store, every=True)
+    db = db_of(store)
+    out = str(tmp_path / "out")
+    assert run(["send", "--db", db, "--out", out, "--date", "2018-02-05", "--to-files"]) == 0
+    assert "approved" in {q.action.status.value for q in dunning.queue(store)}
+    capsys.readouterr()
+
+    # Then the invoice file comes again with F-001 due a month later.
+    moved = write(
+        tmp_path / "invoices-v2.csv",
+        "number,customer,issue_date,due_date,currency,amount,tax,subject\n"
+        "F-001,BOULMART,2017-12-01,2018-02-01,EUR,1200.00,200.00,Maintenance annuelle\n",
+    )
+    assert run(["import", "invoices", str(moved), "--db", db]) == ExitCode.BAD_INPUT
+    message = " ".join(capsys.readouterr().err.split())
+    assert "invoices-v2.csv:2: number: invoice F-001 would change" in message
+    assert "due_date 2018-01-01 → 2018-02-01" in message
+    assert "it was dunned (" in message and "of 2018-02-05)" in message
+    assert not [e for e in dunning.history(store, "BOULMART") if e.kind == "invoice_changed"]
+
+    assert run(["import", "invoices", str(moved), "--db", db, "--allow-changes"]) == 0
+    assert [e.kind for e in dunning.history(store, "BOULMART")].count("invoice_changed") == 1

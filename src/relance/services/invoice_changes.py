@@ -18,6 +18,7 @@ from sqlalchemy import Connection, func, select
 
 from relance.adapters.formats.errors import FormatError
 from relance.adapters.storage import repository as repo
+from relance.adapters.storage import repository_letters as rl
 from relance.adapters.storage import tables as t
 from relance.adapters.storage import tables_dunning as td
 from relance.adapters.storage import tables_law as tl
@@ -41,15 +42,9 @@ def why_locked(conn: Connection, invoice_id: int, old: Invoice) -> str | None:
     applied = repo.allocated_minor(conn, invoice_id)
     if applied:
         return f"{Money.from_minor(applied, old.currency)} was already applied to it"
-    act = td.dunning_actions
-    sent = conn.execute(
-        select(act.c.level_name, act.c.done_on, act.c.invoice_numbers)
-        .where(act.c.customer_ref == old.customer_ref, act.c.status == "done")
-        .order_by(act.c.done_on)
-    ).all()
-    for level, day, numbers in sent:
-        if old.number in (numbers or []):
-            return f"it was dunned ({level} of {day})"
+    dunned = _when_dunned(conn, old)
+    if dunned:
+        return dunned
     notice = conn.execute(
         select(func.min(tl.law_formal_notices.c.date)).where(
             tl.law_formal_notices.c.invoice_id == invoice_id
@@ -65,6 +60,28 @@ def why_locked(conn: Connection, invoice_id: int, old: Invoice) -> str | None:
     if handoff is not None:
         return f"it was sent to {handoff.agency} on {handoff.date}"
     return None
+
+
+def _when_dunned(conn: Connection, old: Invoice) -> str | None:
+    """The first step that told the debtor about this invoice: a step done, or one whose
+    letter or e-mail already left whatever the step's status (an approved step waiting
+    for its phone call has sent its e-mail)."""
+    act = td.dunning_actions
+    steps = [
+        step
+        for step in conn.execute(select(act).where(act.c.customer_ref == old.customer_ref))
+        if old.number in (step.invoice_numbers or [])
+    ]
+    left = rl.documents_left(conn, [step.id for step in steps])
+    told = sorted(
+        (step.done_on or step.proposed_on, step.level_name)
+        for step in steps
+        if step.status == "done" or step.id in left
+    )
+    if not told:
+        return None
+    day, level = told[0]
+    return f"it was dunned ({level} of {day})"
 
 
 def check_update(

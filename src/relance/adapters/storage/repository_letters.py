@@ -359,3 +359,20 @@ def sent_invoices(conn: Connection, action_id: int) -> list[str]:
     )
     row = conn.execute(query.limit(1)).first()
     return [str(number) for number in (row.data or {}).get("invoices", [])] if row else []
+
+
+# The outbox states in which a message may have reached the debtor: accepted by the server,
+# exported for the user's mail client, or handed to the server without its answer recorded.
+_LEFT_STATUSES = ("sent", "exported", "pending")
+
+
+def documents_left(conn: Connection, action_ids: Sequence[int]) -> set[int]:
+    """The actions among `action_ids` of which some document left for the debtor: an
+    e-mail sent or exported, or a letter kept as evidence (as every printed one is)."""
+    ids = list(action_ids)
+    if not ids:
+        return set()
+    o, e = tl.letter_outbox, tl.letter_evidence
+    mailed = select(o.c.action_id).where(o.c.action_id.in_(ids), o.c.status.in_(_LEFT_STATUSES))
+    kept = select(e.c.action_id).where(e.c.action_id.in_(ids))
+    return set(conn.execute(mailed).scalars()) | set(conn.execute(kept).scalars())
