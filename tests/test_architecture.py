@@ -6,7 +6,7 @@ from pathlib import Path
 
 CORE = Path(__file__).resolve().parents[1] / "src" / "relance" / "core"
 # Pure data libraries the core may use: they read no file, clock or network at our request.
-ALLOWED_THIRD_PARTY = {"babel", "stdnum", "schwifty", "phonenumbers"}
+ALLOWED_THIRD_PARTY = {"babel", "stdnum", "schwifty", "phonenumbers", "pycountry"}
 FORBIDDEN_CALLS = {("date", "today"), ("datetime", "now"), ("datetime", "today"),
                    ("datetime", "utcnow"), ("time", "time")}  # fmt: skip
 FORBIDDEN_NAMES = {"open", "input", "print"}

@@ -49,4 +49,9 @@ def test_the_user_lists_imports_and_undoes_the_wrong_one(tmp_path: Path, capsys)
     assert run(["history", "DUP", "--db", db, "--json"]) == 0
     kinds = [e["event"] for e in json.loads(capsys.readouterr().out)]
     assert kinds.count("import_undone") == 2
+    # undoing it again is refused (exit 5) in one line that says when it was undone
+    assert run(["imports", "undo", "2", "--db", db]) == 5
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1
+    assert f"import #2 was already undone on {lines[2].split(',')[-1][:10]}" in err
     assert run(["imports", "undo", "9", "--db", db]) == 4

@@ -50,6 +50,51 @@ def test_a_bad_file_exits_with_a_message_naming_file_line_and_field(db, tmp_path
     assert "Traceback" not in err
 
 
+@pytest.mark.parametrize(
+    ("kind", "header", "row", "column"),
+    [
+        ("customers", "ref,name,country", "C2,Martin,ZZ", "country"),
+        ("customers", "ref,name,currency", "C2,Martin,ZZZ", "currency"),
+        (
+            "invoices",
+            "number,customer,issue_date,due_date,amount,currency",
+            "F2,C1,2026-01-01,2026-01-31,10,ZZZ",
+            "currency",
+        ),
+        (
+            "credit-notes",
+            "number,customer,date,amount,currency",
+            "A2,C1,2026-02-01,5,ZZZ",
+            "currency",
+        ),
+        ("payments", "date,customer,amount,currency", "2026-02-01,C1,5,ZZZ", "currency"),
+    ],
+    ids=lambda v: v if v in ("customers", "invoices", "credit-notes", "payments") else "",
+)
+def test_a_code_that_is_not_iso_is_refused_with_its_line(
+    db, tmp_path, capsys, kind, header, row, column
+):
+    # "ZZ" and "ZZZ" look like codes but are no country and no currency: a ledger that
+    # took them would total "3 000,00 ZZZ" and print them on letters.
+    run(["init", "--db", db, "--name", "Atelier Durand"])
+    run(
+        [
+            "import",
+            "customers",
+            str(write(tmp_path / "c1.csv", "ref,name\nC1,Dupont\n")),
+            "--db",
+            db,
+        ]
+    )
+    capsys.readouterr()
+    bad = write(tmp_path / f"{kind}.csv", f"{header}\n{row}\n")
+    assert run(["import", kind, str(bad), "--db", db]) == 3
+    err = " ".join(capsys.readouterr().err.split())
+    assert f"{bad.name}:2: {column}:" in err and "ISO" in err
+    assert run(["customers", "--db", db, "--format", "json"]) == 0
+    assert [c["ref"] for c in json.loads(capsys.readouterr().out)] == ["C1"]
+
+
 def test_dry_run_says_what_would_change(db, tmp_path, capsys):
     run(["init", "--db", db, "--name", "Atelier Durand"])
     customers = write(tmp_path / "c.csv", "ref,name\nC1,Dupont\nC2,Martin\n")
@@ -60,7 +105,7 @@ def test_dry_run_says_what_would_change(db, tmp_path, capsys):
 
 
 def test_init_refuses_a_wrong_iban(db, capsys):
-    assert run(["init", "--db", db, "--name", "X", "--iban", "FR76 0000"]) == 1
+    assert run(["init", "--db", db, "--name", "X", "--iban", "FR76 0000"]) == 2
     assert "iban" in capsys.readouterr().err.lower()
 
 

@@ -59,6 +59,8 @@ def test_the_default_ledger_is_not_created_by_a_listing(
     [
         ["--iban", "FR76 0000"],
         ["--country", "France"],
+        ["--country", "ZZ"],
+        ["--currency", "ZZZ"],
         ["--language", "de"],
         ["--email", "compta.durand.fr"],
     ],
@@ -68,7 +70,7 @@ def test_init_with_a_wrong_value_creates_no_file(
     tmp_path: Path, wrong: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:
     db = tmp_path / "ledger.sqlite"
-    assert run(["init", "--db", str(db), "--name", "Atelier Durand", *wrong]) == ExitCode.ERROR
+    assert run(["init", "--db", str(db), "--name", "Atelier Durand", *wrong]) == ExitCode.USAGE
     assert wrong[0].strip("-") in capsys.readouterr().err.lower()
     assert list(tmp_path.iterdir()) == []
 
@@ -85,7 +87,7 @@ def test_init_from_a_wrong_file_creates_no_ledger(tmp_path: Path) -> None:
 def test_an_existing_ledger_is_still_changed_by_init(tmp_path: Path) -> None:
     db = str(tmp_path / "ledger.sqlite")
     assert run(["init", "--db", db, "--name", "Atelier Durand"]) == 0
-    assert run(["init", "--db", db, "--iban", "FR76 0000"]) == ExitCode.ERROR
+    assert run(["init", "--db", db, "--iban", "FR76 0000"]) == ExitCode.USAGE
     assert run(["init", "--db", db, "--city", "Lyon"]) == 0
 
 

@@ -22,7 +22,7 @@ from relance.core.model import Creditor
 from relance.core.money import Money
 from relance.services import dunning, matching
 from relance.services.file_import import import_bank_statements, import_einvoices
-from relance.services.imports import UndoRefused, list_imports, undo_import
+from relance.services.imports import AlreadyUndone, UndoRefused, list_imports, undo_import
 from relance.services.ledger_import import import_ledger_csv
 from relance.services.setup import init_creditor
 
@@ -93,7 +93,7 @@ def test_a_wrong_payments_file_is_undone_and_the_invoice_is_owed_again(store: St
     assert again.undone_at is not None
     kinds = [e.kind for e in dunning.history(store, "DUP")]
     assert kinds[-1] == "import_undone"
-    with pytest.raises(ValueError, match="already undone"):
+    with pytest.raises(AlreadyUndone, match="already undone on"):
         undo_import(store, ledger["payments"])
     with pytest.raises(LookupError, match="no import #999"):
         undo_import(store, 999)

@@ -18,6 +18,7 @@ from importlib.abc import Traversable
 from pathlib import Path
 from typing import Any, TypeVar
 
+from relance.core.iso_codes import check_currency
 from relance.core.jurisdiction import (
     DayCount,
     Fixing,
@@ -28,7 +29,7 @@ from relance.core.jurisdiction import (
     Selector,
 )
 from relance.core.model import CustomerKind
-from relance.core.money import Money, check_currency
+from relance.core.money import Money
 from relance.core.rates import Confidence, RatePeriod, RateTable
 
 JURISDICTIONS_FILE = "jurisdictions.toml"

@@ -54,14 +54,6 @@ def minor_units(currency: str) -> int:
     return _MINOR_UNITS.get(currency, 2)
 
 
-def check_currency(code: str) -> str:
-    """Return `code` upper-cased if it looks like an ISO 4217 code, else raise ValueError."""
-    normalized = code.strip().upper()
-    if len(normalized) != 3 or not normalized.isalpha() or not normalized.isascii():
-        raise ValueError(f"not an ISO 4217 currency code: {code!r}")
-    return normalized
-
-
 _QUANTA: dict[str, Decimal] = {}
 
 

@@ -35,6 +35,15 @@ class UndoRefused(Exception):
         )
 
 
+class AlreadyUndone(Exception):
+    """The import was undone before: there is nothing left of it to remove."""
+
+    def __init__(self, import_id: int, undone_at: datetime) -> None:
+        self.import_id = import_id
+        self.undone_at = undone_at
+        super().__init__(f"import #{import_id} was already undone on {undone_at:%Y-%m-%d}")
+
+
 @dataclass(frozen=True, slots=True)
 class UndoReport:
     """What an undo removed and put back."""
@@ -57,16 +66,14 @@ def list_imports(store: Store) -> list[ImportRecord]:
 def undo_import(
     store: Store, import_id: int, *, cascade: bool = False, actor: str = "cli"
 ) -> UndoReport:
-    """Remove what one import wrote (LookupError: no such import; ValueError: already
-    undone; UndoRefused: later records depend on it and `cascade` is not given)."""
+    """Remove what one import wrote (LookupError: no such import; AlreadyUndone;
+    UndoRefused: later records depend on it and `cascade` is not given)."""
     with store.begin() as conn:
         record = imports_repo.load_import(conn, import_id)
         if record is None:
             raise LookupError(f"no import #{import_id} (see `relance imports`)")
         if record.undone_at is not None:
-            raise ValueError(
-                f"import #{import_id} was already undone on {record.undone_at:%Y-%m-%d}"
-            )
+            raise AlreadyUndone(import_id, record.undone_at)
         plan = import_undo.plan_undo(conn, import_id)
         changes = list(record.summary.get("changed") or [])
         reasons = list(plan.blockers)

@@ -18,12 +18,16 @@ from stdnum.fr import siren, siret
 from relance.adapters.storage import repository as repo
 from relance.adapters.storage.tables import invoices
 from relance.bootstrap import Store
+from relance.core.iso_codes import check_country, check_currency
 from relance.core.model import Address, Creditor, WindowSide
-from relance.core.money import check_currency
 
 
 class SetupError(ValueError):
     """A creditor setting is wrong; the message names the field."""
+
+
+class SetupRefused(SetupError):
+    """A right value the ledger cannot take any more (a new currency under invoices)."""
 
 
 def checked(creditor: Creditor) -> Creditor:
@@ -32,9 +36,10 @@ def checked(creditor: Creditor) -> Creditor:
         currency = check_currency(creditor.currency)
     except ValueError as exc:
         raise SetupError(f"currency: {exc}") from exc
-    country = creditor.country.strip().upper()
-    if len(country) != 2 or not country.isalpha():
-        raise SetupError(f"country: {creditor.country!r} is not an ISO 3166 two-letter code")
+    try:
+        country = check_country(creditor.country)
+    except ValueError as exc:
+        raise SetupError(f"country: {exc}") from exc
     if creditor.language not in ("fr", "en"):
         raise SetupError(f"language: {creditor.language!r} is not supported (fr, en)")
     iban, bic = creditor.iban, creditor.bic
@@ -169,7 +174,7 @@ def _save(conn: Connection, creditor: Creditor, actor: str) -> None:
     if saved is not None and saved.currency != creditor.currency:
         has_invoices = conn.execute(select(invoices.c.id).limit(1)).first() is not None
         if has_invoices:
-            raise SetupError(
+            raise SetupRefused(
                 f"currency: the ledger already holds invoices and amounts in {saved.currency}; "
                 f"it cannot become {creditor.currency}"
             )
@@ -179,6 +184,7 @@ def _save(conn: Connection, creditor: Creditor, actor: str) -> None:
 
 __all__ = [
     "SetupError",
+    "SetupRefused",
     "changed_creditor",
     "checked",
     "creditor_from_toml",

@@ -57,7 +57,8 @@ from relance.adapters.formats.localized import (
     sniff_delimiter,
 )
 from relance.core.bank import BankTransaction, transaction_key, unique_keys
-from relance.core.money import Money, check_currency
+from relance.core.iso_codes import check_currency
+from relance.core.money import Money
 
 _HEADERS: dict[str, tuple[str, ...]] = {
     "date": (

@@ -22,7 +22,8 @@ from relance.adapters.formats.errors import FormatError
 from relance.adapters.formats.numbers import plain_decimal
 from relance.adapters.formats.xmlroot import refuse_doctype, root_of, split_tag
 from relance.core.bank import BankTransaction, transaction_key, unique_keys
-from relance.core.money import Money, check_currency
+from relance.core.iso_codes import check_currency
+from relance.core.money import Money
 
 _ROOTS = ("BkToCstmrStmt", "BkToCstmrAcctRpt", "BkToCstmrDbtCdtNtfctn")
 _STATEMENTS = ("Stmt", "Rpt", "Ntfctn")

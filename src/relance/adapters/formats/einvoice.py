@@ -20,8 +20,9 @@ from lxml import etree
 from relance.adapters.formats.errors import FormatError
 from relance.adapters.formats.numbers import plain_decimal
 from relance.adapters.formats.xmlroot import refuse_doctype, split_tag
+from relance.core.iso_codes import check_currency
 from relance.core.model import Address, CreditNote, Customer, Invoice
-from relance.core.money import Money, check_currency
+from relance.core.money import Money
 
 # UNTDID 1001 document types that credit the buyer (EN 16931 allows these for BT-3).
 CREDIT_NOTE_TYPES = frozenset(

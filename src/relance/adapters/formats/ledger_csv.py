@@ -30,6 +30,7 @@ from relance.adapters.formats.localized import (
     refuse_mixed_encodings,
     sniff_delimiter,
 )
+from relance.core.iso_codes import check_country, check_currency
 from relance.core.model import (
     Address,
     Civility,
@@ -39,7 +40,7 @@ from relance.core.model import (
     Invoice,
     Payment,
 )
-from relance.core.money import Money, check_currency, minor_units
+from relance.core.money import Money, minor_units
 
 _KINDS = {
     "business": CustomerKind.BUSINESS, "b2b": CustomerKind.BUSINESS,
@@ -204,9 +205,7 @@ def _customer(f: _Fields, default_currency: str) -> Customer:
     language_text = fold(f.text("language")) or "fr"
     if language_text not in _LANGUAGES:
         raise f.error("language", f"{f.text('language')!r} is not a supported language (fr, en)")
-    country = (f.text("country") or "FR").upper()
-    if len(country) != 2 or not country.isalpha():
-        raise f.error("country", f"{f.text('country')!r} is not an ISO 3166 two-letter code")
+    country = f.checked("country", lambda text: check_country(text or "FR"))
     email = ", ".join(f.checked("email", identifiers.email_addresses))
     registration = f.checked(
         "registration_id", lambda text: identifiers.registration_id(text, country)

@@ -22,7 +22,8 @@ from stdnum import iban as iban_number
 from relance.adapters.formats.errors import FormatError
 from relance.adapters.formats.numbers import checked
 from relance.core.bank import BankTransaction, transaction_key, unique_keys
-from relance.core.money import Money, check_currency
+from relance.core.iso_codes import check_currency
+from relance.core.money import Money
 
 _TAG = re.compile(rb"^:(20|25|28C?|60[FM]|61|62[FM]):", re.MULTILINE)
 # Codes of the structured :86: used by Dutch and other banks (/EREF/…/BENM//NAME/…/REMI/…).

@@ -22,7 +22,8 @@ from ofxtools.Parser import OFXTree
 from relance.adapters.formats.errors import FormatError
 from relance.adapters.formats.numbers import plain_decimal
 from relance.core.bank import BankTransaction, transaction_key, unique_keys
-from relance.core.money import Money, check_currency
+from relance.core.iso_codes import check_currency
+from relance.core.money import Money
 
 _V1_HEADER = (
     b"OFXHEADER:100\r\nDATA:OFXSGML\r\nVERSION:102\r\nSECURITY:NONE\r\nENCODING:USASCII\r\n"

@@ -71,7 +71,7 @@ def undo(
     """Remove what one imported file wrote, and put back the invoices it changed."""
     try:
         done = service.undo_import(open_store(db), import_id, cascade=cascade)
-    except service.UndoRefused as refused:
+    except (service.UndoRefused, service.AlreadyUndone) as refused:
         raise fail(str(refused), ExitCode.BLOCKED) from refused
     removed = ", ".join(f"{n} {what.replace('_', ' ')}" for what, n in done.removed.items())
     console.print(

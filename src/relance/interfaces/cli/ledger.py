@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from functools import partial
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -15,7 +15,7 @@ from relance.adapters.formats.ledger_columns import quoted
 from relance.adapters.formats.ledger_csv import CsvKind
 from relance.bootstrap import ledger_exists, ledger_url, open_store
 from relance.core.compliance import legal_identity_items
-from relance.core.model import InvoiceStatus, WindowSide
+from relance.core.model import Creditor, InvoiceStatus, WindowSide
 from relance.interfaces.cli.output import (
     CsvFlag,
     DbOption,
@@ -35,6 +35,8 @@ from relance.interfaces.cli.output import (
 from relance.services import reports
 from relance.services.ledger_import import count_lines, import_ledger_csv
 from relance.services.setup import (
+    SetupError,
+    SetupRefused,
     changed_creditor,
     checked,
     creditor_from_toml,
@@ -51,6 +53,19 @@ def register(app: typer.Typer) -> None:
     app.add_typer(imports, name="import")
     app.command("customers")(customers)
     app.command("invoices")(invoices)
+
+
+def _init_from_options(db: str | None, changes: dict[str, Any]) -> Creditor:
+    """Create or change the creditor from `init`'s options: a wrong value is wrong usage
+    (exit 2) and creates no ledger."""
+    try:
+        if not ledger_exists(db):
+            changed_creditor(None, changes)  # checked before the file exists
+        return update_creditor(open_store(db, create=True), changes)
+    except SetupRefused:
+        raise
+    except SetupError as exc:
+        raise fail(escape(str(exc)), ExitCode.USAGE) from None
 
 
 def init(
@@ -120,10 +135,7 @@ def init(
                 "(or --from FILE)",
                 ExitCode.USAGE,
             )
-        if not ledger_exists(db):
-            changed_creditor(None, changes)  # a wrong value creates no ledger
-        store = open_store(db, create=True)
-        saved = update_creditor(store, changes)
+        saved = _init_from_options(db, changes)
     console.print(
         f"Ledger ready at {escape(ledger_url(db))} for [bold]{escape(saved.name)}[/] "
         f"({saved.currency})."
