@@ -77,15 +77,8 @@ def test_a_code_that_is_not_iso_is_refused_with_its_line(
     # "ZZ" and "ZZZ" look like codes but are no country and no currency: a ledger that
     # took them would total "3 000,00 ZZZ" and print them on letters.
     run(["init", "--db", db, "--name", "Atelier Durand"])
-    run(
-        [
-            "import",
-            "customers",
-            str(write(tmp_path / "c1.csv", "ref,name\nC1,Dupont\n")),
-            "--db",
-            db,
-        ]
-    )
+    dupont = write(tmp_path / "c1.csv", "ref,name\nC1,Dupont\n")
+    assert run(["import", "customers", str(dupont), "--db", db]) == 0
     capsys.readouterr()
     bad = write(tmp_path / f"{kind}.csv", f"{header}\n{row}\n")
     assert run(["import", kind, str(bad), "--db", db]) == 3
