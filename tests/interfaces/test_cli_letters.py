@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -205,3 +206,25 @@ def test_an_invoice_whose_email_was_exported_cannot_change_silently(
 
     assert run(["import", "invoices", str(moved), "--db", db, "--allow-changes"]) == 0
     assert [e.kind for e in dunning.history(store, "BOULMART")].count("invoice_changed") == 1
+
+
+def test_an_import_whose_invoices_were_emailed_cannot_be_undone_silently(
+    store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The informal e-mails of 5 February are exported while their calls wait: the debtor
+    # has read about F-001, so the file that brought F-001 cannot vanish without a word.
+    ledger(store, tmp_path)
+    dunning.run_dunning(store, date(2018, 2, 5))
+    dunning.approve(store, every=True)
+    db = db_of(store)
+    out = str(tmp_path / "out")
+    assert run(["send", "--db", db, "--out", out, "--date", "2018-02-05", "--to-files"]) == 0
+    assert "approved" in {q.action.status.value for q in dunning.queue(store)}
+    capsys.readouterr()
+    assert run(["imports", "--db", db, "--json"]) == 0
+    imports = json.loads(capsys.readouterr().out)
+    invoices = next(i["id"] for i in imports if i["kind"] == "invoices")
+
+    assert run(["imports", "undo", str(invoices), "--db", db]) == ExitCode.BLOCKED
+    message = " ".join(capsys.readouterr().err.split())
+    assert "sent to BOULMART on 2018-02-05 for invoice" in message and "F-001" in message

@@ -22,6 +22,7 @@ from relance.adapters.storage import tables_bank as tb
 from relance.adapters.storage import tables_dunning as td
 from relance.adapters.storage import tables_law as tl
 from relance.adapters.storage.repository_imports import chunked, written_ids
+from relance.adapters.storage.repository_letters import documents_left
 
 # facts recorded on one invoice, by invoice id: removed with it under --cascade
 _INVOICE_FACTS: tuple[tuple[Table, str], ...] = (
@@ -113,15 +114,26 @@ def _letters_and_facts(conn: Connection, plan: UndoPlan) -> None:
     if not ours:
         return
     act = td.dunning_actions
-    done = conn.execute(
-        select(act.c.customer_ref, act.c.level_name, act.c.done_on, act.c.invoice_numbers).where(
-            act.c.status == "done", act.c.customer_ref.in_(sorted(plan.customers))
-        )
-    )
-    for customer, level, day, numbers in done:
-        named = sorted(ours.intersection(numbers or []))
-        if named:
-            _reason(plan, f"{level} sent to {customer} on {day} for invoice {', '.join(named)}")
+    steps = conn.execute(
+        select(
+            act.c.id,
+            act.c.status,
+            act.c.customer_ref,
+            act.c.level_name,
+            act.c.done_on,
+            act.c.proposed_on,
+            act.c.invoice_numbers,
+        ).where(act.c.customer_ref.in_(sorted(plan.customers)))
+    ).all()
+    # A step told the debtor once it is done, or once its letter or e-mail left whatever
+    # its status (an approved step waiting for its phone call has sent its e-mail).
+    left = documents_left(conn, [step.id for step in steps])
+    for step in steps:
+        named = sorted(ours.intersection(step.invoice_numbers or []))
+        if named and (step.status == "done" or step.id in left):
+            day = step.done_on or step.proposed_on
+            what = f"{step.level_name} sent to {step.customer_ref} on {day}"
+            _reason(plan, f"{what} for invoice {', '.join(named)}")
     for table, what in _INVOICE_FACTS:
         rows = _select_in(conn, [table.c.invoice_id], table.c.invoice_id, plan.ids["invoices"])
         if rows:
