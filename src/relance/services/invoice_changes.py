@@ -20,7 +20,6 @@ from relance.adapters.formats.errors import FormatError
 from relance.adapters.storage import repository as repo
 from relance.adapters.storage import repository_letters as rl
 from relance.adapters.storage import tables as t
-from relance.adapters.storage import tables_dunning as td
 from relance.adapters.storage import tables_law as tl
 from relance.core.model import Invoice
 from relance.core.money import Money
@@ -63,20 +62,11 @@ def why_locked(conn: Connection, invoice_id: int, old: Invoice) -> str | None:
 
 
 def _when_dunned(conn: Connection, old: Invoice) -> str | None:
-    """The first step that told the debtor about this invoice: a step done, or one whose
-    letter or e-mail already left whatever the step's status (an approved step waiting
-    for its phone call has sent its e-mail)."""
-    act = td.dunning_actions
-    steps = [
-        step
-        for step in conn.execute(select(act).where(act.c.customer_ref == old.customer_ref))
-        if old.number in (step.invoice_numbers or [])
-    ]
-    left = rl.documents_left(conn, [step.id for step in steps])
+    """The first step that told the debtor about this invoice (see `steps_that_told`)."""
     told = sorted(
-        (step.done_on or step.proposed_on, step.level_name)
-        for step in steps
-        if step.status == "done" or step.id in left
+        (step.day, step.level)
+        for step in rl.steps_that_told(conn, [old.customer_ref])
+        if old.number in step.invoice_numbers
     )
     if not told:
         return None

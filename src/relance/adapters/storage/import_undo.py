@@ -22,7 +22,7 @@ from relance.adapters.storage import tables_bank as tb
 from relance.adapters.storage import tables_dunning as td
 from relance.adapters.storage import tables_law as tl
 from relance.adapters.storage.repository_imports import chunked, written_ids
-from relance.adapters.storage.repository_letters import documents_left
+from relance.adapters.storage.repository_letters import steps_that_told
 
 # facts recorded on one invoice, by invoice id: removed with it under --cascade
 _INVOICE_FACTS: tuple[tuple[Table, str], ...] = (
@@ -113,26 +113,10 @@ def _letters_and_facts(conn: Connection, plan: UndoPlan) -> None:
     ours = set(plan.numbers)
     if not ours:
         return
-    act = td.dunning_actions
-    steps = conn.execute(
-        select(
-            act.c.id,
-            act.c.status,
-            act.c.customer_ref,
-            act.c.level_name,
-            act.c.done_on,
-            act.c.proposed_on,
-            act.c.invoice_numbers,
-        ).where(act.c.customer_ref.in_(sorted(plan.customers)))
-    ).all()
-    # A step told the debtor once it is done, or once its letter or e-mail left whatever
-    # its status (an approved step waiting for its phone call has sent its e-mail).
-    left = documents_left(conn, [step.id for step in steps])
-    for step in steps:
-        named = sorted(ours.intersection(step.invoice_numbers or []))
-        if named and (step.status == "done" or step.id in left):
-            day = step.done_on or step.proposed_on
-            what = f"{step.level_name} sent to {step.customer_ref} on {day}"
+    for step in steps_that_told(conn, sorted(plan.customers)):
+        named = sorted(ours.intersection(step.invoice_numbers))
+        if named:
+            what = f"{step.level} sent to {step.customer_ref} on {step.day}"
             _reason(plan, f"{what} for invoice {', '.join(named)}")
     for table, what in _INVOICE_FACTS:
         rows = _select_in(conn, [table.c.invoice_id], table.c.invoice_id, plan.ids["invoices"])

@@ -376,3 +376,41 @@ def documents_left(conn: Connection, action_ids: Sequence[int]) -> set[int]:
     mailed = select(o.c.action_id).where(o.c.action_id.in_(ids), o.c.status.in_(_LEFT_STATUSES))
     kept = select(e.c.action_id).where(e.c.action_id.in_(ids))
     return set(conn.execute(mailed).scalars()) | set(conn.execute(kept).scalars())
+
+
+@dataclass(frozen=True, slots=True)
+class ToldStep:
+    """A dunning step that told the debtor about its invoices, with the day it did."""
+
+    level: str
+    customer_ref: str
+    day: date
+    invoice_numbers: tuple[str, ...]
+
+
+def steps_that_told(conn: Connection, customer_refs: Sequence[str]) -> list[ToldStep]:
+    """The steps of these customers that told the debtor: done, or with a document that
+    left whatever their status (an approved step waiting for its call has sent its e-mail)."""
+    act = td.dunning_actions
+    steps = conn.execute(
+        select(
+            act.c.id,
+            act.c.status,
+            act.c.customer_ref,
+            act.c.level_name,
+            act.c.done_on,
+            act.c.proposed_on,
+            act.c.invoice_numbers,
+        ).where(act.c.customer_ref.in_(sorted(set(customer_refs))))
+    ).all()
+    left = documents_left(conn, [step.id for step in steps])
+    return [
+        ToldStep(
+            step.level_name,
+            step.customer_ref,
+            step.done_on or step.proposed_on,
+            tuple(step.invoice_numbers or ()),
+        )
+        for step in steps
+        if step.status == "done" or step.id in left
+    ]
