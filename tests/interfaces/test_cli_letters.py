@@ -177,11 +177,11 @@ def test_a_registered_letter_posted_before_its_date_is_refused(
     assert run(["registered", str(action), "--db", db, *on_the_day]) == 0
 
 
-def test_an_invoice_whose_email_was_exported_cannot_change_silently(
+def emails_exported_while_calls_wait(
     store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    # The informal call and e-mail of 5 February are approved; `send --to-files` exports
-    # the e-mails, and the steps stay approved because the calls are still to be made.
+) -> str:
+    """The ledger's informal steps of 5 February approved and their e-mails exported with
+    `send --to-files`; the steps stay approved, their calls still to be made. The db URL."""
     ledger(store, tmp_path)
     dunning.run_dunning(store, date(2018, 2, 5))
     dunning.approve(store, every=True)
@@ -190,6 +190,15 @@ def test_an_invoice_whose_email_was_exported_cannot_change_silently(
     assert run(["send", "--db", db, "--out", out, "--date", "2018-02-05", "--to-files"]) == 0
     assert "approved" in {q.action.status.value for q in dunning.queue(store)}
     capsys.readouterr()
+    return db
+
+
+def test_an_invoice_whose_email_was_exported_cannot_change_silently(
+    store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The informal call and e-mail of 5 February are approved; `send --to-files` exports
+    # the e-mails, and the steps stay approved because the calls are still to be made.
+    db = emails_exported_while_calls_wait(store, tmp_path, capsys)
 
     # Then the invoice file comes again with F-001 due a month later.
     moved = write(
@@ -213,14 +222,7 @@ def test_an_import_whose_invoices_were_emailed_cannot_be_undone_silently(
 ) -> None:
     # The informal e-mails of 5 February are exported while their calls wait: the debtor
     # has read about F-001, so the file that brought F-001 cannot vanish without a word.
-    ledger(store, tmp_path)
-    dunning.run_dunning(store, date(2018, 2, 5))
-    dunning.approve(store, every=True)
-    db = db_of(store)
-    out = str(tmp_path / "out")
-    assert run(["send", "--db", db, "--out", out, "--date", "2018-02-05", "--to-files"]) == 0
-    assert "approved" in {q.action.status.value for q in dunning.queue(store)}
-    capsys.readouterr()
+    db = emails_exported_while_calls_wait(store, tmp_path, capsys)
     assert run(["imports", "--db", db, "--json"]) == 0
     imports = json.loads(capsys.readouterr().out)
     invoices = next(i["id"] for i in imports if i["kind"] == "invoices")
