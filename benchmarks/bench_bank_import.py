@@ -31,7 +31,8 @@ from sqlalchemy import insert, select
 from relance.adapters.storage import repository as repo
 from relance.adapters.storage import tables as t
 from relance.adapters.storage import tables_bank as tb
-from relance.bootstrap import Store, open_store
+from relance.adapters.storage.database import Store
+from relance.bootstrap import open_store
 from relance.core.bank import BankTransaction
 from relance.core.matching import OpenItem
 from relance.core.model import Customer

@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from relance.bootstrap import Store, open_store
+from relance.adapters.storage.database import Store
+from relance.bootstrap import open_store
 
 PG_URL = os.environ.get("RELANCE_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"

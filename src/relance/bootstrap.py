@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
-
-from sqlalchemy import Connection, Engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
 from relance.adapters.storage.database import (
+    Store,
     create_private_file,
     head_revisions,
     make_engine,
@@ -27,34 +23,6 @@ class LedgerMissing(LookupError):
 
 class LedgerUnreachable(ConnectionError):
     """The ledger's database cannot be reached (server down, no such database, refused)."""
-
-
-@dataclass(frozen=True)
-class Store:
-    """The ledger's database. `begin()` is one transaction: all of it or nothing."""
-
-    engine: Engine
-
-    @contextmanager
-    def begin(self) -> Iterator[Connection]:
-        """A connection inside a transaction, committed when the block ends without error."""
-        with self.engine.begin() as connection:
-            yield connection
-
-    @contextmanager
-    def trial(self) -> Iterator[Connection]:
-        """A transaction that is always rolled back: for `--dry-run`."""
-        with self.engine.connect() as connection:
-            transaction = connection.begin()
-            try:
-                yield connection
-            finally:
-                transaction.rollback()
-
-    @property
-    def url(self) -> str:
-        """The database URL, password hidden."""
-        return self.engine.url.render_as_string(hide_password=True)
 
 
 def shown_url(url: str) -> str:

@@ -15,7 +15,7 @@ import pytest
 from tests.conftest import write
 
 from relance.adapters.storage import repository_law as law_repo
-from relance.bootstrap import Store
+from relance.adapters.storage.database import Store
 from relance.core.jurisdiction import Contract
 from relance.core.money import Money
 from relance.interfaces.cli.main import run

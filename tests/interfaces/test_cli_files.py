@@ -12,7 +12,7 @@ from tests.conftest import write
 
 from relance.adapters.storage import tables as t
 from relance.adapters.storage import tables_bank as tb
-from relance.bootstrap import Store
+from relance.adapters.storage.database import Store
 from relance.interfaces.cli.main import run
 
 UBL = Path(__file__).resolve().parents[1] / "data" / "formats" / "ubl"

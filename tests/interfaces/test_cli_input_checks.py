@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from tests.conftest import write
 
-from relance.bootstrap import Store
+from relance.adapters.storage.database import Store
 from relance.interfaces.cli.main import run
 from relance.interfaces.cli.output import ExitCode
 from relance.services import dunning

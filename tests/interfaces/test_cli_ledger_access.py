@@ -12,7 +12,8 @@ from sqlalchemy import text
 from tests.conftest import PG_URL, pg_problem, write
 from tests.services.test_letters import first_letters
 
-from relance.bootstrap import Store, open_store
+from relance.adapters.storage.database import Store
+from relance.bootstrap import open_store
 from relance.interfaces.cli.main import run
 from relance.interfaces.cli.output import ExitCode
 

@@ -12,7 +12,7 @@ from tests.conftest import write
 from tests.services.test_letters import carry_out, first_letters, ledger
 
 from relance.adapters.render.templates import SHIPPED
-from relance.bootstrap import Store
+from relance.adapters.storage.database import Store
 from relance.interfaces.cli.main import run
 from relance.interfaces.cli.output import ExitCode
 from relance.services import dunning

@@ -18,7 +18,7 @@ import pytest
 from rich.console import Console
 from tests.conftest import write
 
-from relance.bootstrap import Store
+from relance.adapters.storage.database import Store
 from relance.interfaces.cli import output
 from relance.interfaces.cli.commands import all_commands
 from relance.interfaces.cli.machine import csv_cell, neutralised

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from tests.conftest import write
 
-from relance.bootstrap import Store
+from relance.adapters.storage.database import Store
 from relance.interfaces.cli.main import run
 from relance.services import contracts, letter_charges
 from relance.services.stage_fees import LetterStep

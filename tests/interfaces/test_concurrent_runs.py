@@ -21,7 +21,7 @@ from tests.conftest import write
 from relance.adapters.formats.ledger_csv import CsvKind
 from relance.adapters.storage import repository_runs as runs
 from relance.adapters.storage import tables_dunning as d
-from relance.bootstrap import Store
+from relance.adapters.storage.database import Store
 from relance.core.model import Creditor
 from relance.services.ledger_import import import_ledger_csv
 from relance.services.setup import init_creditor

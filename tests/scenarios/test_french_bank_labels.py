@@ -21,8 +21,8 @@ from pathlib import Path
 from relance.adapters.formats import bank_csv
 from relance.adapters.formats.ledger_csv import CsvKind
 from relance.adapters.storage import repository as repo
+from relance.adapters.storage.database import Store
 from relance.adapters.storage.tables_bank import MatchState
-from relance.bootstrap import Store
 from relance.services import dunning, matching
 from relance.services.file_import import import_bank_statements
 from relance.services.ledger_import import import_ledger_csv

@@ -14,7 +14,7 @@ from tests.interfaces.test_cli_law import db as law_ledger
 from tests.scenarios.test_stale_mail import db_of, pays
 from tests.services.test_letters import first_letters
 
-from relance.bootstrap import Store
+from relance.adapters.storage.database import Store
 from relance.interfaces.cli.main import run
 
 MONDAY, WEDNESDAY, FRIDAY = date(2018, 2, 19), date(2018, 2, 21), date(2018, 2, 23)

@@ -27,7 +27,7 @@ from relance.adapters.formats.ledger_csv import CsvKind
 from relance.adapters.render.specimen import specimen_letter
 from relance.adapters.render.templates import TemplateProblem, TemplateStore
 from relance.adapters.storage import tables as t
-from relance.bootstrap import Store
+from relance.adapters.storage.database import Store
 from relance.interfaces.cli.main import run
 from relance.services import dunning, sending
 from relance.services.demo import DEMO_CREDITOR

@@ -16,7 +16,7 @@ from sqlalchemy import func, select, text
 
 from relance.adapters.formats.ledger_csv import CsvKind
 from relance.adapters.storage import tables as t
-from relance.bootstrap import Store
+from relance.adapters.storage.database import Store
 from relance.core.model import Creditor
 from relance.services.imports import list_imports
 from relance.services.ledger_import import import_ledger_csv

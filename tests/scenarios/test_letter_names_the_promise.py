@@ -18,7 +18,7 @@ import pdfplumber
 from tests.conftest import write
 
 from relance.adapters.formats.ledger_csv import CsvKind
-from relance.bootstrap import Store
+from relance.adapters.storage.database import Store
 from relance.core.contacts import CallOutcome, ContactChannel, Direction
 from relance.core.money import Money
 from relance.services import dunning, letters, sending

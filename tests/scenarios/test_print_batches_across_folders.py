@@ -29,7 +29,7 @@ from tests.services.test_letters import Inbox, set_email
 from relance.adapters.deliver.smtp import SmtpMailer
 from relance.adapters.storage import repository_letters as rl
 from relance.adapters.storage import tables_letters as tl
-from relance.bootstrap import Store
+from relance.adapters.storage.database import Store
 from relance.core.engine import ActionStatus
 from relance.services import dunning, print_batches, sending
 

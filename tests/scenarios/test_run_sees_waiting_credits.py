@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from tests.conftest import write
 
-from relance.bootstrap import Store
+from relance.adapters.storage.database import Store
 from relance.interfaces.cli.main import run
 
 CUSTOMERS = """ref,name,kind,country,language

@@ -30,7 +30,7 @@ from relance.adapters.deliver.smtp import SmtpMailer
 from relance.adapters.formats.ledger_csv import CsvKind
 from relance.adapters.storage import repository_letters as rl
 from relance.adapters.storage import tables_letters as tl
-from relance.bootstrap import Store
+from relance.adapters.storage.database import Store
 from relance.core.engine import ActionStatus
 from relance.services import dunning, sending
 from relance.services.demo import DEMO_CREDITOR

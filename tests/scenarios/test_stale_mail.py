@@ -31,7 +31,7 @@ from tests.services.test_letters import (
 
 from relance.adapters.deliver.smtp import SmtpMailer
 from relance.adapters.formats.ledger_csv import CsvKind
-from relance.bootstrap import Store
+from relance.adapters.storage.database import Store
 from relance.core.engine import ActionStatus
 from relance.core.proceedings import ProceedingKind
 from relance.core.writeoff import HandoffStatus

@@ -19,7 +19,7 @@ from tests.conftest import write
 
 from relance.adapters.formats.ledger_csv import CsvKind
 from relance.adapters.storage import tables_rates as tr
-from relance.bootstrap import Store
+from relance.adapters.storage.database import Store
 from relance.core.fees import parse_fee
 from relance.core.money import Money
 from relance.services import contracts, dunning, interest_reports, letter_charges, sending

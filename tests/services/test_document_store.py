@@ -14,8 +14,8 @@ from tests.conftest import write
 from relance.adapters.formats.errors import FormatError
 from relance.adapters.formats.ledger_csv import CsvKind
 from relance.adapters.storage import tables as t
+from relance.adapters.storage.database import Store
 from relance.adapters.storage.repository_documents import invoice_pdfs
-from relance.bootstrap import Store
 from relance.core.model import Creditor
 from relance.services.file_import import import_einvoices
 from relance.services.ledger_import import import_ledger_csv

@@ -13,7 +13,7 @@ from tests.conftest import write
 
 from relance.adapters.formats.ledger_csv import CsvKind
 from relance.adapters.storage import tables as t
-from relance.bootstrap import Store
+from relance.adapters.storage.database import Store
 from relance.core.contacts import CallOutcome, ContactChannel, Direction
 from relance.core.engine import ActionStatus
 from relance.core.model import Creditor

@@ -23,8 +23,8 @@ from relance.adapters.storage import repository_bank as rb
 from relance.adapters.storage import repository_letters as rl
 from relance.adapters.storage import tables as t
 from relance.adapters.storage import tables_bank as tb
+from relance.adapters.storage.database import Store
 from relance.adapters.storage.tables_bank import MatchState
-from relance.bootstrap import Store
 from relance.core.ledger import open_balance, unapplied_credit
 from relance.core.matching import invoice_reference
 from relance.core.money import Money

@@ -17,7 +17,8 @@ from relance.adapters.formats.ledger_csv import CsvKind
 from relance.adapters.storage import repository as repo
 from relance.adapters.storage import tables as t
 from relance.adapters.storage import tables_bank as tb
-from relance.bootstrap import Store, open_store
+from relance.adapters.storage.database import Store
+from relance.bootstrap import open_store
 from relance.core.ledger import open_balance
 from relance.core.matching import invoice_reference
 from relance.core.money import Money

@@ -16,7 +16,7 @@ from relance.adapters.storage import repository as repo
 from relance.adapters.storage import tables as t
 from relance.adapters.storage import tables_bank as tb
 from relance.adapters.storage import tables_dunning as td
-from relance.bootstrap import Store
+from relance.adapters.storage.database import Store
 from relance.core.ledger import open_balance
 from relance.core.model import Creditor
 from relance.core.money import Money

@@ -20,7 +20,7 @@ from relance.adapters.formats.ledger_csv import CsvKind
 from relance.adapters.storage import repository as repo
 from relance.adapters.storage import repository_law as law_repo
 from relance.adapters.storage import tables as t
-from relance.bootstrap import Store
+from relance.adapters.storage.database import Store
 from relance.core.charges import ChargeKind
 from relance.core.limitation import InterruptionKind
 from relance.core.model import (

@@ -12,7 +12,7 @@ from relance.adapters.formats.errors import FormatError
 from relance.adapters.formats.ledger_csv import CsvKind
 from relance.adapters.storage import repository as repo
 from relance.adapters.storage import tables as t
-from relance.bootstrap import Store
+from relance.adapters.storage.database import Store
 from relance.core.aging import Buckets, aging
 from relance.core.model import Creditor, InvoiceStatus
 from relance.core.money import Money

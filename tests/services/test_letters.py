@@ -36,7 +36,7 @@ from relance.adapters.render.templates import SHIPPED, TemplateStore
 from relance.adapters.storage import repository_letters as rl
 from relance.adapters.storage import tables as t
 from relance.adapters.storage import tables_law, tables_letters
-from relance.bootstrap import Store
+from relance.adapters.storage.database import Store
 from relance.core.engine import ActionStatus
 from relance.services import dunning, letters, outbox, sending
 from relance.services.demo import DEMO_CREDITOR, build_demo, run_demo_dunning

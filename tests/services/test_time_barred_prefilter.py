@@ -17,7 +17,7 @@ from sqlalchemy import Connection, insert
 from relance.adapters.storage import repository as repo
 from relance.adapters.storage import repository_law as law_repo
 from relance.adapters.storage import tables as t
-from relance.bootstrap import Store
+from relance.adapters.storage.database import Store
 from relance.core.jurisdiction import Jurisdictions, limitation_years
 from relance.core.limitation import (
     InterruptionKind,

@@ -15,7 +15,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 from relance.adapters.storage import repository_sending as rs
-from relance.bootstrap import Store
+from relance.adapters.storage.database import Store
 
 # How long a claim from another host is trusted: far longer than any one delivery.
 STALE_AFTER = timedelta(minutes=30)

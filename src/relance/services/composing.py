@@ -7,8 +7,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Connection
-
 from relance.adapters.deliver.addresses import split_addresses
 from relance.adapters.render.communication import RenderedCommunication, render_communication
 from relance.adapters.render.templates import TemplateProblem, TemplateStore
@@ -16,6 +14,7 @@ from relance.adapters.storage import dunning_repository as drepo
 from relance.adapters.storage import repository as repo
 from relance.adapters.storage import repository_documents
 from relance.adapters.storage import repository_letters as rl
+from relance.adapters.storage.database import Connection
 from relance.adapters.storage.dunning_repository import QueuedAction
 from relance.core.engine import ActionStatus
 from relance.core.letter import ChargeLine, ComposeResult, PreviousLetter, Tone, compose_letter

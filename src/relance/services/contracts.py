@@ -8,11 +8,9 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection
-
 from relance.adapters.storage import repository as repo
 from relance.adapters.storage import repository_law as law_repo
-from relance.bootstrap import Store
+from relance.adapters.storage.database import Connection, Store
 from relance.core.engine import Action
 from relance.core.jurisdiction import Contract, consumer_contract_refusals
 from relance.core.model import Customer, CustomerKind

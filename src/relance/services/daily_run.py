@@ -17,14 +17,12 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection
-
 from relance.adapters.storage import dunning_repository as drepo
 from relance.adapters.storage import repository as repo
 from relance.adapters.storage import repository_runs as runs
 from relance.adapters.storage import tables as t
+from relance.adapters.storage.database import Connection, Store
 from relance.adapters.storage.dunning_repository import QueuedAction
-from relance.bootstrap import Store
 from relance.core.engine import (
     PENDING,
     ActionStatus,

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Connection
-
 from relance.adapters.storage import dunning_repository as drepo
 from relance.adapters.storage import repository as repo
 from relance.adapters.storage import repository_law as rlaw
 from relance.adapters.storage import repository_runs as rruns
+from relance.adapters.storage.database import Connection
 from relance.adapters.storage.dunning_repository import QueuedAction
 from relance.core.money import Money
 from relance.core.policy import PolicyIndex

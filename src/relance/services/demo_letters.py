@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from relance.bootstrap import Store
+from relance.adapters.storage.database import Store
 from relance.services import dunning, letters, sending
 
 

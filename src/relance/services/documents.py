@@ -11,10 +11,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Connection
-
 from relance.adapters.formats.errors import FormatError
 from relance.adapters.formats.pdf_document import has_facturx_xml, read_pdf
+from relance.adapters.storage.database import Connection
 from relance.adapters.storage.repository_documents import store_document
 
 

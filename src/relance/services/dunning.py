@@ -21,8 +21,8 @@ from relance.adapters.policy_toml import policy_from_toml, policy_to_toml
 from relance.adapters.storage import dunning_repository as drepo
 from relance.adapters.storage import repository as repo
 from relance.adapters.storage import tables as t
+from relance.adapters.storage.database import Store
 from relance.adapters.storage.dunning_repository import QueuedAction
-from relance.bootstrap import Store
 from relance.core.contacts import CallOutcome, Contact, ContactChannel, Direction
 from relance.core.engine import ActionStatus
 from relance.core.model import Customer

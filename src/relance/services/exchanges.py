@@ -6,10 +6,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import Connection
-
 from relance.adapters.storage import dunning_repository as drepo
 from relance.adapters.storage import repository_law as law_repo
+from relance.adapters.storage.database import Connection
 from relance.core.exchanges import Exchange, customer_exchanges
 from relance.core.model import Invoice
 

@@ -34,8 +34,8 @@ from relance.adapters.storage import repository as repo
 from relance.adapters.storage import repository_bank as rb
 from relance.adapters.storage import repository_imports as imports_repo
 from relance.adapters.storage import tables as t
+from relance.adapters.storage.database import Store
 from relance.adapters.storage.tables_bank import MatchState
-from relance.bootstrap import Store
 from relance.core.bank import BankTransaction
 from relance.core.model import Allocation, AllocationKind, Customer, Invoice, Payment
 from relance.core.money import Money

@@ -15,8 +15,8 @@ from datetime import UTC, datetime
 from relance.adapters.storage import import_undo
 from relance.adapters.storage import repository as repo
 from relance.adapters.storage import repository_imports as imports_repo
+from relance.adapters.storage.database import Store
 from relance.adapters.storage.repository_imports import ImportRecord
-from relance.bootstrap import Store
 from relance.services import invoice_changes
 
 

@@ -8,11 +8,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Connection
-
 from relance.adapters.storage import repository as repo
 from relance.adapters.storage import repository_law as law_repo
-from relance.bootstrap import Store
+from relance.adapters.storage.database import Connection, Store
 from relance.core.charges import ChargeKind, Charges, customer_charges
 from relance.core.jurisdiction import (
     RuleSet,

@@ -12,12 +12,10 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import Connection
-
 from relance.adapters.formats.fec_export import write_fec
 from relance.adapters.storage import repository as repo
 from relance.adapters.storage import repository_law as law_repo
-from relance.bootstrap import Store
+from relance.adapters.storage.database import Connection, Store
 from relance.core.ledger import Ledger, open_balance
 from relance.core.model import Allocation, AllocationKind, Invoice
 from relance.core.money import Money, total

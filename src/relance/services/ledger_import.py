@@ -31,7 +31,7 @@ from relance.adapters.formats.ledger_csv import (
 from relance.adapters.storage import repository as repo
 from relance.adapters.storage import repository_imports as imports_repo
 from relance.adapters.storage import tables as t
-from relance.bootstrap import Store
+from relance.adapters.storage.database import Store
 from relance.core.model import Allocation, AllocationKind, Customer, Invoice
 from relance.core.money import Money
 from relance.services import deposits, documents, invoice_changes, law

@@ -15,11 +15,9 @@ from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
 
-from sqlalchemy import Connection
-
 from relance.adapters.storage import repository as repo
 from relance.adapters.storage import repository_law as law_repo
-from relance.bootstrap import Store
+from relance.adapters.storage.database import Connection, Store
 from relance.core.charges import ChargeKind, Charges, letter_fee
 from relance.core.fees import StageFee
 from relance.core.jurisdiction import InterestStart, RuleSet

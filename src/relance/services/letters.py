@@ -19,7 +19,7 @@ from relance.adapters.render.templates import DEFAULT_KEYS, TemplateStore
 from relance.adapters.storage import dunning_repository as drepo
 from relance.adapters.storage import repository as repo
 from relance.adapters.storage import repository_letters as rl
-from relance.bootstrap import Store
+from relance.adapters.storage.database import Store
 from relance.services import contracts
 from relance.services.composing import compose_action, render_action
 from relance.services.delivery_check import check_action

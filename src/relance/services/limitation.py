@@ -14,7 +14,7 @@ from sqlalchemy import Connection, func, or_, select
 from relance.adapters.storage import repository as repo
 from relance.adapters.storage import repository_law as law_repo
 from relance.adapters.storage import tables as t
-from relance.bootstrap import Store
+from relance.adapters.storage.database import Store
 from relance.core.jurisdiction import (
     Contract,
     Jurisdictions,

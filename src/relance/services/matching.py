@@ -21,9 +21,9 @@ from relance.adapters.storage import repository as repo
 from relance.adapters.storage import repository_bank as rb
 from relance.adapters.storage import tables as t
 from relance.adapters.storage import tables_bank as tb
+from relance.adapters.storage.database import Store
 from relance.adapters.storage.repository_bank import Lettrage
 from relance.adapters.storage.tables_bank import MatchState
-from relance.bootstrap import Store
 from relance.core.bank import BankTransaction
 from relance.core.matching import (
     DiscountRule,

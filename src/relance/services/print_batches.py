@@ -19,8 +19,6 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import Connection
-
 from relance.adapters.deliver.print_batch import (
     BatchSummary,
     assemble_batch,
@@ -34,7 +32,7 @@ from relance.adapters.render.communication import RenderedCommunication
 from relance.adapters.storage import repository_documents
 from relance.adapters.storage import repository_letters as rl
 from relance.adapters.storage import repository_sending as rs
-from relance.bootstrap import Store
+from relance.adapters.storage.database import Connection, Store
 
 
 def write_batch(

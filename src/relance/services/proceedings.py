@@ -12,7 +12,7 @@ from datetime import date
 
 from relance.adapters.storage import repository as repo
 from relance.adapters.storage import repository_runs as runs
-from relance.bootstrap import Store
+from relance.adapters.storage.database import Store
 from relance.core.proceedings import Proceeding, ProceedingKind
 from relance.services.daily_run import apply_cancellations, decide_as_of
 

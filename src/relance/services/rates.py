@@ -12,12 +12,10 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import Connection
-
 from relance.adapters.storage import repository as repo
 from relance.adapters.storage import repository_law as law_repo
 from relance.adapters.storage import repository_rates as rates_repo
-from relance.bootstrap import Store
+from relance.adapters.storage.database import Connection, Store
 from relance.core.jurisdiction import DayCount
 from relance.core.rates import (
     Confidence,

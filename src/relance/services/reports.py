@@ -7,7 +7,7 @@ from datetime import date
 
 from relance.adapters.storage import repository as repo
 from relance.adapters.storage import repository_credit
-from relance.bootstrap import Store
+from relance.adapters.storage.database import Store
 from relance.core.aging import AgingReport, Buckets, assemble, days_overdue
 from relance.core.ledger import Ledger, open_balance, status
 from relance.core.model import Creditor, Customer, Invoice, InvoiceStatus

@@ -12,11 +12,9 @@ from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 from typing import TypeVar
 
-from sqlalchemy import Connection
-
 from relance.adapters.rules_files import load_jurisdictions, load_rate_book
 from relance.adapters.storage import repository as repo
-from relance.bootstrap import Store
+from relance.adapters.storage.database import Connection, Store
 from relance.core.jurisdiction import (
     Contract,
     Jurisdictions,

@@ -29,8 +29,6 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from sqlalchemy import Connection
-
 from relance.adapters.deliver.outbox import OPEN_STATUSES
 from relance.adapters.deliver.smtp import Mailer, describe_failure
 from relance.adapters.render.communication import RenderedCommunication
@@ -38,8 +36,8 @@ from relance.adapters.render.templates import TemplateProblem, TemplateStore
 from relance.adapters.storage import dunning_repository as drepo
 from relance.adapters.storage import repository_letters as rl
 from relance.adapters.storage import repository_sending as rs
+from relance.adapters.storage.database import Connection, Store
 from relance.adapters.storage.dunning_repository import QueuedAction
-from relance.bootstrap import Store
 from relance.core.engine import ActionStatus
 from relance.core.policy import Channel
 from relance.services import claims, print_batches

@@ -16,8 +16,8 @@ from stdnum.exceptions import ValidationError
 from stdnum.fr import siren, siret
 
 from relance.adapters.storage import repository as repo
+from relance.adapters.storage.database import Store
 from relance.adapters.storage.tables import invoices
-from relance.bootstrap import Store
 from relance.core.iso_codes import check_country, check_currency
 from relance.core.model import Address, Creditor, WindowSide
 

@@ -14,13 +14,12 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection
-
 from relance.adapters.policy_toml import default_policies, policy_from_toml
 from relance.adapters.storage import dunning_repository as drepo
 from relance.adapters.storage import repository as repo
 from relance.adapters.storage import repository_law as law_repo
 from relance.adapters.storage import repository_rates as rates_repo
+from relance.adapters.storage.database import Connection
 from relance.core.engine import Action
 from relance.core.fees import FeeRule, StageFee, stage_fee
 from relance.core.model import CustomerKind

@@ -17,7 +17,7 @@ from relance.adapters.storage import dunning_repository as drepo
 from relance.adapters.storage import repository as repo
 from relance.adapters.storage import tables as t
 from relance.adapters.storage import tables_dunning as d
-from relance.bootstrap import Store
+from relance.adapters.storage.database import Store
 from relance.core.model import (
     Address,
     Allocation,

@@ -3,9 +3,8 @@
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
-from relance.adapters.storage.database import is_current
+from relance.adapters.storage.database import Store, is_current
 from relance.adapters.storage.schema import metadata
-from relance.bootstrap import Store
 
 
 def test_the_migrated_database_matches_the_declared_tables(store: Store):

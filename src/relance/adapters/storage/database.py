@@ -8,16 +8,49 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
 DEFAULT_SQLITE = "relance.sqlite"
 MIGRATIONS = Path(__file__).with_name("migrations")
+
+__all__ = ["Connection", "Store"]  # the unit of work's handle, named here for the services
+
+
+@dataclass(frozen=True)
+class Store:
+    """The ledger's database. `begin()` is one transaction: all of it or nothing."""
+
+    engine: Engine
+
+    @contextmanager
+    def begin(self) -> Iterator[Connection]:
+        """A connection inside a transaction, committed when the block ends without error."""
+        with self.engine.begin() as connection:
+            yield connection
+
+    @contextmanager
+    def trial(self) -> Iterator[Connection]:
+        """A transaction that is always rolled back: for `--dry-run`."""
+        with self.engine.connect() as connection:
+            transaction = connection.begin()
+            try:
+                yield connection
+            finally:
+                transaction.rollback()
+
+    @property
+    def url(self) -> str:
+        """The database URL, password hidden."""
+        return self.engine.url.render_as_string(hide_password=True)
 
 
 def resolve_url(db: str | None = None, environ: dict[str, str] | None = None) -> str:

@@ -12,8 +12,9 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 
+from relance.adapters.storage.database import Store
 from relance.adapters.storage.dunning_repository import QueuedAction
-from relance.bootstrap import Store, open_store
+from relance.bootstrap import open_store
 from relance.core.contacts import CallOutcome
 from relance.core.money import Money
 from relance.interfaces.cli.output import (
