@@ -71,6 +71,9 @@ SECTIONS: dict[str, dict[str, tuple[tuple[str, ...], str]]] = {
         "agency": (("law",), "A claim sent to or back from an agency."),
         "rates": (("rates",), "Rate tables: list, add your periods, confirm, settings."),
     },
+    "Beyond one machine": {
+        "backup": (("workers",), "Copy the ledger while it is in use."),
+    },
     "Trying relance": {
         "demo": (("demo",), "Build a demo ledger and show it."),
     },
