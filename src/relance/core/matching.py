@@ -27,7 +27,6 @@ invoices. The function is pure: the same inputs always give the same result.
 from __future__ import annotations
 
 import difflib
-import gc
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -36,6 +35,7 @@ from datetime import date
 from stdnum import iso11649
 
 from relance.core.bank import BankTransaction
+from relance.core.bulk import no_cyclic_gc
 from relance.core.ledger import Ledger, open_balance
 from relance.core.match_book import (
     NOT_ALNUM,
@@ -491,17 +491,11 @@ def match_transactions(
     are taken in the given order and each automatic match reduces what is owed before the
     next one is looked at. Debits, zero amounts and reversals are left aside (problems).
     """
-    # Matching makes millions of small objects and no reference cycle: the cyclic garbage
-    # collector would only rescan the caller's million invoices again and again, so it
-    # waits until the run ends (measured: a third of the time of a 100k x 1M run).
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    # the caller's million invoices would be rescanned by the cyclic collector again and
+    # again during a 100k x 1M run: it waits until the run ends
+    with no_cyclic_gc():
         book = Book(items, customers, references or {}, plans)
         return _match(transactions, book, discount, auto_threshold)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _match(

@@ -10,9 +10,7 @@ the last run's is refused unless replayed, which writes nothing.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any
@@ -23,6 +21,7 @@ from relance.adapters.storage import repository_runs as runs
 from relance.adapters.storage import tables as t
 from relance.adapters.storage.database import Connection, Store
 from relance.adapters.storage.dunning_repository import QueuedAction
+from relance.core.bulk import no_cyclic_gc
 from relance.core.engine import (
     PENDING,
     ActionStatus,
@@ -55,19 +54,6 @@ class RunReport:
 
 
 # -- the run ------------------------------------------------------------------------------
-
-
-@contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
-    # A run makes millions of small records and none forms a cycle: the cyclic collector
-    # would walk them again and again while they are made.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def decide_as_of(
@@ -220,7 +206,7 @@ def run_dunning(
     if replay:
         return _replay(store, as_of)
     transaction = store.trial() if dry_run else store.begin()
-    with _no_cyclic_gc(), transaction as conn:
+    with no_cyclic_gc(), transaction as conn:
         run_id = runs.claim_run(conn, as_of, actor, wait_seconds)
         last = runs.last_run_date(conn, other_than=run_id)
         if last is not None and as_of < last:
@@ -286,7 +272,7 @@ def _record(
 def _replay(store: Store, as_of: date) -> RunReport:
     """The decisions of `as_of` as its first run made them, from what is recorded;
     nothing is written (the proposals carry no id: 0)."""
-    with _no_cyclic_gc(), store.trial() as conn:
+    with no_cyclic_gc(), store.trial() as conn:
         decision, ids = decide_as_of(conn, as_of, morning=True)
     proposed = tuple(
         QueuedAction(

@@ -14,7 +14,6 @@ the unmatched queue with ranked suggestions (`relance.services.matching`).
 
 from __future__ import annotations
 
-import gc
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -37,6 +36,7 @@ from relance.adapters.storage import tables as t
 from relance.adapters.storage.database import Store
 from relance.adapters.storage.tables_bank import MatchState
 from relance.core.bank import BankTransaction
+from relance.core.bulk import CHUNK, no_cyclic_gc
 from relance.core.model import Allocation, AllocationKind, Customer, Invoice, Payment
 from relance.core.money import Money
 from relance.services import deposits, documents, matching
@@ -101,20 +101,6 @@ class ImportStopped(FormatError):
     def __init__(self, error: FormatError, done: Sequence[FileReport]) -> None:
         super().__init__(error.file, error.location, error.field, error.reason)
         self.done = tuple(done)
-
-
-@contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
-    """Reading a million open invoices and writing a hundred thousand lines makes millions
-    of objects and no reference cycle; the cyclic collector would only rescan them again
-    and again (measured: a third of the load time), so it waits until the file is done."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
 
 
 @contextmanager
@@ -248,7 +234,7 @@ def import_fec(
         mark = _start(conn, report, path)
         creditor = repo.load_creditor(conn)
         currency = creditor.currency if creditor else "EUR"
-        with _no_cyclic_gc():
+        with no_cyclic_gc():
             with _timed(report, "read"):
                 ledger: FecLedger = reader.extract(
                     path, as_of=as_of, currency=currency, on_progress=_progress_of(progress, path)
@@ -312,8 +298,8 @@ def _write_fec(conn: Connection, path: Path, ledger: FecLedger, report: FileRepo
 
 def _existing(conn: Connection, column: Any, values: Sequence[str]) -> set[str]:
     found: set[str] = set()
-    for start in range(0, len(values), rb.CHUNK):
-        chunk = values[start : start + rb.CHUNK]
+    for start in range(0, len(values), CHUNK):
+        chunk = values[start : start + CHUNK]
         found.update(v for (v,) in conn.execute(select(column).where(column.in_(chunk))))
     return found
 
@@ -358,8 +344,8 @@ def _add_allocations(
     done: set[tuple[str, str, int]] = set()
     id_list = sorted(set(ids.values()))
     alloc, inv = t.allocations, t.invoices
-    for start in range(0, len(id_list), rb.CHUNK):
-        chunk = id_list[start : start + rb.CHUNK]
+    for start in range(0, len(id_list), CHUNK):
+        chunk = id_list[start : start + CHUNK]
         query = select(inv.c.id, inv.c.amount_minor).where(inv.c.id.in_(chunk))
         amounts.update((int(i), int(m)) for i, m in conn.execute(query))
         for kind, source, invoice_id, minor in conn.execute(
@@ -592,7 +578,7 @@ def import_bank_statements(
             else:
                 found = reader.extract(path)
         report.read = len(found)
-        with _no_cyclic_gc():
+        with no_cyclic_gc():
             _write_bank(conn, path, reader.format, found, report, as_of, actor, auto_threshold)
         if progress is not None:
             size = path.stat().st_size

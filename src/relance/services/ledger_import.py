@@ -8,10 +8,9 @@ does the same work and rolls it back, so it reports exactly what would change.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from itertools import islice
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -32,6 +31,7 @@ from relance.adapters.storage import repository as repo
 from relance.adapters.storage import repository_imports as imports_repo
 from relance.adapters.storage import tables as t
 from relance.adapters.storage.database import Store
+from relance.core.bulk import chunks
 from relance.core.model import Allocation, AllocationKind, Customer, Invoice
 from relance.core.money import Money
 from relance.services import deposits, documents, invoice_changes, law
@@ -83,12 +83,6 @@ def count_lines(path: Path) -> int:
     return max(lines - 1, 0)
 
 
-def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
-    iterator = iter(items)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
-
-
 def import_ledger_csv(
     store: Store,
     kind: CsvKind,
@@ -117,7 +111,7 @@ def import_ledger_csv(
         currency = creditor.currency if creditor else "EUR"
         rows = read_rows(layout, currency)
         importer = _FileImport(conn, path, report, actor, allow_changes)
-        for chunk in _chunks(rows, CHUNK):
+        for chunk in chunks(rows, CHUNK):
             importer.rows(kind, chunk)
             report.rows += len(chunk)
             if progress:

@@ -15,6 +15,7 @@ from relance.adapters.storage import repository as repo
 from relance.adapters.storage import repository_law as law_repo
 from relance.adapters.storage import tables as t
 from relance.adapters.storage.database import Store
+from relance.core.bulk import chunks
 from relance.core.jurisdiction import (
     Contract,
     Jurisdictions,
@@ -32,7 +33,7 @@ from relance.core.limitation import (
 from relance.core.model import Creditor, Customer, Invoice
 from relance.core.money import Money
 from relance.services import rule_sets
-from relance.services.rule_sets import chunked, rule_set_or_table
+from relance.services.rule_sets import rule_set_or_table
 
 
 class _LimitationTerms(NamedTuple):
@@ -60,7 +61,7 @@ def _interruptions(
     the invoices `with_payments` (default: all of `numbers`), those whose rule set counts
     a payment as an acknowledgement (`RuleSet.payments_acknowledge`)."""
     found = law_repo.load_interruptions(conn, numbers)
-    for chunk in chunked(list(numbers if with_payments is None else with_payments)):
+    for chunk in chunks(list(numbers if with_payments is None else with_payments)):
         found.extend(interruptions_from_payments(repo.load_allocations(conn, chunk)))
     return found
 
@@ -134,7 +135,7 @@ def _limitation_statuses(
     if not balances:
         return []
     refs = sorted({invoice.customer_ref for invoice, _ in balances})
-    customers = [c for chunk in chunked(refs) for c in repo.load_customers(conn, chunk)]
+    customers = [c for chunk in chunks(refs) for c in repo.load_customers(conn, chunk)]
     terms = _limitation_terms(creditor, customers, contracts)
     years = {ref: term.years for ref, term in terms.items()}
     # An interruption only ever pushes the last day later, so an invoice whose plain

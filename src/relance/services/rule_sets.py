@@ -8,7 +8,7 @@ the helpers here choose a customer's rule set and are shared by the law's use ca
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable
 from functools import cache
 from typing import TypeVar
 
@@ -58,11 +58,6 @@ def need_creditor(conn: Connection) -> Creditor:
     if creditor is None:
         raise LookupError("no creditor yet: run `relance init` first")
     return creditor
-
-
-def chunked(items: Sequence[str], size: int = 5000) -> Iterable[Sequence[str]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 def with_conn(store_or_conn: Store | Connection, work: Callable[[Connection], T]) -> T:

@@ -21,8 +21,9 @@ from relance.adapters.storage import tables as t
 from relance.adapters.storage import tables_bank as tb
 from relance.adapters.storage import tables_dunning as td
 from relance.adapters.storage import tables_law as tl
-from relance.adapters.storage.repository_imports import chunked, written_ids
+from relance.adapters.storage.repository_imports import written_ids
 from relance.adapters.storage.repository_letters import steps_that_told
+from relance.core.bulk import chunks
 
 # facts recorded on one invoice, by invoice id: removed with it under --cascade
 _INVOICE_FACTS: tuple[tuple[Table, str], ...] = (
@@ -57,7 +58,7 @@ class UndoPlan:
 
 
 def _in(column: Any, values: Sequence[Any]) -> Any:
-    return or_(*(column.in_(chunk) for chunk in chunked(values))) if values else column.in_([])
+    return or_(*(column.in_(chunk) for chunk in chunks(values))) if values else column.in_([])
 
 
 def _select_in(conn: Connection, columns: Iterable[Any], column: Any, values: Sequence[Any]) -> Any:
@@ -171,5 +172,5 @@ def apply_undo(conn: Connection, plan: UndoPlan) -> None:
 
 
 def _delete(conn: Connection, table: Table, column: Any, values: Sequence[Any]) -> None:
-    for chunk in chunked(list(values)):
+    for chunk in chunks(list(values)):
         conn.execute(delete(table).where(column.in_(chunk)))

@@ -7,7 +7,7 @@ Lines cross this boundary as `BankTransaction` (core) plus a `Lettrage` of their
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -22,12 +22,11 @@ from relance.adapters.storage import tables_law as tl
 from relance.adapters.storage import tables_letters as tlet
 from relance.adapters.storage.tables_bank import MatchState
 from relance.core.bank import BankTransaction
+from relance.core.bulk import CHUNK, chunks
 from relance.core.matching import OpenItem, Suggestion
 from relance.core.model import Invoice
 from relance.core.money import Money, minor_units
 from relance.core.terms import BadTerms, DiscountTerms, parse_discount_terms
-
-CHUNK = 5000
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,11 +43,6 @@ class Lettrage:
     source_format: str
     note: str
     suggestions: tuple[Suggestion, ...] = ()
-
-
-def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
-    for start in range(0, len(items), CHUNK):
-        yield items[start : start + CHUNK]
 
 
 def _open_query(as_of: date, *conditions: Any) -> Any:
@@ -177,7 +171,7 @@ def known_keys(conn: Connection, keys: Iterable[str]) -> set[str]:
     wanted = list(dict.fromkeys(keys))
     found: set[str] = set()
     column = tb.bank_transactions.c.key
-    for chunk in _chunks(wanted):
+    for chunk in chunks(wanted):
         found.update(k for (k,) in conn.execute(select(column).where(column.in_(chunk))))
     return found
 
@@ -320,7 +314,7 @@ def load_lettrage(
         query = query.where(table.c.state.in_([s.value for s in states]))
     rows: list[Any] = []
     if keys is not None:
-        for chunk in _chunks(list(keys)):
+        for chunk in chunks(list(keys)):
             rows.extend(conn.execute(query.where(table.c.key.in_(chunk))))
         rows.sort(key=lambda r: (r.booking_date, r.key))
     else:
@@ -405,7 +399,7 @@ def replace_suggestions(conn: Connection, by_key: Mapping[str, Sequence[Suggesti
     """Replace the suggestions of the lines named by `by_key` with the given ones."""
     keys = list(by_key)
     table = tb.bank_suggestions
-    for chunk in _chunks(keys):
+    for chunk in chunks(keys):
         conn.execute(delete(table).where(table.c.transaction_key.in_(chunk)))
     rows = [
         {
@@ -426,7 +420,7 @@ def load_suggestions(conn: Connection, keys: Sequence[str]) -> dict[str, tuple[S
     """The ranked suggestions of each line among `keys`."""
     table = tb.bank_suggestions
     found: dict[str, list[Suggestion]] = {}
-    for chunk in _chunks(list(keys)):
+    for chunk in chunks(list(keys)):
         query = (
             select(table)
             .where(table.c.transaction_key.in_(chunk))
@@ -450,7 +444,7 @@ def delete_allocations(conn: Connection, sources: Sequence[str]) -> list[tuple[s
     the matching's "discount:<key>"); returns (source, invoice number, minor units) removed."""
     alloc = t.allocations
     removed: list[tuple[str, str, int]] = []
-    for chunk in _chunks(list(sources)):
+    for chunk in chunks(list(sources)):
         query = (
             select(alloc.c.id, alloc.c.source, t.invoices.c.number, alloc.c.amount_minor)
             .join(t.invoices, t.invoices.c.id == alloc.c.invoice_id)

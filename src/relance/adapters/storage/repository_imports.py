@@ -10,7 +10,7 @@ another command meanwhile is never taken for the file's.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -127,8 +127,3 @@ def written_ids(conn: Connection, import_id: int) -> dict[str, list[int]]:
 def mark_undone(conn: Connection, import_id: int, at: datetime) -> None:
     """Record that an import was taken back out."""
     conn.execute(update(t.imports).where(t.imports.c.id == import_id).values(undone_at=at))
-
-
-def chunked(values: Sequence[Any], size: int = 5000) -> list[Sequence[Any]]:
-    """`values` cut in pieces small enough for one IN (...) list."""
-    return [values[start : start + size] for start in range(0, len(values), size)]
