@@ -67,3 +67,10 @@ def creditor(store: Store) -> Creditor | None:
     """The creditor, or None before `relance init`."""
     with store.begin() as conn:
         return repo.load_creditor(conn)
+
+
+def ledger_language(store: Store, default: str = "fr") -> str:
+    """The creditor's language, in which listings write amounts and dates; `default` before
+    `relance init`."""
+    found = creditor(store)
+    return found.language if found else default

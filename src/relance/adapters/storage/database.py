@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -51,6 +52,17 @@ class Store:
     def url(self) -> str:
         """The database URL, password hidden."""
         return self.engine.url.render_as_string(hide_password=True)
+
+
+def database_failure(exc: BaseException) -> str | None:
+    """One line saying why the database failed, when `exc` is such a failure (the server
+    went away or refused mid-command, or a constraint refused a write because another
+    process took the same name first): the transaction rolled back, nothing was half
+    written. None for any other error."""
+    if not isinstance(exc, OperationalError | InterfaceError | IntegrityError):
+        return None
+    text = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    return "the database failed: " + (text[0] if text else type(exc).__name__)
 
 
 def resolve_url(db: str | None = None, environ: dict[str, str] | None = None) -> str:

@@ -12,7 +12,6 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 
-from relance.adapters.storage.database import Store
 from relance.adapters.storage.dunning_repository import QueuedAction
 from relance.bootstrap import open_store
 from relance.core.contacts import CallOutcome
@@ -174,7 +173,7 @@ def run(
     if shown is not Format.TABLE:
         print_actions(report.proposed, shown, "")
         return
-    _print_run(report, _language(store))
+    _print_run(report, reports.ledger_language(store, "en"))
     for rate_warning in rates.warnings_for(store, day):
         console.print(f"[yellow]warning:[/] {escape(rate_warning)}")
 
@@ -220,7 +219,7 @@ def queue(
         console.print("The queue is empty.")
         return
     title = "Actions" if everything else "Queue"
-    print_actions(items, shown, title, _language(store), dated=everything)
+    print_actions(items, shown, title, reports.ledger_language(store, "en"), dated=everything)
     if shown is Format.TABLE:
         print_credit_warnings(items)
 
@@ -233,11 +232,6 @@ def print_credit_warnings(items: Sequence[QueuedAction]) -> None:
                 f"warning: action {item.id} ({item.action.customer_ref}): {escape(credit['text'])}"
                 f" — match it first: relance match {credit['key']} INVOICE..."
             )
-
-
-def _language(store: Store) -> str:
-    creditor = reports.creditor(store)
-    return creditor.language if creditor else "en"
 
 
 def approve(
@@ -298,7 +292,7 @@ def history(
         emit(shown, [*columns, "data"],
              [[*r, dict(e.data)] for r, e in zip(rows, events, strict=True)])  # fmt: skip
         return
-    language = _language(store)
+    language = reports.ledger_language(store, "en")
     display = [
         [date_text(e.dated, language), instant_text(e.at), e.actor, e.kind, e.subject, e.reason]
         for e in events

@@ -51,11 +51,6 @@ def register(app: typer.Typer) -> None:
     app.add_typer(terms_app, name="terms")
 
 
-def _language(db: str | None) -> str:
-    creditor = reports.creditor(open_store(db))
-    return creditor.language if creditor else "fr"
-
-
 def interest(
     target: Annotated[str, typer.Argument(help="An invoice number or a customer reference.")],
     db: DbOption = None,
@@ -69,7 +64,7 @@ def interest(
     if as_json:
         print_json(_interest_json(report))
         return
-    language = _language(db)
+    language = reports.ledger_language(open_store(db))
     customer = report.customer
     console.print(
         f"{customer.name} ({customer.ref}) — {report.rule_set.title} — "
@@ -210,7 +205,7 @@ def limitation(
     if fmt is Format.TABLE and not rows:
         console.print(f"No debt expires within {within} of {day.isoformat()}.")
         return
-    language = _language(db)
+    language = reports.ledger_language(open_store(db))
     display = [
         [x.invoice.number, x.invoice.customer_ref, date_text(x.invoice.due_date, language),
          date_text(x.status.runs_from, language), date_text(x.status.last_day, language),
@@ -324,7 +319,7 @@ def contract(
         print_json(shown)
         return
     if terms.rate is not None:  # for people, with the locale's decimal mark
-        shown["rate"] = rate_text(terms.rate, _language(db))
+        shown["rate"] = rate_text(terms.rate, reports.ledger_language(open_store(db)))
     for key, value in shown.items():
         console.print(f"{key}: {'—' if value is None else value}")
 

@@ -276,8 +276,7 @@ def invoices(
     """List invoices with their open balance, status and days overdue."""
     day = parse_day(as_of, date.today())  # wrong usage is said before the ledger is opened
     store = open_store(db)
-    creditor = reports.creditor(store)
-    language = creditor.language if creditor else "fr"
+    language = reports.ledger_language(store)
     if customer is not None and customer not in {c.ref for c in reports.customers(store)}:
         raise LookupError(f"no customer {customer!r}")
     lines = reports.invoice_lines(store, day, customer, only_open)

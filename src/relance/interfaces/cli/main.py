@@ -80,10 +80,7 @@ def _run(args: list[str], debug: bool) -> int:
         if debug or code is None:
             raise
         message = exc.args[0] if isinstance(exc, LookupError) and exc.args else exc
-        if _is_database_error(exc):
-            # the server went away or refused mid-command: one line, the transaction rolled back
-            message = _database_reason(exc)
-        _say("[bold red]error:[/]", str(message))
+        _say("[bold red]error:[/]", str(_database_failure(exc) or message))
         return int(code)
     return 0
 
@@ -97,24 +94,18 @@ def _exit_code(exc: Exception) -> ExitCode | None:
         return ExitCode.BAD_INPUT
     if isinstance(exc, LookupError):  # an unknown customer, invoice, action or policy
         return ExitCode.NOT_FOUND
-    if isinstance(exc, ValueError | OSError) or _is_database_error(exc):
+    if isinstance(exc, ValueError | OSError) or _database_failure(exc):
         return ExitCode.ERROR  # SetupError is a ValueError, LedgerUnreachable an OSError
     return None
 
 
-def _is_database_error(exc: Exception) -> bool:
-    if "sqlalchemy" not in sys.modules:  # nothing opened a database
-        return False
-    from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
-
-    # a constraint refused a write (another process took the same name first): the
-    # transaction rolled back, nothing was half written; one line says so
-    return isinstance(exc, OperationalError | InterfaceError | IntegrityError)
-
-
-def _database_reason(exc: Exception) -> str:
-    text = str(getattr(exc, "orig", None) or exc).strip().splitlines()
-    return "the database failed: " + (text[0] if text else type(exc).__name__)
+def _database_failure(exc: Exception) -> str | None:
+    """Why the database failed, in one line; None when `exc` is not a database failure."""
+    storage = sys.modules.get("relance.adapters.storage.database")
+    if storage is None:  # nothing opened a database
+        return None
+    failure: str | None = storage.database_failure(exc)
+    return failure
 
 
 def main() -> None:

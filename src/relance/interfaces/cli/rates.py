@@ -58,8 +58,7 @@ def list_rates(
          x.period.source]
         for x in listed
     ]  # fmt: skip
-    creditor = reports.creditor(store)
-    language = creditor.language if creditor else "fr"
+    language = reports.ledger_language(store)
     # the table in the ledger's language (12,15 %, 1 janv. 2026); CSV and JSON stay plain
     display = [
         [x.table, date_text(x.period.start, language), date_text(x.period.end, language),

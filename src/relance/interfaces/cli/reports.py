@@ -46,10 +46,9 @@ def aging(
     """The aged balance (balance âgée): open amounts per customer by days past due."""
     day = parse_day(as_of, date.today())  # wrong usage is said before the ledger is opened
     store = open_store(db)
-    creditor = reports.creditor(store)
+    language = reports.ledger_language(store)
     report = reports.aging_report(store, day, Buckets.parse(buckets))
     credits = reports.unapplied_credits(store, day)
-    language = creditor.language if creditor else "fr"
     print_aging(report, chosen(fmt, as_json, as_csv), language, credits)
 
 
