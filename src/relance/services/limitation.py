@@ -9,12 +9,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import Connection, func, or_, select
-
 from relance.adapters.storage import repository as repo
 from relance.adapters.storage import repository_law as law_repo
-from relance.adapters.storage import tables as t
-from relance.adapters.storage.database import Store
+from relance.adapters.storage.database import Connection, Store
 from relance.core.bulk import chunks
 from relance.core.jurisdiction import (
     Contract,
@@ -88,37 +85,6 @@ def _latest_start(horizon: date, years: int) -> date:
     return date(year, horizon.month, day) + timedelta(days=1)
 
 
-def _open_invoices_started_by(
-    conn: Connection, as_of: date, start_by: date
-) -> list[tuple[Invoice, Money]]:
-    """As `repo.open_invoice_balances`, limited in SQL to invoices issued or delivered on
-    or before `start_by` (a superset of those whose claim started by then, checked
-    exactly afterwards): a daily run reads the few old invoices, not the open ledger."""
-    inv = t.invoices
-    allocated = (
-        select(t.allocations.c.invoice_id, func.sum(t.allocations.c.amount_minor).label("paid"))
-        .where(t.allocations.c.date <= as_of)
-        .group_by(t.allocations.c.invoice_id)
-        .subquery()
-    )
-    open_minor = inv.c.amount_minor - func.coalesce(allocated.c.paid, 0)
-    query = (
-        select(inv.c.number, t.customers.c.ref, inv.c.issue_date, inv.c.due_date, inv.c.currency,
-               inv.c.amount_minor, inv.c.tax_minor, inv.c.subject, inv.c.pdf_path,
-               inv.c.delivery_date, open_minor)
-        .join(t.customers, t.customers.c.id == inv.c.customer_id)
-        .outerjoin(allocated, allocated.c.invoice_id == inv.c.id)
-        .where(or_(inv.c.issue_date <= start_by, inv.c.delivery_date <= start_by),
-               inv.c.issue_date <= as_of, open_minor > 0)
-        .order_by(inv.c.due_date, inv.c.number)
-    )  # fmt: skip
-    found = []
-    for row in conn.execute(query).all():
-        invoice = repo.invoice_from_row(row[:-1])
-        found.append((invoice, Money.from_minor(int(row[-1]), invoice.currency)))
-    return found
-
-
 def _limitation_statuses(
     conn: Connection, as_of: date, horizon: date
 ) -> list[tuple[Invoice, Money, LimitationStatus]]:
@@ -131,7 +97,7 @@ def _limitation_statuses(
     # Only a claim started before the horizon less the shortest period can be concerned:
     # the database leaves the others out, so a daily run does not read the open ledger.
     shortest = shortest_limitation_years(rule_sets.rules()[0], contracts.values())
-    balances = _open_invoices_started_by(conn, as_of, _latest_start(horizon, shortest))
+    balances = repo.open_invoice_balances(conn, as_of, started_by=_latest_start(horizon, shortest))
     if not balances:
         return []
     refs = sorted({invoice.customer_ref for invoice, _ in balances})

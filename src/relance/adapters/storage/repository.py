@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, and_, case, func, insert, select, update
+from sqlalchemy import Connection, RowMapping, and_, case, func, insert, or_, select, update
 
 from relance.adapters.storage import tables as t
 from relance.core.aging import AgingRow, Buckets
@@ -443,9 +443,15 @@ def aging_rows(conn: Connection, as_of: date, buckets: Buckets) -> Iterator[Agin
 
 
 def open_invoice_balances(
-    conn: Connection, as_of: date, customer_ref: str | None = None
+    conn: Connection,
+    as_of: date,
+    customer_ref: str | None = None,
+    *,
+    started_by: date | None = None,
 ) -> list[tuple[Invoice, Money]]:
-    """Invoices open as of `as_of` with their open balance, oldest due date first."""
+    """Invoices open as of `as_of` with their open balance, oldest due date first; with
+    `started_by`, only those issued or delivered on or before that day (the limitation
+    check reads the few old invoices, not the open ledger)."""
     allocated = _allocated_by_invoice(as_of)
     open_minor = t.invoices.c.amount_minor - func.coalesce(allocated.c.allocated, 0)
     query = (
@@ -457,6 +463,10 @@ def open_invoice_balances(
     )
     if customer_ref is not None:
         query = query.where(t.customers.c.ref == customer_ref)
+    if started_by is not None:
+        query = query.where(
+            or_(t.invoices.c.issue_date <= started_by, t.invoices.c.delivery_date <= started_by)
+        )
     result = []
     for row in conn.execute(query):
         invoice = invoice_from_row(row[:-1])
