@@ -28,8 +28,6 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import select, update
 from tests.conftest import write
 
-from relance.adapters.deliver.outbox import OutboxStatus
-from relance.adapters.deliver.registered import RegisteredMailProblem
 from relance.adapters.deliver.smtp import Security, SmtpMailer, SmtpSettings
 from relance.adapters.formats.ledger_csv import CsvKind
 from relance.adapters.render.templates import SHIPPED, TemplateStore
@@ -38,6 +36,8 @@ from relance.adapters.storage import tables as t
 from relance.adapters.storage import tables_law, tables_letters
 from relance.adapters.storage.database import Store
 from relance.core.engine import ActionStatus
+from relance.core.outbox import OutboxStatus
+from relance.core.registered_mail import RegisteredMailProblem
 from relance.services import dunning, letters, outbox, sending
 from relance.services.demo import DEMO_CREDITOR, build_demo, run_demo_dunning
 from relance.services.demo_letters import send_demo_letters

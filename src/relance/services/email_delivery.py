@@ -14,13 +14,13 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from relance.adapters.deliver.outbox import OutboxRecord, OutboxStatus
 from relance.adapters.deliver.print_batch import write_atomically
 from relance.adapters.deliver.smtp import Attachment, build_message, describe_failure
 from relance.adapters.render.communication import RenderedCommunication
 from relance.adapters.storage import repository_letters as rl
 from relance.adapters.storage import repository_sending as rs
 from relance.adapters.storage.database import Connection
+from relance.core.outbox import OutboxRecord, OutboxStatus
 from relance.core.policy import Channel
 from relance.services.composing import Composed
 from relance.services.send_records import EmailMode, SendRun, SentEmail, evidence_of

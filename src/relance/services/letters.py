@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
-from relance.adapters.deliver.outbox import OutboxStatus
-from relance.adapters.deliver.registered import RegisteredRecord, record_posting, record_receipt
 from relance.adapters.deliver.smtp import SmtpMailer, settings_from_env, settings_from_file
 from relance.adapters.render.communication import check_template, write_preview
 from relance.adapters.render.templates import DEFAULT_KEYS, TemplateStore
@@ -20,6 +18,8 @@ from relance.adapters.storage import dunning_repository as drepo
 from relance.adapters.storage import repository as repo
 from relance.adapters.storage import repository_letters as rl
 from relance.adapters.storage.database import Store
+from relance.core.outbox import OutboxStatus
+from relance.core.registered_mail import RegisteredRecord, record_posting, record_receipt
 from relance.services import contracts
 from relance.services.composing import compose_action, render_action
 from relance.services.delivery_check import check_action

@@ -16,13 +16,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from relance.adapters.deliver.outbox import OPEN_STATUSES, OutboxStatus
 from relance.adapters.storage import dunning_repository as drepo
 from relance.adapters.storage import repository as repo
 from relance.adapters.storage import repository_letters as rl
 from relance.adapters.storage.database import Connection, Store
 from relance.adapters.storage.dunning_repository import QueuedAction
 from relance.core.engine import PENDING, ActionStatus
+from relance.core.outbox import OPEN_STATUSES, OutboxStatus
 
 CANCELLED_EVENT = "outbox.cancelled"
 

@@ -13,7 +13,6 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from relance.adapters.deliver.outbox import OutboxStatus
 from relance.adapters.deliver.print_batch import BatchSummary
 from relance.adapters.deliver.registered import ManualRegisteredMail
 from relance.adapters.deliver.smtp import Mailer
@@ -24,6 +23,7 @@ from relance.adapters.storage import repository_letters as rl
 from relance.adapters.storage import repository_sending as rs
 from relance.adapters.storage.database import Connection, Store
 from relance.adapters.storage.dunning_repository import QueuedAction
+from relance.core.outbox import OutboxStatus
 from relance.core.policy import Channel
 from relance.services import contracts, dunning, stage_fees
 from relance.services.composing import LETTER_CHANNELS, Composed

@@ -29,7 +29,6 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from relance.adapters.deliver.outbox import OPEN_STATUSES
 from relance.adapters.deliver.smtp import Mailer, describe_failure
 from relance.adapters.render.communication import RenderedCommunication
 from relance.adapters.render.templates import TemplateProblem, TemplateStore
@@ -39,6 +38,7 @@ from relance.adapters.storage import repository_sending as rs
 from relance.adapters.storage.database import Connection, Store
 from relance.adapters.storage.dunning_repository import QueuedAction
 from relance.core.engine import ActionStatus
+from relance.core.outbox import OPEN_STATUSES
 from relance.core.policy import Channel
 from relance.services import claims, print_batches
 from relance.services.composing import (

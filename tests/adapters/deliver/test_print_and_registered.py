@@ -11,17 +11,12 @@ from pypdf import PdfReader
 from reportlab.pdfgen.canvas import Canvas
 
 from relance.adapters.deliver.print_batch import write_print_batch
-from relance.adapters.deliver.registered import (
-    ManualRegisteredMail,
-    RegisteredMailProblem,
-    matches_evidence,
-    record_posting,
-    record_receipt,
-)
+from relance.adapters.deliver.registered import ManualRegisteredMail, matches_evidence
 from relance.adapters.render.communication import RenderedCommunication, render_communication
 from relance.adapters.render.specimen import specimen_letter
 from relance.adapters.render.templates import TemplateStore
 from relance.core.letter import Tone
+from relance.core.registered_mail import RegisteredMailProblem, record_posting, record_receipt
 
 
 def rendered(level: int, reference: str, invoices: int = 1) -> RenderedCommunication:

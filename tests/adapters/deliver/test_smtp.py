@@ -23,7 +23,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from relance.adapters.deliver.outbox import InMemoryOutbox, OutboxStatus
+from relance.adapters.deliver.outbox import InMemoryOutbox
 from relance.adapters.deliver.smtp import (
     Attachment,
     Security,
@@ -38,6 +38,7 @@ from relance.adapters.deliver.smtp import (
 from relance.adapters.render.communication import render_communication
 from relance.adapters.render.specimen import specimen_letter
 from relance.adapters.render.templates import TemplateStore
+from relance.core.outbox import OutboxStatus
 
 NOW = dt.datetime(2018, 2, 19, 9, 30, tzinfo=dt.UTC)
 SENDER = "compta@atelier-durand.example"

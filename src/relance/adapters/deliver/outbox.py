@@ -13,52 +13,19 @@ send the message twice; the two copies share one Message-ID, which mail clients 
 show them as one.)
 
 `Outbox` is the port; `InMemoryOutbox` serves tests and previews;
-`relance.adapters.deliver.db_outbox` implements it on the database. A message may also
+the ledger keeps the records in `relance.adapters.storage.repository_letters`; the records
+themselves are the core's (`relance.core.outbox`). A message may also
 wait for a run with SMTP (*waiting*), be written as a file for the user's mail client
 (*exported*) or be *cancelled*, stale or by the user: those never go to a server.
 """
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
-from enum import StrEnum
 from typing import Protocol
 
-
-class OutboxStatus(StrEnum):
-    """Where an outgoing message stands."""
-
-    WAITING = "waiting"  # for a run with SMTP; checked again against the ledger first
-    PENDING = "pending"  # handed to the server, its acceptance not yet recorded
-    SENT = "sent"
-    EXPORTED = "exported"  # written as a file for the user's mail client
-    CANCELLED = "cancelled"  # stale or cancelled by the user: it never leaves
-
-
-# The messages that may still leave (after the check against the ledger).
-OPEN_STATUSES = (OutboxStatus.WAITING, OutboxStatus.PENDING)
-
-
-@dataclass(frozen=True, slots=True)
-class OutboxRecord:
-    """One outgoing message of one action, stored as it is (to be) sent."""
-
-    action_id: str
-    channel: str
-    message_id: str
-    recipients: tuple[str, ...]
-    message: bytes
-    status: OutboxStatus = OutboxStatus.PENDING
-    sent_at: datetime | None = None
-    server_reply: str = ""
-    reason: str = ""
-
-    @property
-    def sha256(self) -> str:
-        """Hex SHA-256 of the bytes sent: the evidence of what the debtor received."""
-        return hashlib.sha256(self.message).hexdigest()
+from relance.core.outbox import OutboxRecord, OutboxStatus
 
 
 class Outbox(Protocol):

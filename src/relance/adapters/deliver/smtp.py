@@ -23,8 +23,9 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Protocol
 
-from relance.adapters.deliver.outbox import Outbox, OutboxRecord, OutboxStatus
+from relance.adapters.deliver.outbox import Outbox
 from relance.adapters.render.email_body import EmailBody
+from relance.core.outbox import OutboxRecord, OutboxStatus
 
 log = logging.getLogger(__name__)
 

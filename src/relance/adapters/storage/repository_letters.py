@@ -1,8 +1,8 @@
 """Reading and writing the letters' tables: outbox rows, evidence, registered-mail records.
 
 Every function takes an open `Connection`; the caller decides the transaction. Records
-cross this boundary as the delivery adapters' own types (`OutboxRecord`,
-`RegisteredRecord`) so the services never see a row.
+cross this boundary as the core's records (`relance.core.outbox.OutboxRecord`,
+`relance.core.registered_mail.RegisteredRecord`) so the services never see a row.
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
-from relance.adapters.deliver.outbox import OutboxRecord, OutboxStatus
-from relance.adapters.deliver.registered import RegisteredRecord
 from relance.adapters.storage import tables as t
 from relance.adapters.storage import tables_dunning as td
 from relance.adapters.storage import tables_letters as tl
+from relance.core.outbox import OutboxRecord, OutboxStatus
+from relance.core.registered_mail import RegisteredRecord
 
 # The event appended once when an action's communications have gone out.
 SENT_EVENT = "letters.sent"

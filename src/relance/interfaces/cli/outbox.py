@@ -9,8 +9,8 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from relance.adapters.deliver.outbox import OutboxStatus
 from relance.bootstrap import open_store
+from relance.core.outbox import OutboxStatus
 from relance.interfaces.cli.output import (
     CsvFlag,
     DbOption,
