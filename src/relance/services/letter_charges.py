@@ -1,5 +1,6 @@
 """The charges a letter states: only those its level names, each a row with its arithmetic
-and legal basis in the debtor's language (see `charge_wording` and docs/law.md).
+and legal basis in the debtor's language (worded by `relance.adapters.render.charge_wording`;
+see docs/law.md).
 
 Interest resting on a rate that is unconfirmed or missing is never claimed silently: by
 the creditor's setting the letter leaves it out with a sentence saying it will be claimed
@@ -15,6 +16,14 @@ from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
 
+from relance.adapters.render.charge_wording import (
+    ChargeRow,
+    Wording,
+    interest_rows,
+    item_row,
+    note_row,
+    stage_fee_row,
+)
 from relance.adapters.storage import repository as repo
 from relance.adapters.storage import repository_law as law_repo
 from relance.adapters.storage.database import Connection, Store
@@ -24,14 +33,6 @@ from relance.core.jurisdiction import InterestStart, RuleSet
 from relance.core.model import Customer, CustomerKind
 from relance.core.rates import Confidence, UnconfirmedRates
 from relance.services import rates
-from relance.services.charge_wording import (
-    ChargeRow,
-    Wording,
-    interest_rows,
-    item_row,
-    note_row,
-    stage_fee_row,
-)
 from relance.services.interest_reports import customer_claims
 from relance.services.rule_sets import with_conn
 from relance.services.stage_fees import LetterStep, fees_of_step

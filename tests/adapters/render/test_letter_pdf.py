@@ -10,7 +10,8 @@ import pypdfium2 as pdfium
 import pytest
 import zxingcpp
 
-from relance.adapters.render.pdf import RenderedLetter, render_letter_pdf
+from relance.adapters.render.pdf import render_letter_pdf
+from relance.adapters.render.pdf_page import RenderedLetter
 from relance.adapters.render.specimen import specimen_letter
 from relance.adapters.render.templates import TemplateStore
 from relance.core.addressing import creditor_phone

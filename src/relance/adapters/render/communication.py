@@ -13,7 +13,8 @@ from pathlib import Path
 
 from relance.adapters.render.duplicate import with_duplicates
 from relance.adapters.render.email_body import EmailBody, build_email_body
-from relance.adapters.render.pdf import PageLayout, RenderedLetter, render_letter_pdf
+from relance.adapters.render.pdf import render_letter_pdf
+from relance.adapters.render.pdf_page import PageLayout, RenderedLetter
 from relance.adapters.render.specimen import specimen_letter
 from relance.adapters.render.templates import (
     TemplateProblem,

@@ -22,7 +22,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from relance.adapters.render.letterhead import creditor_lines, legal_mentions
-from relance.adapters.render.pdf import Fonts, RenderedLetter, unicode_fonts, wrap
+from relance.adapters.render.pdf_page import Fonts, RenderedLetter, unicode_fonts, wrap
 from relance.core.addressing import recipient_lines
 from relance.core.letter import InvoiceRow, Letter, format_money, format_short_day
 

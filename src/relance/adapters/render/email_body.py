@@ -12,7 +12,8 @@ from html import escape
 
 from relance.adapters.render.labels import counted, label
 from relance.adapters.render.letterhead import creditor_lines, legal_mentions
-from relance.adapters.render.pdf import invoice_cells, payment_lines
+from relance.adapters.render.pdf_payment import payment_lines
+from relance.adapters.render.pdf_table import invoice_cells
 from relance.adapters.render.templates import Wording
 from relance.core.addressing import creditor_phone, signatory_title
 from relance.core.letter import (

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
+from relance.adapters.render.charge_wording import Wording
 from relance.bootstrap import open_store
 from relance.core.charges import Charges
 from relance.core.limitation import InterruptionKind
@@ -32,7 +33,6 @@ from relance.interfaces.cli.output import (
 )
 from relance.services import contracts, interest_reports, law, reports
 from relance.services import limitation as limitation_service
-from relance.services.charge_wording import Wording
 
 AsOfOption = Annotated[str | None, typer.Option(help="The day to compute for (default: today).")]
 terms_app = typer.Typer(help="Payment terms against the legal caps.")

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from relance.adapters.render.charge_wording import Wording, item_row
 from relance.core.charges import Charge, ChargeKind, Charges
 from relance.core.money import Money
-from relance.services.charge_wording import Wording, item_row
 
 
 def fee_claim(currency: str = "EUR") -> Charges:
