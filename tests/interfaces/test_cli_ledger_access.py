@@ -157,3 +157,15 @@ def test_an_empty_postgresql_database_is_not_set_up_by_a_listing(
     assert "no relance ledger in" in capsys.readouterr().err
     assert run(["init", "--db", pg_url, "--name", "Atelier Durand"]) == 0
     assert run(["customers", "--db", pg_url]) == 0
+
+
+def test_init_from_a_file_that_is_not_toml_is_bad_input_named_with_its_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    toml = write(tmp_path / "creditor.toml", 'name = "Atelier"\ncountry = \n')
+    db = tmp_path / "ledger.sqlite"
+    assert run(["init", "--db", str(db), "--from", str(toml)]) == ExitCode.BAD_INPUT
+    said = capsys.readouterr().err
+    assert "creditor.toml" in said
+    assert "line 2" in said
+    assert not db.exists()

@@ -4,8 +4,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import InvalidOperation
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -14,6 +15,7 @@ import typer
 from relance.adapters.render.charge_wording import Wording
 from relance.bootstrap import open_store
 from relance.core.charges import Charges
+from relance.core.jurisdiction import Contract
 from relance.core.limitation import InterruptionKind
 from relance.core.money import Money
 from relance.core.terms import parse_discount_terms
@@ -28,6 +30,7 @@ from relance.interfaces.cli.output import (
     emit,
     money_text,
     parse_day,
+    parse_rate,
     print_json,
     rate_text,
 )
@@ -279,31 +282,37 @@ def contract(
     """Show or change a customer's contract terms (only the options given change)."""
     store = open_store(db)
     creditor = reports.creditor(store)
-    currency = creditor.currency if creditor else "EUR"
-    changes: dict[str, Any] = {}
-    if rules is not None:
-        changes["rule_set"] = rules
-    if rate is not None:
-        try:
-            changes["rate"] = Decimal(rate.replace(",", ".").rstrip("% "))
-        except InvalidOperation as exc:
-            raise typer.BadParameter(f"not a rate: {rate!r}") from exc
-    if discount is not None:
-        changes["discount"] = parse_discount_terms(discount) if discount else None
-    if fee_per_invoice is not None:
-        changes["fee_per_invoice"] = _money(fee_per_invoice, currency)
-    if fee_per_letter is not None:
-        changes["fee_per_letter"] = _money(fee_per_letter, currency)
-    if limitation_years is not None:
-        changes["limitation_years"] = limitation_years
-    if waive_interest is not None:
-        changes["waive_interest"] = waive_interest
-    if waive_indemnity is not None:
-        changes["waive_indemnity"] = waive_indemnity
+    changes = _contract_changes(
+        creditor.currency if creditor else "EUR",
+        {"rule_set": rules, "rate": rate, "discount": discount,
+         "fee_per_invoice": fee_per_invoice, "fee_per_letter": fee_per_letter,
+         "limitation_years": limitation_years, "waive_interest": waive_interest,
+         "waive_indemnity": waive_indemnity},
+    )  # fmt: skip
     if changes:
         terms = contracts.set_contract(store, customer, changes, reason=reason)
     else:
         terms = contracts.contract_of(store, customer)
+    _print_contract(customer, terms, as_json, db)
+
+
+def _contract_changes(currency: str, given: dict[str, Any]) -> dict[str, Any]:
+    """The contract terms given on the command line, parsed (an empty --discount removes
+    the discount); those not given are left out."""
+    parsers: dict[str, Callable[[Any], Any]] = {
+        "rate": parse_rate,
+        "discount": lambda text: parse_discount_terms(text) if text else None,
+        "fee_per_invoice": lambda text: _money(text, currency),
+        "fee_per_letter": lambda text: _money(text, currency),
+    }
+    return {
+        key: parsers[key](value) if key in parsers else value
+        for key, value in given.items()
+        if value is not None
+    }
+
+
+def _print_contract(customer: str, terms: Contract, as_json: bool, db: str | None) -> None:
     shown = {
         "customer": customer,
         "rule_set": terms.rule_set,

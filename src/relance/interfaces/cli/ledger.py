@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tomllib
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -55,9 +56,16 @@ def register(app: typer.Typer) -> None:
     app.command("invoices")(invoices)
 
 
-def _init_from_options(db: str | None, changes: dict[str, Any]) -> Creditor:
-    """Create or change the creditor from `init`'s options: a wrong value is wrong usage
-    (exit 2) and creates no ledger."""
+def _init_from_options(db: str | None, given: dict[str, Any]) -> Creditor:
+    """Create or change the creditor from `init`'s options (those given): a wrong value is
+    wrong usage (exit 2) and creates no ledger."""
+    changes = {key: value for key, value in given.items() if value is not None}
+    if not changes:
+        raise fail(
+            "give --name, --address, --postal-code, --city, --iban, --email and --signatory "
+            "(or --from FILE)",
+            ExitCode.USAGE,
+        )
     try:
         if not ledger_exists(db):
             changed_creditor(None, changes)  # checked before the file exists
@@ -68,74 +76,20 @@ def _init_from_options(db: str | None, changes: dict[str, Any]) -> Creditor:
         raise fail(escape(str(exc)), ExitCode.USAGE) from None
 
 
-def init(
-    db: DbOption = None,
-    name: Annotated[str | None, typer.Option(help="Legal name of your company.")] = None,
-    country: Annotated[str | None, typer.Option(help="ISO 3166 country code [FR].")] = None,
-    currency: Annotated[str | None, typer.Option(help="ISO 4217 currency code [EUR].")] = None,
-    language: Annotated[str | None, typer.Option(help="fr or en [fr].")] = None,
-    iban: Annotated[str | None, typer.Option(help="IBAN printed on letters for transfers.")] = None,
-    bic: Annotated[str | None, typer.Option(help="BIC of the bank.")] = None,
-    email: Annotated[str | None, typer.Option(help="Address debtors can write to.")] = None,
-    phone: Annotated[str | None, typer.Option(help="Number debtors can call.")] = None,
-    address: Annotated[str | None, typer.Option(help="Street lines, separated by '/'.")] = None,
-    postal_code: Annotated[str | None, typer.Option(help="Postal code.")] = None,
-    city: Annotated[str | None, typer.Option(help="City.")] = None,
-    registration_id: Annotated[
-        str | None, typer.Option("--siren", help="SIREN/SIRET or company number.")
-    ] = None,
-    vat_number: Annotated[str | None, typer.Option("--vat", help="VAT number.")] = None,
-    signatory: Annotated[str | None, typer.Option(help="Who signs the letters.")] = None,
-    signatory_title: Annotated[str | None, typer.Option(help="The signatory's title.")] = None,
-    signatory_title_translated: Annotated[
-        str | None,
-        typer.Option(help="The title in your other letters' language (English for Gérante)."),
-    ] = None,
-    legal_form: Annotated[
-        str | None, typer.Option(help="Legal form: SARL, SAS, EURL, EI... (C. com. R123-238).")
-    ] = None,
-    capital: Annotated[
-        str | None, typer.Option(help="Share capital as printed, e.g. '20 000 €'.")
-    ] = None,
-    rcs_city: Annotated[
-        str | None, typer.Option(help="City of the RCS registration (C. com. R123-237).")
-    ] = None,
-    envelope_window: Annotated[
-        WindowSide | None,
-        typer.Option(help="Side of your DL envelopes' window [right in France, else left]."),
-    ] = None,
-    from_file: Annotated[
-        Path | None, typer.Option("--from", help="A TOML file describing the creditor.")
-    ] = None,
-) -> None:
-    """Create the ledger and record your company, the creditor; run again to change a detail.
+def _init_from_file(db: str | None, path: Path) -> Creditor:
+    """Create the creditor from a TOML file: a wrong file creates no ledger, and a file that
+    is not TOML is bad input (exit 3) named with the line where it goes wrong."""
+    try:
+        creditor = checked(creditor_from_toml(path))
+    except SetupError as exc:
+        if isinstance(exc.__cause__, tomllib.TOMLDecodeError):
+            raise fail(escape(str(exc)), ExitCode.BAD_INPUT) from None
+        raise
+    return init_creditor(open_store(db, create=True), creditor)
 
-    Letters need the address, the signatory and a way to be paid (IBAN): give them here.
-    """
-    if from_file is not None:
-        creditor = checked(creditor_from_toml(from_file))  # a wrong file creates no ledger
-        saved = init_creditor(open_store(db, create=True), creditor)
-    else:
-        given = {
-            "name": name, "country": country, "currency": currency, "language": language,
-            "iban": iban, "bic": bic, "email": email, "phone": phone,
-            "postal_code": postal_code, "city": city, "registration_id": registration_id,
-            "vat_number": vat_number, "signatory_name": signatory,
-            "signatory_title": signatory_title,
-            "signatory_title_translated": signatory_title_translated,
-            "legal_form": legal_form, "capital": capital, "registration_city": rcs_city,
-            "envelope_window": envelope_window,
-            "address_lines": None if address is None else
-            tuple(p.strip() for p in address.split("/") if p.strip()),
-        }  # fmt: skip
-        changes = {key: value for key, value in given.items() if value is not None}
-        if not changes:
-            raise fail(
-                "give --name, --address, --postal-code, --city, --iban, --email and --signatory "
-                "(or --from FILE)",
-                ExitCode.USAGE,
-            )
-        saved = _init_from_options(db, changes)
+
+def _say_ready(db: str | None, saved: Creditor) -> None:
+    """Where the ledger is, and what the letters still need from `init`."""
     console.print(
         f"Ledger ready at {escape(ledger_url(db))} for [bold]{escape(saved.name)}[/] "
         f"({saved.currency})."
@@ -156,6 +110,87 @@ def init(
     ]
     if missing:
         console.print(f"Letters will need: {', '.join(missing)} (run init again with them).")
+
+
+def _option(help_text: str, *names: str) -> Any:
+    return typer.Option(*names, help=help_text)
+
+
+_Text = str | None
+NameOption = Annotated[_Text, _option("Legal name of your company.")]
+CountryOption = Annotated[_Text, _option("ISO 3166 country code [FR].")]
+CurrencyOption = Annotated[_Text, _option("ISO 4217 currency code [EUR].")]
+LanguageOption = Annotated[_Text, _option("fr or en [fr].")]
+IbanOption = Annotated[_Text, _option("IBAN printed on letters for transfers.")]
+BicOption = Annotated[_Text, _option("BIC of the bank.")]
+EmailOption = Annotated[_Text, _option("Address debtors can write to.")]
+PhoneOption = Annotated[_Text, _option("Number debtors can call.")]
+AddressOption = Annotated[_Text, _option("Street lines, separated by '/'.")]
+PostalCodeOption = Annotated[_Text, _option("Postal code.")]
+CityOption = Annotated[_Text, _option("City.")]
+SirenOption = Annotated[_Text, _option("SIREN/SIRET or company number.", "--siren")]
+VatOption = Annotated[_Text, _option("VAT number.", "--vat")]
+SignatoryOption = Annotated[_Text, _option("Who signs the letters.")]
+TitleOption = Annotated[_Text, _option("The signatory's title.")]
+TranslatedTitleOption = Annotated[
+    _Text, _option("The title in your other letters' language (English for Gérante).")
+]
+LegalFormOption = Annotated[
+    _Text, _option("Legal form: SARL, SAS, EURL, EI... (C. com. R123-238).")
+]
+CapitalOption = Annotated[_Text, _option("Share capital as printed, e.g. '20 000 €'.")]
+RcsCityOption = Annotated[_Text, _option("City of the RCS registration (C. com. R123-237).")]
+WindowOption = Annotated[
+    WindowSide | None,
+    _option("Side of your DL envelopes' window [right in France, else left]."),
+]
+FromFileOption = Annotated[Path | None, _option("A TOML file describing the creditor.", "--from")]
+
+
+def init(
+    db: DbOption = None,
+    name: NameOption = None,
+    country: CountryOption = None,
+    currency: CurrencyOption = None,
+    language: LanguageOption = None,
+    iban: IbanOption = None,
+    bic: BicOption = None,
+    email: EmailOption = None,
+    phone: PhoneOption = None,
+    address: AddressOption = None,
+    postal_code: PostalCodeOption = None,
+    city: CityOption = None,
+    registration_id: SirenOption = None,
+    vat_number: VatOption = None,
+    signatory: SignatoryOption = None,
+    signatory_title: TitleOption = None,
+    signatory_title_translated: TranslatedTitleOption = None,
+    legal_form: LegalFormOption = None,
+    capital: CapitalOption = None,
+    rcs_city: RcsCityOption = None,
+    envelope_window: WindowOption = None,
+    from_file: FromFileOption = None,
+) -> None:
+    """Create the ledger and record your company, the creditor; run again to change a detail.
+
+    Letters need the address, the signatory and a way to be paid (IBAN): give them here.
+    """
+    if from_file is not None:
+        saved = _init_from_file(db, from_file)
+    else:
+        saved = _init_from_options(db, {
+            "name": name, "country": country, "currency": currency, "language": language,
+            "iban": iban, "bic": bic, "email": email, "phone": phone,
+            "postal_code": postal_code, "city": city, "registration_id": registration_id,
+            "vat_number": vat_number, "signatory_name": signatory,
+            "signatory_title": signatory_title,
+            "signatory_title_translated": signatory_title_translated,
+            "legal_form": legal_form, "capital": capital, "registration_city": rcs_city,
+            "envelope_window": envelope_window,
+            "address_lines": None if address is None else
+            tuple(p.strip() for p in address.split("/") if p.strip()),
+        })  # fmt: skip
+    _say_ready(db, saved)
 
 
 # The option that gives each item of a French company's legal identity.

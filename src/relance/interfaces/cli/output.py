@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from enum import IntEnum, StrEnum
 from typing import Annotated, Any
 
@@ -73,6 +73,14 @@ def parse_day(text: str | None, default: date) -> date:
         return parse_date(text)
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from exc
+
+
+def parse_rate(text: str) -> Decimal:
+    """A command-line rate in percent a year (`8`, `12,15`, `12.15 %`); wrong usage otherwise."""
+    try:
+        return Decimal(text.replace(",", ".").rstrip("% "))
+    except InvalidOperation as exc:
+        raise typer.BadParameter(f"not a rate: {text!r}") from exc
 
 
 def parse_amount(text: str, currency: str, option: str = "--amount") -> Money:

@@ -4,7 +4,7 @@ tables, and the creditor's settings about interest (docs/law.md, "Rates")."""
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Annotated, Any
 
 import typer
@@ -22,6 +22,7 @@ from relance.interfaces.cli.output import (
     date_text,
     emit,
     parse_day,
+    parse_rate,
     print_json,
     rate_text,
 )
@@ -69,10 +70,7 @@ def list_rates(
 
 
 def _rate(text: str) -> Decimal:
-    try:
-        value = Decimal(text.replace(",", ".").rstrip("% "))
-    except InvalidOperation as exc:
-        raise typer.BadParameter(f"not a rate: {text!r}") from exc
+    value = parse_rate(text)
     if not value.is_finite() or value < 0:
         raise typer.BadParameter(f"not a rate: {text!r}")
     return value
