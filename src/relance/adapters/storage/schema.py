@@ -14,6 +14,7 @@ from relance.adapters.storage import (
     tables_law,
     tables_letters,
     tables_rates,
+    tables_users,
 )
 from relance.adapters.storage.tables import metadata
 
@@ -26,4 +27,5 @@ __all__ = [
     "tables_law",
     "tables_letters",
     "tables_rates",
+    "tables_users",
 ]

@@ -74,6 +74,10 @@ SECTIONS: dict[str, dict[str, tuple[tuple[str, ...], str]]] = {
     "Beyond one machine": {
         "backup": (("workers",), "Copy the ledger while it is in use."),
     },
+    "The web workbench": {
+        "serve": (("serve",), "Serve the web workbench for the ledger."),
+        "user": (("users",), "Add or list the workbench's accounts."),
+    },
     "Trying relance": {
         "demo": (("demo",), "Build a demo ledger and show it."),
     },

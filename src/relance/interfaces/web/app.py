@@ -1,0 +1,81 @@
+"""The workbench's Starlette application: its routes, its session cookie, its static files."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Mount
+from starlette.staticfiles import StaticFiles
+
+from relance.adapters.storage.database import Store
+from relance.interfaces.web import pages_auth, pages_today, pages_users
+from relance.interfaces.web.rendering import render
+from relance.interfaces.web.security import current_user
+from relance.services import users
+from relance.services.login_throttle import LoginThrottle
+
+STATIC = Path(__file__).with_name("static")
+SESSION_COOKIE = "relance_session"
+SESSION_LIFETIME = timedelta(hours=12)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the application needs besides the ledger: its clock and its cookies' rules."""
+
+    today: Callable[[], date] = date.today  # the business day the pages show
+    secure_cookies: bool = False  # True behind HTTPS: the browser sends the cookie on it only
+
+
+def routes() -> list[BaseRoute]:
+    """Every route of the workbench, the static files last."""
+    return [
+        *pages_auth.ROUTES,
+        *pages_today.ROUTES,
+        *pages_users.ROUTES,
+        Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
+    ]
+
+
+def _not_found(request: Request, exc: Exception) -> Response:
+    code = exc.status_code if isinstance(exc, HTTPException) else 500
+    user = current_user(request) if "session" in request.scope else None
+    return render(request, user, "error.html", {"code": code}, status_code=code)
+
+
+def build_app(
+    store: Store,
+    *,
+    secure_cookies: bool = False,
+    today: Callable[[], date] = date.today,
+    throttle: LoginThrottle | None = None,
+) -> Starlette:
+    """The workbench for the ledger `store` (cookies signed with the ledger's own key)."""
+    middleware = [
+        Middleware(
+            SessionMiddleware,
+            secret_key=users.session_secret(store),
+            session_cookie=SESSION_COOKIE,
+            max_age=int(SESSION_LIFETIME.total_seconds()),
+            same_site="lax",
+            https_only=secure_cookies,
+        )
+    ]
+    app = Starlette(
+        routes=routes(),
+        middleware=middleware,
+        exception_handlers={404: _not_found, 405: _not_found},
+    )
+    app.state.store = store
+    app.state.settings = Settings(today=today, secure_cookies=secure_cookies)
+    app.state.throttle = throttle or LoginThrottle()
+    return app

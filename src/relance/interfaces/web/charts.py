@@ -1,0 +1,36 @@
+"""The geometry of the small SVG charts the templates draw (no JavaScript, no library)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+WIDTH, HEIGHT, GAP, LABEL_SPACE = 600, 180, 12, 36
+
+
+@dataclass(frozen=True, slots=True)
+class Bar:
+    """One bar: its box in the chart's coordinates, and its rank (for its colour)."""
+
+    x: int
+    y: int
+    width: int
+    height: int
+    rank: int
+    label: str
+    value: str
+
+
+def bars(values: list[Decimal], labels: list[str], shown: list[str]) -> list[Bar]:
+    """Bars side by side for `values`, the tallest filling the chart's height."""
+    if not values:
+        return []
+    top = max(values) or Decimal(1)
+    width = (WIDTH - GAP * (len(values) + 1)) // len(values)
+    drawn = HEIGHT - LABEL_SPACE
+    found = []
+    for rank, (value, label, text) in enumerate(zip(values, labels, shown, strict=True)):
+        height = int(drawn * value / top) if value > 0 else 0
+        x = GAP + rank * (width + GAP)
+        found.append(Bar(x, drawn - height + 4, width, height, rank, label, text))
+    return found
