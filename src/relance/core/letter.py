@@ -270,6 +270,41 @@ def compose_letter(
     `also_due` are listed apart (`Letter.also_due`): the letter's step does not cover
     them and its total leaves them out.
     """
+    rows, apart, problems = _invoice_rows(
+        customer, invoices, balances, as_of, stages or {}, also_due
+    )
+    rf_reference = _checked_reference(customer, rows, as_of, reference, problems)
+    if problems:
+        return ComposeResult(None, tuple(problems))
+    currency = rows[0].open_balance.currency
+    # Invoices in another currency are left to their own letter: one letter, one currency.
+    apart = [row for row in apart if row.open_balance.currency == currency]
+    principal, grand_total, on_account = _amounts_due(rows, charges, credit, currency)
+    letter = Letter(
+        creditor=creditor, debtor=customer,
+        language=language or pick_language(creditor, customer),
+        level=level, tone=tone, template_key=template_key,
+        place=creditor.address.city, dated=as_of, reference=reference, rf_reference=rf_reference,
+        rows=tuple(rows), charges=tuple(charges), principal_due=principal, total_due=grand_total,
+        deadline=deadline or _default_deadline(as_of, level, registered),
+        payment_methods=tuple(payment_methods or default_payment_methods(creditor)),
+        previous=_recalled(previous, level), registered=registered,
+        signatory_name=creditor.signatory_name, signatory_title=creditor.signatory_title,
+        exchanges=tuple(exchanges), credit_on_account=on_account, also_due=tuple(apart),
+    )  # fmt: skip
+    return ComposeResult(letter)
+
+
+def _invoice_rows(
+    customer: Customer,
+    invoices: Sequence[Invoice],
+    balances: Mapping[str, Money],
+    as_of: date,
+    stages: Mapping[str, str],
+    also_due: Collection[str],
+) -> tuple[list[InvoiceRow], list[InvoiceRow], list[str]]:
+    """The rows the letter chases, the rows it lists apart (`also_due`), and the problems
+    with the invoices given, oldest due date first; a paid invoice is left out."""
     problems: list[str] = []
     rows: list[InvoiceRow] = []
     apart: list[InvoiceRow] = []
@@ -294,25 +329,55 @@ def compose_letter(
                 open_balance=balance,
                 tax=invoice.tax,
                 document=invoice.pdf_path,
-                stage=(stages or {}).get(invoice.number, ""),
+                stage=stages.get(invoice.number, ""),
             )
         )
+    return rows, apart, problems
+
+
+def _default_deadline(as_of: date, level: int, registered: bool) -> date:
+    """The day to pay by when the caller names none: the level's delay, or the registered
+    letter's."""
+    days = REGISTERED_DEADLINE_DAYS if registered else DEFAULT_DEADLINE_DAYS.get(level, 8)
+    return as_of + timedelta(days=days)
+
+
+def _recalled(previous: Sequence[PreviousLetter], level: int) -> tuple[PreviousLetter, ...]:
+    """The earlier letters a letter recalls, oldest first: recalling them is what level 2
+    onwards adds (docs/process.md, second letter)."""
+    return tuple(sorted(previous, key=lambda p: p.sent_on)) if level >= 2 else ()
+
+
+def _checked_reference(
+    customer: Customer,
+    rows: Sequence[InvoiceRow],
+    as_of: date,
+    reference: str,
+    problems: list[str],
+) -> str:
+    """The RF creditor reference made from `reference` (empty when it cannot be made),
+    adding to `problems` what forbids the letter: nothing owed, currencies mixed, a
+    reference with no valid check digits."""
     if not rows:
         problems.append(f"nothing is owed by {customer.ref} as of {as_of.isoformat()}")
     currencies = {row.open_balance.currency for row in rows}
     if len(currencies) > 1:
         problems.append(f"one letter cannot mix currencies: {', '.join(sorted(currencies))}")
     try:
-        rf_reference = creditor_reference(reference)
+        return creditor_reference(reference)
     except InvalidReferenceKey as exc:
         problems.append(str(exc))
-        rf_reference = ""
-    if problems:
-        return ComposeResult(None, tuple(problems))
+        return ""
 
-    currency = rows[0].open_balance.currency
-    # Invoices in another currency are left to their own letter: one letter, one currency.
-    apart = [row for row in apart if row.open_balance.currency == currency]
+
+def _amounts_due(
+    rows: Sequence[InvoiceRow],
+    charges: Sequence[ChargeLine],
+    credit: Money | None,
+    currency: str,
+) -> tuple[Money, Money, Money | None]:
+    """The principal, the total due and the credit on account the letter deducts (None
+    when there is none in its currency): charges without a figure add nothing."""
     principal = total((row.open_balance for row in rows), currency)
     owed = [c.amount for c in charges if c.amount is not None and c.amount.currency == currency]
     grand_total = principal + total(owed, currency)
@@ -320,31 +385,4 @@ def compose_letter(
     if credit is not None and credit.is_positive and credit.currency == currency:
         on_account = min(credit, grand_total)
         grand_total = grand_total - on_account
-    days = REGISTERED_DEADLINE_DAYS if registered else DEFAULT_DEADLINE_DAYS.get(level, 8)
-    letter = Letter(
-        creditor=creditor,
-        debtor=customer,
-        language=language or pick_language(creditor, customer),
-        level=level,
-        tone=tone,
-        template_key=template_key,
-        place=creditor.address.city,
-        dated=as_of,
-        reference=reference,
-        rf_reference=rf_reference,
-        rows=tuple(rows),
-        charges=tuple(charges),
-        principal_due=principal,
-        total_due=grand_total,
-        deadline=deadline or as_of + timedelta(days=days),
-        payment_methods=tuple(payment_methods or default_payment_methods(creditor)),
-        # Recalling earlier letters is what level 2 onwards adds (docs/process.md, second letter).
-        previous=tuple(sorted(previous, key=lambda p: p.sent_on)) if level >= 2 else (),
-        registered=registered,
-        signatory_name=creditor.signatory_name,
-        signatory_title=creditor.signatory_title,
-        exchanges=tuple(exchanges),
-        credit_on_account=on_account,
-        also_due=tuple(apart),
-    )
-    return ComposeResult(letter)
+    return principal, grand_total, on_account

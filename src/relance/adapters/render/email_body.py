@@ -11,11 +11,16 @@ from dataclasses import dataclass
 from html import escape
 
 from relance.adapters.render.labels import counted, label
-from relance.adapters.render.letterhead import creditor_lines, legal_mentions
+from relance.adapters.render.letterhead import (
+    contact_paragraph,
+    creditor_lines,
+    legal_mentions,
+    previous_letters_paragraph,
+)
 from relance.adapters.render.pdf_payment import payment_lines
 from relance.adapters.render.pdf_table import invoice_cells
 from relance.adapters.render.templates import Wording
-from relance.core.addressing import creditor_phone, signatory_title
+from relance.core.addressing import signatory_title
 from relance.core.letter import (
     Letter,
     format_day,
@@ -106,104 +111,132 @@ def _signature(letter: Letter) -> list[str]:
     return [*lines, letter.creditor.name, *creditor_lines(letter), legal_mentions(letter)]
 
 
-def build_email_body(letter: Letter, wording: Wording, *, copy_of_letter: bool) -> EmailBody:
-    """The e-mail for `letter`: the letter's words, or an e-mail copy introducing its PDF."""
+@dataclass(frozen=True, slots=True)
+class _Parts:
+    """What an e-mail says, in the order it says it, before the text or HTML is written."""
+
+    language: str
+    subject: str
+    intro: list[str]  # the e-mail copy's introduction of the letter's PDF, when it is one
+    opening: tuple[str, ...]
+    header: list[str]
+    rows: list[list[str]]
+    totals: list[tuple[str, str]]
+    deadline: str
+    apart: list[list[str]]
+    apart_total: str
+    apart_text: str
+    body_end: tuple[str, ...]  # the closing's paragraphs before its last line
+    payment: list[str]
+    contact: str
+    previous: str
+    references: list[str]
+    salutation: tuple[str, ...]  # the closing's last line ("Kind regards,")
+    signature: list[str]
+    sep: str
+
+
+def _parts(letter: Letter, wording: Wording, copy_of_letter: bool) -> _Parts:
     lang = letter.language
-    intro: list[str] = []
+    intro = []
     if copy_of_letter:
         intro.append(label(lang, "email_copy_intro", date=format_day(letter.dated, letter.locale)))
     header, rows = _table(letter)
-    totals = _totals(letter)
-    deadline = label(lang, "deadline", date=format_day(letter.deadline, letter.locale))
-    payment = payment_lines(letter)
-    contacts = " – ".join(
-        x
-        for x in (
-            label(lang, "phone", phone=creditor_phone(letter)) if letter.creditor.phone else "",
-            label(lang, "email", email=letter.creditor.email) if letter.creditor.email else "",
-        )
-        if x
-    )
-    contact = label(lang, "contact", contacts=contacts)
-    previous = (
-        counted(
-            lang,
-            "previous",
-            len(letter.previous),
-            items=", ".join(
-                label(
-                    lang, "previous_item", date=format_day(p.sent_on, letter.locale), level=p.level
-                )
-                for p in letter.previous
-            ),
-        )
-        if letter.previous
-        else ""
-    )
     sep = " : " if lang == "fr" else ": "
-    references = [
-        f"{label(lang, 'our_ref')}{sep}{letter.reference}",
-        f"{label(lang, 'payment_ref')}{sep}{letter.rf_reference}",
-        format_day(letter.dated, letter.locale),
-    ]
-    signature = _signature(letter)
-
-    text_parts: list[str] = [*intro, *wording.opening]
-    text_parts.append(
-        "\n".join(
-            [
-                " | ".join(header),
-                *(" | ".join(row) for row in rows),
-                *(f"{name}{sep}{amount}" for name, amount in totals),
-                deadline,
-            ]
-        )
-    )
     apart, apart_total, apart_text = _also_due(letter, sep)
-    if apart_text:
-        text_parts.append(apart_text)
     # The closing line ("Kind regards,") leads straight to the signatory: how to pay, the
     # contacts and the references come before it, after the closing's other paragraphs.
-    body_end, salutation = wording.closing[:-1], wording.closing[-1:]
-    text_parts += list(body_end)
-    text_parts.append("\n".join([label(lang, "how_to_pay"), *(f"- {p}" for p in payment)]))
-    text_parts += [x for x in (contact, previous) if x]
-    text_parts.append("\n".join(references))
-    text_parts += list(salutation)
-    text_parts.append("\n".join(signature))
-    text = "\n\n".join(text_parts) + "\n"
+    return _Parts(
+        language=lang,
+        subject=wording.subject,
+        intro=intro,
+        opening=tuple(wording.opening),
+        header=header,
+        rows=rows,
+        totals=_totals(letter),
+        deadline=label(lang, "deadline", date=format_day(letter.deadline, letter.locale)),
+        apart=apart,
+        apart_total=apart_total,
+        apart_text=apart_text,
+        body_end=tuple(wording.closing[:-1]),
+        payment=payment_lines(letter),
+        contact=contact_paragraph(letter),
+        previous=previous_letters_paragraph(letter),
+        references=[
+            f"{label(lang, 'our_ref')}{sep}{letter.reference}",
+            f"{label(lang, 'payment_ref')}{sep}{letter.rf_reference}",
+            format_day(letter.dated, letter.locale),
+        ],
+        salutation=tuple(wording.closing[-1:]),
+        signature=_signature(letter),
+        sep=sep,
+    )
 
-    def para(value: str) -> str:
-        return f"<p>{escape(value)}</p>"
 
-    cells = "".join(f"<th>{escape(h)}</th>" for h in header)
+def _plain_text(parts: _Parts) -> str:
+    table = [
+        " | ".join(parts.header),
+        *(" | ".join(row) for row in parts.rows),
+        *(f"{name}{parts.sep}{amount}" for name, amount in parts.totals),
+        parts.deadline,
+    ]
+    text_parts = [*parts.intro, *parts.opening, "\n".join(table)]
+    if parts.apart_text:
+        text_parts.append(parts.apart_text)
+    text_parts += parts.body_end
+    how_to_pay = label(parts.language, "how_to_pay")
+    text_parts.append("\n".join([how_to_pay, *(f"- {p}" for p in parts.payment)]))
+    text_parts += [x for x in (parts.contact, parts.previous) if x]
+    text_parts.append("\n".join(parts.references))
+    text_parts += parts.salutation
+    text_parts.append("\n".join(parts.signature))
+    return "\n\n".join(text_parts) + "\n"
+
+
+def _para(value: str) -> str:
+    return f"<p>{escape(value)}</p>"
+
+
+def _html(parts: _Parts) -> str:
+    lang = parts.language
+    cells = "".join(f"<th>{escape(h)}</th>" for h in parts.header)
     body_rows = "".join(
-        "<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in rows
+        "<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in parts.rows
     )
     total_rows = "".join(
         f'<tr><td colspan="6" style="text-align:right">{escape(n)}</td>'
         f'<td style="text-align:right"><b>{escape(a)}</b></td></tr>'
-        for n, a in totals
+        for n, a in parts.totals
     )
-    html = "\n".join(
+    apart = (
+        _apart_html(label(lang, "also_due"), cells, parts.apart, parts.apart_total)
+        if parts.apart
+        else ()
+    )
+    return "\n".join(
         [
             "<!DOCTYPE html>",
             f'<html lang="{escape(lang)}"><head><meta charset="utf-8">'
-            f"<title>{escape(wording.subject)}</title></head>",
+            f"<title>{escape(parts.subject)}</title></head>",
             '<body style="font-family:sans-serif;font-size:14px;color:#222">',
-            *(para(p) for p in (*intro, *wording.opening)),
+            *(_para(p) for p in (*parts.intro, *parts.opening)),
             '<table cellpadding="4" style="border-collapse:collapse;border:1px solid #ccc">',
             f'<tr style="background:#eee">{cells}</tr>{body_rows}{total_rows}</table>',
-            f"<p><b>{escape(deadline)}</b></p>",
-            *(_apart_html(label(lang, "also_due"), cells, apart, apart_total) if apart else ()),
-            *(para(p) for p in body_end),
+            f"<p><b>{escape(parts.deadline)}</b></p>",
+            *apart,
+            *(_para(p) for p in parts.body_end),
             f"<p><b>{escape(label(lang, 'how_to_pay'))}</b></p>",
-            "<ul>" + "".join(f"<li>{escape(p)}</li>" for p in payment) + "</ul>",
-            *(para(p) for p in (contact, previous) if p),
-            "<p>" + "<br>".join(escape(r) for r in references) + "</p>",
-            *(para(p) for p in salutation),
-            "<p>" + "<br>".join(escape(s) for s in signature) + "</p>",
+            "<ul>" + "".join(f"<li>{escape(p)}</li>" for p in parts.payment) + "</ul>",
+            *(_para(p) for p in (parts.contact, parts.previous) if p),
+            "<p>" + "<br>".join(escape(r) for r in parts.references) + "</p>",
+            *(_para(p) for p in parts.salutation),
+            "<p>" + "<br>".join(escape(s) for s in parts.signature) + "</p>",
             "</body></html>",
         ]
     )
-    return EmailBody(subject=wording.subject, text=text, html=html)
+
+
+def build_email_body(letter: Letter, wording: Wording, *, copy_of_letter: bool) -> EmailBody:
+    """The e-mail for `letter`: the letter's words, or an e-mail copy introducing its PDF."""
+    parts = _parts(letter, wording, copy_of_letter)
+    return EmailBody(subject=wording.subject, text=_plain_text(parts), html=_html(parts))

@@ -20,8 +20,12 @@ from reportlab import rl_config
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 
-from relance.adapters.render.labels import counted, label
-from relance.adapters.render.letterhead import creditor_lines
+from relance.adapters.render.labels import label
+from relance.adapters.render.letterhead import (
+    contact_paragraph,
+    creditor_lines,
+    previous_letters_paragraph,
+)
 from relance.adapters.render.pdf_page import (
     PAGE_HEIGHT,
     PAGE_WIDTH,
@@ -36,7 +40,7 @@ from relance.adapters.render.pdf_page import (
 from relance.adapters.render.pdf_payment import draw_payment, epc_payload_qr
 from relance.adapters.render.pdf_table import draw_table
 from relance.adapters.render.templates import Wording
-from relance.core.addressing import creditor_phone, recipient_lines, signatory_title
+from relance.core.addressing import recipient_lines, signatory_title
 from relance.core.letter import Letter, format_day
 
 
@@ -107,21 +111,9 @@ def _draw_heading(page: Page, wording: Wording) -> None:
 def _draw_closing(page: Page, sign_off: str) -> None:
     letter = page.letter
     lang = letter.language
-    contacts = " – ".join(
-        x
-        for x in (
-            label(lang, "phone", phone=creditor_phone(letter)) if letter.creditor.phone else "",
-            label(lang, "email", email=letter.creditor.email) if letter.creditor.email else "",
-        )
-        if x
-    )
-    paragraphs = [label(lang, "contact", contacts=contacts)]
+    paragraphs = [contact_paragraph(letter)]
     if letter.previous:
-        items = ", ".join(
-            label(lang, "previous_item", date=format_day(p.sent_on, letter.locale), level=p.level)
-            for p in letter.previous
-        )
-        paragraphs.append(counted(lang, "previous", len(letter.previous), items=items))
+        paragraphs.append(previous_letters_paragraph(letter))
     # The contact line, the earlier letters, the sign-off and the signature stay together:
     # a page never holds the closing line and the signature alone.
     name, size = page.font()

@@ -78,23 +78,7 @@ def draw_table(page: Page) -> None:
     page.canvas.setLineWidth(0.5)
     page.canvas.line(page.left, page.y + 1 * mm, page.right, page.y + 1 * mm)
     page.y -= 3 * mm
-    totals: list[tuple[str, str, bool, str]] = []
-    if letter.charges:
-        subtotal = format_money(letter.principal_due, letter.locale)
-        totals.append((counted(lang, "subtotal", len(letter.rows)), subtotal, False, ""))
-        for charge in letter.charges:
-            amount = "" if charge.amount is None else format_money(charge.amount, letter.locale)
-            totals.append((charge.label, amount, False, charge.explanation))
-    credit = letter.credit_on_account
-    if credit is not None:
-        if not letter.charges:
-            subtotal = format_money(letter.principal_due, letter.locale)
-            totals.append((counted(lang, "subtotal", len(letter.rows)), subtotal, False, ""))
-        credited = format_money(-credit, letter.locale)
-        totals.append((label(lang, "credit_on_account"), credited, False, ""))
-    totals.append(
-        (label(lang, "total_due"), format_money(letter.total_due, letter.locale), True, "")
-    )
+    totals = _total_lines(letter)
     # A charge's label and its arithmetic can be longer than the line: both are wrapped
     # in the space left of the amounts, the arithmetic in smaller type under its label.
     text_right = page.right - 30 * mm
@@ -127,6 +111,30 @@ def draw_table(page: Page) -> None:
     page.y -= 7 * mm
     if letter.also_due:
         _draw_also_due(page)
+
+
+def _total_lines(letter: Letter) -> list[tuple[str, str, bool, str]]:
+    """Under the table: (label, amount, bold?, arithmetic) for the subtotal, each charge,
+    the credit on account and the total due."""
+    lang = letter.language
+    totals: list[tuple[str, str, bool, str]] = []
+    if letter.charges:
+        subtotal = format_money(letter.principal_due, letter.locale)
+        totals.append((counted(lang, "subtotal", len(letter.rows)), subtotal, False, ""))
+        for charge in letter.charges:
+            amount = "" if charge.amount is None else format_money(charge.amount, letter.locale)
+            totals.append((charge.label, amount, False, charge.explanation))
+    credit = letter.credit_on_account
+    if credit is not None:
+        if not letter.charges:
+            subtotal = format_money(letter.principal_due, letter.locale)
+            totals.append((counted(lang, "subtotal", len(letter.rows)), subtotal, False, ""))
+        credited = format_money(-credit, letter.locale)
+        totals.append((label(lang, "credit_on_account"), credited, False, ""))
+    totals.append(
+        (label(lang, "total_due"), format_money(letter.total_due, letter.locale), True, "")
+    )
+    return totals
 
 
 def _draw_rows(page: Page, rows: Sequence[InvoiceRow]) -> None:
