@@ -111,51 +111,11 @@ def _level(reader: _Reader, table: dict[str, Any], position: int) -> Level | Non
         for raw in reader.strings(table, "channels", label)
         if (found := reader.channel(raw, label, "channels")) is not None
     ]
-    templates: list[tuple[Channel, str]] = []
-    raw_templates = table.get("templates", {})
-    if not isinstance(raw_templates, dict):
-        reader.report(label, "templates", "expected a table from channel to template key")
-        raw_templates = {}
-    for raw_channel, key in raw_templates.items():
-        channel = reader.channel(raw_channel, label, f"templates.{raw_channel}")
-        if channel is None:
-            continue
-        if not isinstance(key, str):
-            reader.report(label, f"templates.{raw_channel}", f"expected a key, got {key!r}")
-            continue
-        templates.append((channel, key))
-    tone_text = table.get("tone", Tone.COURTEOUS.value)
-    try:
-        tone = Tone(tone_text)
-    except ValueError:
-        known = ", ".join(t.value for t in Tone)
-        reader.report(label, "tone", f"unknown tone {tone_text!r}; known: {known}")
-        tone = Tone.COURTEOUS
-    raw_amount = table.get("min_amount", "0")
-    try:
-        # Strings or integers only: a TOML float would bring binary rounding into money.
-        if isinstance(raw_amount, float | bool):
-            raise InvalidOperation
-        min_amount = Decimal(str(raw_amount))
-    except InvalidOperation:
-        reader.report(label, "min_amount", f"expected an amount as a string, got {raw_amount!r}")
-        min_amount = Decimal(0)
-    known_keys = {
-        "name",
-        "channels",
-        "templates",
-        "tone",
-        "min_amount",
-        "after_due_days",
-        "after_previous_days",
-        "needs_approval",
-        "charges",
-        "fee",
-        "recalls_previous",
-        "formal_notice",
-    }
+    templates = _templates(reader, table, label)
+    tone = _tone(reader, table, label)
+    min_amount = _min_amount(reader, table, label)
     for key in table:
-        if key not in known_keys:
+        if key not in _LEVEL_KEYS:
             reader.report(label, key, "unknown field")
     return Level(
         name=name if isinstance(name, str) else "",
@@ -171,6 +131,66 @@ def _level(reader: _Reader, table: dict[str, Any], position: int) -> Level | Non
         recalls_previous=reader.boolean(table, "recalls_previous", label, False),
         formal_notice=reader.boolean(table, "formal_notice", label, False),
     )
+
+
+_LEVEL_KEYS = frozenset(
+    {
+        "name",
+        "channels",
+        "templates",
+        "tone",
+        "min_amount",
+        "after_due_days",
+        "after_previous_days",
+        "needs_approval",
+        "charges",
+        "fee",
+        "recalls_previous",
+        "formal_notice",
+    }
+)
+
+
+def _templates(reader: _Reader, table: dict[str, Any], label: str) -> list[tuple[Channel, str]]:
+    """The level's template key per channel (`templates = { letter = "..." }`)."""
+    templates: list[tuple[Channel, str]] = []
+    raw_templates = table.get("templates", {})
+    if not isinstance(raw_templates, dict):
+        reader.report(label, "templates", "expected a table from channel to template key")
+        raw_templates = {}
+    for raw_channel, key in raw_templates.items():
+        channel = reader.channel(raw_channel, label, f"templates.{raw_channel}")
+        if channel is None:
+            continue
+        if not isinstance(key, str):
+            reader.report(label, f"templates.{raw_channel}", f"expected a key, got {key!r}")
+            continue
+        templates.append((channel, key))
+    return templates
+
+
+def _tone(reader: _Reader, table: dict[str, Any], label: str) -> Tone:
+    """The level's tone, courteous unless it names another."""
+    tone_text = table.get("tone", Tone.COURTEOUS.value)
+    try:
+        return Tone(tone_text)
+    except ValueError:
+        known = ", ".join(t.value for t in Tone)
+        reader.report(label, "tone", f"unknown tone {tone_text!r}; known: {known}")
+        return Tone.COURTEOUS
+
+
+def _min_amount(reader: _Reader, table: dict[str, Any], label: str) -> Decimal:
+    """The least amount owed for the level to be proposed (0 when not given)."""
+    raw_amount = table.get("min_amount", "0")
+    try:
+        # Strings or integers only: a TOML float would bring binary rounding into money.
+        if isinstance(raw_amount, float | bool):
+            raise InvalidOperation
+        return Decimal(str(raw_amount))
+    except InvalidOperation:
+        reader.report(label, "min_amount", f"expected an amount as a string, got {raw_amount!r}")
+        return Decimal(0)
 
 
 def _fee(reader: _Reader, table: dict[str, Any], label: str | None) -> FeeRule | None:

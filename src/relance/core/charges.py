@@ -151,6 +151,25 @@ def claimable_charges(
             basis = f"late interest at the contractual rate, {rules.title}"
         items.append(Charge(ChargeKind.INTEREST, invoice.number, breakdown.total, basis, breakdown))
 
+    fixed = _fixed_charge(invoice, rules, terms, debtor, problems)
+    if fixed is not None:
+        items.append(fixed)
+    return Charges(
+        invoice.number,
+        invoice.currency,
+        as_of,
+        tuple(items),
+        tuple(problems),
+        breakdown.blocking,
+    )
+
+
+def _fixed_charge(
+    invoice: Invoice, rules: RuleSet, terms: Contract, debtor: CustomerKind, problems: list[str]
+) -> Charge | None:
+    """The one fixed charge of a late invoice: the law's indemnity or the contract's fee
+    per invoice, whichever is higher where the law gives a minimum; None when neither is
+    claimable (what stood in the way is added to `problems`)."""
     statutory = None if terms.waive_indemnity else rules.indemnity_for(invoice.amount)
     if statutory is not None and debtor is CustomerKind.CONSUMER:
         problems.append(
@@ -171,21 +190,10 @@ def claimable_charges(
     if statutory is not None and fee is not None and statutory.currency != fee.currency:
         fee = None  # the indemnity in euros on a foreign-currency invoice: the law's sum
     if statutory is not None and (fee is None or fee <= statutory):
-        items.append(
-            Charge(ChargeKind.INDEMNITY, invoice.number, statutory, _indemnity_basis(rules))
-        )
-    elif fee is not None:
-        items.append(
-            Charge(ChargeKind.INVOICE_FEE, invoice.number, fee, "contractual fee per invoice")
-        )
-    return Charges(
-        invoice.number,
-        invoice.currency,
-        as_of,
-        tuple(items),
-        tuple(problems),
-        breakdown.blocking,
-    )
+        return Charge(ChargeKind.INDEMNITY, invoice.number, statutory, _indemnity_basis(rules))
+    if fee is not None:
+        return Charge(ChargeKind.INVOICE_FEE, invoice.number, fee, "contractual fee per invoice")
+    return None
 
 
 def _indemnity_basis(rules: RuleSet) -> str:

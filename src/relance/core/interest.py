@@ -274,6 +274,29 @@ def interest_breakdown(
         return _with_problem(empty, _why_no_start(invoice, terms))
     if first > as_of:
         return empty
+    owed, settling = _owed_and_settling(invoice, allocations, as_of)
+    cuts = _cuts(first, as_of, rules, rates, terms)
+    cuts.update(a.date + ONE_DAY for a in settling if first < a.date + ONE_DAY <= as_of)
+    lines, problems, blocking = _interest_lines(
+        invoice, [first, *sorted(cuts)], as_of, owed, settling, rules, rates, terms
+    )
+    problems.extend(_single_source_warnings(lines))
+    return InterestBreakdown(
+        invoice.number,
+        rules.code,
+        invoice.currency,
+        as_of,
+        tuple(lines),
+        (*problems, *blocking),
+        tuple(blocking),
+    )
+
+
+def _owed_and_settling(
+    invoice: Invoice, allocations: Iterable[Allocation], as_of: date
+) -> tuple[Money, list[Allocation]]:
+    """What the invoice's interest runs on before payments, and the payments that lower it
+    as of `as_of` (oldest first), out of allocations that may be other invoices'."""
     own = [a for a in allocations if a.invoice_number == invoice.number and a.date <= as_of]
     # The credited part of an invoice was never owed: it leaves the base from the first
     # day, whatever the credit note's date (docs/law.md, "Credit notes").
@@ -283,9 +306,22 @@ def interest_breakdown(
     settling = sorted(
         (a for a in own if a.kind is not AllocationKind.CREDIT_NOTE), key=lambda a: a.date
     )
-    cuts = _cuts(first, as_of, rules, rates, terms)
-    cuts.update(a.date + ONE_DAY for a in settling if first < a.date + ONE_DAY <= as_of)
-    starts = [first, *sorted(cuts)]
+    return owed, settling
+
+
+def _interest_lines(
+    invoice: Invoice,
+    starts: list[date],
+    as_of: date,
+    owed: Money,
+    settling: list[Allocation],
+    rules: RuleSet,
+    rates: RateBook,
+    terms: Contract,
+) -> tuple[list[InterestLine], list[str], list[str]]:
+    """One line per period between `starts` (the first day of delay, then each change of
+    rate or base), with the problems met and those that block the claim."""
+    first = starts[0]
     lines: list[InterestLine] = []
     problems: list[str] = []
     blocking: list[str] = []
@@ -316,21 +352,17 @@ def interest_breakdown(
                 start, end, days, year_days, base, rate, amount, basis, confidence, rate_basis
             )
         )
-    for line in lines:
-        if line.confidence is Confidence.SINGLE_SOURCE:
-            problems.append(
-                f"the rate used from {line.start} ({line.basis}) comes from a single "
-                f"unofficial source: check it before claiming"
-            )
-    return InterestBreakdown(
-        invoice.number,
-        rules.code,
-        invoice.currency,
-        as_of,
-        tuple(lines),
-        (*problems, *blocking),
-        tuple(blocking),
-    )
+    return lines, problems, blocking
+
+
+def _single_source_warnings(lines: Iterable[InterestLine]) -> list[str]:
+    """A warning for each line whose rate comes from a single unofficial source."""
+    return [
+        f"the rate used from {line.start} ({line.basis}) comes from a single "
+        f"unofficial source: check it before claiming"
+        for line in lines
+        if line.confidence is Confidence.SINGLE_SOURCE
+    ]
 
 
 def _why_no_start(invoice: Invoice, terms: Contract) -> str:
