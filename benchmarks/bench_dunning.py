@@ -118,19 +118,19 @@ def build(path: Path, invoices: int, customers: int, like_tryton: bool = False) 
 
 # The steps of a run timed by --phases: (module, function name, phase label).
 PHASES = (
-    ("relance.adapters.storage.dunning_repository", "engine_actions", "load: known actions"),
+    ("relance.adapters.storage.repository_queue", "engine_actions", "load: known actions"),
     (
-        "relance.adapters.storage.dunning_repository",
+        "relance.adapters.storage.repository_overdue",
         "overdue_by_customer",
         "load: overdue invoices",
     ),
-    ("relance.adapters.storage.dunning_repository", "customers_for_run", "load: customers"),
-    ("relance.adapters.storage.dunning_repository", "unapplied_credit", "load: unapplied credit"),
+    ("relance.adapters.storage.repository_overdue", "customers_for_run", "load: customers"),
+    ("relance.adapters.storage.repository_overdue", "unapplied_credit", "load: unapplied credit"),
     ("relance.services.law", "time_barred_invoices", "load: time-barred check"),
     ("relance.services.dunning", "decide", "decide"),
-    ("relance.adapters.storage.dunning_repository", "insert_proposals", "store: queue"),
+    ("relance.adapters.storage.repository_queue", "insert_proposals", "store: queue"),
     ("relance.services.dunning", "_events", "store: events"),
-    ("relance.adapters.storage.dunning_repository", "add_new_flags", "store: flags"),
+    ("relance.adapters.storage.repository_queue", "add_new_flags", "store: flags"),
 )
 
 

@@ -11,7 +11,7 @@ from tests.conftest import write
 from relance.adapters.storage.database import Store
 from relance.interfaces.cli.main import run
 from relance.interfaces.cli.output import ExitCode
-from relance.services import dunning
+from relance.services import customer_history
 
 
 @pytest.fixture
@@ -39,7 +39,9 @@ def test_a_promise_of_a_wrong_amount_is_wrong_usage_and_records_nothing(
     assert code == ExitCode.USAGE
     err = capsys.readouterr().err
     assert "--amount" in err and repr(amount) in err and "Traceback" not in err
-    assert [e.kind for e in dunning.history(store, "DUPONT") if e.kind.startswith("promise")] == []
+    assert [
+        e.kind for e in customer_history.history(store, "DUPONT") if e.kind.startswith("promise")
+    ] == []
 
 
 def test_a_right_promise_is_recorded(db: str, capsys: pytest.CaptureFixture[str]) -> None:

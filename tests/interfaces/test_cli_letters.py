@@ -15,7 +15,7 @@ from relance.adapters.render.templates import SHIPPED
 from relance.adapters.storage.database import Store
 from relance.interfaces.cli.main import run
 from relance.interfaces.cli.output import ExitCode
-from relance.services import dunning
+from relance.services import customer_history, dunning
 
 
 def db_of(store: Store) -> str:
@@ -211,10 +211,14 @@ def test_an_invoice_whose_email_was_exported_cannot_change_silently(
     assert "invoices-v2.csv:2: number: invoice F-001 would change" in message
     assert "due_date 2018-01-01 → 2018-02-01" in message
     assert "it was dunned (" in message and "of 2018-02-05)" in message
-    assert not [e for e in dunning.history(store, "BOULMART") if e.kind == "invoice_changed"]
+    assert not [
+        e for e in customer_history.history(store, "BOULMART") if e.kind == "invoice_changed"
+    ]
 
     assert run(["import", "invoices", str(moved), "--db", db, "--allow-changes"]) == 0
-    assert [e.kind for e in dunning.history(store, "BOULMART")].count("invoice_changed") == 1
+    assert [e.kind for e in customer_history.history(store, "BOULMART")].count(
+        "invoice_changed"
+    ) == 1
 
 
 def test_an_import_whose_invoices_were_emailed_cannot_be_undone_silently(

@@ -23,7 +23,7 @@ from relance.adapters.formats.ledger_csv import CsvKind
 from relance.adapters.storage import repository as repo
 from relance.adapters.storage.database import Store
 from relance.adapters.storage.tables_bank import MatchState
-from relance.services import dunning, matching
+from relance.services import customer_history, matching, pauses
 from relance.services.file_import import import_bank_statements
 from relance.services.ledger_import import import_ledger_csv
 
@@ -61,7 +61,7 @@ def the_business(store: Store) -> None:
     import_ledger_csv(store, CsvKind.INVOICES, DATA / "invoices.csv")
     with (DATA / "plans.csv").open(encoding="utf-8") as stream:
         for row in csv.DictReader(stream):
-            dunning.plan(
+            pauses.plan(
                 store,
                 row["customer"],
                 row["invoices"].split(),
@@ -85,7 +85,7 @@ def outcomes(store: Store) -> list[Outcome]:
     reasons = {
         event.subject: event.reason
         for customer in {line.customer_ref for line in lines.values() if line.customer_ref}
-        for event in dunning.history(store, customer)
+        for event in customer_history.history(store, customer)
         if event.kind == "payment.matched"
     }
     found = []

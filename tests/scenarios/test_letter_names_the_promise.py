@@ -21,7 +21,7 @@ from relance.adapters.formats.ledger_csv import CsvKind
 from relance.adapters.storage.database import Store
 from relance.core.contacts import CallOutcome, ContactChannel, Direction
 from relance.core.money import Money
-from relance.services import dunning, letters, sending
+from relance.services import dunning, letters, pauses, sending
 from relance.services.demo import DEMO_CREDITOR
 from relance.services.ledger_import import import_ledger_csv
 from relance.services.setup import init_creditor
@@ -62,11 +62,11 @@ def test_the_second_letter_names_the_broken_promise_not_silence(store: Store, tm
     dunning.run_dunning(store, date(2018, 2, 19))
     dunning.approve(store, every=True)
     sending.send_approved(store, date(2018, 2, 19), tmp_path / "out", None, to_files=True)
-    dunning.log_contact(
+    pauses.log_contact(
         store, "BOULMART", ContactChannel.CALL, date(2018, 2, 26),
         direction=Direction.INCOMING, outcome=CallOutcome.PROMISED,
     )  # fmt: skip
-    dunning.promise(store, "BOULMART", Money.of("1200", "EUR"), date(2018, 3, 2), date(2018, 2, 26))
+    pauses.promise(store, "BOULMART", Money.of("1200", "EUR"), date(2018, 3, 2), date(2018, 2, 26))
 
     bakery = second_letter_text(store, tmp_path, "BOULMART")
     assert "Madame, Malgré votre promesse de paiement du 26 février 2018" in bakery

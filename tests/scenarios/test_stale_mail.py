@@ -36,7 +36,7 @@ from relance.core.engine import ActionStatus
 from relance.core.proceedings import ProceedingKind
 from relance.core.writeoff import HandoffStatus
 from relance.interfaces.cli.main import run
-from relance.services import dunning, law, outbox, proceedings, sending
+from relance.services import customer_history, dunning, law, outbox, pauses, proceedings, sending
 from relance.services.ledger_import import import_ledger_csv
 
 MONDAY, WEDNESDAY, FRIDAY = date(2018, 2, 19), date(2018, 2, 21), date(2018, 2, 23)
@@ -118,7 +118,9 @@ def test_written_on_monday_without_smtp_paid_on_wednesday_nothing_leaves_on_frid
     assert rows["BOULMART"]["status"] == "cancelled"
     assert "paid" in rows["BOULMART"]["reason"]
     # The cancellation is in the customer's history, with its reason.
-    (event,) = [e for e in dunning.history(store, "BOULMART") if e.kind == "outbox.cancelled"]
+    (event,) = [
+        e for e in customer_history.history(store, "BOULMART") if e.kind == "outbox.cancelled"
+    ]
     assert "paid" in event.reason and event.data["code"] == "stale_paid"
     # And a later send never brings it back.
     assert run(["send", "--db", db, "--out", out, "--date", "2018-02-26"]) == 0
@@ -171,7 +173,7 @@ def test_a_dispute_and_an_agency_handoff_after_approval_stop_the_messages(
     server, mailer = inbox
     first_letters(store, tmp_path)
     sending.send_approved(store, MONDAY, tmp_path / "out", None, now=NOW)  # the e-mails wait
-    dunning.dispute(store, "F-001", "boulangerie says the oven was never serviced", WEDNESDAY)
+    pauses.dispute(store, "F-001", "boulangerie says the oven was never serviced", WEDNESDAY)
     law.record_handoff(store, "12345", "Recouvre SA", HandoffStatus.WITH_AGENCY, WEDNESDAY)
 
     report = sending.send_approved(store, FRIDAY, tmp_path / "out", mailer, now=NOW)

@@ -22,7 +22,7 @@ from relance.adapters.storage import tables_rates as tr
 from relance.adapters.storage.database import Store
 from relance.core.fees import parse_fee
 from relance.core.money import Money
-from relance.services import contracts, dunning, interest_reports, letter_charges, sending
+from relance.services import contracts, dunning, interest_reports, letter_charges, policies, sending
 from relance.services.demo import DEMO_CREDITOR
 from relance.services.ledger_import import import_ledger_csv
 from relance.services.setup import init_creditor
@@ -84,7 +84,7 @@ def test_fees_per_level_are_charged_once_shown_and_kept_and_nothing_else_is_adde
     store: Store, tmp_path: Path
 ) -> None:
     ledger(store, tmp_path)
-    dunning.import_policy(store, write(tmp_path / "business.toml", POLICY))
+    policies.import_policy(store, write(tmp_path / "business.toml", POLICY))
     contracts.set_contract(store, "BOULMART", {"fee_per_letter": eur("5")})
 
     # Letter 1, 15 January 2018: charges = ["fee"]: the level's 10 EUR and the contract's

@@ -18,7 +18,7 @@ from relance.core.contacts import CallOutcome, ContactChannel, Direction
 from relance.core.engine import ActionStatus
 from relance.core.model import Creditor
 from relance.core.money import Money
-from relance.services import dunning
+from relance.services import customer_history, dunning, pauses, policies
 from relance.services.ledger_import import import_ledger_csv
 from relance.services.setup import init_creditor
 
@@ -129,7 +129,7 @@ def test_a_pending_action_is_cancelled_when_the_invoice_is_paid(store, tmp_path)
     report = dunning.run_dunning(store, date(2018, 1, 16))
     assert [(i, c.reason.value) for i, c in report.cancelled] == [(pending.id, "paid")]
     assert dunning.queue(store) == []
-    timeline = [e.kind for e in dunning.history(store, "ACME")]
+    timeline = [e.kind for e in customer_history.history(store, "ACME")]
     assert timeline[-2:] == ["action.proposed", "action.cancelled"]
 
 
@@ -152,14 +152,14 @@ def test_a_partial_payment_keeps_the_level_and_lowers_the_balance(store, tmp_pat
 def test_a_dispute_cancels_the_pending_action_and_pauses_until_resolved(store, tmp_path):
     seed(store, tmp_path)
     (pending,) = dunning.run_dunning(store, date(2018, 1, 2)).proposed
-    dunning.dispute(store, "12345", "goods damaged on delivery", date(2018, 1, 3))
+    pauses.dispute(store, "12345", "goods damaged on delivery", date(2018, 1, 3))
     (cancelled,) = dunning.queue(store, everything=True)
     assert (cancelled.id, cancelled.action.status) == (pending.id, ActionStatus.CANCELLED)
     assert cancelled.cancel_reason == "disputed"
     assert dunning.run_dunning(store, date(2018, 2, 1)).proposed == ()
     with pytest.raises(ValueError, match="already disputed"):
-        dunning.dispute(store, "12345", "again", date(2018, 2, 1))
-    dunning.resolve(store, "12345", date(2018, 2, 10), resolution="not damaged")
+        pauses.dispute(store, "12345", "again", date(2018, 2, 1))
+    pauses.resolve(store, "12345", date(2018, 2, 10), resolution="not damaged")
     (back,) = dunning.run_dunning(store, date(2018, 2, 10)).proposed
     assert back.action.level_name == "informal"
 
@@ -167,7 +167,7 @@ def test_a_dispute_cancels_the_pending_action_and_pauses_until_resolved(store, t
 def test_a_promise_kept_ends_the_process_and_a_broken_one_resumes_it(store, tmp_path):
     seed(store, tmp_path)
     desk(store, date(2018, 1, 1), date(2018, 1, 20))
-    dunning.promise(store, "ACME", Money.of("100", "USD"), date(2018, 2, 1), date(2018, 1, 21))
+    pauses.promise(store, "ACME", Money.of("100", "USD"), date(2018, 2, 1), date(2018, 1, 21))
     # Paused until 1 February plus 3 days of grace: nothing proposed.
     assert desk(store, date(2018, 1, 21), date(2018, 2, 4)) == []
     # Broken on 5 February: the next level at once.
@@ -182,7 +182,7 @@ def test_a_promise_kept_ends_the_process_and_a_broken_one_resumes_it(store, tmp_
 def test_a_promise_kept(store, tmp_path):
     seed(store, tmp_path)
     desk(store, date(2018, 1, 1), date(2018, 1, 20))
-    dunning.promise(store, "ACME", Money.of("100", "USD"), date(2018, 2, 1), date(2018, 1, 21))
+    pauses.promise(store, "ACME", Money.of("100", "USD"), date(2018, 2, 1), date(2018, 1, 21))
     pay(store, tmp_path, date(2018, 1, 30), "100.00")
     assert desk(store, date(2018, 1, 21), date(2018, 4, 1)) == []
 
@@ -190,7 +190,7 @@ def test_a_promise_kept(store, tmp_path):
 def test_a_plan_replaces_the_process_until_an_instalment_is_missed(store, tmp_path):
     seed(store, tmp_path)
     desk(store, date(2018, 1, 1), date(2018, 1, 20))
-    agreed = dunning.plan(store, "ACME", ["12345"], 2, date(2018, 2, 1), "1m", date(2018, 1, 21))
+    agreed = pauses.plan(store, "ACME", ["12345"], 2, date(2018, 2, 1), "1m", date(2018, 1, 21))
     assert [str(i.amount) for i in agreed.instalments] == ["50.00 USD", "50.00 USD"]
     pay(store, tmp_path, date(2018, 2, 1), "50.00")
     # First instalment paid; the second, due 1 March, is not: missed after 5 days' grace.
@@ -201,10 +201,10 @@ def test_a_plan_replaces_the_process_until_an_instalment_is_missed(store, tmp_pa
 def test_a_hold_stops_everything_until_released(store, tmp_path):
     seed(store, tmp_path)
     (pending,) = dunning.run_dunning(store, date(2018, 1, 2)).proposed
-    dunning.hold(store, "ACME", "talks with their director", date(2018, 1, 3))
+    pauses.hold(store, "ACME", "talks with their director", date(2018, 1, 3))
     assert dunning.queue(store) == []
     assert dunning.run_dunning(store, date(2018, 2, 1)).proposed == ()
-    dunning.release(store, "ACME", date(2018, 2, 2))
+    pauses.release(store, "ACME", date(2018, 2, 2))
     (step,) = dunning.run_dunning(store, date(2018, 2, 2)).proposed
     assert step.id != pending.id and step.action.level_name == "informal"
 
@@ -212,7 +212,7 @@ def test_a_hold_stops_everything_until_released(store, tmp_path):
 def test_a_call_that_reaches_the_customer_restarts_the_wait(store, tmp_path):
     seed(store, tmp_path)
     desk(store, date(2018, 1, 1), date(2018, 1, 15))
-    warnings = dunning.log_contact(
+    warnings = pauses.log_contact(
         store, "ACME", ContactChannel.CALL, date(2018, 1, 20),
         outcome=CallOutcome.REACHED, at_time=time(10, 0),
     )  # fmt: skip
@@ -223,14 +223,14 @@ def test_a_call_that_reaches_the_customer_restarts_the_wait(store, tmp_path):
 
 def test_a_call_outside_the_allowed_hours_is_logged_with_a_warning(store, tmp_path):
     seed(store, tmp_path)
-    warnings = dunning.log_contact(
+    warnings = pauses.log_contact(
         store, "ACME", ContactChannel.CALL, date(2018, 1, 3), at_time=time(21, 30)
     )
     assert warnings and "08:00-21:00" in warnings[0]
-    dunning.log_contact(
+    pauses.log_contact(
         store, "ACME", ContactChannel.EMAIL, date(2018, 1, 4), direction=Direction.INCOMING
     )
-    kinds = [e.kind for e in dunning.history(store, "ACME")]
+    kinds = [e.kind for e in customer_history.history(store, "ACME")]
     assert kinds[-2:] == ["contact.call", "contact.email"]
 
 
@@ -269,16 +269,16 @@ def test_a_new_overdue_invoice_joins_the_next_step_at_its_own_stage(store, tmp_p
 
 def test_policies_export_and_import(store, tmp_path):
     seed(store, tmp_path)
-    text = dunning.export_policy(store, "business")
+    text = policies.export_policy(store, "business")
     path = write(
         tmp_path / "business.toml", text.replace("after_due_days = 14", "after_due_days = 10")
     )
-    imported = dunning.import_policy(store, path)
+    imported = policies.import_policy(store, path)
     assert imported.levels[1].after_due_days == 10
-    assert {p.name for p in dunning.policies(store)} == {"business", "consumer"}
+    assert {p.name for p in policies.policies(store)} == {"business", "consumer"}
     bad = write(tmp_path / "bad.toml", text.replace('tone = "firm"', 'tone = "rude"'))
     with pytest.raises(ValueError, match="level 'letter3', field 'tone'"):
-        dunning.import_policy(store, bad)
+        policies.import_policy(store, bad)
     # Letter 1 now comes on day 10 (11 January) instead of day 14.
     steps = desk(store, date(2018, 1, 1), date(2018, 1, 12))
     assert steps == [(date(2018, 1, 2), "informal"), (date(2018, 1, 11), "letter1")]

@@ -20,7 +20,7 @@ from relance.adapters.storage.database import Store
 from relance.core.ledger import open_balance
 from relance.core.model import Creditor
 from relance.core.money import Money
-from relance.services import dunning, matching
+from relance.services import customer_history, matching
 from relance.services.file_import import import_bank_statements, import_einvoices
 from relance.services.imports import AlreadyUndone, UndoRefused, list_imports, undo_import
 from relance.services.ledger_import import import_ledger_csv
@@ -91,7 +91,7 @@ def test_a_wrong_payments_file_is_undone_and_the_invoice_is_owed_again(store: St
     assert count(store, t.payments) == 0
     (again,) = [i for i in list_imports(store) if i.id == ledger["payments"]]
     assert again.undone_at is not None
-    kinds = [e.kind for e in dunning.history(store, "DUP")]
+    kinds = [e.kind for e in customer_history.history(store, "DUP")]
     assert kinds[-1] == "import_undone"
     with pytest.raises(AlreadyUndone, match="already undone on"):
         undo_import(store, ledger["payments"])
@@ -181,7 +181,7 @@ def test_a_dunned_invoice_keeps_its_figures_unless_the_change_is_allowed(
 
     report = import_ledger_csv(store, CsvKind.INVOICES, corrected, allow_changes=True)
     assert report.updated == 1 and owed(store, "F-2") == Money.of("350", "EUR")
-    (change,) = [e for e in dunning.history(store, "MAR") if e.kind == "invoice_changed"]
+    (change,) = [e for e in customer_history.history(store, "MAR") if e.kind == "invoice_changed"]
     assert change.subject == "F-2"
     assert change.data["old"] == {"due_date": "2026-10-01", "amount": "300.00 EUR"}
     assert change.data["new"] == {"due_date": "2026-11-30", "amount": "350.00 EUR"}
@@ -212,5 +212,5 @@ def test_an_invoice_nobody_was_told_about_is_corrected_with_a_trace(
         "numero;client;date;echeance;montant\nF-2;MAR;01/09/2026;01/10/2026;310,00\n",
     )
     assert import_ledger_csv(store, CsvKind.INVOICES, corrected).updated == 1
-    (change,) = [e for e in dunning.history(store, "MAR") if e.kind == "invoice_changed"]
+    (change,) = [e for e in customer_history.history(store, "MAR") if e.kind == "invoice_changed"]
     assert change.reason == "amount 300.00 EUR → 310.00 EUR"

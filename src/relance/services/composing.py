@@ -10,12 +10,12 @@ from datetime import date
 from relance.adapters.deliver.addresses import split_addresses
 from relance.adapters.render.communication import RenderedCommunication, render_communication
 from relance.adapters.render.templates import TemplateProblem, TemplateStore
-from relance.adapters.storage import dunning_repository as drepo
 from relance.adapters.storage import repository as repo
 from relance.adapters.storage import repository_documents
 from relance.adapters.storage import repository_letters as rl
+from relance.adapters.storage import repository_queue as queue_repo
 from relance.adapters.storage.database import Connection
-from relance.adapters.storage.dunning_repository import QueuedAction
+from relance.adapters.storage.repository_queue import QueuedAction
 from relance.core.engine import ActionStatus
 from relance.core.letter import ChargeLine, ComposeResult, PreviousLetter, Tone, compose_letter
 from relance.core.model import Creditor
@@ -52,7 +52,7 @@ def _previous_letters(conn: Connection, item: QueuedAction) -> list[PreviousLett
     seen: dict[int, PreviousLetter] = {}
     for level, dated in rl.letters_sent_to(conn, item.action.customer_ref, item.action.level):
         seen.setdefault(level, PreviousLetter(level, dated))
-    done = drepo.load_queue(conn, (ActionStatus.DONE,), item.action.customer_ref)
+    done = queue_repo.load_queue(conn, (ActionStatus.DONE,), item.action.customer_ref)
     for other in done:
         action = other.action
         sends = [c for c in action.channels if c in DOCUMENT_CHANNELS]

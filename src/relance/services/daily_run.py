@@ -12,15 +12,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
-from typing import Any
+from datetime import date
 
-from relance.adapters.storage import dunning_repository as drepo
 from relance.adapters.storage import repository as repo
+from relance.adapters.storage import repository_history as history_repo
+from relance.adapters.storage import repository_overdue as overdue_repo
+from relance.adapters.storage import repository_pauses as pause_repo
+from relance.adapters.storage import repository_policies as policy_repo
+from relance.adapters.storage import repository_queue as queue_repo
 from relance.adapters.storage import repository_runs as runs
-from relance.adapters.storage import tables as t
 from relance.adapters.storage.database import Connection, Store
-from relance.adapters.storage.dunning_repository import QueuedAction
+from relance.adapters.storage.repository_queue import QueuedAction
 from relance.core.bulk import no_cyclic_gc
 from relance.core.engine import (
     PENDING,
@@ -63,60 +65,50 @@ def decide_as_of(
     decision and the ids of the known actions by key. With `morning`, the actions
     proposed on `as_of` itself are left out: the decision is the one that day's first
     run made (what a replay shows)."""
-    known = drepo.engine_actions(conn, as_of, customer_ref)
+    known = queue_repo.engine_actions(conn, as_of, customer_ref)
     if morning:
         known = [(id_, action) for id_, action in known if action.proposed_on < as_of]
-    promises = drepo.load_promises(conn, customer_ref)
-    plans = drepo.load_plans(conn, customer_ref)
+    promises = pause_repo.load_promises(conn, customer_ref)
+    plans = pause_repo.load_plans(conn, customer_ref)
     # Payments matter to the engine only to follow promises, and allocations to follow
     # plans (what was paid on the plan's invoices); credit is summed by the database.
     followed = {p.customer_ref for p in promises}
     payments = tuple(
         Payment(f"{ref}#{n}", when, amount, ref)
-        for n, (ref, when, amount) in enumerate(drepo.payments_of(conn, sorted(followed), as_of))
+        for n, (ref, when, amount) in enumerate(
+            overdue_repo.payments_of(conn, sorted(followed), as_of)
+        )
     )
-    toward_plans = drepo.allocations_to(conn, (n for p in plans for n in p.invoice_numbers), as_of)
-    overdue = drepo.overdue_by_customer(conn, as_of, customer_ref)
+    toward_plans = overdue_repo.allocations_to(
+        conn, (n for p in plans for n in p.invoice_numbers), as_of
+    )
+    overdue = overdue_repo.overdue_by_customer(conn, as_of, customer_ref)
     if customer_ref is None:
         # Only the customers the engine will look at: those with something overdue or
         # an action still pending.
         wanted = set(overdue)
         wanted.update(a.customer_ref for _, a in known if a.status in PENDING)
-        customers = drepo.customers_for_run(conn, wanted)
+        customers = overdue_repo.customers_for_run(conn, wanted)
     else:
         customers = repo.load_customers(conn, [customer_ref])
     ledger = Ledger(customers=tuple(customers), payments=payments, allocations=tuple(toward_plans))
     decision = decide(
         ledger,
-        PolicyIndex(drepo.load_policies(conn), drepo.load_rules(conn)),
+        PolicyIndex(policy_repo.load_policies(conn), policy_repo.load_rules(conn)),
         as_of=as_of,
         actions=[action for _, action in known],
-        contacts=drepo.load_contacts(conn, as_of, customer_ref),
-        disputes=drepo.load_disputes(conn, customer_ref),
+        contacts=pause_repo.load_contacts(conn, as_of, customer_ref),
+        disputes=pause_repo.load_disputes(conn, customer_ref),
         promises=promises,
         plans=plans,
-        holds=drepo.load_holds(conn, customer_ref),
+        holds=pause_repo.load_holds(conn, customer_ref),
         time_barred=limitation.time_barred_invoices(conn, as_of),
-        credit=drepo.unapplied_credit(conn, as_of, customer_ref),
+        credit=overdue_repo.unapplied_credit(conn, as_of, customer_ref),
         overdue=overdue,
         handed_over=runs.handed_over_invoices(conn, as_of),
         proceedings=runs.load_proceedings(conn, None if customer_ref is None else [customer_ref]),
     )
     return decision, {action.key: id_ for id_, action in known}
-
-
-# An event of the log as a run writes many at once: kind, customer, subject, data, reason.
-EventRow = tuple[str, str | None, str, Mapping[str, Any], str]
-_EVENT_COLUMNS = ("at", "dated", "actor", "kind", "customer_ref", "subject", "data", "reason")
-
-
-def append_events(
-    conn: Connection, rows: Iterable[EventRow], actor: str, dated: date | None = None
-) -> None:
-    """Append many events at once, all at the same instant and of the business day
-    `dated` (the columns `append_event` writes)."""
-    at = datetime.now(UTC)
-    drepo.insert_many(conn, t.events, _EVENT_COLUMNS, ((at, dated, actor, *row) for row in rows))
 
 
 def apply_cancellations(
@@ -130,11 +122,11 @@ def apply_cancellations(
     done: list[tuple[int, Cancellation]] = []
     for cancellation in cancellations:
         action_id = ids[cancellation.action_key]
-        drepo.set_action_status(
+        queue_repo.set_action_status(
             conn, action_id, ActionStatus.CANCELLED, cancel_reason=cancellation.reason.value
         )
         done.append((action_id, cancellation))
-    append_events(
+    history_repo.append_events(
         conn,
         (
             (
@@ -152,7 +144,7 @@ def apply_cancellations(
     return done
 
 
-def _proposed_event(proposal: Proposal, action_id: int, as_of: str) -> EventRow:
+def _proposed_event(proposal: Proposal, action_id: int, as_of: str) -> history_repo.EventRow:
     action = proposal.action
     return (
         "action.proposed",
@@ -162,7 +154,7 @@ def _proposed_event(proposal: Proposal, action_id: int, as_of: str) -> EventRow:
             "id": action_id,
             "as_of": as_of,
             "level": action.level_name,
-            "channels": list(drepo.channel_values(action.channels)),
+            "channels": list(queue_repo.channel_values(action.channels)),
             "invoices": list(action.invoice_numbers),
             "balances": [str(m) for m in proposal.balances],
         },
@@ -231,19 +223,19 @@ def _record(
     as_of = decision.as_of
     cancelled = apply_cancellations(conn, decision.cancellations, ids, actor, as_of)
     details = [
-        waiting_credits.noted(drepo.proposal_details(p), warned.get(p.action.key))
+        waiting_credits.noted(queue_repo.proposal_details(p), warned.get(p.action.key))
         for p in decision.proposals
     ]
-    new_ids = drepo.insert_proposals(conn, decision.proposals, details)
+    new_ids = queue_repo.insert_proposals(conn, decision.proposals, details)
     day = as_of.isoformat()
-    append_events(
+    history_repo.append_events(
         conn,
         (_proposed_event(p, new_ids[p.action.key], day) for p in decision.proposals),
         actor,
         as_of,
     )
-    flags = drepo.add_new_flags(conn, decision.flags, as_of)
-    append_events(
+    flags = queue_repo.add_new_flags(conn, decision.flags, as_of)
+    history_repo.append_events(
         conn,
         (
             (
@@ -278,7 +270,7 @@ def _replay(store: Store, as_of: date) -> RunReport:
         QueuedAction(
             0,
             p.action if p.needs_approval else p.action.with_status(ActionStatus.APPROVED),
-            drepo.proposal_details(p),
+            queue_repo.proposal_details(p),
         )
         for p in decision.proposals
     )

@@ -6,12 +6,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from relance.adapters.storage import dunning_repository as drepo
 from relance.adapters.storage import repository as repo
 from relance.adapters.storage import repository_law as rlaw
+from relance.adapters.storage import repository_overdue as overdue_repo
+from relance.adapters.storage import repository_pauses as pause_repo
+from relance.adapters.storage import repository_policies as policy_repo
+from relance.adapters.storage import repository_queue as queue_repo
 from relance.adapters.storage import repository_runs as rruns
 from relance.adapters.storage.database import Connection
-from relance.adapters.storage.dunning_repository import QueuedAction
+from relance.adapters.storage.repository_queue import QueuedAction
 from relance.core.money import Money
 from relance.core.policy import PolicyIndex
 from relance.core.staleness import DeliveryCheck, DeliveryFacts, check_delivery
@@ -19,7 +22,7 @@ from relance.core.staleness import DeliveryCheck, DeliveryFacts, check_delivery
 
 def credit_on_account(conn: Connection, customer_ref: str, as_of: date) -> dict[str, Money]:
     """What `customer_ref` paid on account by `as_of` and is not yet allocated, by currency."""
-    found = drepo.unapplied_credit(conn, as_of, customer_ref).get(customer_ref, {})
+    found = overdue_repo.unapplied_credit(conn, as_of, customer_ref).get(customer_ref, {})
     return {currency: Money(amount, currency) for currency, amount in found.items()}
 
 
@@ -33,8 +36,8 @@ def delivery_facts(conn: Connection, item: QueuedAction, as_of: date) -> Deliver
         for invoice, balance in repo.open_invoice_balances(conn, as_of, ref)
         if invoice.number in numbers
     }
-    plans = tuple(drepo.load_plans(conn, ref))
-    toward = drepo.allocations_to(conn, (n for p in plans for n in p.invoice_numbers), as_of)
+    plans = tuple(pause_repo.load_plans(conn, ref))
+    toward = overdue_repo.allocations_to(conn, (n for p in plans for n in p.invoice_numbers), as_of)
     plan_payments = {
         plan.key: tuple(
             (a.date, a.amount) for a in toward if a.invoice_number in plan.invoice_numbers
@@ -43,7 +46,9 @@ def delivery_facts(conn: Connection, item: QueuedAction, as_of: date) -> Deliver
     }
     customers = repo.load_customers(conn, [ref])
     policy = (
-        PolicyIndex(drepo.load_policies(conn), drepo.load_rules(conn)).for_customer(customers[0])
+        PolicyIndex(policy_repo.load_policies(conn), policy_repo.load_rules(conn)).for_customer(
+            customers[0]
+        )
         if customers
         else None
     )
@@ -51,13 +56,15 @@ def delivery_facts(conn: Connection, item: QueuedAction, as_of: date) -> Deliver
         action=action,
         balances=balances,
         credit=credit_on_account(conn, ref, as_of),
-        others=tuple(other for _, other in drepo.engine_actions(conn, as_of, ref)),
-        disputes=tuple(drepo.load_disputes(conn, ref)),
-        promises=tuple(drepo.load_promises(conn, ref)),
-        payments=tuple((day, amount) for _, day, amount in drepo.payments_of(conn, [ref], as_of)),
+        others=tuple(other for _, other in queue_repo.engine_actions(conn, as_of, ref)),
+        disputes=tuple(pause_repo.load_disputes(conn, ref)),
+        promises=tuple(pause_repo.load_promises(conn, ref)),
+        payments=tuple(
+            (day, amount) for _, day, amount in overdue_repo.payments_of(conn, [ref], as_of)
+        ),
         plans=plans,
         plan_payments=plan_payments,
-        holds=tuple(drepo.load_holds(conn, ref)),
+        holds=tuple(pause_repo.load_holds(conn, ref)),
         proceedings=tuple(rruns.load_proceedings(conn, [ref])),
         handoffs=tuple(rlaw.load_handoffs(conn, numbers)),
         interruptions=tuple(rlaw.load_interruptions(conn, numbers)),

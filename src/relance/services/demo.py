@@ -17,7 +17,7 @@ from pathlib import Path
 
 from relance.adapters.formats.ledger_csv import CsvKind
 from relance.adapters.storage.database import Store
-from relance.adapters.storage.dunning_repository import QueuedAction
+from relance.adapters.storage.repository_queue import QueuedAction
 from relance.bootstrap import open_store
 from relance.core.contacts import CallOutcome
 from relance.core.model import Address, Creditor

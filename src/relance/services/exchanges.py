@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from relance.adapters.storage import dunning_repository as drepo
 from relance.adapters.storage import repository_law as law_repo
+from relance.adapters.storage import repository_pauses as pause_repo
 from relance.adapters.storage.database import Connection
 from relance.core.exchanges import Exchange, customer_exchanges
 from relance.core.model import Invoice
@@ -23,9 +23,9 @@ def exchanges_for_letter(
     return customer_exchanges(
         since=min(invoice.due_date for invoice in invoices),
         as_of=as_of,
-        contacts=drepo.load_contacts(conn, as_of, customer_ref),
-        promises=drepo.load_promises(conn, customer_ref),
-        disputes=drepo.load_disputes(conn, customer_ref),
+        contacts=pause_repo.load_contacts(conn, as_of, customer_ref),
+        promises=pause_repo.load_promises(conn, customer_ref),
+        disputes=pause_repo.load_disputes(conn, customer_ref),
         interruptions=law_repo.load_interruptions(conn, numbers),
         invoice_numbers=numbers,
     )

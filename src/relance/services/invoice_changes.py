@@ -10,17 +10,14 @@ event with the old and the new values, shown by `relance history`.
 from __future__ import annotations
 
 from dataclasses import fields
-from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, func, select
-
 from relance.adapters.formats.errors import FormatError
 from relance.adapters.storage import repository as repo
+from relance.adapters.storage import repository_invoice_changes as invoice_locks
 from relance.adapters.storage import repository_letters as rl
-from relance.adapters.storage import tables as t
-from relance.adapters.storage import tables_law as tl
+from relance.adapters.storage.database import Connection
 from relance.core.model import Invoice
 from relance.core.money import Money
 
@@ -44,20 +41,13 @@ def why_locked(conn: Connection, invoice_id: int, old: Invoice) -> str | None:
     dunned = _when_dunned(conn, old)
     if dunned:
         return dunned
-    notice = conn.execute(
-        select(func.min(tl.law_formal_notices.c.date)).where(
-            tl.law_formal_notices.c.invoice_id == invoice_id
-        )
-    ).scalar_one()
+    notice = invoice_locks.first_formal_notice(conn, invoice_id)
     if notice is not None:
         return f"it is under a formal notice of {notice}"
-    handoff = conn.execute(
-        select(tl.law_agency_handoffs.c.agency, tl.law_agency_handoffs.c.date).where(
-            tl.law_agency_handoffs.c.invoice_id == invoice_id
-        )
-    ).first()
+    handoff = invoice_locks.agency_handoff(conn, invoice_id)
     if handoff is not None:
-        return f"it was sent to {handoff.agency} on {handoff.date}"
+        agency, day = handoff
+        return f"it was sent to {agency} on {day}"
     return None
 
 
@@ -151,13 +141,5 @@ def restore(conn: Connection, change: dict[str, Any]) -> bool:
     current = repo.existing_invoices(conn, [number]).get(number)
     if current is None:
         return False
-    values: dict[str, Any] = {}
-    for name, text in change["old"].items():
-        if name in ("issue_date", "due_date"):
-            values[name] = date.fromisoformat(text)
-        elif name in ("amount", "tax"):
-            values[f"{name}_minor"] = Money.of(text.split()[0], current.currency).to_minor()
-        else:
-            values[name] = text
-    conn.execute(t.invoices.update().where(t.invoices.c.number == number).values(**values))
+    invoice_locks.put_back_invoice_fields(conn, number, current.currency, change["old"])
     return True

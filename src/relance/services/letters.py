@@ -14,9 +14,9 @@ from pathlib import Path
 from relance.adapters.deliver.smtp import SmtpMailer, settings_from_env, settings_from_file
 from relance.adapters.render.communication import check_template, write_preview
 from relance.adapters.render.templates import DEFAULT_KEYS, TemplateStore
-from relance.adapters.storage import dunning_repository as drepo
 from relance.adapters.storage import repository as repo
 from relance.adapters.storage import repository_letters as rl
+from relance.adapters.storage import repository_queue as queue_repo
 from relance.adapters.storage.database import Store
 from relance.core.outbox import OutboxStatus
 from relance.core.registered_mail import RegisteredRecord, record_posting, record_receipt
@@ -66,7 +66,7 @@ def preview(
 ) -> Preview:
     """Render one queued action as of `as_of` into `out_dir` without sending anything."""
     with store.begin() as conn:
-        found = drepo.load_queue(conn, ids=[action_id])
+        found = queue_repo.load_queue(conn, ids=[action_id])
         if not found:
             raise LookupError(f"no action {action_id} in the queue")
         check = check_action(conn, found[0], as_of)
@@ -135,7 +135,7 @@ def registered(
         if received is not None:
             record = record_receipt(record, received)
         rl.save_registered(conn, action_id, record)
-        found = drepo.load_queue(conn, ids=[action_id])
+        found = queue_repo.load_queue(conn, ids=[action_id])
         if received is not None and found:  # a consumer's interest runs from this day
             contracts.formal_notice_received(conn, found[0].action, found[0].details, received,
                                              actor)  # fmt: skip

@@ -16,9 +16,9 @@ from typing import Any
 
 from sqlalchemy import Connection, select, update
 
-from relance.adapters.storage import dunning_repository as dr
 from relance.adapters.storage import repository as repo
 from relance.adapters.storage import repository_bank as rb
+from relance.adapters.storage import repository_pauses as pause_repo
 from relance.adapters.storage import tables as t
 from relance.adapters.storage import tables_bank as tb
 from relance.adapters.storage.database import Store
@@ -78,7 +78,7 @@ def context(conn: Connection, as_of: date) -> MatchContext:
         customers=tuple(repo.load_customers(conn)),
         references=rb.letter_references(conn),
         discount=discount_rule(conn),
-        plans=tuple(dr.load_plans(conn)),
+        plans=tuple(pause_repo.load_plans(conn)),
     )
 
 
@@ -136,7 +136,7 @@ def context_for(
         customers=tuple(repo.load_customers(conn, refs)),
         references=references,
         discount=discount_rule(conn),
-        plans=tuple(dr.load_plans(conn)),
+        plans=tuple(pause_repo.load_plans(conn)),
     )
 
 

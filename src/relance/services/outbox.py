@@ -16,11 +16,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from relance.adapters.storage import dunning_repository as drepo
 from relance.adapters.storage import repository as repo
 from relance.adapters.storage import repository_letters as rl
+from relance.adapters.storage import repository_queue as queue_repo
 from relance.adapters.storage.database import Connection, Store
-from relance.adapters.storage.dunning_repository import QueuedAction
+from relance.adapters.storage.repository_queue import QueuedAction
 from relance.core.engine import PENDING, ActionStatus
 from relance.core.outbox import OPEN_STATUSES, OutboxStatus
 
@@ -84,7 +84,7 @@ def cancel_action_messages(
     ]
     action_cancelled = item.action.status in PENDING
     if action_cancelled:
-        drepo.set_action_status(conn, item.id, ActionStatus.CANCELLED, cancel_reason=code)
+        queue_repo.set_action_status(conn, item.id, ActionStatus.CANCELLED, cancel_reason=code)
     repo.append_event(
         conn,
         CANCELLED_EVENT,
@@ -107,7 +107,7 @@ def cancel(store: Store, action_id: int, *, reason: str = "", actor: str = "user
     """Cancel the waiting messages of `action_id` (and the action, if still approved);
     LookupError when it has none waiting."""
     with store.begin() as conn:
-        found = drepo.load_queue(conn, ids=[action_id])
+        found = queue_repo.load_queue(conn, ids=[action_id])
         waiting = rl.outbox_entries(conn, OPEN_STATUSES, [action_id])
         if not found or not waiting:
             raise LookupError(f"action {action_id} has no message waiting in the outbox")
@@ -122,7 +122,7 @@ def purge(store: Store, *, reason: str = "", actor: str = "user") -> list[str]:
     with store.begin() as conn:
         waiting = rl.outbox_entries(conn, OPEN_STATUSES)
         ids = sorted({e.action_id for e in waiting})
-        for item in drepo.load_queue(conn, ids=ids):
+        for item in queue_repo.load_queue(conn, ids=ids):
             cancelled += cancel_action_messages(
                 conn, item, "by_hand", reason or "outbox purged by hand", actor
             )

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from relance.adapters.storage import repository as repo
 from relance.adapters.storage import repository_runs as runs
 from relance.adapters.storage.database import Store
 from relance.core.proceedings import Proceeding, ProceedingKind
-from relance.services.daily_run import apply_cancellations, decide_as_of
+from relance.services.customer_lookup import known_customer
+from relance.services.pauses import record_end, record_pause
 
 
 def open_proceeding(
@@ -30,21 +30,18 @@ def open_proceeding(
     cancelled. LookupError for an unknown customer."""
     proceeding = Proceeding(customer_ref, kind, since, note)
     with store.begin() as conn:
-        if not repo.load_customers(conn, [customer_ref]):
-            raise LookupError(f"no customer {customer_ref!r}")
+        known_customer(conn, customer_ref)
         runs.add_proceeding(conn, proceeding)
-        repo.append_event(
+        record_pause(
             conn,
             "proceedings.opened",
-            actor=actor,
-            customer_ref=customer_ref,
+            customer_ref,
+            since,
+            actor,
             subject=kind.value,
             data={"kind": kind.value, "since": since.isoformat()},
             reason=note,
-            dated=since,
         )
-        decision, ids = decide_as_of(conn, since, customer_ref)
-        apply_cancellations(conn, decision.cancellations, ids, actor, since)
     return proceeding
 
 
@@ -55,15 +52,7 @@ def end_proceeding(
     with store.begin() as conn:
         if runs.end_proceedings(conn, customer_ref, on) == 0:
             raise LookupError(f"customer {customer_ref} is in no open proceedings")
-        repo.append_event(
-            conn,
-            "proceedings.ended",
-            actor=actor,
-            customer_ref=customer_ref,
-            data={"until": on.isoformat()},
-            reason=note,
-            dated=on,
-        )
+        record_end(conn, "proceedings.ended", customer_ref, on, note, actor)
 
 
 def proceedings(store: Store) -> list[Proceeding]:

@@ -22,7 +22,7 @@ from relance.adapters.storage import repository as repo
 from relance.adapters.storage import repository_letters as rl
 from relance.adapters.storage import repository_sending as rs
 from relance.adapters.storage.database import Connection, Store
-from relance.adapters.storage.dunning_repository import QueuedAction
+from relance.adapters.storage.repository_queue import QueuedAction
 from relance.core.outbox import OutboxStatus
 from relance.core.policy import Channel
 from relance.services import contracts, dunning, stage_fees

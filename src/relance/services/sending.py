@@ -32,11 +32,11 @@ from pathlib import Path
 from relance.adapters.deliver.smtp import Mailer, describe_failure
 from relance.adapters.render.communication import RenderedCommunication
 from relance.adapters.render.templates import TemplateProblem, TemplateStore
-from relance.adapters.storage import dunning_repository as drepo
 from relance.adapters.storage import repository_letters as rl
+from relance.adapters.storage import repository_queue as queue_repo
 from relance.adapters.storage import repository_sending as rs
 from relance.adapters.storage.database import Connection, Store
-from relance.adapters.storage.dunning_repository import QueuedAction
+from relance.adapters.storage.repository_queue import QueuedAction
 from relance.core.engine import ActionStatus
 from relance.core.outbox import OPEN_STATUSES
 from relance.core.policy import Channel
@@ -119,12 +119,12 @@ def _candidates(store: Store) -> list[QueuedAction]:
     with store.begin() as conn:
         approved = [
             item
-            for item in drepo.load_queue(conn, (ActionStatus.APPROVED,))
+            for item in queue_repo.load_queue(conn, (ActionStatus.APPROVED,))
             if any(c in DOCUMENT_CHANNELS for c in item.action.channels)
         ]
         known = {item.id for item in approved}
         waiting = sorted({e.action_id for e in rl.outbox_entries(conn, OPEN_STATUSES)} - known)
-        return approved + drepo.load_queue(conn, ids=waiting)
+        return approved + queue_repo.load_queue(conn, ids=waiting)
 
 
 def _take(run: SendRun, item: QueuedAction) -> None:
@@ -147,7 +147,7 @@ def _take(run: SendRun, item: QueuedAction) -> None:
 def _deliver_action(run: SendRun, item: QueuedAction) -> None:
     """Check, compose, render and deliver one claimed action."""
     with run.store.begin() as conn:
-        found = drepo.load_queue(conn, ids=[item.id])
+        found = queue_repo.load_queue(conn, ids=[item.id])
         waiting = rl.outbox_entries(conn, OPEN_STATUSES, [item.id])
         if not found or (found[0].action.status is not ActionStatus.APPROVED and not waiting):
             return  # delivered or cancelled by another sender meanwhile

@@ -15,9 +15,9 @@ from functools import lru_cache
 from typing import Any
 
 from relance.adapters.policy_toml import default_policies, policy_from_toml
-from relance.adapters.storage import dunning_repository as drepo
 from relance.adapters.storage import repository as repo
 from relance.adapters.storage import repository_law as law_repo
+from relance.adapters.storage import repository_policies as policy_repo
 from relance.adapters.storage import repository_rates as rates_repo
 from relance.adapters.storage.database import Connection
 from relance.core.engine import Action
@@ -44,7 +44,7 @@ class LetterStep:
 def step_of(conn: Connection, action: Action, details: Mapping[str, Any]) -> LetterStep:
     """The step of a queued action: its charges and notice as proposed, its level's fee
     from the policy in force (none when the policy or level is gone)."""
-    texts = tuple(sorted(drepo.stored_policy_texts(conn).items()))
+    texts = tuple(sorted(policy_repo.stored_policy_texts(conn).items()))
     fee = _level_fees(texts).get((action.policy, action.level_name))
     return LetterStep(
         tuple(str(c) for c in details.get("charges") or ()),

@@ -13,8 +13,10 @@ from decimal import Decimal
 
 from sqlalchemy import insert, select
 
-from relance.adapters.storage import dunning_repository as drepo
+from relance.adapters.storage import driver
 from relance.adapters.storage import repository as repo
+from relance.adapters.storage import repository_overdue as overdue_repo
+from relance.adapters.storage import repository_queue as queue_repo
 from relance.adapters.storage import tables as t
 from relance.adapters.storage import tables_dunning as d
 from relance.adapters.storage.database import Store
@@ -86,9 +88,9 @@ def add(store: Store) -> None:
 def test_overdue_invoices_grouped_by_customer_with_their_open_balance(store: Store) -> None:
     add(store)
     with store.begin() as conn:
-        overdue = drepo.overdue_by_customer(conn, AS_OF)
-        dupont_only = drepo.overdue_by_customer(conn, AS_OF, "DUP")
-        nobody = drepo.overdue_by_customer(conn, AS_OF, "NOBODY")
+        overdue = overdue_repo.overdue_by_customer(conn, AS_OF)
+        dupont_only = overdue_repo.overdue_by_customer(conn, AS_OF, "DUP")
+        nobody = overdue_repo.overdue_by_customer(conn, AS_OF, "NOBODY")
         # The same invoices and balances as the plain reader, less those not yet overdue.
         plain = {
             (invoice.customer_ref, invoice.number, invoice.due_date, owed.currency, owed.amount)
@@ -109,9 +111,9 @@ def test_overdue_invoices_grouped_by_customer_with_their_open_balance(store: Sto
 def test_customers_read_through_the_driver_are_the_stored_customers(store: Store) -> None:
     add(store)
     with store.begin() as conn:
-        fast = drepo.customers_for_run(conn, {"DUP", "MARTIN", "ZOLA", "UNKNOWN"})
+        fast = overdue_repo.customers_for_run(conn, {"DUP", "MARTIN", "ZOLA", "UNKNOWN"})
         plain = repo.load_customers(conn)
-        only_martin = drepo.customers_for_run(conn, {"MARTIN"})
+        only_martin = overdue_repo.customers_for_run(conn, {"MARTIN"})
     assert fast == plain
     assert fast[0].address.lines == ("12 rue de la Paix", "Bâtiment B")
     assert fast[0].created == date(2019, 5, 2)
@@ -123,7 +125,7 @@ def test_rows_written_with_executemany_read_back_as_sqlalchemy_writes_them(store
     add(store)
     details = {"balances": [["750.00", "EUR"]], "recalls": None, "why": "48 days"}
     with store.begin() as conn:
-        drepo.insert_many(
+        driver.insert_many(
             conn,
             d.dunning_actions,
             ("key", "customer_ref", "policy", "level", "level_name", "channels",
@@ -132,7 +134,7 @@ def test_rows_written_with_executemany_read_back_as_sqlalchemy_writes_them(store
             [("DUP/2026-03-21/step0", "DUP", "business", 0, "step0", "email", ["F1", "F2"],
               AS_OF, "proposed", None, "", None, details)],
         )  # fmt: skip
-        (queued,) = drepo.load_queue(conn)
+        (queued,) = queue_repo.load_queue(conn)
         stored = conn.execute(select(d.dunning_actions.c.proposed_on)).scalar_one()
     assert queued.action.invoice_numbers == ("F1", "F2")
     assert queued.action.proposed_on == AS_OF and stored == AS_OF

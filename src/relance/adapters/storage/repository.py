@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, and_, case, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, case, func, insert, or_, select, update
 
 from relance.adapters.storage import tables as t
 from relance.core.aging import AgingRow, Buckets
@@ -128,7 +128,7 @@ def customer_values(customer: Customer) -> dict[str, Any]:
     }
 
 
-def customer_from_row(row: RowMapping) -> Customer:
+def customer_from_row(row: Mapping[Any, Any]) -> Customer:
     """A customer from its row."""
     limit = None
     if row["credit_limit_minor"] is not None:

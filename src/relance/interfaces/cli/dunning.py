@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 
-from relance.adapters.storage.dunning_repository import QueuedAction
+from relance.adapters.storage.repository_queue import QueuedAction
 from relance.bootstrap import open_store
 from relance.core.contacts import CallOutcome
 from relance.core.money import Money
@@ -32,7 +32,7 @@ from relance.interfaces.cli.output import (
     money_text,
     parse_day,
 )
-from relance.services import dunning, rates, reports
+from relance.services import customer_history, dunning, policies, rates, reports
 
 policy_app = typer.Typer(help="Dunning policies: show, export and import them as TOML.")
 
@@ -284,7 +284,7 @@ def history(
     """A customer's timeline: every event on the day it happened (the --date it was given),
     with the moment it was typed beside it."""
     store = open_store(db)
-    events = dunning.history(store, customer)
+    events = customer_history.history(store, customer)
     shown = chosen(fmt, as_json)
     columns = ["date", "typed", "actor", "event", "subject", "why"]
     rows = [[e.dated, instant_text(e.at), e.actor, e.kind, e.subject, e.reason] for e in events]
@@ -309,7 +309,7 @@ def policy_show(
     db: DbOption = None,
 ) -> None:
     """The levels of the policies in force."""
-    found = [p for p in dunning.policies(open_store(db)) if name is None or p.name == name]
+    found = [p for p in policies.policies(open_store(db)) if name is None or p.name == name]
     if not found:
         raise fail(f"no policy {name!r}", ExitCode.NOT_FOUND)
     for policy in found:
@@ -342,7 +342,7 @@ def policy_export(
     out: Annotated[Path | None, typer.Option("--out", "-o", help="File to write.")] = None,
 ) -> None:
     """Write a policy as TOML (to stdout, or to --out)."""
-    text = dunning.export_policy(open_store(db), name)
+    text = policies.export_policy(open_store(db), name)
     if out is None:
         typer.echo(text, nl=False)
     else:
@@ -356,7 +356,7 @@ def policy_import(
     db: DbOption = None,
 ) -> None:
     """Store a policy from a TOML file, replacing the one of the same name."""
-    policy = dunning.import_policy(open_store(db), path)
+    policy = policies.import_policy(open_store(db), path)
     console.print(f"imported policy {policy.name} ({len(policy.levels)} levels)")
 
 
@@ -367,5 +367,5 @@ def policy_assign(
     db: DbOption = None,
 ) -> None:
     """Give a customer a policy by name (or back to the assignment rules)."""
-    dunning.assign_policy(open_store(db), customer, name)
+    policies.assign_policy(open_store(db), customer, name)
     console.print(f"{customer}: policy {name or '(by rule)'}")

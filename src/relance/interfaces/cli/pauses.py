@@ -11,7 +11,7 @@ import typer
 from relance.bootstrap import open_store
 from relance.core.contacts import CallOutcome, ContactChannel, Direction
 from relance.interfaces.cli.output import DbOption, console, errors, parse_amount, parse_day
-from relance.services import dunning
+from relance.services import pauses
 
 log_app = typer.Typer(help="Log a call, e-mail or letter, sent or received.")
 
@@ -45,7 +45,7 @@ def _log(
     outcome: CallOutcome | None = None,
     at_time: time | None = None,
 ) -> None:
-    warnings = dunning.log_contact(
+    warnings = pauses.log_contact(
         open_store(db),
         customer,
         channel,
@@ -115,7 +115,7 @@ def dispute(
     on: DateOption = None,
 ) -> None:
     """Take an invoice out of dunning while the customer contests it."""
-    dunning.dispute(open_store(db), invoice, reason, parse_day(on, date.today()))
+    pauses.dispute(open_store(db), invoice, reason, parse_day(on, date.today()))
     console.print(f"invoice {invoice} disputed: out of dunning until resolved")
 
 
@@ -126,7 +126,7 @@ def resolve(
     resolution: Annotated[str, typer.Option(help="How it was settled.")] = "",
 ) -> None:
     """End the dispute on an invoice; it is chased again if still owed."""
-    dunning.resolve(open_store(db), invoice, parse_day(on, date.today()), resolution=resolution)
+    pauses.resolve(open_store(db), invoice, parse_day(on, date.today()), resolution=resolution)
     console.print(f"invoice {invoice}: dispute resolved")
 
 
@@ -144,8 +144,8 @@ def promise(
     """Record a promise to pay: the customer is paused until the date plus a grace period."""
     store = open_store(db)
     made_on = parse_day(on, date.today())
-    code = currency or dunning.customer_currency(store, customer)
-    made = dunning.promise(
+    code = currency or pauses.customer_currency(store, customer)
+    made = pauses.promise(
         store,
         customer,
         parse_amount(amount, code),
@@ -169,7 +169,7 @@ def plan(
     missed."""
     agreed_on = parse_day(on, date.today())
     numbers = [n.strip() for n in invoices.split(",") if n.strip()]
-    made = dunning.plan(
+    made = pauses.plan(
         open_store(db),
         customer,
         numbers,
@@ -190,7 +190,7 @@ def hold(
     on: DateOption = None,
 ) -> None:
     """Stop every collection step for a customer until `relance release`."""
-    dunning.hold(open_store(db), customer, reason, parse_day(on, date.today()))
+    pauses.hold(open_store(db), customer, reason, parse_day(on, date.today()))
     console.print(f"{customer} on hold: {reason}")
 
 
@@ -201,5 +201,5 @@ def release(
     reason: Annotated[str, typer.Option(help="Why, for the log.")] = "",
 ) -> None:
     """End a hold: the process resumes for the customer."""
-    dunning.release(open_store(db), customer, parse_day(on, date.today()), reason=reason)
+    pauses.release(open_store(db), customer, parse_day(on, date.today()), reason=reason)
     console.print(f"{customer} released")

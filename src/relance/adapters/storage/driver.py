@@ -1,0 +1,137 @@
+"""The big reads and writes of a daily run, through the DBAPI driver.
+
+A run reads a million overdue invoices and writes a queue entry and an event per
+customer. SQLAlchemy's per-row work (Row objects, result and bind processing) is most
+of that time, so these few statements are compiled by SQLAlchemy for the connection's
+dialect, then executed on the DBAPI cursor of the same connection (same transaction);
+values are converted here, once per distinct value where they repeat.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import date
+from typing import Any, cast
+
+from sqlalchemy import (
+    JSON,
+    Connection,
+    Date,
+    DateTime,
+    Select,
+    Table,
+    Time,
+    insert,
+)
+
+CHUNK = 5000
+
+
+def _driver_params(conn: Connection, compiled: Any) -> Any:
+    """The bound values of a compiled statement, as the driver takes them."""
+    dialect = conn.dialect
+    values = compiled.construct_params()
+    processed = {}
+    for name, value in values.items():
+        processor = compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect)
+        processed[name] = processor(value) if processor is not None else value
+    if compiled.positional:
+        return tuple(processed[name] for name in compiled.positiontup)
+    return processed
+
+
+def driver_rows(
+    conn: Connection, query: Select[Any], batch: int = 20_000
+) -> Iterator[Sequence[Any]]:
+    """The rows of `query` as the DBAPI driver returns them: no type processing, so dates
+    come back as text on SQLite (see `DayReader`). Read `batch` rows at a time."""
+    compiled = query.compile(dialect=conn.dialect)
+    cursor = conn.connection.cursor()
+    try:
+        cursor.execute(str(compiled), _driver_params(conn, compiled))
+        while rows := cursor.fetchmany(batch):
+            yield from rows
+    finally:
+        cursor.close()
+
+
+def insert_many(
+    conn: Connection, table: Table, columns: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> None:
+    """Insert `rows` (values in the order of `columns`, as Python values) with the
+    driver's executemany, each value converted by its column's type as SQLAlchemy would
+    (dates, JSON), in chunks of CHUNK rows."""
+    dialect = conn.dialect
+    compiled = insert(table).compile(dialect=dialect, column_keys=list(columns))
+    converters = [_converter(table.c[name].type, dialect) for name in columns]
+    to_convert = [(n, convert) for n, convert in enumerate(converters) if convert is not _same]
+    order = None
+    if compiled.positional and compiled.positiontup is not None:
+        order = [columns.index(name) for name in compiled.positiontup]
+        if order == list(range(len(columns))):
+            order = None  # already in the statement's order
+    sql = str(compiled)
+    chunk: list[Any] = []
+    for row in rows:
+        values = list(row)
+        for n, convert in to_convert:
+            values[n] = convert(values[n])
+        if not compiled.positional:
+            chunk.append(dict(zip(columns, values, strict=True)))
+        elif order is None:
+            chunk.append(tuple(values))
+        else:
+            chunk.append(tuple([values[n] for n in order]))
+        if len(chunk) >= CHUNK:
+            conn.exec_driver_sql(sql, chunk)
+            chunk = []
+    if chunk:
+        conn.exec_driver_sql(sql, chunk)
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+# SQLite keeps JSON as text: what SQLAlchemy's processor would write (json.dumps), made
+# without its layers of calls and without the check for cycles (plain data here).
+_JSON_TEXT = json.JSONEncoder(check_circular=False).encode
+
+
+def _converter(column_type: Any, dialect: Any) -> Callable[[Any], Any]:
+    """The column type's bind processor; for dates and times, remembered per value (a
+    run writes the same day or instant in every row); JSON text made directly on SQLite."""
+    processor = column_type.dialect_impl(dialect).bind_processor(dialect)
+    if processor is None:
+        return _same
+    if isinstance(column_type, JSON) and dialect.name == "sqlite":
+        return lambda value: processor(value) if value is None else _JSON_TEXT(value)
+    if not isinstance(column_type, Date | DateTime | Time):
+        return cast(Callable[[Any], Any], processor)
+    seen: dict[Any, Any] = {}
+
+    def convert(value: Any) -> Any:
+        try:
+            return seen[value]
+        except KeyError:
+            seen[value] = converted = processor(value)
+            return converted
+
+    return convert
+
+
+class DayReader:
+    """Dates from driver values: ISO text on SQLite, `date` elsewhere. One `date` object
+    per distinct day, shared by every row that has it (a million rows hold a few
+    hundred distinct due dates)."""
+
+    def __init__(self) -> None:
+        self._days: dict[Any, date] = {}
+
+    def __call__(self, value: Any) -> date:
+        day = self._days.get(value)
+        if day is None:
+            day = value if isinstance(value, date) else date.fromisoformat(value)
+            self._days[value] = day
+        return day

@@ -1,0 +1,200 @@
+"""What a daily run reads of the ledger: the overdue open invoices with their open balance,
+grouped by customer, the customers concerned, each customer's unapplied credit summed by
+the database, and the payments and allocations a payment plan counts.
+
+Like `repository`, every function takes an open `Connection`; the service decides where a
+transaction begins and ends. The biggest reads go through the driver (`driver`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    and_,
+    func,
+    select,
+)
+
+from relance.adapters.storage import tables as t
+from relance.adapters.storage.driver import CHUNK, DayReader, driver_rows
+from relance.adapters.storage.repository import customer_from_row
+from relance.core.engine import OverdueItem
+from relance.core.model import Allocation, AllocationKind, Customer
+from relance.core.money import Money, minor_units
+
+
+def overdue_by_customer(
+    conn: Connection, as_of: date, customer_ref: str | None = None
+) -> dict[str, list[OverdueItem]]:
+    """Each customer's invoices past due on `as_of` (and issued by then) with something
+    still owed: (number, due date, currency, open balance), the shape `decide` takes as
+    `overdue`."""
+    inv, cust, alloc = t.invoices, t.customers, t.allocations
+    refs_query = select(cust.c.id, cust.c.ref)
+    if customer_ref is not None:
+        refs_query = refs_query.where(cust.c.ref == customer_ref)
+    refs: dict[int, str] = {id_: ref for id_, ref in driver_rows(conn, refs_query)}
+    # Three plain reads (customers' references, sums allocated by `as_of`, invoices past
+    # due) and the subtraction here: SQLite reads them faster than one join on a grouped
+    # subquery, and only invoices with an allocation have a sum to look up.
+    invoices_query = select(
+        inv.c.customer_id, inv.c.id, inv.c.number, inv.c.due_date, inv.c.currency,
+        inv.c.amount_minor,
+    ).where(inv.c.issue_date <= as_of, inv.c.due_date < as_of)  # fmt: skip
+    allocated_query = (
+        select(alloc.c.invoice_id, func.sum(alloc.c.amount_minor))
+        .where(alloc.c.date <= as_of)
+        .group_by(alloc.c.invoice_id)
+    )
+    if customer_ref is not None:
+        if not refs:
+            return {}
+        (customer_id,) = refs
+        invoices_query = invoices_query.where(inv.c.customer_id == customer_id)
+        allocated_query = allocated_query.where(
+            alloc.c.invoice_id.in_(select(inv.c.id).where(inv.c.customer_id == customer_id))
+        )
+    allocated = {invoice_id: int(paid) for invoice_id, paid in driver_rows(conn, allocated_query)}
+    # The loop below runs once per overdue invoice: lookups are inlined, and each distinct
+    # due date, currency and reference is made once and shared by the rows that have it.
+    days: dict[Any, date] = {}
+    currencies: dict[str, tuple[str, int]] = {}  # the currency and its minor-unit exponent
+    found: dict[str, list[OverdueItem]] = {}
+    by_id: dict[int, list[OverdueItem]] = {}
+    for customer_id, invoice_id, number, due, currency_text, amount in driver_rows(
+        conn, invoices_query
+    ):
+        paid = allocated.get(invoice_id)
+        owed = amount if paid is None else amount - paid
+        if owed <= 0:
+            continue
+        day = days.get(due)
+        if day is None:
+            day = days[due] = due if isinstance(due, date) else date.fromisoformat(due)
+        known = currencies.get(currency_text)
+        if known is None:
+            known = currencies[currency_text] = (currency_text, -minor_units(currency_text))
+        # An integer count of minor units scaled by the exponent is exact: no rounding.
+        item = (number, day, known[0], Decimal(owed).scaleb(known[1]))
+        mine = by_id.get(customer_id)
+        if mine is None:
+            by_id[customer_id] = found[refs[customer_id]] = [item]
+        else:
+            mine.append(item)
+    return found
+
+
+def customers_for_run(conn: Connection, refs: Collection[str]) -> list[Customer]:
+    """The customers among `refs`, made by `repository.customer_from_row` (as
+    `load_customers` makes them), read through the driver: a run needs every customer
+    with an overdue invoice."""
+    columns = list(t.customers.c)
+    names = [column.name for column in columns]
+    query = select(*columns).order_by(t.customers.c.ref)
+    ref_at, created_at = names.index("ref"), names.index("created")
+    day = DayReader()  # the driver gives dates as text on SQLite
+    found = []
+    for row in driver_rows(conn, query):
+        if row[ref_at] not in refs:
+            continue
+        values = dict(zip(names, row, strict=True))
+        if values["created"] is not None:
+            values["created"] = day(row[created_at])
+        found.append(customer_from_row(values))
+    return found
+
+
+def unapplied_credit(
+    conn: Connection, as_of: date, customer_ref: str | None = None
+) -> dict[str, dict[str, Decimal]]:
+    """Each customer's payments and credit notes received by `as_of` and not yet
+    allocated, per currency (only positive amounts are kept)."""
+    minor: dict[tuple[str, str], int] = {}
+
+    def add(rows: Iterable[Any], sign: int) -> None:
+        for ref, currency, amount in rows:
+            minor[(ref, currency)] = minor.get((ref, currency), 0) + sign * int(amount)
+
+    cust = t.customers
+    for source, date_col, key_col, kind in (
+        (t.payments, t.payments.c.date, t.payments.c.key, AllocationKind.PAYMENT),
+        (t.credit_notes, t.credit_notes.c.date, t.credit_notes.c.number,
+         AllocationKind.CREDIT_NOTE),
+    ):  # fmt: skip
+        received = (
+            select(cust.c.ref, source.c.currency, func.sum(source.c.amount_minor))
+            .join(cust, cust.c.id == source.c.customer_id)
+            .where(date_col <= as_of)
+            .group_by(cust.c.ref, source.c.currency)
+        )
+        used = (
+            select(cust.c.ref, t.allocations.c.currency, func.sum(t.allocations.c.amount_minor))
+            .select_from(t.allocations)
+            .join(source, key_col == t.allocations.c.source)
+            .join(cust, cust.c.id == source.c.customer_id)
+            .where(and_(t.allocations.c.kind == kind.value, t.allocations.c.date <= as_of))
+            .group_by(cust.c.ref, t.allocations.c.currency)
+        )
+        if customer_ref is not None:
+            received = received.where(cust.c.ref == customer_ref)
+            used = used.where(cust.c.ref == customer_ref)
+        add(conn.execute(received), 1)
+        add(conn.execute(used), -1)
+    credit: dict[str, dict[str, Decimal]] = {}
+    for (ref, currency), amount in minor.items():
+        if amount > 0:
+            credit.setdefault(ref, {})[currency] = Decimal(amount).scaleb(-minor_units(currency))
+    return credit
+
+
+def payments_of(
+    conn: Connection, refs: Iterable[str], as_of: date
+) -> list[tuple[str, date, Money]]:
+    """(customer, date, amount) of the payments received by `as_of` from `refs`."""
+    wanted = list(refs)
+    found: list[tuple[str, date, Money]] = []
+    for start in range(0, len(wanted), CHUNK):
+        query = (
+            select(t.customers.c.ref, t.payments.c.date, t.payments.c.amount_minor,
+                   t.payments.c.currency)
+            .join(t.customers, t.customers.c.id == t.payments.c.customer_id)
+            .where(t.customers.c.ref.in_(wanted[start : start + CHUNK]),
+                   t.payments.c.date <= as_of)
+            .order_by(t.payments.c.date, t.payments.c.id)
+        )  # fmt: skip
+        found.extend(
+            (ref, when, Money.from_minor(amount, currency))
+            for ref, when, amount, currency in conn.execute(query)
+        )
+    return found
+
+
+def allocations_to(
+    conn: Connection, invoice_numbers: Iterable[str], as_of: date
+) -> list[Allocation]:
+    """The payments and credit notes allocated by `as_of` to these invoices (what the
+    engine counts toward a payment plan)."""
+    wanted = sorted(set(invoice_numbers))
+    alloc, inv = t.allocations, t.invoices
+    kinds = [AllocationKind.PAYMENT.value, AllocationKind.CREDIT_NOTE.value]
+    found: list[Allocation] = []
+    for start in range(0, len(wanted), CHUNK):
+        query = (
+            select(alloc.c.kind, alloc.c.source, inv.c.number, alloc.c.amount_minor,
+                   alloc.c.currency, alloc.c.date)
+            .join(inv, inv.c.id == alloc.c.invoice_id)
+            .where(inv.c.number.in_(wanted[start : start + CHUNK]),
+                   alloc.c.kind.in_(kinds), alloc.c.date <= as_of)
+            .order_by(alloc.c.date, alloc.c.id)
+        )  # fmt: skip
+        found.extend(
+            Allocation(AllocationKind(kind), source, number,
+                       Money.from_minor(amount, currency), when)
+            for kind, source, number, amount, currency, when in conn.execute(query)
+        )  # fmt: skip
+    return found

@@ -1,0 +1,267 @@
+"""The dunning queue as stored: the actions a run proposes, their status, and the flags
+it raises for a person to look at.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
+
+from relance.adapters.storage import tables_dunning as d
+from relance.adapters.storage.driver import CHUNK, driver_rows, insert_many
+from relance.core.engine import Action, ActionStatus, Flag, InvoiceStep, Proposal
+from relance.core.policy import CallWindow, Channel
+
+# -- the queue --------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class QueuedAction:
+    """A row of the queue: the engine's action, its short id and the proposal's details."""
+
+    id: int
+    action: Action
+    details: Mapping[str, Any]
+    outcome: str = ""
+    cancel_reason: str | None = None
+
+
+def proposal_details(proposal: Proposal) -> dict[str, Any]:
+    """What the letters and the user need of a proposal, as JSON-ready data."""
+    recalls = proposal.recalls
+    templates, window = _level_details(proposal.templates, proposal.call_window)
+    return {
+        "templates": dict(templates),
+        "tone": proposal.tone.value,
+        "needs_approval": proposal.needs_approval,
+        "charges": list(proposal.charges),
+        "formal_notice": proposal.formal_notice,
+        "balances": [[str(m.amount), m.currency] for m in proposal.balances],
+        "oldest_due": proposal.oldest_due.isoformat(),
+        "days_overdue": proposal.days_overdue,
+        "recalls": None
+        if recalls is None
+        else {
+            "key": recalls.key,
+            "level_name": recalls.level_name,
+            "done_on": recalls.done_on.isoformat() if recalls.done_on else None,
+        },
+        "call_window": None if window is None else list(window),
+        "why": proposal.why,
+        "invoices": [invoice_step_details(step) for step in proposal.invoices],
+    }
+
+
+def invoice_step_details(step: InvoiceStep) -> dict[str, Any]:
+    """One invoice of a step as JSON-ready data: its stage with this step, whether the
+    step covers it (else it is listed apart, as also due) and the steps it went through."""
+    return {
+        "number": step.number,
+        "stage": step.stage,
+        "stage_name": step.stage_name,
+        "covered": step.covered,
+        "history": [[name, day.isoformat()] for name, day in step.history],
+    }
+
+
+@lru_cache(maxsize=256)
+def channel_values(channels: tuple[Channel, ...]) -> tuple[str, ...]:
+    """The channels' names (a level's few combinations, remembered: a run asks 200,000
+    times)."""
+    return tuple(channel.value for channel in channels)
+
+
+@lru_cache(maxsize=256)
+def _level_details(
+    templates: tuple[tuple[Channel, str], ...], window: CallWindow | None
+) -> tuple[tuple[tuple[str, str], ...], tuple[str, str] | None]:
+    # The same for every proposal of a level: made once, not 200,000 times a run.
+    return (
+        tuple((channel.value, key) for channel, key in templates),
+        None if window is None else (window.start.strftime("%H:%M"), window.end.strftime("%H:%M")),
+    )
+
+
+_ACTION_COLUMNS = (
+    "key", "customer_ref", "policy", "level", "level_name", "channels", "invoice_numbers",
+    "proposed_on", "status", "done_on", "outcome", "cancel_reason", "details", "invoice_levels",
+)  # fmt: skip
+
+
+def insert_proposals(
+    conn: Connection,
+    proposals: Sequence[Proposal],
+    details: Sequence[Mapping[str, Any]] | None = None,
+) -> dict[str, int]:
+    """Queue `proposals` (approved at once when their level needs no approval), with
+    their `details` when already made (else `proposal_details`); returns the new ids by
+    action key."""
+    a = d.dunning_actions
+    # Every id given from here on is above the highest one now (SQLite takes max + 1, a
+    # PostgreSQL sequence only grows), so the new rows are found by id, not by key.
+    before = conn.execute(select(func.coalesce(func.max(a.c.id), 0))).scalar_one()
+    insert_many(
+        conn,
+        a,
+        _ACTION_COLUMNS,
+        (
+            (
+                p.action.key,
+                p.action.customer_ref,
+                p.action.policy,
+                p.action.level,
+                p.action.level_name,
+                ",".join(channel_values(p.action.channels)),
+                list(p.action.invoice_numbers),
+                p.action.proposed_on,
+                (ActionStatus.PROPOSED if p.needs_approval else ActionStatus.APPROVED).value,
+                None,
+                "",
+                None,
+                proposal_details(p) if details is None else details[n],
+                list(p.action.invoice_levels) if p.action.invoice_levels else None,
+            )
+            for n, p in enumerate(proposals)
+        ),
+    )
+    wanted = {p.action.key for p in proposals}
+    # Rows of another transaction committed meanwhile may show up: keep our keys only.
+    return {
+        key: id_
+        for key, id_ in driver_rows(conn, select(a.c.key, a.c.id).where(a.c.id > before))
+        if key in wanted
+    }
+
+
+def _action(row: Any) -> Action:
+    return Action(
+        row.key,
+        row.customer_ref,
+        row.policy,
+        row.level,
+        row.level_name,
+        tuple(Channel(c) for c in row.channels.split(",") if c),
+        tuple(row.invoice_numbers),
+        row.proposed_on,
+        ActionStatus(row.status),
+        row.done_on,
+        tuple(row.invoice_levels) if row.invoice_levels else (),
+    )
+
+
+def engine_actions(
+    conn: Connection, as_of: date, customer_ref: str | None = None
+) -> list[tuple[int, Action]]:
+    """The actions a run must know, with their ids: every pending or done action, and the
+    cancelled ones proposed on `as_of` (so a second run for that date repeats nothing)."""
+    a = d.dunning_actions
+    query = select(
+        a.c.id, a.c.key, a.c.customer_ref, a.c.policy, a.c.level, a.c.level_name,
+        a.c.channels, a.c.invoice_numbers, a.c.proposed_on, a.c.status, a.c.done_on,
+        a.c.invoice_levels,
+    ).where(
+        or_(a.c.status != ActionStatus.CANCELLED.value, a.c.proposed_on == as_of),
+        a.c.proposed_on <= as_of,
+    )  # fmt: skip
+    if customer_ref is not None:
+        query = query.where(a.c.customer_ref == customer_ref)
+    return [(row.id, _action(row)) for row in conn.execute(query.order_by(a.c.id))]
+
+
+def load_queue(
+    conn: Connection,
+    statuses: Iterable[ActionStatus] | None = None,
+    customer_ref: str | None = None,
+    ids: Iterable[int] | None = None,
+) -> list[QueuedAction]:
+    """Queued actions by id, optionally only those with `statuses`, of one customer, or
+    among `ids`."""
+    a = d.dunning_actions
+    query = select(a).order_by(a.c.id)
+    if statuses is not None:
+        query = query.where(a.c.status.in_([s.value for s in statuses]))
+    if customer_ref is not None:
+        query = query.where(a.c.customer_ref == customer_ref)
+    if ids is not None:
+        query = query.where(a.c.id.in_(list(ids)))
+    return [
+        QueuedAction(row.id, _action(row), row.details, row.outcome, row.cancel_reason)
+        for row in conn.execute(query)
+    ]
+
+
+def set_action_status(
+    conn: Connection,
+    action_id: int,
+    status: ActionStatus,
+    *,
+    done_on: date | None = None,
+    outcome: str = "",
+    cancel_reason: str | None = None,
+) -> None:
+    """Move one action to `status`."""
+    values: dict[str, Any] = {"status": status.value}
+    if done_on is not None:
+        values["done_on"] = done_on
+    if outcome:
+        values["outcome"] = outcome
+    if cancel_reason is not None:
+        values["cancel_reason"] = cancel_reason
+    conn.execute(
+        update(d.dunning_actions).where(d.dunning_actions.c.id == action_id).values(values)
+    )
+
+
+# -- flags --------------------------------------------------------------------------------
+
+
+def add_new_flags(conn: Connection, flags: Sequence[Flag], raised_on: date) -> list[Flag]:
+    """Record the flags not recorded before; returns those that were new."""
+    keys = list(dict.fromkeys(flag.key for flag in flags))
+    known: set[str] = set()
+    for start in range(0, len(keys), CHUNK):
+        query = select(d.dunning_flags.c.key).where(
+            d.dunning_flags.c.key.in_(keys[start : start + CHUNK])
+        )
+        known.update(conn.execute(query).scalars())
+    new: dict[str, Flag] = {}
+    for flag in flags:
+        if flag.key not in known and flag.key not in new:
+            new[flag.key] = flag
+    if new:
+        conn.execute(
+            insert(d.dunning_flags),
+            [
+                {
+                    "key": flag.key,
+                    "kind": flag.kind.value,
+                    "customer_ref": flag.customer_ref,
+                    "message": flag.message,
+                    "invoice_number": flag.invoice_number,
+                    "raised_on": raised_on,
+                }
+                for flag in new.values()
+            ],
+        )
+    return list(new.values())
+
+
+def load_flags(conn: Connection, customer_ref: str | None = None) -> list[dict[str, Any]]:
+    """Recorded flags as plain rows, oldest first."""
+    f = d.dunning_flags
+    query = select(f.c.raised_on, f.c.kind, f.c.customer_ref, f.c.message, f.c.invoice_number)
+    if customer_ref is not None:
+        query = query.where(f.c.customer_ref == customer_ref)
+    return [dict(row._mapping) for row in conn.execute(query.order_by(f.c.id))]
