@@ -20,20 +20,8 @@ from rich.progress import (
 
 from relance.adapters.formats.detect import Format as FileFormat
 from relance.bootstrap import open_store
+from relance.interfaces.cli import output as ui
 from relance.interfaces.cli.ledger import imports
-from relance.interfaces.cli.output import (
-    CsvFlag,
-    DbOption,
-    Format,
-    FormatOption,
-    JsonFlag,
-    chosen,
-    console,
-    date_text,
-    emit,
-    money_text,
-    parse_day,
-)
 from relance.services import file_import, matching
 from relance.services.file_import import FileReport, ImportStopped
 
@@ -75,7 +63,7 @@ def _with_bar(
 ) -> list[FileReport]:
     with Progress(
         TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TimeElapsedColumn(),
-        console=console, transient=True, disable=quiet,
+        console=ui.console, transient=True, disable=quiet,
     ) as progress:  # fmt: skip
         try:
             return work(_Bar(progress))
@@ -88,12 +76,12 @@ def _with_bar(
 
 def _print(reports: list[FileReport], as_json: bool) -> None:
     if as_json:
-        emit(Format.JSON, ["result"], [[r.as_dict()] for r in reports])
+        ui.emit(ui.Format.JSON, ["result"], [[r.as_dict()] for r in reports])
         return
     for r in reports:
         name = Path(r.file).name
         if r.skipped:
-            console.print(f"{name}: skipped ({r.skipped})")
+            ui.console.print(f"{name}: skipped ({r.skipped})")
             continue
         verb = "would add" if r.dry_run else "added"
         made = ", ".join(f"{n} {what.replace('_', ' ')}" for what, n in r.created.items())
@@ -102,21 +90,21 @@ def _print(reports: list[FileReport], as_json: bool) -> None:
             line += f", {r.unchanged} already there"
         if r.kind == "bank":
             line += f"; {r.matched} matched, {r.unmatched} to match by hand, {r.ignored} ignored"
-        console.print(line)
+        ui.console.print(line)
         for customer, amount in list(r.unapplied.items())[:20]:
-            console.print(f"  overpaid: {customer} keeps {money_text(amount)} as credit")
+            ui.console.print(f"  overpaid: {customer} keeps {ui.money_text(amount)} as credit")
         for warning in r.warnings[:20]:
-            console.print(f"  warning: {warning}")
+            ui.console.print(f"  warning: {warning}")
 
 
 def import_fec(
     files: FilesArgument,
-    db: DbOption = None,
+    db: ui.DbOption = None,
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="Read the ledger as it was that day.")
     ] = None,
     dry_run: DryRunFlag = False,
-    as_json: JsonFlag = False,
+    as_json: ui.JsonFlag = False,
 ) -> None:
     """Import FEC accounting exports: customers, invoices, payments, lettering.
 
@@ -124,7 +112,7 @@ def import_fec(
     payments; lines sharing a lettering code become allocations.
     """
     store = open_store(db, create=True)
-    day = parse_day(as_of, date.today()) if as_of else None
+    day = ui.parse_day(as_of, date.today()) if as_of else None
     reports = _with_bar(
         as_json,
         lambda bar: file_import.import_fec(store, files, as_of=day, dry_run=dry_run, progress=bar),
@@ -147,9 +135,9 @@ def _einvoices(
 
 def import_facturx(
     files: FilesArgument,
-    db: DbOption = None,
+    db: ui.DbOption = None,
     dry_run: DryRunFlag = False,
-    as_json: JsonFlag = False,
+    as_json: ui.JsonFlag = False,
 ) -> None:
     """Import Factur-X / ZUGFeRD invoices (PDF or CII XML), keeping the PDF.
 
@@ -160,9 +148,9 @@ def import_facturx(
 
 def import_ubl(
     files: FilesArgument,
-    db: DbOption = None,
+    db: ui.DbOption = None,
     dry_run: DryRunFlag = False,
-    as_json: JsonFlag = False,
+    as_json: ui.JsonFlag = False,
 ) -> None:
     """Import UBL 2.1 invoices and credit notes."""
     _einvoices(files, db, FileFormat.UBL, dry_run, as_json)
@@ -170,12 +158,12 @@ def import_ubl(
 
 def import_bank(
     files: FilesArgument,
-    db: DbOption = None,
+    db: ui.DbOption = None,
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="Match against invoices open that day.")
     ] = None,
     dry_run: DryRunFlag = False,
-    as_json: JsonFlag = False,
+    as_json: ui.JsonFlag = False,
 ) -> None:
     """Import bank statements (camt, OFX, MT940, CSV) and match the payments.
 
@@ -183,7 +171,7 @@ def import_bank(
     invoices open on --as-of; the others wait in `relance unmatched`.
     """
     store = open_store(db, create=True)
-    day = parse_day(as_of, date.today())
+    day = ui.parse_day(as_of, date.today())
     reports = _with_bar(
         as_json,
         lambda bar: file_import.import_bank_statements(
@@ -194,15 +182,15 @@ def import_bank(
 
 
 def unmatched(
-    db: DbOption = None,
-    fmt: FormatOption = Format.TABLE,
-    as_json: JsonFlag = False,
-    as_csv: CsvFlag = False,
+    db: ui.DbOption = None,
+    fmt: ui.FormatOption = ui.Format.TABLE,
+    as_json: ui.JsonFlag = False,
+    as_csv: ui.CsvFlag = False,
 ) -> None:
     """The credits waiting to be matched by hand, with ranked suggestions."""
     store = open_store(db)
     waiting = matching.unmatched(store)
-    output = chosen(fmt, as_json, as_csv)
+    output = ui.chosen(fmt, as_json, as_csv)
     columns = ["key", "date", "amount", "currency", "payer", "remittance", "suggestions"]
     rows = [
         [
@@ -221,7 +209,7 @@ def unmatched(
                 }
                 for s in line.suggestions
             ]
-            if output is Format.JSON
+            if output is ui.Format.JSON
             # one cell of CSV: "score customer: invoices (reason)" separated by " | "
             else " | ".join(
                 f"{s.score} {s.customer_ref}: {' '.join(s.invoice_numbers)} ({s.reason})"
@@ -233,8 +221,8 @@ def unmatched(
     display = [
         [
             line.transaction.key,
-            date_text(line.transaction.value_date or line.transaction.booking_date),
-            money_text(line.transaction.amount),
+            ui.date_text(line.transaction.value_date or line.transaction.booking_date),
+            ui.money_text(line.transaction.amount),
             line.transaction.amount.currency,
             line.transaction.payer_name,
             line.transaction.structured_reference or line.transaction.remittance,
@@ -245,7 +233,7 @@ def unmatched(
         ]
         for line in waiting
     ]
-    emit(
+    ui.emit(
         output,
         columns,
         rows,
@@ -263,33 +251,35 @@ def match(
     customer: Annotated[
         str | None, typer.Option("--customer", help="Whose credit it is, without invoices.")
     ] = None,
-    db: DbOption = None,
+    db: ui.DbOption = None,
 ) -> None:
     """Match a payment to invoices by hand (oldest due first; the rest stays credit)."""
     store = open_store(db)
     decided = matching.match(store, key, invoices or [], customer_ref=customer)
     for kind, number, amount in decided.allocations:
-        console.print(f"{decided.key}: {money_text(amount)} to {number} ({kind})")
+        ui.console.print(f"{decided.key}: {ui.money_text(amount)} to {number} ({kind})")
     if decided.unapplied is not None and decided.unapplied.is_positive:
-        console.print(f"{decided.customer_ref} keeps {money_text(decided.unapplied)} as credit")
+        ui.console.print(
+            f"{decided.customer_ref} keeps {ui.money_text(decided.unapplied)} as credit"
+        )
 
 
 def unmatch(
     key: Annotated[str, typer.Argument(help="The payment's key (or its start).")],
     reason: Annotated[str, typer.Option("--reason", help="Why, for the log.")] = "",
-    db: DbOption = None,
+    db: ui.DbOption = None,
 ) -> None:
     """Undo a match: the allocations go, the payment goes back to the queue."""
     store = open_store(db)
     decided = matching.unmatch(store, key, as_of=date.today(), reason=reason)
     removed = ", ".join(
-        f"{number} {money_text(amount)}" for _, number, amount in decided.allocations
+        f"{number} {ui.money_text(amount)}" for _, number, amount in decided.allocations
     )
-    console.print(f"{decided.key}: unmatched ({removed}); back in the queue")
+    ui.console.print(f"{decided.key}: unmatched ({removed}); back in the queue")
 
 
 def rematch(
-    db: DbOption = None,
+    db: ui.DbOption = None,
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="Match against invoices open that day.")
     ] = None,
@@ -297,9 +287,9 @@ def rematch(
 ) -> None:
     """Match the queued payments again, after new invoices or letters were recorded."""
     store = open_store(db)
-    done = matching.rematch(store, as_of=parse_day(as_of, date.today()), dry_run=dry_run)
+    done = matching.rematch(store, as_of=ui.parse_day(as_of, date.today()), dry_run=dry_run)
     verb = "would match" if dry_run else "matched"
-    console.print(
+    ui.console.print(
         f"{done.looked_at} queued payment(s): {verb} {len(done.matched)}, "
         f"{done.still_waiting} still to match by hand"
     )
@@ -308,9 +298,9 @@ def rematch(
 def ignore(
     key: Annotated[str, typer.Argument(help="The payment's key (or its start).")],
     reason: Annotated[str, typer.Option("--reason", help="Why it is no customer's payment.")],
-    db: DbOption = None,
+    db: ui.DbOption = None,
 ) -> None:
     """Take a payment out of the queue without matching it (a refund, an internal transfer)."""
     store = open_store(db)
     done = matching.ignore(store, key, reason=reason)
-    console.print(f"{done.transaction.key}: ignored ({done.note})")
+    ui.console.print(f"{done.transaction.key}: ignored ({done.note})")

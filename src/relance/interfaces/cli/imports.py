@@ -7,18 +7,7 @@ from typing import Annotated
 import typer
 
 from relance.bootstrap import open_store
-from relance.interfaces.cli.output import (
-    CsvFlag,
-    DbOption,
-    ExitCode,
-    Format,
-    FormatOption,
-    JsonFlag,
-    chosen,
-    console,
-    emit,
-    fail,
-)
+from relance.interfaces.cli import output as ui
 from relance.services import imports as service
 
 app = typer.Typer(help="The files imported; undo one.", invoke_without_command=True)
@@ -32,16 +21,16 @@ def register(root: typer.Typer) -> None:
 @app.callback()
 def listing(
     ctx: typer.Context,
-    db: DbOption = None,
-    fmt: FormatOption = Format.TABLE,
-    as_json: JsonFlag = False,
-    as_csv: CsvFlag = False,
+    db: ui.DbOption = None,
+    fmt: ui.FormatOption = ui.Format.TABLE,
+    as_json: ui.JsonFlag = False,
+    as_csv: ui.CsvFlag = False,
 ) -> None:
     """Every file imported: id, file, SHA-256, kind, rows, date (and when undone)."""
     if ctx.invoked_subcommand is not None:
         return
     records = service.list_imports(open_store(db))
-    shown = chosen(fmt, as_json, as_csv)
+    shown = ui.chosen(fmt, as_json, as_csv)
     columns = ["id", "file", "sha256", "kind", "rows", "imported_at", "undone_at"]
     rows = [
         [r.id, r.file_name, r.sha256, r.kind, r.rows, r.imported_at.isoformat(timespec="seconds"),
@@ -53,7 +42,7 @@ def listing(
          f"{r.imported_at:%Y-%m-%d %H:%M}", f"{r.undone_at:%Y-%m-%d %H:%M}" if r.undone_at else ""]
         for r in records
     ]  # fmt: skip
-    emit(shown, columns, rows, title="Imports", display=display, right=("rows",))
+    ui.emit(shown, columns, rows, title="Imports", display=display, right=("rows",))
 
 
 @app.command("undo")
@@ -66,22 +55,22 @@ def undo(
             help="Also remove what was recorded later on top of it (allocations, notices).",
         ),
     ] = False,
-    db: DbOption = None,
+    db: ui.DbOption = None,
 ) -> None:
     """Remove what one imported file wrote, and put back the invoices it changed."""
     try:
         done = service.undo_import(open_store(db), import_id, cascade=cascade)
     except (service.UndoRefused, service.AlreadyUndone) as refused:
-        raise fail(str(refused), ExitCode.BLOCKED) from refused
+        raise ui.fail(str(refused), ui.ExitCode.BLOCKED) from refused
     removed = ", ".join(f"{n} {what.replace('_', ' ')}" for what, n in done.removed.items())
-    console.print(
+    ui.console.print(
         f"import #{done.import_id} ({done.file_name}) undone: removed {removed or 'nothing'}"
     )
     if done.restored:
-        console.print(f"  invoices given back their earlier values: {', '.join(done.restored)}")
+        ui.console.print(f"  invoices given back their earlier values: {', '.join(done.restored)}")
     if done.kept_customers:
-        console.print(
+        ui.console.print(
             f"  customers kept (other records name them): {', '.join(done.kept_customers)}"
         )
     for reason in done.cascaded[:10]:
-        console.print(f"  removed with it: {reason}")
+        ui.console.print(f"  removed with it: {reason}")

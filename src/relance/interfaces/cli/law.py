@@ -20,20 +20,7 @@ from relance.core.limitation import InterruptionKind
 from relance.core.money import Money
 from relance.core.terms import parse_discount_terms
 from relance.core.writeoff import HandoffStatus, WriteOffReason
-from relance.interfaces.cli.output import (
-    DbOption,
-    Format,
-    JsonFlag,
-    chosen,
-    console,
-    date_text,
-    emit,
-    money_text,
-    parse_day,
-    parse_rate,
-    print_json,
-    rate_text,
-)
+from relance.interfaces.cli import output as ui
 from relance.services import contracts, interest_reports, law, reports
 from relance.services import limitation as limitation_service
 
@@ -56,36 +43,36 @@ def register(app: typer.Typer) -> None:
 
 def interest(
     target: Annotated[str, typer.Argument(help="An invoice number or a customer reference.")],
-    db: DbOption = None,
+    db: ui.DbOption = None,
     as_of: AsOfOption = None,
-    as_json: JsonFlag = False,
+    as_json: ui.JsonFlag = False,
 ) -> None:
     """Late interest, fixed indemnity and fees claimable, line by line (periods, rate, days,
     base, amount), apart from the principal."""
     store = open_store(db)
-    report = interest_reports.interest_report(store, target, parse_day(as_of, date.today()))
+    report = interest_reports.interest_report(store, target, ui.parse_day(as_of, date.today()))
     if as_json:
-        print_json(_interest_json(report))
+        ui.print_json(_interest_json(report))
         return
     language = reports.ledger_language(open_store(db))
     customer = report.customer
-    console.print(
+    ui.console.print(
         f"{customer.name} ({customer.ref}) — {report.rule_set.title} — "
-        f"as of {date_text(report.as_of, language)}"
+        f"as of {ui.date_text(report.as_of, language)}"
     )
     if not report.claims:
-        console.print("No late invoice: nothing to claim beyond the principal.")
+        ui.console.print("No late invoice: nothing to claim beyond the principal.")
     for claim in report.claims:
         _print_claim(claim, language)
     for problem in report.problems:
-        console.print(f"[yellow]note:[/] {problem}")
+        ui.console.print(f"[yellow]note:[/] {problem}")
     incomplete = any(claim.blocking for claim in report.claims)
     for amount in report.totals().values():
-        text = f"Total claimable beyond the principal: {money_text(amount, language)}"
-        console.print(text + (" and interest not yet known (a rate is missing)"
-                              if incomplete else ""))  # fmt: skip
+        text = f"Total claimable beyond the principal: {ui.money_text(amount, language)}"
+        ui.console.print(text + (" and interest not yet known (a rate is missing)"
+                                 if incomplete else ""))  # fmt: skip
     if incomplete and not report.totals():
-        console.print("Interest is not yet known: a rate is missing (relance rates add).")
+        ui.console.print("Interest is not yet known: a rate is missing (relance rates add).")
 
 
 def _print_claim(claim: Charges, language: str) -> None:
@@ -99,24 +86,24 @@ def _print_claim(claim: Charges, language: str) -> None:
         if basis not in notes:
             notes.append(basis)
         display.append([f"interest [{notes.index(basis) + 1}]",
-                        date_text(line.start, language), date_text(line.end, language),
-                        str(line.days), money_text(line.base, language),
-                        rate_text(line.rate, language),
-                        money_text(line.amount, language)])  # fmt: skip
+                        ui.date_text(line.start, language), ui.date_text(line.end, language),
+                        str(line.days), ui.money_text(line.base, language),
+                        ui.rate_text(line.rate, language),
+                        ui.money_text(line.amount, language)])  # fmt: skip
     for item in claim.items:
         if item.interest is None:
             notes.append(item.basis)
             display.append([f"{item.kind.value} [{len(notes)}]", "", "", "", "", "",
-                            money_text(item.amount, language)])  # fmt: skip
+                            ui.money_text(item.amount, language)])  # fmt: skip
     if claim.blocking:  # never a bare total as if nothing more were owed
         display.append(["interest after the gap", "", "", "", "", "", "unknown"])
     sums = claim.totals() or ({} if claim.blocking else {"": claim.total})
     for currency, amount in sums.items():
         label = "total known so far" if claim.blocking else "total"
         display.append([f"{label} {currency}".strip(), "", "", "", "", "",
-                        money_text(amount, language)])  # fmt: skip
-    emit(
-        Format.TABLE,
+                        ui.money_text(amount, language)])  # fmt: skip
+    ui.emit(
+        ui.Format.TABLE,
         ["charge", "from", "to", "days", "base", "rate", "amount"],
         [],
         display=display,
@@ -124,9 +111,9 @@ def _print_claim(claim: Charges, language: str) -> None:
         right=("days", "base", "rate", "amount"),
     )
     for number, note in enumerate(notes, start=1):
-        console.print(f"  [{number}] {note}")
+        ui.console.print(f"  [{number}] {note}")
     for problem in claim.problems:
-        console.print(f"[yellow]note:[/] {problem}")
+        ui.console.print(f"[yellow]note:[/] {problem}")
 
 
 def _interest_json(report: interest_reports.InterestReport) -> dict[str, Any]:
@@ -186,15 +173,15 @@ def parse_span(text: str) -> timedelta:
 
 
 def limitation(
-    db: DbOption = None,
+    db: ui.DbOption = None,
     within: Annotated[str, typer.Option(help="Horizon: 90d, 12w, 6m…")] = "90d",
     as_of: AsOfOption = None,
-    as_json: JsonFlag = False,
+    as_json: ui.JsonFlag = False,
 ) -> None:
     """Open debts whose limitation period ends within the horizon, and those already
     time-barred (no step is proposed on them)."""
     store = open_store(db)
-    day = parse_day(as_of, date.today())
+    day = ui.parse_day(as_of, date.today())
     lines = limitation_service.limitation_report(store, day, parse_span(within))
     columns = ["invoice", "customer", "due", "runs_from", "last_day", "days_left", "open",
                "status"]  # fmt: skip
@@ -204,25 +191,25 @@ def limitation(
          "time-barred" if x.time_barred else "expiring"]
         for x in lines
     ]  # fmt: skip
-    fmt = chosen(Format.TABLE, as_json)
-    if fmt is Format.TABLE and not rows:
-        console.print(f"No debt expires within {within} of {day.isoformat()}.")
+    fmt = ui.chosen(ui.Format.TABLE, as_json)
+    if fmt is ui.Format.TABLE and not rows:
+        ui.console.print(f"No debt expires within {within} of {day.isoformat()}.")
         return
     language = reports.ledger_language(open_store(db))
     display = [
-        [x.invoice.number, x.invoice.customer_ref, date_text(x.invoice.due_date, language),
-         date_text(x.status.runs_from, language), date_text(x.status.last_day, language),
-         str(x.days_left), money_text(x.open_balance, language),
+        [x.invoice.number, x.invoice.customer_ref, ui.date_text(x.invoice.due_date, language),
+         ui.date_text(x.status.runs_from, language), ui.date_text(x.status.last_day, language),
+         str(x.days_left), ui.money_text(x.open_balance, language),
          "time-barred" if x.time_barred else "expiring"]
         for x in lines
     ]  # fmt: skip
-    emit(fmt, columns, rows, display=display, right=("days_left", "open"),
-         title=f"Limitation as of {date_text(day, language)}, within {within}")  # fmt: skip
+    ui.emit(fmt, columns, rows, display=display, right=("days_left", "open"),
+            title=f"Limitation as of {ui.date_text(day, language)}, within {within}")  # fmt: skip
 
 
 def acknowledge(
     target: Annotated[str, typer.Argument(help="An invoice number or a customer reference.")],
-    db: DbOption = None,
+    db: ui.DbOption = None,
     on: Annotated[str | None, typer.Option("--date", help="Day of the event.")] = None,
     note: Annotated[str, typer.Option(help="What it was: a signed letter, a filing…")] = "",
     kind: Annotated[
@@ -232,23 +219,23 @@ def acknowledge(
     """Record an event that restarts the limitation period (C. civ. 2240-2241): for one
     invoice, or every open invoice of a customer."""
     recorded = limitation_service.record_interruption(
-        open_store(db), target, kind, parse_day(on, date.today()), note
+        open_store(db), target, kind, ui.parse_day(on, date.today()), note
     )
     numbers = ", ".join(r.invoice_number for r in recorded) or "no open invoice"
-    console.print(f"Recorded {kind.value} for {numbers}.")
+    ui.console.print(f"Recorded {kind.value} for {numbers}.")
 
 
 def notice(
     target: Annotated[str, typer.Argument(help="A customer reference or an invoice number.")],
-    db: DbOption = None,
+    db: ui.DbOption = None,
     on: Annotated[str | None, typer.Option("--date", help="Day it was received.")] = None,
     note: Annotated[str, typer.Option(help="e.g. the registered letter's number.")] = "",
 ) -> None:
     """Record a formal notice (mise en demeure) received by a customer: consumer interest
     runs from the day after it."""
-    day = parse_day(on, date.today())
+    day = ui.parse_day(on, date.today())
     ref, number = contracts.formal_notice_for(open_store(db), target, day, note)
-    console.print(f"Formal notice recorded for {number or ref} on {day.isoformat()}.")
+    ui.console.print(f"Formal notice recorded for {number or ref} on {day.isoformat()}.")
 
 
 def _money(text: str, currency: str) -> Money:
@@ -263,7 +250,7 @@ def _money(text: str, currency: str) -> Money:
 
 def contract(
     customer: Annotated[str, typer.Argument(help="The customer's reference.")],
-    db: DbOption = None,
+    db: ui.DbOption = None,
     rules: Annotated[
         str | None, typer.Option("--rules", help="Force a rule set: fr_b2b, uk_b2b, contractual…")
     ] = None,
@@ -277,7 +264,7 @@ def contract(
     waive_interest: Annotated[bool | None, typer.Option(help="Waive late interest.")] = None,
     waive_indemnity: Annotated[bool | None, typer.Option(help="Waive the indemnity.")] = None,
     reason: Annotated[str, typer.Option(help="Why, for the log.")] = "",
-    as_json: JsonFlag = False,
+    as_json: ui.JsonFlag = False,
 ) -> None:
     """Show or change a customer's contract terms (only the options given change)."""
     store = open_store(db)
@@ -300,7 +287,7 @@ def _contract_changes(currency: str, given: dict[str, Any]) -> dict[str, Any]:
     """The contract terms given on the command line, parsed (an empty --discount removes
     the discount); those not given are left out."""
     parsers: dict[str, Callable[[Any], Any]] = {
-        "rate": parse_rate,
+        "rate": ui.parse_rate,
         "discount": lambda text: parse_discount_terms(text) if text else None,
         "fee_per_invoice": lambda text: _money(text, currency),
         "fee_per_letter": lambda text: _money(text, currency),
@@ -325,18 +312,18 @@ def _print_contract(customer: str, terms: Contract, as_json: bool, db: str | Non
         "waive_indemnity": terms.waive_indemnity,
     }
     if as_json:
-        print_json(shown)
+        ui.print_json(shown)
         return
     if terms.rate is not None:  # for people, with the locale's decimal mark
-        shown["rate"] = rate_text(terms.rate, reports.ledger_language(open_store(db)))
+        shown["rate"] = ui.rate_text(terms.rate, reports.ledger_language(open_store(db)))
     for key, value in shown.items():
-        console.print(f"{key}: {'—' if value is None else value}")
+        ui.console.print(f"{key}: {'—' if value is None else value}")
 
 
 def writeoff(
     target: Annotated[str, typer.Argument(help="An invoice number, or 'export'.")],
     file: Annotated[Path | None, typer.Argument(help="With 'export': the FEC file.")] = None,
-    db: DbOption = None,
+    db: ui.DbOption = None,
     reason: Annotated[WriteOffReason, typer.Option(help="Why the debt is lost.")] = (
         WriteOffReason.OTHER
     ),
@@ -353,14 +340,14 @@ def writeoff(
         if file is None:
             raise typer.BadParameter("give the FEC file to write: relance writeoff export FILE")
         done = law.export_write_offs(store, file)
-        console.print(f"Wrote {len(done.entries)} write-off entries to {file}.")
+        ui.console.print(f"Wrote {len(done.entries)} write-off entries to {file}.")
         for problem in done.problems:
-            console.print(f"[yellow]note:[/] {problem}")
+            ui.console.print(f"[yellow]note:[/] {problem}")
         return
     decision = law.write_off(
-        store, target, reason, parse_day(on, date.today()), note, vat_recoverable=vat
+        store, target, reason, ui.parse_day(on, date.today()), note, vat_recoverable=vat
     )
-    console.print(
+    ui.console.print(
         f"Invoice {decision.invoice_number} written off on {decision.date.isoformat()}: "
         f"{decision.amount} ({decision.loss} loss, {decision.vat} VAT recovered)."
         + (
@@ -375,7 +362,7 @@ def writeoff(
 def agency(
     invoice: Annotated[str, typer.Argument(help="The invoice number.")],
     name: Annotated[str, typer.Option("--agency", help="The collection agency.")],
-    db: DbOption = None,
+    db: ui.DbOption = None,
     status: Annotated[HandoffStatus, typer.Option(help="The claim's status.")] = (
         HandoffStatus.WITH_AGENCY
     ),
@@ -384,12 +371,12 @@ def agency(
 ) -> None:
     """Record that a claim went to (or came back from) a collection agency."""
     done = law.record_handoff(
-        open_store(db), invoice, name, status, parse_day(on, date.today()), note
+        open_store(db), invoice, name, status, ui.parse_day(on, date.today()), note
     )
-    console.print(f"Invoice {done.invoice_number}: {done.status.value} ({done.agency}).")
+    ui.console.print(f"Invoice {done.invoice_number}: {done.status.value} ({done.agency}).")
 
 
-def terms_check(db: DbOption = None, as_json: JsonFlag = False) -> None:
+def terms_check(db: ui.DbOption = None, as_json: ui.JsonFlag = False) -> None:
     """Invoices whose payment term exceeds the legal cap (France B2B: 60 days from the
     invoice date, or 45 days end of month with a clause; C. com. L441-10 I)."""
     warnings = law.payment_term_warnings(open_store(db))
@@ -399,8 +386,8 @@ def terms_check(db: DbOption = None, as_json: JsonFlag = False) -> None:
          w.check.term_days, w.check.limit_days, w.check.verdict]
         for w in warnings
     ]  # fmt: skip
-    fmt = chosen(Format.TABLE, as_json)
-    if fmt is Format.TABLE and not rows:
-        console.print("Every invoice's term is within the legal caps.")
+    fmt = ui.chosen(ui.Format.TABLE, as_json)
+    if fmt is ui.Format.TABLE and not rows:
+        ui.console.print("Every invoice's term is within the legal caps.")
         return
-    emit(fmt, columns, rows, title="Payment terms beyond the legal caps")
+    ui.emit(fmt, columns, rows, title="Payment terms beyond the legal caps")

@@ -17,22 +17,7 @@ from relance.adapters.formats.ledger_csv import CsvKind
 from relance.bootstrap import ledger_exists, ledger_url, open_store
 from relance.core.compliance import legal_identity_items
 from relance.core.model import Creditor, InvoiceStatus, WindowSide
-from relance.interfaces.cli.output import (
-    CsvFlag,
-    DbOption,
-    ExitCode,
-    Format,
-    FormatOption,
-    JsonFlag,
-    chosen,
-    console,
-    date_text,
-    days_text,
-    emit,
-    fail,
-    money_text,
-    parse_day,
-)
+from relance.interfaces.cli import output as ui
 from relance.services import reports
 from relance.services.ledger_import import count_lines, import_ledger_csv
 from relance.services.setup import (
@@ -61,10 +46,10 @@ def _init_from_options(db: str | None, given: dict[str, Any]) -> Creditor:
     wrong usage (exit 2) and creates no ledger."""
     changes = {key: value for key, value in given.items() if value is not None}
     if not changes:
-        raise fail(
+        raise ui.fail(
             "give --name, --address, --postal-code, --city, --iban, --email and --signatory "
             "(or --from FILE)",
-            ExitCode.USAGE,
+            ui.ExitCode.USAGE,
         )
     try:
         if not ledger_exists(db):
@@ -73,7 +58,7 @@ def _init_from_options(db: str | None, given: dict[str, Any]) -> Creditor:
     except SetupRefused:
         raise
     except SetupError as exc:
-        raise fail(escape(str(exc)), ExitCode.USAGE) from None
+        raise ui.fail(escape(str(exc)), ui.ExitCode.USAGE) from None
 
 
 def _init_from_file(db: str | None, path: Path) -> Creditor:
@@ -83,14 +68,14 @@ def _init_from_file(db: str | None, path: Path) -> Creditor:
         creditor = checked(creditor_from_toml(path))
     except SetupError as exc:
         if isinstance(exc.__cause__, tomllib.TOMLDecodeError):
-            raise fail(escape(str(exc)), ExitCode.BAD_INPUT) from None
+            raise ui.fail(escape(str(exc)), ui.ExitCode.BAD_INPUT) from None
         raise
     return init_creditor(open_store(db, create=True), creditor)
 
 
 def _say_ready(db: str | None, saved: Creditor) -> None:
     """Where the ledger is, and what the letters still need from `init`."""
-    console.print(
+    ui.console.print(
         f"Ledger ready at {escape(ledger_url(db))} for [bold]{escape(saved.name)}[/] "
         f"({saved.currency})."
     )
@@ -109,7 +94,7 @@ def _say_ready(db: str | None, saved: Creditor) -> None:
         if not present
     ]
     if missing:
-        console.print(f"Letters will need: {', '.join(missing)} (run init again with them).")
+        ui.console.print(f"Letters will need: {', '.join(missing)} (run init again with them).")
 
 
 def _option(help_text: str, *names: str) -> Any:
@@ -148,7 +133,7 @@ FromFileOption = Annotated[Path | None, _option("A TOML file describing the cred
 
 
 def init(
-    db: DbOption = None,
+    db: ui.DbOption = None,
     name: NameOption = None,
     country: CountryOption = None,
     currency: CurrencyOption = None,
@@ -215,10 +200,10 @@ def _import(
     results = []
     for path in files:
         if not path.is_file():
-            raise fail(f"{path}: no such file", ExitCode.NOT_FOUND)
+            raise ui.fail(f"{path}: no such file", ui.ExitCode.NOT_FOUND)
         with Progress(
             TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-            TimeElapsedColumn(), console=console, transient=True, disable=as_json,
+            TimeElapsedColumn(), console=ui.console, transient=True, disable=as_json,
         ) as bar:  # fmt: skip
             task = bar.add_task(path.name, total=count_lines(path))
             report = import_ledger_csv(
@@ -233,26 +218,26 @@ def _import(
         results.append(report.as_dict())
         if not as_json:
             verb = "would change" if dry_run else "imported"
-            console.print(
+            ui.console.print(
                 f"{path.name}: {report.rows} rows {verb}: {report.created} new, "
                 f"{report.updated} updated, {report.unchanged} unchanged"
                 + (f", {report.allocations} allocations" if report.allocations else "")
                 + (f" (import #{report.import_id})" if report.import_id else "")
             )
             if report.unknown_columns:
-                console.print(f"  unknown columns ignored: {quoted(report.unknown_columns)}")
+                ui.console.print(f"  unknown columns ignored: {quoted(report.unknown_columns)}")
             for warning in report.warnings[:20]:
-                console.print(f"  warning: {warning}")
+                ui.console.print(f"  warning: {warning}")
     if as_json:
-        emit(Format.JSON, ["result"], [[r] for r in results])
+        ui.emit(ui.Format.JSON, ["result"], [[r] for r in results])
 
 
 def _import_command(kind: CsvKind) -> None:
     def command(
         files: Annotated[list[Path], typer.Argument(help="CSV file(s).")],
-        db: DbOption = None,
+        db: ui.DbOption = None,
         dry_run: Annotated[bool, typer.Option("--dry-run", help="Report, write nothing.")] = False,
-        as_json: JsonFlag = False,
+        as_json: ui.JsonFlag = False,
         ignore_unknown: Annotated[
             bool,
             typer.Option(
@@ -279,10 +264,10 @@ for _kind in CsvKind:
 
 
 def customers(
-    db: DbOption = None,
-    fmt: FormatOption = Format.TABLE,
-    as_json: JsonFlag = False,
-    as_csv: CsvFlag = False,
+    db: ui.DbOption = None,
+    fmt: ui.FormatOption = ui.Format.TABLE,
+    as_json: ui.JsonFlag = False,
+    as_csv: ui.CsvFlag = False,
 ) -> None:
     """List the customers, with the credit they hold (payments not yet applied)."""
     store = open_store(db)
@@ -296,20 +281,20 @@ def customers(
     ]  # fmt: skip
     columns = ["ref", "name", "kind", "country", "language", "email", "phone", "hold", "tags",
                "unapplied_credit"]  # fmt: skip
-    emit(chosen(fmt, as_json, as_csv), columns, rows, title="Customers")
+    ui.emit(ui.chosen(fmt, as_json, as_csv), columns, rows, title="Customers")
 
 
 def invoices(
-    db: DbOption = None,
+    db: ui.DbOption = None,
     customer: Annotated[str | None, typer.Option(help="Only this customer's invoices.")] = None,
     only_open: Annotated[bool, typer.Option("--open", help="Only invoices still owed.")] = False,
     as_of: Annotated[str | None, typer.Option(help="Balances as of this date.")] = None,
-    fmt: FormatOption = Format.TABLE,
-    as_json: JsonFlag = False,
-    as_csv: CsvFlag = False,
+    fmt: ui.FormatOption = ui.Format.TABLE,
+    as_json: ui.JsonFlag = False,
+    as_csv: ui.CsvFlag = False,
 ) -> None:
     """List invoices with their open balance, status and days overdue."""
-    day = parse_day(as_of, date.today())  # wrong usage is said before the ledger is opened
+    day = ui.parse_day(as_of, date.today())  # wrong usage is said before the ledger is opened
     store = open_store(db)
     language = reports.ledger_language(store)
     if customer is not None and customer not in {c.ref for c in reports.customers(store)}:
@@ -324,10 +309,10 @@ def invoices(
         days = None if line.status is InvoiceStatus.PAID else line.days_overdue
         rows.append([inv.number, inv.customer_ref, inv.issue_date, inv.due_date, inv.amount,
                      line.open_balance, inv.currency, line.status, days])  # fmt: skip
-        display.append([inv.number, inv.customer_ref, date_text(inv.issue_date, language),
-                        date_text(inv.due_date, language), money_text(inv.amount, language),
-                        money_text(line.open_balance, language), inv.currency, line.status.value,
-                        days_text(days)])  # fmt: skip
-    emit(chosen(fmt, as_json, as_csv), columns, rows,
-         title=f"Invoices as of {date_text(day, language)}",
-         display=display, right=("amount", "open", "days_overdue"))  # fmt: skip
+        display.append([inv.number, inv.customer_ref, ui.date_text(inv.issue_date, language),
+                        ui.date_text(inv.due_date, language), ui.money_text(inv.amount, language),
+                        ui.money_text(line.open_balance, language), inv.currency, line.status.value,
+                        ui.days_text(days)])  # fmt: skip
+    ui.emit(ui.chosen(fmt, as_json, as_csv), columns, rows,
+            title=f"Invoices as of {ui.date_text(day, language)}",
+            display=display, right=("amount", "open", "days_overdue"))  # fmt: skip

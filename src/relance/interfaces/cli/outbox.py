@@ -11,18 +11,7 @@ from rich.markup import escape
 
 from relance.bootstrap import open_store
 from relance.core.outbox import OutboxStatus
-from relance.interfaces.cli.output import (
-    CsvFlag,
-    DbOption,
-    Format,
-    FormatOption,
-    JsonFlag,
-    chosen,
-    console,
-    date_text,
-    emit,
-    instant_text,
-)
+from relance.interfaces.cli import output as ui
 from relance.services import outbox as outbox_service
 from relance.services import print_batches
 
@@ -49,11 +38,11 @@ StatusOption = Annotated[
 
 def listing(
     ctx: typer.Context,
-    db: DbOption = None,
+    db: ui.DbOption = None,
     status: StatusOption = None,
-    fmt: FormatOption = Format.TABLE,
-    as_json: JsonFlag = False,
-    as_csv: CsvFlag = False,
+    fmt: ui.FormatOption = ui.Format.TABLE,
+    as_json: ui.JsonFlag = False,
+    as_csv: ui.CsvFlag = False,
 ) -> None:
     """List the outbox: each e-mail with its action, customer, status and reason."""
     if ctx.invoked_subcommand is not None:
@@ -81,43 +70,45 @@ def listing(
             line.status.value,
             escape(", ".join(line.recipients)),
             escape(line.reason),
-            instant_text(line.created_at),
-            instant_text(line.sent_at) if line.sent_at else "",
+            ui.instant_text(line.created_at),
+            ui.instant_text(line.sent_at) if line.sent_at else "",
         ]
         for line in lines
     ]
-    shown = chosen(fmt, as_json, as_csv)
+    shown = ui.chosen(fmt, as_json, as_csv)
     # the table shows when relance prepared and sent each e-mail (the computer's clock),
     # not the business day of the send: its columns say so
-    if shown is Format.TABLE:
+    if shown is ui.Format.TABLE:
         columns = (*columns[:-2], "prepared at", "sent at")
-    emit(shown, columns, rows, title="Outbox", display=display)
+    ui.emit(shown, columns, rows, title="Outbox", display=display)
 
 
 def cancel(
     action: Annotated[int, typer.Argument(help="The action whose waiting e-mail to cancel.")],
-    db: DbOption = None,
+    db: ui.DbOption = None,
     reason: Annotated[str, typer.Option("--reason", help="Why, for the history.")] = "",
 ) -> None:
     """Cancel an action's e-mail waiting in the outbox (and the action, if still approved)."""
     keys = outbox_service.cancel(open_store(db), action, reason=reason)
-    console.print(escape(f"Cancelled: {', '.join(keys)}; nothing of action {action} will leave."))
+    ui.console.print(
+        escape(f"Cancelled: {', '.join(keys)}; nothing of action {action} will leave.")
+    )
 
 
 def purge(
-    db: DbOption = None,
+    db: ui.DbOption = None,
     reason: Annotated[str, typer.Option("--reason", help="Why, for the history.")] = "",
 ) -> None:
     """Cancel every e-mail waiting in the outbox (each cancellation is in the history)."""
     keys = outbox_service.purge(open_store(db), reason=reason)
-    console.print(f"{len(keys)} waiting e-mail(s) cancelled.")
+    ui.console.print(f"{len(keys)} waiting e-mail(s) cancelled.")
 
 
 def print_batch(
     number: Annotated[
         int | None, typer.Argument(help="The batch to write again (default: list them).")
     ] = None,
-    db: DbOption = None,
+    db: ui.DbOption = None,
     out: Annotated[Path, typer.Option("--out", help="Folder to write to.")] = Path("letters"),
 ) -> None:
     """List the print batches written by relance send, or write one again from the
@@ -127,13 +118,13 @@ def print_batch(
         rows = [
             (b.id, b.as_of, b.file_name, b.letters, b.pages) for b in print_batches.batches(store)
         ]
-        emit(
-            Format.TABLE,
+        ui.emit(
+            ui.Format.TABLE,
             ("batch", "date", "file", "letters", "pages"),
             rows,
             title="Print batches",
             display=[
-                [str(r[0]), date_text(r[1]), escape(r[2]), str(r[3]), str(r[4])] for r in rows
+                [str(r[0]), ui.date_text(r[1]), escape(r[2]), str(r[3]), str(r[4])] for r in rows
             ],
             right=("batch", "letters", "pages"),
         )
@@ -144,7 +135,7 @@ def print_batch(
         if rebuilt.identical
         else "the same letters; an invoice copy changed since, so the bytes differ"
     )
-    console.print(
+    ui.console.print(
         escape(
             f"Print batch {number}: {rebuilt.letters} letters written again → {rebuilt.file} "
             f"({same})."

@@ -9,16 +9,7 @@ import typer
 
 from relance.bootstrap import open_store
 from relance.core.proceedings import ProceedingKind
-from relance.interfaces.cli.output import (
-    DbOption,
-    ExitCode,
-    Format,
-    FormatOption,
-    console,
-    emit,
-    fail,
-    parse_day,
-)
+from relance.interfaces.cli import output as ui
 from relance.services import proceedings as service
 
 app = typer.Typer(
@@ -40,7 +31,7 @@ def add(
         ProceedingKind,
         typer.Option(help="legal_action, insolvency or over_indebtedness."),
     ],
-    db: DbOption = None,
+    db: ui.DbOption = None,
     on: DateOption = None,
     note: Annotated[str, typer.Option(help="The court, the judgment, the file number…")] = "",
 ) -> None:
@@ -48,34 +39,34 @@ def add(
     run proposes nothing more to it, and its pending actions are cancelled."""
     try:
         recorded = service.open_proceeding(
-            open_store(db), customer, kind, parse_day(on, date.today()), note=note
+            open_store(db), customer, kind, ui.parse_day(on, date.today()), note=note
         )
     except LookupError as exc:
-        raise fail(str(exc), ExitCode.NOT_FOUND) from exc
-    console.print(f"{customer} is {recorded.describe()}: the daily run leaves it out.")
+        raise ui.fail(str(exc), ui.ExitCode.NOT_FOUND) from exc
+    ui.console.print(f"{customer} is {recorded.describe()}: the daily run leaves it out.")
 
 
 @app.command("end")
 def end(
     customer: Annotated[str, typer.Argument(help="Customer reference.")],
-    db: DbOption = None,
+    db: ui.DbOption = None,
     on: DateOption = None,
     note: Annotated[str, typer.Option(help="Why, for the log.")] = "",
 ) -> None:
     """End a customer's proceedings: the daily run takes it up again."""
     try:
-        service.end_proceeding(open_store(db), customer, parse_day(on, date.today()), note=note)
+        service.end_proceeding(open_store(db), customer, ui.parse_day(on, date.today()), note=note)
     except LookupError as exc:
-        raise fail(str(exc), ExitCode.NOT_FOUND) from exc
-    console.print(f"{customer}: proceedings ended.")
+        raise ui.fail(str(exc), ui.ExitCode.NOT_FOUND) from exc
+    ui.console.print(f"{customer}: proceedings ended.")
 
 
 @app.command("list")
-def listing(db: DbOption = None, fmt: FormatOption = Format.TABLE) -> None:
+def listing(db: ui.DbOption = None, fmt: ui.FormatOption = ui.Format.TABLE) -> None:
     """Every recorded proceeding."""
     rows = [
         [p.customer_ref, p.kind.value, p.since.isoformat(), p.until.isoformat() if p.until else "",
          p.note]
         for p in service.proceedings(open_store(db))
     ]  # fmt: skip
-    emit(fmt, ["customer", "kind", "since", "until", "note"], rows, title="Proceedings")
+    ui.emit(fmt, ["customer", "kind", "since", "until", "note"], rows, title="Proceedings")

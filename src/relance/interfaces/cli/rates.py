@@ -12,20 +12,7 @@ import typer
 from relance.bootstrap import open_store
 from relance.core.jurisdiction import DayCount
 from relance.core.rates import UnconfirmedRates
-from relance.interfaces.cli.output import (
-    DbOption,
-    Format,
-    FormatOption,
-    JsonFlag,
-    chosen,
-    console,
-    date_text,
-    emit,
-    parse_day,
-    parse_rate,
-    print_json,
-    rate_text,
-)
+from relance.interfaces.cli import output as ui
 from relance.services import rates, reports
 
 rates_app = typer.Typer(help="Rate tables: list them, add your periods, confirm a period.")
@@ -42,14 +29,14 @@ def register(app: typer.Typer) -> None:
 
 def list_rates(
     table: Annotated[str | None, typer.Argument(help="ecb_mro, fr_legal_other, boe_base…")] = None,
-    db: DbOption = None,
+    db: ui.DbOption = None,
     since: Annotated[str | None, typer.Option(help="Only periods ending on or after.")] = None,
-    fmt: FormatOption = Format.TABLE,
-    as_json: JsonFlag = False,
+    fmt: ui.FormatOption = ui.Format.TABLE,
+    as_json: ui.JsonFlag = False,
 ) -> None:
     """Every period of the rate tables, yours in place of the shipped ones they override,
     with its source and whether it is confirmed."""
-    first = parse_day(since, date.min)
+    first = ui.parse_day(since, date.min)
     store = open_store(db)
     listed = [x for x in rates.list_rates(store, table) if x.period.end >= first]
     columns = ["table", "from", "to", "rate", "confirmed", "origin", "source"]
@@ -62,15 +49,15 @@ def list_rates(
     language = reports.ledger_language(store)
     # the table in the ledger's language (12,15 %, 1 janv. 2026); CSV and JSON stay plain
     display = [
-        [x.table, date_text(x.period.start, language), date_text(x.period.end, language),
-         rate_text(x.period.rate, language), "yes" if row[4] else "NO", row[5], row[6]]
+        [x.table, ui.date_text(x.period.start, language), ui.date_text(x.period.end, language),
+         ui.rate_text(x.period.rate, language), "yes" if row[4] else "NO", row[5], row[6]]
         for x, row in zip(listed, rows, strict=True)
     ]  # fmt: skip
-    emit(chosen(fmt, as_json), columns, rows, display=display, title="Rates", right=("rate",))
+    ui.emit(ui.chosen(fmt, as_json), columns, rows, display=display, title="Rates", right=("rate",))
 
 
 def _rate(text: str) -> Decimal:
-    value = parse_rate(text)
+    value = ui.parse_rate(text)
     if not value.is_finite() or value < 0:
         raise typer.BadParameter(f"not a rate: {text!r}")
     return value
@@ -85,35 +72,35 @@ def add(
     unconfirmed: Annotated[
         bool, typer.Option(help="Mark it unconfirmed: letters will not claim it silently.")
     ] = False,
-    db: DbOption = None,
+    db: ui.DbOption = None,
 ) -> None:
     """Add your own period to a table: it overrides the shipped rates over its dates and
     is kept in the database (upgrades keep it)."""
-    first, last = parse_day(start, date.today()), parse_day(end, date.today())
+    first, last = ui.parse_day(start, date.today()), ui.parse_day(end, date.today())
     result = rates.add_rate(
         open_store(db), table, first, last, _rate(rate), source,
         confirmed=not unconfirmed, today=date.today(),
     )  # fmt: skip
     state = "unconfirmed" if unconfirmed else "confirmed"
-    console.print(f"Added {table} {first} to {last}: {rate} % ({state}); the table now runs "
-                  f"to {result.last_day}.")  # fmt: skip
+    ui.console.print(f"Added {table} {first} to {last}: {rate} % ({state}); the table now runs "
+                     f"to {result.last_day}.")  # fmt: skip
 
 
 def confirm(
     table: Annotated[str, typer.Argument(help="The table.")],
     day: Annotated[str, typer.Argument(help="A day of the period to confirm.")],
     source: Annotated[str, typer.Option(help="Where you checked it (ECB, Légifrance…).")],
-    db: DbOption = None,
+    db: ui.DbOption = None,
 ) -> None:
     """Confirm the period covering a day, having checked it against an official source."""
     found = rates.confirm_rate(
-        open_store(db), table, parse_day(day, date.today()), source, today=date.today()
+        open_store(db), table, ui.parse_day(day, date.today()), source, today=date.today()
     )
-    console.print(f"Confirmed {table} {found.start} to {found.end}: {found.rate} % ({source}).")
+    ui.console.print(f"Confirmed {table} {found.start} to {found.end}: {found.rate} % ({source}).")
 
 
 def settings(
-    db: DbOption = None,
+    db: ui.DbOption = None,
     day_count: Annotated[
         DayCount | None, typer.Option(help="actual/365 (default) or actual/actual.")
     ] = None,
@@ -124,7 +111,7 @@ def settings(
             "or block (the letter waits for the rate)."
         ),
     ] = None,
-    as_json: JsonFlag = False,
+    as_json: ui.JsonFlag = False,
 ) -> None:
     """Show or change the creditor's interest settings."""
     chosen_settings = rates.set_law_settings(open_store(db), day_count, unconfirmed)
@@ -133,7 +120,7 @@ def settings(
         "unconfirmed_rates": chosen_settings.unconfirmed.value,
     }
     if as_json:
-        print_json(shown)
+        ui.print_json(shown)
         return
     for key, value in shown.items():
-        console.print(f"{key}: {value}")
+        ui.console.print(f"{key}: {value}")

@@ -10,21 +10,8 @@ import typer
 from relance.bootstrap import open_store
 from relance.core.aging import AgingReport, Buckets
 from relance.core.money import Money
+from relance.interfaces.cli import output as ui
 from relance.interfaces.cli.machine import records
-from relance.interfaces.cli.output import (
-    CsvFlag,
-    DbOption,
-    Format,
-    FormatOption,
-    JsonFlag,
-    chosen,
-    console,
-    date_text,
-    emit,
-    money_text,
-    parse_day,
-    print_json,
-)
 from relance.services import reports
 
 
@@ -34,22 +21,22 @@ def register(app: typer.Typer) -> None:
 
 
 def aging(
-    db: DbOption = None,
+    db: ui.DbOption = None,
     as_of: Annotated[str | None, typer.Option(help="Date of the report (default: today).")] = None,
     buckets: Annotated[
         str, typer.Option(help="Upper bounds of the day ranges past due.")
     ] = "30,60,90,120",
-    fmt: FormatOption = Format.TABLE,
-    as_json: JsonFlag = False,
-    as_csv: CsvFlag = False,
+    fmt: ui.FormatOption = ui.Format.TABLE,
+    as_json: ui.JsonFlag = False,
+    as_csv: ui.CsvFlag = False,
 ) -> None:
     """The aged balance (balance âgée): open amounts per customer by days past due."""
-    day = parse_day(as_of, date.today())  # wrong usage is said before the ledger is opened
+    day = ui.parse_day(as_of, date.today())  # wrong usage is said before the ledger is opened
     store = open_store(db)
     language = reports.ledger_language(store)
     report = reports.aging_report(store, day, Buckets.parse(buckets))
     credits = reports.unapplied_credits(store, day)
-    print_aging(report, chosen(fmt, as_json, as_csv), language, credits)
+    print_aging(report, ui.chosen(fmt, as_json, as_csv), language, credits)
 
 
 def _customer_rows(
@@ -73,16 +60,18 @@ def _customer_rows(
 
 
 def _print_credits(credits: dict[tuple[str, str], Money], as_of: date, language: str) -> None:
-    display = [[ref, currency, money_text(credit, language)]
+    display = [[ref, currency, ui.money_text(credit, language)]
                for (ref, currency), credit in credits.items()]  # fmt: skip
-    title = f"Unapplied credit as of {date_text(as_of, language)} (payments on account, deposits)"
-    emit(Format.TABLE, ["customer", "currency", "credit"], [], display=display, title=title,
-         right=("credit",))  # fmt: skip
+    title = (
+        f"Unapplied credit as of {ui.date_text(as_of, language)} (payments on account, deposits)"
+    )
+    ui.emit(ui.Format.TABLE, ["customer", "currency", "credit"], [], display=display, title=title,
+            right=("credit",))  # fmt: skip
 
 
 def print_aging(
     report: AgingReport,
-    fmt: Format,
+    fmt: ui.Format,
     language: str,
     credits: dict[tuple[str, str], Money] | None = None,
 ) -> None:
@@ -96,7 +85,7 @@ def print_aging(
     labels = list(report.buckets.labels())
     columns = ["customer", "name", "currency", *labels, "total", "unapplied_credit"]
     rows = _customer_rows(report, credits)
-    if fmt is Format.JSON:
+    if fmt is ui.Format.JSON:
         totals = [
             {
                 "currency": t.currency,
@@ -108,25 +97,25 @@ def print_aging(
             }
             for t in report.tables
         ]
-        print_json({"as_of": report.as_of, "buckets": labels,
-                    "customers": records(columns, rows), "totals": totals})  # fmt: skip
+        ui.print_json({"as_of": report.as_of, "buckets": labels,
+                       "customers": records(columns, rows), "totals": totals})  # fmt: skip
         return
-    if fmt is Format.CSV:
-        emit(fmt, columns, rows)
+    if fmt is ui.Format.CSV:
+        ui.emit(fmt, columns, rows)
         return
     if not report.tables:
-        console.print(f"Nothing owed as of {date_text(report.as_of, language)}.")
+        ui.console.print(f"Nothing owed as of {ui.date_text(report.as_of, language)}.")
     for table in report.tables:
         display = [
             [r.customer_ref, r.customer_name,
-             *(money_text(a, language) if a else "" for a in r.amounts),
-             money_text(r.total, language)]
+             *(ui.money_text(a, language) if a else "" for a in r.amounts),
+             ui.money_text(r.total, language)]
             for r in table.rows
         ]  # fmt: skip
-        display.append(["TOTAL", "", *(money_text(a, language) for a in table.totals),
-                        money_text(table.total, language)])  # fmt: skip
-        title = f"Aged balance as of {date_text(report.as_of, language)} — {table.currency}"
-        emit(Format.TABLE, ["customer", "name", *labels, "total"], [], display=display,
-             title=title, right=(*labels, "total"))  # fmt: skip
+        display.append(["TOTAL", "", *(ui.money_text(a, language) for a in table.totals),
+                        ui.money_text(table.total, language)])  # fmt: skip
+        title = f"Aged balance as of {ui.date_text(report.as_of, language)} — {table.currency}"
+        ui.emit(ui.Format.TABLE, ["customer", "name", *labels, "total"], [], display=display,
+                title=title, right=(*labels, "total"))  # fmt: skip
     if credits:
         _print_credits(credits, report.as_of, language)
