@@ -6,7 +6,6 @@ from pathlib import Path
 
 from relance.adapters.policy_toml import (
     default_policies,
-    load_policy,
     policy_from_toml,
     policy_to_toml,
 )
@@ -40,7 +39,7 @@ def test_a_policy_written_and_read_back_is_the_same(tmp_path: Path) -> None:
     for policy in default_policies():
         path = tmp_path / f"{policy.name}.toml"
         path.write_text(policy_to_toml(policy), encoding="utf-8")
-        read, problems = load_policy(path)
+        read, problems = policy_from_toml(path.read_text(encoding="utf-8"), str(path))
         assert problems == ()
         assert read == policy
 

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import time
 from decimal import Decimal, InvalidOperation
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 import tomli_w
@@ -304,11 +303,6 @@ def _grouping(reader: _Reader, value: object) -> Grouping:
         known = ", ".join(g.value for g in Grouping)
         reader.report(None, "grouping", f"unknown grouping {value!r}; known: {known}")
         return Grouping.CUSTOMER
-
-
-def load_policy(path: Path) -> tuple[Policy | None, tuple[PolicyFileProblem, ...]]:
-    """Read one policy file; problems name the file."""
-    return policy_from_toml(path.read_text(encoding="utf-8"), str(path))
 
 
 def policy_to_dict(policy: Policy) -> dict[str, Any]:

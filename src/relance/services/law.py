@@ -16,7 +16,6 @@ from relance.adapters.formats.fec_export import write_fec
 from relance.adapters.storage import repository as repo
 from relance.adapters.storage import repository_law as law_repo
 from relance.adapters.storage.database import Connection, Store
-from relance.core.ledger import Ledger, open_balance
 from relance.core.model import Allocation, AllocationKind, Invoice
 from relance.core.money import Money, total
 from relance.core.terms import TermCheck, check_payment_term, discount_allocation
@@ -27,7 +26,6 @@ from relance.core.writeoff import (
     WriteOffDecision,
     WriteOffReason,
     decide_write_off,
-    handoff_status,
     write_off_allocation,
     write_off_entry,
 )
@@ -235,21 +233,3 @@ def record_handoff(
             dated=on,
         )
     return handoff
-
-
-def agency_status(store: Store, invoice_number: str, as_of: date) -> HandoffStatus:
-    """Where an invoice's claim stands with a collection agency on `as_of`."""
-    with store.begin() as conn:
-        handoffs = tuple(law_repo.load_handoffs(conn, [invoice_number]))
-    return handoff_status(invoice_number, handoffs, as_of)
-
-
-def open_balance_of(store: Store, invoice_number: str, as_of: date) -> Money:
-    """What is still owed on one invoice as of `as_of` (for commands that report it)."""
-    with store.begin() as conn:
-        invoices = repo.load_invoices(conn, numbers=[invoice_number])
-        if not invoices:
-            raise LookupError(f"unknown invoice {invoice_number!r}")
-        allocations = repo.load_allocations(conn, [invoice_number])
-    ledger = Ledger(invoices=tuple(invoices), allocations=tuple(allocations))
-    return open_balance(ledger, invoices[0], as_of)

@@ -37,7 +37,7 @@ from relance.services.interest_reports import customer_claims
 from relance.services.rule_sets import with_conn
 from relance.services.stage_fees import LetterStep, fees_of_step
 
-__all__ = ["ChargeRow", "ChargesBlocked", "LetterCharges", "letter_charges", "letter_claim"]
+__all__ = ["ChargeRow", "LetterCharges", "letter_claim"]
 
 # A letter asked for with no step (tests, `relance interest`): interest and indemnity.
 DEFAULT_STEP = LetterStep(charges=("interest", "indemnity"))
@@ -61,10 +61,6 @@ class LetterCharges(NamedTuple):
     blocking: tuple[str, ...]
     warnings: tuple[str, ...] = ()
     new_fees: tuple[StageFee, ...] = ()
-
-
-class ChargesBlocked(ValueError):
-    """The charges cannot be stated as they stand (a rate missing from its table...)."""
 
 
 def letter_claim(
@@ -203,17 +199,3 @@ def _fee_rows(
             rows.append(ChargeRow(wording.words["letter_fee"], charge.amount,
                                   wording.words["letter_fee_why"]))  # fmt: skip
     return rows, new
-
-
-def letter_charges(
-    store_or_conn: Store | Connection,
-    customer_ref: str,
-    invoice_numbers: Sequence[str],
-    as_of: date,
-) -> tuple[ChargeRow, ...]:
-    """The rows of `letter_claim`; raises `ChargesBlocked` (a ValueError) with the
-    blocking problems rather than give partial figures."""
-    claim = letter_claim(store_or_conn, customer_ref, invoice_numbers, as_of)
-    if claim.blocking:
-        raise ChargesBlocked("; ".join(claim.blocking))
-    return claim.rows

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from reportlab.pdfgen.canvas import Canvas
 
 from relance.adapters.deliver.print_batch import write_print_batch
-from relance.adapters.deliver.registered import ManualRegisteredMail, matches_evidence
+from relance.adapters.deliver.registered import ManualRegisteredMail
 from relance.adapters.render.communication import RenderedCommunication, render_communication
 from relance.adapters.render.specimen import specimen_letter
 from relance.adapters.render.templates import TemplateStore
@@ -90,8 +90,8 @@ def test_a_registered_letter_is_printed_posted_then_received_with_its_hash() -> 
     assert (posted.state, posted.tracking_number) == ("posted", "1A 234 567 8901 2")
     received = record_receipt(posted, date(2018, 2, 21))
     assert received.state == "received"
-    assert matches_evidence(received, item.pdf.pdf)
-    assert not matches_evidence(received, item.pdf.pdf + b" ")
+    assert received.pdf_sha256 == hashlib.sha256(item.pdf.pdf).hexdigest()
+    assert received.pdf_sha256 != hashlib.sha256(item.pdf.pdf + b" ").hexdigest()
 
 
 def test_registered_mail_events_must_come_in_order() -> None:

@@ -34,8 +34,3 @@ class ManualRegisteredMail:
     def submit(self, action_id: str, pdf: bytes) -> RegisteredRecord:
         """Record the printed letter and its hash; posting is recorded later by the user."""
         return RegisteredRecord(action_id, self.name, hashlib.sha256(pdf).hexdigest())
-
-
-def matches_evidence(record: RegisteredRecord, pdf: bytes) -> bool:
-    """True when `pdf` is the very file that was registered."""
-    return hashlib.sha256(pdf).hexdigest() == record.pdf_sha256

@@ -324,16 +324,6 @@ def save_registered(conn: Connection, action_id: int, record: RegisteredRecord) 
         )
 
 
-def registered_records(
-    conn: Connection, action_ids: Sequence[int] | None = None
-) -> list[RegisteredRecord]:
-    """Registered-mail records, optionally of some actions, by action id."""
-    query = select(tl.registered_mail).order_by(tl.registered_mail.c.action_id)
-    if action_ids is not None:
-        query = query.where(tl.registered_mail.c.action_id.in_(list(action_ids)))
-    return [_registered(row) for row in conn.execute(query)]
-
-
 def printed_actions(conn: Connection, action_ids: Sequence[int] | None = None) -> set[int]:
     """Ids of the actions (all, or among `action_ids`) whose letter (plain or registered)
     was already printed."""
