@@ -22,8 +22,8 @@ from relance.adapters.formats import bank_csv
 from relance.adapters.formats.ledger_csv import CsvKind
 from relance.adapters.storage import repository as repo
 from relance.adapters.storage.database import Store
-from relance.adapters.storage.tables_bank import MatchState
-from relance.services import customer_history, matching, pauses
+from relance.core.bank import MatchState
+from relance.services import customer_history, lettrage, pauses
 from relance.services.file_import import import_bank_statements
 from relance.services.ledger_import import import_ledger_csv
 
@@ -75,7 +75,7 @@ def the_business(store: Store) -> None:
 def outcomes(store: Store) -> list[Outcome]:
     """Import the eight statements, then compare each credit with the labelled set."""
     import_bank_statements(store, [DATA / name for name in STATEMENTS], as_of=AS_OF)
-    lines = {line.transaction.key: line for line in matching.lettrage(store)}
+    lines = {line.transaction.key: line for line in lettrage.lettrage(store)}
     with store.begin() as conn:
         ledger = repo.load_ledger(conn)
     paid: dict[str, set[str]] = {}

@@ -19,16 +19,16 @@ from relance.adapters.formats.detect import Format
 from relance.adapters.formats.errors import FormatError
 from relance.adapters.formats.ledger_csv import CsvKind
 from relance.adapters.storage import repository as repo
-from relance.adapters.storage import repository_bank as rb
 from relance.adapters.storage import repository_letters as rl
+from relance.adapters.storage import repository_open_invoices as ro
 from relance.adapters.storage import tables as t
 from relance.adapters.storage import tables_bank as tb
 from relance.adapters.storage.database import Store
-from relance.adapters.storage.tables_bank import MatchState
+from relance.core.bank import MatchState
 from relance.core.ledger import open_balance, unapplied_credit
 from relance.core.matching import invoice_reference
 from relance.core.money import Money
-from relance.services import dunning, law, matching, sending
+from relance.services import dunning, law, lettrage, matching, sending
 from relance.services.demo import DEMO_CREDITOR
 from relance.services.file_import import (
     import_bank_statements,
@@ -236,7 +236,7 @@ def test_real_statements_are_stored_line_by_line_and_credits_become_payments(
             select(func.count()).select_from(t.payments).where(t.payments.c.customer_id.is_(None))
         ).scalar_one()
     assert unknown == len(credits)
-    assert len(matching.unmatched(store)) == len(credits)
+    assert len(lettrage.unmatched(store)) == len(credits)
 
     before = everything(store)
     (again,) = import_bank_statements(store, [path], as_of=TODAY)
@@ -310,7 +310,7 @@ def test_a_credit_quoting_the_rf_of_an_invoice_is_matched_and_the_overpayment_ke
     assert open_balance(ledger, ledger.invoices[0], TODAY) == Money.zero("EUR")
     assert unapplied_credit(ledger, "732829320", "EUR", TODAY) == Money.of("10.00", "EUR")
     assert report.unapplied == {"732829320": Money.of("10.00", "EUR")}
-    (line,) = matching.lettrage(store, [MatchState.AUTOMATIC])
+    (line,) = lettrage.lettrage(store, [MatchState.AUTOMATIC])
     assert (line.rule, line.customer_ref, line.unapplied) == (
         "reference",
         "732829320",
@@ -330,12 +330,12 @@ def test_unmatched_then_matched_by_hand_then_unmatched_again(store: Store, tmp_p
     (report,) = import_bank_statements(store, [statement], as_of=TODAY)
     assert report.unmatched == 1
 
-    (waiting,) = matching.unmatched(store)
+    (waiting,) = lettrage.unmatched(store)
     assert waiting.state is MatchState.UNMATCHED and waiting.customer_ref is None
 
-    decided = matching.match(store, waiting.transaction.key, ["F-2026-0042"], actor="claire")
+    decided = lettrage.match(store, waiting.transaction.key, ["F-2026-0042"], actor="claire")
     assert decided.allocations == (("payment", "F-2026-0042", Money.of("500.00", "EUR")),)
-    assert matching.unmatched(store) == []
+    assert lettrage.unmatched(store) == []
     with store.begin() as conn:
         ledger = repo.load_ledger(conn)
         (martin,) = repo.load_customers(conn, ["732829320"])
@@ -343,11 +343,11 @@ def test_unmatched_then_matched_by_hand_then_unmatched_again(store: Store, tmp_p
     # The person confirmed who paid: that IBAN is Martin's from now on.
     assert "FR7610107001011234567890129" in martin.ibans
     with pytest.raises(ValueError, match="already matched"):
-        matching.match(store, waiting.transaction.key, ["F-2026-0042"])
+        lettrage.match(store, waiting.transaction.key, ["F-2026-0042"])
 
-    undone = matching.unmatch(store, waiting.transaction.key, as_of=TODAY, reason="wrong payer")
+    undone = lettrage.unmatch(store, waiting.transaction.key, as_of=TODAY, reason="wrong payer")
     assert undone.allocations == (("payment", "F-2026-0042", Money.of("500.00", "EUR")),)
-    (back,) = matching.unmatched(store)
+    (back,) = lettrage.unmatched(store)
     assert back.transaction.key == waiting.transaction.key
     # Back in the queue with suggestions: the known IBAN now points to Martin's invoice.
     assert back.suggestions and back.suggestions[0].customer_ref == "732829320"
@@ -365,13 +365,13 @@ def test_matching_refuses_an_unknown_invoice_and_a_debit(store: Store, tmp_path:
         STATEMENT + "05/04/2026;VIR;50,00;X;;;A1\n06/04/2026;PRLV;-50,00;Y;;;A2\n",
     )
     import_bank_statements(store, [statement], as_of=TODAY)
-    lines = {int(line.transaction.amount.amount): line for line in matching.lettrage(store)}
+    lines = {int(line.transaction.amount.amount): line for line in lettrage.lettrage(store)}
     with pytest.raises(LookupError, match="unknown invoice"):
-        matching.match(store, lines[50].transaction.key, ["NOPE"])
+        lettrage.match(store, lines[50].transaction.key, ["NOPE"])
     with pytest.raises(ValueError, match="not a customer payment"):
-        matching.match(store, lines[-50].transaction.key, ["F-2026-0042"])
+        lettrage.match(store, lines[-50].transaction.key, ["F-2026-0042"])
     with pytest.raises(ValueError, match="not matched"):
-        matching.unmatch(store, lines[50].transaction.key, as_of=TODAY)
+        lettrage.unmatch(store, lines[50].transaction.key, as_of=TODAY)
 
 
 # -- end to end: the letter's RF reference comes back on the statement -----------------------
@@ -414,7 +414,7 @@ def test_a_payment_quoting_the_rf_of_our_letter_settles_it_and_the_next_run_leav
     )
     (report,) = import_bank_statements(store, [statement], as_of=date(2018, 2, 26))
     assert (report.matched, report.unmatched) == (1, 0)
-    (line,) = matching.lettrage(store, [MatchState.AUTOMATIC])
+    (line,) = lettrage.lettrage(store, [MatchState.AUTOMATIC])
     assert (line.rule, line.customer_ref) == ("reference", "BOULMART")
 
     # 3. The next run: nothing for Boulangerie Martin, proposed or cancelled; Smith & Co,
@@ -442,13 +442,13 @@ def test_the_fast_read_of_open_invoices_counts_every_settlement_recorded(
         ledger = repo.load_ledger(conn)
         # After the last lettering it is the ledger's own view of what is open.
         late = date(2024, 12, 31)
-        assert [(i.invoice, i.open_amount) for i in rb.open_items(conn, late)] == (
+        assert [(i.invoice, i.open_amount) for i in ro.open_items(conn, late)] == (
             repo.open_invoice_balances(conn, late)
         )
         # Earlier, only invoices issued by then, less every settlement recorded, even one
         # dated later: matching never pays twice what the accountant already lettered.
         early = date(2023, 2, 1)
-        fast = {i.invoice.number: i.open_amount for i in rb.open_items(conn, early)}
+        fast = {i.invoice.number: i.open_amount for i in ro.open_items(conn, early)}
         issued = [i for i in ledger.invoices if i.issue_date <= early]
         expected = {
             i.number: open_balance(ledger, i, late)
@@ -470,12 +470,12 @@ def test_a_payment_that_came_before_its_invoice_is_matched_when_the_queue_is_rem
     ledger_of_martin(store)  # the e-invoice and its credit note arrive afterwards
 
     dry = matching.rematch(store, as_of=TODAY, dry_run=True)
-    assert (dry.looked_at, len(dry.matched)) == (1, 1) and len(matching.unmatched(store)) == 1
+    assert (dry.looked_at, len(dry.matched)) == (1, 1) and len(lettrage.unmatched(store)) == 1
     done = matching.rematch(store, as_of=TODAY)
 
     assert (done.looked_at, len(done.matched), done.still_waiting) == (1, 1, 0)
     assert done.matched[0].rule.value == "invoice_number"
-    assert matching.unmatched(store) == []
+    assert lettrage.unmatched(store) == []
     with store.begin() as conn:
         ledger = repo.load_ledger(conn)
     assert open_balance(ledger, ledger.invoices[0], TODAY) == Money.zero("EUR")
@@ -494,11 +494,11 @@ def test_a_ledger_payment_without_invoice_is_matched_by_hand_and_unmatched(
     with store.begin() as conn:
         (cheque,) = repo.load_payments(conn)
 
-    decided = matching.match(store, cheque.key, ["F-2026-0042"])
+    decided = lettrage.match(store, cheque.key, ["F-2026-0042"])
     assert decided.allocations == (("payment", "F-2026-0042", Money.of("300.00", "EUR")),)
     with pytest.raises(ValueError, match="already fully applied"):
-        matching.match(store, cheque.key, ["F-2026-0042"])
-    undone = matching.unmatch(store, cheque.key, as_of=TODAY)
+        lettrage.match(store, cheque.key, ["F-2026-0042"])
+    undone = lettrage.unmatch(store, cheque.key, as_of=TODAY)
     assert undone.allocations == decided.allocations
     with store.begin() as conn:
         ledger = repo.load_ledger(conn)
@@ -529,8 +529,8 @@ def test_an_early_payment_less_the_discount_settles_the_invoice_and_unmatch_take
     ]
     assert open_balance(ledger, ledger.invoices[0], date(2026, 3, 31)) == Money.zero("EUR")
 
-    (line,) = matching.lettrage(store, [MatchState.AUTOMATIC])
-    undone = matching.unmatch(store, line.transaction.key, as_of=date(2026, 3, 31))
+    (line,) = lettrage.lettrage(store, [MatchState.AUTOMATIC])
+    undone = lettrage.unmatch(store, line.transaction.key, as_of=date(2026, 3, 31))
     assert sorted(kind for kind, _, _ in undone.allocations) == ["discount", "payment"]
     assert rows(store, t.allocations) == 0
 
@@ -558,9 +558,9 @@ def test_a_payment_matched_to_a_customer_without_invoice_becomes_its_credit(
     statement = write(tmp_path / "s.csv", STATEMENT + "05/04/2026;ACOMPTE;500,00;MARTIN;;;AC1\n")
     import_bank_statements(store, [statement], as_of=TODAY)
     with pytest.raises(LookupError, match="unknown customer"):
-        matching.match(store, "AC1", [], customer_ref="NOBODY")
+        lettrage.match(store, "AC1", [], customer_ref="NOBODY")
 
-    decided = matching.match(store, "AC1", [], customer_ref="732829320")
+    decided = lettrage.match(store, "AC1", [], customer_ref="732829320")
 
     assert decided.allocations == () and decided.unapplied == Money.of("500.00", "EUR")
     with store.begin() as conn:

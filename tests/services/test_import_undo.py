@@ -20,7 +20,7 @@ from relance.adapters.storage.database import Store
 from relance.core.ledger import open_balance
 from relance.core.model import Creditor
 from relance.core.money import Money
-from relance.services import customer_history, matching
+from relance.services import customer_history, lettrage
 from relance.services.file_import import import_bank_statements, import_einvoices
 from relance.services.imports import AlreadyUndone, UndoRefused, list_imports, undo_import
 from relance.services.ledger_import import import_ledger_csv
@@ -137,11 +137,11 @@ def test_a_bank_statement_is_undone_with_its_matches_but_not_a_later_match(
     )
     (report,) = import_bank_statements(store, [statement], as_of=date(2026, 4, 15))
     assert report.unmatched == 1 and report.import_id is not None
-    (waiting,) = matching.unmatched(store)
-    matching.match(store, waiting.transaction.key, ["F-2026-0042"])
+    (waiting,) = lettrage.unmatched(store)
+    lettrage.match(store, waiting.transaction.key, ["F-2026-0042"])
     with pytest.raises(UndoRefused, match="by a later match"):
         undo_import(store, report.import_id)
-    matching.unmatch(store, waiting.transaction.key, as_of=date(2026, 4, 15))
+    lettrage.unmatch(store, waiting.transaction.key, as_of=date(2026, 4, 15))
     done = undo_import(store, report.import_id)
     assert done.removed == {"payments": 1, "bank_transactions": 1}
     assert count(store, tb.bank_transactions) == 0 and count(store, t.payments) == 0

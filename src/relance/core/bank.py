@@ -11,9 +11,19 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
+from enum import StrEnum
 
 from relance.core.model import Payment
 from relance.core.money import Money
+
+
+class MatchState(StrEnum):
+    """Where a statement line stands in lettrage."""
+
+    AUTOMATIC = "automatic"  # matched by a rule with confidence
+    MANUAL = "manual"  # matched by a person (`relance match`)
+    UNMATCHED = "unmatched"  # a credit waiting in the queue
+    IGNORED = "ignored"  # a debit, a zero line or a reversal: not a customer payment
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,10 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import Connection, select
-
 from relance.adapters.storage import repository as repo
-from relance.adapters.storage import tables as t
+from relance.adapters.storage import repository_payments as rp
+from relance.adapters.storage.database import Connection
 from relance.core.model import Allocation, AllocationKind
 from relance.core.money import Money
 
@@ -25,36 +24,29 @@ def apply_waiting_deposits(conn: Connection, numbers: Sequence[str]) -> tuple[in
     ledger); returns the allocations made and warnings (a deposit of another customer)."""
     if not numbers:
         return 0, []
-    pay, cust = t.payments, t.customers
-    waiting = conn.execute(
-        select(pay.c.key, pay.c.date, pay.c.currency, pay.c.amount_minor, pay.c.for_invoice,
-               cust.c.ref)
-        .outerjoin(cust, cust.c.id == pay.c.customer_id)
-        .where(pay.c.for_invoice.in_(list(numbers)))
-        .order_by(pay.c.date, pay.c.id)
-    ).all()  # fmt: skip
+    waiting = rp.deposits_for(conn, numbers)
     if not waiting:
         return 0, []
-    invoices = repo.existing_invoices(conn, sorted({row.for_invoice for row in waiting}))
-    ids = repo.invoice_ids(conn, list(invoices))
+    invoices = repo.existing_invoices(conn, sorted({number for _, number in waiting}))
     made, warnings = 0, []
-    for key, day, currency, minor, number, customer in waiting:
+    for deposit, number in waiting:
         invoice = invoices[number]
+        customer, currency = deposit.customer_ref, deposit.amount.currency
         if invoice.customer_ref != customer or invoice.currency != currency:
             warnings.append(
-                f"deposit {key} of {customer} names invoice {number}, which is "
+                f"deposit {deposit.key} of {customer} names invoice {number}, which is "
                 f"{invoice.customer_ref}'s in {invoice.currency}: left as credit"
             )
             continue
-        left = int(minor) - repo.allocated_from(conn, key)
-        still_owed = invoice.amount.to_minor() - repo.allocated_minor(conn, ids[number])
+        left = deposit.amount.to_minor() - repo.allocated_from(conn, deposit.key)
+        still_owed = invoice.amount.to_minor() - rp.allocated_to(conn, number)
         amount = min(left, still_owed)
         if amount <= 0:
             continue
-        when = max(day, invoice.issue_date)
+        when = max(deposit.date, invoice.issue_date)
         allocation = Allocation(
-            AllocationKind.PAYMENT, key, number, Money.from_minor(amount, currency), when
+            AllocationKind.PAYMENT, deposit.key, number, Money.from_minor(amount, currency), when
         )
-        repo.add_allocation(conn, allocation, ids[number])
+        rp.add_allocations(conn, [allocation])
         made += 1
     return made, warnings

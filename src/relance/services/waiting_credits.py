@@ -16,7 +16,7 @@ from typing import Any
 from relance.adapters.storage import repository as repo
 from relance.adapters.storage import repository_bank as rb
 from relance.adapters.storage.database import Connection
-from relance.adapters.storage.tables_bank import MatchState
+from relance.core.bank import MatchState
 from relance.core.engine import Decision, Proposal
 from relance.core.waiting_credits import Claim, CreditWarning, WaitingCredit, credits_that_could_pay
 

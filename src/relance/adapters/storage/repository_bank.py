@@ -1,5 +1,6 @@
-"""Reading and writing statement lines, their match state and suggestions, and what matching
-needs from the rest of the database (letters' RF references, discount terms).
+"""Reading and writing statement lines, their match state and suggestions, the events that
+record matches, and the IBANs matching learns (what it reads of the open invoices is in
+`repository_open_invoices`, the allocations it writes in `repository_payments`).
 
 Every function takes an open `Connection`; the service decides where a transaction begins.
 Lines cross this boundary as `BankTransaction` (core) plus a `Lettrage` of their state.
@@ -10,23 +11,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, Table, bindparam, delete, insert, or_, select, update
 
+from relance.adapters.storage import repository as repo
 from relance.adapters.storage import tables as t
 from relance.adapters.storage import tables_bank as tb
-from relance.adapters.storage import tables_dunning as td
-from relance.adapters.storage import tables_law as tl
-from relance.adapters.storage import tables_letters as tlet
-from relance.adapters.storage.tables_bank import MatchState
-from relance.core.bank import BankTransaction
+from relance.core.bank import BankTransaction, MatchState
 from relance.core.bulk import CHUNK, chunks
-from relance.core.matching import OpenItem, Suggestion
-from relance.core.model import Invoice
-from relance.core.money import Money, minor_units
-from relance.core.terms import BadTerms, DiscountTerms, parse_discount_terms
+from relance.core.matching import Match, Suggestion
+from relance.core.money import Money
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,127 +38,6 @@ class Lettrage:
     source_format: str
     note: str
     suggestions: tuple[Suggestion, ...] = ()
-
-
-def _open_query(as_of: date, *conditions: Any) -> Any:
-    """Invoices issued by `as_of` still owed something, with what: every allocation counts."""
-    allocated = (
-        select(t.allocations.c.invoice_id, func.sum(t.allocations.c.amount_minor).label("paid"))
-        .group_by(t.allocations.c.invoice_id)
-        .subquery()
-    )
-    inv = t.invoices
-    owed = inv.c.amount_minor - func.coalesce(allocated.c.paid, 0)
-    return (
-        select(
-            inv.c.number, t.customers.c.ref, inv.c.issue_date, inv.c.due_date, inv.c.currency,
-            inv.c.amount_minor, inv.c.tax_minor, inv.c.subject, inv.c.pdf_path, owed,
-        )
-        .join(t.customers, t.customers.c.id == inv.c.customer_id)
-        .outerjoin(allocated, allocated.c.invoice_id == inv.c.id)
-        .where(inv.c.issue_date <= as_of, owed > 0, *conditions)
-        .order_by(inv.c.due_date, inv.c.number)
-    )  # fmt: skip
-
-
-def open_items(conn: Connection, as_of: date) -> list[OpenItem]:
-    """Invoices issued by `as_of` with something still owed on them, oldest due date first.
-
-    What is owed counts every allocation recorded, whatever its date: matching must never
-    give an invoice more than is left on it now, even when a settlement recorded earlier
-    (a FEC's lettering) is dated after `as_of`. Read through the driver: matching a
-    statement reads every open invoice (a million in the benchmark), and building them
-    from the driver's tuples, dates parsed once per distinct value, takes half the time of
-    SQLAlchemy's row processing.
-    """
-    query = _open_query(as_of)
-    sql = str(query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
-    days: dict[Any, date] = {}
-    exponents: dict[str, int] = {}
-    exact = Money.exact
-    found = []
-    for number, ref, issued, due, currency, amount, tax, subject, pdf, left in conn.exec_driver_sql(
-        sql
-    ):
-        # SQLite's driver gives dates as ISO text, PostgreSQL's as dates.
-        issue_day = days.get(issued)
-        if issue_day is None:
-            issue_day = days[issued] = _day(issued)
-        due_day = days.get(due)
-        if due_day is None:
-            due_day = days[due] = _day(due)
-        exponent = exponents.get(currency)
-        if exponent is None:
-            exponent = exponents[currency] = -minor_units(currency)
-        total = exact(Decimal(amount).scaleb(exponent), currency)
-        invoice = Invoice(
-            number, ref, issue_day, due_day, total,
-            exact(Decimal(tax).scaleb(exponent), currency), subject, pdf,
-        )  # fmt: skip
-        left = int(left)
-        found.append(
-            OpenItem(
-                invoice,
-                total if left == amount else exact(Decimal(left).scaleb(exponent), currency),
-            )
-        )
-    return found
-
-
-def open_items_among(
-    conn: Connection,
-    as_of: date,
-    *,
-    numbers: Iterable[str] = (),
-    customer_refs: Iterable[str] = (),
-    owed_minor: Iterable[int] = (),
-) -> list[OpenItem]:
-    """The open invoices (as `open_items`) whose number, upper case without separators, is
-    among `numbers`, or of `customer_refs`, or owing exactly one of `owed_minor`: the few a
-    single payment could be matched to, read without loading the whole ledger."""
-    inv = t.invoices
-    allocated = select(func.coalesce(func.sum(t.allocations.c.amount_minor), 0)).where(
-        t.allocations.c.invoice_id == inv.c.id
-    )
-    # Numbers compared as matching compares them: upper case, separators left out.
-    plain: Any = func.upper(inv.c.number)
-    for separator in ("-", "/", ".", "_", " "):
-        plain = func.replace(plain, separator, "")
-    wanted = [
-        plain.in_(list(numbers)),
-        t.customers.c.ref.in_(list(customer_refs)),
-        (inv.c.amount_minor - allocated.scalar_subquery()).in_(list(owed_minor)),
-    ]
-    found = []
-    for number, ref, issued, due, currency, amount, tax, subject, pdf, left in conn.execute(
-        _open_query(as_of, or_(*wanted))
-    ):
-        exponent = -minor_units(currency)
-        total = Money.exact(Decimal(amount).scaleb(exponent), currency)
-        invoice = Invoice(
-            number, ref, issued, due, total,
-            Money.exact(Decimal(tax).scaleb(exponent), currency), subject, pdf,
-        )  # fmt: skip
-        found.append(OpenItem(invoice, Money.exact(Decimal(int(left)).scaleb(exponent), currency)))
-    return found
-
-
-def customers_with_iban(conn: Connection, iban: str) -> list[str]:
-    """References of the customers who pay from `iban` (compared without spaces)."""
-    compact = "".join(iban.split()).upper()
-    if not compact:
-        return []
-    column = t.customers.c.ibans
-    query = select(t.customers.c.ref, column).where(column.like(f"%{compact[-8:]}%"))
-    return [
-        ref
-        for ref, ibans in conn.execute(query)
-        if compact in {"".join(i.split()).upper() for i in str(ibans).split(",")}
-    ]
-
-
-def _day(value: Any) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
 def known_keys(conn: Connection, keys: Iterable[str]) -> set[str]:
@@ -374,25 +248,31 @@ def set_matched(
     )
 
 
-def set_matched_many(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
-    """Record many automatic matches: rows of b_key, state, customer_ref, rule, confidence,
-    unapplied_minor, matched_at."""
+def set_ignored(conn: Connection, key: str, note: str) -> None:
+    """Take the line `key` out of the queue: not a customer payment, for the reason `note`."""
     table = tb.bank_transactions
-    for start in range(0, len(rows), CHUNK):
-        conn.execute(
-            update(table).where(table.c.key == bindparam("b_key")),
-            list(rows[start : start + CHUNK]),
-        )
+    conn.execute(
+        update(table).where(table.c.key == key).values(state=MatchState.IGNORED.value, note=note)
+    )
 
 
-def assign_payments(conn: Connection, owners: Mapping[str, int | None]) -> None:
-    """Set the customer (database id, or None for unknown) of payments by key."""
-    rows = [{"b_key": key, "customer_id": owner} for key, owner in owners.items()]
-    for start in range(0, len(rows), CHUNK):
-        conn.execute(
-            update(t.payments).where(t.payments.c.key == bindparam("b_key")),
-            rows[start : start + CHUNK],
-        )
+def set_matched_many(conn: Connection, matches: Sequence[Match], at: datetime) -> None:
+    """Record the automatic `matches` made at `at` on their lines."""
+    table = tb.bank_transactions
+    rows = [
+        {
+            "b_key": m.transaction_key,
+            "state": MatchState.AUTOMATIC.value,
+            "customer_ref": m.customer_ref,
+            "rule": m.rule.value,
+            "confidence": m.confidence,
+            "unapplied_minor": m.unapplied.to_minor(),
+            "matched_at": at,
+        }
+        for m in matches
+    ]
+    for chunk in chunks(rows):
+        conn.execute(update(table).where(table.c.key == bindparam("b_key")), chunk)
 
 
 def replace_suggestions(conn: Connection, by_key: Mapping[str, Sequence[Suggestion]]) -> None:
@@ -439,81 +319,27 @@ def load_suggestions(conn: Connection, keys: Sequence[str]) -> dict[str, tuple[S
     return {key: tuple(items) for key, items in found.items()}
 
 
-def delete_allocations(conn: Connection, sources: Sequence[str]) -> list[tuple[str, str, int]]:
-    """Remove the payment and discount allocations made from `sources` (payment keys and
-    the matching's "discount:<key>"); returns (source, invoice number, minor units) removed."""
-    alloc = t.allocations
-    removed: list[tuple[str, str, int]] = []
-    for chunk in chunks(list(sources)):
-        query = (
-            select(alloc.c.id, alloc.c.source, t.invoices.c.number, alloc.c.amount_minor)
-            .join(t.invoices, t.invoices.c.id == alloc.c.invoice_id)
-            .where(alloc.c.source.in_(chunk), alloc.c.kind.in_(("payment", "discount")))
-        )
-        rows = conn.execute(query).all()
-        if rows:
-            conn.execute(delete(alloc).where(alloc.c.id.in_([r.id for r in rows])))
-            removed.extend((r.source, r.number, int(r.amount_minor)) for r in rows)
-    return removed
-
-
-def applied_from(conn: Connection, source: str) -> int:
-    """What a payment (or credit note) named `source` has settled so far, in minor units."""
-    alloc = t.allocations
-    query = select(func.coalesce(func.sum(alloc.c.amount_minor), 0)).where(
-        alloc.c.source == source, alloc.c.kind == "payment"
-    )
-    return int(conn.execute(query).scalar_one())
-
-
-def letter_references(conn: Connection) -> dict[str, tuple[str, ...]]:
-    """Each RF creditor reference printed on a letter, with the invoices its action covered
-    (from the letters' evidence and the dunning queue)."""
-    query = (
-        select(tlet.letter_evidence.c.rf_reference, td.dunning_actions.c.invoice_numbers)
-        .join(td.dunning_actions, td.dunning_actions.c.id == tlet.letter_evidence.c.action_id)
-        .where(tlet.letter_evidence.c.rf_reference != "")
-    )
-    found: dict[str, tuple[str, ...]] = {}
-    for rf, numbers in conn.execute(query):
-        compact = "".join(str(rf).split()).upper()
-        found[compact] = tuple(dict.fromkeys(found.get(compact, ()) + tuple(numbers or ())))
-    return found
-
-
-def _terms(text: str | None) -> DiscountTerms | None:
-    if not text:
-        return None
-    try:
-        return parse_discount_terms(text)
-    except BadTerms:  # stored by the law service, which parsed them: only a hand edit fails
-        return None
-
-
-def discount_terms(
-    conn: Connection,
-) -> tuple[dict[str, DiscountTerms], dict[str, DiscountTerms]]:
-    """Early-payment discount terms: (by invoice number, by customer reference from the
-    contract). Both are small: terms are set on a few invoices and contracts."""
-    own: dict[str, DiscountTerms] = {}
-    query = select(t.invoices.c.number, tl.law_invoice_terms.c.discount).join(
-        t.invoices, t.invoices.c.id == tl.law_invoice_terms.c.invoice_id
-    )
-    for number, text in conn.execute(query):
-        terms = _terms(text)
-        if terms is not None:
-            own[number] = terms
-    by_customer: dict[str, DiscountTerms] = {}
-    query = select(t.customers.c.ref, tl.law_contracts.c.discount).join(
-        t.customers, t.customers.c.id == tl.law_contracts.c.customer_id
-    )
-    for ref, text in conn.execute(query):
-        terms = _terms(text)
-        if terms is not None:
-            by_customer[ref] = terms
-    return own, by_customer
-
-
 def day_of(tx: BankTransaction) -> date:
     """The day money reached us: value date when known, else booking date."""
     return tx.value_date or tx.booking_date
+
+
+def add_events(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Append many events at once: rows of at, actor, kind, customer_ref, subject, data and
+    reason (what `repository.append_event` writes one at a time)."""
+    insert_rows(conn, t.events, rows)
+
+
+def add_customer_iban(conn: Connection, customer_ref: str, iban: str) -> None:
+    """Add `iban` to the accounts the customer pays from, unless it is known already
+    (compared without spaces)."""
+    compact = "".join(iban.split()).upper()
+    if not compact:
+        return
+    (customer,) = repo.load_customers(conn, [customer_ref])
+    if compact not in {"".join(i.split()).upper() for i in customer.ibans}:
+        conn.execute(
+            update(t.customers)
+            .where(t.customers.c.ref == customer_ref)
+            .values(ibans=",".join((*customer.ibans, compact)))
+        )

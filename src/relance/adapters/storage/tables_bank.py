@@ -12,8 +12,6 @@ Customers and invoices are named by their business keys, as in the dunning table
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from sqlalchemy import (
     JSON,
     BigInteger,
@@ -30,15 +28,9 @@ from sqlalchemy import (
 
 from relance.adapters.storage.tables import metadata
 
-
-class MatchState(StrEnum):
-    """Where a statement line stands in lettrage."""
-
-    AUTOMATIC = "automatic"  # matched by a rule with confidence
-    MANUAL = "manual"  # matched by a person (`relance match`)
-    UNMATCHED = "unmatched"  # a credit waiting in the queue
-    IGNORED = "ignored"  # a debit, a zero line or a reversal: not a customer payment
-
+# The `state` column holds a `MatchState` (a core concept; named here for the modules that
+# read it beside the table).
+from relance.core.bank import MatchState as MatchState
 
 bank_transactions = Table(
     "bank_transactions",

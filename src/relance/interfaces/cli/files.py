@@ -22,7 +22,7 @@ from relance.adapters.formats.detect import Format as FileFormat
 from relance.bootstrap import open_store
 from relance.interfaces.cli import output as ui
 from relance.interfaces.cli.ledger import imports
-from relance.services import file_import, matching
+from relance.services import file_import, lettrage, matching
 from relance.services.file_import import FileReport, ImportStopped
 
 FilesArgument = Annotated[
@@ -189,7 +189,7 @@ def unmatched(
 ) -> None:
     """The credits waiting to be matched by hand, with ranked suggestions."""
     store = open_store(db)
-    waiting = matching.unmatched(store)
+    waiting = lettrage.unmatched(store)
     output = ui.chosen(fmt, as_json, as_csv)
     columns = ["key", "date", "amount", "currency", "payer", "remittance", "suggestions"]
     rows = [
@@ -255,7 +255,7 @@ def match(
 ) -> None:
     """Match a payment to invoices by hand (oldest due first; the rest stays credit)."""
     store = open_store(db)
-    decided = matching.match(store, key, invoices or [], customer_ref=customer)
+    decided = lettrage.match(store, key, invoices or [], customer_ref=customer)
     for kind, number, amount in decided.allocations:
         ui.console.print(f"{decided.key}: {ui.money_text(amount)} to {number} ({kind})")
     if decided.unapplied is not None and decided.unapplied.is_positive:
@@ -271,7 +271,7 @@ def unmatch(
 ) -> None:
     """Undo a match: the allocations go, the payment goes back to the queue."""
     store = open_store(db)
-    decided = matching.unmatch(store, key, as_of=date.today(), reason=reason)
+    decided = lettrage.unmatch(store, key, as_of=date.today(), reason=reason)
     removed = ", ".join(
         f"{number} {ui.money_text(amount)}" for _, number, amount in decided.allocations
     )
@@ -302,5 +302,5 @@ def ignore(
 ) -> None:
     """Take a payment out of the queue without matching it (a refund, an internal transfer)."""
     store = open_store(db)
-    done = matching.ignore(store, key, reason=reason)
+    done = lettrage.ignore(store, key, reason=reason)
     ui.console.print(f"{done.transaction.key}: ignored ({done.note})")

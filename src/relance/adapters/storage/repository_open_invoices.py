@@ -1,0 +1,192 @@
+"""The open invoices as lettrage sees them, and what else it reads about them: the
+customers who pay from an IBAN, the RF references our letters printed, early-payment terms.
+
+Every function takes an open `Connection`; invoices come back as the core's `OpenItem`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Connection, func, or_, select
+
+from relance.adapters.storage import tables as t
+from relance.adapters.storage import tables_dunning as td
+from relance.adapters.storage import tables_law as tl
+from relance.adapters.storage import tables_letters as tlet
+from relance.core.matching import OpenItem
+from relance.core.model import Invoice
+from relance.core.money import Money, minor_units
+from relance.core.terms import BadTerms, DiscountTerms, parse_discount_terms
+
+
+def _open_query(as_of: date, *conditions: Any) -> Any:
+    """Invoices issued by `as_of` still owed something, with what: every allocation counts."""
+    allocated = (
+        select(t.allocations.c.invoice_id, func.sum(t.allocations.c.amount_minor).label("paid"))
+        .group_by(t.allocations.c.invoice_id)
+        .subquery()
+    )
+    inv = t.invoices
+    owed = inv.c.amount_minor - func.coalesce(allocated.c.paid, 0)
+    return (
+        select(
+            inv.c.number, t.customers.c.ref, inv.c.issue_date, inv.c.due_date, inv.c.currency,
+            inv.c.amount_minor, inv.c.tax_minor, inv.c.subject, inv.c.pdf_path, owed,
+        )
+        .join(t.customers, t.customers.c.id == inv.c.customer_id)
+        .outerjoin(allocated, allocated.c.invoice_id == inv.c.id)
+        .where(inv.c.issue_date <= as_of, owed > 0, *conditions)
+        .order_by(inv.c.due_date, inv.c.number)
+    )  # fmt: skip
+
+
+def open_items(conn: Connection, as_of: date) -> list[OpenItem]:
+    """Invoices issued by `as_of` with something still owed on them, oldest due date first.
+
+    What is owed counts every allocation recorded, whatever its date: matching must never
+    give an invoice more than is left on it now, even when a settlement recorded earlier
+    (a FEC's lettering) is dated after `as_of`. Read through the driver: matching a
+    statement reads every open invoice (a million in the benchmark), and building them
+    from the driver's tuples, dates parsed once per distinct value, takes half the time of
+    SQLAlchemy's row processing.
+    """
+    query = _open_query(as_of)
+    sql = str(query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
+    days: dict[Any, date] = {}
+    exponents: dict[str, int] = {}
+    exact = Money.exact
+    found = []
+    for number, ref, issued, due, currency, amount, tax, subject, pdf, left in conn.exec_driver_sql(
+        sql
+    ):
+        # SQLite's driver gives dates as ISO text, PostgreSQL's as dates.
+        issue_day = days.get(issued)
+        if issue_day is None:
+            issue_day = days[issued] = _day(issued)
+        due_day = days.get(due)
+        if due_day is None:
+            due_day = days[due] = _day(due)
+        exponent = exponents.get(currency)
+        if exponent is None:
+            exponent = exponents[currency] = -minor_units(currency)
+        total = exact(Decimal(amount).scaleb(exponent), currency)
+        invoice = Invoice(
+            number, ref, issue_day, due_day, total,
+            exact(Decimal(tax).scaleb(exponent), currency), subject, pdf,
+        )  # fmt: skip
+        left = int(left)
+        found.append(
+            OpenItem(
+                invoice,
+                total if left == amount else exact(Decimal(left).scaleb(exponent), currency),
+            )
+        )
+    return found
+
+
+def open_items_among(
+    conn: Connection,
+    as_of: date,
+    *,
+    numbers: Iterable[str] = (),
+    customer_refs: Iterable[str] = (),
+    owed_minor: Iterable[int] = (),
+) -> list[OpenItem]:
+    """The open invoices (as `open_items`) whose number, upper case without separators, is
+    among `numbers`, or of `customer_refs`, or owing exactly one of `owed_minor`: the few a
+    single payment could be matched to, read without loading the whole ledger."""
+    inv = t.invoices
+    allocated = select(func.coalesce(func.sum(t.allocations.c.amount_minor), 0)).where(
+        t.allocations.c.invoice_id == inv.c.id
+    )
+    # Numbers compared as matching compares them: upper case, separators left out.
+    plain: Any = func.upper(inv.c.number)
+    for separator in ("-", "/", ".", "_", " "):
+        plain = func.replace(plain, separator, "")
+    wanted = [
+        plain.in_(list(numbers)),
+        t.customers.c.ref.in_(list(customer_refs)),
+        (inv.c.amount_minor - allocated.scalar_subquery()).in_(list(owed_minor)),
+    ]
+    found = []
+    for number, ref, issued, due, currency, amount, tax, subject, pdf, left in conn.execute(
+        _open_query(as_of, or_(*wanted))
+    ):
+        exponent = -minor_units(currency)
+        total = Money.exact(Decimal(amount).scaleb(exponent), currency)
+        invoice = Invoice(
+            number, ref, issued, due, total,
+            Money.exact(Decimal(tax).scaleb(exponent), currency), subject, pdf,
+        )  # fmt: skip
+        found.append(OpenItem(invoice, Money.exact(Decimal(int(left)).scaleb(exponent), currency)))
+    return found
+
+
+def customers_with_iban(conn: Connection, iban: str) -> list[str]:
+    """References of the customers who pay from `iban` (compared without spaces)."""
+    compact = "".join(iban.split()).upper()
+    if not compact:
+        return []
+    column = t.customers.c.ibans
+    query = select(t.customers.c.ref, column).where(column.like(f"%{compact[-8:]}%"))
+    return [
+        ref
+        for ref, ibans in conn.execute(query)
+        if compact in {"".join(i.split()).upper() for i in str(ibans).split(",")}
+    ]
+
+
+def _day(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def letter_references(conn: Connection) -> dict[str, tuple[str, ...]]:
+    """Each RF creditor reference printed on a letter, with the invoices its action covered
+    (from the letters' evidence and the dunning queue)."""
+    query = (
+        select(tlet.letter_evidence.c.rf_reference, td.dunning_actions.c.invoice_numbers)
+        .join(td.dunning_actions, td.dunning_actions.c.id == tlet.letter_evidence.c.action_id)
+        .where(tlet.letter_evidence.c.rf_reference != "")
+    )
+    found: dict[str, tuple[str, ...]] = {}
+    for rf, numbers in conn.execute(query):
+        compact = "".join(str(rf).split()).upper()
+        found[compact] = tuple(dict.fromkeys(found.get(compact, ()) + tuple(numbers or ())))
+    return found
+
+
+def _terms(text: str | None) -> DiscountTerms | None:
+    if not text:
+        return None
+    try:
+        return parse_discount_terms(text)
+    except BadTerms:  # stored by the law service, which parsed them: only a hand edit fails
+        return None
+
+
+def _terms_by_key(conn: Connection, query: Any) -> dict[str, DiscountTerms]:
+    """The terms a query gives as (key, stored text) rows, those that read as terms."""
+    found: dict[str, DiscountTerms] = {}
+    for key, text in conn.execute(query):
+        terms = _terms(text)
+        if terms is not None:
+            found[key] = terms
+    return found
+
+
+def discount_terms(
+    conn: Connection,
+) -> tuple[dict[str, DiscountTerms], dict[str, DiscountTerms]]:
+    """Early-payment discount terms: (by invoice number, by customer reference from the
+    contract). Both are small: terms are set on a few invoices and contracts."""
+    own = select(t.invoices.c.number, tl.law_invoice_terms.c.discount).join(
+        t.invoices, t.invoices.c.id == tl.law_invoice_terms.c.invoice_id
+    )
+    by_customer = select(t.customers.c.ref, tl.law_contracts.c.discount).join(
+        t.customers, t.customers.c.id == tl.law_contracts.c.customer_id
+    )
+    return _terms_by_key(conn, own), _terms_by_key(conn, by_customer)
