@@ -8,13 +8,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from relance.core.aging import AgingTable, Buckets
+from relance.core.aging import AgingReport, AgingTable, Buckets
 from relance.core.users import Role, User
 from relance.interfaces.web.charts import Bar, bars
 from relance.interfaces.web.phrases import phrase
 from relance.interfaces.web.rendering import language_of, money_text, render
 from relance.interfaces.web.security import page
-from relance.services import reports
+from relance.services import workbench
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,14 +37,10 @@ def bucket_labels(buckets: Buckets, language: str) -> list[str]:
     return names
 
 
-@page(Role.VIEWER)
-def today_page(request: Request, user: User) -> Response:
-    """The day's review and the aged balance per currency."""
-    store, day = request.app.state.store, request.app.state.settings.today()
-    language = language_of(request, user)
-    report = reports.aging_report(store, day)
+def aging_charts(report: AgingReport, language: str) -> list[AgingChart]:
+    """One chart per currency of the aged balance."""
     labels = bucket_labels(report.buckets, language)
-    charts = [
+    return [
         AgingChart(
             table,
             labels,
@@ -56,7 +52,18 @@ def today_page(request: Request, user: User) -> Response:
         )
         for table in report.tables
     ]
-    context = {"as_of": day, "charts": charts, "creditor": reports.creditor(store)}
+
+
+@page(Role.VIEWER)
+def today_page(request: Request, user: User) -> Response:
+    """The day's review and the aged balance per currency."""
+    store, day = request.app.state.store, request.app.state.settings.today()
+    summary = workbench.today(store, day)
+    context = {
+        "as_of": day,
+        "summary": summary,
+        "charts": aging_charts(summary.aging, language_of(request, user)),
+    }
     return render(request, user, "today.html", context)
 
 

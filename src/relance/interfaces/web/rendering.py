@@ -30,6 +30,8 @@ LOCALES = {"fr": "fr_FR", "en": "en_GB"}
 # The pages of the menu: path, phrase, the role needed to see them.
 NAV = (
     ("/", "nav.today", Role.VIEWER),
+    ("/queue", "nav.queue", Role.VIEWER),
+    ("/customers", "nav.customers", Role.VIEWER),
     ("/users", "nav.users", Role.ADMIN),
 )
 
@@ -88,11 +90,14 @@ def render(
         lang=language,
         t=t,
         csrf=csrf_token(request),
+        may=lambda role: user is not None and user.role.allows(Role(role)),
         nav=[(path, key) for path, key, role in NAV if user and user.role.allows(role)],
         money=lambda amount: money_text(amount, language),
         day=lambda value: day_text(value, language),
         number=lambda value: number_text(value, language),
-        messages=[t(key, **values) for key, values in request.session.pop("flash", [])],
+        messages=[
+            (kind, t(key, **values)) for key, values, kind in request.session.pop("flash", [])
+        ],
         **context,
     )
     return HTMLResponse(page, status_code=status_code)
@@ -100,4 +105,15 @@ def render(
 
 def flash(request: Request, key: str, **values: Any) -> None:
     """A message for the next page the user sees (after the redirect of a POST)."""
-    request.session.setdefault("flash", []).append([key, values])
+    _keep(request, [key, values, "ok"])
+
+
+def flash_error(request: Request, problem: Exception) -> None:
+    """A service's refusal (a ValueError or LookupError), said on the next page."""
+    message = problem.args[0] if isinstance(problem, LookupError) and problem.args else problem
+    _keep(request, ["error.service", {"message": str(message)}, "error"])
+
+
+def _keep(request: Request, message: list[Any]) -> None:
+    # assigned anew: the session notices assignments, not a list changed in place
+    request.session["flash"] = [*request.session.get("flash", []), message]
