@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from relance.adapters.render.templates import TemplateStore
-from relance.adapters.storage import dunning_repository as drepo
+from relance.adapters.storage import repository_queue as queue_repo
 from relance.adapters.storage.database import Store
 from relance.services.composing import compose_action, render_action
 from relance.services.delivery_check import check_action
@@ -33,7 +33,7 @@ class RenderedPreview:
 def render_preview(store: Store, action_id: int, as_of: date) -> RenderedPreview:
     """Render the queued action `action_id` as of `as_of`; LookupError when there is none."""
     with store.begin() as conn:
-        found = drepo.load_queue(conn, ids=[action_id])
+        found = queue_repo.load_queue(conn, ids=[action_id])
         if not found:
             raise LookupError(f"no action {action_id} in the queue")
         check = check_action(conn, found[0], as_of)

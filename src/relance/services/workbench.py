@@ -11,11 +11,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from relance.adapters.storage import dunning_repository as drepo
 from relance.adapters.storage import repository as repo
+from relance.adapters.storage import repository_pauses as pauses_repo
+from relance.adapters.storage import repository_queue as queue_repo
 from relance.adapters.storage import repository_workbench as wrepo
 from relance.adapters.storage.database import Connection, Store
-from relance.adapters.storage.dunning_repository import QueuedAction
+from relance.adapters.storage.repository_queue import QueuedAction
 from relance.adapters.storage.repository_workbench import (
     CustomerFilter,
     CustomerPage,
@@ -72,14 +73,14 @@ def _with_customers(conn: Connection, items: Sequence[QueuedAction]) -> list[Que
 def today(store: Store, as_of: date) -> Today:
     """Everything the Today page shows, as of `as_of`."""
     with store.begin() as conn:
-        pending = _with_customers(conn, drepo.load_queue(conn, PENDING))
+        pending = _with_customers(conn, queue_repo.load_queue(conn, PENDING))
         promises = [
             p
-            for p in drepo.load_promises(conn)
+            for p in pauses_repo.load_promises(conn)
             if abs((p.due - as_of).days) <= PROMISE_HORIZON.days
         ]
         promised = {c.ref: c for c in repo.load_customers(conn, [p.customer_ref for p in promises])}
-        disputes = [d for d in drepo.load_disputes(conn) if d.active(as_of)]
+        disputes = [d for d in pauses_repo.load_disputes(conn) if d.active(as_of)]
         unmatched = wrepo.unmatched_credit_count(conn)
         report = assemble(repo.aging_rows(conn, as_of, Buckets()), as_of, Buckets())
     return Today(
@@ -110,7 +111,7 @@ class QueueView:
 def queue(store: Store, *, stage: str = "", channel: Channel | None = None) -> QueueView:
     """The proposed and approved actions, of one stage (level name) and channel if given."""
     with store.begin() as conn:
-        pending = _with_customers(conn, drepo.load_queue(conn, PENDING))
+        pending = _with_customers(conn, queue_repo.load_queue(conn, PENDING))
     stages = tuple(sorted({q.item.action.level_name for q in pending}))
     channels = tuple(c for c in Channel if any(c in q.item.action.channels for q in pending))
     kept = [
@@ -178,10 +179,10 @@ def customer_file(store: Store, customer_ref: str, as_of: date) -> CustomerFile:
         if not found:
             raise LookupError(f"no customer {customer_ref!r}")
         owed = repo.open_invoice_balances(conn, as_of, customer_ref)
-        actions = drepo.load_queue(conn, customer_ref=customer_ref)
-        disputes = [d for d in drepo.load_disputes(conn, customer_ref) if d.resolved is None]
-        promises = drepo.load_promises(conn, customer_ref)
-        holds = [h for h in drepo.load_holds(conn, customer_ref) if h.active(as_of)]
+        actions = queue_repo.load_queue(conn, customer_ref=customer_ref)
+        disputes = [d for d in pauses_repo.load_disputes(conn, customer_ref) if d.resolved is None]
+        promises = pauses_repo.load_promises(conn, customer_ref)
+        holds = [h for h in pauses_repo.load_holds(conn, customer_ref) if h.active(as_of)]
     stages = invoice_stage_names(actions)
     invoices = tuple(
         OpenInvoice(

@@ -7,7 +7,7 @@ from tests.interfaces.web.conftest import TODAY, Workbench, csrf_of, email_of
 
 from relance.core.engine import ActionStatus
 from relance.core.users import Role
-from relance.services import dunning
+from relance.services import customer_history, dunning
 
 
 @pytest.fixture
@@ -75,7 +75,9 @@ def test_a_manager_approves_many_at_once_and_the_history_names_them(
     assert {status_of(workbench, i) for i in day_run} == {ActionStatus.APPROVED}
     assert "approuvée(s)" in client.get("/queue").text
     first = dunning.queue(workbench.store)[0].action.customer_ref
-    approvals = [e for e in dunning.history(workbench.store, first) if e.kind == "action.approved"]
+    approvals = [
+        e for e in customer_history.history(workbench.store, first) if e.kind == "action.approved"
+    ]
     assert approvals and {e.actor for e in approvals} == {email_of(Role.MANAGER)}
 
 

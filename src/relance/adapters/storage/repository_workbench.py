@@ -16,6 +16,7 @@ from relance.adapters.storage import tables as t
 from relance.adapters.storage import tables_bank as tb
 from relance.adapters.storage import tables_dunning as td
 from relance.core.actions import ActionStatus
+from relance.core.bank import MatchState
 from relance.core.money import Money
 
 
@@ -168,5 +169,5 @@ def _last_steps(conn: Connection, refs: Sequence[str]) -> dict[str, str]:
 def unmatched_credit_count(conn: Connection) -> int:
     """How many bank credits wait for a person to match them."""
     b = tb.bank_transactions
-    query = select(func.count()).where(b.c.state == tb.MatchState.UNMATCHED.value)
+    query = select(func.count()).where(b.c.state == MatchState.UNMATCHED.value)
     return int(conn.execute(query).scalar_one())
