@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from relance.bootstrap import open_store
-from relance.interfaces.cli.output import DbOption, ExitCode, console, fail
+from relance.interfaces.cli import output as ui
 from relance.services import users
 
 
@@ -28,7 +28,7 @@ def is_loopback(host: str) -> bool:
 
 
 def serve(
-    db: DbOption = None,
+    db: ui.DbOption = None,
     host: Annotated[str, typer.Option(help="The address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="The port to listen on.")] = 8000,
     https: Annotated[
@@ -50,11 +50,11 @@ def serve(
     store = open_store(db)
     if users.user_count(store) == 0:
         if not is_loopback(host):
-            raise fail(
+            raise ui.fail(
                 f"no account yet: create one with `relance user add EMAIL --role admin` "
                 f"before listening on {host}",
-                ExitCode.BLOCKED,
+                ui.ExitCode.BLOCKED,
             )
-        console.print("No account yet: create one with `relance user add EMAIL --role admin`.")
-    console.print(f"relance workbench on http://{host}:{port}/ (Ctrl-C stops it)")
+        ui.console.print("No account yet: create one with `relance user add EMAIL --role admin`.")
+    ui.console.print(f"relance workbench on http://{host}:{port}/ (Ctrl-C stops it)")
     uvicorn.run(build_app(store, secure_cookies=https), host=host, port=port, log_level="info")

@@ -9,14 +9,7 @@ import typer
 
 from relance.bootstrap import open_store
 from relance.core.users import Role
-from relance.interfaces.cli.output import (
-    DbOption,
-    Format,
-    FormatOption,
-    console,
-    emit,
-    instant_text,
-)
+from relance.interfaces.cli import output as ui
 from relance.services import users
 
 user_app = typer.Typer(help="The accounts of the web workbench.", no_args_is_help=True)
@@ -32,7 +25,7 @@ def register(app: typer.Typer) -> None:
 def add(
     email: Annotated[str, typer.Argument(help="The user's e-mail address (their login).")],
     role: Annotated[Role, typer.Option(help="viewer, collector, manager or admin.")],
-    db: DbOption = None,
+    db: ui.DbOption = None,
     password_stdin: Annotated[
         bool, typer.Option("--password-stdin", help="Read the password from standard input.")
     ] = False,
@@ -43,16 +36,16 @@ def add(
     else:
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
     created = users.add_user(open_store(db), email, role, password)
-    console.print(f"Account {created.email} created ({created.role.value}).")
+    ui.console.print(f"Account {created.email} created ({created.role.value}).")
 
 
-def list_users(db: DbOption = None, fmt: FormatOption = Format.TABLE) -> None:
+def list_users(db: ui.DbOption = None, fmt: ui.FormatOption = ui.Format.TABLE) -> None:
     """The accounts of the web workbench."""
     accounts = users.list_users(open_store(db))
     columns = ["email", "role", "active", "created"]
     rows = [[a.email, a.role.value, a.active, a.created_at.isoformat()] for a in accounts]
     display = [
-        [a.email, a.role.value, "yes" if a.active else "no", instant_text(a.created_at)]
+        [a.email, a.role.value, "yes" if a.active else "no", ui.instant_text(a.created_at)]
         for a in accounts
     ]
-    emit(fmt, columns, rows, title="Web workbench accounts", display=display)
+    ui.emit(fmt, columns, rows, title="Web workbench accounts", display=display)
