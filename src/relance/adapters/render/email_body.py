@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 
-from relance.adapters.render.labels import counted, label
+from relance.adapters.render.labels import label
 from relance.adapters.render.letterhead import (
     contact_paragraph,
     creditor_lines,
@@ -18,7 +18,7 @@ from relance.adapters.render.letterhead import (
     previous_letters_paragraph,
 )
 from relance.adapters.render.pdf_payment import payment_lines
-from relance.adapters.render.pdf_table import invoice_cells
+from relance.adapters.render.pdf_table import invoice_cells, total_lines
 from relance.adapters.render.templates import Wording
 from relance.core.addressing import signatory_title
 from relance.core.letter import (
@@ -56,31 +56,11 @@ def _table(letter: Letter) -> tuple[list[str], list[list[str]]]:
 
 
 def _totals(letter: Letter) -> list[tuple[str, str]]:
-    lang = letter.language
-    lines: list[tuple[str, str]] = []
-    if letter.charges:
-        lines.append(
-            (
-                counted(lang, "subtotal", len(letter.rows)),
-                format_money(letter.principal_due, letter.locale),
-            )
-        )
-        for charge in letter.charges:
-            text = charge.label + (f" ({charge.explanation})" if charge.explanation else "")
-            amount = "" if charge.amount is None else format_money(charge.amount, letter.locale)
-            lines.append((text, amount))
-    credit = letter.credit_on_account
-    if credit is not None:
-        if not letter.charges:
-            lines.append(
-                (
-                    counted(lang, "subtotal", len(letter.rows)),
-                    format_money(letter.principal_due, letter.locale),
-                )
-            )
-        lines.append((label(lang, "credit_on_account"), format_money(-credit, letter.locale)))
-    lines.append((label(lang, "total_due"), format_money(letter.total_due, letter.locale)))
-    return lines
+    """The letter's lines under the table, each charge's arithmetic in brackets after it."""
+    return [
+        (text + (f" ({explanation})" if explanation else ""), amount)
+        for text, amount, _, explanation in total_lines(letter)
+    ]
 
 
 def _also_due(letter: Letter, sep: str) -> tuple[list[list[str]], str, str]:

@@ -78,7 +78,7 @@ def draw_table(page: Page) -> None:
     page.canvas.setLineWidth(0.5)
     page.canvas.line(page.left, page.y + 1 * mm, page.right, page.y + 1 * mm)
     page.y -= 3 * mm
-    totals = _total_lines(letter)
+    totals = total_lines(letter)
     # A charge's label and its arithmetic can be longer than the line: both are wrapped
     # in the space left of the amounts, the arithmetic in smaller type under its label.
     text_right = page.right - 30 * mm
@@ -113,9 +113,9 @@ def draw_table(page: Page) -> None:
         _draw_also_due(page)
 
 
-def _total_lines(letter: Letter) -> list[tuple[str, str, bool, str]]:
+def total_lines(letter: Letter) -> list[tuple[str, str, bool, str]]:
     """Under the table: (label, amount, bold?, arithmetic) for the subtotal, each charge,
-    the credit on account and the total due."""
+    the credit on account and the total due (letters and e-mails)."""
     lang = letter.language
     totals: list[tuple[str, str, bool, str]] = []
     if letter.charges:
