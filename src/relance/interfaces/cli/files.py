@@ -181,16 +181,14 @@ def import_bank(
     _print(reports, as_json)
 
 
+@ui.listing
 def unmatched(
     db: ui.DbOption = None,
-    fmt: ui.FormatOption = ui.Format.TABLE,
-    as_json: ui.JsonFlag = False,
-    as_csv: ui.CsvFlag = False,
+    shown: ui.Format = ui.Format.TABLE,
 ) -> None:
     """The credits waiting to be matched by hand, with ranked suggestions."""
     store = open_store(db)
     waiting = lettrage.unmatched(store)
-    output = ui.chosen(fmt, as_json, as_csv)
     columns = ["key", "date", "amount", "currency", "payer", "remittance", "suggestions"]
     rows = [
         [
@@ -209,7 +207,7 @@ def unmatched(
                 }
                 for s in line.suggestions
             ]
-            if output is ui.Format.JSON
+            if shown is ui.Format.JSON
             # one cell of CSV: "score customer: invoices (reason)" separated by " | "
             else " | ".join(
                 f"{s.score} {s.customer_ref}: {' '.join(s.invoice_numbers)} ({s.reason})"
@@ -234,7 +232,7 @@ def unmatched(
         for line in waiting
     ]
     ui.emit(
-        output,
+        shown,
         columns,
         rows,
         title=f"{len(rows)} payment(s) to match",

@@ -19,18 +19,16 @@ def register(root: typer.Typer) -> None:
 
 
 @app.callback()
+@ui.listing
 def listing(
     ctx: typer.Context,
     db: ui.DbOption = None,
-    fmt: ui.FormatOption = ui.Format.TABLE,
-    as_json: ui.JsonFlag = False,
-    as_csv: ui.CsvFlag = False,
+    shown: ui.Format = ui.Format.TABLE,
 ) -> None:
     """Every file imported: id, file, SHA-256, kind, rows, date (and when undone)."""
     if ctx.invoked_subcommand is not None:
         return
     records = service.list_imports(open_store(db))
-    shown = ui.chosen(fmt, as_json, as_csv)
     columns = ["id", "file", "sha256", "kind", "rows", "imported_at", "undone_at"]
     rows = [
         [r.id, r.file_name, r.sha256, r.kind, r.rows, r.imported_at.isoformat(timespec="seconds"),

@@ -263,11 +263,10 @@ for _kind in CsvKind:
     _import_command(_kind)
 
 
+@ui.listing
 def customers(
     db: ui.DbOption = None,
-    fmt: ui.FormatOption = ui.Format.TABLE,
-    as_json: ui.JsonFlag = False,
-    as_csv: ui.CsvFlag = False,
+    shown: ui.Format = ui.Format.TABLE,
 ) -> None:
     """List the customers, with the credit they hold (payments not yet applied)."""
     store = open_store(db)
@@ -281,17 +280,16 @@ def customers(
     ]  # fmt: skip
     columns = ["ref", "name", "kind", "country", "language", "email", "phone", "hold", "tags",
                "unapplied_credit"]  # fmt: skip
-    ui.emit(ui.chosen(fmt, as_json, as_csv), columns, rows, title="Customers")
+    ui.emit(shown, columns, rows, title="Customers")
 
 
+@ui.listing
 def invoices(
     db: ui.DbOption = None,
     customer: Annotated[str | None, typer.Option(help="Only this customer's invoices.")] = None,
     only_open: Annotated[bool, typer.Option("--open", help="Only invoices still owed.")] = False,
     as_of: Annotated[str | None, typer.Option(help="Balances as of this date.")] = None,
-    fmt: ui.FormatOption = ui.Format.TABLE,
-    as_json: ui.JsonFlag = False,
-    as_csv: ui.CsvFlag = False,
+    shown: ui.Format = ui.Format.TABLE,
 ) -> None:
     """List invoices with their open balance, status and days overdue."""
     day = ui.parse_day(as_of, date.today())  # wrong usage is said before the ledger is opened
@@ -313,6 +311,6 @@ def invoices(
                         ui.date_text(inv.due_date, language), ui.money_text(inv.amount, language),
                         ui.money_text(line.open_balance, language), inv.currency, line.status.value,
                         ui.days_text(days)])  # fmt: skip
-    ui.emit(ui.chosen(fmt, as_json, as_csv), columns, rows,
+    ui.emit(shown, columns, rows,
             title=f"Invoices as of {ui.date_text(day, language)}",
             display=display, right=("amount", "open", "days_overdue"))  # fmt: skip

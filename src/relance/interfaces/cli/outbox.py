@@ -36,13 +36,12 @@ StatusOption = Annotated[
 ]
 
 
+@ui.listing
 def listing(
     ctx: typer.Context,
     db: ui.DbOption = None,
     status: StatusOption = None,
-    fmt: ui.FormatOption = ui.Format.TABLE,
-    as_json: ui.JsonFlag = False,
-    as_csv: ui.CsvFlag = False,
+    shown: ui.Format = ui.Format.TABLE,
 ) -> None:
     """List the outbox: each e-mail with its action, customer, status and reason."""
     if ctx.invoked_subcommand is not None:
@@ -75,7 +74,6 @@ def listing(
         ]
         for line in lines
     ]
-    shown = ui.chosen(fmt, as_json, as_csv)
     # the table shows when relance prepared and sent each e-mail (the computer's clock),
     # not the business day of the send: its columns say so
     if shown is ui.Format.TABLE:

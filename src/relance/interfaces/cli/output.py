@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+import inspect
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from enum import IntEnum, StrEnum
@@ -52,6 +54,35 @@ DbOption = Annotated[
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output: table, csv or json.")]
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 CsvFlag = Annotated[bool, typer.Option("--csv", help="Print CSV.")]
+
+
+def listing(command: Callable[..., None]) -> Callable[..., None]:
+    """Give a listing command the output options every listing has, after its own:
+    --format, --json and --csv. The command is called with `shown`, the format chosen."""
+    own = inspect.signature(command, eval_str=True)
+    added = [
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=kind)
+        for name, kind, default in (
+            ("fmt", FormatOption, Format.TABLE),
+            ("as_json", JsonFlag, False),
+            ("as_csv", CsvFlag, False),
+        )
+    ]
+    kept = [p for p in own.parameters.values() if p.name != "shown"]
+
+    @functools.wraps(command)
+    def with_output_options(
+        *args: Any, fmt: Format, as_json: bool, as_csv: bool, **kwargs: Any
+    ) -> None:
+        command(*args, shown=chosen(fmt, as_json, as_csv), **kwargs)
+
+    # Typer reads the options from the signature and its annotations
+    signature = own.replace(parameters=[*kept, *added])
+    with_output_options.__signature__ = signature  # type: ignore[attr-defined]
+    with_output_options.__annotations__ = {
+        p.name: p.annotation for p in signature.parameters.values()
+    }
+    return with_output_options
 
 
 def chosen(fmt: Format, as_json: bool = False, as_csv: bool = False) -> Format:

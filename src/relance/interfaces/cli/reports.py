@@ -20,15 +20,14 @@ def register(app: typer.Typer) -> None:
     app.command("aging")(aging)
 
 
+@ui.listing
 def aging(
     db: ui.DbOption = None,
     as_of: Annotated[str | None, typer.Option(help="Date of the report (default: today).")] = None,
     buckets: Annotated[
         str, typer.Option(help="Upper bounds of the day ranges past due.")
     ] = "30,60,90,120",
-    fmt: ui.FormatOption = ui.Format.TABLE,
-    as_json: ui.JsonFlag = False,
-    as_csv: ui.CsvFlag = False,
+    shown: ui.Format = ui.Format.TABLE,
 ) -> None:
     """The aged balance (balance âgée): open amounts per customer by days past due."""
     day = ui.parse_day(as_of, date.today())  # wrong usage is said before the ledger is opened
@@ -36,7 +35,7 @@ def aging(
     language = reports.ledger_language(store)
     report = reports.aging_report(store, day, Buckets.parse(buckets))
     credits = reports.unapplied_credits(store, day)
-    print_aging(report, ui.chosen(fmt, as_json, as_csv), language, credits)
+    print_aging(report, shown, language, credits)
 
 
 def _customer_rows(
