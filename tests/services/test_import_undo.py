@@ -66,7 +66,7 @@ def send_letter(store: Store, customer: str, numbers: list[str], on: date) -> No
         conn.execute(
             insert(td.dunning_actions).values(
                 key=f"{customer}-{on}", customer_ref=customer, policy="business", level=1,
-                level_name="first reminder", channels="email", invoice_numbers=numbers,
+                level_name="first reminder", channels=["email"], invoice_numbers=numbers,
                 proposed_on=on, status="done", done_on=on, outcome="sent", details={},
             )
         )  # fmt: skip

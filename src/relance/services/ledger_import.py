@@ -31,6 +31,7 @@ from relance.adapters.storage import repository as repo
 from relance.adapters.storage import repository_imports as imports_repo
 from relance.adapters.storage import tables as t
 from relance.adapters.storage.database import Store
+from relance.adapters.storage.lists import encode_list
 from relance.core.bulk import chunks
 from relance.core.model import Allocation, AllocationKind, Customer, Invoice
 from relance.core.money import Money
@@ -267,7 +268,7 @@ class _FileImport:
                 report.unchanged += 1
                 continue
             owned = {k: values[k] for k in _CSV_OWNED}
-            changed.append({"b_ref": ref, "ibans": ",".join(merged_ibans), **owned})
+            changed.append({"b_ref": ref, "ibans": encode_list(merged_ibans), **owned})
         if new:
             conn.execute(insert(t.customers), new)
             report.created += len(new)

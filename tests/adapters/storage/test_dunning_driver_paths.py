@@ -131,7 +131,7 @@ def test_rows_written_with_executemany_read_back_as_sqlalchemy_writes_them(store
             ("key", "customer_ref", "policy", "level", "level_name", "channels",
              "invoice_numbers", "proposed_on", "status", "done_on", "outcome", "cancel_reason",
              "details"),
-            [("DUP/2026-03-21/step0", "DUP", "business", 0, "step0", "email", ["F1", "F2"],
+            [("DUP/2026-03-21/step0", "DUP", "business", 0, "step0", ["email"], ["F1", "F2"],
               AS_OF, "proposed", None, "", None, details)],
         )  # fmt: skip
         (queued,) = queue_repo.load_queue(conn)

@@ -4,9 +4,9 @@
 recorded later on top of it: an allocation made by another file or by hand, a letter sent
 for one of its invoices, a formal notice, a dispute, an agency handoff, a write-off, a
 payment plan, records of another file for a customer it created. `apply_undo` removes
-what the import wrote; with `cascade`, also the later allocations and the facts recorded
-on its invoices (letters already sent stay in the history: they were sent). A customer
-that other records still name is kept.
+what the import wrote and the flags raised on its invoices; with `cascade`, also the later
+allocations and the facts recorded on its invoices (letters already sent stay in the
+history: they were sent). A customer that other records still name is kept.
 """
 
 from __future__ import annotations
@@ -21,8 +21,10 @@ from relance.adapters.storage import tables as t
 from relance.adapters.storage import tables_bank as tb
 from relance.adapters.storage import tables_dunning as td
 from relance.adapters.storage import tables_law as tl
+from relance.adapters.storage.lists import decode_list
 from relance.adapters.storage.repository_imports import written_ids
 from relance.adapters.storage.repository_letters import steps_that_told
+from relance.adapters.storage.schema import metadata
 from relance.core.bulk import chunks
 
 # facts recorded on one invoice, by invoice id: removed with it under --cascade
@@ -132,7 +134,7 @@ def _letters_and_facts(conn: Connection, plan: UndoPlan) -> None:
             td.payment_plans.c.customer_ref.in_(sorted(plan.customers))
         )
     ):
-        if ours.intersection(numbers or []):
+        if ours.intersection(decode_list(numbers)):
             _reason(plan, f"payment plan {key} covers invoices of this file")
 
 
@@ -153,7 +155,25 @@ def _customers_still_named(conn: Connection, plan: UndoPlan) -> None:
                 keep.append(customer_id)
                 plan.kept_customers.append(ref)
                 break
+    named = _named_by_reference(conn, [ref for customer_id, ref in ours if customer_id not in keep])
+    for customer_id, ref in ours:
+        if ref in named and customer_id not in keep:
+            keep.append(customer_id)
+            plan.kept_customers.append(ref)
     plan.ids["customers"] = [i for i in plan.ids["customers"] if i not in keep]
+
+
+def _named_by_reference(conn: Connection, refs: Sequence[str]) -> set[str]:
+    """The customers among `refs` that a row of the dunning, bank or letter tables names
+    (a foreign key on `customers.ref` holds them)."""
+    named: set[str] = set()
+    for table in metadata.sorted_tables:
+        for key in table.foreign_keys:
+            if key.column is t.customers.c.ref:
+                column = key.parent
+                rows = _select_in(conn, [column], column, refs)
+                named.update(ref for (ref,) in rows)
+    return named
 
 
 def apply_undo(conn: Connection, plan: UndoPlan) -> None:
@@ -163,6 +183,8 @@ def apply_undo(conn: Connection, plan: UndoPlan) -> None:
     for table, _what in _INVOICE_FACTS:
         _delete(conn, table, table.c.invoice_id, plan.ids["invoices"])
     _delete(conn, td.disputes, td.disputes.c.invoice_number, plan.numbers)
+    # what the daily run noticed about an invoice goes with the invoice
+    _delete(conn, td.dunning_flags, td.dunning_flags.c.invoice_number, plan.numbers)
     txs = tb.bank_transactions
     keys = [k for (k,) in _select_in(conn, [txs.c.key], txs.c.id, plan.ids["bank_transactions"])]
     sug = tb.bank_suggestions

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, case, func, insert, or_, select, update
 
 from relance.adapters.storage import tables as t
+from relance.adapters.storage.lists import decode_list, encode_list
 from relance.core.aging import AgingRow, Buckets
 from relance.core.ledger import Ledger
 from relance.core.model import (
@@ -33,8 +34,8 @@ from relance.core.money import Money
 # -- creditor ---------------------------------------------------------------
 
 
-def _lines(address: Address) -> str:
-    return "\n".join(address.lines)
+def _lines(address: Address) -> list[str]:
+    return encode_list(address.lines)
 
 
 def save_creditor(conn: Connection, creditor: Creditor) -> None:
@@ -79,7 +80,7 @@ def load_creditor(conn: Connection) -> Creditor | None:
         currency=row["currency"],
         language=row["language"],
         address=Address(
-            tuple(filter(None, row["address_lines"].split("\n"))),
+            decode_list(row["address_lines"]),
             row["postal_code"],
             row["city"],
             row["country"],
@@ -115,12 +116,12 @@ def customer_values(customer: Customer) -> dict[str, Any]:
         "phone": customer.phone,
         "credit_limit_minor": limit.to_minor() if limit else None,
         "credit_limit_currency": limit.currency if limit else None,
-        "tags": ",".join(customer.tags),
+        "tags": encode_list(customer.tags),
         "hold_reason": customer.hold_reason,
         "do_not_contact": customer.do_not_contact,
         "registration_id": customer.registration_id,
         "vat_number": customer.vat_number,
-        "ibans": ",".join(customer.ibans),
+        "ibans": encode_list(customer.ibans),
         "policy": customer.policy,
         "created": customer.created,
         "contact_name": customer.contact_name,
@@ -140,7 +141,7 @@ def customer_from_row(row: Mapping[Any, Any]) -> Customer:
         country=row["country"],
         language=row["language"],
         address=Address(
-            tuple(filter(None, row["address_lines"].split("\n"))),
+            decode_list(row["address_lines"]),
             row["postal_code"],
             row["city"],
             row["country"],
@@ -148,12 +149,12 @@ def customer_from_row(row: Mapping[Any, Any]) -> Customer:
         email=row["email"],
         phone=row["phone"],
         credit_limit=limit,
-        tags=tuple(filter(None, row["tags"].split(","))),
+        tags=decode_list(row["tags"]),
         hold_reason=row["hold_reason"],
         do_not_contact=bool(row["do_not_contact"]),
         registration_id=row["registration_id"],
         vat_number=row["vat_number"],
-        ibans=tuple(filter(None, row["ibans"].split(","))),
+        ibans=decode_list(row["ibans"]),
         policy=row["policy"],
         created=row["created"],
         contact_name=row["contact_name"],

@@ -18,6 +18,7 @@ from sqlalchemy import Connection, Table, bindparam, delete, insert, or_, select
 from relance.adapters.storage import repository as repo
 from relance.adapters.storage import tables as t
 from relance.adapters.storage import tables_bank as tb
+from relance.adapters.storage.lists import decode_list, encode_list
 from relance.core.bank import BankTransaction, MatchState
 from relance.core.bulk import CHUNK, chunks
 from relance.core.matching import Match, Suggestion
@@ -286,7 +287,7 @@ def replace_suggestions(conn: Connection, by_key: Mapping[str, Sequence[Suggesti
             "transaction_key": key,
             "rank": rank,
             "customer_ref": s.customer_ref,
-            "invoice_numbers": list(s.invoice_numbers),
+            "invoice_numbers": encode_list(s.invoice_numbers),
             "score": s.score,
             "reason": s.reason,
         }
@@ -311,7 +312,7 @@ def load_suggestions(conn: Connection, keys: Sequence[str]) -> dict[str, tuple[S
                 Suggestion(
                     row.transaction_key,
                     row.customer_ref,
-                    tuple(row.invoice_numbers),
+                    decode_list(row.invoice_numbers),
                     row.score,
                     row.reason,
                 )
@@ -341,5 +342,5 @@ def add_customer_iban(conn: Connection, customer_ref: str, iban: str) -> None:
         conn.execute(
             update(t.customers)
             .where(t.customers.c.ref == customer_ref)
-            .values(ibans=",".join((*customer.ibans, compact)))
+            .values(ibans=encode_list((*customer.ibans, compact)))
         )

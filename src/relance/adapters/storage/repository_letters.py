@@ -18,6 +18,7 @@ from sqlalchemy import Connection, insert, select, update
 from relance.adapters.storage import tables as t
 from relance.adapters.storage import tables_dunning as td
 from relance.adapters.storage import tables_letters as tl
+from relance.adapters.storage.lists import decode_list, encode_list
 from relance.core.outbox import OutboxRecord, OutboxStatus
 from relance.core.registered_mail import RegisteredRecord
 
@@ -37,7 +38,7 @@ def _outbox_record(row: Any) -> OutboxRecord:
         action_id=row.outbox_key,
         channel=row.channel,
         message_id=row.message_id,
-        recipients=tuple(row.recipients),
+        recipients=decode_list(row.recipients),
         message=bytes(row.message),
         status=OutboxStatus(row.status),
         sent_at=row.sent_at,
@@ -71,7 +72,7 @@ def outbox_put(
     values = {
         "status": status.value,
         "message_id": record.message_id,
-        "recipients": list(record.recipients),
+        "recipients": encode_list(record.recipients),
         "message": record.message,
         "sha256": record.sha256,
         "channel": record.channel,
@@ -399,7 +400,7 @@ def steps_that_told(conn: Connection, customer_refs: Sequence[str]) -> list[Told
             step.level_name,
             step.customer_ref,
             step.done_on or step.proposed_on,
-            tuple(step.invoice_numbers or ()),
+            decode_list(step.invoice_numbers),
         )
         for step in steps
         if step.status == "done" or step.id in left

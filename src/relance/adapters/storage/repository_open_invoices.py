@@ -11,12 +11,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, func, or_, select
+from sqlalchemy import Connection, Text, cast, func, or_, select
 
 from relance.adapters.storage import tables as t
 from relance.adapters.storage import tables_dunning as td
 from relance.adapters.storage import tables_law as tl
 from relance.adapters.storage import tables_letters as tlet
+from relance.adapters.storage.lists import decode_list
 from relance.core.matching import OpenItem
 from relance.core.model import Invoice
 from relance.core.money import Money, minor_units
@@ -132,11 +133,12 @@ def customers_with_iban(conn: Connection, iban: str) -> list[str]:
     if not compact:
         return []
     column = t.customers.c.ibans
-    query = select(t.customers.c.ref, column).where(column.like(f"%{compact[-8:]}%"))
+    as_text = cast(column, Text)  # a first sieve in SQL, on the JSON text
+    query = select(t.customers.c.ref, column).where(as_text.like(f"%{compact[-8:]}%"))
     return [
         ref
         for ref, ibans in conn.execute(query)
-        if compact in {"".join(i.split()).upper() for i in str(ibans).split(",")}
+        if compact in {"".join(i.split()).upper() for i in decode_list(ibans)}
     ]
 
 
@@ -155,7 +157,7 @@ def letter_references(conn: Connection) -> dict[str, tuple[str, ...]]:
     found: dict[str, tuple[str, ...]] = {}
     for rf, numbers in conn.execute(query):
         compact = "".join(str(rf).split()).upper()
-        found[compact] = tuple(dict.fromkeys(found.get(compact, ()) + tuple(numbers or ())))
+        found[compact] = tuple(dict.fromkeys(found.get(compact, ()) + decode_list(numbers)))
     return found
 
 

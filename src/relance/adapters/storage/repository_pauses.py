@@ -14,6 +14,7 @@ from sqlalchemy import (
 )
 
 from relance.adapters.storage import tables_dunning as d
+from relance.adapters.storage.lists import decode_list, encode_list
 from relance.core.contacts import CallOutcome, Contact, ContactChannel, Direction
 from relance.core.money import Money
 from relance.core.pauses import Dispute, Hold, Promise
@@ -143,7 +144,7 @@ def add_plan(conn: Connection, plan: PaymentPlan, every: str) -> int:
         .values(
             key=plan.key,
             customer_ref=plan.customer_ref,
-            invoice_numbers=list(plan.invoice_numbers),
+            invoice_numbers=encode_list(plan.invoice_numbers),
             agreed_on=plan.agreed_on,
             every=every,
         )
@@ -189,7 +190,7 @@ def load_plans(conn: Connection, customer_ref: str | None = None) -> list[Paymen
         PaymentPlan(
             row.key,
             row.customer_ref,
-            tuple(row.invoice_numbers),
+            decode_list(row.invoice_numbers),
             row.agreed_on,
             tuple(parts.get(row.id, ())),
         )

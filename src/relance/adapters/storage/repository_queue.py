@@ -21,6 +21,7 @@ from sqlalchemy import (
 
 from relance.adapters.storage import tables_dunning as d
 from relance.adapters.storage.driver import CHUNK, driver_rows, insert_many
+from relance.adapters.storage.lists import decode_list, encode_list
 from relance.core.engine import Action, ActionStatus, Flag, InvoiceStep, Proposal
 from relance.core.policy import CallWindow, Channel
 
@@ -123,8 +124,8 @@ def insert_proposals(
                 p.action.policy,
                 p.action.level,
                 p.action.level_name,
-                ",".join(channel_values(p.action.channels)),
-                list(p.action.invoice_numbers),
+                encode_list(channel_values(p.action.channels)),
+                encode_list(p.action.invoice_numbers),
                 p.action.proposed_on,
                 (ActionStatus.PROPOSED if p.needs_approval else ActionStatus.APPROVED).value,
                 None,
@@ -152,8 +153,8 @@ def _action(row: Any) -> Action:
         row.policy,
         row.level,
         row.level_name,
-        tuple(Channel(c) for c in row.channels.split(",") if c),
-        tuple(row.invoice_numbers),
+        tuple(Channel(c) for c in decode_list(row.channels)),
+        decode_list(row.invoice_numbers),
         row.proposed_on,
         ActionStatus(row.status),
         row.done_on,

@@ -36,10 +36,14 @@ metadata = MetaData(
 )
 
 
-def _money(prefix: str, nullable: bool = False) -> list[Column[object]]:
+def money(
+    prefix: str = "amount", *, nullable: bool = False, currency: str = "currency"
+) -> list[Column[object]]:
+    """An amount's two columns: `<prefix>_minor`, integer minor units, and its currency
+    (`currency`, or `<prefix>_currency` when one row holds amounts of several kinds)."""
     return [
         Column(f"{prefix}_minor", BigInteger, nullable=nullable),
-        Column(f"{prefix}_currency", String(3), nullable=nullable),
+        Column(currency, String(3), nullable=nullable),
     ]
 
 
@@ -51,7 +55,7 @@ creditor = Table(
     Column("country", String(2), nullable=False),
     Column("currency", String(3), nullable=False),
     Column("language", String(8), nullable=False),
-    Column("address_lines", Text, nullable=False, default=""),
+    Column("address_lines", JSON, nullable=False, default=list),  # lists: `lists.py`
     Column("postal_code", Text, nullable=False, default=""),
     Column("city", Text, nullable=False, default=""),
     Column("legal_form", Text, nullable=False, default=""),
@@ -80,18 +84,18 @@ customers = Table(
     Column("kind", String(16), nullable=False),
     Column("country", String(2), nullable=False),
     Column("language", String(8), nullable=False),
-    Column("address_lines", Text, nullable=False, default=""),
+    Column("address_lines", JSON, nullable=False, default=list),  # lists: `lists.py`
     Column("postal_code", Text, nullable=False, default=""),
     Column("city", Text, nullable=False, default=""),
     Column("email", Text, nullable=False, default=""),
     Column("phone", Text, nullable=False, default=""),
-    *_money("credit_limit", nullable=True),
-    Column("tags", Text, nullable=False, default=""),
+    *money("credit_limit", nullable=True, currency="credit_limit_currency"),
+    Column("tags", JSON, nullable=False, default=list),
     Column("hold_reason", Text, nullable=True),
     Column("do_not_contact", Boolean, nullable=False, default=False),
     Column("registration_id", Text, nullable=False, default=""),
     Column("vat_number", Text, nullable=False, default=""),
-    Column("ibans", Text, nullable=False, default=""),
+    Column("ibans", JSON, nullable=False, default=list),
     Column("policy", Text, nullable=True),
     Column("created", Date, nullable=True),
     Column("contact_name", Text, nullable=False, server_default=""),
@@ -107,8 +111,7 @@ invoices = Table(
     Column("customer_id", ForeignKey("customers.id"), nullable=False),
     Column("issue_date", Date, nullable=False),
     Column("due_date", Date, nullable=False),
-    Column("currency", String(3), nullable=False),
-    Column("amount_minor", BigInteger, nullable=False),
+    *money(),
     Column("tax_minor", BigInteger, nullable=False),
     Column("subject", Text, nullable=False, default=""),
     Column("pdf_path", Text, nullable=False, default=""),  # where the PDF was imported from
@@ -128,8 +131,7 @@ credit_notes = Table(
     Column("number", Text, nullable=False, unique=True),
     Column("customer_id", ForeignKey("customers.id"), nullable=False),
     Column("date", Date, nullable=False),
-    Column("currency", String(3), nullable=False),
-    Column("amount_minor", BigInteger, nullable=False),
+    *money(),
     Column("invoice_number", Text, nullable=True),
     Column("import_id", Integer, nullable=True, index=True),  # the import that wrote it
 )
@@ -141,8 +143,7 @@ payments = Table(
     Column("key", Text, nullable=False, unique=True),
     Column("customer_id", ForeignKey("customers.id"), nullable=True, index=True),
     Column("date", Date, nullable=False),
-    Column("currency", String(3), nullable=False),
-    Column("amount_minor", BigInteger, nullable=False),
+    *money(),
     Column("method", Text, nullable=False, default=""),
     Column("reference", Text, nullable=False, default=""),
     Column("payer", Text, nullable=False, default=""),
@@ -159,8 +160,7 @@ allocations = Table(
     Column("kind", String(16), nullable=False),
     Column("source", Text, nullable=False),
     Column("invoice_id", ForeignKey("invoices.id"), nullable=False, index=True),
-    Column("currency", String(3), nullable=False),
-    Column("amount_minor", BigInteger, nullable=False),
+    *money(),
     Column("date", Date, nullable=False),
     Column("import_id", Integer, nullable=True, index=True),  # the import that wrote it
     UniqueConstraint("kind", "source", "invoice_id", name="uq_allocations_source_invoice"),
@@ -195,4 +195,17 @@ events = Table(
     Column("subject", Text, nullable=False, default=""),
     Column("data", JSON, nullable=False),
     Column("reason", Text, nullable=False, default=""),
+)
+
+# Rows the migration to foreign keys (0009) found naming a customer, invoice, action... that
+# the ledger no longer has. They could not stay where they were, and nothing is thrown away:
+# each is kept here whole (`row`, a JSON object; bytes as {"base64": ...}) with what it named.
+migration_orphans = Table(
+    "migration_orphans",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("table_name", Text, nullable=False),
+    Column("row", JSON, nullable=False),
+    Column("missing", Text, nullable=False),  # e.g. "customers.ref = 'C9'"
+    Column("found_at", DateTime(timezone=True), nullable=False),
 )

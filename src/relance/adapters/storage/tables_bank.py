@@ -7,7 +7,8 @@
 - `bank_suggestions`: for a credit in the unmatched queue, the ranked invoices a person
   may choose from, and why each was proposed. Rewritten whenever the line is matched again.
 
-Customers and invoices are named by their business keys, as in the dunning tables.
+Customers and statement lines are named by their business keys, as in the dunning tables,
+with foreign keys on them.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    ForeignKey,
     Index,
     Integer,
     String,
@@ -26,7 +28,7 @@ from sqlalchemy import (
     Text,
 )
 
-from relance.adapters.storage.tables import metadata
+from relance.adapters.storage.tables import metadata, money
 
 # The `state` column holds a `MatchState` (a core concept; named here for the modules that
 # read it beside the table).
@@ -40,8 +42,7 @@ bank_transactions = Table(
     Column("account", Text, nullable=False, default=""),
     Column("booking_date", Date, nullable=False),
     Column("value_date", Date, nullable=True),
-    Column("currency", String(3), nullable=False),
-    Column("amount_minor", BigInteger, nullable=False),
+    *money(),
     Column("payer_name", Text, nullable=False, default=""),
     Column("payer_iban", Text, nullable=False, default=""),
     Column("remittance", Text, nullable=False, default=""),
@@ -56,7 +57,7 @@ bank_transactions = Table(
     Column("imported_at", DateTime(timezone=True), nullable=False),
     # lettrage
     Column("state", String(16), nullable=False),
-    Column("customer_ref", Text, nullable=True),
+    Column("customer_ref", Text, ForeignKey("customers.ref"), nullable=True, index=True),
     Column("rule", String(32), nullable=True),
     Column("confidence", Integer, nullable=True),
     Column("unapplied_minor", BigInteger, nullable=True),  # overpayment left as credit
@@ -70,10 +71,16 @@ bank_suggestions = Table(
     "bank_suggestions",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("transaction_key", Text, nullable=False, index=True),
+    Column(
+        "transaction_key",
+        Text,
+        ForeignKey("bank_transactions.key"),
+        nullable=False,
+        index=True,
+    ),
     Column("rank", Integer, nullable=False),
-    Column("customer_ref", Text, nullable=False),
-    Column("invoice_numbers", JSON, nullable=False),
+    Column("customer_ref", Text, ForeignKey("customers.ref"), nullable=False, index=True),
+    Column("invoice_numbers", JSON, nullable=False),  # lists: `lists.py`
     Column("score", Integer, nullable=False),
     Column("reason", Text, nullable=False),
 )

@@ -1,7 +1,8 @@
 """The dunning tables: the action queue, the contact log, the pauses, flags and policies.
 
 Customers and invoices are referred to by their business keys (reference, number), as the
-core does, so a run loads what `decide` needs without joins. Amounts are integer minor
+core does, so a run loads what `decide` needs without joins; foreign keys on those keys
+keep every row naming a customer, invoice or action the ledger has. Amounts are integer minor
 units beside a currency, as everywhere else. What changes these rows is also appended
 to the event log (`tables.events`), which is never rewritten.
 """
@@ -10,7 +11,6 @@ from __future__ import annotations
 
 from sqlalchemy import (
     JSON,
-    BigInteger,
     Column,
     Date,
     DateTime,
@@ -23,7 +23,7 @@ from sqlalchemy import (
     Time,
 )
 
-from relance.adapters.storage.tables import metadata
+from relance.adapters.storage.tables import metadata, money
 
 # The queue. `key` is the engine's natural key (customer, date, level, invoices), so a
 # second run for the same date finds its proposals; `id` is what the user types.
@@ -32,11 +32,12 @@ dunning_actions = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("key", Text, nullable=False, unique=True),
-    Column("customer_ref", Text, nullable=False),
+    # indexed by ix_dunning_actions_customer_status, which it leads
+    Column("customer_ref", Text, ForeignKey("customers.ref"), nullable=False),
     Column("policy", Text, nullable=False),
     Column("level", Integer, nullable=False),
     Column("level_name", Text, nullable=False),
-    Column("channels", Text, nullable=False),  # comma-separated Channel values
+    Column("channels", JSON, nullable=False),  # Channel values (lists: `lists.py`)
     Column("invoice_numbers", JSON, nullable=False),  # list of invoice numbers
     Column("proposed_on", Date, nullable=False),
     Column("status", String(16), nullable=False),
@@ -55,14 +56,14 @@ dunning_contacts = Table(
     "dunning_contacts",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("customer_ref", Text, nullable=False, index=True),
+    Column("customer_ref", Text, ForeignKey("customers.ref"), nullable=False, index=True),
     Column("on", Date, nullable=False),
     Column("at_time", Time, nullable=True),  # the debtor's local time of a call, if known
     Column("channel", String(32), nullable=False),
     Column("direction", String(16), nullable=False),
     Column("outcome", String(32), nullable=True),
     Column("note", Text, nullable=False, default=""),
-    Column("action_key", Text, nullable=True),
+    Column("action_key", Text, ForeignKey("dunning_actions.key"), nullable=True, index=True),
     Column("recorded_at", DateTime(timezone=True), nullable=False),
 )
 
@@ -70,8 +71,8 @@ disputes = Table(
     "disputes",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("invoice_number", Text, nullable=False, index=True),
-    Column("customer_ref", Text, nullable=False),
+    Column("invoice_number", Text, ForeignKey("invoices.number"), nullable=False, index=True),
+    Column("customer_ref", Text, ForeignKey("customers.ref"), nullable=False, index=True),
     Column("opened", Date, nullable=False),
     Column("reason", Text, nullable=False),
     Column("resolved", Date, nullable=True),
@@ -83,11 +84,10 @@ promises = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("key", Text, nullable=False, unique=True),
-    Column("customer_ref", Text, nullable=False, index=True),
+    Column("customer_ref", Text, ForeignKey("customers.ref"), nullable=False, index=True),
     Column("made_on", Date, nullable=False),
     Column("due", Date, nullable=False),
-    Column("amount_minor", BigInteger, nullable=False),
-    Column("currency", String(3), nullable=False),
+    *money(),
     Column("note", Text, nullable=False, default=""),
 )
 
@@ -96,7 +96,7 @@ payment_plans = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("key", Text, nullable=False, unique=True),
-    Column("customer_ref", Text, nullable=False, index=True),
+    Column("customer_ref", Text, ForeignKey("customers.ref"), nullable=False, index=True),
     Column("invoice_numbers", JSON, nullable=False),
     Column("agreed_on", Date, nullable=False),
     Column("every", String(16), nullable=False),  # '1m', '14d': as the user typed it
@@ -109,15 +109,14 @@ plan_instalments = Table(
     Column("plan_id", ForeignKey("payment_plans.id"), nullable=False, index=True),
     Column("position", Integer, nullable=False),
     Column("due", Date, nullable=False),
-    Column("amount_minor", BigInteger, nullable=False),
-    Column("currency", String(3), nullable=False),
+    *money(),
 )
 
 holds = Table(
     "holds",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("customer_ref", Text, nullable=False, index=True),
+    Column("customer_ref", Text, ForeignKey("customers.ref"), nullable=False, index=True),
     Column("since", Date, nullable=False),
     Column("reason", Text, nullable=False),
     Column("until", Date, nullable=True),
@@ -130,9 +129,9 @@ dunning_flags = Table(
     Column("id", Integer, primary_key=True),
     Column("key", Text, nullable=False, unique=True),
     Column("kind", String(32), nullable=False),
-    Column("customer_ref", Text, nullable=False, index=True),
+    Column("customer_ref", Text, ForeignKey("customers.ref"), nullable=False, index=True),
     Column("message", Text, nullable=False),
-    Column("invoice_number", Text, nullable=True),
+    Column("invoice_number", Text, ForeignKey("invoices.number"), nullable=True, index=True),
     Column("raised_on", Date, nullable=False),
 )
 
@@ -178,7 +177,7 @@ customer_proceedings = Table(
     "customer_proceedings",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("customer_ref", Text, nullable=False, index=True),
+    Column("customer_ref", Text, ForeignKey("customers.ref"), nullable=False, index=True),
     Column("kind", String(32), nullable=False),
     Column("since", Date, nullable=False),
     Column("until", Date, nullable=True),

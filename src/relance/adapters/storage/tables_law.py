@@ -22,7 +22,7 @@ from sqlalchemy import (
     Text,
 )
 
-from relance.adapters.storage.tables import metadata
+from relance.adapters.storage.tables import metadata, money
 
 # One row per customer whose contract changes the law's defaults; a missing row (or a
 # NULL column) means "the law as selected from the countries and the kind".
@@ -33,10 +33,8 @@ law_contracts = Table(
     Column("customer_id", ForeignKey("customers.id"), nullable=False, unique=True),
     Column("rule_set", Text, nullable=True),
     Column("rate", Text, nullable=True),  # annual percent as decimal text, e.g. "12.5"
-    Column("fee_per_invoice_minor", BigInteger, nullable=True),
-    Column("fee_per_invoice_currency", String(3), nullable=True),
-    Column("fee_per_letter_minor", BigInteger, nullable=True),
-    Column("fee_per_letter_currency", String(3), nullable=True),
+    *money("fee_per_invoice", nullable=True, currency="fee_per_invoice_currency"),
+    *money("fee_per_letter", nullable=True, currency="fee_per_letter_currency"),
     Column("discount", Text, nullable=True),  # as written, e.g. "2/10 net 30"
     Column("limitation_years", Integer, nullable=True),
     Column("waive_interest", Boolean, nullable=False, default=False),
@@ -85,8 +83,7 @@ law_write_offs = Table(
     Column("invoice_id", ForeignKey("invoices.id"), nullable=False, unique=True),
     Column("date", Date, nullable=False),
     Column("reason", String(32), nullable=False),
-    Column("currency", String(3), nullable=False),
-    Column("amount_minor", BigInteger, nullable=False),
+    *money(),
     Column("vat_minor", BigInteger, nullable=False),
     Column("note", Text, nullable=False, default=""),
 )

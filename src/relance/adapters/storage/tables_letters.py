@@ -12,8 +12,8 @@
 - `print_batches`: every print file written, numbered, never overwritten; the letters'
   evidence names the batch that holds each printed letter, so a batch can be rebuilt.
 
-Action ids are those of `dunning_actions`; no foreign key, so that the evidence outlives
-any later tidying of the queue.
+Action ids are those of `dunning_actions`, with foreign keys: an action that left for the
+debtor cannot be removed from the queue while its evidence stands.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    ForeignKey,
     Integer,
     LargeBinary,
     String,
@@ -39,13 +40,13 @@ letter_outbox = Table(
     Column("id", Integer, primary_key=True),
     # "<action id>:<channel>", the key the outbox port uses.
     Column("outbox_key", String(64), nullable=False, unique=True),
-    Column("action_id", Integer, nullable=False, index=True),
+    Column("action_id", ForeignKey("dunning_actions.id"), nullable=False, index=True),
     Column("channel", String(32), nullable=False),
     # waiting (for SMTP), pending (handed to the server, not yet accepted), sent,
     # exported (written as a file for the user's mail client), cancelled
     Column("status", String(16), nullable=False),
     Column("message_id", Text, nullable=False),
-    Column("recipients", JSON, nullable=False),
+    Column("recipients", JSON, nullable=False),  # lists: `lists.py`
     Column("message", LargeBinary, nullable=False),  # the bytes given to the server
     Column("sha256", String(64), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
@@ -60,9 +61,9 @@ letter_evidence = Table(
     "letter_evidence",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("action_id", Integer, nullable=False, index=True),
+    Column("action_id", ForeignKey("dunning_actions.id"), nullable=False, index=True),
     Column("channel", String(32), nullable=False),
-    Column("customer_ref", Text, nullable=False, index=True),
+    Column("customer_ref", Text, ForeignKey("customers.ref"), nullable=False, index=True),
     Column("level", Integer, nullable=False),
     Column("template_key", Text, nullable=False),
     Column("reference", Text, nullable=False),
@@ -74,7 +75,7 @@ letter_evidence = Table(
     Column("sha256", String(64), nullable=False),
     Column("recorded_at", DateTime(timezone=True), nullable=False),
     # The print batch holding a printed letter (`print_batches.id`); none for an e-mail.
-    Column("print_batch", Integer, nullable=True, index=True),
+    Column("print_batch", ForeignKey("print_batches.id"), nullable=True, index=True),
     UniqueConstraint("action_id", "channel"),
 )
 
@@ -82,7 +83,7 @@ registered_mail = Table(
     "registered_mail",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("action_id", Integer, nullable=False, unique=True),
+    Column("action_id", ForeignKey("dunning_actions.id"), nullable=False, unique=True),
     Column("provider", String(32), nullable=False),
     Column("pdf_sha256", String(64), nullable=False),
     Column("tracking_number", Text, nullable=False, default=""),
@@ -94,7 +95,7 @@ registered_mail = Table(
 send_claims = Table(
     "send_claims",
     metadata,
-    Column("action_id", Integer, primary_key=True, autoincrement=False),
+    Column("action_id", ForeignKey("dunning_actions.id"), primary_key=True, autoincrement=False),
     # "host:pid:token" of the `relance send` delivering the action, or none.
     Column("owner", Text, nullable=True),
     Column("claimed_at", DateTime(timezone=True), nullable=True),

@@ -11,7 +11,6 @@ on an invoice as its own receivable line, once per invoice and stage.
 from __future__ import annotations
 
 from sqlalchemy import (
-    BigInteger,
     Boolean,
     Column,
     Date,
@@ -23,7 +22,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from relance.adapters.storage.tables import metadata
+from relance.adapters.storage.tables import metadata, money
 
 user_rate_periods = Table(
     "user_rate_periods",
@@ -54,8 +53,7 @@ stage_fees = Table(
     Column("invoice_id", ForeignKey("invoices.id"), nullable=False, index=True),
     Column("level", Integer, nullable=False),
     Column("level_name", Text, nullable=False),
-    Column("amount_minor", BigInteger, nullable=False),
-    Column("currency", String(3), nullable=False),
+    *money(),
     Column("charged_on", Date, nullable=False),
     Column("basis", Text, nullable=False),  # "10 EUR" or "15 % of 1 200,00 €"
     UniqueConstraint("invoice_id", "level", name="uq_stage_fees_invoice_level"),
