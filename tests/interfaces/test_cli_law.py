@@ -61,6 +61,7 @@ def test_interest_on_an_invoice_shows_each_period_and_the_indemnity(
     table = out(capsys)
     assert "Invoice F-10K" in table and "54,04" in table and "40,00" in table
     assert "193,90" in table
+    assert "montant" in table and "taux" in table  # the columns in the ledger's language
 
 
 def test_a_consumer_notice_starts_interest_from_the_day_after(

@@ -75,6 +75,13 @@ def interest(
         ui.console.print("Interest is not yet known: a rate is missing (relance rates add).")
 
 
+# The claim table's columns in the ledger's language, as its amounts and dates are.
+_CLAIM_HEADERS = {
+    "en": ("charge", "from", "to", "days", "base", "rate", "amount"),
+    "fr": ("frais", "du", "au", "jours", "base", "taux", "montant"),
+}
+
+
 def _print_claim(claim: Charges, language: str) -> None:
     """One invoice's charges as a table, its long legal bases as numbered notes below."""
     # the legal basis is long: numbered notes under the table keep the columns readable
@@ -102,13 +109,14 @@ def _print_claim(claim: Charges, language: str) -> None:
         label = "total known so far" if claim.blocking else "total"
         display.append([f"{label} {currency}".strip(), "", "", "", "", "",
                         ui.money_text(amount, language)])  # fmt: skip
+    headers = _CLAIM_HEADERS.get(language, _CLAIM_HEADERS["en"])
     ui.emit(
         ui.Format.TABLE,
-        ["charge", "from", "to", "days", "base", "rate", "amount"],
+        headers,
         [],
         display=display,
         title=f"Invoice {claim.invoice_number}",
-        right=("days", "base", "rate", "amount"),
+        right=headers[3:],  # the figures: days, base, rate, amount
     )
     for number, note in enumerate(notes, start=1):
         ui.console.print(f"  [{number}] {note}")
