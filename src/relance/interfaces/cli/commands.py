@@ -107,6 +107,12 @@ def commands_of(modules: tuple[str, ...]) -> dict[str, Any]:
     return dict(_commands)
 
 
+def add_commands(app: Any, *commands: Any) -> None:
+    """Add each function to the Typer `app` as the command of its name."""
+    for command in commands:
+        app.command()(command)
+
+
 def all_commands() -> dict[str, Any]:
     """Every command of the CLI, every module imported: for tests and documentation."""
     return commands_of(MODULES)

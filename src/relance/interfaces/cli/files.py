@@ -21,6 +21,7 @@ from rich.progress import (
 from relance.adapters.formats.detect import Format as FileFormat
 from relance.bootstrap import open_store
 from relance.interfaces.cli import output as ui
+from relance.interfaces.cli.commands import add_commands
 from relance.interfaces.cli.ledger import imports
 from relance.services import file_import, lettrage, matching
 from relance.services.file_import import FileReport, ImportStopped
@@ -37,11 +38,7 @@ def register(app: typer.Typer) -> None:
     imports.command("facturx")(import_facturx)
     imports.command("ubl")(import_ubl)
     imports.command("bank")(import_bank)
-    app.command("unmatched")(unmatched)
-    app.command("match")(match)
-    app.command("unmatch")(unmatch)
-    app.command("rematch")(rematch)
-    app.command("ignore")(ignore)
+    add_commands(app, unmatched, match, unmatch, rematch, ignore)
 
 
 class _Bar:

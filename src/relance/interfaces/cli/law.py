@@ -21,6 +21,7 @@ from relance.core.money import Money
 from relance.core.terms import parse_discount_terms
 from relance.core.writeoff import HandoffStatus, WriteOffReason
 from relance.interfaces.cli import output as ui
+from relance.interfaces.cli.commands import add_commands
 from relance.services import contracts, interest_reports, law, reports
 from relance.services import limitation as limitation_service
 
@@ -30,13 +31,7 @@ terms_app = typer.Typer(help="Payment terms against the legal caps.")
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the app."""
-    app.command("interest")(interest)
-    app.command("limitation")(limitation)
-    app.command("acknowledge")(acknowledge)
-    app.command("notice")(notice)
-    app.command("contract")(contract)
-    app.command("writeoff")(writeoff)
-    app.command("agency")(agency)
+    add_commands(app, interest, limitation, acknowledge, notice, contract, writeoff, agency)
     terms_app.command("check")(terms_check)
     app.add_typer(terms_app, name="terms")
 

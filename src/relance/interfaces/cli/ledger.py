@@ -18,6 +18,7 @@ from relance.bootstrap import ledger_exists, ledger_url, open_store
 from relance.core.compliance import legal_identity_items
 from relance.core.model import Creditor, InvoiceStatus, WindowSide
 from relance.interfaces.cli import output as ui
+from relance.interfaces.cli.commands import add_commands
 from relance.services import reports
 from relance.services.ledger_import import count_lines, import_ledger_csv
 from relance.services.setup import (
@@ -35,10 +36,8 @@ imports = typer.Typer(help="Import customers, invoices, credit notes or payments
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the app."""
-    app.command("init")(init)
+    add_commands(app, init, customers, invoices)
     app.add_typer(imports, name="import")
-    app.command("customers")(customers)
-    app.command("invoices")(invoices)
 
 
 def _init_from_options(db: str | None, given: dict[str, Any]) -> Creditor:

@@ -14,6 +14,7 @@ from rich.progress import Progress
 from relance.adapters.render.templates import TemplateStore
 from relance.bootstrap import open_store
 from relance.interfaces.cli import outbox
+from relance.interfaces.cli.commands import add_commands
 from relance.interfaces.cli.output import DbOption, ExitCode, console, fail, parse_day
 from relance.services import letters, rates, sending
 
@@ -30,9 +31,7 @@ TemplatesOption = Annotated[
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the app."""
-    app.command("send")(send)
-    app.command("preview")(preview)
-    app.command("registered")(registered)
+    add_commands(app, send, preview, registered)
     template_app.command("check")(template_check)
     app.add_typer(template_app, name="template")
     outbox.register(app)

@@ -10,6 +10,7 @@ import typer
 
 from relance.bootstrap import open_store
 from relance.core.contacts import CallOutcome, ContactChannel, Direction
+from relance.interfaces.cli.commands import add_commands
 from relance.interfaces.cli.output import DbOption, console, errors, parse_amount, parse_day
 from relance.services import pauses
 
@@ -27,12 +28,7 @@ ReceivedFlag = Annotated[
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the app."""
     app.add_typer(log_app, name="log")
-    app.command("dispute")(dispute)
-    app.command("resolve")(resolve)
-    app.command("promise")(promise)
-    app.command("plan")(plan)
-    app.command("hold")(hold)
-    app.command("release")(release)
+    add_commands(app, dispute, resolve, promise, plan, hold, release)
 
 
 def _log(

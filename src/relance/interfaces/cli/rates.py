@@ -13,6 +13,7 @@ from relance.bootstrap import open_store
 from relance.core.jurisdiction import DayCount
 from relance.core.rates import UnconfirmedRates
 from relance.interfaces.cli import output as ui
+from relance.interfaces.cli.commands import add_commands
 from relance.services import rates, reports
 
 rates_app = typer.Typer(help="Rate tables: list them, add your periods, confirm a period.")
@@ -21,9 +22,7 @@ rates_app = typer.Typer(help="Rate tables: list them, add your periods, confirm 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the app."""
     rates_app.command("list")(list_rates)
-    rates_app.command("add")(add)
-    rates_app.command("confirm")(confirm)
-    rates_app.command("settings")(settings)
+    add_commands(rates_app, add, confirm, settings)
     app.add_typer(rates_app, name="rates")
 
 
