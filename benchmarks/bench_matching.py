@@ -18,9 +18,10 @@ import time
 from datetime import date, timedelta
 
 from relance.core.bank import BankTransaction
-from relance.core.matching import OpenItem, invoice_reference, match_transactions
+from relance.core.matching import OpenItem, match_transactions
 from relance.core.model import Customer, Invoice
 from relance.core.money import Money
+from relance.core.reference import creditor_reference
 
 SYLLABLES = (  # noqa: SIM905 - syllables read best as text
     "ba be bo cha co da de di fa fo ga gi la le lo ma mi mo na ne no pa pi ra re ri ro sa se si "
@@ -87,7 +88,7 @@ def credits(
                 day,
                 pick.open_amount,
                 payer_name=payer,
-                structured_reference=invoice_reference(pick.invoice.number),
+                structured_reference=creditor_reference(pick.invoice.number),
             )
             paid = {pick.invoice.number}
         elif roll < 0.50:

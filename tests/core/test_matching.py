@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from stdnum import iso11649
@@ -15,13 +16,13 @@ from relance.core.matching import (
     OpenItem,
     Rule,
     discount_by_terms,
-    invoice_reference,
     match_manually,
     match_transactions,
     open_items,
 )
 from relance.core.model import Allocation, AllocationKind, Customer, Invoice, Payment
 from relance.core.money import Money
+from relance.core.reference import InvalidReferenceKey, creditor_reference
 from relance.core.terms import parse_discount_terms
 
 ACME_IBAN = "FR76 3000 6000 0112 3456 7890 189"
@@ -75,7 +76,7 @@ def paid(match_allocations: tuple[Allocation, ...]) -> list[tuple[str, Money]]:
 
 def test_rf_reference_printed_on_a_letter_settles_the_invoices_it_covers() -> None:
     # The letter for F2026-0001 and F2026-0002 printed one reference for both: 1 500,00.
-    ref = invoice_reference("LETTER42")
+    ref = creditor_reference("LETTER42")
     assert iso11649.is_valid(ref)
     tx = credit("1500.00", structured_reference=ref)
     result = match_transactions(
@@ -89,7 +90,7 @@ def test_rf_reference_printed_on_a_letter_settles_the_invoices_it_covers() -> No
 
 
 def test_rf_built_from_the_invoice_number_is_understood_in_free_text() -> None:
-    ref = invoice_reference("F2026-0020")
+    ref = creditor_reference("F2026-0020")
     assert ref == "RF" + ref[2:4] + "F20260020"
     assert iso11649.is_valid(ref)
     spaced = iso11649.format(ref)  # printed in groups of four, as on a letter
@@ -164,7 +165,7 @@ def test_a_number_near_two_invoices_owed_that_amount_is_only_suggested() -> None
 
 
 def test_overpayment_is_kept_as_unapplied_credit_on_the_customer() -> None:
-    tx = credit("150.00", structured_reference=invoice_reference("F2026-0010"))
+    tx = credit("150.00", structured_reference=creditor_reference("F2026-0010"))
     (match,) = match_transactions([tx], BOOK, CUSTOMERS).matches
     # 150,00 received, 99,90 owed: 50,10 unapplied for Beta.
     assert paid(match.allocations) == [("F2026-0010", eur("99.90"))]
@@ -274,7 +275,7 @@ def test_discount_terms_written_2_10_net_30_are_honoured() -> None:
         "T11",
         date(2026, 2, 11),
         eur("2450.00"),
-        structured_reference=invoice_reference("F2026-0020"),
+        structured_reference=creditor_reference("F2026-0020"),
     )
     (match,) = match_transactions([tx], BOOK, CUSTOMERS, discount=rule).matches
     assert [(a.kind, a.amount) for a in match.allocations] == [
@@ -284,10 +285,12 @@ def test_discount_terms_written_2_10_net_30_are_honoured() -> None:
     assert rule(BOOK[0].invoice, date(2026, 2, 11)) == eur("0")  # no terms on F2026-0001
 
 
-def test_invoice_reference_is_the_one_letters_print() -> None:
-    assert invoice_reference("INV20260042") == "RF73INV20260042"  # LAW.md §2 worked example
-    assert invoice_reference("---") == ""
-    assert invoice_reference("X" * 22) == ""
+def test_the_reference_built_from_a_number_is_the_one_letters_print() -> None:
+    assert creditor_reference("INV20260042") == "RF73INV20260042"  # LAW.md §2 worked example
+    with pytest.raises(InvalidReferenceKey):
+        creditor_reference("---")
+    with pytest.raises(InvalidReferenceKey):
+        creditor_reference("X" * 22)
 
 
 def test_debits_are_left_aside_as_problems() -> None:
@@ -403,7 +406,7 @@ def ledgers_and_credits(
                 key=f"T{t}",
                 booking_date=date(2026, 3, 1),
                 amount=Money.from_minor(cents, "EUR"),
-                structured_reference=invoice_reference(target.invoice.number)
+                structured_reference=creditor_reference(target.invoice.number)
                 if how == "rf"
                 else "",
                 remittance=f"FACT {target.invoice.number}" if how == "number" else "",

@@ -11,13 +11,13 @@ from relance.adapters.formats import bank_csv, ubl
 from relance.core.ledger import Ledger, open_invoices, status, unapplied_credit
 from relance.core.matching import (
     Rule,
-    invoice_reference,
     match_manually,
     match_transactions,
     open_items,
 )
 from relance.core.model import Customer, Invoice, InvoiceStatus
 from relance.core.money import Money
+from relance.core.reference import creditor_reference
 
 UBL = Path(__file__).resolve().parents[1] / "data" / "formats" / "ubl"
 
@@ -51,7 +51,7 @@ def test_a_month_of_payments_is_lettered(tmp_path: Path) -> None:
     statement = tmp_path / "releve-mars.csv"
     statement.write_text(
         "Date opération;Libellé;Montant;Tiers;IBAN tiers;Référence structurée\n"
-        f"20/03/2026;VIR SEPA;1 230,00;BOULANGERIE MARTIN;;{invoice_reference('F-2026-0042')}\n"
+        f"20/03/2026;VIR SEPA;1 230,00;BOULANGERIE MARTIN;;{creditor_reference('F-2026-0042')}\n"
         "21/03/2026;VIR SEPA;400,00;BOULANGERIE MARTIN;FR76 1010 7001 0112 3456 7890 129;\n"
         "22/03/2026;PRLV EDF;-80,00;EDF;;\n"
         "23/03/2026;VIR Mr Dupont;55,00;J DUPONT;;\n",

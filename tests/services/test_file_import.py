@@ -26,8 +26,8 @@ from relance.adapters.storage import tables_bank as tb
 from relance.adapters.storage.database import Store
 from relance.core.bank import MatchState
 from relance.core.ledger import open_balance, unapplied_credit
-from relance.core.matching import invoice_reference
 from relance.core.money import Money
+from relance.core.reference import creditor_reference
 from relance.services import dunning, law, lettrage, matching, sending
 from relance.services.demo import DEMO_CREDITOR
 from relance.services.file_import import (
@@ -295,7 +295,7 @@ def test_a_credit_quoting_the_rf_of_an_invoice_is_matched_and_the_overpayment_ke
     store: Store, tmp_path: Path
 ) -> None:
     ledger_of_martin(store)
-    rf = invoice_reference("F-2026-0042")
+    rf = creditor_reference("F-2026-0042")
     statement = write(
         tmp_path / "avril.csv",
         STATEMENT + f"02/04/2026;VIR SEPA;1 150,00;BOULANGERIE MARTIN;;{rf};T1\n"
@@ -593,7 +593,7 @@ def test_one_payment_gets_the_same_suggestions_from_the_few_invoices_it_could_pa
         STATEMENT + "05/04/2026;VIR;1 230,00;MARTIN;;;X1\n"
         "06/04/2026;FACTURE A-2 ET F-2026-0042;500,00;ACME;;;X2\n"
         "07/04/2026;VIREMENT;700,00;;FR76 3000 6000 0112 3456 7890 189;;X3\n"
-        f"08/04/2026;VIR;10,00;X;;{invoice_reference('A-1')};X4\n",
+        f"08/04/2026;VIR;10,00;X;;{creditor_reference('A-1')};X4\n",
     )
     txs = bank_csv.extract(statement)
     with store.begin() as conn:

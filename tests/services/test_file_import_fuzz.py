@@ -20,8 +20,8 @@ from relance.adapters.storage import tables_bank as tb
 from relance.adapters.storage.database import Store
 from relance.bootstrap import open_store
 from relance.core.ledger import open_balance
-from relance.core.matching import invoice_reference
 from relance.core.money import Money
+from relance.core.reference import creditor_reference
 from relance.services.file_import import FileReport, import_bank_statements, import_fec
 from relance.services.ledger_import import import_ledger_csv
 
@@ -145,7 +145,7 @@ def test_matching_through_the_database_never_over_allocates_or_loses_money(
             for k, (target, cents, how) in enumerate(payments):
                 number = numbers[target % len(numbers)]
                 amount = f"{cents // 100},{cents % 100:02d}"
-                rf = invoice_reference(number) if how == "rf" else ""
+                rf = creditor_reference(number) if how == "rf" else ""
                 text = f"FACTURE {number}" if how == "text" else "VIREMENT"
                 payer_iban = iban if how == "iban" else ""
                 lines.append(f"10/03/2026;{text};{amount};ACME;{payer_iban};{rf};P{k}\n")

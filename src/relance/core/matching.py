@@ -41,8 +41,6 @@ from relance.core.match_book import (
     Rule,
     discount_of,
     minor,
-    name_similarity,
-    normalize_name,
     settles,
 )
 from relance.core.match_rules import (
@@ -59,10 +57,9 @@ from relance.core.money import Money
 from relance.core.payer_matching import by_payer
 from relance.core.payer_names import PayerNames
 from relance.core.plans import PaymentPlan
-from relance.core.reference import InvalidReferenceKey, creditor_reference
 from relance.core.terms import DiscountTerms, discount_amount, discount_deadline
 
-# Shared with the payer rules (relance.core.match_book), and part of this module's interface.
+# Shared with the other rules (relance.core.match_book), and part of this module's interface.
 __all__ = [
     "DiscountRule",
     "Match",
@@ -72,11 +69,8 @@ __all__ = [
     "Suggestion",
     "Unmatched",
     "discount_by_terms",
-    "invoice_reference",
     "match_manually",
     "match_transactions",
-    "name_similarity",
-    "normalize_name",
     "open_items",
 ]
 
@@ -120,18 +114,6 @@ class MatchingResult:
     matches: tuple[Match, ...]
     unmatched: tuple[Unmatched, ...]
     problems: tuple[str, ...] = ()
-
-
-def invoice_reference(invoice_number: str) -> str:
-    """The ISO 11649 creditor reference built from an invoice number, "" when it has none.
-
-    The same reference the letters print (`relance.core.reference.creditor_reference`): a
-    payer who copies it is matched without anyone reading the remittance text.
-    """
-    try:
-        return creditor_reference(invoice_number)
-    except InvalidReferenceKey:
-        return ""
 
 
 def discount_by_terms(terms_of: Callable[[Invoice], DiscountTerms | None]) -> DiscountRule:
@@ -230,7 +212,7 @@ def match_transactions(
     """Match bank credits to open invoices; return matches, the unmatched queue and problems.
 
     `references` maps each ISO 11649 reference printed on a letter to the invoice numbers it
-    covers (an RF built from an invoice number with `invoice_reference` is understood without
+    covers (an RF built from an invoice number (`relance.core.reference`) is understood without
     it). `discount(invoice, day)` gives the early-payment discount on an invoice paid on
     `day`. `plans` are the payment plans a label's "ECHEANCE 1/3" may name. Transactions
     are taken in the given order and each automatic match reduces what is owed before the
