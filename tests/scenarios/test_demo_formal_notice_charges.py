@@ -51,7 +51,9 @@ def test_the_demo_formal_notice_states_interest_and_the_40_eur_indemnity(tmp_pat
     numbers = [invoice.number for invoice, _ in overdue if invoice.customer_ref == ref]
 
     contracts.record_formal_notice(store, ref, AS_OF, note="LRAR sent with the final letter")
-    rows = letter_charges.letter_charges(store, ref, numbers, AS_OF)
+    claim = letter_charges.letter_claim(store, ref, numbers, AS_OF)
+    assert claim.blocking == ()
+    rows = claim.rows
 
     # One 40 EUR indemnity per late invoice, in French, with its legal source.
     indemnities = [row for row in rows if row.label.startswith("Indemnité forfaitaire")]
