@@ -18,7 +18,14 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from relance.adapters.storage.database import Store
-from relance.interfaces.web import pages_auth, pages_queue, pages_today, pages_users
+from relance.interfaces.web import (
+    pages_auth,
+    pages_customer_actions,
+    pages_customers,
+    pages_queue,
+    pages_today,
+    pages_users,
+)
 from relance.interfaces.web.rendering import render
 from relance.interfaces.web.security import current_user
 from relance.services import users
@@ -76,6 +83,8 @@ def routes() -> list[BaseRoute]:
         *pages_auth.ROUTES,
         *pages_today.ROUTES,
         *pages_queue.ROUTES,
+        *pages_customer_actions.ROUTES,  # before the customer's page, whose path takes all
+        *pages_customers.ROUTES,
         *pages_users.ROUTES,
         Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
     ]

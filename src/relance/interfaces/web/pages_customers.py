@@ -1,0 +1,93 @@
+"""The customers: searched, filtered, sorted and paged by the database; one customer's file
+(details, open invoices with their stage, pauses, timeline) with the forms of its actions
+(`pages_customer_actions.py`)."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+from urllib.parse import urlencode
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from relance.core.contacts import CallOutcome
+from relance.core.users import Role, User
+from relance.interfaces.web.rendering import render
+from relance.interfaces.web.security import page
+from relance.services import customer_history, workbench
+from relance.services.workbench import CustomerFilter, CustomerSort
+
+PER_PAGE = 50
+
+
+E = TypeVar("E", CustomerFilter, CustomerSort)
+
+
+def _choice(kind: type[E], text: str | None, default: E) -> E:
+    try:
+        return kind(text) if text else default
+    except ValueError:  # an unknown value in the address: the default
+        return default
+
+
+@page(Role.VIEWER)
+def customers_page(request: Request, user: User) -> Response:
+    """One page of customers, as the search, filter and order in the address ask."""
+    params = request.query_params
+    search = params.get("q", "")[:200]
+    which = _choice(CustomerFilter, params.get("which"), CustomerFilter.OPEN)
+    sort = _choice(CustomerSort, params.get("sort"), CustomerSort.BALANCE)
+    number = int(params["page"]) if params.get("page", "").isdigit() else 1
+    found = workbench.customers(
+        request.app.state.store,
+        request.app.state.settings.today(),
+        search=search,
+        which=which,
+        sort=sort,
+        page=number,
+        per_page=PER_PAGE,
+    )
+    pages = max(1, -(-found.total // PER_PAGE))
+
+    def link(**changes: object) -> str:
+        query = {"q": search, "which": which.value, "sort": sort.value, "page": number, **changes}
+        return "/customers?" + urlencode({k: v for k, v in query.items() if v not in ("", None)})
+
+    context = {
+        "found": found,
+        "search": search,
+        "which": which.value,
+        "sort": sort.value,
+        "filters": list(CustomerFilter),
+        "sorts": list(CustomerSort),
+        "page": number,
+        "pages": pages,
+        "link": link,
+    }
+    return render(request, user, "customers.html", context)
+
+
+@page(Role.VIEWER)
+def customer_page(request: Request, user: User) -> Response:
+    """One customer's file."""
+    store, day = request.app.state.store, request.app.state.settings.today()
+    ref = request.path_params["ref"]
+    try:
+        file = workbench.customer_file(store, ref, day)
+        events = customer_history.history(store, ref)
+    except LookupError:
+        return render(request, user, "error.html", {"code": 404}, status_code=404)
+    context = {
+        "file": file,
+        "events": list(reversed(events)),
+        "outcomes": list(CallOutcome),
+        "as_of": day,
+    }
+    return render(request, user, "customer.html", context)
+
+
+ROUTES = [
+    Route("/customers", customers_page, methods=["GET"]),
+    Route("/customers/{ref:path}", customer_page, methods=["GET"]),
+]
