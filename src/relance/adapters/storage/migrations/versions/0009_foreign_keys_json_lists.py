@@ -78,17 +78,7 @@ def upgrade() -> None:
         _move_orphans(bind, orphans, table, column, parent, key)
     for table, column, separator in TEXT_LISTS:
         _text_to_json(bind, table, column, separator)
-    for table in ("creditor", "customers", "dunning_actions"):
-        with op.batch_alter_table(table) as batch_op:
-            for name, column, _ in TEXT_LISTS:
-                if name == table:
-                    batch_op.alter_column(
-                        column,
-                        existing_type=sa.Text(),
-                        type_=sa.JSON(),
-                        existing_nullable=False,
-                        postgresql_using=f"{column}::json",
-                    )
+    _retype_lists(sa.Text(), sa.JSON(), "json")
     for table in dict.fromkeys(name for name, *_ in FOREIGN_KEYS):
         with op.batch_alter_table(table) as batch_op:
             for name, column, parent, key, needs_index in FOREIGN_KEYS:
@@ -99,6 +89,21 @@ def upgrade() -> None:
                 batch_op.create_foreign_key(
                     batch_op.f(f"fk_{table}_{column}_{parent}"), parent, [column], [key]
                 )
+
+
+def _retype_lists(old: Any, new: Any, postgresql_name: str) -> None:
+    """Give the list columns of TEXT_LISTS the type `new` (their text is kept as it is)."""
+    for table in dict.fromkeys(name for name, *_ in TEXT_LISTS):
+        with op.batch_alter_table(table) as batch_op:
+            for name, column, _ in TEXT_LISTS:
+                if name == table:
+                    batch_op.alter_column(
+                        column,
+                        existing_type=old,
+                        type_=new,
+                        existing_nullable=False,
+                        postgresql_using=f"{column}::{postgresql_name}",
+                    )
 
 
 def _create_orphans_table() -> sa.TableClause:
@@ -221,17 +226,7 @@ def downgrade() -> None:
                 if needs_index:
                     batch_op.drop_index(batch_op.f(f"ix_{table}_{column}"))
     bind = op.get_bind()
-    for table in ("creditor", "customers", "dunning_actions"):
-        with op.batch_alter_table(table) as batch_op:
-            for name, column, _ in TEXT_LISTS:
-                if name == table:
-                    batch_op.alter_column(
-                        column,
-                        existing_type=sa.JSON(),
-                        type_=sa.Text(),
-                        existing_nullable=False,
-                        postgresql_using=f"{column}::text",
-                    )
+    _retype_lists(sa.JSON(), sa.Text(), "text")
     for table, column, separator in TEXT_LISTS:
         target = sa.table(table, sa.column("id"), sa.column(column))
         for id_, text in bind.execute(sa.select(target.c.id, target.c[column])).all():
