@@ -62,13 +62,13 @@ def build(path: Path, invoices: int, customers: int, like_tryton: bool = False) 
         "INSERT INTO creditor (id, name, country, currency, language, address_lines, "
         "postal_code, city, legal_form, capital, registration_id, registration_city, "
         "vat_number, iban, bic, phone, email, signatory_name, signatory_title, logo_path) "
-        "VALUES (1, 'Bench SA', 'FR', 'EUR', 'fr', '', '', '', '', '', '', '', '', '', '', "
+        "VALUES (1, 'Bench SA', 'FR', 'EUR', 'fr', '[]', '', '', '', '', '', '', '', '', '', "
         "'', '', '', '', '')"
     )
     db.executemany(
         "INSERT INTO customers (id, ref, name, kind, country, language, address_lines, "
         "postal_code, city, email, phone, tags, do_not_contact, registration_id, vat_number, "
-        "ibans) VALUES (?, ?, ?, ?, 'FR', 'fr', '', '', '', '', '', '', 0, '', '', '')",
+        "ibans) VALUES (?, ?, ?, ?, 'FR', 'fr', '[]', '', '', '', '', '[]', 0, '', '', '[]')",
         (
             (n + 1, f"C{n:07d}", f"Customer {n}", "consumer" if n % 20 == 0 else "business")
             for n in range(customers)
