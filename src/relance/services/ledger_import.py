@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
-
-from sqlalchemy import Connection, bindparam, insert, select, update
+from typing import Any
 
 from relance.adapters.formats.errors import FormatError
 from relance.adapters.formats.ledger_csv import (
@@ -29,17 +27,15 @@ from relance.adapters.formats.ledger_csv import (
 )
 from relance.adapters.storage import repository as repo
 from relance.adapters.storage import repository_imports as imports_repo
-from relance.adapters.storage import tables as t
-from relance.adapters.storage.database import Store
-from relance.adapters.storage.lists import encode_list
+from relance.adapters.storage import repository_ledger as ledger_repo
+from relance.adapters.storage.database import Connection, Store
 from relance.core.bulk import chunks
-from relance.core.model import Allocation, AllocationKind, Customer, Invoice
+from relance.core.model import Allocation, AllocationKind, Customer, Invoice, Payment
 from relance.core.money import Money
 from relance.services import deposits, documents, invoice_changes, law
 
 CHUNK = 5000
 Progress = Callable[[int], None]
-T = TypeVar("T")
 
 
 @dataclass
@@ -133,13 +129,6 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-_CSV_OWNED = (
-    "name", "kind", "country", "language", "address_lines", "postal_code", "city", "email",
-    "phone", "credit_limit_minor", "credit_limit_currency", "tags", "registration_id",
-    "vat_number",
-)  # fmt: skip
-
-
 def _customer_id(path: Path, line: int, ref: str, ids: dict[str, int]) -> int:
     found = ids.get(ref)
     if found is None:
@@ -175,14 +164,7 @@ def _allocate(
             path, str(line), "currency", f"invoice {invoice_number} is in {found.currency}"
         )
     invoice_id = repo.invoice_ids(conn, [invoice_number])[invoice_number]
-    already = conn.execute(
-        select(t.allocations.c.id).where(
-            t.allocations.c.kind == kind.value,
-            t.allocations.c.source == source,
-            t.allocations.c.invoice_id == invoice_id,
-        )
-    ).first()
-    if already is not None:
+    if ledger_repo.has_allocation(conn, kind, source, invoice_id):
         return
     open_minor = found.amount.to_minor() - repo.allocated_minor(conn, invoice_id)
     amount = min(open_minor, available.to_minor())
@@ -224,7 +206,7 @@ class _FileImport:
         self.seen: dict[str, tuple[int, int]] = {}
         self.seen_customers: dict[str, tuple[int, int]] = {}
         # on a first import into an empty table there is nothing to look up or update
-        self.no_invoices_yet = conn.execute(select(t.invoices.c.id).limit(1)).first() is None
+        self.no_invoices_yet = not ledger_repo.has_invoices(conn)
         # customer ids by reference, read once: a file of a million invoices names the same
         # hundred thousand customers again and again
         self.ids = repo.customer_ids(conn)
@@ -259,25 +241,17 @@ class _FileImport:
         for ref, (_line, customer) in batch.items():
             old = existing.get(ref)
             if old is None:
-                new.append(repo.customer_values(customer))
+                new.append(customer)
                 continue
-            merged_ibans = tuple(dict.fromkeys(old.ibans + customer.ibans))
-            values = repo.customer_values(customer)
-            old_values = repo.customer_values(old)
-            if all(values[k] == old_values[k] for k in _CSV_OWNED) and merged_ibans == old.ibans:
+            merged = replace(customer, ibans=tuple(dict.fromkeys(old.ibans + customer.ibans)))
+            if ledger_repo.same_file_data(old, merged) and merged.ibans == old.ibans:
                 report.unchanged += 1
                 continue
-            owned = {k: values[k] for k in _CSV_OWNED}
-            changed.append({"b_ref": ref, "ibans": encode_list(merged_ibans), **owned})
-        if new:
-            conn.execute(insert(t.customers), new)
-            report.created += len(new)
-        if changed:
-            conn.execute(
-                update(t.customers).where(t.customers.c.ref == bindparam("b_ref")),
-                changed,
-            )
-            report.updated += len(changed)
+            changed.append(merged)
+        ledger_repo.add_customers(conn, new)
+        report.created += len(new)
+        ledger_repo.update_customers_from_file(conn, changed)
+        report.updated += len(changed)
 
     def invoices(self, rows: list[Row]) -> None:
         conn, path, report = self.conn, self.path, self.report
@@ -304,15 +278,15 @@ class _FileImport:
             _customer_id(path, row.line, invoice.customer_ref, ids)
             batch[invoice.number] = (row.line, invoice)
         existing = {} if self.no_invoices_yet else repo.existing_invoices(conn, list(batch))
-        new, changed = [], []
+        new: list[Invoice] = []
+        changed: list[Invoice] = []
+        pdfs: dict[str, str | None] = {}
         for number, (line, invoice) in batch.items():
             old = existing.get(number)
-            values = repo.invoice_values(invoice, ids[invoice.customer_ref])
-            values["pdf_sha256"] = None
             if old != invoice and invoice.pdf_path:  # read, checked and kept at import
-                values["pdf_sha256"] = documents.store_csv_pdf(conn, invoice.pdf_path, path, line)
+                pdfs[number] = documents.store_csv_pdf(conn, invoice.pdf_path, path, line)
             if old is None:
-                new.append(values)
+                new.append(invoice)
             elif old == invoice:
                 report.unchanged += 1
             else:
@@ -324,18 +298,15 @@ class _FileImport:
                         conn, old, invoice, file=path.name, line=line, actor=self.actor, why=why
                     )
                 )
-                changed.append({"b_number": number, **values})
+                changed.append(invoice)
         if new:
-            conn.execute(insert(t.invoices), new)
+            ledger_repo.add_invoices(conn, new, ids, pdfs)
             report.created += len(new)
-            applied, warnings = deposits.apply_waiting_deposits(conn, [v["number"] for v in new])
+            applied, warnings = deposits.apply_waiting_deposits(conn, [i.number for i in new])
             report.allocations += applied
             report.warnings += warnings
-        if changed:
-            conn.execute(
-                update(t.invoices).where(t.invoices.c.number == bindparam("b_number")), changed
-            )
-            report.updated += len(changed)
+        ledger_repo.update_invoices(conn, changed, ids, pdfs)
+        report.updated += len(changed)
 
     def credit_notes(self, rows: list[Row]) -> None:
         conn, path, report = self.conn, self.path, self.report
@@ -344,25 +315,11 @@ class _FileImport:
             assert isinstance(row, CreditNoteRow)
             note = row.credit_note
             customer_id = _customer_id(path, row.line, note.customer_ref, ids)
-            notes = t.credit_notes.c
-            existing = conn.execute(
-                select(
-                    notes.number, notes.customer_id, notes.date, notes.currency,
-                    notes.amount_minor, notes.invoice_number,
-                ).where(notes.number == note.number)
-            ).first()  # fmt: skip
-            values = {
-                "number": note.number,
-                "customer_id": customer_id,
-                "date": note.date,
-                "currency": note.amount.currency,
-                "amount_minor": note.amount.to_minor(),
-                "invoice_number": note.invoice_number,
-            }
-            if existing is None:
-                conn.execute(insert(t.credit_notes).values(**values))
+            agrees = ledger_repo.credit_note_agrees(conn, note, customer_id)
+            if agrees is None:
+                ledger_repo.add_credit_notes(conn, [note], {note.customer_ref: customer_id})
                 report.created += 1
-            elif tuple(existing) == tuple(values.values()):
+            elif agrees:
                 report.unchanged += 1
             else:
                 raise FormatError(
@@ -381,37 +338,23 @@ class _FileImport:
         conn, path, report = self.conn, self.path, self.report
         ids = self.ids
         keys = [row.payment.key for row in rows if isinstance(row, PaymentRow)]
-        known = {
-            key
-            for (key,) in conn.execute(select(t.payments.c.key).where(t.payments.c.key.in_(keys)))
-        }
+        known = ledger_repo.payment_keys(conn, keys)
         named = [row.invoice_number for row in rows if isinstance(row, PaymentRow)]
         invoices = repo.invoice_ids(conn, filter(None, named))
-        new = []
+        new: list[Payment] = []
+        awaited: dict[str, str | None] = {}
         for row in rows:
             assert isinstance(row, PaymentRow)
             payment = row.payment
             assert payment.customer_ref is not None
-            customer_id = _customer_id(path, row.line, payment.customer_ref, ids)
+            _customer_id(path, row.line, payment.customer_ref, ids)
             if payment.key in known:
                 report.unchanged += 1
             else:
-                new.append(
-                    {
-                        "key": payment.key,
-                        "customer_id": customer_id,
-                        "date": payment.date,
-                        "currency": payment.amount.currency,
-                        "amount_minor": payment.amount.to_minor(),
-                        "method": payment.method,
-                        "reference": payment.reference,
-                        "payer": payment.payer,
-                        "payer_iban": payment.payer_iban,
-                        "for_invoice": _awaited(row, invoices, report),
-                    }
-                )
+                new.append(payment)
+                awaited[payment.key] = _awaited(row, invoices, report)
         if new:
-            conn.execute(insert(t.payments), new)
+            ledger_repo.add_payments(conn, new, ids, awaited)
             report.created += len(new)
         for row in rows:
             assert isinstance(row, PaymentRow)

@@ -10,14 +10,13 @@ from typing import Any
 
 from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
-from sqlalchemy import Connection, select
 from stdnum.eu import vat
 from stdnum.exceptions import ValidationError
 from stdnum.fr import siren, siret
 
 from relance.adapters.storage import repository as repo
-from relance.adapters.storage.database import Store
-from relance.adapters.storage.tables import invoices
+from relance.adapters.storage import repository_ledger as ledger_repo
+from relance.adapters.storage.database import Connection, Store
 from relance.core.iso_codes import check_country, check_currency
 from relance.core.model import Address, Creditor, WindowSide
 
@@ -42,7 +41,26 @@ def checked(creditor: Creditor) -> Creditor:
         raise SetupError(f"country: {exc}") from exc
     if creditor.language not in ("fr", "en"):
         raise SetupError(f"language: {creditor.language!r} is not supported (fr, en)")
-    iban, bic = creditor.iban, creditor.bic
+    iban, bic = _checked_bank(creditor.iban, creditor.bic)
+    registration = _checked_registration(creditor.registration_id, country)
+    vat_number = _checked_vat(creditor.vat_number)
+    if creditor.email and "@" not in creditor.email:
+        raise SetupError(f"email: {creditor.email!r} is not an e-mail address")
+    if not creditor.name.strip():
+        raise SetupError("name: is empty")
+    return replace(
+        creditor,
+        envelope_window=_checked_window(creditor.envelope_window),
+        currency=currency,
+        country=country,
+        iban=iban,
+        bic=bic,
+        registration_id=registration,
+        vat_number=vat_number,
+    )
+
+
+def _checked_bank(iban: str, bic: str) -> tuple[str, str]:
     try:
         if iban:
             iban = IBAN(iban).compact
@@ -50,7 +68,12 @@ def checked(creditor: Creditor) -> Creditor:
             bic = str(BIC(bic))
     except SchwiftyException as exc:
         raise SetupError(f"iban/bic: {exc}") from exc
-    registration = creditor.registration_id.replace(" ", "")
+    return iban, bic
+
+
+def _checked_registration(registration_id: str, country: str) -> str:
+    """A French SIREN (9 digits) or SIRET (14); other countries' numbers as written."""
+    registration = registration_id.replace(" ", "")
     if registration and country == "FR":
         try:
             if len(registration) == 14:
@@ -61,7 +84,11 @@ def checked(creditor: Creditor) -> Creditor:
             raise SetupError(
                 f"registration_id: {registration!r} is not a SIREN/SIRET ({exc})"
             ) from exc
-    vat_number = creditor.vat_number.replace(" ", "")
+    return registration
+
+
+def _checked_vat(number: str) -> str:
+    vat_number = number.replace(" ", "")
     if vat_number:
         try:
             vat_number = vat.validate(vat_number)
@@ -69,11 +96,10 @@ def checked(creditor: Creditor) -> Creditor:
             raise SetupError(
                 f"vat_number: {vat_number!r} is not a valid EU VAT number ({exc})"
             ) from exc
-    if creditor.email and "@" not in creditor.email:
-        raise SetupError(f"email: {creditor.email!r} is not an e-mail address")
-    if not creditor.name.strip():
-        raise SetupError("name: is empty")
-    window = creditor.envelope_window
+    return vat_number
+
+
+def _checked_window(window: WindowSide | None) -> WindowSide | None:
     if window is not None and not isinstance(window, WindowSide):
         try:
             window = WindowSide(str(window).strip().lower())
@@ -82,16 +108,7 @@ def checked(creditor: Creditor) -> Creditor:
                 f"envelope_window: {window!r} is neither left nor right (the side of the "
                 "DL envelope's window)"
             ) from None
-    return replace(
-        creditor,
-        envelope_window=window,
-        currency=currency,
-        country=country,
-        iban=iban,
-        bic=bic,
-        registration_id=registration,
-        vat_number=vat_number,
-    )
+    return window
 
 
 def creditor_from_toml(path: Path) -> Creditor:
@@ -171,13 +188,12 @@ def changed_creditor(current: Creditor | None, changes: Mapping[str, Any]) -> Cr
 
 def _save(conn: Connection, creditor: Creditor, actor: str) -> None:
     saved = repo.load_creditor(conn)
-    if saved is not None and saved.currency != creditor.currency:
-        has_invoices = conn.execute(select(invoices.c.id).limit(1)).first() is not None
-        if has_invoices:
-            raise SetupRefused(
-                f"currency: the ledger already holds invoices and amounts in {saved.currency}; "
-                f"it cannot become {creditor.currency}"
-            )
+    changes_currency = saved is not None and saved.currency != creditor.currency
+    if saved is not None and changes_currency and ledger_repo.has_invoices(conn):
+        raise SetupRefused(
+            f"currency: the ledger already holds invoices and amounts in {saved.currency}; "
+            f"it cannot become {creditor.currency}"
+        )
     repo.save_creditor(conn, creditor)
     repo.append_event(conn, "creditor.saved", actor=actor, subject=creditor.name)
 
