@@ -84,6 +84,11 @@ def sqlite_store(tmp_path: Path) -> Iterator[Store]:
     store.engine.dispose()
 
 
+def create_ledger(db: Path) -> Store:
+    """A new SQLite ledger at `db`, as the demo command makes one."""
+    return open_store(str(db), create=True)
+
+
 def write(path: Path, text_: str, encoding: str = "utf-8") -> Path:
     """Write a small test file and return its path."""
     path.write_bytes(text_.encode(encoding))

@@ -14,6 +14,8 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
+from tests.conftest import create_ledger
+
 from relance.adapters.storage import repository as repo
 from relance.core.aging import days_overdue
 from relance.core.model import CustomerKind
@@ -26,7 +28,7 @@ FINAL_LEVEL_DAYS = 14 + 14 + 14 + 14  # letter 1, letter 2, letter 3, then the f
 
 
 def test_the_demo_formal_notice_states_interest_and_the_40_eur_indemnity(tmp_path: Path) -> None:
-    demo = build_demo(tmp_path / "demo", AS_OF)
+    demo = build_demo(tmp_path / "demo", AS_OF, create_ledger)
     store = demo.store
     with store.begin() as conn:
         customers = {c.ref: c for c in repo.load_customers(conn)}

@@ -18,9 +18,10 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from tests.ledger_snapshot import load_ledger
+
 from relance.adapters.formats import bank_csv
 from relance.adapters.formats.ledger_csv import CsvKind
-from relance.adapters.storage import repository as repo
 from relance.adapters.storage.database import Store
 from relance.core.bank import MatchState
 from relance.services import customer_history, lettrage, pauses
@@ -77,7 +78,7 @@ def outcomes(store: Store) -> list[Outcome]:
     import_bank_statements(store, [DATA / name for name in STATEMENTS], as_of=AS_OF)
     lines = {line.transaction.key: line for line in lettrage.lettrage(store)}
     with store.begin() as conn:
-        ledger = repo.load_ledger(conn)
+        ledger = load_ledger(conn)
     paid: dict[str, set[str]] = {}
     for allocation in ledger.allocations:
         paid.setdefault(allocation.source, set()).add(allocation.invoice_number)

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 from tests.conftest import write
+from tests.ledger_snapshot import load_ledger, load_payments
 
 from relance.adapters.formats import bank_csv, camt, mt940, ofx
 from relance.adapters.formats.detect import Format
@@ -82,7 +83,7 @@ def test_a_real_fec_becomes_customers_invoices_payments_and_lettered_allocations
         "allocations": 71,
     }
     with store.begin() as conn:
-        ledger = repo.load_ledger(conn)
+        ledger = load_ledger(conn)
     # The first sale of the year, VE 0123 of 74,70 to customer 41101590, was lettered with
     # the CIC transfer of 9 February 2023: paid in full.
     sale = next(i for i in ledger.invoices if i.number == "VE 0123")
@@ -192,7 +193,7 @@ def test_an_invoice_number_already_used_with_other_data_is_refused_naming_the_fi
 def test_a_ubl_credit_note_settles_part_of_its_ubl_invoice(store: Store) -> None:
     import_einvoices(store, [UBL / "invoice-2026-0042.xml", UBL / "creditnote-2026-0050.xml"])
     with store.begin() as conn:
-        ledger = repo.load_ledger(conn)
+        ledger = load_ledger(conn)
     (invoice,) = ledger.invoices
     # 1 230,00 invoiced, 90,00 credited: 1 140,00 still owed.
     assert open_balance(ledger, invoice, TODAY) == Money.of("1140.00", "EUR")
@@ -305,7 +306,7 @@ def test_a_credit_quoting_the_rf_of_an_invoice_is_matched_and_the_overpayment_ke
 
     assert (report.matched, report.unmatched, report.ignored) == (1, 0, 1)
     with store.begin() as conn:
-        ledger = repo.load_ledger(conn)
+        ledger = load_ledger(conn)
     # 1 230,00 - 90,00 credited = 1 140,00 owed; 1 150,00 paid: 10,00 more kept as credit.
     assert open_balance(ledger, ledger.invoices[0], TODAY) == Money.zero("EUR")
     assert unapplied_credit(ledger, "732829320", "EUR", TODAY) == Money.of("10.00", "EUR")
@@ -337,7 +338,7 @@ def test_unmatched_then_matched_by_hand_then_unmatched_again(store: Store, tmp_p
     assert decided.allocations == (("payment", "F-2026-0042", Money.of("500.00", "EUR")),)
     assert lettrage.unmatched(store) == []
     with store.begin() as conn:
-        ledger = repo.load_ledger(conn)
+        ledger = load_ledger(conn)
         (martin,) = repo.load_customers(conn, ["732829320"])
     assert open_balance(ledger, ledger.invoices[0], TODAY) == Money.of("640.00", "EUR")
     # The person confirmed who paid: that IBAN is Martin's from now on.
@@ -352,7 +353,7 @@ def test_unmatched_then_matched_by_hand_then_unmatched_again(store: Store, tmp_p
     # Back in the queue with suggestions: the known IBAN now points to Martin's invoice.
     assert back.suggestions and back.suggestions[0].customer_ref == "732829320"
     with store.begin() as conn:
-        ledger = repo.load_ledger(conn)
+        ledger = load_ledger(conn)
         kinds = [k for (k,) in conn.execute(select(t.events.c.kind))]
     assert open_balance(ledger, ledger.invoices[0], TODAY) == Money.of("1140.00", "EUR")
     assert kinds.count("payment.matched") == 1 and kinds.count("payment.unmatched") == 1
@@ -423,7 +424,7 @@ def test_a_payment_quoting_the_rf_of_our_letter_settles_it_and_the_next_run_leav
     assert "BOULMART" not in {item.action.customer_ref for item in run.proposed}
     assert "SMITHCO" in {item.action.customer_ref for item in run.proposed}
     with store.begin() as conn:
-        ledger = repo.load_ledger(conn)
+        ledger = load_ledger(conn)
     cancelled_ids = {action_id for action_id, _ in run.cancelled}
     assert all(
         item.action.customer_ref != "BOULMART"
@@ -439,7 +440,7 @@ def test_the_fast_read_of_open_invoices_counts_every_settlement_recorded(
 ) -> None:
     import_fec(store, [samples / "fec" / "111111111FEC20221231.TXT"])
     with store.begin() as conn:
-        ledger = repo.load_ledger(conn)
+        ledger = load_ledger(conn)
         # After the last lettering it is the ledger's own view of what is open.
         late = date(2024, 12, 31)
         assert [(i.invoice, i.open_amount) for i in ro.open_items(conn, late)] == (
@@ -477,7 +478,7 @@ def test_a_payment_that_came_before_its_invoice_is_matched_when_the_queue_is_rem
     assert done.matched[0].rule.value == "invoice_number"
     assert lettrage.unmatched(store) == []
     with store.begin() as conn:
-        ledger = repo.load_ledger(conn)
+        ledger = load_ledger(conn)
     assert open_balance(ledger, ledger.invoices[0], TODAY) == Money.zero("EUR")
 
 
@@ -492,7 +493,7 @@ def test_a_ledger_payment_without_invoice_is_matched_by_hand_and_unmatched(
     ledger_of_martin(store)
     import_ledger_csv(store, CsvKind.PAYMENTS, write(tmp_path / "p.csv", PAYMENTS))
     with store.begin() as conn:
-        (cheque,) = repo.load_payments(conn)
+        (cheque,) = load_payments(conn)
 
     decided = lettrage.match(store, cheque.key, ["F-2026-0042"])
     assert decided.allocations == (("payment", "F-2026-0042", Money.of("300.00", "EUR")),)
@@ -501,7 +502,7 @@ def test_a_ledger_payment_without_invoice_is_matched_by_hand_and_unmatched(
     undone = lettrage.unmatch(store, cheque.key, as_of=TODAY)
     assert undone.allocations == decided.allocations
     with store.begin() as conn:
-        ledger = repo.load_ledger(conn)
+        ledger = load_ledger(conn)
     assert open_balance(ledger, ledger.invoices[0], TODAY) == Money.of("1140.00", "EUR")
     # The cheque stays the customer's: unapplied credit, not a payment from nobody.
     assert unapplied_credit(ledger, "732829320", "EUR", TODAY) == Money.of("300.00", "EUR")
@@ -521,7 +522,7 @@ def test_an_early_payment_less_the_discount_settles_the_invoice_and_unmatch_take
 
     assert report.matched == 1
     with store.begin() as conn:
-        ledger = repo.load_ledger(conn)
+        ledger = load_ledger(conn)
     kinds = sorted((a.kind.value, a.amount) for a in ledger.allocations)
     assert kinds == [
         ("discount", Money.of("24.60", "EUR")),
@@ -564,7 +565,7 @@ def test_a_payment_matched_to_a_customer_without_invoice_becomes_its_credit(
 
     assert decided.allocations == () and decided.unapplied == Money.of("500.00", "EUR")
     with store.begin() as conn:
-        ledger = repo.load_ledger(conn)
+        ledger = load_ledger(conn)
     assert unapplied_credit(ledger, "732829320", "EUR", TODAY) == Money.of("500.00", "EUR")
 
 

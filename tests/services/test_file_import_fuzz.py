@@ -11,10 +11,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
+from tests.ledger_snapshot import load_ledger
 
 from relance.adapters.formats.errors import FormatError
 from relance.adapters.formats.ledger_csv import CsvKind
-from relance.adapters.storage import repository as repo
 from relance.adapters.storage import tables as t
 from relance.adapters.storage import tables_bank as tb
 from relance.adapters.storage.database import Store
@@ -157,7 +157,7 @@ def test_matching_through_the_database_never_over_allocates_or_loses_money(
             (report,) = import_bank_statements(store, [statement], as_of=date(2026, 4, 1))
             assert report.matched + report.unmatched == len(payments)
             with store.begin() as conn:
-                ledger = repo.load_ledger(conn)
+                ledger = load_ledger(conn)
             assert ledger.customers[0].ibans == (iban,)  # the IBAN rule has what it needs
             # No invoice is paid beyond its amount.
             for invoice in ledger.invoices:

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, insert, select
 from tests.conftest import write
+from tests.ledger_snapshot import load_ledger
 
 from relance.adapters.formats.errors import FormatError
 from relance.adapters.formats.ledger_csv import CsvKind
-from relance.adapters.storage import repository as repo
 from relance.adapters.storage import tables as t
 from relance.adapters.storage import tables_bank as tb
 from relance.adapters.storage import tables_dunning as td
@@ -44,7 +44,7 @@ def count(store: Store, table: object) -> int:
 
 def owed(store: Store, number: str) -> Money:
     with store.begin() as conn:
-        ledger = repo.load_ledger(conn)
+        ledger = load_ledger(conn)
     (invoice,) = [i for i in ledger.invoices if i.number == number]
     return open_balance(ledger, invoice, DAY)
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 from tests.conftest import write
+from tests.ledger_snapshot import load_ledger
 
 from relance.adapters.formats.errors import FormatError
 from relance.adapters.formats.ledger_csv import CsvKind
@@ -68,7 +69,7 @@ def test_a_ledger_imported_from_csv(store: Store, ledger_files):
     assert lines["12345"].open_balance == Money.of("100", "USD")
     # the cheque names no invoice: it stays unapplied credit on the customer
     with store.begin() as conn:
-        ledger = repo.load_ledger(conn)
+        ledger = load_ledger(conn)
     from relance.core.ledger import unapplied_credit
 
     assert unapplied_credit(ledger, "DUP", "EUR", date(2026, 11, 23)) == Money.of("150", "EUR")
@@ -185,7 +186,7 @@ def test_a_payment_for_another_customers_invoice_is_refused(store, ledger_files,
 def test_the_database_ages_exactly_as_the_pure_core(store: Store, ledger_files):
     load(store, ledger_files)
     with store.begin() as conn:
-        ledger = repo.load_ledger(conn)
+        ledger = load_ledger(conn)
     for day in (date(2018, 2, 19), date(2026, 10, 1), date(2026, 10, 31), date(2026, 11, 23)):
         for buckets in (Buckets(), Buckets((15, 45))):
             assert aging_report(store, day, buckets) == aging(ledger, day, buckets)

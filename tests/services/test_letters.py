@@ -26,7 +26,7 @@ import pdfplumber
 import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select, update
-from tests.conftest import write
+from tests.conftest import create_ledger, write
 
 from relance.adapters.deliver.smtp import Security, SmtpMailer, SmtpSettings
 from relance.adapters.formats.ledger_csv import CsvKind
@@ -344,7 +344,7 @@ def test_the_demo_french_business_formal_notice_states_interest_and_the_40_eur_i
     tmp_path: Path,
 ) -> None:
     day = date(2026, 6, 15)
-    demo = build_demo(tmp_path / "demo", day)
+    demo = build_demo(tmp_path / "demo", day, create_ledger)
     run_demo_dunning(demo.store, day)
 
     report = send_demo_letters(demo.store, day, tmp_path / "demo" / "letters")

@@ -10,6 +10,7 @@ import csv
 import random
 import shutil
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -18,7 +19,6 @@ from pathlib import Path
 from relance.adapters.formats.ledger_csv import CsvKind
 from relance.adapters.storage.database import Store
 from relance.adapters.storage.repository_queue import QueuedAction
-from relance.bootstrap import open_store
 from relance.core.contacts import CallOutcome
 from relance.core.model import Address, Creditor
 from relance.services import dunning
@@ -123,10 +123,52 @@ def _money(value: Decimal) -> str:
     return f"{value:.2f}"
 
 
-def build_files(folder: Path, as_of: date) -> tuple[Path, Path, Path]:
-    """Write the demo's customers, invoices and payments CSV files for `as_of`."""
-    rng = random.Random(as_of.toordinal())
-    customers = _customers(rng)
+def _invoice(
+    rng: random.Random, customer: dict[str, str], issue: date, number: int
+) -> dict[str, str]:
+    english = customer["language"] == "en"
+    currency = "GBP" if english and customer["kind"] == "business" else "EUR"
+    cents = (8_000, 1_200_000) if customer["kind"] == "business" else (5_000, 90_000)
+    net = Decimal(rng.randrange(*cents)) / 100
+    tax = (net * Decimal("0.20")).quantize(Decimal("0.01"))
+    terms = rng.choice((30, 30, 45, 60)) if customer["kind"] == "business" else 15
+    return {
+        "number": f"F{issue.year}-{number:04d}", "customer": customer["ref"],
+        "issue_date": issue.isoformat(), "due_date": (issue + timedelta(days=terms)).isoformat(),
+        "currency": currency, "amount": _money(net + tax), "tax": _money(tax),
+        "subject": rng.choice(_SUBJECTS_EN if english else _SUBJECTS_FR),
+    }  # fmt: skip
+
+
+def _payment(
+    rng: random.Random, invoice: dict[str, str], profile: str, as_of: date
+) -> dict[str, str] | None:
+    """How a customer of this profile paid the invoice, or None when not (yet)."""
+    # Most customers pay, some late, a few not at all: the queue then shows every
+    # step of the process, not only formal notices.
+    due, total = date.fromisoformat(invoice["due_date"]), Decimal(invoice["amount"])
+    if profile == "good":
+        paid_on, paid = due + timedelta(days=rng.randint(-10, 30)), total
+    elif profile == "slow":
+        paid_on = due + timedelta(days=rng.randint(15, 75))
+        paid = total if rng.random() < 0.8 else (total / 2).quantize(Decimal("0.01"))
+    elif rng.random() < 0.5:  # stubborn: half their invoices are never paid
+        return None
+    else:
+        paid_on, paid = due + timedelta(days=rng.randint(30, 120)), total
+    if paid_on >= as_of:
+        return None
+    return {
+        "date": paid_on.isoformat(), "customer": invoice["customer"], "amount": _money(paid),
+        "currency": invoice["currency"], "method": rng.choice(("virement", "chèque", "carte")),
+        "reference": f"REGL {invoice['number']}", "invoice": invoice["number"],
+    }  # fmt: skip
+
+
+def _year_of_invoices(
+    rng: random.Random, customers: list[dict[str, str]], as_of: date
+) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """A year of invoices before `as_of` and the payments made by then."""
     profiles = {
         c["ref"]: rng.choices(("good", "slow", "stubborn"), weights=(70, 20, 10))[0]
         for c in customers
@@ -138,41 +180,19 @@ def build_files(folder: Path, as_of: date) -> tuple[Path, Path, Path]:
         for _ in range(rng.choice((0, 0, 1, 1, 1, 2))):
             customer = rng.choice(customers)
             number += 1
-            english = customer["language"] == "en"
-            currency = "GBP" if english and customer["kind"] == "business" else "EUR"
-            cents = (8_000, 1_200_000) if customer["kind"] == "business" else (5_000, 90_000)
-            net = Decimal(rng.randrange(*cents)) / 100
-            tax = (net * Decimal("0.20")).quantize(Decimal("0.01"))
-            total = net + tax
-            terms = rng.choice((30, 30, 45, 60)) if customer["kind"] == "business" else 15
-            due = issue + timedelta(days=terms)
-            invoice_no = f"F{issue.year}-{number:04d}"
-            invoices.append({
-                "number": invoice_no, "customer": customer["ref"], "issue_date": issue.isoformat(),
-                "due_date": due.isoformat(), "currency": currency, "amount": _money(total),
-                "tax": _money(tax),
-                "subject": rng.choice(_SUBJECTS_EN if english else _SUBJECTS_FR),
-            })  # fmt: skip
-            # Most customers pay, some late, a few not at all: the queue then shows every
-            # step of the process, not only formal notices.
-            profile = profiles[customer["ref"]]
-            if profile == "good":
-                paid_on, paid = due + timedelta(days=rng.randint(-10, 30)), total
-            elif profile == "slow":
-                paid_on = due + timedelta(days=rng.randint(15, 75))
-                paid = total if rng.random() < 0.8 else (total / 2).quantize(Decimal("0.01"))
-            elif rng.random() < 0.5:  # stubborn: half their invoices are never paid
-                continue
-            else:
-                paid_on, paid = due + timedelta(days=rng.randint(30, 120)), total
-            if paid_on >= as_of:
-                continue
-            payments.append({
-                "date": paid_on.isoformat(), "customer": customer["ref"], "amount": _money(paid),
-                "currency": currency, "method": rng.choice(("virement", "chèque", "carte")),
-                "reference": f"REGL {invoice_no}", "invoice": invoice_no,
-            })  # fmt: skip
-    # The classic example of a first letter: invoice 12345 of 100 USD, 49 days late, never answered.
+            invoice = _invoice(rng, customer, issue, number)
+            invoices.append(invoice)
+            payment = _payment(rng, invoice, profiles[customer["ref"]], as_of)
+            if payment is not None:
+                payments.append(payment)
+    return invoices, payments
+
+
+def _add_classic_example(
+    customers: list[dict[str, str]], invoices: list[dict[str, str]], as_of: date
+) -> None:
+    """The classic example of a first letter: invoice 12345 of 100 USD, 49 days late,
+    never answered."""
     customers.append({
         "ref": "SMITHCO", "name": "Smith & Co", "kind": "business", "country": "US",
         "language": "en", "email": "billing@smithco.example", "phone": "",
@@ -186,6 +206,14 @@ def build_files(folder: Path, as_of: date) -> tuple[Path, Path, Path]:
         "due_date": due.isoformat(), "currency": "USD", "amount": "100.00", "tax": "0.00",
         "subject": "Consulting",
     })  # fmt: skip
+
+
+def build_files(folder: Path, as_of: date) -> tuple[Path, Path, Path]:
+    """Write the demo's customers, invoices and payments CSV files for `as_of`."""
+    rng = random.Random(as_of.toordinal())
+    customers = _customers(rng)
+    invoices, payments = _year_of_invoices(rng, customers, as_of)
+    _add_classic_example(customers, invoices, as_of)
     folder.mkdir(parents=True, exist_ok=True)
     paths = (folder / "customers.csv", folder / "invoices.csv", folder / "payments.csv")
     for path, rows in zip(paths, (customers, invoices, payments), strict=True):
@@ -196,13 +224,14 @@ def build_files(folder: Path, as_of: date) -> tuple[Path, Path, Path]:
     return paths
 
 
-def build_demo(folder: Path, as_of: date) -> Demo:
-    """A fresh demo ledger in `folder` (its previous content is replaced)."""
+def build_demo(folder: Path, as_of: date, create_ledger: Callable[[Path], Store]) -> Demo:
+    """A fresh demo ledger in `folder` (its previous content is replaced); `create_ledger`
+    makes the new SQLite ledger at the path it is given (the interface builds stores)."""
     if folder.exists():
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
     files = build_files(folder, as_of)
-    store = open_store(str(folder / "relance.sqlite"), create=True)
+    store = create_ledger(folder / "relance.sqlite")
     init_creditor(store, DEMO_CREDITOR, actor="demo")
     for kind, path in zip(
         (CsvKind.CUSTOMERS, CsvKind.INVOICES, CsvKind.PAYMENTS), files, strict=True

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from relance.adapters.storage import repository as repo
-from relance.adapters.storage import repository_credit
+from relance.adapters.storage import repository_aging, repository_credit
 from relance.adapters.storage.database import Store
 from relance.core.aging import AgingReport, Buckets, assemble, days_overdue
 from relance.core.ledger import Ledger, open_balance, status
@@ -17,7 +17,7 @@ from relance.core.money import Money
 def aging_report(store: Store, as_of: date, buckets: Buckets = Buckets()) -> AgingReport:
     """The aged balance as of `as_of`, summed by the database."""
     with store.begin() as conn:
-        return assemble(repo.aging_rows(conn, as_of, buckets), as_of, buckets)
+        return assemble(repository_aging.aging_rows(conn, as_of, buckets), as_of, buckets)
 
 
 @dataclass(frozen=True, slots=True)

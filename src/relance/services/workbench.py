@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from relance.adapters.storage import repository as repo
+from relance.adapters.storage import repository_aging
 from relance.adapters.storage import repository_pauses as pauses_repo
 from relance.adapters.storage import repository_queue as queue_repo
 from relance.adapters.storage import repository_workbench as wrepo
@@ -82,7 +83,7 @@ def today(store: Store, as_of: date) -> Today:
         promised = {c.ref: c for c in repo.load_customers(conn, [p.customer_ref for p in promises])}
         disputes = [d for d in pauses_repo.load_disputes(conn) if d.active(as_of)]
         unmatched = wrepo.unmatched_credit_count(conn)
-        report = assemble(repo.aging_rows(conn, as_of, Buckets()), as_of, Buckets())
+        report = assemble(repository_aging.aging_rows(conn, as_of, Buckets()), as_of, Buckets())
     return Today(
         as_of=as_of,
         proposed=tuple(q for q in pending if q.item.action.status is ActionStatus.PROPOSED),

@@ -45,6 +45,8 @@ import io
 import unicodedata
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -172,6 +174,111 @@ def _decoded_lines(file: Path) -> Iterator[str]:
             raise FormatError(file, "", "", f"not {encoding} text: {exc.reason}") from exc
 
 
+@dataclass(frozen=True, slots=True)
+class _Layout:
+    """What the header of a statement says: where each field is, and the reading settings."""
+
+    file: Path
+    header: list[str]
+    columns: dict[str, int]
+    more_text: list[int]  # further label columns, joined to the text
+    currency: str
+    day_first: bool
+    account: str
+
+
+def _layout(file: Path, header: list[str], currency: str, day_first: bool, account: str) -> _Layout:
+    columns = _columns(header)
+    more_text = [index for index, name in enumerate(header) if _plain(name) in _MORE_TEXT]
+    if "date" not in columns:
+        raise FormatError(file, "line 1", "header", "no date column (date, date operation...)")
+    if "amount" not in columns and not {"credit", "debit"} <= set(columns):
+        raise FormatError(file, "line 1", "header", "no amount column (amount, montant...)")
+    return _Layout(file, header, columns, more_text, currency, day_first, account)
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    """One data row of the statement, read field by field."""
+
+    layout: _Layout
+    cells: list[str]
+    line: str
+
+    def cell(self, field: str) -> str:
+        index = self.layout.columns.get(field)
+        return self.cells[index].strip() if index is not None and index < len(self.cells) else ""
+
+    def day(self, field: str) -> date:
+        try:
+            return parse_date(self.cell(field).strip()[:10], self.layout.day_first)
+        except ValueError as exc:
+            name = self.layout.header[self.layout.columns[field]]
+            raise FormatError(
+                self.layout.file, self.line, name, f"not a date: {self.cell(field)!r}"
+            ) from exc
+
+    def money(self) -> Money:
+        """The amount, signed (one column, or a credit and a debit column), in its currency."""
+        has_amount = "amount" in self.layout.columns
+        try:
+            if has_amount:
+                value = parse_amount(self.cell("amount"))
+            else:
+                credit = parse_amount(self.cell("credit")) if self.cell("credit") else Decimal(0)
+                debit = parse_amount(self.cell("debit")) if self.cell("debit") else Decimal(0)
+                value = abs(credit) - abs(debit)
+        except (ValueError, InvalidOperation) as exc:
+            field = "amount" if has_amount else "credit/debit"
+            raw = (
+                self.cell("amount") if has_amount else f"{self.cell('credit')}/{self.cell('debit')}"
+            )
+            raise FormatError(
+                self.layout.file, self.line, field, f"not an amount: {raw!r}"
+            ) from exc
+        try:
+            return Money(value, check_currency(self.cell("currency") or self.layout.currency))
+        except ValueError as exc:
+            raise FormatError(self.layout.file, self.line, "currency", str(exc)) from exc
+
+
+def _transaction(row: _Row, seen: Counter[tuple[str, ...]]) -> BankTransaction:
+    """The statement line of one row; `seen` counts identical rows, so each keeps its key."""
+    layout, cell = row.layout, row.cell
+    if len(row.cells) < len(layout.header) and len(row.cells) <= max(layout.columns.values()):
+        raise FormatError(
+            layout.file,
+            row.line,
+            "",
+            f"{len(row.cells)} fields, the header has {len(layout.header)}",
+        )
+    booked = row.day("date")
+    valued = row.day("value_date") if cell("value_date") else None
+    money = row.money()
+    content = (booked.isoformat(), str(money), cell("name"), cell("iban"), cell("text"),
+               cell("reference"))  # fmt: skip
+    seen[content] += 1
+    more = [row.cells[index].strip() for index in layout.more_text if index < len(row.cells)]
+    labels = [part for part in dict.fromkeys((cell("text"), *more)) if part]
+    return with_label_payer(
+        BankTransaction(
+            key=transaction_key(layout.account, cell("id"), *content, str(seen[content])),
+            booking_date=booked,
+            value_date=valued,
+            amount=money,
+            payer_name=cell("name") or cell("more_name"),
+            payer_iban=cell("iban").replace(" ", "").upper(),
+            remittance=" ".join(labels),
+            structured_reference=cell("reference").replace(" ", "").upper(),
+            end_to_end_id=cell("end_to_end"),
+            account=layout.account,
+            bank_reference=cell("id"),
+            source_file=layout.file.name,
+        ),
+        labels,
+    )
+
+
 def extract(
     path: Path, *, currency: str = "EUR", day_first: bool = True, account: str = ""
 ) -> tuple[BankTransaction, ...]:
@@ -188,91 +295,14 @@ def extract(
         raise FormatError(file, "line 1", "header", "empty file") from None
     separator = sniff_delimiter(first)
     header = next(csv.reader([first.lstrip("\ufeff")], delimiter=separator))
-    columns = _columns(header)
-    more_text = [index for index, name in enumerate(header) if _plain(name) in _MORE_TEXT]
-    if "date" not in columns:
-        raise FormatError(file, "line 1", "header", "no date column (date, date operation...)")
-    if "amount" not in columns and not {"credit", "debit"} <= set(columns):
-        raise FormatError(file, "line 1", "header", "no amount column (amount, montant...)")
+    layout = _layout(file, header, currency, day_first, account)
     result: list[BankTransaction] = []
     seen: Counter[tuple[str, ...]] = Counter()
     try:
         rows = csv.reader(lines, delimiter=separator)
-        for row in rows:
-            line = f"line {rows.line_num + 1}"
-            if not any(cell.strip() for cell in row):
-                continue
-
-            def cell(field: str, row: list[str] = row) -> str:
-                index = columns.get(field)
-                return row[index].strip() if index is not None and index < len(row) else ""
-
-            if len(row) < len(header) and len(row) <= max(columns.values()):
-                raise FormatError(
-                    file, line, "", f"{len(row)} fields, the header has {len(header)}"
-                )
-            try:
-                booked = parse_date(cell("date").strip()[:10], day_first)
-            except ValueError as exc:
-                raise FormatError(
-                    file, line, header[columns["date"]], f"not a date: {cell('date')!r}"
-                ) from exc
-            valued = None
-            if cell("value_date"):
-                try:
-                    valued = parse_date(cell("value_date").strip()[:10], day_first)
-                except ValueError as exc:
-                    raise FormatError(
-                        file,
-                        line,
-                        header[columns["value_date"]],
-                        f"not a date: {cell('value_date')!r}",
-                    ) from exc
-            try:
-                if "amount" in columns:
-                    value = parse_amount(cell("amount"))
-                else:
-                    credit = parse_amount(cell("credit")) if cell("credit") else Decimal(0)
-                    debit = parse_amount(cell("debit")) if cell("debit") else Decimal(0)
-                    value = abs(credit) - abs(debit)
-            except (ValueError, InvalidOperation) as exc:
-                field = "amount" if "amount" in columns else "credit/debit"
-                raw = cell("amount") if "amount" in columns else f"{cell('credit')}/{cell('debit')}"
-                raise FormatError(file, line, field, f"not an amount: {raw!r}") from exc
-            try:
-                money = Money(value, check_currency(cell("currency") or currency))
-            except ValueError as exc:
-                raise FormatError(file, line, "currency", str(exc)) from exc
-            content = (
-                booked.isoformat(),
-                str(money),
-                cell("name"),
-                cell("iban"),
-                cell("text"),
-                cell("reference"),
-            )
-            seen[content] += 1
-            more = [row[index].strip() for index in more_text if index < len(row)]
-            labels = [part for part in dict.fromkeys((cell("text"), *more)) if part]
-            result.append(
-                with_label_payer(
-                    BankTransaction(
-                        key=transaction_key(account, cell("id"), *content, str(seen[content])),
-                        booking_date=booked,
-                        value_date=valued,
-                        amount=money,
-                        payer_name=cell("name") or cell("more_name"),
-                        payer_iban=cell("iban").replace(" ", "").upper(),
-                        remittance=" ".join(labels),
-                        structured_reference=cell("reference").replace(" ", "").upper(),
-                        end_to_end_id=cell("end_to_end"),
-                        account=account,
-                        bank_reference=cell("id"),
-                        source_file=file.name,
-                    ),
-                    labels,
-                )
-            )
+        for cells in rows:
+            if any(cell.strip() for cell in cells):
+                result.append(_transaction(_Row(layout, cells, f"line {rows.line_num + 1}"), seen))
     except csv.Error as exc:
         raise FormatError(file, "", "", f"not readable as CSV: {exc}") from exc
     return unique_keys(result)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -183,6 +184,100 @@ def _merged(details: list[object]) -> etree._Element:
     return merged
 
 
+@dataclass(frozen=True, slots=True)
+class _Booked:
+    """What one booked entry says for each of the transactions of its details."""
+
+    file: Path
+    account: str
+    sign: str  # CRDT or DBIT
+    reversal: bool
+    booking: date
+    valued: date | None
+    entry_ref: str
+    batch: bool  # each detail is a transaction with its own amount
+
+
+def _entry_transactions(
+    file: Path, account: str, entry: etree._Element, index: int, seen: Counter[tuple[str, ...]]
+) -> list[BankTransaction]:
+    """The transactions of one entry: none when it is not booked, one per detail of a batch
+    whose details each carry an amount, one otherwise."""
+    where = _where(entry, index)
+    status = _text(entry, "Sts") or _text(entry, "Sts/Cd")
+    if status and status != "BOOK":
+        return []  # pending or information only: not money on the account yet
+    sign = _text(entry, "CdtDbtInd")
+    if sign not in ("CRDT", "DBIT"):
+        raise FormatError(file, where, "CdtDbtInd", f"not CRDT or DBIT: {sign!r}")
+    # CdtDbtInd is the direction of the booking even on a reversal; a reversed entry
+    # undoes an earlier one (a returned transfer) and is flagged, not re-signed.
+    reversal = _text(entry, "RvslInd").lower() in ("true", "1")
+    entry_amount = _amount(entry, file, where)
+    booked = _date(entry, "BookgDt", file, where)
+    valued = _date(entry, "ValDt", file, where)
+    if booked is None and valued is None:
+        raise FormatError(file, where, "BookgDt", "no booking or value date")
+    entry_ref = _text(entry, "AcctSvcrRef")
+    details = entry.xpath("./*[local-name()='NtryDtls']/*[local-name()='TxDtls']")
+    assert isinstance(details, list)
+    amounts = [_detail_amount(d, file, where, n) for n, d in enumerate(details, start=1)]
+    # A batch is split only when the bank gave each transaction its own amount; else the
+    # entry stays one credit, its details' texts joined.
+    batch = len(details) > 1 and all(a is not None for a in amounts)
+    if len(details) > 1 and not batch:
+        details = [_merged(details)]
+    booking = booked or valued
+    assert booking is not None
+    head = _Booked(file, account, sign, reversal, booking, valued, entry_ref, batch)
+    result = []
+    for number, detail in enumerate(details or [None]):
+        assert detail is None or isinstance(detail, etree._Element)
+        amount = amounts[number] if batch and amounts[number] is not None else entry_amount
+        assert amount is not None
+        result.append(_transaction(head, detail, number, amount, seen))
+    return result
+
+
+def _transaction(
+    head: _Booked,
+    detail: etree._Element | None,
+    number: int,
+    amount: Money,
+    seen: Counter[tuple[str, ...]],
+) -> BankTransaction:
+    if head.sign == "DBIT":
+        amount = -amount
+    name, iban = _party(detail, "Dbtr" if head.sign == "CRDT" else "Cdtr")
+    remittance = " ".join(_texts(detail, "RmtInf/Ustrd"))
+    reference = _text(detail, "RmtInf/Strd/CdtrRefInf/Ref")
+    end_to_end = _text(detail, "Refs/EndToEndId")
+    if end_to_end == "NOTPROVIDED":
+        end_to_end = ""
+    entry_ref = head.entry_ref
+    bank_id = _text(detail, "Refs/AcctSvcrRef") or (
+        f"{entry_ref}/{number + 1}" if entry_ref and head.batch else entry_ref
+    )
+    content = (head.booking.isoformat(), str(amount), name, iban, remittance, reference,
+               end_to_end)  # fmt: skip
+    seen[content] += 1
+    return BankTransaction(
+        key=transaction_key(head.account, bank_id, *content, str(seen[content])),
+        booking_date=head.booking,
+        value_date=head.valued,
+        amount=amount,
+        payer_name=name,
+        payer_iban=iban,
+        remittance=remittance,
+        structured_reference=reference,
+        end_to_end_id=end_to_end,
+        account=head.account,
+        bank_reference=bank_id,
+        source_file=head.file.name,
+        reversal=head.reversal,
+    )
+
+
 def extract(
     path: Path, on_progress: Callable[[int], None] | None = None
 ) -> tuple[BankTransaction, ...]:
@@ -195,73 +290,5 @@ def extract(
     result: list[BankTransaction] = []
     seen: Counter[tuple[str, ...]] = Counter()
     for index, (account, entry) in enumerate(_entries(file, on_progress), start=1):
-        where = _where(entry, index)
-        status = _text(entry, "Sts") or _text(entry, "Sts/Cd")
-        if status and status != "BOOK":
-            continue  # pending or information only: not money on the account yet
-        sign = _text(entry, "CdtDbtInd")
-        if sign not in ("CRDT", "DBIT"):
-            raise FormatError(file, where, "CdtDbtInd", f"not CRDT or DBIT: {sign!r}")
-        # CdtDbtInd is the direction of the booking even on a reversal; a reversed entry
-        # undoes an earlier one (a returned transfer) and is flagged, not re-signed.
-        reversal = _text(entry, "RvslInd").lower() in ("true", "1")
-        entry_amount = _amount(entry, file, where)
-        booked = _date(entry, "BookgDt", file, where)
-        valued = _date(entry, "ValDt", file, where)
-        if booked is None and valued is None:
-            raise FormatError(file, where, "BookgDt", "no booking or value date")
-        entry_ref = _text(entry, "AcctSvcrRef")
-        details = entry.xpath("./*[local-name()='NtryDtls']/*[local-name()='TxDtls']")
-        assert isinstance(details, list)
-        amounts = [_detail_amount(d, file, where, n) for n, d in enumerate(details, start=1)]
-        # A batch is split only when the bank gave each transaction its own amount; else the
-        # entry stays one credit, its details' texts joined.
-        batch = len(details) > 1 and all(a is not None for a in amounts)
-        if len(details) > 1 and not batch:
-            details = [_merged(details)]
-        for number, detail in enumerate(details or [None]):
-            assert detail is None or isinstance(detail, etree._Element)
-            amount = amounts[number] if batch and amounts[number] is not None else entry_amount
-            assert amount is not None
-            if sign == "DBIT":
-                amount = -amount
-            role = "Dbtr" if sign == "CRDT" else "Cdtr"
-            name, iban = _party(detail, role)
-            remittance = " ".join(_texts(detail, "RmtInf/Ustrd"))
-            reference = _text(detail, "RmtInf/Strd/CdtrRefInf/Ref")
-            end_to_end = _text(detail, "Refs/EndToEndId")
-            if end_to_end == "NOTPROVIDED":
-                end_to_end = ""
-            bank_id = _text(detail, "Refs/AcctSvcrRef") or (
-                f"{entry_ref}/{number + 1}" if entry_ref and batch else entry_ref
-            )
-            booking = booked or valued
-            assert booking is not None
-            content = (
-                booking.isoformat(),
-                str(amount),
-                name,
-                iban,
-                remittance,
-                reference,
-                end_to_end,
-            )
-            seen[content] += 1
-            result.append(
-                BankTransaction(
-                    key=transaction_key(account, bank_id, *content, str(seen[content])),
-                    booking_date=booking,
-                    value_date=valued,
-                    amount=amount,
-                    payer_name=name,
-                    payer_iban=iban,
-                    remittance=remittance,
-                    structured_reference=reference,
-                    end_to_end_id=end_to_end,
-                    account=account,
-                    bank_reference=bank_id,
-                    source_file=file.name,
-                    reversal=reversal,
-                )
-            )
+        result.extend(_entry_transactions(file, account, entry, index, seen))
     return unique_keys(result)

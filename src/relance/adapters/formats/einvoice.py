@@ -131,6 +131,27 @@ def _buyer(data: dict[str, Any]) -> Customer:
     )
 
 
+def _business_terms(root: etree._Element, file: Path) -> dict[str, Any]:
+    """The invoice's business terms by number (BT-1...), checked against its XSD."""
+    try:
+        data = facturx_library.parse_ubl_cii_xml(root, check_xsd=True)
+    except Exception as exc:  # the library raises plain Exceptions for every kind of fault
+        reason = " ".join(str(exc).split())[:300] or type(exc).__name__
+        raise FormatError(
+            file, split_tag(root.tag)[1], "", f"not a valid e-invoice: {reason}"
+        ) from exc
+    if not isinstance(data, dict):
+        raise FormatError(file, "", "", "not a valid e-invoice")
+    return data
+
+
+def _settled_invoice(data: dict[str, Any]) -> str | None:
+    """The invoice a credit note settles: the first preceding invoice it names (BG-3)."""
+    preceding = data.get("BG-3")
+    first = preceding[0] if isinstance(preceding, list) and preceding else preceding
+    return str(first.get("BT-25")) if isinstance(first, dict) and first.get("BT-25") else None
+
+
 def read_einvoice(
     root: etree._Element,
     file: Path,
@@ -143,15 +164,7 @@ def read_einvoice(
     The XML is checked against its XSD by the factur-x library first; any failure is a
     FormatError naming the file, the business term and the reason.
     """
-    try:
-        data = facturx_library.parse_ubl_cii_xml(root, check_xsd=True)
-    except Exception as exc:  # the library raises plain Exceptions for every kind of fault
-        reason = " ".join(str(exc).split())[:300] or type(exc).__name__
-        raise FormatError(
-            file, split_tag(root.tag)[1], "", f"not a valid e-invoice: {reason}"
-        ) from exc
-    if not isinstance(data, dict):
-        raise FormatError(file, "", "", "not a valid e-invoice")
+    data = _business_terms(root, file)
     number = str(data.get("BT-1") or "").strip()
     if not number:
         raise FormatError(file, "BT-1", "BT-1", "invoice number missing")
@@ -168,17 +181,12 @@ def read_einvoice(
     type_code = str(data.get("BT-3") or "380")
     invoice = credit_note = None
     if type_code in CREDIT_NOTE_TYPES or total.is_negative:
-        preceding = data.get("BG-3")
-        first = preceding[0] if isinstance(preceding, list) and preceding else preceding
-        settles = (
-            str(first.get("BT-25")) if isinstance(first, dict) and first.get("BT-25") else None
-        )
         credit_note = CreditNote(
             number=number,
             customer_ref=customer.ref,
             date=issued,
             amount=Money(abs(total.amount), currency),
-            invoice_number=settles,
+            invoice_number=_settled_invoice(data),
         )
     else:
         due = _date(data, "BT-9", file) or issued + timedelta(days=payment_terms_days)

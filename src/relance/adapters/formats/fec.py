@@ -162,6 +162,85 @@ def _amount(value: str, path: Path, line_no: int, name: str) -> Decimal:
         raise FormatError(path, f"line {line_no}", name, f"not an amount: {value!r}") from exc
 
 
+@dataclass(frozen=True, slots=True)
+class _Header:
+    """What the first line of a FEC says: its separator and where each column is."""
+
+    separator: str
+    index: dict[str, int]
+    width: int  # how many fields a line has
+    has_debit_credit: bool  # else one Montant column with its Sens
+
+
+def _header(path: Path, header: str) -> _Header:
+    separator = "\t" if header.count("\t") >= header.count("|") else "|"
+    names = [n.strip().lower() for n in header.split(separator)]
+    while names and not names[-1]:
+        names.pop()  # a trailing separator
+    missing = _REQUIRED - set(names)
+    has_debit_credit = {"debit", "credit"} <= set(names)
+    has_sens = {"montant", "sens"} <= set(names)
+    if missing or not (has_debit_credit or has_sens):
+        lacking = sorted(missing) or ["Debit/Credit or Montant/Sens"]
+        raise FormatError(path, "line 1", "header", f"not a FEC header, lacks {lacking}")
+    index = {name: i for i, name in enumerate(names)}
+    return _Header(separator, index, len(names), has_debit_credit)
+
+
+def _debit_credit(
+    header: _Header, get: Callable[[str], str], path: Path, line_no: int
+) -> tuple[Decimal, Decimal]:
+    if header.has_debit_credit:
+        return (
+            _amount(get("debit"), path, line_no, "Debit"),
+            _amount(get("credit"), path, line_no, "Credit"),
+        )
+    amount = _amount(get("montant"), path, line_no, "Montant")
+    sens = get("sens").upper()
+    if sens in ("D", "+1", "1"):
+        return amount, Decimal(0)
+    if sens in ("C", "-1"):
+        return Decimal(0), amount
+    raise FormatError(path, f"line {line_no}", "Sens", f"not D or C: {sens!r}")
+
+
+def _line(header: _Header, text: str, path: Path, line_no: int) -> FecLine:
+    """One data line of the FEC, its fields checked."""
+    width = header.width
+    values = [v.strip() for v in text.split(header.separator)]
+    if len(values) > width and not any(values[width:]):
+        values = values[:width]  # trailing separators
+    if len(values) != width:
+        raise FormatError(
+            path, f"line {line_no}", "", f"{len(values)} fields, the header has {width}"
+        )
+    index = header.index
+
+    def get(name: str) -> str:
+        return values[index[name]] if name in index else ""
+
+    debit, credit = _debit_credit(header, get, path, line_no)
+    entry_date = _date(get("ecrituredate"), path, line_no, "EcritureDate", True)
+    assert entry_date is not None  # required=True never returns None
+    return FecLine(
+        line_no=line_no,
+        journal=get("journalcode"),
+        entry_num=get("ecriturenum"),
+        entry_date=entry_date,
+        account=get("comptenum"),
+        aux_account=get("compauxnum"),
+        aux_label=get("compauxlib"),
+        piece_ref=get("pieceref"),
+        piece_date=_date(get("piecedate"), path, line_no, "PieceDate", False),
+        label=get("ecriturelib"),
+        debit=debit,
+        credit=credit,
+        letter=get("ecriturelet"),
+        letter_date=_date(get("datelet"), path, line_no, "DateLet", False),
+        payment_date=_date(get("daterglt"), path, line_no, "DateRglt", False),
+    )
+
+
 def iter_lines(path: Path, on_progress: Progress | None = None) -> Iterator[FecLine]:
     """Every line of the FEC at `path`, in file order, streamed.
 
@@ -172,19 +251,7 @@ def iter_lines(path: Path, on_progress: Progress | None = None) -> Iterator[FecL
     encoding = _sniff_encoding(path)
     with path.open("rb") as stream:
         header_raw = stream.readline()
-        header = _decode(header_raw, path, 1, encoding).rstrip("\r\n")
-        separator = "\t" if header.count("\t") >= header.count("|") else "|"
-        names = [n.strip().lower() for n in header.split(separator)]
-        while names and not names[-1]:
-            names.pop()  # a trailing separator
-        missing = _REQUIRED - set(names)
-        has_debit_credit = {"debit", "credit"} <= set(names)
-        has_sens = {"montant", "sens"} <= set(names)
-        if missing or not (has_debit_credit or has_sens):
-            lacking = sorted(missing) or ["Debit/Credit or Montant/Sens"]
-            raise FormatError(path, "line 1", "header", f"not a FEC header, lacks {lacking}")
-        index = {name: i for i, name in enumerate(names)}
-        width = len(names)
+        header = _header(path, _decode(header_raw, path, 1, encoding).rstrip("\r\n"))
         read = len(header_raw)
         for line_no in itertools.count(2):
             raw = stream.readline()
@@ -194,48 +261,7 @@ def iter_lines(path: Path, on_progress: Progress | None = None) -> Iterator[FecL
             text = _decode(raw, path, line_no, encoding).rstrip("\r\n")
             if not text.strip():
                 continue
-            values = [v.strip() for v in text.split(separator)]
-            if len(values) > width and not any(values[width:]):
-                values = values[:width]  # trailing separators
-            if len(values) != width:
-                raise FormatError(
-                    path, f"line {line_no}", "", f"{len(values)} fields, the header has {width}"
-                )
-
-            def get(name: str, values: list[str] = values) -> str:
-                return values[index[name]] if name in index else ""
-
-            if has_debit_credit:
-                debit = _amount(get("debit"), path, line_no, "Debit")
-                credit = _amount(get("credit"), path, line_no, "Credit")
-            else:
-                amount = _amount(get("montant"), path, line_no, "Montant")
-                sens = get("sens").upper()
-                if sens in ("D", "+1", "1"):
-                    debit, credit = amount, Decimal(0)
-                elif sens in ("C", "-1"):
-                    debit, credit = Decimal(0), amount
-                else:
-                    raise FormatError(path, f"line {line_no}", "Sens", f"not D or C: {sens!r}")
-            entry_date = _date(get("ecrituredate"), path, line_no, "EcritureDate", True)
-            assert entry_date is not None  # required=True never returns None
-            yield FecLine(
-                line_no=line_no,
-                journal=get("journalcode"),
-                entry_num=get("ecriturenum"),
-                entry_date=entry_date,
-                account=get("comptenum"),
-                aux_account=get("compauxnum"),
-                aux_label=get("compauxlib"),
-                piece_ref=get("pieceref"),
-                piece_date=_date(get("piecedate"), path, line_no, "PieceDate", False),
-                label=get("ecriturelib"),
-                debit=debit,
-                credit=credit,
-                letter=get("ecriturelet"),
-                letter_date=_date(get("datelet"), path, line_no, "DateLet", False),
-                payment_date=_date(get("daterglt"), path, line_no, "DateRglt", False),
-            )
+            yield _line(header, text, path, line_no)
             if on_progress is not None and line_no % 10_000 == 0:
                 on_progress(read)
         if on_progress is not None:

@@ -82,6 +82,21 @@ def _read(file: Path) -> Any:
         raise FormatError(file, "statement", "", f"not readable as MT940: {message}") from exc
 
 
+def _amount(data: Any, file: Path, where: str) -> Money:
+    """The signed amount of one :61: line, in its currency."""
+    amount_field = data.get("amount")
+    if amount_field is None or not isinstance(amount_field.amount, Decimal):
+        raise FormatError(file, where, "amount", "amount missing")
+    try:
+        currency = check_currency(str(amount_field.currency or data.get("currency") or ""))
+    except ValueError as exc:
+        raise FormatError(file, where, "currency", str(exc)) from exc
+    try:
+        return Money(checked(amount_field.amount), currency)
+    except ValueError as exc:
+        raise FormatError(file, where, "amount", str(exc)) from exc
+
+
 def extract(path: Path) -> tuple[BankTransaction, ...]:
     """Every :61: line of the MT940/MT942 file at `path`, credits positive.
 
@@ -95,17 +110,7 @@ def extract(path: Path) -> tuple[BankTransaction, ...]:
     for number, line in enumerate(transactions, start=1):
         data = line.data
         where = f":61: #{number}"
-        amount_field = data.get("amount")
-        if amount_field is None or not isinstance(amount_field.amount, Decimal):
-            raise FormatError(file, where, "amount", "amount missing")
-        try:
-            currency = check_currency(str(amount_field.currency or data.get("currency") or ""))
-        except ValueError as exc:
-            raise FormatError(file, where, "currency", str(exc)) from exc
-        try:
-            amount = Money(checked(amount_field.amount), currency)
-        except ValueError as exc:
-            raise FormatError(file, where, "amount", str(exc)) from exc
+        amount = _amount(data, file, where)
         value_date = _as_date(data.get("date"))
         booked = _as_date(data.get("entry_date")) or value_date
         if booked is None:

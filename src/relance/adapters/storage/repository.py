@@ -6,27 +6,23 @@ begins and ends. Amounts cross this boundary as integer minor units.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, case, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, func, insert, or_, select, update
 
 from relance.adapters.storage import tables as t
 from relance.adapters.storage.lists import decode_list, encode_list
-from relance.core.aging import AgingRow, Buckets
-from relance.core.ledger import Ledger
 from relance.core.model import (
     Address,
     Allocation,
     AllocationKind,
     Civility,
-    CreditNote,
     Creditor,
     Customer,
     CustomerKind,
     Invoice,
-    Payment,
     WindowSide,
 )
 from relance.core.money import Money
@@ -317,53 +313,7 @@ def load_allocations(
     ]
 
 
-def load_credit_notes(conn: Connection) -> list[CreditNote]:
-    """Every credit note."""
-    query = select(
-        t.credit_notes.c.number,
-        t.customers.c.ref,
-        t.credit_notes.c.date,
-        t.credit_notes.c.currency,
-        t.credit_notes.c.amount_minor,
-        t.credit_notes.c.invoice_number,
-    ).join(t.customers, t.customers.c.id == t.credit_notes.c.customer_id)
-    return [
-        CreditNote(number, ref, when, Money.from_minor(amount, cur), invoice)
-        for number, ref, when, cur, amount, invoice in conn.execute(query)
-    ]
-
-
-def load_payments(conn: Connection) -> list[Payment]:
-    """Every payment."""
-    query = select(
-        t.payments.c.key,
-        t.payments.c.date,
-        t.payments.c.currency,
-        t.payments.c.amount_minor,
-        t.customers.c.ref,
-        t.payments.c.method,
-        t.payments.c.reference,
-        t.payments.c.payer,
-        t.payments.c.payer_iban,
-    ).outerjoin(t.customers, t.customers.c.id == t.payments.c.customer_id)
-    return [
-        Payment(key, when, Money.from_minor(amount, cur), ref, method, reference, payer, iban)
-        for key, when, cur, amount, ref, method, reference, payer, iban in conn.execute(query)
-    ]
-
-
-def load_ledger(conn: Connection) -> Ledger:
-    """The whole ledger as an immutable snapshot (for small and medium ledgers)."""
-    return Ledger(
-        customers=tuple(load_customers(conn)),
-        invoices=tuple(load_invoices(conn)),
-        credit_notes=tuple(load_credit_notes(conn)),
-        payments=tuple(load_payments(conn)),
-        allocations=tuple(load_allocations(conn)),
-    )
-
-
-# -- aged balance, summed by the database -------------------------------------
+# -- open balances, summed by the database -------------------------------------
 
 
 def _allocated_by_invoice(as_of: date) -> Any:
@@ -376,71 +326,6 @@ def _allocated_by_invoice(as_of: date) -> Any:
         .group_by(t.allocations.c.invoice_id)
         .subquery()
     )
-
-
-def _bucket_columns(due_date: Any, amount: Any, floors: Sequence[date]) -> list[Any]:
-    """One SUM per bucket: bucket i holds due dates in [floors[i], floors[i-1])."""
-    columns = []
-    for index in range(len(floors) + 1):
-        conditions = []
-        if index < len(floors):
-            conditions.append(due_date >= floors[index])
-        if index > 0:
-            conditions.append(due_date < floors[index - 1])
-        columns.append(func.sum(case((and_(*conditions), amount), else_=0)))
-    return columns
-
-
-def aging_rows(conn: Connection, as_of: date, buckets: Buckets) -> Iterator[AgingRow]:
-    """Open balances as of `as_of` per customer and currency, bucket by bucket, summed in SQL.
-
-    Invoiced amounts and allocated amounts are summed apart, each in one pass over a
-    covering index, and subtracted per bucket: allocations never exceed their invoice
-    (every path that writes one checks it), so the difference is the sum of open balances.
-    The bucket boundaries come from `Buckets.due_date_floors`, so the database and the pure
-    `core.aging.aging` put every invoice in the same bucket.
-    """
-    floors = buckets.due_date_floors(as_of)
-    inv, alloc = t.invoices, t.allocations
-    invoiced = (
-        select(
-            inv.c.customer_id,
-            inv.c.currency,
-            *_bucket_columns(inv.c.due_date, inv.c.amount_minor, floors),
-        )
-        .where(inv.c.issue_date <= as_of)
-        .group_by(inv.c.customer_id, inv.c.currency)
-    )
-    applied = (
-        select(
-            inv.c.customer_id,
-            inv.c.currency,
-            *_bucket_columns(inv.c.due_date, alloc.c.amount_minor, floors),
-        )
-        .select_from(alloc)
-        .join(inv, inv.c.id == alloc.c.invoice_id)
-        .where(and_(alloc.c.date <= as_of, inv.c.issue_date <= as_of))
-        .group_by(inv.c.customer_id, inv.c.currency)
-    )
-    # SUM over CASE ... ELSE 0 is never NULL; PostgreSQL returns it as a Decimal, hence int()
-    grid: dict[tuple[int, str], list[int]] = {
-        (customer_id, currency): [int(amount) for amount in sums]
-        for customer_id, currency, *sums in conn.execute(invoiced).all()
-    }
-    for customer_id, currency, *sums in conn.execute(applied).all():
-        row = grid[(customer_id, currency)]
-        for index, amount in enumerate(sums):
-            row[index] -= int(amount)
-    names = {
-        id_: (ref, name)
-        for id_, ref, name in conn.execute(
-            select(t.customers.c.id, t.customers.c.ref, t.customers.c.name)
-        ).all()
-    }
-    for (customer_id, currency), minor in grid.items():
-        if any(minor):
-            ref, name = names[customer_id]
-            yield AgingRow(ref, name, currency, tuple(minor))
 
 
 def open_invoice_balances(

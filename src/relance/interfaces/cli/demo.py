@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from relance.bootstrap import open_store
 from relance.interfaces.cli.dunning import print_actions
 from relance.interfaces.cli.letters import print_report
 from relance.interfaces.cli.output import Format, console, parse_day
@@ -30,7 +31,7 @@ def demo(
 ) -> None:
     """Build a demo ledger in a fresh SQLite file: its aged balance, its queue, its letters."""
     day = parse_day(as_of, date.today())
-    built = build_demo(folder, day)
+    built = build_demo(folder, day, lambda db: open_store(str(db), create=True))
     customers = len(reports.customers(built.store))
     lines = reports.invoice_lines(built.store, day)
     console.print(
