@@ -12,7 +12,6 @@ from relance.adapters.formats.detect import (
     Kind,
     detect,
     files_in,
-    read_bank_statement,
     reader_for,
 )
 from relance.adapters.formats.errors import FormatError
@@ -46,7 +45,7 @@ def test_each_sample_is_recognised(sample: Sample, name: str, expected: Format) 
 def test_content_decides_not_the_name(sample: Sample, tmp_path: Path) -> None:
     disguised = tmp_path / "statement.csv"
     disguised.write_bytes(sample("mt940/mt940_jejik_ing.sta").read_bytes())
-    assert read_bank_statement(disguised)[0].amount.currency == "EUR"
+    assert reader_for(disguised, Kind.BANK).extract(disguised)[0].amount.currency == "EUR"
 
 
 def test_ubl_and_csv_statements_are_recognised(tmp_path: Path) -> None:
@@ -63,7 +62,7 @@ def test_unknown_or_unexpected_files_are_refused(sample: Sample, tmp_path: Path)
     with pytest.raises(FormatError, match="not recognised"):
         reader_for(notes)
     with pytest.raises(FormatError, match="not a bank file"):
-        read_bank_statement(sample("fec/000000000FEC20231231.txt"))
+        reader_for(sample("fec/000000000FEC20231231.txt"), Kind.BANK)
 
 
 def test_folders_are_walked_in_order_without_hidden_files(tmp_path: Path) -> None:

@@ -15,7 +15,6 @@ from typing import Any
 
 from relance.adapters.formats import bank_csv, camt, facturx, fec, mt940, ofx, ubl
 from relance.adapters.formats.errors import FormatError
-from relance.core.bank import BankTransaction
 
 HEAD_BYTES = 8192
 
@@ -83,13 +82,6 @@ def reader_for(path: Path, kind: Kind | None = None) -> Reader:
     if kind is not None and reader.kind is not kind:
         raise FormatError(path, "", "", f"a {reader.format} file, not a {kind} file")
     return reader
-
-
-def read_bank_statement(path: Path) -> tuple[BankTransaction, ...]:
-    """The transactions of a bank statement in any supported format (detected)."""
-    result = reader_for(path, Kind.BANK).extract(path)
-    assert isinstance(result, tuple)
-    return result
 
 
 def files_in(paths: Iterable[Path]) -> Iterator[Path]:
