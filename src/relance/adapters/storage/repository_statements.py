@@ -15,8 +15,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from relance.adapters.storage.repository_bank import add_transactions, transaction_values
-from relance.adapters.storage.tables_bank import MatchState
-from relance.core.bank import BankTransaction
+from relance.core.bank import BankTransaction, MatchState
 from relance.core.matching import Match
 
 
