@@ -18,6 +18,7 @@ from relance.core.contacts import CallOutcome, ContactChannel, Direction
 from relance.core.engine import ActionStatus
 from relance.core.model import Creditor
 from relance.core.money import Money
+from relance.core.queued import RecalledStep
 from relance.services import customer_history, dunning, pauses, policies
 from relance.services.ledger_import import import_ledger_csv
 from relance.services.setup import init_creditor
@@ -83,11 +84,9 @@ def test_the_customer_who_never_answers_gets_every_step_once_on_its_day(store, t
     assert [item.action.status for item in done] == [ActionStatus.DONE] * 6
     final = done[4]
     assert final.action.channels[0].value == "registered_letter"
-    assert final.details["formal_notice"] is True
-    assert final.details["balances"] == [["100.00", "USD"]]
-    assert done[2].details["recalls"] == {
-        "key": done[1].action.key, "level_name": "letter1", "done_on": "2018-01-15",
-    }  # fmt: skip
+    assert final.step.formal_notice is True
+    assert final.step.balances == (Money.of("100.00", "USD"),)
+    assert done[2].step.recalls == RecalledStep(done[1].action.key, "letter1", date(2018, 1, 15))
     # The process has ended: a flag, recorded once however many runs follow.
     with store.begin() as conn:
         kinds = conn.execute(select(t.events.c.kind).where(t.events.c.kind == "flag.process_ended"))
@@ -146,7 +145,7 @@ def test_a_partial_payment_keeps_the_level_and_lowers_the_balance(store, tmp_pat
     pay(store, tmp_path, date(2018, 1, 22), "40.00")
     (step,) = dunning.run_dunning(store, date(2018, 1, 29)).proposed
     assert step.action.level_name == "letter2"
-    assert step.details["balances"] == [["60.00", "USD"]]  # 100 - 40
+    assert step.step.balances == (Money.of("60.00", "USD"),)  # 100 - 40
 
 
 def test_a_dispute_cancels_the_pending_action_and_pauses_until_resolved(store, tmp_path):
@@ -255,16 +254,16 @@ def test_a_new_overdue_invoice_joins_the_next_step_at_its_own_stage(store, tmp_p
     # first reminder: letter 3 covers 12345 only.
     assert last.action.invoice_numbers == ("12345", "12400")
     assert last.action.covered == ("12345",)
-    assert [(i["number"], i["stage_name"], i["covered"]) for i in last.details["invoices"]] == [
+    assert [(i.number, i.stage_name, i.covered) for i in last.step.invoices] == [
         ("12345", "letter3", True),
         ("12400", "informal", False),
     ]
-    assert last.details["invoices"][0]["history"] == [
-        ["informal", "2018-01-02"],
-        ["letter1", "2018-01-15"],
-        ["letter2", "2018-01-29"],
-    ]
-    assert last.details["balances"] == [["150.00", "USD"]]
+    assert last.step.invoices[0].history == (
+        ("informal", date(2018, 1, 2)),
+        ("letter1", date(2018, 1, 15)),
+        ("letter2", date(2018, 1, 29)),
+    )
+    assert last.step.balances == (Money.of("150.00", "USD"),)
 
 
 def test_policies_export_and_import(store, tmp_path):

@@ -556,7 +556,7 @@ def test_a_formal_notice_letter_records_a_notice_for_each_invoice_it_demands(
     (action_id,) = [
         a.id
         for a in dunning.queue(store, everything=True)
-        if a.action.customer_ref == "BOULMART" and a.details.get("formal_notice")
+        if a.action.customer_ref == "BOULMART" and a.step.formal_notice
     ]
     letters.registered(store, action_id, tracking="1A23", posted=day("2018-04-03"))
     letters.registered(store, action_id, received=day("2018-04-06"))

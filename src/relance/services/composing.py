@@ -15,11 +15,11 @@ from relance.adapters.storage import repository_documents
 from relance.adapters.storage import repository_letters as rl
 from relance.adapters.storage import repository_queue as queue_repo
 from relance.adapters.storage.database import Connection
-from relance.adapters.storage.repository_queue import QueuedAction
 from relance.core.engine import ActionStatus
 from relance.core.letter import ChargeLine, ComposeResult, PreviousLetter, Tone, compose_letter
 from relance.core.model import Creditor
 from relance.core.policy import Channel
+from relance.core.queued import QueuedAction
 from relance.services import letter_charges, stage_fees
 from relance.services.delivery_check import credit_on_account
 from relance.services.exchanges import exchanges_for_letter
@@ -32,11 +32,10 @@ LETTER_CHANNELS = (Channel.LETTER, Channel.REGISTERED_LETTER)
 
 def _template_keys(item: QueuedAction, kind: str) -> dict[Channel, str]:
     keys: dict[Channel, str] = {}
-    for channel_name, key in dict(item.details.get("templates") or {}).items():
-        channel = Channel(channel_name)
+    for channel, key in item.step.templates:
         if channel in DOCUMENT_CHANNELS and channel in item.action.channels:
             # The informal e-mail is named without the kind of debtor in the policies.
-            keys[channel] = str(key) if "/" in str(key) else f"{kind}/{key}"
+            keys[channel] = key if "/" in key else f"{kind}/{key}"
     return keys
 
 
@@ -96,7 +95,7 @@ def compose_action(
     claimed = [number for number in balances if number not in also_due]
     charges: tuple[ChargeLine, ...] = ()
     if claimed:
-        step = stage_fees.step_of(conn, item.action, item.details)
+        step = stage_fees.step_of(conn, item.action, item.step)
         claim = letter_charges.letter_claim(conn, customer.ref, claimed, as_of, step)
         if claim.blocking:  # never send partial charges: the action is reported blocked
             return Composed(item, ComposeResult(None, claim.blocking), creditor, {}, (), {})
@@ -112,7 +111,7 @@ def compose_action(
         balances=balances,
         as_of=as_of,
         level=item.action.level,
-        tone=Tone(str(item.details.get("tone", "courteous"))),
+        tone=Tone(item.step.tone.value),
         template_key=key.removesuffix("_email") if letter_key is None and "letter" in key else key,
         reference=action_reference(item),
         previous=_previous_letters(conn, item),
@@ -138,7 +137,7 @@ def _stage_names(item: QueuedAction) -> dict[str, str]:
     """Each invoice's step in this action: the action's level for those it covers, else
     the stage the proposal recorded for it."""
     names = {number: item.action.level_name for number in item.action.covered}
-    names.update((step["number"], step["stage_name"]) for step in item.details.get("invoices", ()))
+    names.update((invoice.number, invoice.stage_name) for invoice in item.step.invoices)
     return names
 
 

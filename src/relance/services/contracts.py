@@ -14,6 +14,7 @@ from relance.adapters.storage.database import Connection, Store
 from relance.core.engine import Action
 from relance.core.jurisdiction import Contract, consumer_contract_refusals
 from relance.core.model import Customer, CustomerKind
+from relance.core.queued import QueuedStep
 from relance.services import rule_sets
 from relance.services.rule_sets import need_creditor, with_conn
 
@@ -138,7 +139,7 @@ def formal_notice_for(
 def formal_notice_sent(
     conn: Connection,
     action: Action,
-    details: Mapping[str, Any],
+    step: QueuedStep,
     numbers: Sequence[str],
     letter: str,
     on: date,
@@ -154,7 +155,7 @@ def formal_notice_sent(
     nothing is recorded, so no interest runs from the day it was printed. A notice by
     e-mail alone is dated the day it was sent.
     """
-    if not details.get("formal_notice") or registered:
+    if not step.formal_notice or registered:
         return
     for number in numbers:
         record_formal_notice(conn, action.customer_ref, on, number, f"formal notice, {letter}",
@@ -162,12 +163,12 @@ def formal_notice_sent(
 
 
 def formal_notice_received(
-    conn: Connection, action: Action, details: Mapping[str, Any], on: date, actor: str = "user"
+    conn: Connection, action: Action, step: QueuedStep, on: date, actor: str = "user"
 ) -> None:
     """Record that the registered formal notice of `action` was received (or first
     presented) on `on`, for each invoice it demanded: interest at the legal rate runs
     from there against a consumer (docs/law.md, "Consumers")."""
-    if not details.get("formal_notice"):
+    if not step.formal_notice:
         return
     for number in action.invoice_numbers:
         record_formal_notice(conn, action.customer_ref, on, number,

@@ -22,7 +22,6 @@ from relance.adapters.storage import repository_policies as policy_repo
 from relance.adapters.storage import repository_queue as queue_repo
 from relance.adapters.storage import repository_runs as runs
 from relance.adapters.storage.database import Connection, Store
-from relance.adapters.storage.repository_queue import QueuedAction
 from relance.core.bulk import no_cyclic_gc
 from relance.core.engine import (
     PENDING,
@@ -36,6 +35,7 @@ from relance.core.engine import (
 from relance.core.ledger import Ledger
 from relance.core.model import Payment
 from relance.core.policy import PolicyIndex
+from relance.core.queued import QueuedAction, queued_step
 from relance.services import limitation, waiting_credits
 
 # What a run raises when another one keeps the ledger too long.
@@ -222,11 +222,8 @@ def _record(
     could pay them) and new flags, with events."""
     as_of = decision.as_of
     cancelled = apply_cancellations(conn, decision.cancellations, ids, actor, as_of)
-    details = [
-        waiting_credits.noted(queue_repo.proposal_details(p), warned.get(p.action.key))
-        for p in decision.proposals
-    ]
-    new_ids = queue_repo.insert_proposals(conn, decision.proposals, details)
+    steps = [queued_step(p, tuple(warned.get(p.action.key) or ())) for p in decision.proposals]
+    new_ids = queue_repo.insert_proposals(conn, decision.proposals, steps)
     day = as_of.isoformat()
     history_repo.append_events(
         conn,
@@ -254,7 +251,7 @@ def _record(
         QueuedAction(
             new_ids[p.action.key],
             p.action if p.needs_approval else p.action.with_status(ActionStatus.APPROVED),
-            details[n],
+            steps[n],
         )
         for n, p in enumerate(decision.proposals)
     )
@@ -270,7 +267,7 @@ def _replay(store: Store, as_of: date) -> RunReport:
         QueuedAction(
             0,
             p.action if p.needs_approval else p.action.with_status(ActionStatus.APPROVED),
-            queue_repo.proposal_details(p),
+            queued_step(p),
         )
         for p in decision.proposals
     )

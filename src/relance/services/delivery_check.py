@@ -14,9 +14,9 @@ from relance.adapters.storage import repository_policies as policy_repo
 from relance.adapters.storage import repository_queue as queue_repo
 from relance.adapters.storage import repository_runs as rruns
 from relance.adapters.storage.database import Connection
-from relance.adapters.storage.repository_queue import QueuedAction
 from relance.core.money import Money
 from relance.core.policy import PolicyIndex
+from relance.core.queued import QueuedAction
 from relance.core.staleness import DeliveryCheck, DeliveryFacts, check_delivery
 
 

@@ -18,9 +18,9 @@ from pathlib import Path
 
 from relance.adapters.formats.ledger_csv import CsvKind
 from relance.adapters.storage.database import Store
-from relance.adapters.storage.repository_queue import QueuedAction
 from relance.core.contacts import CallOutcome
 from relance.core.model import Address, Creditor
+from relance.core.queued import QueuedAction
 from relance.services import dunning
 from relance.services.ledger_import import import_ledger_csv
 from relance.services.setup import init_creditor

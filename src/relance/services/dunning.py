@@ -17,13 +17,13 @@ from relance.adapters.storage import repository_history as history_repo
 from relance.adapters.storage import repository_pauses as pause_repo
 from relance.adapters.storage import repository_queue as queue_repo
 from relance.adapters.storage.database import Connection, Store
-from relance.adapters.storage.repository_queue import QueuedAction
 from relance.core.contacts import CallOutcome, Contact, ContactChannel, Direction
 from relance.core.engine import ActionStatus
 from relance.core.policy import Channel
+from relance.core.queued import QueuedAction
 from relance.services.daily_run import RunGoesBack, RunReport, RunUnderWay, run_dunning
 
-__all__ = ["RunGoesBack", "RunReport", "RunUnderWay", "run_dunning"]
+__all__ = ["QueuedAction", "RunGoesBack", "RunReport", "RunUnderWay", "run_dunning"]
 
 # Channels whose carrying out is a contact with the debtor, for the contact log.
 _CONTACT_OF = {

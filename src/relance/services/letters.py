@@ -137,7 +137,7 @@ def registered(
         rl.save_registered(conn, action_id, record)
         found = queue_repo.load_queue(conn, ids=[action_id])
         if received is not None and found:  # a consumer's interest runs from this day
-            contracts.formal_notice_received(conn, found[0].action, found[0].details, received,
+            contracts.formal_notice_received(conn, found[0].action, found[0].step, received,
                                              actor)  # fmt: skip
         repo.append_event(
             conn,

@@ -20,9 +20,9 @@ from relance.adapters.storage import repository as repo
 from relance.adapters.storage import repository_letters as rl
 from relance.adapters.storage import repository_queue as queue_repo
 from relance.adapters.storage.database import Connection, Store
-from relance.adapters.storage.repository_queue import QueuedAction
 from relance.core.engine import PENDING, ActionStatus
 from relance.core.outbox import OPEN_STATUSES, OutboxStatus
+from relance.core.queued import QueuedAction
 
 CANCELLED_EVENT = "outbox.cancelled"
 

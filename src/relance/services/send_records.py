@@ -22,9 +22,9 @@ from relance.adapters.storage import repository as repo
 from relance.adapters.storage import repository_letters as rl
 from relance.adapters.storage import repository_sending as rs
 from relance.adapters.storage.database import Connection, Store
-from relance.adapters.storage.repository_queue import QueuedAction
 from relance.core.outbox import OutboxStatus
 from relance.core.policy import Channel
+from relance.core.queued import QueuedAction
 from relance.services import contracts, dunning, stage_fees
 from relance.services.composing import LETTER_CHANNELS, Composed
 
@@ -255,12 +255,12 @@ def _first_delivery(
     letter = composed.result.letter
     assert letter is not None
     contracts.formal_notice_sent(
-        conn, item.action, item.details, [row.number for row in letter.rows],
+        conn, item.action, item.step, [row.number for row in letter.rows],
         f"letter {letter.reference}", run.as_of,
         registered=Channel.REGISTERED_LETTER in rendered, actor=run.actor,
     )  # fmt: skip
     stage_fees.charge_sent_letter(
-        conn, item.action, item.details,
+        conn, item.action, item.step,
         {row.number: row.open_balance for row in letter.rows}, run.as_of,
     )  # fmt: skip
     repo.append_event(

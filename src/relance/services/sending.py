@@ -36,10 +36,10 @@ from relance.adapters.storage import repository_letters as rl
 from relance.adapters.storage import repository_queue as queue_repo
 from relance.adapters.storage import repository_sending as rs
 from relance.adapters.storage.database import Connection, Store
-from relance.adapters.storage.repository_queue import QueuedAction
 from relance.core.engine import ActionStatus
 from relance.core.outbox import OPEN_STATUSES
 from relance.core.policy import Channel
+from relance.core.queued import QueuedAction
 from relance.services import claims, print_batches
 from relance.services.composing import (
     DOCUMENT_CHANNELS,

@@ -12,7 +12,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from typing import Any
 
 from relance.adapters.policy_toml import default_policies, policy_from_toml
 from relance.adapters.storage import repository as repo
@@ -24,6 +23,7 @@ from relance.core.engine import Action
 from relance.core.fees import FeeRule, StageFee, stage_fee
 from relance.core.model import CustomerKind
 from relance.core.money import Money
+from relance.core.queued import QueuedStep
 from relance.services.rule_sets import rule_set_or_table
 
 CHARGE_NAMES = ("interest", "indemnity", "fee")
@@ -41,14 +41,14 @@ class LetterStep:
     fee: FeeRule | None = None
 
 
-def step_of(conn: Connection, action: Action, details: Mapping[str, Any]) -> LetterStep:
+def step_of(conn: Connection, action: Action, step: QueuedStep) -> LetterStep:
     """The step of a queued action: its charges and notice as proposed, its level's fee
     from the policy in force (none when the policy or level is gone)."""
     texts = tuple(sorted(policy_repo.stored_policy_texts(conn).items()))
     fee = _level_fees(texts).get((action.policy, action.level_name))
     return LetterStep(
-        tuple(str(c) for c in details.get("charges") or ()),
-        bool(details.get("formal_notice")),
+        step.charges,
+        step.formal_notice,
         action.level,
         action.level_name,
         fee,
@@ -118,13 +118,13 @@ def record_stage_fees(
 
 
 def charge_sent_letter(
-    conn: Connection, action: Action, details: Mapping[str, Any],
+    conn: Connection, action: Action, queued: QueuedStep,
     balances: Mapping[str, Money], on: date,
 ) -> int:  # fmt: skip
     """Record the fees the level of a letter just sent charges on its invoices; none for
     a consumer or under rules that forbid collection fees (CPCE L111-8). Returns how
     many were recorded."""
-    step = step_of(conn, action, details)
+    step = step_of(conn, action, queued)
     if step.fee is None:
         return 0
     creditor = repo.load_creditor(conn)

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
 
 from relance.adapters.storage import repository as repo
 from relance.adapters.storage import repository_bank as rb
@@ -82,22 +81,3 @@ def _held(decision: Decision, warnings: Warnings) -> tuple[Decision, tuple[HeldP
     )
     kept = tuple(p for p in decision.proposals if p.action.key not in warnings)
     return replace(decision, proposals=kept), held
-
-
-def noted(details: dict[str, Any], warnings: Sequence[CreditWarning] | None) -> dict[str, Any]:
-    """A proposal's details with the waiting credits that could pay it, for the queue."""
-    if warnings:
-        details["unmatched_credits"] = [
-            {
-                "key": w.transaction_key,
-                "date": w.booking_date.isoformat(),
-                "amount": str(w.amount.amount),
-                "currency": w.amount.currency,
-                "payer": w.payer,
-                "why": w.why,
-                "covers": w.covers,
-                "text": w.text,
-            }
-            for w in warnings
-        ]
-    return details

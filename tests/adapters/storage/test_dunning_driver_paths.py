@@ -30,6 +30,7 @@ from relance.core.model import (
     Invoice,
 )
 from relance.core.money import Money
+from relance.core.queued import QueuedStep
 
 AS_OF = date(2026, 3, 21)
 CUSTOMERS = (
@@ -135,7 +136,11 @@ def test_rows_written_with_executemany_read_back_as_sqlalchemy_writes_them(store
               AS_OF, "proposed", None, "", None, details)],
         )  # fmt: skip
         (queued,) = queue_repo.load_queue(conn)
-        stored = conn.execute(select(d.dunning_actions.c.proposed_on)).scalar_one()
+        stored, stored_details = conn.execute(
+            select(d.dunning_actions.c.proposed_on, d.dunning_actions.c.details)
+        ).one()
     assert queued.action.invoice_numbers == ("F1", "F2")
     assert queued.action.proposed_on == AS_OF and stored == AS_OF
-    assert queued.details == details
+    assert stored_details == details
+    # Read back typed, the keys a row lacks at their defaults.
+    assert queued.step == QueuedStep(balances=(Money.of("750.00", "EUR"),), why="48 days")

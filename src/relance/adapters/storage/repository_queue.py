@@ -4,8 +4,7 @@ it raises for a person to look at.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -22,59 +21,12 @@ from sqlalchemy import (
 from relance.adapters.storage import tables_dunning as d
 from relance.adapters.storage.driver import CHUNK, driver_rows, insert_many
 from relance.adapters.storage.lists import decode_list, encode_list
-from relance.core.engine import Action, ActionStatus, Flag, InvoiceStep, Proposal
-from relance.core.policy import CallWindow, Channel
+from relance.adapters.storage.queued_step_json import step_from_json, step_json
+from relance.core.engine import Action, ActionStatus, Flag, Proposal
+from relance.core.policy import Channel
+from relance.core.queued import QueuedAction, QueuedStep, queued_step
 
 # -- the queue --------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class QueuedAction:
-    """A row of the queue: the engine's action, its short id and the proposal's details."""
-
-    id: int
-    action: Action
-    details: Mapping[str, Any]
-    outcome: str = ""
-    cancel_reason: str | None = None
-
-
-def proposal_details(proposal: Proposal) -> dict[str, Any]:
-    """What the letters and the user need of a proposal, as JSON-ready data."""
-    recalls = proposal.recalls
-    templates, window = _level_details(proposal.templates, proposal.call_window)
-    return {
-        "templates": dict(templates),
-        "tone": proposal.tone.value,
-        "needs_approval": proposal.needs_approval,
-        "charges": list(proposal.charges),
-        "formal_notice": proposal.formal_notice,
-        "balances": [[str(m.amount), m.currency] for m in proposal.balances],
-        "oldest_due": proposal.oldest_due.isoformat(),
-        "days_overdue": proposal.days_overdue,
-        "recalls": None
-        if recalls is None
-        else {
-            "key": recalls.key,
-            "level_name": recalls.level_name,
-            "done_on": recalls.done_on.isoformat() if recalls.done_on else None,
-        },
-        "call_window": None if window is None else list(window),
-        "why": proposal.why,
-        "invoices": [invoice_step_details(step) for step in proposal.invoices],
-    }
-
-
-def invoice_step_details(step: InvoiceStep) -> dict[str, Any]:
-    """One invoice of a step as JSON-ready data: its stage with this step, whether the
-    step covers it (else it is listed apart, as also due) and the steps it went through."""
-    return {
-        "number": step.number,
-        "stage": step.stage,
-        "stage_name": step.stage_name,
-        "covered": step.covered,
-        "history": [[name, day.isoformat()] for name, day in step.history],
-    }
 
 
 @lru_cache(maxsize=256)
@@ -82,17 +34,6 @@ def channel_values(channels: tuple[Channel, ...]) -> tuple[str, ...]:
     """The channels' names (a level's few combinations, remembered: a run asks 200,000
     times)."""
     return tuple(channel.value for channel in channels)
-
-
-@lru_cache(maxsize=256)
-def _level_details(
-    templates: tuple[tuple[Channel, str], ...], window: CallWindow | None
-) -> tuple[tuple[tuple[str, str], ...], tuple[str, str] | None]:
-    # The same for every proposal of a level: made once, not 200,000 times a run.
-    return (
-        tuple((channel.value, key) for channel, key in templates),
-        None if window is None else (window.start.strftime("%H:%M"), window.end.strftime("%H:%M")),
-    )
 
 
 _ACTION_COLUMNS = (
@@ -104,10 +45,10 @@ _ACTION_COLUMNS = (
 def insert_proposals(
     conn: Connection,
     proposals: Sequence[Proposal],
-    details: Sequence[Mapping[str, Any]] | None = None,
+    steps: Sequence[QueuedStep] | None = None,
 ) -> dict[str, int]:
     """Queue `proposals` (approved at once when their level needs no approval), with
-    their `details` when already made (else `proposal_details`); returns the new ids by
+    their queued `steps` when already made (else `queued_step`); returns the new ids by
     action key."""
     a = d.dunning_actions
     # Every id given from here on is above the highest one now (SQLite takes max + 1, a
@@ -131,7 +72,7 @@ def insert_proposals(
                 None,
                 "",
                 None,
-                proposal_details(p) if details is None else details[n],
+                step_json(queued_step(p) if steps is None else steps[n]),
                 list(p.action.invoice_levels) if p.action.invoice_levels else None,
             )
             for n, p in enumerate(proposals)
@@ -198,7 +139,9 @@ def load_queue(
     if ids is not None:
         query = query.where(a.c.id.in_(list(ids)))
     return [
-        QueuedAction(row.id, _action(row), row.details, row.outcome, row.cancel_reason)
+        QueuedAction(
+            row.id, _action(row), step_from_json(row.details), row.outcome, row.cancel_reason
+        )
         for row in conn.execute(query)
     ]
 

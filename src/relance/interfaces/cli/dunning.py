@@ -5,17 +5,14 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
 
-from relance.adapters.storage.repository_queue import QueuedAction
 from relance.bootstrap import open_store
 from relance.core.contacts import CallOutcome
-from relance.core.money import Money
 from relance.interfaces.cli.output import (
     CsvFlag,
     DbOption,
@@ -55,14 +52,11 @@ def register(app: typer.Typer) -> None:
 _COLUMNS = ["id", "status", "proposed", "customer", "level", "channels", "invoices", "balance"]
 
 
-def _balance(item: QueuedAction, language: str = "en") -> str:
-    return " + ".join(
-        money_text(Money(Decimal(amount), currency), language)
-        for amount, currency in item.details.get("balances", [])
-    )
+def _balance(item: dunning.QueuedAction, language: str = "en") -> str:
+    return " + ".join(money_text(balance, language) for balance in item.step.balances)
 
 
-def _row(item: QueuedAction) -> list[Any]:
+def _row(item: dunning.QueuedAction) -> list[Any]:
     action = item.action
     return [
         item.id,
@@ -72,7 +66,7 @@ def _row(item: QueuedAction) -> list[Any]:
         action.level_name,
         [c.value for c in action.channels],
         list(action.invoice_numbers),
-        [f"{amount} {currency}" for amount, currency in item.details.get("balances", [])],
+        [f"{balance.amount} {balance.currency}" for balance in item.step.balances],
     ]
 
 
@@ -84,7 +78,7 @@ _SHORT = {
 
 
 def print_actions(
-    items: Sequence[QueuedAction],
+    items: Sequence[dunning.QueuedAction],
     fmt: Format,
     title: str,
     language: str = "en",
@@ -94,7 +88,7 @@ def print_actions(
 ) -> None:
     """Queued actions as a table, CSV or JSON (JSON adds why the step is due)."""
     if fmt is Format.JSON:
-        rows = [[*_row(i), i.details.get("why", "")] for i in items]
+        rows = [[*_row(i), i.step.why] for i in items]
         emit(fmt, [*_COLUMNS, "why"], rows)
         return
     if fmt is Format.CSV:
@@ -224,13 +218,13 @@ def queue(
         print_credit_warnings(items)
 
 
-def print_credit_warnings(items: Sequence[QueuedAction]) -> None:
+def print_credit_warnings(items: Sequence[dunning.QueuedAction]) -> None:
     """Below the table: each step an unmatched bank credit could pay, and that credit."""
     for item in items:
-        for credit in item.details.get("unmatched_credits", ()):
+        for credit in item.step.unmatched_credits:
             console.print(
-                f"warning: action {item.id} ({item.action.customer_ref}): {escape(credit['text'])}"
-                f" — match it first: relance match {credit['key']} INVOICE..."
+                f"warning: action {item.id} ({item.action.customer_ref}): {escape(credit.text)}"
+                f" — match it first: relance match {credit.transaction_key} INVOICE..."
             )
 
 
