@@ -67,8 +67,8 @@ def build(path: Path, invoices: int, customers: int, like_tryton: bool = False) 
     )
     db.executemany(
         "INSERT INTO customers (id, ref, name, kind, country, language, address_lines, "
-        "postal_code, city, email, phone, tags, do_not_contact, registration_id, vat_number, "
-        "ibans) VALUES (?, ?, ?, ?, 'FR', 'fr', '[]', '', '', '', '', '[]', 0, '', '', '[]')",
+        "postal_code, city, email, phone, tags, registration_id, vat_number, "
+        "ibans) VALUES (?, ?, ?, ?, 'FR', 'fr', '[]', '', '', '', '', '[]', '', '', '[]')",
         (
             (n + 1, f"C{n:07d}", f"Customer {n}", "consumer" if n % 20 == 0 else "business")
             for n in range(customers)

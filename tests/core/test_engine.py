@@ -123,8 +123,9 @@ def test_holds_and_do_not_contact_stop_everything_and_cancel_what_is_pending() -
         (CancelReason.HOLD, "negotiating a settlement")
     ]
     assert held.proposals == ()
-    quiet = Ledger(customers=(replace(ACME, do_not_contact=True),), invoices=ledger.invoices)
-    assert decide(quiet, POLICIES, as_of=date(2026, 1, 6)).proposals == ()
+    # A hold with no known start (carried over from a customer's old do-not-contact flag).
+    always = (Hold("ACME", date(1900, 1, 1), "do not contact"),)
+    assert decide(ledger, POLICIES, as_of=date(2026, 1, 6), holds=always).proposals == ()
 
 
 def test_time_barred_invoices_are_flagged_not_chased() -> None:

@@ -135,7 +135,7 @@ class CancelReason(StrEnum):
     PROMISE = "promise"
     PLAN = "plan"
     HOLD = "hold"
-    DO_NOT_CONTACT = "do_not_contact"
+    DO_NOT_CONTACT = "do_not_contact"  # of actions cancelled before it became a hold
     TIME_BARRED = "time_barred"
     SUPERSEDED = "superseded"
     HANDED_OVER = "handed_over"

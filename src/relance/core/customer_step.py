@@ -113,12 +113,8 @@ def _stop_reason(c: CustomerFacts, pending_promise: Promise | None) -> Reason | 
     """Why nothing at all may go to the customer today, if anything stops it."""
     if c.proceeding is not None:
         return (CancelReason.PROCEEDINGS, f"the customer is {c.proceeding.describe()}")
-    if c.customer.on_hold:
-        return (CancelReason.HOLD, c.customer.hold_reason or "on hold")
     if c.holds:
         return (CancelReason.HOLD, c.holds[0].reason)
-    if c.customer.do_not_contact:
-        return (CancelReason.DO_NOT_CONTACT, "the customer is flagged do-not-contact")
     if pending_promise is not None:
         return (
             CancelReason.PROMISE,

@@ -121,8 +121,6 @@ class Customer:
     phone: str = ""
     credit_limit: Money | None = None
     tags: tuple[str, ...] = ()
-    hold_reason: str | None = None  # a hold stops every collection step
-    do_not_contact: bool = False
     registration_id: str = ""  # SIREN/SIRET or company number of a business customer
     vat_number: str = ""
     ibans: tuple[str, ...] = ()  # accounts the customer pays from, for matching
@@ -133,11 +131,6 @@ class Customer:
     # name: "Dear Ms Smith").
     contact_name: str = ""
     civility: Civility | None = None
-
-    @property
-    def on_hold(self) -> bool:
-        """True when a hold stops collection for this customer."""
-        return self.hold_reason is not None
 
 
 @dataclass(frozen=True, slots=True)

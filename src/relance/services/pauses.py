@@ -301,3 +301,15 @@ def release(
         if pause_repo.release_holds(conn, customer_ref, on) == 0:
             raise LookupError(f"customer {customer_ref} is not on hold")
         record_end(conn, "hold.released", customer_ref, on, reason, actor)
+
+
+def holds_in_force(store: Store, on: date) -> dict[str, str]:
+    """The reason of each customer's hold in force on `on`, by customer (the oldest one
+    when several are)."""
+    with store.begin() as conn:
+        holds = pause_repo.load_holds(conn)
+    found: dict[str, str] = {}
+    for placed in holds:
+        if placed.active(on):
+            found.setdefault(placed.customer_ref, placed.reason)
+    return found

@@ -24,6 +24,7 @@ from relance.core.model import (
     Address,
     Allocation,
     AllocationKind,
+    Civility,
     Creditor,
     Customer,
     CustomerKind,
@@ -45,8 +46,15 @@ CUSTOMERS = (
         ibans=("FR7630006000011234567890189",),
         created=date(2019, 5, 2),
     ),
-    Customer("MARTIN", "Julie Martin", CustomerKind.CONSUMER, "FR", hold_reason="deceased, estate"),
-    Customer("ZOLA", "Zola SARL", do_not_contact=True),
+    Customer(
+        "MARTIN",
+        "Julie Martin",
+        CustomerKind.CONSUMER,
+        "FR",
+        contact_name="Julie Martin",
+        civility=Civility.MS,
+    ),
+    Customer("ZOLA", "Zola SARL", policy="gentle"),
 )
 
 
@@ -118,7 +126,7 @@ def test_customers_read_through_the_driver_are_the_stored_customers(store: Store
     assert fast == plain
     assert fast[0].address.lines == ("12 rue de la Paix", "Bâtiment B")
     assert fast[0].created == date(2019, 5, 2)
-    assert fast[1].on_hold and fast[2].do_not_contact
+    assert fast[1].civility is Civility.MS and fast[2].policy == "gentle"
     assert [c.ref for c in only_martin] == ["MARTIN"]
 
 

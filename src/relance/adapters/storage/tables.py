@@ -10,7 +10,6 @@ from __future__ import annotations
 from sqlalchemy import (
     JSON,
     BigInteger,
-    Boolean,
     CheckConstraint,
     Column,
     Date,
@@ -91,8 +90,6 @@ customers = Table(
     Column("phone", Text, nullable=False, default=""),
     *money("credit_limit", nullable=True, currency="credit_limit_currency"),
     Column("tags", JSON, nullable=False, default=list),
-    Column("hold_reason", Text, nullable=True),
-    Column("do_not_contact", Boolean, nullable=False, default=False),
     Column("registration_id", Text, nullable=False, default=""),
     Column("vat_number", Text, nullable=False, default=""),
     Column("ibans", JSON, nullable=False, default=list),

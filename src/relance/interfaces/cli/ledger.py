@@ -19,7 +19,7 @@ from relance.core.compliance import legal_identity_items
 from relance.core.model import Creditor, InvoiceStatus, WindowSide
 from relance.interfaces.cli import output as ui
 from relance.interfaces.cli.commands import add_commands
-from relance.services import reports
+from relance.services import pauses, reports
 from relance.services.ledger_import import count_lines, import_ledger_csv
 from relance.services.setup import (
     SetupError,
@@ -272,9 +272,10 @@ def customers(
     credits: dict[str, list[str]] = {}
     for (ref, _currency), credit in reports.unapplied_credits(store, date.today()).items():
         credits.setdefault(ref, []).append(str(credit))
+    held = pauses.holds_in_force(store, date.today())
     rows = [
         [c.ref, c.name, c.kind, c.country, c.language, c.email, c.phone,
-         c.hold_reason or "", ",".join(c.tags), ", ".join(credits.get(c.ref, []))]
+         held.get(c.ref, ""), ",".join(c.tags), ", ".join(credits.get(c.ref, []))]
         for c in reports.customers(store)
     ]  # fmt: skip
     columns = ["ref", "name", "kind", "country", "language", "email", "phone", "hold", "tags",
