@@ -203,7 +203,9 @@ def test_a_hold_stops_everything_until_released(store, tmp_path):
     pauses.hold(store, "ACME", "talks with their director", date(2018, 1, 3))
     assert dunning.queue(store) == []
     assert dunning.run_dunning(store, date(2018, 2, 1)).proposed == ()
+    assert pauses.holds_in_force(store, date(2018, 2, 1)) == {"ACME": "talks with their director"}
     pauses.release(store, "ACME", date(2018, 2, 2))
+    assert pauses.holds_in_force(store, date(2018, 2, 2)) == {}
     (step,) = dunning.run_dunning(store, date(2018, 2, 2)).proposed
     assert step.id != pending.id and step.action.level_name == "informal"
 
