@@ -17,7 +17,6 @@ from relance.adapters.storage import repository_pauses as pauses_repo
 from relance.adapters.storage import repository_queue as queue_repo
 from relance.adapters.storage import repository_workbench as wrepo
 from relance.adapters.storage.database import Connection, Store
-from relance.adapters.storage.repository_queue import QueuedAction
 from relance.adapters.storage.repository_workbench import (
     CustomerFilter,
     CustomerPage,
@@ -29,6 +28,7 @@ from relance.core.model import Customer
 from relance.core.money import Money
 from relance.core.pauses import Dispute, Hold, Promise
 from relance.core.policy import Channel
+from relance.core.queued import QueuedAction
 
 __all__ = ["CustomerFilter", "CustomerPage", "CustomerSort"]
 
@@ -46,8 +46,7 @@ class QueueItem:
     @property
     def balances(self) -> tuple[Money, ...]:
         """What the proposal said the customer owed, per currency."""
-        rows = self.item.details.get("balances", ())
-        return tuple(Money.of(amount, currency) for amount, currency in rows)
+        return self.item.step.balances
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,7 +221,7 @@ def invoice_stage_names(actions: Sequence[QueuedAction]) -> dict[str, str]:
     )
     reached: dict[str, tuple[int, str]] = {}
     for queued in done:
-        named = {s["number"]: s["stage_name"] for s in queued.details.get("invoices", ())}
+        named = {s.number: s.stage_name for s in queued.step.invoices}
         for number, level in queued.action.stages():
             if level >= reached.get(number, (-1, ""))[0]:
                 reached[number] = (level, named.get(number, queued.action.level_name))
