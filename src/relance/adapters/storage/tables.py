@@ -2,7 +2,9 @@
 
 Amounts are stored as integer minor units (cents) beside their currency, on every backend:
 SQLite would otherwise pass `Numeric` through float, and integer sums stay exact in SQL.
-Dates are `Date`; instants are timezone-aware UTC `DateTime`.
+Dates are `Date`; instants are timezone-aware UTC `DateTime`. A list is a JSON array, written
+and read through `lists.py`. A row that names another row (by id or by its business key) has
+a foreign key on it, so the database refuses a row naming nothing.
 """
 
 from __future__ import annotations
