@@ -100,3 +100,20 @@ def test_a_collector_or_viewer_cannot_approve_and_a_manager_cancels(
     again = manager.post("/queue/cancel", data=form)  # no longer pending: said, not crashed
     assert again.status_code == 303
     assert "not pending" in manager.get("/queue").text
+
+
+def test_a_manager_runs_the_day_from_today_and_a_collector_cannot(workbench: Workbench) -> None:
+    collector = workbench.signed_in(Role.COLLECTOR)
+    token = csrf_of(collector.get("/").text)
+    assert "Lancer la journée" not in collector.get("/").text
+    assert collector.post("/run", data={"csrf": token}).status_code == 403
+    assert dunning.queue(workbench.store) == []
+    manager = workbench.signed_in(Role.MANAGER)
+    token = csrf_of(manager.get("/").text)
+    assert manager.post("/run", data={"csrf": token}).status_code == 303
+    queued = dunning.queue(workbench.store)
+    assert len(queued) == 2
+    assert "Journée lancée : 2 proposition(s)" in manager.get("/").text
+    runs = [e for e in customer_history.history(workbench.store, queued[0].action.customer_ref)
+            if e.kind == "action.proposed"]  # fmt: skip
+    assert {e.actor for e in runs} == {email_of(Role.MANAGER)}

@@ -17,20 +17,21 @@ class Bar:
     width: int
     height: int
     rank: int
-    label: str
-    value: str
+    label: str  # short, under the bar
+    title: str  # what the bar is, in full, shown on hover
 
 
-def bars(values: list[Decimal], labels: list[str], shown: list[str]) -> list[Bar]:
-    """Bars side by side for `values`, the tallest filling the chart's height."""
+def bars(values: list[Decimal], labels: list[str], titles: list[str]) -> list[Bar]:
+    """Bars side by side for `values`, the tallest filling the chart's height, each with a
+    short label under it and a title in full."""
     if not values:
         return []
     top = max(values) or Decimal(1)
     width = (WIDTH - GAP * (len(values) + 1)) // len(values)
     drawn = HEIGHT - LABEL_SPACE
     found = []
-    for rank, (value, label, text) in enumerate(zip(values, labels, shown, strict=True)):
+    for rank, (value, label, title) in enumerate(zip(values, labels, titles, strict=True)):
         height = int(drawn * value / top) if value > 0 else 0
         x = GAP + rank * (width + GAP)
-        found.append(Bar(x, drawn - height + 4, width, height, rank, label, text))
+        found.append(Bar(x, drawn - height + 4, width, height, rank, label, title))
     return found

@@ -47,6 +47,15 @@ PHRASES: dict[str, tuple[str, str]] = {
     "error.back": ("Retour à l’accueil", "Back to today"),
     "error.service": ("{message}", "{message}"),
     # today
+    "today.run": ("Lancer la journée", "Run the day"),
+    "today.run_help": (
+        "Propose l’étape suivante de chaque client (comme « relance run »).",
+        "Proposes each customer’s next step (as “relance run” does).",
+    ),
+    "today.ran": (
+        "Journée lancée : {proposed} proposition(s), {cancelled} annulation(s).",
+        "Day run: {proposed} proposal(s), {cancelled} cancellation(s).",
+    ),
     "today.to_review": ("Propositions à examiner", "Proposals to review"),
     "today.approved": ("{count} approuvée(s), à envoyer", "{count} approved, to send"),
     "today.calls": ("Appels à passer", "Calls to make"),
@@ -183,6 +192,9 @@ PHRASES: dict[str, tuple[str, str]] = {
     "aging.current": ("Non échu", "Not yet due"),
     "aging.bucket": ("{low} à {high} j", "{low} to {high} days"),
     "aging.over": ("Plus de {low} j", "Over {low} days"),
+    "aging.current.short": ("à échoir", "not due"),
+    "aging.bucket.short": ("{low}–{high} j", "{low}–{high} d"),
+    "aging.over.short": ("> {low} j", "> {low} d"),
     "aging.total": ("Total", "Total"),
     "aging.currency": ("Devise", "Currency"),
     # users
