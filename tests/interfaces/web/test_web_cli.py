@@ -66,3 +66,18 @@ def test_the_web_libraries_are_imported_by_serve_alone() -> None:
         "from relance.interfaces.cli.main import run\nassert run(['--help']) == 0"
     )
     assert loaded & {"starlette", "uvicorn", "multipart", "argon2", "itsdangerous"} == set()
+
+
+def test_the_demo_says_how_to_open_it_in_a_browser_and_with_which_accounts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from relance.services.demo_accounts import DEMO_PASSWORD
+
+    folder = tmp_path / "demo"
+    assert run(["demo", "--as-of", "2026-11-23", "--dir", str(folder)]) == 0
+    out = capsys.readouterr().out
+    assert f"relance serve --db {folder / 'relance.sqlite'}" in out
+    assert "manager@demo.relance.example" in out and DEMO_PASSWORD in out
+    store = open_store(str(folder / "relance.sqlite"))
+    signed = users.authenticate(store, "manager@demo.relance.example", DEMO_PASSWORD)
+    assert signed is not None and signed.role.value == "manager"

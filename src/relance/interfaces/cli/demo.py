@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from relance.adapters.storage.database import Store
 from relance.bootstrap import open_store
 from relance.interfaces.cli.dunning import print_actions
 from relance.interfaces.cli.letters import print_report
@@ -15,6 +16,7 @@ from relance.interfaces.cli.output import Format, console, parse_day
 from relance.interfaces.cli.reports import print_aging
 from relance.services import reports
 from relance.services.demo import DEMO_RUNS, build_demo, run_demo_dunning
+from relance.services.demo_accounts import DEMO_PASSWORD, create_demo_accounts
 from relance.services.demo_letters import send_demo_letters
 
 
@@ -52,3 +54,16 @@ def demo(
     console.print(
         f"Try: relance --help, or relance invoices --db {built.folder / 'relance.sqlite'} --open"
     )
+    print_workbench(built.store, built.folder / "relance.sqlite")
+
+
+def print_workbench(store: Store, db: Path) -> None:
+    """How to open the demo ledger in a browser, with the demo's accounts."""
+    accounts = create_demo_accounts(store)
+    console.print(
+        f"In a browser: relance serve --db {db}, then open http://127.0.0.1:8000/ and sign in "
+        f"as one of (password {DEMO_PASSWORD}):",
+        soft_wrap=True,  # the command whole on one line, to copy
+    )
+    for email, role in accounts:
+        console.print(f"  {email}  ({role.value})")
