@@ -16,7 +16,10 @@ class OutboxStatus(StrEnum):
     """Where an outgoing message stands."""
 
     WAITING = "waiting"  # for a run with SMTP; checked again against the ledger first
-    PENDING = "pending"  # handed to the server, its acceptance not yet recorded
+    PENDING = "pending"  # stored before the conversation; the server cannot have it yet
+    # The server was given the end of the message and may have accepted it: a send that
+    # stopped here leaves it for the user to settle (`relance handover`), never resends it.
+    HANDING_OVER = "handing_over"
     SENT = "sent"
     EXPORTED = "exported"  # written as a file for the user's mail client
     CANCELLED = "cancelled"  # stale or cancelled by the user: it never leaves

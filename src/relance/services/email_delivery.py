@@ -1,21 +1,27 @@
 """One action's e-mail, delivered in the run's mode: through SMTP, written as a file for the
 user's mail client, or left waiting in the outbox.
 
-Through SMTP the message is stored as pending before the conversation and marked sent,
-with its evidence (the PDF attached, kept from the rendering), in the transaction that
-follows the server's acceptance; a run interrupted in between builds the message again
-from the ledger of its own day and sends it under the same Message-ID. A refusal puts
-the message back to waiting, with the server's reply as its reason.
+Through SMTP the message is stored as pending before the conversation, recorded as
+handing over just before the dot that ends it, and marked sent, with its evidence (the PDF
+attached, kept from the rendering), in the transaction that follows the server's
+acceptance. A run interrupted while it was pending builds the message again from the
+ledger of its own day and sends it under the same Message-ID; one interrupted while it was
+handing over leaves it for the user to settle (`relance.services.handover`), never sends
+it again by itself. A refusal puts the message back to waiting, with the server's reply
+as its reason.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol, runtime_checkable
 
 from relance.adapters.deliver.print_batch import write_atomically
-from relance.adapters.deliver.smtp import Attachment, build_message, describe_failure
+from relance.adapters.deliver.smtp import Attachment, Mailer, build_message, describe_failure
+from relance.adapters.deliver.smtp_conversation import HandoverUncertain
 from relance.adapters.render.communication import RenderedCommunication
 from relance.adapters.storage import repository_letters as rl
 from relance.adapters.storage import repository_sending as rs
@@ -51,9 +57,45 @@ def outbox_key(action_id: int) -> str:
     return f"{action_id}:{Channel.EMAIL.value}"
 
 
+@runtime_checkable
+class HandsOver(Protocol):
+    """A mailer that says when it hands the end of a message to the server."""
+
+    def hand_over(
+        self,
+        sender: str,
+        recipients: Sequence[str],
+        message: bytes,
+        on_handover: Callable[[], None] | None = None,
+    ) -> str:
+        """Send, calling `on_handover` just before the server may accept the message."""
+        ...
+
+
+class HandoverUnsettled(HandoverUncertain):
+    """The action's e-mail was being handed over when an earlier send stopped: it is not
+    sent again until the user says whether it arrived."""
+
+
+def unsettled_reason(record: OutboxRecord) -> str:
+    """What the user reads about a message left handing over, and what to do."""
+    key = record.action_id.split(":", 1)[0]
+    return (
+        f"e-mail {record.message_id} was being handed to the server when a send stopped: "
+        "whether the server accepted it is not known. Look for that Message-ID in the "
+        f"server's log or the Sent folder, then run `relance handover {key} --sent` if it "
+        f"left, or `relance handover {key} --resend` to send it under the same Message-ID"
+    )
+
+
 def deliver_email(run: SendRun, composed: Composed, email: RenderedCommunication) -> EmailDelivery:
     """Deliver `composed`'s e-mail in `run.mode`. Raises what the server (or the disk)
-    raised, once the message is back to waiting with the reason."""
+    raised, once the message is back to waiting with the reason; `HandoverUnsettled` when
+    an earlier send may have delivered it already."""
+    with run.store.begin() as conn:
+        earlier = rl.outbox_get(conn, outbox_key(composed.item.id))
+    if earlier is not None and earlier.status is OutboxStatus.HANDING_OVER:
+        raise HandoverUnsettled(unsettled_reason(earlier))
     record = _build(run, composed, email)
     item = composed.item
     sent = SentEmail(item.id, item.action.customer_ref, record.message_id, record.recipients)
@@ -112,8 +154,18 @@ def _through_smtp(
     item = composed.item
     with rs.exclusive(run.store.engine) as conn:
         rl.outbox_put(conn, item.id, record, OutboxStatus.PENDING)
+
+    def handing_over() -> None:
+        with rs.exclusive(run.store.engine) as conn:
+            rl.outbox_set_status(conn, record.action_id, OutboxStatus.HANDING_OVER, "")
+
     try:
-        reply = run.mailer.send(run.sender or creditor.email, record.recipients, record.message)
+        reply = _hand_over(run.mailer, run.sender or creditor.email, record, handing_over)
+    except HandoverUncertain as exc:
+        reason = f"{exc}; {unsettled_reason(record)}"
+        with rs.exclusive(run.store.engine) as conn:
+            rl.outbox_set_status(conn, record.action_id, OutboxStatus.HANDING_OVER, reason)
+        raise HandoverUncertain(reason) from exc
     except Exception as exc:
         with rs.exclusive(run.store.engine) as conn:
             reason = f"not sent on {run.as_of.isoformat()}: {describe_failure(exc)}"
@@ -130,6 +182,16 @@ def _through_smtp(
             f"refused {refused}",
         )
     return EmailDelivery(OutboxStatus.SENT, sent, record, notes)
+
+
+def _hand_over(
+    mailer: Mailer, sender: str, record: OutboxRecord, on_handover: Callable[[], None]
+) -> str:
+    """Send `record`; a mailer that cannot say when it hands over is simply asked to send
+    (the message then stays pending until the server's reply is recorded)."""
+    if isinstance(mailer, HandsOver):
+        return mailer.hand_over(sender, record.recipients, record.message, on_handover)
+    return mailer.send(sender, record.recipients, record.message)
 
 
 def _keep_evidence(conn: Connection, composed: Composed, email: RenderedCommunication) -> None:

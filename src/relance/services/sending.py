@@ -15,7 +15,9 @@ a registered letter) and every action whose e-mail waits in the outbox. For each
 4. it delivers the e-mail in the chosen mode (`EmailMode`): through SMTP, written as a
    file for the user's mail client, or left waiting in the outbox, visibly, when there
    is no server. Each e-mail handed to the server is stored first (pending), so that a
-   run interrupted before the server's acceptance resends it under the same Message-ID.
+   run interrupted before the server's acceptance resends it under the same Message-ID;
+   one interrupted in the instant the server may have accepted it (handing over) is
+   named in the report, for the user to settle, and never sent again by itself.
 
 Letters go to a new numbered print batch (`relance.services.print_batches`); they are
 recorded as sent, with their evidence, only once the batch is on disk. An action is done
@@ -25,11 +27,12 @@ when everything it sends is delivered (a letter printed, or its e-mail sent or w
 from __future__ import annotations
 
 import smtplib
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 from relance.adapters.deliver.smtp import Mailer, describe_failure
+from relance.adapters.deliver.smtp_conversation import HandoverUncertain
 from relance.adapters.render.communication import RenderedCommunication
 from relance.adapters.render.templates import TemplateProblem, TemplateStore
 from relance.adapters.storage import repository_letters as rl
@@ -37,7 +40,7 @@ from relance.adapters.storage import repository_queue as queue_repo
 from relance.adapters.storage import repository_sending as rs
 from relance.adapters.storage.database import Connection, Store
 from relance.core.engine import ActionStatus
-from relance.core.outbox import OPEN_STATUSES
+from relance.core.outbox import OPEN_STATUSES, OutboxStatus
 from relance.core.policy import Channel
 from relance.core.queued import QueuedAction
 from relance.services import claims, print_batches
@@ -49,7 +52,7 @@ from relance.services.composing import (
     render_action,
 )
 from relance.services.delivery_check import check_action
-from relance.services.email_delivery import EmailDelivery, deliver_email
+from relance.services.email_delivery import EmailDelivery, deliver_email, unsettled_reason
 from relance.services.outbox import cancel_action_messages
 from relance.services.send_records import (
     Blocked,
@@ -68,6 +71,9 @@ __all__ = ["Blocked", "EmailMode", "SendReport", "SentEmail", "send_approved"]
 # What stops one action without stopping the others: a refused or malformed message, a
 # file that cannot be written, a template that cannot be rendered.
 _ONE_ACTION_FAILURES = (ValueError, LookupError, OSError, smtplib.SMTPException, TemplateProblem)
+# The messages whose action a send looks at even once the action is done: those that may
+# still leave, and those an interrupted send left for the user to settle.
+_UNSETTLED = (*OPEN_STATUSES, OutboxStatus.HANDING_OVER)
 
 
 def send_approved(
@@ -82,6 +88,7 @@ def send_approved(
     now: datetime | None = None,
     actor: str = "relance",
     progress: Callable[[int, int], None] | None = None,
+    only: Collection[int] | None = None,
 ) -> SendReport:
     """Deliver every approved document action and every waiting e-mail, as of `as_of`.
 
@@ -89,7 +96,8 @@ def send_approved(
     `to_files` they are written as ``.eml`` files in ``out_dir/emails`` for the user's
     mail client instead (and count as delivered); with neither they wait in the outbox.
     Letters go to a new print batch in `out_dir`. `now` is the instant written in the
-    e-mails' Date header (default: the clock).
+    e-mails' Date header (default: the clock). With `only`, just those actions (a slice
+    of the queue, as a job on a worker takes it: `relance.services.jobs`).
     """
     mode = EmailMode.FILES if to_files else EmailMode.SMTP if mailer else EmailMode.WAIT
     run = SendRun(
@@ -105,7 +113,7 @@ def send_approved(
         owner=claims.new_owner(),
     )
     try:
-        for item in _candidates(store):
+        for item in _candidates(store, only):
             _take(run, item)
         _print(run, progress)
     finally:
@@ -114,16 +122,24 @@ def send_approved(
     return run.report()
 
 
-def _candidates(store: Store) -> list[QueuedAction]:
-    """Approved actions that send a document, and the actions of waiting e-mails."""
+def pending_ids(store: Store) -> list[int]:
+    """The actions a send would deliver now (approved, or with an e-mail not yet settled),
+    by id: what send jobs share out."""
+    return [item.id for item in _candidates(store)]
+
+
+def _candidates(store: Store, only: Collection[int] | None = None) -> list[QueuedAction]:
+    """Approved actions that send a document, and the actions of waiting e-mails (of
+    `only`, when given)."""
     with store.begin() as conn:
         approved = [
             item
-            for item in queue_repo.load_queue(conn, (ActionStatus.APPROVED,))
+            for item in queue_repo.load_queue(conn, (ActionStatus.APPROVED,), ids=only)
             if any(c in DOCUMENT_CHANNELS for c in item.action.channels)
         ]
         known = {item.id for item in approved}
-        waiting = sorted({e.action_id for e in rl.outbox_entries(conn, OPEN_STATUSES)} - known)
+        unsettled = rl.outbox_entries(conn, _UNSETTLED, None if only is None else list(only))
+        waiting = sorted({e.action_id for e in unsettled} - known)
         return approved + queue_repo.load_queue(conn, ids=waiting)
 
 
@@ -148,11 +164,17 @@ def _deliver_action(run: SendRun, item: QueuedAction) -> None:
     """Check, compose, render and deliver one claimed action."""
     with run.store.begin() as conn:
         found = queue_repo.load_queue(conn, ids=[item.id])
-        waiting = rl.outbox_entries(conn, OPEN_STATUSES, [item.id])
+        waiting = rl.outbox_entries(conn, _UNSETTLED, [item.id])
         if not found or (found[0].action.status is not ActionStatus.APPROVED and not waiting):
             return  # delivered or cancelled by another sender meanwhile
         fresh = found[0]
-        gone = any(r.status in rl.FINAL_STATUSES for r in rl.outbox_of_action(conn, item.id))
+        records = rl.outbox_of_action(conn, item.id)
+        gone = any(r.status in rl.FINAL_STATUSES for r in records)
+        unsettled = [r for r in records if r.status is OutboxStatus.HANDING_OVER]
+        if unsettled:  # it may have left: nothing more until the user says
+            reasons = tuple(f"action {item.id}: {unsettled_reason(r)}" for r in unsettled)
+            run.blocked.append(Blocked(item.id, item.action.customer_ref, reasons))
+            return
         printed = item.id in rl.printed_actions(conn, [item.id])
         check = check_action(conn, fresh, run.as_of)
         composed = None if check.stale else compose_action(conn, fresh, run.as_of, check.chased)
@@ -188,16 +210,13 @@ def _email(
     try:
         delivery = deliver_email(run, composed, email)
     except (smtplib.SMTPException, OSError) as exc:
-        run.blocked.append(
-            Blocked(
-                item.id,
-                item.action.customer_ref,
-                (
-                    f"action {item.id} ({item.action.customer_ref}): e-mail to "
-                    f"{', '.join(composed.recipients)} not sent: {describe_failure(exc)}",
-                ),
-            )
+        what = (
+            str(exc)  # it may have left: the user settles it
+            if isinstance(exc, HandoverUncertain)
+            else f"e-mail to {', '.join(composed.recipients)} not sent: {describe_failure(exc)}"
         )
+        ref = item.action.customer_ref
+        run.blocked.append(Blocked(item.id, ref, (f"action {item.id} ({ref}): {what}",)))
         return False, None
     if delivery.waits:
         run.waiting.append(item.id)

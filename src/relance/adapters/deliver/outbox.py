@@ -1,16 +1,18 @@
 """The outbox: what was (or is about to be) sent for each action, so that each is sent at
 most once (but for the one crash window below).
 
-Sending goes in two steps around the SMTP conversation:
+Sending goes in steps around the SMTP conversation:
 
 1. before sending, the message (its Message-ID and exact bytes) is stored as *pending*;
-2. once the server has accepted it, the record is marked *sent*, with the server's reply.
+2. just before the dot that ends the message (the instant the server may accept it), the
+   SMTP sender of `relance send` records it as *handing over*;
+3. once the server has accepted it, the record is marked *sent*, with the server's reply.
 
-A run interrupted after step 1 finds the pending record on the next run and sends the
-very same bytes with the very same Message-ID; an action whose record is *sent* is never
-sent again. (A crash in the instant between the server's acceptance and step 2 would
-send the message twice; the two copies share one Message-ID, which mail clients use to
-show them as one.)
+A run interrupted in step 1 finds the pending record on the next run and sends the very
+same bytes with the very same Message-ID: the server cannot have had it. One interrupted
+in step 2 may or may not have delivered it: the next run does not send it again but
+names it for the user to settle (`relance handover`, docs/sending.md). An action whose
+record is *sent* is never sent again.
 
 `Outbox` is the port; `InMemoryOutbox` serves tests and previews;
 the ledger keeps the records in `relance.adapters.storage.repository_letters`; the records

@@ -11,9 +11,10 @@ from __future__ import annotations
 import logging
 import smtplib
 import ssl
+import time
 import tomllib
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.message import EmailMessage
@@ -24,6 +25,12 @@ from pathlib import Path
 from typing import Protocol
 
 from relance.adapters.deliver.outbox import Outbox
+from relance.adapters.deliver.smtp_conversation import (
+    ServerDown,
+    converse,
+    unreachable,
+    with_retries,
+)
 from relance.adapters.render.email_body import EmailBody
 from relance.core.outbox import OutboxRecord, OutboxStatus
 
@@ -79,6 +86,10 @@ class SmtpSettings:
     username: str = ""
     password: str = field(default="", repr=False)
     timeout: float = 30.0
+    # A server that does not answer, or answers "not now" (4xx), is tried again this many
+    # times, after `retry_delay` seconds, then twice as long each time.
+    retries: int = 3
+    retry_delay: float = 2.0
     ssl_context: ssl.SSLContext | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -98,6 +109,8 @@ def settings_from_env(env: Mapping[str, str]) -> SmtpSettings:
         ),
         username=env.get("RELANCE_SMTP_USERNAME", ""),
         password=env.get("RELANCE_SMTP_PASSWORD", ""),
+        retries=int(env.get("RELANCE_SMTP_RETRIES", "3")),
+        retry_delay=float(env.get("RELANCE_SMTP_RETRY_DELAY", "2")),
     )
     return _warned(settings, "RELANCE_SMTP_SECURITY")
 
@@ -119,6 +132,8 @@ def settings_from_file(path: Path, env: Mapping[str, str] | None = None) -> Smtp
         security=parse_security(str(table.get("security", "starttls")), f"{path}: security"),
         username=str(table.get("username", "")),
         password=password,
+        retries=int(table.get("retries", 3)),
+        retry_delay=float(table.get("retry_delay", 2)),
     )
     return _warned(settings, f"{path}: security")
 
@@ -175,29 +190,82 @@ class Mailer(Protocol):
 
 
 class SmtpMailer:
-    """A `Mailer` speaking SMTP with the given settings; one connection per call."""
+    """A `Mailer` speaking SMTP with the given settings; one connection per call.
 
-    def __init__(self, settings: SmtpSettings) -> None:
+    A server that cannot be reached after the retries is not tried again by this mailer:
+    the later messages of the run fail at once with `ServerDown` (they wait for the next
+    run) instead of each waiting through the retries."""
+
+    def __init__(self, settings: SmtpSettings, sleep: Callable[[float], None] = time.sleep) -> None:
         self.settings = settings
+        self._sleep = sleep
+        self._down = ""
+        self._context: ssl.SSLContext | None = settings.ssl_context
+
+    def _tls(self) -> ssl.SSLContext:
+        # Loading the system's certificates takes a fifth of a second: once per mailer,
+        # and never for a plain connection.
+        if self._context is None:
+            self._context = ssl.create_default_context()
+        return self._context
 
     def _connect(self) -> smtplib.SMTP:
         s = self.settings
-        context = s.ssl_context or ssl.create_default_context()
         if s.security is Security.SSL:
-            return smtplib.SMTP_SSL(s.host, s.effective_port, timeout=s.timeout, context=context)
+            return smtplib.SMTP_SSL(
+                s.host, s.effective_port, timeout=s.timeout, context=self._tls()
+            )
         client = smtplib.SMTP(s.host, s.effective_port, timeout=s.timeout)
         if s.security is Security.STARTTLS:
-            client.starttls(context=context)
+            client.starttls(context=self._tls())
         return client
 
     def send(self, sender: str, recipients: Sequence[str], message: bytes) -> str:
-        """Send `message` as is (bytes) and return the server's reply to the data, followed
-        by the recipients it refused when it accepted the others.
+        """Send `message` as is (bytes); see `hand_over`."""
+        return self.hand_over(sender, recipients, message)
 
-        Raises `smtplib.SMTPException` (or `OSError`) when nothing was accepted: the sender
-        or every recipient refused, the data refused, the connection lost. Nothing raised
-        after the server accepted the data: its acceptance is what counts.
+    def hand_over(
+        self,
+        sender: str,
+        recipients: Sequence[str],
+        message: bytes,
+        on_handover: Callable[[], None] | None = None,
+    ) -> str:
+        """Send `message` as is (bytes) and return the server's reply to the data, followed
+        by the recipients it refused when it accepted the others. `on_handover` is called
+        just before the dot that ends the data, the instant the server may accept it.
+
+        Raises `smtplib.SMTPException` (or `OSError`) when nothing was accepted, after the
+        retries the settings allow; `HandoverUncertain` when the line was lost after the
+        hand-over. Nothing raised after the server accepted the data: its acceptance is
+        what counts.
         """
+        if self._down:
+            raise ServerDown(self._down)
+        s = self.settings
+        try:
+            return with_retries(
+                lambda: self._once(sender, recipients, message, on_handover),
+                s.retries,
+                s.retry_delay,
+                self._sleep,
+            )
+        except (smtplib.SMTPException, OSError) as exc:
+            if unreachable(exc):
+                self._down = (
+                    f"{s.host}:{s.effective_port} did not answer after {s.retries + 1} "
+                    f"tries ({describe_failure(exc)}); not tried again in this run"
+                )
+                raise ServerDown(self._down) from exc
+            raise
+
+    def _once(
+        self,
+        sender: str,
+        recipients: Sequence[str],
+        message: bytes,
+        on_handover: Callable[[], None] | None,
+    ) -> str:
         s = self.settings
         # The host and user may be logged; the password never is.
         log.info("SMTP %s:%s (%s) as %r", s.host, s.effective_port, s.security, s.username)
@@ -206,19 +274,7 @@ class SmtpMailer:
             if s.username:
                 client.login(s.username, s.password)
             client.ehlo_or_helo_if_needed()
-            code, text = client.mail(sender)
-            if code != 250:
-                raise smtplib.SMTPSenderRefused(code, text, sender)
-            refused: dict[str, tuple[int, bytes]] = {}
-            for recipient in recipients:
-                code, text = client.rcpt(recipient)
-                if code not in (250, 251):
-                    refused[recipient] = (code, text)
-            if len(refused) == len(recipients):
-                raise smtplib.SMTPRecipientsRefused(refused)
-            code, text = client.data(message)
-            if code != 250:
-                raise smtplib.SMTPDataError(code, text)
+            code, text, refused = converse(client, sender, recipients, message, on_handover)
         finally:
             _hang_up(client)
         reply = f"{code} {text.decode(errors='replace')}"

@@ -49,6 +49,7 @@ SECTIONS: dict[str, dict[str, tuple[tuple[str, ...], str]]] = {
         "template": (("letters",), "Check letter and e-mail templates."),
         "outbox": (("letters",), "E-mails waiting, sent, written to files or cancelled."),
         "print": (("letters",), "List the print batches, or write one again."),
+        "handover": (("workers",), "E-mails a stopped send may have delivered: settle."),
     },
     "What the customer said": {
         "log": (("pauses",), "Log a call, e-mail or letter."),
@@ -72,6 +73,8 @@ SECTIONS: dict[str, dict[str, tuple[tuple[str, ...], str]]] = {
         "rates": (("rates",), "Rate tables: list, add your periods, confirm, settings."),
     },
     "Beyond one machine": {
+        "worker": (("workers",), "Take jobs from the PostgreSQL ledger's queue."),
+        "jobs": (("workers",), "Put sending, runs, imports on the queue; list jobs."),
         "backup": (("workers",), "Copy the ledger while it is in use."),
     },
     "The web workbench": {

@@ -1,19 +1,41 @@
-"""`relance backup`: a copy of the ledger taken while it is in use (and, beside it, the
-commands that run long work as jobs)."""
+"""Beyond one machine: `relance worker` and `relance jobs` (long work as jobs on the
+ledger's PostgreSQL queue, in-process on SQLite), `relance backup` (a copy of the ledger
+taken while it is in use) and `relance handover` (the e-mails a stopped send may or may
+not have delivered)."""
 
 from __future__ import annotations
 
+import getpass
+import logging
+import os
+import socket
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from relance.interfaces.cli.output import DbOption, ExitCode, console, fail
+from relance.interfaces.cli.output import DbOption, ExitCode, console, fail, parse_day
+
+jobs_app = typer.Typer(
+    help="Put long work on the job queue (PostgreSQL), or do it here (SQLite).",
+    invoke_without_command=True,
+)
+DayOption = Annotated[
+    str | None, typer.Option("--date", help="Business day of the work (default: today).")
+]
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the app."""
     app.command("backup")(backup)
+    app.command("handover")(handover)
+    app.command("worker")(worker)
+    jobs_app.callback()(jobs_listing)
+    jobs_app.command("send")(jobs_send)
+    jobs_app.command("run")(jobs_run)
+    jobs_app.command("import")(jobs_import)
+    app.add_typer(jobs_app, name="jobs")
 
 
 def backup(
@@ -43,3 +65,124 @@ def backup(
     console.print(
         f"Ledger {done.source} copied to {done.target} ({done.size} bytes).", markup=False
     )
+
+
+def handover(
+    action: Annotated[int | None, typer.Argument(help="The action whose e-mail to settle.")] = None,
+    sent: Annotated[bool, typer.Option("--sent", help="It arrived: complete the step.")] = False,
+    resend: Annotated[
+        bool, typer.Option("--resend", help="It did not: send it again, same Message-ID.")
+    ] = False,
+    db: DbOption = None,
+) -> None:
+    """E-mails a stopped send left handing over: whether the server took them is unknown.
+
+    Without ACTION, list them. With ACTION, settle one: --sent when its Message-ID is in
+    the server's log or the Sent folder, --resend otherwise (docs/sending.md).
+    """
+    from relance.bootstrap import open_store
+    from relance.services import handover as handover_service
+
+    store = open_store(db)
+    if action is None:
+        for line in handover_service.unsettled(store):
+            console.print(
+                f"action {line.action_id} ({line.customer_ref}): {line.message_id} to "
+                f"{', '.join(line.recipients)}",
+                markup=False,
+                soft_wrap=True,  # one line per e-mail, whatever the terminal's width
+            )
+        return
+    if sent == resend:
+        raise fail("say --sent (it arrived) or --resend (send it again)", ExitCode.USAGE)
+    message_id = handover_service.settle(store, action, sent=sent, actor=getpass.getuser())
+    done = "recorded as sent" if sent else "sent again by the next relance send"
+    console.print(f"action {action}: e-mail {message_id} {done}.", markup=False)
+
+
+def worker(
+    db: DbOption = None,
+    once: Annotated[
+        bool, typer.Option("--once", help="Stop when the queue is empty, instead of waiting.")
+    ] = False,
+) -> None:
+    """Take jobs from the PostgreSQL ledger's queue, one at a time, until stopped (Ctrl+C,
+    SIGTERM: the job under way is finished first). Start as many as there are processors,
+    on as many machines as reach the database."""
+    from relance.bootstrap import open_store
+    from relance.services import jobs
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    store = open_store(db)
+    name = f"{socket.gethostname()}:{os.getpid()}"
+    try:
+        jobs.work(store, open_store, once=once, name=name)
+    except ValueError as exc:
+        raise fail(str(exc), ExitCode.USAGE) from None
+
+
+def _said(submitted: object, what: str) -> None:
+    from relance.services.jobs import Submitted
+
+    assert isinstance(submitted, Submitted)
+    where = "queued for `relance worker`" if submitted.queued else "done here (SQLite: no queue)"
+    console.print(f"{submitted.jobs} {what} job(s) for {submitted.items} item(s), {where}.")
+
+
+def jobs_send(
+    db: DbOption = None,
+    out: Annotated[
+        Path, typer.Option("--out", help="Folder for the print batches (seen by every worker).")
+    ] = Path("letters"),
+    day: DayOption = None,
+    slice_size: Annotated[int, typer.Option("--slice", min=1, help="Actions per job.")] = 200,
+) -> None:
+    """Share the approved actions out as send jobs of --slice actions each. Workers send
+    through the SMTP server of their own RELANCE_SMTP_* settings."""
+    from relance.bootstrap import open_store
+    from relance.services import jobs
+
+    submitted = jobs.submit_send(open_store(db), parse_day(day, date.today()), out, slice_size)
+    _said(submitted, "send")
+
+
+def jobs_run(
+    db: DbOption = None,
+    day: DayOption = None,
+    ledgers: Annotated[
+        list[str] | None,
+        typer.Option("--ledger", help="Another ledger's PostgreSQL URL (repeatable)."),
+    ] = None,
+) -> None:
+    """One daily-run job per ledger: this one, or each --ledger (their URLs are stored
+    without password: workers read it from PGPASSWORD or ~/.pgpass)."""
+    from relance.bootstrap import open_store
+    from relance.services import jobs
+
+    submitted = jobs.submit_runs(open_store(db), parse_day(day, date.today()), ledgers or [])
+    _said(submitted, "run")
+
+
+def jobs_import(
+    kind: Annotated[str, typer.Argument(help="customers, invoices, credit-notes, payments.")],
+    file: Annotated[Path, typer.Argument(help="The CSV file (readable by the workers).")],
+    db: DbOption = None,
+) -> None:
+    """A ledger CSV import as a job."""
+    from relance.adapters.formats.ledger_csv import CsvKind
+    from relance.bootstrap import open_store
+    from relance.services import jobs
+
+    submitted = jobs.submit_import(open_store(db), CsvKind(kind), file)
+    _said(submitted, "import")
+
+
+def jobs_listing(ctx: typer.Context, db: DbOption = None) -> None:
+    """The jobs on the queue: how many of each kind are waiting, running, done, failed."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from relance.bootstrap import open_store
+    from relance.services import jobs
+
+    for (task, status), count in sorted(jobs.job_counts(open_store(db)).items()):
+        console.print(f"{task:16} {status:10} {count}", markup=False)
