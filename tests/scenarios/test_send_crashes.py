@@ -24,9 +24,9 @@ import pytest
 from tests.services.test_letters import Inbox
 from tests.services.test_sending_retries import DAY, email_ledger, free_port, serving
 
-from relance.adapters.deliver.outbox import OutboxStatus
 from relance.adapters.storage import repository_letters as rl
 from relance.adapters.storage.database import Store
+from relance.core.outbox import OutboxStatus
 from relance.interfaces.cli.main import run
 from relance.services import handover
 

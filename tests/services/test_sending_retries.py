@@ -20,11 +20,11 @@ from aiosmtpd.controller import Controller
 from tests.conftest import write
 from tests.services.test_letters import SENDER, Inbox
 
-from relance.adapters.deliver.outbox import OutboxStatus
 from relance.adapters.deliver.smtp import Security, SmtpMailer, SmtpSettings
 from relance.adapters.formats.ledger_csv import CsvKind
 from relance.adapters.storage import repository_letters as rl
 from relance.adapters.storage.database import Store
+from relance.core.outbox import OutboxStatus
 from relance.services import dunning, handover, sending
 from relance.services.demo import DEMO_CREDITOR
 from relance.services.ledger_import import import_ledger_csv

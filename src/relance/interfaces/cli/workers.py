@@ -15,7 +15,7 @@ from typing import Annotated
 
 import typer
 
-from relance.interfaces.cli.output import DbOption, ExitCode, console, fail, parse_day
+from relance.interfaces.cli import output as ui
 
 jobs_app = typer.Typer(
     help="Put long work on the job queue (PostgreSQL), or do it here (SQLite).",
@@ -40,7 +40,7 @@ def register(app: typer.Typer) -> None:
 
 def backup(
     target: Annotated[Path, typer.Argument(help="The file to write the copy to.")],
-    db: DbOption = None,
+    db: ui.DbOption = None,
     force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")] = False,
 ) -> None:
     """Copy a SQLite ledger to FILE while it is in use, whole or not at all.
@@ -53,16 +53,16 @@ def backup(
     try:
         done = backup_ledger(db, target, force=force)
     except ServerBackup as server:
-        console.print(
+        ui.console.print(
             "The ledger is on PostgreSQL: back it up with the server's own tool, which takes "
             "a consistent copy while relance runs:"
         )
-        console.print(f"  {server.command}", markup=False)
-        console.print("Restore it with pg_restore (docs/cli.md, Backups).")
-        raise typer.Exit(int(ExitCode.BLOCKED)) from None
+        ui.console.print(f"  {server.command}", markup=False)
+        ui.console.print("Restore it with pg_restore (docs/cli.md, Backups).")
+        raise typer.Exit(int(ui.ExitCode.BLOCKED)) from None
     except BackupRefused as refused:
-        raise fail(str(refused), ExitCode.BAD_INPUT) from None
-    console.print(
+        raise ui.fail(str(refused), ui.ExitCode.BAD_INPUT) from None
+    ui.console.print(
         f"Ledger {done.source} copied to {done.target} ({done.size} bytes).", markup=False
     )
 
@@ -73,7 +73,7 @@ def handover(
     resend: Annotated[
         bool, typer.Option("--resend", help="It did not: send it again, same Message-ID.")
     ] = False,
-    db: DbOption = None,
+    db: ui.DbOption = None,
 ) -> None:
     """E-mails a stopped send left handing over: whether the server took them is unknown.
 
@@ -86,7 +86,7 @@ def handover(
     store = open_store(db)
     if action is None:
         for line in handover_service.unsettled(store):
-            console.print(
+            ui.console.print(
                 f"action {line.action_id} ({line.customer_ref}): {line.message_id} to "
                 f"{', '.join(line.recipients)}",
                 markup=False,
@@ -94,14 +94,14 @@ def handover(
             )
         return
     if sent == resend:
-        raise fail("say --sent (it arrived) or --resend (send it again)", ExitCode.USAGE)
+        raise ui.fail("say --sent (it arrived) or --resend (send it again)", ui.ExitCode.USAGE)
     message_id = handover_service.settle(store, action, sent=sent, actor=getpass.getuser())
     done = "recorded as sent" if sent else "sent again by the next relance send"
-    console.print(f"action {action}: e-mail {message_id} {done}.", markup=False)
+    ui.console.print(f"action {action}: e-mail {message_id} {done}.", markup=False)
 
 
 def worker(
-    db: DbOption = None,
+    db: ui.DbOption = None,
     once: Annotated[
         bool, typer.Option("--once", help="Stop when the queue is empty, instead of waiting.")
     ] = False,
@@ -118,7 +118,7 @@ def worker(
     try:
         jobs.work(store, open_store, once=once, name=name)
     except ValueError as exc:
-        raise fail(str(exc), ExitCode.USAGE) from None
+        raise ui.fail(str(exc), ui.ExitCode.USAGE) from None
 
 
 def _said(submitted: object, what: str) -> None:
@@ -126,11 +126,11 @@ def _said(submitted: object, what: str) -> None:
 
     assert isinstance(submitted, Submitted)
     where = "queued for `relance worker`" if submitted.queued else "done here (SQLite: no queue)"
-    console.print(f"{submitted.jobs} {what} job(s) for {submitted.items} item(s), {where}.")
+    ui.console.print(f"{submitted.jobs} {what} job(s) for {submitted.items} item(s), {where}.")
 
 
 def jobs_send(
-    db: DbOption = None,
+    db: ui.DbOption = None,
     out: Annotated[
         Path, typer.Option("--out", help="Folder for the print batches (seen by every worker).")
     ] = Path("letters"),
@@ -142,12 +142,12 @@ def jobs_send(
     from relance.bootstrap import open_store
     from relance.services import jobs
 
-    submitted = jobs.submit_send(open_store(db), parse_day(day, date.today()), out, slice_size)
+    submitted = jobs.submit_send(open_store(db), ui.parse_day(day, date.today()), out, slice_size)
     _said(submitted, "send")
 
 
 def jobs_run(
-    db: DbOption = None,
+    db: ui.DbOption = None,
     day: DayOption = None,
     ledgers: Annotated[
         list[str] | None,
@@ -159,14 +159,14 @@ def jobs_run(
     from relance.bootstrap import open_store
     from relance.services import jobs
 
-    submitted = jobs.submit_runs(open_store(db), parse_day(day, date.today()), ledgers or [])
+    submitted = jobs.submit_runs(open_store(db), ui.parse_day(day, date.today()), ledgers or [])
     _said(submitted, "run")
 
 
 def jobs_import(
     kind: Annotated[str, typer.Argument(help="customers, invoices, credit-notes, payments.")],
     file: Annotated[Path, typer.Argument(help="The CSV file (readable by the workers).")],
-    db: DbOption = None,
+    db: ui.DbOption = None,
 ) -> None:
     """A ledger CSV import as a job."""
     from relance.adapters.formats.ledger_csv import CsvKind
@@ -177,7 +177,7 @@ def jobs_import(
     _said(submitted, "import")
 
 
-def jobs_listing(ctx: typer.Context, db: DbOption = None) -> None:
+def jobs_listing(ctx: typer.Context, db: ui.DbOption = None) -> None:
     """The jobs on the queue: how many of each kind are waiting, running, done, failed."""
     if ctx.invoked_subcommand is not None:
         return
@@ -185,4 +185,4 @@ def jobs_listing(ctx: typer.Context, db: DbOption = None) -> None:
     from relance.services import jobs
 
     for (task, status), count in sorted(jobs.job_counts(open_store(db)).items()):
-        console.print(f"{task:16} {status:10} {count}", markup=False)
+        ui.console.print(f"{task:16} {status:10} {count}", markup=False)
