@@ -92,10 +92,6 @@ def deliver_email(run: SendRun, composed: Composed, email: RenderedCommunication
     """Deliver `composed`'s e-mail in `run.mode`. Raises what the server (or the disk)
     raised, once the message is back to waiting with the reason; `HandoverUnsettled` when
     an earlier send may have delivered it already."""
-    with run.store.begin() as conn:
-        earlier = rl.outbox_get(conn, outbox_key(composed.item.id))
-    if earlier is not None and earlier.status is OutboxStatus.HANDING_OVER:
-        raise HandoverUnsettled(unsettled_reason(earlier))
     record = _build(run, composed, email)
     item = composed.item
     sent = SentEmail(item.id, item.action.customer_ref, record.message_id, record.recipients)
@@ -120,6 +116,8 @@ def _build(run: SendRun, composed: Composed, email: RenderedCommunication) -> Ou
     key = outbox_key(composed.item.id)
     with run.store.begin() as conn:
         earlier = rl.outbox_get(conn, key)
+    if earlier is not None and earlier.status is OutboxStatus.HANDING_OVER:
+        raise HandoverUnsettled(unsettled_reason(earlier))  # it may have left already
     from_address = run.sender or creditor.email
     attachments = [Attachment(email.pdf_name, email.pdf.pdf)] if email.pdf is not None else []
     message = build_message(

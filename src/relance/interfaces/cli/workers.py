@@ -57,7 +57,7 @@ def backup(
             "The ledger is on PostgreSQL: back it up with the server's own tool, which takes "
             "a consistent copy while relance runs:"
         )
-        ui.console.print(f"  {server.command}", markup=False)
+        ui.console.print(f"  {server.command}", markup=False, soft_wrap=True)  # to copy whole
         ui.console.print("Restore it with pg_restore (docs/cli.md, Backups).")
         raise typer.Exit(int(ui.ExitCode.BLOCKED)) from None
     except BackupRefused as refused:
@@ -112,7 +112,10 @@ def worker(
     from relance.bootstrap import open_store
     from relance.services import jobs
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    # One line per job (procrastinate's start and end, relance's summary); warnings else.
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
+    for logger in ("procrastinate.worker", "relance.services.jobs"):
+        logging.getLogger(logger).setLevel(logging.INFO)
     store = open_store(db)
     name = f"{socket.gethostname()}:{os.getpid()}"
     try:
