@@ -50,3 +50,82 @@ def test_the_core_reads_no_clock_and_no_file():
 
 def test_there_is_a_core_to_check():
     assert len(core_modules()) >= 5
+
+
+# The layers around the core. An arrow may only point inwards: interfaces → services →
+# storage, formats, rendering and delivery → core. The composition root (`bootstrap.py`)
+# stands above everything it builds, so nothing below it may import it.
+SRC = CORE.parent
+STORAGE_INTERNALS = ("sqlalchemy", "alembic", "relance.adapters.storage.tables",
+                     "relance.adapters.storage.schema", "relance.adapters.storage.migrations")  # fmt: skip
+
+
+def imports_of(path: Path) -> list[tuple[int, str]]:
+    """Every absolute module a file imports, with its line (relative imports stay inside)."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found += [(node.lineno, alias.name) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            found.append((node.lineno, node.module))
+            found += [(node.lineno, f"{node.module}.{alias.name}") for alias in node.names]
+    return found
+
+
+def offenders(folder: str, forbidden: tuple[str, ...]) -> list[str]:
+    hits = []
+    for path in sorted((SRC / folder).rglob("*.py")):
+        for line, name in imports_of(path):
+            if any(name == f or name.startswith(f + ".") for f in forbidden):
+                hits.append(f"{path.relative_to(SRC)}:{line} {name}")
+    return sorted(set(hits))
+
+
+def test_only_storage_knows_tables_and_sql():
+    assert offenders("services", STORAGE_INTERNALS) == []
+    assert offenders("interfaces", STORAGE_INTERNALS) == []
+
+
+def test_interfaces_reach_storage_only_through_services_and_the_composition_root():
+    assert offenders("interfaces", ("relance.adapters.storage",)) == []
+
+
+def test_nothing_below_the_composition_root_imports_it_or_the_interfaces():
+    above = ("relance.bootstrap", "relance.interfaces")
+    assert offenders("services", above) == []
+    assert offenders("adapters", (*above, "relance.services")) == []
+
+
+def test_storage_does_not_know_delivery_or_rendering():
+    edges = ("relance.adapters.deliver", "relance.adapters.render", "relance.adapters.formats")
+    assert offenders("adapters/storage", edges) == []
+
+
+# Small modules with one purpose and short functions: a newcomer reads one screen at a time.
+# Alembic's migrations are generated history and are left as written.
+MAX_MODULE_LINES = 450
+MAX_FUNCTION_LINES = 60
+
+
+def source_files() -> list[Path]:
+    return [p for p in sorted(SRC.rglob("*.py")) if "migrations" not in p.parts]
+
+
+def test_no_module_is_longer_than_450_lines():
+    long_modules = []
+    for path in source_files():
+        lines = len(path.read_text(encoding="utf-8").splitlines())
+        if lines > MAX_MODULE_LINES:
+            long_modules.append(f"{path.relative_to(SRC)}: {lines} lines")
+    assert long_modules == []
+
+
+def test_no_function_is_longer_than_60_lines():
+    long_functions = []
+    for path in source_files():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                length = (node.end_lineno or node.lineno) - node.lineno + 1
+                if length > MAX_FUNCTION_LINES:
+                    long_functions.append(f"{path.relative_to(SRC)}:{node.lineno} {node.name}")
+    assert long_functions == []

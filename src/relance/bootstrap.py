@@ -1,4 +1,8 @@
-"""The composition root: the one place that builds adapters from settings."""
+"""The composition root: the one place that builds adapters from settings.
+
+The interfaces open the ledger here and hand the `Store` to the services; nothing below this
+module imports it (tests/test_architecture.py).
+"""
 
 from __future__ import annotations
 
@@ -15,6 +19,16 @@ from relance.adapters.storage.database import (
     stored_revisions,
     upgrade,
 )
+
+
+__all__ = [
+    "LedgerMissing",
+    "LedgerUnreachable",
+    "Store",
+    "ledger_exists",
+    "ledger_url",
+    "open_store",
+]
 
 
 class LedgerMissing(LookupError):
