@@ -20,7 +20,6 @@ from relance.adapters.storage.database import (
     upgrade,
 )
 
-
 __all__ = [
     "LedgerMissing",
     "LedgerUnreachable",
