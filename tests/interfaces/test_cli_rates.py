@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from tests.conftest import write
+from tests.unit_of_work import within
 
 from relance.adapters.storage.database import Store
 from relance.interfaces.cli.main import run
@@ -54,13 +55,13 @@ def test_an_unconfirmed_rate_is_said_then_confirmed_by_the_user(
     assert "rate ecb_mro from 2026-06-17 (2.40 %) is unconfirmed" in " ".join(
         capsys.readouterr().out.split()
     )
-    claim = letter_charges.letter_claim(store, "DUP", ["F-10K"], AS_OF, INTEREST)
+    claim = within(store, letter_charges.letter_claim, "DUP", ["F-10K"], AS_OF, INTEREST)
     assert next((row.label, row.amount) for row in claim.rows) == (
         "Intérêts de retard, facture F-10K", None,
     )  # fmt: skip
     assert all(row.amount is None or row.amount.amount != 0 for row in claim.rows)
     # Several invoices: one sentence names them all, each keeps its 40 EUR line.
-    both = letter_charges.letter_claim(store, "DUP", ["F-10K", "F-2K"], AS_OF, INTEREST)
+    both = within(store, letter_charges.letter_claim, "DUP", ["F-10K", "F-2K"], AS_OF, INTEREST)
     assert (both.rows[0].label, both.rows[0].amount) == (
         "Intérêts de retard, factures F-10K, F-2K", None,
     )  # fmt: skip
@@ -68,7 +69,7 @@ def test_an_unconfirmed_rate_is_said_then_confirmed_by_the_user(
 
     assert run(["rates", "confirm", "ecb_mro", "2026-07-01", "--source",
                 "ECB press release of 11 June 2026", "--db", db]) == 0  # fmt: skip
-    claim = letter_charges.letter_claim(store, "DUP", ["F-10K"], AS_OF, INTEREST)
+    claim = within(store, letter_charges.letter_claim, "DUP", ["F-10K"], AS_OF, INTEREST)
     # C. com. L441-10 II: ECB rate on 1 July 2026, 2.40 % + 10 = 12.40 %, 1 July-30 Aug:
     #   10 000 × 12.40 % × 61 / 365 = 75 640 / 365 = 207.232… → 207.23 EUR
     assert [str(row.amount) for row in claim.rows] == ["207.23 EUR", "40.00 EUR"]
@@ -86,7 +87,9 @@ def test_a_missing_legal_rate_is_never_0_00_and_the_users_period_fills_it(
     db: str, store: Store, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # The notice reached Julie Martin on 10 July 2026 (C. civ. 1231-6, 1344-1).
-    contracts.record_formal_notice(store, "MARTIN", date(2026, 7, 10), invoice_number="F-C1")
+    within(
+        store, contracts.record_formal_notice, "MARTIN", date(2026, 7, 10), invoice_number="F-C1"
+    )
     capsys.readouterr()
     assert run(["interest", "MARTIN", "--db", db, "--as-of", AS_OF.isoformat()]) == 0
     said = " ".join(capsys.readouterr().out.split())
@@ -113,11 +116,11 @@ def test_the_day_count_is_the_creditors_setting_shown_on_the_formula_line(
     on = date(2024, 3, 1)
     # ECB rate on 1 January 2024: 4.50 % + 10 = 14.50 %; 1 February - 1 March 2024 = 30 days.
     # actual/365 (the default):  1 000 × 14.50 % × 30 / 365 = 4 350 / 365 = 11.917… → 11.92
-    (row, _) = letter_charges.letter_claim(store, "DUP", ["F-LEAP"], on, INTEREST).rows
+    (row, _) = within(store, letter_charges.letter_claim, "DUP", ["F-LEAP"], on, INTEREST).rows
     assert str(row.amount) == "11.92 EUR" and "/ 365 jours, base exact/365" in row.explanation
     assert run(["rates", "settings", "--day-count", "actual/actual", "--db", db]) == 0
     # actual/actual, 2024 being a leap year: 1 000 × 14.50 % × 30 / 366 = 11.885… → 11.89
-    (row, _) = letter_charges.letter_claim(store, "DUP", ["F-LEAP"], on, INTEREST).rows
+    (row, _) = within(store, letter_charges.letter_claim, "DUP", ["F-LEAP"], on, INTEREST).rows
     assert str(row.amount) == "11.89 EUR" and "/ 366 jours, base exact/exact" in row.explanation
 
 

@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from tests.conftest import create_ledger
+from tests.unit_of_work import within
 
 from relance.adapters.storage import repository as repo
 from relance.core.aging import days_overdue
@@ -52,8 +53,10 @@ def test_the_demo_formal_notice_states_interest_and_the_40_eur_indemnity(tmp_pat
     ref = at_final[0]
     numbers = [invoice.number for invoice, _ in overdue if invoice.customer_ref == ref]
 
-    contracts.record_formal_notice(store, ref, AS_OF, note="LRAR sent with the final letter")
-    claim = letter_charges.letter_claim(store, ref, numbers, AS_OF)
+    within(
+        store, contracts.record_formal_notice, ref, AS_OF, note="LRAR sent with the final letter"
+    )
+    claim = within(store, letter_charges.letter_claim, ref, numbers, AS_OF)
     assert claim.blocking == ()
     rows = claim.rows
 

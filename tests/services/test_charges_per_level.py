@@ -16,6 +16,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 from tests.conftest import write
+from tests.unit_of_work import within
 
 from relance.adapters.formats.ledger_csv import CsvKind
 from relance.adapters.storage import tables_rates as tr
@@ -91,8 +92,7 @@ def test_fees_per_level_are_charged_once_shown_and_kept_and_nothing_else_is_adde
     # 5 EUR per letter; no interest and no 40 EUR, which this level does not name.
     dunning.run_dunning(store, date(2018, 1, 15))
     dunning.approve(store, every=True)
-    claim = letter_charges.letter_claim(
-        store, "BOULMART", ["F-001"], date(2018, 1, 15),
+    claim = within(store, letter_charges.letter_claim, "BOULMART", ["F-001"], date(2018, 1, 15),
         LetterStep(("fee",), level=0, level_name="letter1", fee=parse_fee("10")),
     )  # fmt: skip
     assert [(row.label, row.amount) for row in claim.rows] == [
@@ -116,7 +116,9 @@ def test_fees_per_level_are_charged_once_shown_and_kept_and_nothing_else_is_adde
     dunning.run_dunning(store, date(2018, 1, 29))
     dunning.approve(store, every=True)
     step = LetterStep(("fee", "interest"), level=1, level_name="letter2", fee=parse_fee("15 %"))
-    claim = letter_charges.letter_claim(store, "BOULMART", ["F-001"], date(2018, 1, 29), step)
+    claim = within(
+        store, letter_charges.letter_claim, "BOULMART", ["F-001"], date(2018, 1, 29), step
+    )
     assert [(row.label, row.amount) for row in claim.rows] == [
         ("Pénalités de retard, facture F-001, du 02/01/2018 au 29/01/2018", eur("9.21")),
         ("Frais de relance (letter1), facture F-001", eur("10")),
@@ -136,7 +138,7 @@ def test_a_consumer_is_never_charged_a_fee_whatever_the_level_says(
 ) -> None:
     ledger(store, tmp_path)
     step = LetterStep(("fee", "interest"), level=2, level_name="letter2", fee=parse_fee("10"))
-    claim = letter_charges.letter_claim(store, "JULIE", ["F-J1"], date(2018, 1, 29), step)
+    claim = within(store, letter_charges.letter_claim, "JULIE", ["F-J1"], date(2018, 1, 29), step)
     assert claim.rows == () and claim.new_fees == ()
     assert any("L111-8" in warning for warning in claim.warnings)
 
@@ -152,7 +154,7 @@ def test_the_40_eur_indemnity_is_owed_on_a_gbp_invoice_in_euros_on_its_own_line(
     #   1 000 × 13.15 % × 30 / 365 = 3 945 / 365 = 10.808… → 10.81 GBP
     # and the fixed 40 EUR of C. com. D441-5, whatever the invoice's currency.
     assert report.totals() == {"GBP": Money.of("10.81", "GBP"), "EUR": eur("40")}
-    claim = letter_charges.letter_claim(store, "LONDON", ["F-GB"], date(2025, 6, 30))
+    claim = within(store, letter_charges.letter_claim, "LONDON", ["F-GB"], date(2025, 6, 30))
     indemnity = claim.rows[-1]
     assert indemnity.amount == eur("40")
     assert "due in EUR, in addition to the total" in indemnity.explanation
@@ -165,16 +167,23 @@ def test_a_consumers_legal_interest_runs_from_the_notices_receipt_and_is_named_s
     notice = LetterStep(("interest",), formal_notice=True, level=3, level_name="final")
     # The registered formal notice is composed on 2 April 2018: no figure yet, the
     # letter says interest runs from its receipt (C. civ. 1231-6, 1344-1).
-    (row,) = letter_charges.letter_claim(store, "JULIE", ["F-J1"], date(2018, 4, 2), notice).rows
+    (row,) = within(
+        store, letter_charges.letter_claim, "JULIE", ["F-J1"], date(2018, 4, 2), notice
+    ).rows
     assert (row.label, row.amount) == ("Intérêts au taux légal (C. civ. 1231-6)", None)
     assert "à compter de la réception de la présente mise en demeure" in row.explanation
     # The acknowledgement of receipt says 6 April; a later letter, on 5 June 2018, states
     # the interest from 7 April at the legal rate (other cases) of H1 2018, 0.89 %:
     #   7 April - 5 June = 24 + 31 + 5 = 60 days: 300 × 0.89 % × 60 / 365 = 160.2 / 365
     #   = 0.438… → 0.44 EUR, named as the legal rate's interest, not as B2B penalties.
-    contracts.record_formal_notice(store, "JULIE", date(2018, 4, 6), invoice_number="F-J1")
-    (row,) = letter_charges.letter_claim(
-        store, "JULIE", ["F-J1"], date(2018, 6, 5), LetterStep(("interest",))
+    within(store, contracts.record_formal_notice, "JULIE", date(2018, 4, 6), invoice_number="F-J1")
+    (row,) = within(
+        store,
+        letter_charges.letter_claim,
+        "JULIE",
+        ["F-J1"],
+        date(2018, 6, 5),
+        LetterStep(("interest",)),
     ).rows
     assert (
         row.label

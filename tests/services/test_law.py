@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import insert, select
 from tests.conftest import write
+from tests.unit_of_work import within
 
 from relance.adapters.formats.ledger_csv import CsvKind
 from relance.adapters.storage import repository as repo
@@ -221,7 +222,7 @@ def test_a_consumer_owes_interest_only_from_the_recorded_formal_notice(ledger: S
     assert before.claims[0].items == ()  # no notice yet: nothing, and no 40 EUR ever
     assert "formal notice" in before.claims[0].problems[0]
 
-    contracts.record_formal_notice(ledger, "MARTIN", day("2025-05-20"), note="LRAR 1A 234")
+    within(ledger, contracts.record_formal_notice, "MARTIN", day("2025-05-20"), note="LRAR 1A 234")
     after = interest_reports.interest_report(ledger, "MARTIN", day("2025-08-19"))
 
     # From 21 May at the legal rate for company creditors:
@@ -238,7 +239,9 @@ def test_a_formal_notice_for_one_invoice_starts_interest_on_that_invoice_only(
 ) -> None:
     add_invoice(ledger, "F-C1", "MARTIN", "2025-03-01", "2025-03-31", "1200.00")
     add_invoice(ledger, "F-C2", "MARTIN", "2025-03-01", "2025-03-31", "1200.00")
-    contracts.record_formal_notice(ledger, "MARTIN", day("2025-05-20"), invoice_number="F-C2")
+    within(
+        ledger, contracts.record_formal_notice, "MARTIN", day("2025-05-20"), invoice_number="F-C2"
+    )
     report = interest_reports.interest_report(ledger, "MARTIN", day("2025-08-19"))
     assert [c.total for c in report.claims] == [eur("0"), eur("9.54")]
 
@@ -296,7 +299,7 @@ def test_letter_rows_explain_each_line_and_the_indemnity_in_the_customers_langua
     ledger: Store,
 ) -> None:
     add_invoice(ledger, "F-10K", "DUP", "2025-05-16", "2025-06-15", "10000.00")
-    claim = letter_charges.letter_claim(ledger, "DUP", ["F-10K"], day("2025-07-30"))
+    claim = within(ledger, letter_charges.letter_claim, "DUP", ["F-10K"], day("2025-07-30"))
     assert claim.blocking == ()
     rows = claim.rows
     assert [(row.label, row.amount) for row in rows] == [
@@ -404,7 +407,7 @@ def test_a_customer_wide_notice_does_not_reach_an_invoice_due_after_it(ledger: S
     # covers F-C1 (due 31 March) but not F-C3, due 15 June, after the notice.
     add_invoice(ledger, "F-C1", "MARTIN", "2025-03-01", "2025-03-31", "1200.00")
     add_invoice(ledger, "F-C3", "MARTIN", "2025-05-16", "2025-06-15", "1200.00")
-    contracts.record_formal_notice(ledger, "MARTIN", day("2025-05-20"))
+    within(ledger, contracts.record_formal_notice, "MARTIN", day("2025-05-20"))
 
     report = interest_reports.interest_report(ledger, "MARTIN", day("2025-08-19"))
 
@@ -420,7 +423,9 @@ def test_a_customer_wide_notice_does_not_reach_an_invoice_due_after_it(ledger: S
 
 def test_a_notice_naming_an_invoice_before_its_due_date_starts_nothing(ledger: Store) -> None:
     add_invoice(ledger, "F-C3", "MARTIN", "2025-05-16", "2025-06-15", "1200.00")
-    contracts.record_formal_notice(ledger, "MARTIN", day("2025-06-01"), invoice_number="F-C3")
+    within(
+        ledger, contracts.record_formal_notice, "MARTIN", day("2025-06-01"), invoice_number="F-C3"
+    )
     report = interest_reports.interest_report(ledger, "F-C3", day("2025-08-19"))
     (claim,) = report.claims
     assert claim.items == ()
@@ -454,7 +459,7 @@ def test_a_missing_rate_gives_the_interest_up_to_the_gap_and_still_the_indemnity
     assert "'ecb_mro'" in blocking and "2027-01-01" in blocking
     # A letter never states a partial figure, nor 0,00: by default it leaves the interest
     # out and says it will be claimed separately (docs/law.md, "Rates")...
-    claim = letter_charges.letter_claim(ledger, "DUP", ["F-GAP"], day("2027-01-15"))
+    claim = within(ledger, letter_charges.letter_claim, "DUP", ["F-GAP"], day("2027-01-15"))
     assert claim.blocking == ()
     assert [(row.label, row.amount) for row in claim.rows] == [
         ("Intérêts de retard, facture F-GAP", None),
@@ -465,7 +470,9 @@ def test_a_missing_rate_gives_the_interest_up_to_the_gap_and_still_the_indemnity
     # ...or, by the creditor's setting, the letter is blocked.
     rates.set_law_settings(ledger, unconfirmed=UnconfirmedRates.BLOCK)
     # (the H2 2026 ECB rate it does know is itself single-source: said too)
-    stopped = letter_charges.letter_claim(ledger, "DUP", ["F-GAP"], day("2027-01-15")).blocking
+    stopped = within(
+        ledger, letter_charges.letter_claim, "DUP", ["F-GAP"], day("2027-01-15")
+    ).blocking
     assert stopped[0] == blocking and "unconfirmed" in stopped[1]
 
 

@@ -10,9 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
-
-from relance.adapters.storage.backup import backup_sqlite
+from relance.adapters.storage.backup import backup_sqlite, pg_dump_command
 from relance.adapters.storage.database import resolve_url, sqlite_path
 
 
@@ -58,21 +56,3 @@ def backup_ledger(db: str | None, target: Path, *, force: bool = False) -> Backu
     if target.is_dir() or not target.parent.is_dir():
         raise BackupRefused(f"{target} cannot be written: name a file in an existing folder")
     return Backup(target, source, backup_sqlite(source, target))
-
-
-def pg_dump_command(url: str, target: Path) -> str:
-    """The `pg_dump` command that backs up the PostgreSQL ledger at `url` (password left
-    out: pg_dump reads it from PGPASSWORD or ~/.pgpass)."""
-    parsed = make_url(url)
-    parts = ["pg_dump", "--format=custom", f"--file={target}"]
-    if parsed.host:
-        parts.append(f"--host={parsed.host}")
-    if parsed.port:
-        parts.append(f"--port={parsed.port}")
-    if parsed.username:
-        parts.append(f"--username={parsed.username}")
-    options = str(parsed.query.get("options", ""))
-    if "search_path=" in options:  # a ledger in a schema of its own
-        parts.append(f"--schema={options.split('search_path=', 1)[1].split()[0]}")
-    parts.append(parsed.database or "")
-    return " ".join(parts)

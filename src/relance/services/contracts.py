@@ -16,7 +16,7 @@ from relance.core.jurisdiction import Contract, consumer_contract_refusals
 from relance.core.model import Customer, CustomerKind
 from relance.core.queued import QueuedStep
 from relance.services import rule_sets
-from relance.services.rule_sets import need_creditor, with_conn
+from relance.services.rule_sets import need_creditor
 
 # -- contracts and formal notices ---------------------------------------------
 
@@ -94,7 +94,7 @@ def contract_of(store: Store, customer_ref: str) -> Contract:
 
 
 def record_formal_notice(
-    store_or_conn: Store | Connection,
+    conn: Connection,
     customer_ref: str,
     on: date,
     invoice_number: str | None = None,
@@ -108,20 +108,17 @@ def record_formal_notice(
     the invoices already due on `on`.
     """
 
-    def work(conn: Connection) -> None:
-        law_repo.add_formal_notice(conn, customer_ref, on, invoice_number, note)
-        repo.append_event(
-            conn,
-            "formal_notice",
-            actor=actor,
-            customer_ref=customer_ref,
-            subject=invoice_number or customer_ref,
-            data={"date": on.isoformat(), "invoice": invoice_number},
-            reason=note,
-            dated=on,
-        )
-
-    with_conn(store_or_conn, work)
+    law_repo.add_formal_notice(conn, customer_ref, on, invoice_number, note)
+    repo.append_event(
+        conn,
+        "formal_notice",
+        actor=actor,
+        customer_ref=customer_ref,
+        subject=invoice_number or customer_ref,
+        data={"date": on.isoformat(), "invoice": invoice_number},
+        reason=note,
+        dated=on,
+    )
 
 
 def formal_notice_for(

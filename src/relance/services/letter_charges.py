@@ -26,7 +26,7 @@ from relance.adapters.render.charge_wording import (
 )
 from relance.adapters.storage import repository as repo
 from relance.adapters.storage import repository_law as law_repo
-from relance.adapters.storage.database import Connection, Store
+from relance.adapters.storage.database import Connection
 from relance.core.charges import ChargeKind, Charges, letter_fee
 from relance.core.fees import StageFee
 from relance.core.jurisdiction import InterestStart, RuleSet
@@ -34,7 +34,6 @@ from relance.core.model import Customer, CustomerKind
 from relance.core.rates import Confidence, UnconfirmedRates
 from relance.services import rates
 from relance.services.interest_reports import customer_claims
-from relance.services.rule_sets import with_conn
 from relance.services.stage_fees import LetterStep, fees_of_step
 
 __all__ = ["ChargeRow", "LetterCharges", "letter_claim"]
@@ -64,7 +63,7 @@ class LetterCharges(NamedTuple):
 
 
 def letter_claim(
-    store_or_conn: Store | Connection,
+    conn: Connection,
     customer_ref: str,
     invoice_numbers: Sequence[str],
     as_of: date,
@@ -78,35 +77,32 @@ def letter_claim(
     if not step.charges and step.fee is None:
         return LetterCharges((), ())  # a level that names no charge adds none
 
-    def work(conn: Connection) -> LetterCharges:
-        customer, rule_set, claims, _ = customer_claims(
-            conn, customer_ref, as_of, list(invoice_numbers)
-        )
-        policy = rates.law_settings(conn).unconfirmed
-        wording = Wording(customer.language, customer.country)
-        rows: list[ChargeRow] = []
-        blocking: list[str] = []
-        warnings: list[str] = []
-        later: list[str] = []  # invoices whose interest is left out, said in one row
-        for claim in claims:
-            found = _claim_rows(claim, rule_set, step, wording, policy, warnings)
-            if found is None:
-                blocking.extend(_unsure(claim))
-                continue
-            if found and found[0] is _LATER:
-                later.append(claim.invoice_number)
-                found = found[1:]
-            rows.extend(found)
-        if later:
-            key = "later" if len(later) == 1 else "later_many"
-            rows.insert(0, note_row(key, wording, ", ".join(later)))
-        if "interest" in step.charges and step.formal_notice and _awaits_notice(rule_set, claims):
-            rows.append(note_row("from_receipt", wording))
-        fee_rows, new = _fee_rows(conn, customer, rule_set, step, invoice_numbers, as_of,
-                                  wording, warnings)  # fmt: skip
-        return LetterCharges(tuple(rows + fee_rows), tuple(blocking), tuple(warnings), new)
-
-    return with_conn(store_or_conn, work)
+    customer, rule_set, claims, _ = customer_claims(
+        conn, customer_ref, as_of, list(invoice_numbers)
+    )
+    policy = rates.law_settings(conn).unconfirmed
+    wording = Wording(customer.language, customer.country)
+    rows: list[ChargeRow] = []
+    blocking: list[str] = []
+    warnings: list[str] = []
+    later: list[str] = []  # invoices whose interest is left out, said in one row
+    for claim in claims:
+        found = _claim_rows(claim, rule_set, step, wording, policy, warnings)
+        if found is None:
+            blocking.extend(_unsure(claim))
+            continue
+        if found and found[0] is _LATER:
+            later.append(claim.invoice_number)
+            found = found[1:]
+        rows.extend(found)
+    if later:
+        key = "later" if len(later) == 1 else "later_many"
+        rows.insert(0, note_row(key, wording, ", ".join(later)))
+    if "interest" in step.charges and step.formal_notice and _awaits_notice(rule_set, claims):
+        rows.append(note_row("from_receipt", wording))
+    fee_rows, new = _fee_rows(conn, customer, rule_set, step, invoice_numbers, as_of,
+                              wording, warnings)  # fmt: skip
+    return LetterCharges(tuple(rows + fee_rows), tuple(blocking), tuple(warnings), new)
 
 
 def _unsure(claim: Charges) -> list[str]:

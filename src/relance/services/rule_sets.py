@@ -8,13 +8,12 @@ the helpers here choose a customer's rule set and are shared by the law's use ca
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
 from functools import cache
 from typing import TypeVar
 
 from relance.adapters.rules_files import load_jurisdictions, load_rate_book
 from relance.adapters.storage import repository as repo
-from relance.adapters.storage.database import Connection, Store
+from relance.adapters.storage.database import Connection
 from relance.core.jurisdiction import (
     Contract,
     Jurisdictions,
@@ -58,10 +57,3 @@ def need_creditor(conn: Connection) -> Creditor:
     if creditor is None:
         raise LookupError("no creditor yet: run `relance init` first")
     return creditor
-
-
-def with_conn(store_or_conn: Store | Connection, work: Callable[[Connection], T]) -> T:
-    if isinstance(store_or_conn, Store):
-        with store_or_conn.begin() as conn:
-            return work(conn)
-    return work(store_or_conn)

@@ -14,6 +14,8 @@ import sqlite3
 import tempfile
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+
 # Pages copied per step: the source stays writable by others between steps.
 _PAGES_PER_STEP = 1024
 
@@ -59,3 +61,21 @@ def _sync_folder(folder: Path) -> None:
         os.fsync(descriptor)
     finally:
         os.close(descriptor)
+
+
+def pg_dump_command(url: str, target: Path) -> str:
+    """The `pg_dump` command that backs up the PostgreSQL ledger at `url` (password left
+    out: pg_dump reads it from PGPASSWORD or ~/.pgpass)."""
+    parsed = make_url(url)
+    parts = ["pg_dump", "--format=custom", f"--file={target}"]
+    if parsed.host:
+        parts.append(f"--host={parsed.host}")
+    if parsed.port:
+        parts.append(f"--port={parsed.port}")
+    if parsed.username:
+        parts.append(f"--username={parsed.username}")
+    options = str(parsed.query.get("options", ""))
+    if "search_path=" in options:  # a ledger in a schema of its own
+        parts.append(f"--schema={options.split('search_path=', 1)[1].split()[0]}")
+    parts.append(parsed.database or "")
+    return " ".join(parts)

@@ -8,8 +8,7 @@ from typing import Annotated
 
 import typer
 
-from relance.adapters.storage.database import Store
-from relance.bootstrap import open_store
+from relance.bootstrap import Store, open_store
 from relance.interfaces.cli.dunning import print_actions
 from relance.interfaces.cli.letters import print_report
 from relance.interfaces.cli.output import Format, console, parse_day

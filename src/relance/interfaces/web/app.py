@@ -17,7 +17,7 @@ from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from relance.adapters.storage.database import Store
+from relance.bootstrap import Store
 from relance.interfaces.web import (
     pages_auth,
     pages_customer_actions,
