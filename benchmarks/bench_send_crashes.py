@@ -9,6 +9,7 @@ the server's log; then sends until one ends normally. Counted at the aiosmtpd se
 loopback: e-mails lost, e-mails received twice (both must be 0).
 
 Run: .venv/bin/python benchmarks/bench_send_crashes.py [--emails 1000] [--kills 20]
+[--backends sqlite,postgresql]
 """
 
 from __future__ import annotations
@@ -73,11 +74,12 @@ def main() -> None:
     parser.add_argument("--emails", type=int, default=1000)
     parser.add_argument("--kills", type=int, default=20)
     parser.add_argument("--seed", type=int, default=16)
+    parser.add_argument("--backends", default="sqlite,postgresql")
     args = parser.parse_args()
     print(f"load {os.getloadavg()[0]:.1f}")
     print("| backend | e-mails | kills | settled by the user | lost | twice | wall s |")
     print("| --- | --- | --- | --- | --- | --- | --- |")
-    for backend in ("sqlite", "postgresql"):
+    for backend in args.backends.split(","):
         print(one(backend, args.emails, args.kills, args.seed), flush=True)
 
 
