@@ -53,6 +53,9 @@ class LoginThrottle:
             return None
         while times and now - times[0] >= self.window:
             times.popleft()
+        if not times:  # forgotten: the memory holds only the addresses failing lately
+            del self._failures[key]
+            return None
         if len(times) < allowed:
             return None
         return times[0] + self.window - now

@@ -57,6 +57,7 @@ def test_a_collector_logs_a_call_with_a_promise_under_their_name(workbench: Work
     after = client.get("/customers/ACME").text
     assert "Appel et promesse notés." in after
     assert "4 déc. 2026" in after  # the promise, listed
+    assert "<strong>Promesse de paiement</strong>" in after  # and in the timeline
     events = customer_history.history(workbench.store, "ACME")
     mine = [e for e in events if e.kind in ("contact.call", "promise.made")]
     assert len(mine) == 2 and {e.actor for e in mine} == {email_of(Role.COLLECTOR)}

@@ -168,6 +168,24 @@ PHRASES: dict[str, tuple[str, str]] = {
     "outcome.promised": ("promesse de paiement", "promised to pay"),
     "outcome.disputed": ("conteste", "disputes"),
     "outcome.wrong_number": ("faux numéro", "wrong number"),
+    # the timeline: what each kind of event is called (others show their kind)
+    "event.action.proposed": ("Étape proposée", "Step proposed"),
+    "event.action.approved": ("Étape approuvée", "Step approved"),
+    "event.action.cancelled": ("Étape annulée", "Step cancelled"),
+    "event.action.done": ("Étape faite", "Step done"),
+    "event.contact.call": ("Appel", "Call"),
+    "event.contact.email": ("E-mail", "E-mail"),
+    "event.contact.letter": ("Lettre", "Letter"),
+    "event.contact.registered_letter": ("Recommandé", "Registered letter"),
+    "event.promise.made": ("Promesse de paiement", "Promise to pay"),
+    "event.dispute.opened": ("Litige ouvert", "Dispute opened"),
+    "event.dispute.resolved": ("Litige clos", "Dispute resolved"),
+    "event.hold.placed": ("Recouvrement suspendu", "Put on hold"),
+    "event.hold.released": ("Recouvrement repris", "Hold released"),
+    "event.plan.agreed": ("Échéancier accordé", "Payment plan agreed"),
+    "event.payment.matched": ("Paiement lettré", "Payment matched"),
+    "event.payment.unmatched": ("Lettrage défait", "Payment unmatched"),
+    "event.policy.assigned": ("Politique attribuée", "Policy assigned"),
     # one action's preview
     "preview.title": ("Action n° {id}", "Action #{id}"),
     "preview.approve": ("Approuver", "Approve"),
@@ -208,6 +226,11 @@ PHRASES: dict[str, tuple[str, str]] = {
 }
 
 LANGUAGE_INDEX = {"fr": 0, "en": 1}
+
+
+def has_phrase(key: str) -> bool:
+    """True when `key` has words (the timeline names the event kinds it knows)."""
+    return key in PHRASES
 
 
 def phrase(key: str, language: str, **values: Any) -> str:

@@ -20,7 +20,7 @@ from starlette.responses import HTMLResponse
 
 from relance.core.money import Money
 from relance.core.users import LANGUAGES, Role, User
-from relance.interfaces.web.phrases import phrase
+from relance.interfaces.web.phrases import has_phrase, phrase
 from relance.interfaces.web.security import csrf_token
 from relance.services import reports
 
@@ -90,6 +90,7 @@ def render(
         lang=language,
         t=t,
         csrf=csrf_token(request),
+        event_name=lambda kind: t("event." + kind) if has_phrase("event." + kind) else kind,
         may=lambda role: user is not None and user.role.allows(Role(role)),
         nav=[(path, key) for path, key, role in NAV if user and user.role.allows(role)],
         money=lambda amount: money_text(amount, language),
