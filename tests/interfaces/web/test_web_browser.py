@@ -1,7 +1,7 @@
 """The workbench in a real headless Chromium, against `relance serve` in its own process.
 
 The story: a new manager signs in, runs the day, previews the letter and approves it, opens
-its PDF, logs a call with a promise; a viewer finds nothing to approve and is refused when
+its PDF, logs a call with a promise, and the next day's run respects the promise; a viewer finds nothing to approve and is refused when
 posting anyway; a form posted without its CSRF token is refused. Every page is captured at
 1280 and 390 pixels wide into the test's `screenshots` folder.
 
@@ -196,6 +196,10 @@ def test_a_manager_runs_the_day_approves_a_letter_and_logs_a_promise(
     latest = {e.kind: e.actor for e in events}  # the last event of each kind
     assert latest["action.approved"] == latest["contact.call"] == "claire@atelier.example"
     assert latest["promise.made"] == "claire@atelier.example"
+    # the promise holds the process: tomorrow's run proposes nothing for the customer
+    tomorrow = dunning.run_dunning(store, date.today() + timedelta(days=1), actor="test")
+    assert [item for item in tomorrow.proposed if item.action.customer_ref == "ACME"] == []
+    assert dunning.queue(store) == []  # the approved letter was withdrawn by the promise
     store.engine.dispose()
 
 
