@@ -8,12 +8,15 @@ customer); the e-mails go to a real SMTP server on loopback, counted where they 
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import time
 from collections import Counter
 from pathlib import Path
 
 import pytest
+from tests.scenarios.test_send_crashes import settle_from_the_server_log
 from tests.services.test_letters import Inbox
 from tests.services.test_sending_retries import DAY, email_ledger, free_port, serving
 
@@ -25,8 +28,9 @@ from relance.services import dunning
 RELANCE = Path(sys.executable).with_name("relance")
 
 
-def relance(*args: str, port: int) -> subprocess.Popen[str]:
-    """`relance ARGS` in a process of its own, sending through loopback `port`."""
+def relance(*args: str, port: int, **extra: str) -> subprocess.Popen[str]:
+    """`relance ARGS` in a process of its own, sending through loopback `port`, with the
+    `extra` environment variables."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("RELANCE_")}
     env.update(
         RELANCE_SMTP_HOST="127.0.0.1",
@@ -34,6 +38,7 @@ def relance(*args: str, port: int) -> subprocess.Popen[str]:
         RELANCE_SMTP_SECURITY="plain",
         RELANCE_SMTP_FROM="relances@atelier-durand.fr",
         COLUMNS="200",
+        **extra,
     )
     return subprocess.Popen(
         [str(RELANCE), *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
@@ -104,3 +109,40 @@ def test_on_sqlite_the_jobs_run_in_the_command_and_there_is_no_worker(
     assert len({m["Message-ID"] for m in server.messages()}) == len(server.received) == 5
     code, _, err = finished(relance("worker", "--db", db, "--once", port=port))
     assert code == 2 and "no job queue" in err and "Traceback" not in err
+
+
+@pytest.mark.postgres
+def test_the_job_of_a_worker_killed_mid_way_is_run_again_by_the_next_worker(
+    pg_url: str, tmp_path: Path
+) -> None:
+    store = open_store(pg_url, create=True)
+    count = 8
+    email_ledger(store, tmp_path, count)
+    port = free_port()
+    with serving(Inbox(), port) as server:
+        code, _, err = finished(
+            relance("jobs", "send", "--db", pg_url, "--date", DAY.isoformat(),
+                    "--out", str(tmp_path / "out"), port=port)
+        )  # fmt: skip
+        assert code == 0, err
+        first = relance("worker", "--db", pg_url, port=port)  # waits for jobs until stopped
+        while first.poll() is None and len(server.received) < 2:
+            time.sleep(0.01)  # only to leave the processor to the worker
+        first.send_signal(signal.SIGKILL)
+        first.communicate()
+        assert len(server.received) < count  # killed in the middle of its one job
+        # The next worker (told to count any silence as death) runs that job again.
+        code, _, err = finished(
+            relance("worker", "--db", pg_url, "--once", port=port,
+                    RELANCE_WORKER_STALLED_AFTER="0")
+        )  # fmt: skip
+        assert code == 0 and "1 job(s) of a worker that stopped answering" in err, err
+        if settle_from_the_server_log(store, server):  # the kill fell in a hand-over
+            code, _, err = finished(
+                relance("send", "--db", pg_url, "--date", DAY.isoformat(),
+                        "--out", str(tmp_path / "out"), port=port)
+            )  # fmt: skip
+            assert code == 0, err
+    by_address = Counter(str(m["To"]) for m in server.messages())
+    assert len(by_address) == count and set(by_address.values()) == {1}
+    store.engine.dispose()

@@ -32,6 +32,8 @@ from relance.services.ledger_import import import_ledger_csv
 log = logging.getLogger(__name__)
 
 SEND, RUN, IMPORT = "relance.send", "relance.run", "relance.import"
+# A worker beats every 10 seconds: one silent for a minute was killed or lost its machine.
+STALLED_AFTER = 60.0
 SLICE = 200  # actions per send job: long enough to be worth a job, short enough to share
 
 
@@ -116,13 +118,21 @@ def submit_import(store: Store, kind: CsvKind, path: Path) -> Submitted:
     return _submit(store, IMPORT, [job], 1)
 
 
-def work(store: Store, opener: Callable[[str], Store], *, once: bool, name: str) -> None:
+def work(
+    store: Store,
+    opener: Callable[[str], Store],
+    *,
+    once: bool,
+    name: str,
+    stalled_after: float = STALLED_AFTER,
+) -> int:
     """Take jobs from the queue of the PostgreSQL ledger `store` until stopped, or until
-    the queue is empty with `once`."""
+    the queue is empty with `once`; first put back the jobs of workers silent for
+    `stalled_after` seconds. Returns how many were put back."""
     if not _queued(store):
         raise ValueError("a SQLite ledger has no job queue: its jobs run in the command itself")
     app = queue.open_queue(_url(store), tasks(Ledgers(store, opener)))
-    queue.work(app, once=once, name=name)
+    return queue.work(app, once=once, name=name, stalled_after=stalled_after)
 
 
 def job_counts(store: Store) -> dict[tuple[str, str], int]:

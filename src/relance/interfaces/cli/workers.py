@@ -119,7 +119,8 @@ def worker(
     store = open_store(db)
     name = f"{socket.gethostname()}:{os.getpid()}"
     try:
-        jobs.work(store, open_store, once=once, name=name)
+        stalled = float(os.environ.get("RELANCE_WORKER_STALLED_AFTER", jobs.STALLED_AFTER))
+        jobs.work(store, open_store, once=once, name=name, stalled_after=stalled)
     except ValueError as exc:
         raise ui.fail(str(exc), ui.ExitCode.USAGE) from None
 
