@@ -20,6 +20,7 @@ from relance.adapters.formats.ledger_csv import (
     CsvKind,
     CustomerRow,
     InvoiceRow,
+    InvoiceValues,
     PaymentRow,
     Row,
     open_layout,
@@ -207,6 +208,9 @@ class _FileImport:
         self.seen_customers: dict[str, tuple[int, int]] = {}
         # on a first import into an empty table there is nothing to look up or update
         self.no_invoices_yet = not ledger_repo.has_invoices(conn)
+        # a file of invoices adds no payment: with no deposit waiting at the start, none
+        # will wait for the invoices it adds
+        self.deposits_waiting = ledger_repo.has_deposits_waiting(conn)
         # customer ids by reference, read once: a file of a million invoices names the same
         # hundred thousand customers again and again
         self.ids = repo.customer_ids(conn)
@@ -256,57 +260,66 @@ class _FileImport:
     def invoices(self, rows: list[Row]) -> None:
         conn, path, report = self.conn, self.path, self.report
         seen, ids = self.seen, self.ids
-        batch: dict[str, tuple[int, Invoice]] = {}
+        batch: dict[str, tuple[int, InvoiceValues]] = {}
         for row in rows:
             assert isinstance(row, InvoiceRow)
-            invoice = row.invoice
-            earlier = seen.get(invoice.number)
+            line, invoice = row
+            number = invoice.number
+            earlier = seen.get(number)
             if earlier is not None:
                 if earlier[1] != hash(invoice):
                     raise FormatError(
                         path,
-                        str(row.line),
+                        str(line),
                         "number",
-                        f"invoice {invoice.number} is also on line {earlier[0]} "
-                        "with different data",
+                        f"invoice {number} is also on line {earlier[0]} with different data",
                     )
-                report.warnings.append(
-                    f"line {row.line}: invoice {invoice.number} repeated, ignored"
-                )
+                report.warnings.append(f"line {line}: invoice {number} repeated, ignored")
                 continue
-            seen[invoice.number] = (row.line, hash(invoice))
-            _customer_id(path, row.line, invoice.customer_ref, ids)
-            batch[invoice.number] = (row.line, invoice)
+            seen[number] = (line, hash(invoice))
+            if invoice.customer_ref not in ids:
+                _customer_id(path, line, invoice.customer_ref, ids)
+            batch[number] = (line, invoice)
         existing = {} if self.no_invoices_yet else repo.existing_invoices(conn, list(batch))
-        new: list[Invoice] = []
+        new: list[InvoiceValues] = []
         changed: list[Invoice] = []
         pdfs: dict[str, str | None] = {}
-        for number, (line, invoice) in batch.items():
-            old = existing.get(number)
-            if old != invoice and invoice.pdf_path:  # read, checked and kept at import
-                pdfs[number] = documents.store_csv_pdf(conn, invoice.pdf_path, path, line)
-            if old is None:
-                new.append(invoice)
-            elif old == invoice:
-                report.unchanged += 1
-            else:
-                why = invoice_changes.check_update(
-                    conn, path, line, old, invoice, self.allow_changes
-                )
-                self.changes.append(
-                    invoice_changes.record_change(
-                        conn, old, invoice, file=path.name, line=line, actor=self.actor, why=why
-                    )
-                )
-                changed.append(invoice)
+        for number, (line, values) in batch.items():
+            if number not in existing:
+                if values.pdf_path:  # read, checked and kept at import
+                    pdfs[number] = documents.store_csv_pdf(conn, values.pdf_path, path, line)
+                new.append(values)
+            elif (update := self._known_invoice(existing[number], line, values, pdfs)) is not None:
+                changed.append(update)
         if new:
-            ledger_repo.add_invoices(conn, new, ids, pdfs)
+            ledger_repo.add_invoice_values(conn, new, ids, pdfs)
             report.created += len(new)
+        if new and self.deposits_waiting:
             applied, warnings = deposits.apply_waiting_deposits(conn, [i.number for i in new])
             report.allocations += applied
             report.warnings += warnings
         ledger_repo.update_invoices(conn, changed, ids, pdfs)
         report.updated += len(changed)
+
+    def _known_invoice(
+        self, old: Invoice, line: int, values: InvoiceValues, pdfs: dict[str, str | None]
+    ) -> Invoice | None:
+        """An invoice the ledger holds already: None when unchanged, else the invoice that
+        replaces it (its change checked and recorded)."""
+        conn, path = self.conn, self.path
+        invoice = values.invoice()
+        if old == invoice:
+            self.report.unchanged += 1
+            return None
+        if invoice.pdf_path:
+            pdfs[invoice.number] = documents.store_csv_pdf(conn, invoice.pdf_path, path, line)
+        why = invoice_changes.check_update(conn, path, line, old, invoice, self.allow_changes)
+        self.changes.append(
+            invoice_changes.record_change(
+                conn, old, invoice, file=path.name, line=line, actor=self.actor, why=why
+            )
+        )
+        return invoice
 
     def credit_notes(self, rows: list[Row]) -> None:
         conn, path, report = self.conn, self.path, self.report

@@ -23,6 +23,9 @@ from relance.adapters.formats import identifiers
 from relance.adapters.formats.errors import FormatError
 from relance.adapters.formats.ledger_columns import MAX_HEADER_BYTES, fold, map_header
 from relance.adapters.formats.ledger_columns import CsvKind as CsvKind  # re-exported
+from relance.adapters.formats.ledger_invoices import InvoiceReader
+from relance.adapters.formats.ledger_invoices import InvoiceRow as InvoiceRow  # re-exported
+from relance.adapters.formats.ledger_invoices import InvoiceValues as InvoiceValues  # re-exported
 from relance.adapters.formats.localized import (
     detect_encoding,
     parse_date,
@@ -104,14 +107,6 @@ def open_layout(path: Path, kind: CsvKind, *, ignore_unknown: bool = False) -> C
     names = next(csv.reader([header], delimiter=delimiter))
     fit = map_header(path, kind, names, ignore_unknown=ignore_unknown)
     return CsvLayout(path, kind, encoding, delimiter, fit.columns, fit.unknown)
-
-
-@dataclass(frozen=True, slots=True)
-class InvoiceRow:
-    """An invoice read from a file, with its line."""
-
-    line: int
-    invoice: Invoice
 
 
 @dataclass(frozen=True, slots=True)
@@ -321,27 +316,47 @@ def read_rows(layout: CsvLayout, default_currency: str) -> Iterator[Row]:
         yield from _rows(layout, handle, default_currency, seen)
 
 
+def _row_reader(
+    layout: CsvLayout, default_currency: str, seen: dict[str, int]
+) -> Callable[[int, list[str]], Row]:
+    """What reads one row of the file's kind (its line, its cells)."""
+
+    def read(line: int, cells: list[str]) -> Row:
+        fields = _Fields(layout, line, cells)
+        if layout.kind is CsvKind.CUSTOMERS:
+            return CustomerRow(line, _customer(fields, default_currency))
+        if layout.kind is CsvKind.CREDIT_NOTES:
+            return CreditNoteRow(line, _credit_note(fields, default_currency))
+        return _payment(fields, default_currency, seen)
+
+    if layout.kind is CsvKind.INVOICES:  # most rows people import: read the short way
+        return InvoiceReader(
+            layout.columns,
+            default_currency,
+            lambda line, cells: _invoice(_Fields(layout, line, cells), default_currency),
+        )
+    return read
+
+
 def _rows(
     layout: CsvLayout, handle: TextIO, default_currency: str, seen: dict[str, int]
 ) -> Iterator[Row]:
     reader = csv.reader(handle, delimiter=layout.delimiter, strict=True)
+    read_row = _row_reader(layout, default_currency, seen)
     line = 1
     try:
         next(reader)  # the header
+        read = reader.line_num
         for cells in reader:
-            # a row is named by the line it starts on: a cell may hold line breaks
-            line = reader.line_num - sum(cell.count("\n") for cell in cells)
-            if not any(cell.strip() for cell in cells):
+            # a row is named by the line it starts on: a cell may hold line breaks, and
+            # then the row took more than one line
+            line, spanned = reader.line_num, reader.line_num - read
+            read = line
+            if spanned > 1:
+                line -= sum(cell.count("\n") for cell in cells)
+            if not "".join(cells).strip():
                 continue
-            fields = _Fields(layout, line, cells)
-            if layout.kind is CsvKind.CUSTOMERS:
-                yield CustomerRow(line, _customer(fields, default_currency))
-            elif layout.kind is CsvKind.INVOICES:
-                yield InvoiceRow(line, _invoice(fields, default_currency))
-            elif layout.kind is CsvKind.CREDIT_NOTES:
-                yield CreditNoteRow(line, _credit_note(fields, default_currency))
-            else:
-                yield _payment(fields, default_currency, seen)
+            yield read_row(line, cells)
     except UnicodeDecodeError as exc:
         refuse_mixed_encodings(layout.path)  # names the line where the encoding changes
         raise FormatError(

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, select, update
 
 from relance.adapters.storage import tables as t
+from relance.adapters.storage.driver import insert_many
 from relance.adapters.storage.repository import customer_values, invoice_values
 from relance.adapters.storage.repository_bank import insert_rows
 from relance.core.bulk import chunks
@@ -35,6 +36,12 @@ _FILE_OWNED = (
 def has_invoices(conn: Connection) -> bool:
     """Whether the ledger holds any invoice (a first import has nothing to look up)."""
     return conn.execute(select(t.invoices.c.id).limit(1)).first() is not None
+
+
+def has_deposits_waiting(conn: Connection) -> bool:
+    """Whether any payment is kept on account for an invoice not yet imported."""
+    query = select(t.payments.c.id).where(t.payments.c.for_invoice.is_not(None)).limit(1)
+    return conn.execute(query).first() is not None
 
 
 # -- customers -------------------------------------------------------------------------------
@@ -88,6 +95,33 @@ def add_invoices(
 ) -> None:
     """Store new invoices; `pdf_sha256` names the stored PDF of those that have one."""
     insert_rows(conn, t.invoices, _invoice_rows(invoices, customer_ids, pdf_sha256))
+
+
+# The columns a file of invoices fills, in the order of the values `add_invoice_values` is
+# given (`ledger_invoices.InvoiceValues`: the customer by reference), then the PDF kept.
+_INVOICE_VALUE_COLUMNS = (
+    "number", "customer_id", "issue_date", "due_date", "currency", "amount_minor", "tax_minor",
+    "subject", "pdf_path", "delivery_date", "pdf_sha256",
+)  # fmt: skip
+
+
+def add_invoice_values(
+    conn: Connection,
+    invoices: Iterable[Sequence[Any]],
+    customer_ids: Mapping[str, int],
+    pdf_sha256: Mapping[str, str | None],
+) -> None:
+    """Store new invoices read from a file, straight through the driver's executemany:
+    a million rows are written without a record or a parameter dictionary each."""
+    insert_many(
+        conn,
+        t.invoices,
+        _INVOICE_VALUE_COLUMNS,
+        (
+            (number, customer_ids[ref], *rest, pdf_sha256.get(number))
+            for number, ref, *rest in invoices
+        ),
+    )
 
 
 def update_invoices(
