@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import json
 import os
 import pstats
 import resource
@@ -116,21 +117,23 @@ def build(path: Path, invoices: int, customers: int, like_tryton: bool = False) 
     db.close()
 
 
-# The steps of a run timed by --phases: (module, function name, phase label).
+# The steps of a run timed by --phases: (module, function name, phase label). A function
+# the run imports by name is patched where the run looks it up (`relance.services.daily_run`).
+_QUEUE = "relance.adapters.storage.repository_queue"
+_OVERDUE = "relance.adapters.storage.repository_overdue"
+_RUN = "relance.services.daily_run"
 PHASES = (
-    ("relance.adapters.storage.repository_queue", "engine_actions", "load: known actions"),
-    (
-        "relance.adapters.storage.repository_overdue",
-        "overdue_by_customer",
-        "load: overdue invoices",
-    ),
-    ("relance.adapters.storage.repository_overdue", "customers_for_run", "load: customers"),
-    ("relance.adapters.storage.repository_overdue", "unapplied_credit", "load: unapplied credit"),
-    ("relance.services.law", "time_barred_invoices", "load: time-barred check"),
-    ("relance.services.dunning", "decide", "decide"),
-    ("relance.adapters.storage.repository_queue", "insert_proposals", "store: queue"),
-    ("relance.services.dunning", "_events", "store: events"),
-    ("relance.adapters.storage.repository_queue", "add_new_flags", "store: flags"),
+    (_QUEUE, "engine_actions", "load: known actions"),
+    (_OVERDUE, "overdue_by_customer", "load: overdue invoices"),
+    (_OVERDUE, "customers_for_run", "load: customers"),
+    (_OVERDUE, "unapplied_credit", "load: unapplied credit"),
+    ("relance.services.limitation", "time_barred_invoices", "load: time-barred check"),
+    (_RUN, "decide", "decide"),
+    ("relance.services.waiting_credits", "check", "waiting credits"),
+    (_RUN, "queued_step", "queued steps"),
+    (_QUEUE, "insert_proposals", "store: queue"),
+    ("relance.adapters.storage.repository_history", "append_events", "store: events"),
+    (_QUEUE, "add_new_flags", "store: flags"),
 )
 
 
@@ -156,12 +159,82 @@ def time_phases() -> dict[str, float]:
 
     for module_name, name, label in PHASES:
         module = importlib.import_module(module_name)
-        if hasattr(module, name):
-            setattr(module, name, timed(getattr(module, name), label))
+        # A stale name fails loudly: a phase silently missing would read as free.
+        setattr(module, name, timed(getattr(module, name), label))
     return spent
 
 
-def run(path: Path, profile: bool, phases: bool = False) -> None:
+def baseline(path: Path) -> None:
+    """The bare baseline, in plain sqlite3 and json: each customer's open balance, count and
+    oldest due date summed by SQL (GROUP BY), a level chosen from the days overdue, then the
+    invoices of every customer who gets a step fetched and one queue row and one event
+    written per step (rolled back, as the run)."""
+    cpu, started = time.process_time(), time.perf_counter()
+    db = sqlite3.connect(path)
+    day = AS_OF.isoformat()
+    totals = db.execute(
+        "SELECT i.customer_id, count(*), min(i.due_date), sum(i.amount_minor - "
+        "coalesce(a.paid, 0)) FROM invoices i LEFT JOIN (SELECT invoice_id, sum(amount_minor)"
+        " AS paid FROM allocations WHERE date <= ?1 GROUP BY invoice_id) a ON a.invoice_id ="
+        " i.id WHERE i.due_date < ?1 AND i.issue_date <= ?1 GROUP BY i.customer_id",
+        (day,),
+    ).fetchall()
+    levels = {}
+    for customer_id, _count, oldest, owed in totals:
+        days = (AS_OF - date.fromisoformat(oldest)).days
+        if owed > 0:
+            levels[customer_id] = 0 if days < 30 else 1 if days < 60 else 2
+    numbers: dict[int, list[str]] = {}
+    for customer_id, number in db.execute(
+        "SELECT customer_id, number FROM invoices WHERE due_date < ? ORDER BY id", (day,)
+    ):
+        if customer_id in levels:
+            numbers.setdefault(customer_id, []).append(number)
+    db.executemany(
+        "INSERT INTO dunning_actions (key, customer_ref, policy, level, level_name, channels, "
+        "invoice_numbers, proposed_on, status, outcome, details) VALUES (?, ?, 'default', ?, "
+        "?, '[\"letter\"]', ?, ?, 'proposed', '', ?)",
+        (
+            (f"{c}|{day}|{level}", f"C{c - 1:07d}", level, f"level {level}",
+             json.dumps(numbers[c]), day, json.dumps({"why": "overdue", "balances": []}))
+            for c, level in levels.items()
+        ),
+    )  # fmt: skip
+    db.executemany(
+        "INSERT INTO events (at, dated, actor, kind, customer_ref, subject, reason, data) "
+        "VALUES (?, ?, 'bench', 'action.proposed', ?, '', '', ?)",
+        ((day, day, f"C{c - 1:07d}", json.dumps({"level": level})) for c, level in levels.items()),
+    )
+    db.rollback()
+    print(
+        f"bare baseline: {len(levels)} steps in {time.perf_counter() - started:.2f} s "
+        f"(CPU {time.process_time() - cpu:.2f} s)"
+    )
+
+
+_COPIED = ("creditor", "customers", "invoices", "payments", "allocations")
+
+
+def copy_to(path: Path, url: str) -> None:
+    """Copy the SQLite ledger at `path` into the PostgreSQL database at `url` (its search
+    path names an empty schema), through relance's migrations then COPY."""
+    import psycopg
+
+    from relance.bootstrap import open_store
+
+    open_store(url, create=True).engine.dispose()
+    source = sqlite3.connect(path)
+    with psycopg.connect(url.replace("postgresql+psycopg", "postgresql")) as target:
+        for table in _COPIED:
+            cursor = source.execute(f"SELECT * FROM {table}")
+            names = ", ".join(column[0] for column in cursor.description)
+            with target.cursor().copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in cursor:
+                    copy.write_row(row)
+        target.execute("ANALYZE")
+
+
+def run(path: str, profile: bool, phases: bool = False) -> None:
     """One dry run, timed; prints the figures."""
     from relance.bootstrap import open_store
 
@@ -197,7 +270,12 @@ def run(path: Path, profile: bool, phases: bool = False) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--db", type=Path, default=Path("/tmp/relance-bench-dunning.sqlite"))
+    parser.add_argument(
+        "--db", default="/tmp/relance-bench-dunning.sqlite", help="A SQLite file or a URL."
+    )
+    parser.add_argument(
+        "--copy-to", metavar="URL", help="Copy the --db ledger into this PostgreSQL database."
+    )
     parser.add_argument("--build", action="store_true", help="(Re)build the ledger file.")
     parser.add_argument("--invoices", type=int, default=1_000_000)
     parser.add_argument("--customers", type=int, default=200_000)
@@ -206,12 +284,20 @@ def main() -> None:
         "--like-tryton", action="store_true", help="Build the Tryton peer's ledger shape."
     )
     parser.add_argument("--phases", action="store_true", help="Time each step of the run.")
+    parser.add_argument(
+        "--baseline", action="store_true", help="Time the bare baseline (plain sqlite3) too."
+    )
     args = parser.parse_args()
     if args.build:
         started = time.perf_counter()
-        build(args.db, args.invoices, args.customers, args.like_tryton)
+        build(Path(args.db), args.invoices, args.customers, args.like_tryton)
         print(f"built {args.db} in {time.perf_counter() - started:.1f} s")
         return
+    if args.copy_to:
+        copy_to(Path(args.db), args.copy_to)
+        return
+    if args.baseline:
+        baseline(Path(args.db))
     run(args.db, args.profile, args.phases)
 
 

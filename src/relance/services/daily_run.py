@@ -145,6 +145,9 @@ def apply_cancellations(
 
 
 def _proposed_event(proposal: Proposal, action_id: int, as_of: str) -> history_repo.EventRow:
+    # The event names the queued row (its id) and the step; the invoices and balances are
+    # the row's (its `details`), written once: a run over a million invoices wrote them
+    # twice, as JSON each time.
     action = proposal.action
     return (
         "action.proposed",
@@ -155,8 +158,6 @@ def _proposed_event(proposal: Proposal, action_id: int, as_of: str) -> history_r
             "as_of": as_of,
             "level": action.level_name,
             "channels": list(queue_repo.channel_values(action.channels)),
-            "invoices": list(action.invoice_numbers),
-            "balances": [str(m) for m in proposal.balances],
         },
         proposal.why,
     )
