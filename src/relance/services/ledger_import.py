@@ -109,6 +109,7 @@ def import_ledger_csv(
         currency = creditor.currency if creditor else "EUR"
         rows = read_rows(layout, currency)
         importer = _FileImport(conn, path, report, actor, allow_changes)
+        importer.import_id = mark.import_id
         for chunk in chunks(rows, CHUNK):
             importer.rows(kind, chunk)
             report.rows += len(chunk)
@@ -201,6 +202,7 @@ class _FileImport:
     ) -> None:
         self.conn, self.path, self.report = conn, path, report
         self.actor, self.allow_changes = actor, allow_changes
+        self.import_id: int | None = None  # written with each invoice it adds
         self.changes: list[dict[str, Any]] = []  # each invoice changed: its old and new values
         # invoice numbers met earlier in the file, with their line and a fingerprint of the
         # row: the whole record would hold a million invoices in memory
@@ -292,7 +294,7 @@ class _FileImport:
             elif (update := self._known_invoice(existing[number], line, values, pdfs)) is not None:
                 changed.append(update)
         if new:
-            ledger_repo.add_invoice_values(conn, new, ids, pdfs)
+            ledger_repo.add_invoice_values(conn, new, ids, pdfs, self.import_id)
             report.created += len(new)
         if new and self.deposits_waiting:
             applied, warnings = deposits.apply_waiting_deposits(conn, [i.number for i in new])

@@ -101,7 +101,7 @@ def add_invoices(
 # given (`ledger_invoices.InvoiceValues`: the customer by reference), then the PDF kept.
 _INVOICE_VALUE_COLUMNS = (
     "number", "customer_id", "issue_date", "due_date", "currency", "amount_minor", "tax_minor",
-    "subject", "pdf_path", "delivery_date", "pdf_sha256",
+    "subject", "pdf_path", "delivery_date", "pdf_sha256", "import_id",
 )  # fmt: skip
 
 
@@ -110,15 +110,17 @@ def add_invoice_values(
     invoices: Iterable[Sequence[Any]],
     customer_ids: Mapping[str, int],
     pdf_sha256: Mapping[str, str | None],
+    import_id: int | None = None,
 ) -> None:
     """Store new invoices read from a file, straight through the driver's executemany:
-    a million rows are written without a record or a parameter dictionary each."""
+    a million rows are written without a record or a parameter dictionary each. Marked
+    with their import at once, they need no second write of each row when it ends."""
     insert_many(
         conn,
         t.invoices,
         _INVOICE_VALUE_COLUMNS,
         (
-            (number, customer_ids[ref], *rest, pdf_sha256.get(number))
+            (number, customer_ids[ref], *rest, pdf_sha256.get(number), import_id)
             for number, ref, *rest in invoices
         ),
     )
