@@ -65,7 +65,8 @@ def email_addresses(text: str) -> tuple[str, ...]:
 # An address whose local part is plain ASCII (letters, digits, `_+-`, dots between them) is
 # valid exactly when its domain is and it is not too long: a file of customers names the
 # same few domains thousands of times, and checking a domain (IDNA rules) is most of the
-# cost. Domains are remembered once email-validator has accepted an address of this form.
+# cost. ASCII domains are remembered once email-validator has accepted an address of this
+# form (an international one is longer once encoded: lengths are left to email-validator).
 _PLAIN_LOCAL = re.compile(r"[A-Za-z0-9_+-]+(?:\.[A-Za-z0-9_+-]+)*")
 _DOMAINS: dict[str, str] = {}  # the domain as written: as email-validator writes it
 
@@ -81,6 +82,7 @@ def _checked_address(address: str) -> str:
     except EmailNotValidError as exc:
         raise ValueError(f"{address!r} is not an e-mail address ({exc})") from exc
     normalized = str(checked.normalized)
-    if plain and normalized == f"{local}@{checked.domain}" and len(_DOMAINS) < 10_000:
+    remember = plain and checked.domain.isascii() and len(_DOMAINS) < 10_000
+    if remember and normalized == f"{local}@{checked.domain}":
         _DOMAINS[domain] = str(checked.domain)
     return normalized
