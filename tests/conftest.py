@@ -17,6 +17,7 @@ from sqlalchemy import create_engine, text
 
 from relance.adapters.storage.database import Store
 from relance.bootstrap import open_store
+from relance.interfaces.cli.main import run
 
 PG_URL = os.environ.get("RELANCE_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
@@ -101,3 +102,13 @@ def samples() -> Path:
     if not SAMPLES.is_dir():
         pytest.skip(f"the shared samples folder is absent ({SAMPLES})")
     return SAMPLES
+
+
+def cli_ledger(store: Store, tmp_path: Path, customers: str, invoices: str) -> str:
+    """The URL of `store` after `relance init` and the import of the two CSV texts through
+    the command line, as a user starts."""
+    url = store.engine.url.render_as_string(hide_password=False)
+    assert run(["init", "--db", url, "--name", "Atelier Durand"]) == 0
+    for kind, text_ in (("customers", customers), ("invoices", invoices)):
+        assert run(["import", kind, str(write(tmp_path / f"{kind}.csv", text_)), "--db", url]) == 0
+    return url

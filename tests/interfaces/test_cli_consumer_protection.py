@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 
 import pytest
-from tests.conftest import write
+from tests.conftest import cli_ledger
 
 from relance.adapters.storage import repository_law as law_repo
 from relance.adapters.storage.database import Store
@@ -28,11 +28,7 @@ F-C1;MARTIN;2023-03-01;2023-03-31;EUR;1200.00;200.00
 
 @pytest.fixture
 def db(store: Store, tmp_path: Path) -> str:
-    url = store.engine.url.render_as_string(hide_password=False)
-    assert run(["init", "--db", url, "--name", "Atelier Durand"]) == 0
-    for kind, text in (("customers", CUSTOMERS), ("invoices", INVOICES)):
-        assert run(["import", kind, str(write(tmp_path / f"{kind}.csv", text)), "--db", url]) == 0
-    return url
+    return cli_ledger(store, tmp_path, CUSTOMERS, INVOICES)
 
 
 def test_a_contract_cannot_put_collection_fees_on_a_consumer(

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from tests.conftest import write
+from tests.services.seed_timeline import NEVER_ANSWERS_STEPS
 
 from relance.adapters.storage.database import Store
 from relance.interfaces.cli.main import run
@@ -52,12 +53,7 @@ def test_the_seed_timeline_through_the_cli(db, capsys):
         assert run_json(capsys, ["run", "--db", db, "--date", day.isoformat()]) == []
         day += timedelta(days=1)
     assert steps == [
-        (date(2018, 1, 2), "informal"),
-        (date(2018, 1, 15), "letter1"),
-        (date(2018, 1, 29), "letter2"),
-        (date(2018, 2, 12), "letter3"),
-        (date(2018, 2, 26), "final"),
-        (date(2018, 3, 13), "handoff"),
+        *NEVER_ANSWERS_STEPS,
         # 12400 rode along one step behind (it fell due after the first step): its own
         # formal notice the day 12345 goes to the agency.
         (date(2018, 3, 13), "final"),

@@ -54,13 +54,19 @@ def test_a_users_template_with_a_threat_at_level_1_fails_the_check(
     assert "✗ en/business/letter1" in out and "before level 3" in out
 
 
+def _first_letters_to_send(
+    store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> tuple[str, Path]:
+    """The first letters approved and ready in `store`: its URL and the folder to send to."""
+    first_letters(store, tmp_path)
+    capsys.readouterr()
+    return db_of(store), tmp_path / "out"
+
+
 def test_send_without_smtp_leaves_the_emails_waiting_in_the_outbox_and_says_so(
     store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    first_letters(store, tmp_path)
-    out = tmp_path / "out"
-    db = db_of(store)
-    capsys.readouterr()
+    db, out = _first_letters_to_send(store, tmp_path, capsys)
 
     assert run(["send", "--db", db, "--out", str(out), "--date", "2018-02-19"]) == 0
 
@@ -81,10 +87,7 @@ def test_send_without_smtp_leaves_the_emails_waiting_in_the_outbox_and_says_so(
 def test_send_to_files_writes_eml_files_for_a_mail_client_and_leaves_nothing_waiting(
     store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    first_letters(store, tmp_path)
-    out = tmp_path / "out"
-    db = db_of(store)
-    capsys.readouterr()
+    db, out = _first_letters_to_send(store, tmp_path, capsys)
 
     args = ["send", "--db", db, "--out", str(out), "--date", "2018-02-19", "--to-files"]
     assert run(args) == 0

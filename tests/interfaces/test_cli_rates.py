@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from tests.conftest import write
+from tests.conftest import cli_ledger, write
 from tests.unit_of_work import within
 
 from relance.adapters.storage.database import Store
@@ -33,11 +33,7 @@ INTEREST = LetterStep(charges=("interest", "indemnity"))
 
 @pytest.fixture
 def db(store: Store, tmp_path: Path) -> str:
-    url = store.engine.url.render_as_string(hide_password=False)
-    assert run(["init", "--db", url, "--name", "Atelier Durand"]) == 0
-    for kind, text in (("customers", CUSTOMERS), ("invoices", INVOICES)):
-        assert run(["import", kind, str(write(tmp_path / f"{kind}.csv", text)), "--db", url]) == 0
-    return url
+    return cli_ledger(store, tmp_path, CUSTOMERS, INVOICES)
 
 
 def test_an_unconfirmed_rate_is_said_then_confirmed_by_the_user(

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 from tests.conftest import write
+from tests.services.seed_timeline import NEVER_ANSWERS_STEPS
 
 from relance.adapters.formats.ledger_csv import CsvKind
 from relance.adapters.storage import tables as t
@@ -70,16 +71,7 @@ def desk(store: Store, first: date, last: date) -> list[tuple[date, str]]:
 def test_the_customer_who_never_answers_gets_every_step_once_on_its_day(store, tmp_path, last):
     seed(store, tmp_path)
     steps = desk(store, date(2017, 12, 30), last)
-    # The day after the due date; day 14 (15 January, the latest the seeds allow); then 14
-    # days after each step without a response; 15 days after the formal notice.
-    assert steps == [
-        (date(2018, 1, 2), "informal"),
-        (date(2018, 1, 15), "letter1"),
-        (date(2018, 1, 29), "letter2"),
-        (date(2018, 2, 12), "letter3"),
-        (date(2018, 2, 26), "final"),
-        (date(2018, 3, 13), "handoff"),
-    ]
+    assert steps == NEVER_ANSWERS_STEPS
     done = dunning.queue(store, everything=True)
     assert [item.action.status for item in done] == [ActionStatus.DONE] * 6
     final = done[4]

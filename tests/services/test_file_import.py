@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import func, select
 from tests.conftest import write
 from tests.ledger_snapshot import load_ledger, load_payments
+from tests.services.two_customers_ledger import CUSTOMERS, INVOICES
 
 from relance.adapters.formats import bank_csv, camt, mt940, ofx
 from relance.adapters.formats.detect import Format
@@ -376,15 +377,6 @@ def test_matching_refuses_an_unknown_invoice_and_a_debit(store: Store, tmp_path:
 
 
 # -- end to end: the letter's RF reference comes back on the statement -----------------------
-
-CUSTOMERS = """ref,name,kind,country,language,email,phone,address,postal_code,city
-SMITHCO,Smith & Co,business,US,en,billing@smithco.example,,100 Main Street,10001,New York
-BOULMART,Boulangerie Martin,business,FR,fr,compta@boulangerie-martin.fr,,4 place Bellecour,69002,Lyon
-"""
-INVOICES = """number,customer,issue_date,due_date,currency,amount,tax,subject
-12345,SMITHCO,2017-12-01,2018-01-01,USD,100.00,0.00,Consulting
-F-001,BOULMART,2017-12-01,2018-01-01,EUR,1200.00,200.00,Maintenance annuelle
-"""
 
 
 def test_a_payment_quoting_the_rf_of_our_letter_settles_it_and_the_next_run_leaves_the_payer_alone(

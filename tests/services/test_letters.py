@@ -27,6 +27,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select, update
 from tests.conftest import create_ledger, write
+from tests.services.two_customers_ledger import CUSTOMERS, INVOICES
 
 from relance.adapters.deliver.smtp import Security, SmtpMailer, SmtpSettings
 from relance.adapters.formats.ledger_csv import CsvKind
@@ -46,15 +47,6 @@ from relance.services.setup import init_creditor
 
 NOW = datetime(2018, 2, 19, 9, 0, tzinfo=UTC)
 SENDER = "relances@atelier-durand.fr"
-
-CUSTOMERS = """ref,name,kind,country,language,email,phone,address,postal_code,city
-SMITHCO,Smith & Co,business,US,en,billing@smithco.example,,100 Main Street,10001,New York
-BOULMART,Boulangerie Martin,business,FR,fr,compta@boulangerie-martin.fr,,4 place Bellecour,69002,Lyon
-"""
-INVOICES = """number,customer,issue_date,due_date,currency,amount,tax,subject
-12345,SMITHCO,2017-12-01,2018-01-01,USD,100.00,0.00,Consulting
-F-001,BOULMART,2017-12-01,2018-01-01,EUR,1200.00,200.00,Maintenance annuelle
-"""
 
 
 class Inbox:

@@ -21,8 +21,7 @@ from relance.adapters.storage.database import Store
 from relance.core.outbox import OutboxStatus
 from relance.core.registered_mail import RegisteredRecord, record_posting, record_receipt
 from relance.services import contracts
-from relance.services.composing import compose_action, render_action
-from relance.services.delivery_check import check_action
+from relance.services.previews import render_queued
 
 # -- settings -------------------------------------------------------------------------------
 
@@ -65,15 +64,7 @@ def preview(
     templates: TemplateStore | None = None,
 ) -> Preview:
     """Render one queued action as of `as_of` into `out_dir` without sending anything."""
-    with store.begin() as conn:
-        found = queue_repo.load_queue(conn, ids=[action_id])
-        if not found:
-            raise LookupError(f"no action {action_id} in the queue")
-        check = check_action(conn, found[0], as_of)
-        composed = compose_action(conn, found[0], as_of, check.chased or None)
-    rendered, problems = render_action(composed, templates or TemplateStore())
-    if check.stale is not None:
-        problems = (f"would not leave: {check.stale.detail}", *problems)
+    rendered, problems = render_queued(store, action_id, as_of, templates or TemplateStore())
     files: list[Path] = []
     for communication in rendered.values():
         for path in write_preview(communication, out_dir):

@@ -10,9 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from relance.adapters.render.communication import RenderedCommunication
 from relance.adapters.render.templates import TemplateStore
 from relance.adapters.storage import repository_queue as queue_repo
 from relance.adapters.storage.database import Store
+from relance.core.policy import Channel
 from relance.services.composing import compose_action, render_action
 from relance.services.delivery_check import check_action
 
@@ -30,17 +32,26 @@ class RenderedPreview:
     problems: tuple[str, ...]
 
 
-def render_preview(store: Store, action_id: int, as_of: date) -> RenderedPreview:
-    """Render the queued action `action_id` as of `as_of`; LookupError when there is none."""
+def render_queued(
+    store: Store, action_id: int, as_of: date, templates: TemplateStore
+) -> tuple[dict[Channel, RenderedCommunication], tuple[str, ...]]:
+    """The queued action `action_id` composed, checked and rendered as of `as_of`: its
+    communications and what would block sending them; LookupError when there is none."""
     with store.begin() as conn:
         found = queue_repo.load_queue(conn, ids=[action_id])
         if not found:
             raise LookupError(f"no action {action_id} in the queue")
         check = check_action(conn, found[0], as_of)
         composed = compose_action(conn, found[0], as_of, check.chased or None)
-    rendered, problems = render_action(composed, TemplateStore())
+    rendered, problems = render_action(composed, templates)
     if check.stale is not None:
         problems = (f"would not leave: {check.stale.detail}", *problems)
+    return rendered, problems
+
+
+def render_preview(store: Store, action_id: int, as_of: date) -> RenderedPreview:
+    """Render the queued action `action_id` as of `as_of`; LookupError when there is none."""
+    rendered, problems = render_queued(store, action_id, as_of, TemplateStore())
     pdf, name, subject, text, html = None, "", "", "", ""
     for communication in rendered.values():
         if pdf is None and communication.pdf is not None:

@@ -30,8 +30,14 @@ from relance.core.money import Money
 # -- creditor ---------------------------------------------------------------
 
 
-def _lines(address: Address) -> list[str]:
-    return encode_list(address.lines)
+def _address_values(address: Address) -> dict[str, Any]:
+    """A postal address as the columns a creditor's and a customer's row share (the country
+    has a column of its own)."""
+    return {
+        "address_lines": encode_list(address.lines),
+        "postal_code": address.postal_code,
+        "city": address.city,
+    }
 
 
 def save_creditor(conn: Connection, creditor: Creditor) -> None:
@@ -41,9 +47,7 @@ def save_creditor(conn: Connection, creditor: Creditor) -> None:
         "country": creditor.country,
         "currency": creditor.currency,
         "language": creditor.language,
-        "address_lines": _lines(creditor.address),
-        "postal_code": creditor.address.postal_code,
-        "city": creditor.address.city,
+        **_address_values(creditor.address),
         "legal_form": creditor.legal_form,
         "capital": creditor.capital,
         "registration_id": creditor.registration_id,
@@ -65,6 +69,13 @@ def save_creditor(conn: Connection, creditor: Creditor) -> None:
         conn.execute(update(t.creditor).where(t.creditor.c.id == 1).values(**values))
 
 
+def _address_from_row(row: Mapping[Any, Any]) -> Address:
+    """The postal address stored in a creditor's or a customer's row."""
+    return Address(
+        decode_list(row["address_lines"]), row["postal_code"], row["city"], row["country"]
+    )
+
+
 def load_creditor(conn: Connection) -> Creditor | None:
     """The creditor, or None before `relance init`."""
     row = conn.execute(select(t.creditor)).mappings().first()
@@ -75,12 +86,7 @@ def load_creditor(conn: Connection) -> Creditor | None:
         country=row["country"],
         currency=row["currency"],
         language=row["language"],
-        address=Address(
-            decode_list(row["address_lines"]),
-            row["postal_code"],
-            row["city"],
-            row["country"],
-        ),
+        address=_address_from_row(row),
         **{
             key: row[key]
             for key in (
@@ -105,9 +111,7 @@ def customer_values(customer: Customer) -> dict[str, Any]:
         "kind": customer.kind.value,
         "country": customer.country,
         "language": customer.language,
-        "address_lines": _lines(customer.address),
-        "postal_code": customer.address.postal_code,
-        "city": customer.address.city,
+        **_address_values(customer.address),
         "email": customer.email,
         "phone": customer.phone,
         "credit_limit_minor": limit.to_minor() if limit else None,
@@ -134,12 +138,7 @@ def customer_from_row(row: Mapping[Any, Any]) -> Customer:
         kind=CustomerKind(row["kind"]),
         country=row["country"],
         language=row["language"],
-        address=Address(
-            decode_list(row["address_lines"]),
-            row["postal_code"],
-            row["city"],
-            row["country"],
-        ),
+        address=_address_from_row(row),
         email=row["email"],
         phone=row["phone"],
         credit_limit=limit,
