@@ -102,11 +102,12 @@ def by_payer(
     if payer is None:
         return _any_plan_instalment(book, tx, text)
     mine = book.open_of(payer.customer_ref, tx.amount.currency)
+    credit = _Credit(book, tx, day, discount)
     if not mine or any(k in named for k in mine):
         return None  # the number rule reads the payer's own full numbers best
     found = (
-        _short_number(book, tx, payer, mine, text, day, discount)
-        or _mistyped_number(book, tx, payer, mine, day, discount)
+        _short_number(credit, payer, mine, text)
+        or _mistyped_number(credit, payer, mine)
         or _plan_instalment(book, tx, payer, text)
     )
     # A number of another customer's in the label, one typo from the payer's own invoice:
@@ -116,7 +117,7 @@ def by_payer(
         return replace(found, reason=f"{found.reason} (not {also}, another customer's)")
     if found is not None or payer.by_iban or named:
         return found
-    return _owed_amount(book, tx, payer, mine, day, discount, suggestions)
+    return _owed_amount(credit, payer, mine, suggestions)
 
 
 def _named_by_their_owner(book: Book, tx: BankTransaction, named: set[int]) -> bool:
@@ -151,22 +152,26 @@ def _key(number: str) -> str:
     return NOT_ALNUM.sub("", number.upper())
 
 
-def _paid(
-    book: Book, tx: BankTransaction, ks: Sequence[int], day: date, discount: DiscountRule | None
-) -> tuple[bool, bool]:
-    return settles(book, ks, minor(tx.amount), day, discount)
+@dataclass(frozen=True, slots=True)
+class _Credit:
+    """A bank credit to match on `day` against the open invoices of `book`, with the
+    early-payment discount `discount` allowed: what each payer rule reads."""
+
+    book: Book
+    tx: BankTransaction
+    day: date
+    discount: DiscountRule | None
+
+    def paid(self, ks: Sequence[int]) -> tuple[bool, bool]:
+        """(the credit settles invoices `ks` exactly, it does so by taking the discount)."""
+        return settles(self.book, ks, minor(self.tx.amount), self.day, self.discount)
 
 
 def _short_number(
-    book: Book,
-    tx: BankTransaction,
-    payer: Payer,
-    mine: Sequence[int],
-    text: str,
-    day: date,
-    discount: DiscountRule | None,
+    credit: _Credit, payer: Payer, mine: Sequence[int], text: str
 ) -> Candidate | None:
     """ "FACT N 77": the payer's one open invoice whose number ends in 77, for each number."""
+    book = credit.book
     by_tail: dict[int, list[int]] = defaultdict(list)
     for k in mine:
         tail = _TRAILING_DIGITS.search(book.items[k].invoice.number)
@@ -185,7 +190,7 @@ def _short_number(
         return None
     ks = tuple(sorted(chosen, key=lambda k: (book.items[k].invoice.due_date, k)))
     numbers = ", ".join(book.items[k].invoice.number for k in ks)
-    exact, with_discount = _paid(book, tx, ks, day, discount)
+    exact, with_discount = credit.paid(ks)
     named_as = (
         "its invoice {} named by its last digits"
         if len(ks) == 1
@@ -212,16 +217,10 @@ def _one_typo_apart(a: str, b: str) -> bool:
     )
 
 
-def _mistyped_number(
-    book: Book,
-    tx: BankTransaction,
-    payer: Payer,
-    mine: Sequence[int],
-    day: date,
-    discount: DiscountRule | None,
-) -> Candidate | None:
+def _mistyped_number(credit: _Credit, payer: Payer, mine: Sequence[int]) -> Candidate | None:
     """A number one typing mistake away from exactly one of the payer's open invoices (in
     full or its digits alone), owed exactly the amount paid."""
+    book, tx = credit.book, credit.tx
     keys = {key for token in _TOKEN.findall(tx.remittance.upper()) for key in number_keys(token)}
     tokens = {t for t in keys if sum(ch.isdigit() for ch in t) >= 3}
     hits = []
@@ -233,12 +232,12 @@ def _mistyped_number(
         ):
             hits.append(k)
     # Several of the payer's numbers may be one typo away: the one owed the amount is meant.
-    owed = [k for k in hits if _paid(book, tx, (k,), day, discount)[0]]
+    owed = [k for k in hits if credit.paid((k,))[0]]
     if len(owed) != 1:
         return None
     number = book.items[owed[0]].invoice.number
     why = f"{payer.why}; a number in the label is one typo from its invoice {number}, owed exactly"
-    with_discount = _paid(book, tx, owed, day, discount)[1]
+    with_discount = credit.paid(owed)[1]
     return Candidate(Rule.PAYER_NUMBER, 85, payer.customer_ref, (owed[0],), why, with_discount)
 
 
@@ -319,27 +318,22 @@ def _any_plan_instalment(book: Book, tx: BankTransaction, text: str) -> Candidat
 
 
 def _owed_amount(
-    book: Book,
-    tx: BankTransaction,
-    payer: Payer,
-    mine: Sequence[int],
-    day: date,
-    discount: DiscountRule | None,
-    suggestions: list[Candidate],
+    credit: _Credit, payer: Payer, mine: Sequence[int], suggestions: list[Candidate]
 ) -> Candidate | None:
     """The payer named in the label owes exactly the amount: one invoice (the oldest when
     several owe it), the oldest ones together, or the only set of up to three."""
+    book, tx = credit.book, credit.tx
     ref = payer.customer_ref
-    singles = [k for k in mine if _paid(book, tx, (k,), day, discount)[0]]
+    singles = [k for k in mine if credit.paid((k,))[0]]
     if singles:
         k = singles[0]
         why = f"{payer.why}; amount of its invoice {book.items[k].invoice.number}"
-        with_discount = _paid(book, tx, (k,), day, discount)[1]
+        with_discount = credit.paid((k,))[1]
         return Candidate(
             Rule.AMOUNT_NAME, 80 if len(singles) == 1 else 78, ref, (k,), why, with_discount
         )
     for n in range(2, len(mine) + 1):
-        exact, with_discount = _paid(book, tx, mine[:n], day, discount)
+        exact, with_discount = credit.paid(mine[:n])
         if exact:
             why = f"{payer.why}; amount of its {n} oldest invoices"
             return Candidate(Rule.AMOUNT_NAME, 80, ref, tuple(mine[:n]), why, with_discount)
