@@ -252,6 +252,15 @@ def _plan_items(book: Book, plan: PaymentPlan, currency: str) -> tuple[int, ...]
     return tuple(sorted(found, key=lambda k: (book.items[k].invoice.due_date, k)))
 
 
+def _plan_candidate(
+    book: Book, plan: PaymentPlan, currency: str, confidence: int, why: str
+) -> Candidate:
+    """The invoices of `plan` (its customer's), oldest first, as a plan-instalment match."""
+    return Candidate(
+        Rule.PLAN_INSTALMENT, confidence, plan.customer_ref, _plan_items(book, plan, currency), why
+    )
+
+
 def _instalment_named(text: str) -> tuple[int, int] | None:
     """(n, m) of "ECHEANCE n/m" in the label, when n is between 1 and m."""
     found = _INSTALMENT.search(text)
@@ -275,22 +284,15 @@ def _plan_instalment(book: Book, tx: BankTransaction, payer: Payer, text: str) -
         plan = fitting[0]
         exact = plan.instalments[n - 1].amount == tx.amount
         why = f"{payer.why}; instalment {n}/{m} of plan {plan.key}"
-        confidence = 90 if exact else 80
-        return Candidate(
-            Rule.PLAN_INSTALMENT,
-            confidence,
-            payer.customer_ref,
-            _plan_items(book, plan, currency),
-            why + ("" if exact else ", amount differs"),
-        )
+        if not exact:
+            return _plan_candidate(book, plan, currency, 80, why + ", amount differs")
+        return _plan_candidate(book, plan, currency, 90, why)
     owed = [p for p in plans if any(i.amount == tx.amount for i in p.instalments)]
     if len(owed) != 1:
         return None
     plan = owed[0]
     why = f"{payer.why}; amount of an instalment of plan {plan.key}"
-    return Candidate(
-        Rule.PLAN_INSTALMENT, 85, payer.customer_ref, _plan_items(book, plan, currency), why
-    )
+    return _plan_candidate(book, plan, currency, 85, why)
 
 
 def _any_plan_instalment(book: Book, tx: BankTransaction, text: str) -> Candidate | None:
@@ -312,9 +314,7 @@ def _any_plan_instalment(book: Book, tx: BankTransaction, text: str) -> Candidat
         return None
     plan = fitting[0]
     why = f"instalment {n}/{m} in the label, the amount of that instalment of plan {plan.key} only"
-    return Candidate(
-        Rule.PLAN_INSTALMENT, 80, plan.customer_ref, _plan_items(book, plan, currency), why
-    )
+    return _plan_candidate(book, plan, currency, 80, why)
 
 
 def _owed_amount(
