@@ -9,7 +9,8 @@ from datetime import date
 
 from relance.adapters.deliver.addresses import split_addresses
 from relance.adapters.render.communication import RenderedCommunication, render_communication
-from relance.adapters.render.templates import TemplateProblem, TemplateStore
+from relance.adapters.render.pdf_page import RenderedLetter
+from relance.adapters.render.templates import TemplateProblem, TemplateStore, letter_key
 from relance.adapters.storage import repository as repo
 from relance.adapters.storage import repository_documents
 from relance.adapters.storage import repository_letters as rl
@@ -151,14 +152,21 @@ def render_action(
         return {}, composed.result.problems
     rendered: dict[Channel, RenderedCommunication] = {}
     problems: list[str] = []
-    for channel, key in composed.keys.items():
+    # A letter's e-mail copy attaches the very PDF printed: drawn once, letters first.
+    drawn: dict[str, RenderedLetter] = {}
+    for channel, key in sorted(composed.keys.items(), key=lambda k: k[0] not in LETTER_CHANNELS):
         try:
-            done = render_communication(letter, channel.value, templates, template_key=key)
+            done = render_communication(
+                letter, channel.value, templates, template_key=key, drawn=drawn.get(letter_key(key))
+            )
         except TemplateProblem as exc:
             problems.append(str(exc))
             continue
+        if done.pdf is not None:
+            drawn.setdefault(letter_key(key), done.pdf)
         rendered[channel] = done
         problems += [f"{channel.value}: {p.message}" for p in done.problems]
+    rendered = {channel: rendered[channel] for channel in composed.keys if channel in rendered}
     if Channel.EMAIL in rendered and not composed.recipients and not _has_letter(composed):
         problems.append(f"customer {letter.debtor.ref} has no e-mail address")
     return rendered, tuple(problems)

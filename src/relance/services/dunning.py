@@ -9,8 +9,10 @@ Each use case is one transaction and appends what it changed to the event log.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Sequence
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from relance.adapters.storage import repository as repo
 from relance.adapters.storage import repository_history as history_repo
@@ -21,9 +23,21 @@ from relance.core.contacts import CallOutcome, Contact, ContactChannel, Directio
 from relance.core.engine import ActionStatus
 from relance.core.policy import Channel
 from relance.core.queued import QueuedAction
-from relance.services.daily_run import RunGoesBack, RunReport, RunUnderWay, run_dunning
+
+if TYPE_CHECKING:
+    from relance.services.daily_run import RunGoesBack, RunReport, RunUnderWay, run_dunning
 
 __all__ = ["QueuedAction", "RunGoesBack", "RunReport", "RunUnderWay", "run_dunning"]
+
+_FROM_DAILY_RUN = frozenset({"RunGoesBack", "RunReport", "RunUnderWay", "run_dunning"})
+
+
+def __getattr__(name: str) -> Any:
+    """The daily run's names, imported when first asked for: the commands that only read
+    or change the queue (``relance queue``, ``approve``) start without the run's modules."""
+    if name in _FROM_DAILY_RUN:
+        return getattr(importlib.import_module("relance.services.daily_run"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 # Channels whose carrying out is a contact with the debtor, for the contact log.
 _CONTACT_OF = {

@@ -93,7 +93,11 @@ def write_letters(
     for done, item in enumerate(items, start=1):
         if item.blocked or item.pdf is None:
             raise ValueError(f"letter {item.letter.reference} is blocked or has no PDF")
-        content, count = with_invoice_copies(item.pdf.pdf, invoice_pdf_paths(item, invoice_pdfs))
+        copies = invoice_pdf_paths(item, invoice_pdfs)
+        # A letter alone is written as rendered: its page count is known, not read back.
+        content, count = (
+            with_invoice_copies(item.pdf.pdf, copies) if copies else (item.pdf.pdf, item.pdf.pages)
+        )
         path = out_dir / item.pdf_name
         write_atomically(path, content)
         files.append(path)

@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from relance.adapters.render.duplicate import with_duplicates
 from relance.adapters.render.email_body import EmailBody, build_email_body
 from relance.adapters.render.pdf import render_letter_pdf
 from relance.adapters.render.pdf_page import PageLayout, RenderedLetter
@@ -71,6 +70,7 @@ def render_communication(
     words: WordLists | None = None,
     rules: ComplianceRules | None = None,
     word_folder: Path | None = None,
+    drawn: RenderedLetter | None = None,
 ) -> RenderedCommunication:
     """Render `letter` for `channel` (``letter``, ``registered_letter`` or ``email``) and check it.
 
@@ -83,10 +83,12 @@ def render_communication(
     words = words or load_word_lists(letter.language, word_folder)
     pdf: RenderedLetter | None = None
     email: EmailBody | None = None
-    if channel in LETTER_CHANNELS or is_email_copy(key):
+    if drawn is not None and (channel in LETTER_CHANNELS or is_email_copy(key)):
+        pdf = drawn
+    elif channel in LETTER_CHANNELS or is_email_copy(key):
         letter_wording = store.word(letter, key, channel="letter")
-        # The first letter goes with a copy of each invoice (see `with_duplicates`).
-        pdf = with_duplicates(letter, render_letter_pdf(letter, letter_wording, layout))
+        # The first letter goes with a copy of each invoice (`duplicate.draw_duplicates`).
+        pdf = render_letter_pdf(letter, letter_wording, layout, copies=True)
     if channel in EMAIL_CHANNELS:
         email = build_email_body(letter, wording, copy_of_letter=is_email_copy(key))
     problems: list[ComplianceProblem] = []

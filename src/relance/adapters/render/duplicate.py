@@ -11,18 +11,17 @@ it is a duplicate, issued on the letter's date.
 from __future__ import annotations
 
 import io
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from pypdf import PdfReader, PdfWriter
 from reportlab import rl_config
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
 from relance.adapters.render.letterhead import creditor_lines, legal_mentions
-from relance.adapters.render.pdf_page import Fonts, RenderedLetter, unicode_fonts, wrap
+from relance.adapters.render.pdf_page import Fonts, unicode_fonts, wrap
 from relance.core.addressing import recipient_lines
 from relance.core.letter import InvoiceRow, Letter, format_money, format_short_day
 
@@ -83,7 +82,7 @@ class _BaseFontCanvas:
     only (as the letter's own pages do): French amounts' narrow no-break space becomes a
     no-break space, anything else outside the set raises `_TextOutsideBaseFonts`."""
 
-    def __init__(self, canvas: Canvas) -> None:
+    def __init__(self, canvas: Any) -> None:
         self._canvas = canvas
 
     def __getattr__(self, name: str) -> Any:
@@ -117,21 +116,69 @@ def render_duplicate(letter: Letter, row: InvoiceRow) -> bytes:
     saved = rl_config.useA85
     rl_config.useA85 = 0  # as for the letter: no ASCII85 wrapping of compressed streams
     try:
-        try:
-            return _draw_duplicate(letter, row, Fonts())
-        except _TextOutsideBaseFonts:
-            return _draw_duplicate(letter, row, unicode_fonts())
+        buffer = io.BytesIO()
+        canvas = Canvas(buffer, pagesize=A4, invariant=True, pageCompression=1)
+        canvas.setTitle(f"{_words(letter)['mark']} {row.number}")
+        _draw_page(canvas, letter, row, _fonts_for(letter, row, Fonts()))
+        canvas.showPage()
+        canvas.save()
+        return buffer.getvalue()
     finally:
         rl_config.useA85 = saved
 
 
-def _draw_duplicate(letter: Letter, row: InvoiceRow, fonts: Fonts) -> bytes:
-    words = _WORDS["fr" if letter.language == "fr" else "en"]
-    buffer = io.BytesIO()
-    canvas: Any = Canvas(buffer, pagesize=A4, invariant=True, pageCompression=1)
-    if fonts == Fonts():
-        canvas = _BaseFontCanvas(canvas)
-    canvas.setTitle(f"{words['mark']} {row.number}")
+def draw_duplicates(canvas: Canvas, letter: Letter, fonts: Fonts) -> int:
+    """Draw on `canvas`, after the letter's last page, a duplicate of each invoice of the
+    first letter that has no PDF of its own (those that have one follow the letter in the
+    print file); returns the pages drawn (none for other letters).
+
+    The pages go in the letter's own PDF, with its fonts: a letter in the base fonts gets
+    duplicates in the base fonts too, unless a duplicate's text needs the TTF.
+    """
+    if not needs_copies(letter):
+        return 0
+    missing = [row for row in letter.rows if own_document(row) is None]
+    for row in missing:
+        _draw_page(canvas, letter, row, _fonts_for(letter, row, fonts))
+        canvas.showPage()
+    return len(missing)
+
+
+def _words(letter: Letter) -> dict[str, str]:
+    return _WORDS["fr" if letter.language == "fr" else "en"]
+
+
+class _DryRun:
+    """A canvas that draws nothing: a duplicate is drawn on it first to learn whether the
+    base fonts print every one of its texts."""
+
+    def __getattr__(self, name: str) -> Any:
+        return _nothing
+
+    @staticmethod
+    def stringWidth(text: str, font: str, size: float) -> float:
+        return float(pdfmetrics.stringWidth(text, font, size))
+
+
+def _nothing(*args: Any, **kwargs: Any) -> None:
+    return None
+
+
+def _fonts_for(letter: Letter, row: InvoiceRow, fonts: Fonts) -> Fonts:
+    """`fonts` when they are TTF or print every text of the duplicate, else the TTF."""
+    if fonts != Fonts():
+        return fonts
+    try:
+        _draw_page(_DryRun(), letter, row, fonts)
+    except _TextOutsideBaseFonts:
+        return unicode_fonts()
+    return fonts
+
+
+def _draw_page(target: Any, letter: Letter, row: InvoiceRow, fonts: Fonts) -> None:
+    """The duplicate's content on the current page of `target` (a canvas)."""
+    words = _words(letter)
+    canvas: Any = _BaseFontCanvas(target) if fonts == Fonts() else target
     left, right, y = 20 * mm, WIDTH - 20 * mm, HEIGHT - 22 * mm
     canvas.setFont(fonts.bold, 13)
     canvas.drawString(left, y, letter.creditor.name)
@@ -155,9 +202,6 @@ def _draw_duplicate(letter: Letter, row: InvoiceRow, fonts: Fonts) -> bytes:
     _draw_amounts(canvas, letter, row, words, y - 12 * mm, fonts)
     canvas.setFont(fonts.regular, 7)
     canvas.drawCentredString(WIDTH / 2, 10 * mm, legal_mentions(letter))
-    canvas.showPage()
-    canvas.save()
-    return buffer.getvalue()
 
 
 def _draw_mark(canvas: Canvas, mark: str, font: str, right: float) -> None:
@@ -212,18 +256,3 @@ def _draw_amounts(
     canvas.setFont(fonts.regular, 8)
     for index, line in enumerate(wrap(words["note"].format(date=day), fonts.regular, 8, 170 * mm)):
         canvas.drawString(left, y - 12 * mm - index * 10, line)
-
-
-def with_duplicates(letter: Letter, rendered: RenderedLetter) -> RenderedLetter:
-    """The first letter followed by a duplicate of each invoice that has no PDF of its own
-    (those that have one follow the letter in the print file); other letters unchanged."""
-    missing = [row for row in letter.rows if own_document(row) is None]
-    if not needs_copies(letter) or not missing:
-        return rendered
-    writer = PdfWriter()
-    writer.append(PdfReader(io.BytesIO(rendered.pdf)))
-    for row in missing:
-        writer.append(PdfReader(io.BytesIO(render_duplicate(letter, row))))
-    out = io.BytesIO()
-    writer.write(out)
-    return replace(rendered, pdf=out.getvalue(), pages=len(writer.pages))

@@ -9,6 +9,7 @@ name, IBAN, amount, purpose, structured RF reference.
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 
 import segno
@@ -50,6 +51,10 @@ def epc_payload(*, name: str, iban: str, amount: Money, reference: str, bic: str
     return "\n".join(lines)
 
 
+@functools.lru_cache(maxsize=256)
 def epc_qr(payload: str) -> segno.QRCode:
-    """The QR code of an EPC payload: error level M, as EPC069-12 asks, mask fixed."""
+    """The QR code of an EPC payload: error level M, as EPC069-12 asks, mask fixed.
+
+    Kept for the payloads last seen: a letter drawn twice (to fit, or for its e-mail copy)
+    encodes its code once. The code is only read once made."""
     return segno.make_qr(payload.encode("utf-8"), error="m", mask=0, boost_error=False)

@@ -20,6 +20,7 @@ from reportlab import rl_config
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 
+from relance.adapters.render.duplicate import draw_duplicates
 from relance.adapters.render.labels import label
 from relance.adapters.render.letterhead import (
     contact_paragraph,
@@ -145,9 +146,11 @@ def _draw_closing(page: Page, sign_off: str) -> None:
 
 
 def render_letter_pdf(
-    letter: Letter, wording: Wording, layout: PageLayout | None = None
+    letter: Letter, wording: Wording, layout: PageLayout | None = None, *, copies: bool = False
 ) -> RenderedLetter:
-    """Draw `letter` with its `wording` on A4 pages and return the PDF and its text."""
+    """Draw `letter` with its `wording` on A4 pages and return the PDF and its text. With
+    `copies`, a first letter is followed in the same PDF by a duplicate of each invoice
+    (`relance.adapters.render.duplicate`); the text returned is the letter's alone."""
     chosen = layout or layout_for(letter)
     # ASCII85 wrapping of the compressed streams is for 7-bit channels, long gone; it was
     # the largest cost of a letter. ReportLab reads it from a global setting.
@@ -155,9 +158,10 @@ def render_letter_pdf(
     rl_config.useA85 = 0
     try:
         try:
-            return _fitted(letter, wording, chosen)
+            page = _fitted(letter, wording, chosen)
         except NeedsUnicodeFont:
-            return _fitted(letter, wording, replace(chosen, fonts=unicode_fonts()))
+            page = _fitted(letter, wording, replace(chosen, fonts=unicode_fonts()))
+        return _finish(page, copies)
     finally:
         rl_config.useA85 = saved
 
@@ -167,17 +171,18 @@ def render_letter_pdf(
 _SHORT_LAST_PAGE = 70 * mm
 
 
-def _fitted(letter: Letter, wording: Wording, layout: PageLayout) -> RenderedLetter:
-    rendered, last_page_used = _render(letter, wording, layout)
-    if rendered.pages == 1 or last_page_used > _SHORT_LAST_PAGE:
-        return rendered
+def _fitted(letter: Letter, wording: Wording, layout: PageLayout) -> Page:
+    page, last_page_used = _draw(letter, wording, layout)
+    if page.page == 1 or last_page_used > _SHORT_LAST_PAGE:
+        return page
     tighter = replace(layout, body_size=layout.body_size - 0.5, margin_top=11, margin_bottom=18)
-    compact, _ = _render(letter, wording, tighter)
-    return compact if compact.pages < rendered.pages else rendered
+    compact, _ = _draw(letter, wording, tighter)
+    return compact if compact.page < page.page else page
 
 
-def _render(letter: Letter, wording: Wording, layout: PageLayout) -> tuple[RenderedLetter, float]:
-    """The letter drawn with `layout`, and the height used on its last page."""
+def _draw(letter: Letter, wording: Wording, layout: PageLayout) -> tuple[Page, float]:
+    """The letter drawn with `layout` (its last page not yet closed), and the height used
+    on its last page. Nothing is written out: a drawing not kept costs no PDF."""
     page = Page(letter, layout)
     _draw_letterhead(page)
     _draw_heading(page, wording)
@@ -192,13 +197,19 @@ def _render(letter: Letter, wording: Wording, layout: PageLayout) -> tuple[Rende
     draw_payment(page, epc_payload_qr(letter))
     _draw_closing(page, sign_off)
     page.footer()
+    return page, PAGE_HEIGHT - layout.margin_top * mm - page.y
+
+
+def _finish(page: Page, copies: bool) -> RenderedLetter:
+    """Close the letter's last page, add the invoice duplicates when asked, and write the
+    PDF out."""
     canvas = page.canvas
     canvas.showPage()
-    # The form that the footers drew: the total page count.
+    pages = page.page + (draw_duplicates(canvas, page.letter, page.layout.fonts) if copies else 0)
+    # The form that the footers drew: the letter's page count (duplicates not counted).
     canvas.beginForm("pagecount")
     canvas.setFont(page.layout.fonts.regular, 7)
     canvas.drawString(0, 0, str(page.page))
     canvas.endForm()
     canvas.save()
-    used = PAGE_HEIGHT - layout.margin_top * mm - page.y
-    return RenderedLetter(page.buffer.getvalue(), page.page, "\n".join(page.text)), used
+    return RenderedLetter(page.buffer.getvalue(), pages, "\n".join(page.text))

@@ -29,7 +29,10 @@ from relance.interfaces.cli.output import (
     money_text,
     parse_day,
 )
-from relance.services import customer_history, dunning, policies, rates, reports
+
+# The rates, policies and history services are imported by the commands that use them:
+# `relance queue` and `approve` start without them.
+from relance.services import dunning, reports
 
 policy_app = typer.Typer(help="Dunning policies: show, export and import them as TOML.")
 
@@ -145,6 +148,8 @@ def run(
     The run only moves forward: a date before the last run's is refused (exit 2) unless
     --replay. While another run is under way, it waits for it, up to RELANCE_RUN_WAIT
     seconds (30 by default; exit 5 past that)."""
+    from relance.services import rates
+
     wait = os.environ.get("RELANCE_RUN_WAIT", "30")
     if not wait.isdigit():
         raise fail(f"RELANCE_RUN_WAIT={wait!r}: a number of seconds is expected", ExitCode.USAGE)
@@ -277,6 +282,8 @@ def history(
 ) -> None:
     """A customer's timeline: every event on the day it happened (the --date it was given),
     with the moment it was typed beside it."""
+    from relance.services import customer_history
+
     store = open_store(db)
     events = customer_history.history(store, customer)
     shown = chosen(fmt, as_json)
@@ -303,6 +310,8 @@ def policy_show(
     db: DbOption = None,
 ) -> None:
     """The levels of the policies in force."""
+    from relance.services import policies
+
     found = [p for p in policies.policies(open_store(db)) if name is None or p.name == name]
     if not found:
         raise fail(f"no policy {name!r}", ExitCode.NOT_FOUND)
@@ -336,6 +345,8 @@ def policy_export(
     out: Annotated[Path | None, typer.Option("--out", "-o", help="File to write.")] = None,
 ) -> None:
     """Write a policy as TOML (to stdout, or to --out)."""
+    from relance.services import policies
+
     text = policies.export_policy(open_store(db), name)
     if out is None:
         typer.echo(text, nl=False)
@@ -350,6 +361,8 @@ def policy_import(
     db: DbOption = None,
 ) -> None:
     """Store a policy from a TOML file, replacing the one of the same name."""
+    from relance.services import policies
+
     policy = policies.import_policy(open_store(db), path)
     console.print(f"imported policy {policy.name} ({len(policy.levels)} levels)")
 
@@ -361,5 +374,7 @@ def policy_assign(
     db: DbOption = None,
 ) -> None:
     """Give a customer a policy by name (or back to the assignment rules)."""
+    from relance.services import policies
+
     policies.assign_policy(open_store(db), customer, name)
     console.print(f"{customer}: policy {name or '(by rule)'}")
