@@ -7,7 +7,6 @@ customer); the e-mails go to a real SMTP server on loopback, counted where they 
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -16,6 +15,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from tests.loopback_smtp import smtp_env
 from tests.scenarios.test_send_crashes import settle_from_the_server_log
 from tests.services.test_letters import Inbox
 from tests.services.test_sending_retries import DAY, email_ledger, free_port, serving
@@ -31,15 +31,7 @@ RELANCE = Path(sys.executable).with_name("relance")
 def relance(*args: str, port: int, **extra: str) -> subprocess.Popen[str]:
     """`relance ARGS` in a process of its own, sending through loopback `port`, with the
     `extra` environment variables."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("RELANCE_")}
-    env.update(
-        RELANCE_SMTP_HOST="127.0.0.1",
-        RELANCE_SMTP_PORT=str(port),
-        RELANCE_SMTP_SECURITY="plain",
-        RELANCE_SMTP_FROM="relances@atelier-durand.fr",
-        COLUMNS="200",
-        **extra,
-    )
+    env = smtp_env(port, **extra)
     return subprocess.Popen(
         [str(RELANCE), *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.loopback_smtp import smtp_env
 from tests.services.test_letters import Inbox
 from tests.services.test_sending_retries import DAY, email_ledger, free_port, serving
 
@@ -35,14 +36,7 @@ RELANCE = Path(sys.executable).with_name("relance")
 
 def start_send(store: Store, out: Path, port: int) -> subprocess.Popen[str]:
     """`relance send` as the user runs it, in a process of its own."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("RELANCE_")}
-    env.update(
-        RELANCE_SMTP_HOST="127.0.0.1",
-        RELANCE_SMTP_PORT=str(port),
-        RELANCE_SMTP_SECURITY="plain",
-        RELANCE_SMTP_FROM="relances@atelier-durand.fr",
-        COLUMNS="200",
-    )
+    env = smtp_env(port)
     db = store.engine.url.render_as_string(hide_password=False)
     return subprocess.Popen(
         [str(RELANCE), "send", "--db", db, "--out", str(out), "--date", DAY.isoformat()],

@@ -39,6 +39,7 @@ def __getattr__(name: str) -> Any:
         return getattr(importlib.import_module("relance.services.daily_run"), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
+
 # Channels whose carrying out is a contact with the debtor, for the contact log.
 _CONTACT_OF = {
     Channel.CALL: ContactChannel.CALL,

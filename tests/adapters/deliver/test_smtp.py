@@ -26,12 +26,14 @@ from cryptography.x509.oid import NameOID
 from relance.adapters.deliver.outbox import InMemoryOutbox
 from relance.adapters.deliver.smtp import (
     Attachment,
+    EmailDelivery,
     Security,
     SmtpMailer,
     SmtpSettings,
     UnencryptedPasswordWarning,
-    deliver_email,
     describe_failure,
+    prepare_email,
+    send_prepared,
     settings_from_env,
     settings_from_file,
 )
@@ -42,6 +44,14 @@ from relance.core.outbox import OutboxStatus
 
 NOW = dt.datetime(2018, 2, 19, 9, 30, tzinfo=dt.UTC)
 SENDER = "compta@atelier-durand.example"
+
+
+def deliver_email(*, mailer: Any, **email: Any) -> EmailDelivery:
+    """Store the e-mail as pending, then send it: what a send run does with each e-mail."""
+    record = prepare_email(**email)
+    return send_prepared(
+        record, sender=email["sender"], outbox=email["outbox"], mailer=mailer, now=email["now"]
+    )
 
 
 class Inbox:

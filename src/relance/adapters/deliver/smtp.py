@@ -375,35 +375,3 @@ def send_prepared(
     sent = outbox.get(record.action_id)
     assert sent is not None  # just stored
     return EmailDelivery(record.action_id, record.message_id, False, sent)
-
-
-def deliver_email(
-    *,
-    action_id: str,
-    body: EmailBody,
-    sender: str,
-    sender_name: str,
-    recipients: Sequence[str],
-    now: datetime,
-    outbox: Outbox,
-    mailer: Mailer,
-    attachments: Sequence[Attachment] = (),
-    reply_to: str = "",
-) -> EmailDelivery:
-    """Send the e-mail of `action_id` at most once: skip it if sent, send the stored bytes
-    if pending (built again if the recipients changed), else build, store, then send.
-
-    `now` is the sending time written in the Date header (the interface reads the clock).
-    """
-    record = prepare_email(
-        action_id=action_id,
-        body=body,
-        sender=sender,
-        sender_name=sender_name,
-        recipients=recipients,
-        now=now,
-        outbox=outbox,
-        attachments=attachments,
-        reply_to=reply_to,
-    )
-    return send_prepared(record, sender=sender, outbox=outbox, mailer=mailer, now=now)
