@@ -38,7 +38,7 @@ from sqlalchemy import create_engine, text
 from relance.adapters.formats.ledger_csv import CsvKind
 from relance.bootstrap import open_store
 from relance.core.engine import ActionStatus
-from relance.services import dunning
+from relance.services import daily_run, dunning
 from relance.services.demo import DEMO_CREDITOR
 from relance.services.ledger_import import import_ledger_csv
 from relance.services.setup import init_creditor
@@ -75,10 +75,10 @@ def seed(url: str, count: int, folder: Path) -> None:
     (folder / "i.csv").write_text("\n".join(invoices) + "\n")
     import_ledger_csv(store, CsvKind.CUSTOMERS, folder / "c.csv", actor="bench")
     import_ledger_csv(store, CsvKind.INVOICES, folder / "i.csv", actor="bench")
-    dunning.run_dunning(store, date(2018, 2, 5))
+    daily_run.run_dunning(store, date(2018, 2, 5))
     for action_id in dunning.approve(store, every=True):
         dunning.mark_done(store, action_id, date(2018, 2, 5))
-    dunning.run_dunning(store, date(2018, 2, 19))
+    daily_run.run_dunning(store, date(2018, 2, 19))
     dunning.approve(store, every=True)
     store.engine.dispose()
 

@@ -15,7 +15,7 @@ from relance.adapters.render.templates import SHIPPED
 from relance.adapters.storage.database import Store
 from relance.interfaces.cli.main import run
 from relance.interfaces.cli.output import ExitCode
-from relance.services import customer_history, dunning
+from relance.services import customer_history, daily_run, dunning
 
 
 def db_of(store: Store) -> str:
@@ -124,7 +124,7 @@ def formal_notice_sent(store: Store, tmp_path: Path) -> tuple[int, str]:
     ledger(store, tmp_path)
     for day in ("2018-02-05", "2018-02-19", "2018-03-05", "2018-03-19"):
         carry_out(store, date.fromisoformat(day))
-    dunning.run_dunning(store, date(2018, 4, 2))
+    daily_run.run_dunning(store, date(2018, 4, 2))
     action = dunning.approve(store, every=True)[0]
     db = db_of(store)
     assert run(["send", "--db", db, "--out", str(tmp_path / "out"), "--date", "2018-04-02"]) == 0
@@ -186,7 +186,7 @@ def emails_exported_while_calls_wait(
     """The ledger's informal steps of 5 February approved and their e-mails exported with
     `send --to-files`; the steps stay approved, their calls still to be made. The db URL."""
     ledger(store, tmp_path)
-    dunning.run_dunning(store, date(2018, 2, 5))
+    daily_run.run_dunning(store, date(2018, 2, 5))
     dunning.approve(store, every=True)
     db = db_of(store)
     out = str(tmp_path / "out")

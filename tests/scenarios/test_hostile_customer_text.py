@@ -29,7 +29,7 @@ from relance.adapters.render.templates import TemplateProblem, TemplateStore
 from relance.adapters.storage import tables as t
 from relance.adapters.storage.database import Store
 from relance.interfaces.cli.main import run
-from relance.services import dunning, sending
+from relance.services import daily_run, dunning, sending
 from relance.services.demo import DEMO_CREDITOR
 from relance.services.ledger_import import import_ledger_csv
 from relance.services.setup import init_creditor
@@ -79,7 +79,7 @@ def test_hostile_names_are_printed_as_written_and_add_no_header_nor_recipient(
 ) -> None:
     hostile_ledger(store, tmp_path)
     carry_out(store, date(2018, 2, 5))
-    dunning.run_dunning(store, date(2018, 2, 19))
+    daily_run.run_dunning(store, date(2018, 2, 19))
     assert len(dunning.approve(store, every=True)) == 2
     out = tmp_path / "run" / "out"
 
@@ -119,7 +119,7 @@ def test_hostile_names_are_printed_as_written_and_add_no_header_nor_recipient(
 def test_files_for_a_mail_client_stay_in_their_folder(store: Store, tmp_path: Path) -> None:
     hostile_ledger(store, tmp_path)
     carry_out(store, date(2018, 2, 5))
-    dunning.run_dunning(store, date(2018, 2, 19))
+    daily_run.run_dunning(store, date(2018, 2, 19))
     dunning.approve(store, every=True)
     out = tmp_path / "run" / "out"
     sending.send_approved(store, date(2018, 2, 19), out, to_files=True, sender=SENDER, now=NOW)

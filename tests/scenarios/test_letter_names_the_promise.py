@@ -21,7 +21,7 @@ from relance.adapters.formats.ledger_csv import CsvKind
 from relance.adapters.storage.database import Store
 from relance.core.contacts import CallOutcome, ContactChannel, Direction
 from relance.core.money import Money
-from relance.services import dunning, letters, pauses, sending
+from relance.services import daily_run, dunning, letters, pauses, sending
 from relance.services.demo import DEMO_CREDITOR
 from relance.services.ledger_import import import_ledger_csv
 from relance.services.setup import init_creditor
@@ -37,13 +37,13 @@ F-001,BOULMART,2017-12-01,2018-01-01,EUR,1200.00,200.00,Maintenance annuelle
 
 
 def carry_out(store: Store, day: date) -> None:
-    dunning.run_dunning(store, day)
+    daily_run.run_dunning(store, day)
     for action_id in dunning.approve(store, every=True):
         dunning.mark_done(store, action_id, day)
 
 
 def second_letter_text(store: Store, tmp_path: Path, customer_ref: str) -> str:
-    dunning.run_dunning(store, date(2018, 3, 12))
+    daily_run.run_dunning(store, date(2018, 3, 12))
     (item,) = [q for q in dunning.queue(store) if q.action.customer_ref == customer_ref]
     assert item.action.level == 2
     shown = letters.preview(store, item.id, tmp_path / "preview", date(2018, 3, 12))
@@ -59,7 +59,7 @@ def test_the_second_letter_names_the_broken_promise_not_silence(store: Store, tm
     import_ledger_csv(store, CsvKind.CUSTOMERS, write(tmp_path / "c.csv", CUSTOMERS), actor="t")
     import_ledger_csv(store, CsvKind.INVOICES, write(tmp_path / "i.csv", INVOICES), actor="t")
     carry_out(store, date(2018, 2, 5))
-    dunning.run_dunning(store, date(2018, 2, 19))
+    daily_run.run_dunning(store, date(2018, 2, 19))
     dunning.approve(store, every=True)
     sending.send_approved(store, date(2018, 2, 19), tmp_path / "out", None, to_files=True)
     pauses.log_contact(

@@ -33,7 +33,7 @@ from relance.adapters.storage import repository_letters as rl
 from relance.adapters.storage import tables_letters as tl
 from relance.adapters.storage.database import Store
 from relance.core.engine import ActionStatus
-from relance.services import dunning, sending
+from relance.services import daily_run, dunning, sending
 from relance.services.demo import DEMO_CREDITOR
 from relance.services.ledger_import import import_ledger_csv
 from relance.services.setup import init_creditor
@@ -58,7 +58,7 @@ def build_ledger(store: Store, tmp_path: Path, count: int = CUSTOMERS) -> list[i
     import_ledger_csv(store, CsvKind.CUSTOMERS, c, actor="test")
     import_ledger_csv(store, CsvKind.INVOICES, i, actor="test")
     carry_out(store, date(2018, 2, 5))
-    dunning.run_dunning(store, date(2018, 2, 19))
+    daily_run.run_dunning(store, date(2018, 2, 19))
     ids: list[int] = dunning.approve(store, every=True)
     return ids
 

@@ -36,7 +36,16 @@ from relance.core.engine import ActionStatus
 from relance.core.proceedings import ProceedingKind
 from relance.core.writeoff import HandoffStatus
 from relance.interfaces.cli.main import run
-from relance.services import customer_history, dunning, law, outbox, pauses, proceedings, sending
+from relance.services import (
+    customer_history,
+    daily_run,
+    dunning,
+    law,
+    outbox,
+    pauses,
+    proceedings,
+    sending,
+)
 from relance.services.ledger_import import import_ledger_csv
 
 MONDAY, WEDNESDAY, FRIDAY = date(2018, 2, 19), date(2018, 2, 21), date(2018, 2, 23)
@@ -191,10 +200,10 @@ def test_a_waiting_email_overtaken_by_the_next_step_is_cancelled_as_superseded(
     server, mailer = inbox
     ledger(store, tmp_path)
     carry_out(store, date(2018, 2, 5))
-    dunning.run_dunning(store, MONDAY)
+    daily_run.run_dunning(store, MONDAY)
     dunning.approve(store, every=True)
     sending.send_approved(store, MONDAY, tmp_path / "out", None, now=NOW)  # letters 1 wait
-    dunning.run_dunning(store, date(2018, 3, 5))  # letter 2 is due
+    daily_run.run_dunning(store, date(2018, 3, 5))  # letter 2 is due
     second = dunning.approve(store, every=True)
     assert len(second) == 2
 
@@ -211,7 +220,7 @@ def test_the_user_cancels_one_waiting_email_then_purges_the_outbox(
     store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     ledger(store, tmp_path)
-    dunning.run_dunning(store, date(2018, 2, 5))  # the informal e-mail (and a call)
+    daily_run.run_dunning(store, date(2018, 2, 5))  # the informal e-mail (and a call)
     ids = dunning.approve(store, every=True)
     sending.send_approved(store, date(2018, 2, 5), tmp_path / "out", None, now=NOW)
     waiting = [line for line in outbox.outbox(store) if line.status.value == "waiting"]

@@ -23,7 +23,15 @@ from relance.adapters.storage import tables_rates as tr
 from relance.adapters.storage.database import Store
 from relance.core.fees import parse_fee
 from relance.core.money import Money
-from relance.services import contracts, dunning, interest_reports, letter_charges, policies, sending
+from relance.services import (
+    contracts,
+    daily_run,
+    dunning,
+    interest_reports,
+    letter_charges,
+    policies,
+    sending,
+)
 from relance.services.demo import DEMO_CREDITOR
 from relance.services.ledger_import import import_ledger_csv
 from relance.services.setup import init_creditor
@@ -90,7 +98,7 @@ def test_fees_per_level_are_charged_once_shown_and_kept_and_nothing_else_is_adde
 
     # Letter 1, 15 January 2018: charges = ["fee"]: the level's 10 EUR and the contract's
     # 5 EUR per letter; no interest and no 40 EUR, which this level does not name.
-    dunning.run_dunning(store, date(2018, 1, 15))
+    daily_run.run_dunning(store, date(2018, 1, 15))
     dunning.approve(store, every=True)
     claim = within(store, letter_charges.letter_claim, "BOULMART", ["F-001"], date(2018, 1, 15),
         LetterStep(("fee",), level=0, level_name="letter1", fee=parse_fee("10")),
@@ -113,7 +121,7 @@ def test_fees_per_level_are_charged_once_shown_and_kept_and_nothing_else_is_adde
     # letter 1 still owed, 5 EUR for the letter, and the interest it names:
     #   ECB rate on 1 January 2018 0.00 % + 10 = 10 %, 2-29 January = 28 days:
     #   1 200 × 10 % × 28 / 365 = 3 360 / 365 = 9.205… → 9.21 EUR; still no 40 EUR.
-    dunning.run_dunning(store, date(2018, 1, 29))
+    daily_run.run_dunning(store, date(2018, 1, 29))
     dunning.approve(store, every=True)
     step = LetterStep(("fee", "interest"), level=1, level_name="letter2", fee=parse_fee("15 %"))
     claim = within(

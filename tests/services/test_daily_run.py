@@ -20,7 +20,7 @@ from relance.core.engine import ActionStatus
 from relance.core.limitation import InterruptionKind
 from relance.core.proceedings import ProceedingKind
 from relance.core.writeoff import HandoffStatus
-from relance.services import dunning, law, limitation, proceedings
+from relance.services import daily_run, dunning, law, limitation, proceedings
 
 
 def counts(store) -> tuple[int, int, int]:
@@ -35,25 +35,25 @@ def test_a_run_dated_before_the_last_run_is_refused_and_writes_nothing(store, tm
     seed(store, tmp_path)
     desk(store, date(2018, 1, 1), date(2018, 2, 12))
     before = counts(store)
-    with pytest.raises(dunning.RunGoesBack, match="the last run was for 2018-02-12"):
-        dunning.run_dunning(store, date(2018, 1, 2))
-    with pytest.raises(dunning.RunGoesBack):
-        dunning.run_dunning(store, date(2018, 1, 2), dry_run=True)
+    with pytest.raises(daily_run.RunGoesBack, match="the last run was for 2018-02-12"):
+        daily_run.run_dunning(store, date(2018, 1, 2))
+    with pytest.raises(daily_run.RunGoesBack):
+        daily_run.run_dunning(store, date(2018, 1, 2), dry_run=True)
     assert counts(store) == before
     # The same day again is no going back: it proposes nothing new.
-    assert dunning.run_dunning(store, date(2018, 2, 12)).proposed == ()
+    assert daily_run.run_dunning(store, date(2018, 2, 12)).proposed == ()
 
 
 def test_a_replay_shows_the_decisions_of_that_day_and_writes_nothing(store, tmp_path):
     seed(store, tmp_path)
     desk(store, date(2018, 1, 1), date(2018, 2, 12))
     before = counts(store)
-    replayed = dunning.run_dunning(store, date(2018, 1, 15), replay=True)
+    replayed = daily_run.run_dunning(store, date(2018, 1, 15), replay=True)
     assert replayed.replay
     assert [(i.action.customer_ref, i.action.level_name) for i in replayed.proposed] == [
         ("ACME", "letter1")
     ]
-    assert dunning.run_dunning(store, date(2018, 1, 20), replay=True).proposed == ()
+    assert daily_run.run_dunning(store, date(2018, 1, 20), replay=True).proposed == ()
     assert counts(store) == before
 
 
@@ -62,10 +62,10 @@ def test_an_invoice_with_an_agency_gets_nothing_more_and_its_pending_step_is_can
 ):
     seed(store, tmp_path)
     desk(store, date(2018, 1, 1), date(2018, 1, 28))
-    report = dunning.run_dunning(store, date(2018, 1, 29))  # letter 2, left in the queue
+    report = daily_run.run_dunning(store, date(2018, 1, 29))  # letter 2, left in the queue
     (pending,) = report.proposed
     law.record_handoff(store, "12345", "Recouvr'Est", HandoffStatus.WITH_AGENCY, date(2018, 1, 30))
-    later = dunning.run_dunning(store, date(2018, 2, 1))
+    later = daily_run.run_dunning(store, date(2018, 2, 1))
     assert [(action_id, c.reason.value) for action_id, c in later.cancelled] == [
         (pending.id, "handed_over")
     ]
@@ -86,7 +86,7 @@ def test_an_invoice_before_the_courts_gets_nothing_more(store, tmp_path):
 def test_a_customer_in_insolvency_proceedings_gets_nothing_until_they_end(store, tmp_path):
     seed(store, tmp_path)
     desk(store, date(2018, 1, 1), date(2018, 1, 28))
-    (pending,) = dunning.run_dunning(store, date(2018, 1, 29)).proposed
+    (pending,) = daily_run.run_dunning(store, date(2018, 1, 29)).proposed
     proceedings.open_proceeding(
         store, "ACME", ProceedingKind.INSOLVENCY, date(2018, 1, 30), note="redressement judiciaire"
     )

@@ -20,7 +20,7 @@ from relance.core.engine import ActionStatus
 from relance.core.model import Creditor
 from relance.core.money import Money
 from relance.core.queued import RecalledStep
-from relance.services import customer_history, dunning, pauses, policies
+from relance.services import customer_history, daily_run, dunning, pauses, policies
 from relance.services.ledger_import import import_ledger_csv
 from relance.services.setup import init_creditor
 
@@ -50,7 +50,7 @@ def pay(store: Store, tmp_path: Path, on: date, amount: str, invoice: str = "123
 
 def desk_day(store: Store, day: date) -> list[str]:
     """One day at the desk: run, approve everything, carry it out; the levels proposed."""
-    report = dunning.run_dunning(store, day, actor="test")
+    report = daily_run.run_dunning(store, day, actor="test")
     names = [item.action.level_name for item in report.proposed]
     dunning.approve(store, every=True)
     for item in report.proposed:
@@ -87,18 +87,18 @@ def test_the_customer_who_never_answers_gets_every_step_once_on_its_day(store, t
 
 def test_a_second_run_for_the_same_date_proposes_nothing(store, tmp_path):
     seed(store, tmp_path)
-    first = dunning.run_dunning(store, date(2018, 1, 2))
+    first = daily_run.run_dunning(store, date(2018, 1, 2))
     assert [item.action.level_name for item in first.proposed] == ["informal"]
-    again = dunning.run_dunning(store, date(2018, 1, 2))
+    again = daily_run.run_dunning(store, date(2018, 1, 2))
     assert again.proposed == () and again.cancelled == ()
     # Still pending the next day: nothing new either (one action at a time per customer).
-    assert dunning.run_dunning(store, date(2018, 1, 3)).proposed == ()
+    assert daily_run.run_dunning(store, date(2018, 1, 3)).proposed == ()
     assert len(dunning.queue(store)) == 1
 
 
 def test_a_dry_run_writes_nothing(store, tmp_path):
     seed(store, tmp_path)
-    report = dunning.run_dunning(store, date(2018, 1, 2), dry_run=True)
+    report = daily_run.run_dunning(store, date(2018, 1, 2), dry_run=True)
     assert len(report.proposed) == 1 and report.dry_run
     assert dunning.queue(store) == []
 
@@ -115,9 +115,9 @@ def test_paid_after_level_two_the_customer_leaves_the_process(store, tmp_path):
 def test_a_pending_action_is_cancelled_when_the_invoice_is_paid(store, tmp_path):
     seed(store, tmp_path)
     desk(store, date(2018, 1, 1), date(2018, 1, 14))
-    (pending,) = dunning.run_dunning(store, date(2018, 1, 15)).proposed
+    (pending,) = daily_run.run_dunning(store, date(2018, 1, 15)).proposed
     pay(store, tmp_path, date(2018, 1, 16), "100.00")
-    report = dunning.run_dunning(store, date(2018, 1, 16))
+    report = daily_run.run_dunning(store, date(2018, 1, 16))
     assert [(i, c.reason.value) for i, c in report.cancelled] == [(pending.id, "paid")]
     assert dunning.queue(store) == []
     timeline = [e.kind for e in customer_history.history(store, "ACME")]
@@ -128,30 +128,30 @@ def test_unapplied_credit_covering_the_balance_stops_the_reminders(store, tmp_pa
     seed(store, tmp_path)
     # 100 USD received but not matched to the invoice (no invoice named).
     pay(store, tmp_path, date(2017, 12, 28), "100.00", invoice="")
-    assert dunning.run_dunning(store, date(2018, 1, 20)).proposed == ()
+    assert daily_run.run_dunning(store, date(2018, 1, 20)).proposed == ()
 
 
 def test_a_partial_payment_keeps_the_level_and_lowers_the_balance(store, tmp_path):
     seed(store, tmp_path)
     desk(store, date(2018, 1, 1), date(2018, 1, 20))
     pay(store, tmp_path, date(2018, 1, 22), "40.00")
-    (step,) = dunning.run_dunning(store, date(2018, 1, 29)).proposed
+    (step,) = daily_run.run_dunning(store, date(2018, 1, 29)).proposed
     assert step.action.level_name == "letter2"
     assert step.step.balances == (Money.of("60.00", "USD"),)  # 100 - 40
 
 
 def test_a_dispute_cancels_the_pending_action_and_pauses_until_resolved(store, tmp_path):
     seed(store, tmp_path)
-    (pending,) = dunning.run_dunning(store, date(2018, 1, 2)).proposed
+    (pending,) = daily_run.run_dunning(store, date(2018, 1, 2)).proposed
     pauses.dispute(store, "12345", "goods damaged on delivery", date(2018, 1, 3))
     (cancelled,) = dunning.queue(store, everything=True)
     assert (cancelled.id, cancelled.action.status) == (pending.id, ActionStatus.CANCELLED)
     assert cancelled.cancel_reason == "disputed"
-    assert dunning.run_dunning(store, date(2018, 2, 1)).proposed == ()
+    assert daily_run.run_dunning(store, date(2018, 2, 1)).proposed == ()
     with pytest.raises(ValueError, match="already disputed"):
         pauses.dispute(store, "12345", "again", date(2018, 2, 1))
     pauses.resolve(store, "12345", date(2018, 2, 10), resolution="not damaged")
-    (back,) = dunning.run_dunning(store, date(2018, 2, 10)).proposed
+    (back,) = daily_run.run_dunning(store, date(2018, 2, 10)).proposed
     assert back.action.level_name == "informal"
 
 
@@ -191,14 +191,14 @@ def test_a_plan_replaces_the_process_until_an_instalment_is_missed(store, tmp_pa
 
 def test_a_hold_stops_everything_until_released(store, tmp_path):
     seed(store, tmp_path)
-    (pending,) = dunning.run_dunning(store, date(2018, 1, 2)).proposed
+    (pending,) = daily_run.run_dunning(store, date(2018, 1, 2)).proposed
     pauses.hold(store, "ACME", "talks with their director", date(2018, 1, 3))
     assert dunning.queue(store) == []
-    assert dunning.run_dunning(store, date(2018, 2, 1)).proposed == ()
+    assert daily_run.run_dunning(store, date(2018, 2, 1)).proposed == ()
     assert pauses.holds_in_force(store, date(2018, 2, 1)) == {"ACME": "talks with their director"}
     pauses.release(store, "ACME", date(2018, 2, 2))
     assert pauses.holds_in_force(store, date(2018, 2, 2)) == {}
-    (step,) = dunning.run_dunning(store, date(2018, 2, 2)).proposed
+    (step,) = daily_run.run_dunning(store, date(2018, 2, 2)).proposed
     assert step.id != pending.id and step.action.level_name == "informal"
 
 
@@ -229,7 +229,7 @@ def test_a_call_outside_the_allowed_hours_is_logged_with_a_warning(store, tmp_pa
 
 def test_only_an_approved_action_can_be_done(store, tmp_path):
     seed(store, tmp_path)
-    (pending,) = dunning.run_dunning(store, date(2018, 1, 2)).proposed
+    (pending,) = daily_run.run_dunning(store, date(2018, 1, 2)).proposed
     with pytest.raises(ValueError, match="approve it"):
         dunning.mark_done(store, pending.id, date(2018, 1, 2))
     with pytest.raises(LookupError):

@@ -30,7 +30,7 @@ from relance.core.bank import MatchState
 from relance.core.ledger import open_balance, unapplied_credit
 from relance.core.money import Money
 from relance.core.reference import creditor_reference
-from relance.services import dunning, law, lettrage, matching, sending
+from relance.services import daily_run, dunning, law, lettrage, matching, sending
 from relance.services.demo import DEMO_CREDITOR
 from relance.services.file_import import (
     import_bank_statements,
@@ -387,10 +387,10 @@ def test_a_payment_quoting_the_rf_of_our_letter_settles_it_and_the_next_run_leav
     init_creditor(store, DEMO_CREDITOR, actor="test")
     import_ledger_csv(store, CsvKind.CUSTOMERS, write(tmp_path / "c.csv", CUSTOMERS))
     import_ledger_csv(store, CsvKind.INVOICES, write(tmp_path / "i.csv", INVOICES))
-    dunning.run_dunning(store, date(2018, 2, 5))
+    daily_run.run_dunning(store, date(2018, 2, 5))
     for action_id in dunning.approve(store, every=True):
         dunning.mark_done(store, action_id, date(2018, 2, 5))
-    dunning.run_dunning(store, date(2018, 2, 19))
+    daily_run.run_dunning(store, date(2018, 2, 19))
     dunning.approve(store, every=True)
     now = datetime(2018, 2, 19, 9, 0, tzinfo=UTC)
     sending.send_approved(store, date(2018, 2, 19), tmp_path / "out", None, now=now)
@@ -412,7 +412,7 @@ def test_a_payment_quoting_the_rf_of_our_letter_settles_it_and_the_next_run_leav
 
     # 3. The next run: nothing for Boulangerie Martin, proposed or cancelled; Smith & Co,
     #    who did not pay, goes on.
-    run = dunning.run_dunning(store, date(2018, 3, 5))
+    run = daily_run.run_dunning(store, date(2018, 3, 5))
     assert "BOULMART" not in {item.action.customer_ref for item in run.proposed}
     assert "SMITHCO" in {item.action.customer_ref for item in run.proposed}
     with store.begin() as conn:

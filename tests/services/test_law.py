@@ -39,6 +39,7 @@ from relance.core.terms import TermVerdict, parse_discount_terms
 from relance.core.writeoff import HandoffStatus, NothingToWriteOff, WriteOffReason, handoff_status
 from relance.services import (
     contracts,
+    daily_run,
     dunning,
     interest_reports,
     law,
@@ -544,7 +545,7 @@ def _dunning_story(store: Store, tmp_path: Path, days: tuple[str, ...]) -> None:
         store, CsvKind.INVOICES, write(tmp_path / "i.csv", DUNNING_INVOICES), actor="t"
     )
     for each in days:
-        dunning.run_dunning(store, day(each))
+        daily_run.run_dunning(store, day(each))
         for action_id in dunning.approve(store, every=True):
             dunning.mark_done(store, action_id, day(each))
 
@@ -553,7 +554,7 @@ def test_a_formal_notice_letter_records_a_notice_for_each_invoice_it_demands(
     store: Store, tmp_path: Path
 ) -> None:
     _dunning_story(store, tmp_path, ("2018-02-05", "2018-02-19", "2018-03-05", "2018-03-19"))
-    dunning.run_dunning(store, day("2018-04-02"))
+    daily_run.run_dunning(store, day("2018-04-02"))
     dunning.approve(store, every=True)
     report = sending.send_approved(store, day("2018-04-02"), tmp_path / "out", None)
     assert report.blocked == () and report.batch is not None and report.batch.registered == 1
@@ -578,7 +579,7 @@ def test_a_letter_whose_charges_lack_a_rate_is_blocked_with_the_reason(
     store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _dunning_story(store, tmp_path, ("2018-02-05", "2018-02-19"))
-    dunning.run_dunning(store, day("2018-03-05"))  # the second letter states the charges
+    daily_run.run_dunning(store, day("2018-03-05"))  # the second letter states the charges
     assert dunning.approve(store, every=True)
     jurisdictions, shipped = rule_sets.rules()
     ecb = shipped["ecb_mro"]

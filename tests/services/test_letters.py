@@ -39,7 +39,7 @@ from relance.adapters.storage.database import Store
 from relance.core.engine import ActionStatus
 from relance.core.outbox import OutboxStatus
 from relance.core.registered_mail import RegisteredMailProblem
-from relance.services import dunning, letters, outbox, sending
+from relance.services import daily_run, dunning, letters, outbox, sending
 from relance.services.demo import DEMO_CREDITOR, build_demo, run_demo_dunning
 from relance.services.demo_letters import send_demo_letters
 from relance.services.ledger_import import import_ledger_csv
@@ -130,7 +130,7 @@ def ledger(store: Store, tmp_path: Path) -> None:
 
 def carry_out(store: Store, day: date) -> list[int]:
     """Run relance on `day`, approve everything and carry it out by hand."""
-    dunning.run_dunning(store, day)
+    daily_run.run_dunning(store, day)
     ids: list[int] = dunning.approve(store, every=True)
     for action_id in ids:
         dunning.mark_done(store, action_id, day)
@@ -141,7 +141,7 @@ def first_letters(store: Store, tmp_path: Path) -> list[int]:
     """The story up to the approval of the first letters on 19 February 2018."""
     ledger(store, tmp_path)
     carry_out(store, date(2018, 2, 5))  # informal call and e-mail, done by hand
-    dunning.run_dunning(store, date(2018, 2, 19))
+    daily_run.run_dunning(store, date(2018, 2, 19))
     ids: list[int] = dunning.approve(store, every=True)
     return ids
 
@@ -287,7 +287,7 @@ def test_a_registered_letter_records_tracking_posting_and_receipt(
     ledger(store, tmp_path)
     for day in ("2018-02-05", "2018-02-19", "2018-03-05", "2018-03-19"):
         carry_out(store, date.fromisoformat(day))  # informal, letters 1 to 3 by hand
-    dunning.run_dunning(store, date(2018, 4, 2))
+    daily_run.run_dunning(store, date(2018, 4, 2))
     final = dunning.approve(store, every=True)
     assert len(final) == 2
 

@@ -25,7 +25,7 @@ from relance.adapters.formats.ledger_csv import CsvKind
 from relance.adapters.storage import repository_letters as rl
 from relance.adapters.storage.database import Store
 from relance.core.outbox import OutboxStatus
-from relance.services import dunning, handover, sending
+from relance.services import daily_run, dunning, handover, sending
 from relance.services.demo import DEMO_CREDITOR
 from relance.services.ledger_import import import_ledger_csv
 from relance.services.setup import init_creditor
@@ -45,7 +45,7 @@ def email_ledger(store: Store, tmp_path: Path, count: int) -> list[int]:
     i = write(tmp_path / "invoices.csv", "\n".join(invoices) + "\n")
     import_ledger_csv(store, CsvKind.CUSTOMERS, c, actor="test")
     import_ledger_csv(store, CsvKind.INVOICES, i, actor="test")
-    dunning.run_dunning(store, DAY)
+    daily_run.run_dunning(store, DAY)
     ids: list[int] = dunning.approve(store, every=True)
     return ids
 

@@ -21,7 +21,7 @@ from relance.adapters.storage.database import Store
 from relance.core.contacts import CallOutcome
 from relance.core.model import Address, Creditor
 from relance.core.queued import QueuedAction
-from relance.services import dunning
+from relance.services import daily_run, dunning
 from relance.services.ledger_import import import_ledger_csv
 from relance.services.setup import init_creditor
 
@@ -252,9 +252,9 @@ def run_demo_dunning(store: Store, as_of: date) -> list[QueuedAction]:
     user would, then as of `as_of`; returns the pending queue (the same for the same date)."""
     for runs_before in range(DEMO_RUNS, 0, -1):
         day = as_of - DEMO_RUN_EVERY * runs_before
-        report = dunning.run_dunning(store, day, actor="demo")
+        report = daily_run.run_dunning(store, day, actor="demo")
         dunning.approve(store, every=True, actor="demo")
         for item in report.proposed:
             dunning.mark_done(store, item.id, day, outcome=CallOutcome.NO_ANSWER, actor="demo")
-    dunning.run_dunning(store, as_of, actor="demo")
+    daily_run.run_dunning(store, as_of, actor="demo")
     return dunning.queue(store)

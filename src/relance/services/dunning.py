@@ -1,18 +1,15 @@
 """The dunning queue: the actions a run proposed, approved (by hand or by their level),
 cancelled by hand, or carried out by hand (a call made, a letter posted). The daily run
-itself is in `relance.services.daily_run` (its names are re-exported here); the pauses
-and the contact log in `pauses`, the policies in `policies`, a customer's history in
-`customer_history`.
+itself is in `relance.services.daily_run`; the pauses and the contact log in `pauses`,
+the policies in `policies`, a customer's history in `customer_history`.
 
 Each use case is one transaction and appends what it changed to the event log.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Any
 
 from relance.adapters.storage import repository as repo
 from relance.adapters.storage import repository_history as history_repo
@@ -22,23 +19,7 @@ from relance.adapters.storage.database import Connection, Store
 from relance.core.contacts import CallOutcome, Contact, ContactChannel, Direction
 from relance.core.engine import ActionStatus
 from relance.core.policy import Channel
-from relance.core.queued import QueuedAction
-
-if TYPE_CHECKING:
-    from relance.services.daily_run import RunGoesBack, RunReport, RunUnderWay, run_dunning
-
-__all__ = ["QueuedAction", "RunGoesBack", "RunReport", "RunUnderWay", "run_dunning"]
-
-_FROM_DAILY_RUN = frozenset({"RunGoesBack", "RunReport", "RunUnderWay", "run_dunning"})
-
-
-def __getattr__(name: str) -> Any:
-    """The daily run's names, imported when first asked for: the commands that only read
-    or change the queue (``relance queue``, ``approve``) start without the run's modules."""
-    if name in _FROM_DAILY_RUN:
-        return getattr(importlib.import_module("relance.services.daily_run"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
+from relance.core.queued import QueuedAction as QueuedAction  # the queue's type, for interfaces
 
 # Channels whose carrying out is a contact with the debtor, for the contact log.
 _CONTACT_OF = {

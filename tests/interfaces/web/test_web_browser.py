@@ -30,7 +30,7 @@ from relance.adapters.formats.ledger_csv import CsvKind
 from relance.bootstrap import open_store
 from relance.core.contacts import CallOutcome
 from relance.core.users import Role
-from relance.services import customer_history, dunning, users
+from relance.services import customer_history, daily_run, dunning, users
 from relance.services.demo import DEMO_CREDITOR
 from relance.services.ledger_import import import_ledger_csv
 from relance.services.setup import init_creditor
@@ -76,7 +76,7 @@ def prepared_ledger(folder: Path, today: date) -> Path:
     import_ledger_csv(store, CsvKind.CUSTOMERS, write(folder / "c.csv", customers))
     import_ledger_csv(store, CsvKind.INVOICES, write(folder / "i.csv", invoices))
     earlier = today - timedelta(days=21)
-    report = dunning.run_dunning(store, earlier, actor="test")
+    report = daily_run.run_dunning(store, earlier, actor="test")
     dunning.approve(store, every=True, actor="test")
     for item in report.proposed:
         dunning.mark_done(store, item.id, earlier, outcome=CallOutcome.NO_ANSWER, actor="test")
@@ -197,7 +197,7 @@ def test_a_manager_runs_the_day_approves_a_letter_and_logs_a_promise(
     assert latest["action.approved"] == latest["contact.call"] == "claire@atelier.example"
     assert latest["promise.made"] == "claire@atelier.example"
     # the promise holds the process: tomorrow's run proposes nothing for the customer
-    tomorrow = dunning.run_dunning(store, date.today() + timedelta(days=1), actor="test")
+    tomorrow = daily_run.run_dunning(store, date.today() + timedelta(days=1), actor="test")
     assert [item for item in tomorrow.proposed if item.action.customer_ref == "ACME"] == []
     assert dunning.queue(store) == []  # the approved letter was withdrawn by the promise
     store.engine.dispose()
@@ -209,7 +209,7 @@ def test_a_viewer_cannot_approve_and_a_form_without_its_token_is_refused(
 ) -> None:
     base, db = server
     store = open_store(str(db))
-    proposed = dunning.run_dunning(store, date.today(), actor="test").proposed
+    proposed = daily_run.run_dunning(store, date.today(), actor="test").proposed
     store.engine.dispose()
     page = browser.new_page(viewport={"width": 390, "height": 900})
     sign_in(page, base, "victor@atelier.example")

@@ -7,13 +7,13 @@ from tests.interfaces.web.conftest import TODAY, Workbench, csrf_of, email_of
 
 from relance.core.engine import ActionStatus
 from relance.core.users import Role
-from relance.services import customer_history, dunning
+from relance.services import customer_history, daily_run, dunning
 
 
 @pytest.fixture
 def day_run(workbench: Workbench) -> list[int]:
     """The day's run: the ids it proposed."""
-    report = dunning.run_dunning(workbench.store, TODAY, actor="test")
+    report = daily_run.run_dunning(workbench.store, TODAY, actor="test")
     ids = [item.id for item in report.proposed]
     assert ids, "the seeded ledger has overdue invoices: the run proposes steps"
     return ids

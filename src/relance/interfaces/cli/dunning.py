@@ -6,7 +6,7 @@ import os
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -30,9 +30,12 @@ from relance.interfaces.cli.output import (
     parse_day,
 )
 
-# The rates, policies and history services are imported by the commands that use them:
-# `relance queue` and `approve` start without them.
+# The daily run, rates, policies and history services are imported by the commands that use
+# them: `relance queue` and `approve` start without them.
 from relance.services import dunning, reports
+
+if TYPE_CHECKING:
+    from relance.services.daily_run import RunReport
 
 policy_app = typer.Typer(help="Dunning policies: show, export and import them as TOML.")
 
@@ -153,10 +156,12 @@ def run(
     wait = os.environ.get("RELANCE_RUN_WAIT", "30")
     if not wait.isdigit():
         raise fail(f"RELANCE_RUN_WAIT={wait!r}: a number of seconds is expected", ExitCode.USAGE)
+    from relance.services import daily_run
+
     store = open_store(db)
     day = parse_day(on, date.today())
     try:
-        report = dunning.run_dunning(
+        report = daily_run.run_dunning(
             store,
             day,
             dry_run=dry_run,
@@ -164,9 +169,9 @@ def run(
             wait_seconds=int(wait),
             hold_on_credit=hold_on_credit,
         )
-    except dunning.RunGoesBack as exc:
+    except daily_run.RunGoesBack as exc:
         raise fail(str(exc), ExitCode.USAGE) from exc
-    except dunning.RunUnderWay as exc:
+    except daily_run.RunUnderWay as exc:
         raise fail(str(exc), ExitCode.BLOCKED) from exc
     shown = chosen(fmt, as_json, as_csv)
     if shown is not Format.TABLE:
@@ -177,7 +182,7 @@ def run(
         console.print(f"[yellow]warning:[/] {escape(rate_warning)}")
 
 
-def _print_run(report: dunning.RunReport, language: str) -> None:
+def _print_run(report: RunReport, language: str) -> None:
     """A run's report for people: the steps proposed, then what was cancelled, the notes,
     and the steps an unmatched credit could pay."""
     day, replay = report.as_of, report.replay

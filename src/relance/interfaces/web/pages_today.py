@@ -15,7 +15,7 @@ from relance.interfaces.web.charts import Bar, bars
 from relance.interfaces.web.phrases import phrase
 from relance.interfaces.web.rendering import flash, flash_error, language_of, money_text, render
 from relance.interfaces.web.security import action, page
-from relance.services import dunning, workbench
+from relance.services import daily_run, workbench
 from relance.services.daily_run import RunUnderWay
 
 
@@ -74,7 +74,7 @@ def run_the_day(request: Request, user: User, form: FormData) -> Response:
     """Run the day (as `relance run` does): propose each customer's next step."""
     day = request.app.state.settings.today()
     try:
-        report = dunning.run_dunning(request.app.state.store, day, actor=user.email)
+        report = daily_run.run_dunning(request.app.state.store, day, actor=user.email)
         flash(request, "today.ran", proposed=len(report.proposed), cancelled=len(report.cancelled))
     except (ValueError, LookupError, RunUnderWay) as problem:  # a later run, a run under way
         flash_error(request, problem)
