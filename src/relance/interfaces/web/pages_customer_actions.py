@@ -1,11 +1,13 @@
 """What a collector or manager records on a customer's page: a call (with a promise), a
-promise, a dispute and its end, a hold and its release. Each form goes to the same service
-as the CLI command, with the web user as actor, then back to the customer's page."""
+promise, a dispute and its end, a note (collector); a payment plan, a hold and its release,
+the contract terms (manager). Each form goes to the same service as the CLI command, with
+the web user as actor, then back to the customer's page."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from decimal import Decimal, InvalidOperation
 from urllib.parse import quote
 
 from starlette.datastructures import FormData
@@ -14,11 +16,13 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from relance.core.contacts import CallOutcome, ContactChannel
+from relance.core.jurisdiction import Contract
 from relance.core.money import Money
+from relance.core.terms import parse_discount_terms
 from relance.core.users import Role, User
 from relance.interfaces.web.rendering import flash, flash_error
 from relance.interfaces.web.security import action, form_text
-from relance.services import pauses
+from relance.services import agreements, contracts, pauses
 
 Recorder = Callable[[Request, User, FormData, str, date], str]
 
@@ -109,6 +113,71 @@ def release(request: Request, user: User, form: FormData, ref: str, today: date)
     return "customer.released"
 
 
+def add_note(request: Request, user: User, form: FormData, ref: str, today: date) -> str:
+    """A note written on the customer's file."""
+    agreements.add_note(
+        request.app.state.store, ref, form_text(form, "note"), today, actor=user.email
+    )
+    return "customer.note_added"
+
+
+def agree_plan(request: Request, user: User, form: FormData, ref: str, today: date) -> str:
+    """A payment plan over the invoices ticked: their open balance in instalments."""
+    numbers = [n for n in form.getlist("invoices") if isinstance(n, str) and n.strip()]
+    count = form_text(form, "instalments")
+    if not count.isdigit():
+        raise ValueError(f"not a number of instalments: {count!r}")
+    first = _day(form_text(form, "first"), today)
+    every = form_text(form, "every") or "1m"
+    pauses.plan(
+        request.app.state.store, ref, numbers, int(count), first, every, today, actor=user.email
+    )
+    return "customer.plan_agreed"
+
+
+def _contract_from_form(form: FormData, currency: str) -> Contract:
+    """The contract terms as the form states them (an empty field: the law's default)."""
+    rate, years = form_text(form, "rate"), form_text(form, "limitation_years")
+    fees = {name: form_text(form, name) for name in ("fee_per_invoice", "fee_per_letter")}
+    fee = {name: _amount(text, currency) if text else None for name, text in fees.items()}
+    discount = form_text(form, "discount")
+    if years and not years.isdigit():
+        raise ValueError(f"not a number of years: {years!r}")
+    try:
+        rate_value = Decimal(rate.replace(",", ".").rstrip("% ")) if rate else None
+    except InvalidOperation:
+        raise ValueError(f"not a rate: {rate!r}") from None
+    return Contract(
+        rule_set=form_text(form, "rule_set") or None,
+        rate=rate_value,
+        fee_per_invoice=fee["fee_per_invoice"],
+        fee_per_letter=fee["fee_per_letter"],
+        discount=parse_discount_terms(discount) if discount else None,
+        limitation_years=int(years) if years else None,
+        waive_interest=form.get("waive_interest") == "on",
+        waive_indemnity=form.get("waive_indemnity") == "on",
+    )
+
+
+def change_terms(request: Request, user: User, form: FormData, ref: str, today: date) -> str:
+    """The customer's contract terms, as the form states them; only what changed is logged."""
+    store = request.app.state.store
+    wanted = _contract_from_form(form, pauses.customer_currency(store, ref))
+    current = contracts.contract_of(store, ref)
+    changes = {
+        field: getattr(wanted, field)
+        for field in CONTRACT_FIELDS
+        if getattr(wanted, field) != getattr(current, field)
+    }
+    if not changes:
+        return "customer.terms_unchanged"
+    contracts.set_contract(store, ref, changes, actor=user.email, reason=form_text(form, "reason"))
+    return "customer.terms_changed"
+
+
+CONTRACT_FIELDS = ("rule_set", "rate", "fee_per_invoice", "fee_per_letter", "discount",
+                   "limitation_years", "waive_interest", "waive_indemnity")  # fmt: skip
+
 ROUTES = [
     Route("/customers/{ref:path}/call", _recording(Role.COLLECTOR, log_call), methods=["POST"]),
     Route(
@@ -122,6 +191,9 @@ ROUTES = [
     Route(
         "/customers/{ref:path}/resolve", _recording(Role.COLLECTOR, end_dispute), methods=["POST"]
     ),
+    Route("/customers/{ref:path}/note", _recording(Role.COLLECTOR, add_note), methods=["POST"]),
+    Route("/customers/{ref:path}/plan", _recording(Role.MANAGER, agree_plan), methods=["POST"]),
+    Route("/customers/{ref:path}/terms", _recording(Role.MANAGER, change_terms), methods=["POST"]),
     Route("/customers/{ref:path}/hold", _recording(Role.MANAGER, hold), methods=["POST"]),
     Route("/customers/{ref:path}/release", _recording(Role.MANAGER, release), methods=["POST"]),
 ]

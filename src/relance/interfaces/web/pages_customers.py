@@ -15,7 +15,7 @@ from relance.core.contacts import CallOutcome
 from relance.core.users import Role, User
 from relance.interfaces.web.rendering import render
 from relance.interfaces.web.security import page
-from relance.services import customer_history, workbench
+from relance.services import agreements, contracts, customer_history, workbench
 from relance.services.workbench import CustomerFilter, CustomerSort
 
 PER_PAGE = 50
@@ -76,6 +76,8 @@ def customer_page(request: Request, user: User) -> Response:
     try:
         file = workbench.customer_file(store, ref, day)
         events = customer_history.history(store, ref)
+        plans = agreements.plans_of(store, ref, day)
+        terms = contracts.contract_of(store, ref)
     except LookupError:
         return render(request, user, "error.html", {"code": 404}, status_code=404)
     context = {
@@ -83,6 +85,9 @@ def customer_page(request: Request, user: User) -> Response:
         "events": list(reversed(events)),
         "outcomes": list(CallOutcome),
         "as_of": day,
+        "plans": plans,
+        "terms": terms,
+        "rule_sets": agreements.rule_set_codes(),
     }
     return render(request, user, "customer.html", context)
 

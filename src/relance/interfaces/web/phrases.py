@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from relance.interfaces.web import phrases_customer
+
 PHRASES: dict[str, tuple[str, str]] = {
     # the frame of every page
     "app.name": ("relance", "relance"),
@@ -223,6 +225,7 @@ PHRASES: dict[str, tuple[str, str]] = {
     "users.add": ("Ajouter un utilisateur", "Add a user"),
     "users.password": ("Mot de passe (10 caractères au moins)", "Password (10 characters or more)"),
     "users.added": ("Compte {email} créé.", "Account {email} created."),
+    **phrases_customer.PHRASES,
 }
 
 LANGUAGE_INDEX = {"fr": 0, "en": 1}
