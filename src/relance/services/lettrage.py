@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime
 
 from relance.adapters.storage import repository as repo
 from relance.adapters.storage import repository_bank as rb
+from relance.adapters.storage import repository_lettrage as rlt
 from relance.adapters.storage import repository_payments as rp
 from relance.adapters.storage.database import Connection, Store
 from relance.adapters.storage.repository_bank import Lettrage
@@ -46,6 +47,15 @@ def lettrage(
 def unmatched(store: Store) -> list[Lettrage]:
     """The credits waiting for a person, oldest first, each with its ranked suggestions."""
     return lettrage(store, (MatchState.UNMATCHED,), with_suggestions=True)
+
+
+def recently_matched(store: Store, limit: int = 50) -> list[Lettrage]:
+    """The `limit` lines matched last (by a rule or a person), latest first: those a person
+    may want to unmatch."""
+    with store.begin() as conn:
+        keys = rlt.recently_matched_keys(conn, limit)
+        found = {line.transaction.key: line for line in rb.load_lettrage(conn, keys=keys)}
+    return [found[key] for key in keys if key in found]
 
 
 def _chosen_items(conn: Connection, numbers: Sequence[str], as_of: date) -> list[OpenItem]:

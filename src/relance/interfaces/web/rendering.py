@@ -32,6 +32,7 @@ NAV = (
     ("/", "nav.today", Role.VIEWER),
     ("/queue", "nav.queue", Role.VIEWER),
     ("/customers", "nav.customers", Role.VIEWER),
+    ("/payments", "nav.payments", Role.VIEWER),
     ("/users", "nav.users", Role.ADMIN),
 )
 
