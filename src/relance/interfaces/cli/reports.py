@@ -38,9 +38,7 @@ def aging(
     print_aging(report, shown, language, credits)
 
 
-def _customer_rows(
-    report: AgingReport, credits: dict[tuple[str, str], Money]
-) -> list[list[object]]:
+def customer_rows(report: AgingReport, credits: dict[tuple[str, str], Money]) -> list[list[object]]:
     """One row per customer and currency with its unapplied credit last, customers who owe
     nothing but hold credit included."""
     rows: list[list[object]] = []
@@ -83,7 +81,7 @@ def print_aging(
     credits = credits or {}
     labels = list(report.buckets.labels())
     columns = ["customer", "name", "currency", *labels, "total", "unapplied_credit"]
-    rows = _customer_rows(report, credits)
+    rows = customer_rows(report, credits)
     if fmt is ui.Format.JSON:
         totals = [
             {

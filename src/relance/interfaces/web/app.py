@@ -24,6 +24,7 @@ from relance.interfaces.web import (
     pages_customers,
     pages_payments,
     pages_queue,
+    pages_reports,
     pages_today,
     pages_users,
 )
@@ -86,6 +87,7 @@ def routes() -> list[BaseRoute]:
         *pages_queue.ROUTES,
         *pages_customer_actions.ROUTES,  # before the customer's page, whose path takes all
         *pages_customers.ROUTES,
+        *pages_reports.ROUTES,
         *pages_users.ROUTES,
         *pages_payments.ROUTES,
         Mount("/static", app=StaticFiles(directory=STATIC), name="static"),

@@ -15,7 +15,7 @@ from relance.interfaces.web.charts import Bar, bars
 from relance.interfaces.web.phrases import phrase
 from relance.interfaces.web.rendering import flash, flash_error, language_of, money_text, render
 from relance.interfaces.web.security import action, page
-from relance.services import daily_run, workbench
+from relance.services import alerts, daily_run, workbench
 from relance.services.daily_run import RunUnderWay
 
 
@@ -64,6 +64,7 @@ def today_page(request: Request, user: User) -> Response:
     context = {
         "as_of": day,
         "summary": summary,
+        "alerts": alerts.alerts(store, day),
         "charts": aging_charts(summary.aging, language_of(request, user)),
     }
     return render(request, user, "today.html", context)

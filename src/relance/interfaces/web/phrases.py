@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from relance.interfaces.web import phrases_customer
+from relance.interfaces.web import phrases_customer, phrases_reports
 
 PHRASES: dict[str, tuple[str, str]] = {
     # the frame of every page
@@ -263,6 +263,7 @@ PHRASES: dict[str, tuple[str, str]] = {
     "users.password": ("Mot de passe (10 caractères au moins)", "Password (10 characters or more)"),
     "users.added": ("Compte {email} créé.", "Account {email} created."),
     **phrases_customer.PHRASES,
+    **phrases_reports.PHRASES,
 }
 
 LANGUAGE_INDEX = {"fr": 0, "en": 1}

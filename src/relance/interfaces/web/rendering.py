@@ -33,6 +33,7 @@ NAV = (
     ("/queue", "nav.queue", Role.VIEWER),
     ("/customers", "nav.customers", Role.VIEWER),
     ("/payments", "nav.payments", Role.VIEWER),
+    ("/reports", "nav.reports", Role.VIEWER),
     ("/users", "nav.users", Role.ADMIN),
 )
 
