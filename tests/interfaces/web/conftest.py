@@ -120,7 +120,13 @@ def workbench(store: Store, tmp_path: Path) -> Iterator[Workbench]:
     """The workbench on a seeded ledger, its day fixed at 30 November 2026."""
     seed_ledger(store, tmp_path)
     clock = Clock()
-    app = build_app(store, today=lambda: TODAY, throttle=LoginThrottle(clock=clock))
+    app = build_app(
+        store,
+        today=lambda: TODAY,
+        throttle=LoginThrottle(clock=clock),
+        letters_dir=tmp_path / "letters",
+        uploads_dir=tmp_path / "uploads",
+    )
     bench = Workbench(app, store, clock)
     yield bench
     for client in bench.clients:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -38,6 +39,17 @@ def serve(
             help="Served to browsers over HTTPS by a proxy: session cookies are marked Secure.",
         ),
     ] = False,
+    out: Annotated[
+        Path,
+        typer.Option("--out", help="Folder for the print batches sent from the Queue page."),
+    ] = Path("letters"),
+    uploads: Annotated[
+        Path,
+        typer.Option("--uploads", help="Folder for the files sent to the Imports page."),
+    ] = Path("uploads"),
+    smtp_config: Annotated[
+        Path | None, typer.Option("--smtp-config", help="TOML file with an \\[smtp] table.")
+    ] = None,
 ) -> None:
     """Serve the web workbench (today's review, the queue, customers) for the ledger.
 
@@ -57,4 +69,7 @@ def serve(
             )
         ui.console.print("No account yet: create one with `relance user add EMAIL --role admin`.")
     ui.console.print(f"relance workbench on http://{host}:{port}/ (Ctrl-C stops it)")
-    uvicorn.run(build_app(store, secure_cookies=https), host=host, port=port, log_level="info")
+    app = build_app(
+        store, secure_cookies=https, letters_dir=out, uploads_dir=uploads, smtp_config=smtp_config
+    )
+    uvicorn.run(app, host=host, port=port, log_level="info")

@@ -22,6 +22,7 @@ from relance.interfaces.web import (
     pages_auth,
     pages_customer_actions,
     pages_customers,
+    pages_imports,
     pages_payments,
     pages_queue,
     pages_reports,
@@ -77,6 +78,9 @@ class Settings:
 
     today: Callable[[], date] = date.today  # the business day the pages show
     secure_cookies: bool = False  # True behind HTTPS: the browser sends the cookie on it only
+    letters_dir: Path = Path("letters")  # print batches and e-mail files (`relance send --out`)
+    uploads_dir: Path = Path("uploads")  # files sent to the Imports page, checked then kept
+    smtp_config: Path | None = None  # `relance send --smtp-config`; else RELANCE_SMTP_* variables
 
 
 def routes() -> list[BaseRoute]:
@@ -90,6 +94,7 @@ def routes() -> list[BaseRoute]:
         *pages_reports.ROUTES,
         *pages_users.ROUTES,
         *pages_payments.ROUTES,
+        *pages_imports.ROUTES,
         Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
     ]
 
@@ -106,6 +111,9 @@ def build_app(
     secure_cookies: bool = False,
     today: Callable[[], date] = date.today,
     throttle: LoginThrottle | None = None,
+    letters_dir: Path = Path("letters"),
+    uploads_dir: Path = Path("uploads"),
+    smtp_config: Path | None = None,
 ) -> Starlette:
     """The workbench for the ledger `store` (cookies signed with the ledger's own key)."""
     middleware = [
@@ -125,6 +133,8 @@ def build_app(
         exception_handlers={404: _not_found, 405: _not_found},
     )
     app.state.store = store
-    app.state.settings = Settings(today=today, secure_cookies=secure_cookies)
+    app.state.settings = Settings(
+        today, secure_cookies, letters_dir.resolve(), uploads_dir.resolve(), smtp_config
+    )
     app.state.throttle = throttle or LoginThrottle()
     return app

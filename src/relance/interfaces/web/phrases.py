@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from relance.interfaces.web import phrases_customer, phrases_reports
+from relance.interfaces.web import phrases_customer, phrases_imports, phrases_reports
 
 PHRASES: dict[str, tuple[str, str]] = {
     # the frame of every page
@@ -264,6 +264,7 @@ PHRASES: dict[str, tuple[str, str]] = {
     "users.added": ("Compte {email} créé.", "Account {email} created."),
     **phrases_customer.PHRASES,
     **phrases_reports.PHRASES,
+    **phrases_imports.PHRASES,
 }
 
 LANGUAGE_INDEX = {"fr": 0, "en": 1}

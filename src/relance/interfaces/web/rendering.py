@@ -34,6 +34,7 @@ NAV = (
     ("/customers", "nav.customers", Role.VIEWER),
     ("/payments", "nav.payments", Role.VIEWER),
     ("/reports", "nav.reports", Role.VIEWER),
+    ("/imports", "nav.imports", Role.MANAGER),
     ("/users", "nav.users", Role.ADMIN),
 )
 
@@ -109,6 +110,11 @@ def render(
 def flash(request: Request, key: str, **values: Any) -> None:
     """A message for the next page the user sees (after the redirect of a POST)."""
     _keep(request, [key, values, "ok"])
+
+
+def flash_refusal(request: Request, key: str, **values: Any) -> None:
+    """A refusal in the workbench's own words, said on the next page as an error."""
+    _keep(request, [key, values, "error"])
 
 
 def flash_error(request: Request, problem: Exception) -> None:
