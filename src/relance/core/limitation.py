@@ -37,6 +37,7 @@ class InterruptionKind(StrEnum):
     PARTIAL_PAYMENT = "partial_payment"  # an acknowledgement by conduct (2240)
     PAYMENT_PLAN = "payment_plan"  # a signed plan acknowledges the debt (2240)
     LEGAL_ACTION = "legal_action"  # C. civ. 2241, even summary or before the wrong court
+    CLAIM_DECLARED = "claim_declared"  # C. com. L622-25-1: a declaration in insolvency
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,7 +22,10 @@ from typer.core import TyperGroup
 SECTIONS: dict[str, dict[str, tuple[tuple[str, ...], str]]] = {
     "The ledger": {
         "init": (("ledger",), "Create the ledger, record your company."),
-        "import": (("ledger", "files"), "Import CSV, FEC, Factur-X, UBL, bank statements."),
+        "import": (
+            ("ledger", "files", "proceedings"),
+            "Import CSV, FEC, Factur-X, UBL, bank statements, BODACC notices.",
+        ),
         "customers": (("ledger",), "List the customers."),
         "invoices": (("ledger",), "List invoices, open balance, days overdue."),
         "aging": (("reports",), "The aged balance (balance âgée)."),
