@@ -110,6 +110,7 @@ def add_rate(
     *,
     confirmed: bool = True,
     today: date,
+    actor: str = "user",
 ) -> RateTable:
     """Add the user's period to `table` (it overrides the shipped rates over its dates);
     returns the table as letters will now read it. LookupError for an unknown table,
@@ -127,7 +128,7 @@ def add_rate(
         repo.append_event(
             conn,
             "rate_period",
-            actor="user",
+            actor=actor,
             subject=table,
             data={"from": start.isoformat(), "to": end.isoformat(), "rate": str(rate),
                   "source": source, "confirmed": confirmed},
@@ -135,14 +136,19 @@ def add_rate(
     return result
 
 
-def confirm_rate(store: Store, table: str, on: date, source: str, *, today: date) -> RatePeriod:
+def confirm_rate(
+    store: Store, table: str, on: date, source: str, *, today: date, actor: str = "user"
+) -> RatePeriod:
     """Confirm the period of `table` covering `on`, having checked it against `source`:
     it becomes the user's own confirmed period. Returns it; LookupError when no period
     covers the day (add it instead)."""
     with store.begin() as conn:
         found = table_of(rate_book(conn), table).period_on(on)
     mine = RatePeriod(found.start, found.end, found.rate, source.strip(), Confidence.CONFIRMED)
-    add_rate(store, table, mine.start, mine.end, mine.rate, source, confirmed=True, today=today)
+    add_rate(
+        store, table, mine.start, mine.end, mine.rate, source, confirmed=True, today=today,
+        actor=actor,
+    )  # fmt: skip
     return mine
 
 

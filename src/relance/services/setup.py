@@ -17,6 +17,7 @@ from stdnum.fr import siren, siret
 from relance.adapters.storage import repository as repo
 from relance.adapters.storage import repository_ledger as ledger_repo
 from relance.adapters.storage.database import Connection, Store
+from relance.core.compliance import legal_identity_items
 from relance.core.iso_codes import check_country, check_currency
 from relance.core.model import Address, Creditor, WindowSide
 
@@ -184,6 +185,38 @@ def changed_creditor(current: Creditor | None, changes: Mapping[str, Any]) -> Cr
         country=str(fields.get("country", current.country)).upper(),
     )
     return checked(replace(current, address=address, **fields))
+
+
+# The creditor field that gives each item of a French company's legal identity.
+_IDENTITY_FIELDS = {
+    "creditor legal form (C. com. R123-238)": "legal_form",
+    "creditor share capital (C. com. R123-238)": "capital",
+    "creditor RCS city (C. com. R123-237)": "registration_city",
+    "creditor SIREN (C. com. R123-237)": "registration_id",
+}
+
+
+def letters_need(creditor: Creditor) -> tuple[str, ...]:
+    """What the creditor's letters still lack, each named by the creditor field that gives
+    it: `address`, `signatory_name`, `iban`, `email` (or a phone), and for a French company
+    the items of its legal identity (`legal_form`, `capital`, `registration_city`,
+    `registration_id`)."""
+    found = [
+        name
+        for name, present in (
+            ("address", creditor.address.lines and creditor.address.city),
+            ("signatory_name", creditor.signatory_name),
+            ("iban", creditor.iban),
+            ("email", creditor.email or creditor.phone),
+        )
+        if not present
+    ]
+    found.extend(
+        _IDENTITY_FIELDS.get(name, name)
+        for name, spellings in legal_identity_items(creditor)
+        if not spellings
+    )
+    return tuple(found)
 
 
 def _save(conn: Connection, creditor: Creditor, actor: str) -> None:

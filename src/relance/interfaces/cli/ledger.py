@@ -15,7 +15,6 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from relance.adapters.formats.ledger_columns import quoted
 from relance.adapters.formats.ledger_csv import CsvKind
 from relance.bootstrap import ledger_exists, ledger_url, open_store
-from relance.core.compliance import legal_identity_items
 from relance.core.model import Creditor, InvoiceStatus, WindowSide
 from relance.interfaces.cli import output as ui
 from relance.interfaces.cli.commands import add_commands
@@ -28,6 +27,7 @@ from relance.services.setup import (
     checked,
     creditor_from_toml,
     init_creditor,
+    letters_need,
     update_creditor,
 )
 
@@ -78,20 +78,7 @@ def _say_ready(db: str | None, saved: Creditor) -> None:
         f"Ledger ready at {escape(ledger_url(db))} for [bold]{escape(saved.name)}[/] "
         f"({saved.currency})."
     )
-    missing = [
-        label
-        for label, present in (
-            ("--address/--postal-code/--city", saved.address.lines and saved.address.city),
-            ("--signatory", saved.signatory_name),
-            ("--iban", saved.iban),
-            ("--email or --phone", saved.email or saved.phone),
-            *(
-                (_IDENTITY_OPTIONS.get(name, name), bool(spellings))
-                for name, spellings in legal_identity_items(saved)
-            ),
-        )
-        if not present
-    ]
+    missing = [_NEEDED_OPTIONS.get(name, name) for name in letters_need(saved)]
     if missing:
         ui.console.print(f"Letters will need: {', '.join(missing)} (run init again with them).")
 
@@ -177,12 +164,16 @@ def init(
     _say_ready(db, saved)
 
 
-# The option that gives each item of a French company's legal identity.
-_IDENTITY_OPTIONS = {
-    "creditor legal form (C. com. R123-238)": "--legal-form",
-    "creditor share capital (C. com. R123-238)": "--capital",
-    "creditor RCS city (C. com. R123-237)": "--rcs-city",
-    "creditor SIREN (C. com. R123-237)": "--siren",
+# The options that give what the letters still need (`setup.letters_need`).
+_NEEDED_OPTIONS = {
+    "address": "--address/--postal-code/--city",
+    "signatory_name": "--signatory",
+    "iban": "--iban",
+    "email": "--email or --phone",
+    "legal_form": "--legal-form",
+    "capital": "--capital",
+    "registration_city": "--rcs-city",
+    "registration_id": "--siren",
 }
 
 

@@ -26,6 +26,7 @@ from relance.interfaces.web import (
     pages_payments,
     pages_queue,
     pages_reports,
+    pages_settings,
     pages_today,
     pages_users,
 )
@@ -92,6 +93,7 @@ def routes() -> list[BaseRoute]:
         *pages_customer_actions.ROUTES,  # before the customer's page, whose path takes all
         *pages_customers.ROUTES,
         *pages_reports.ROUTES,
+        *pages_settings.ROUTES,
         *pages_users.ROUTES,
         *pages_payments.ROUTES,
         *pages_imports.ROUTES,

@@ -8,7 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from relance.interfaces.web import phrases_customer, phrases_imports, phrases_reports
+from relance.interfaces.web import (
+    phrases_customer,
+    phrases_imports,
+    phrases_reports,
+    phrases_settings,
+)
 
 PHRASES: dict[str, tuple[str, str]] = {
     # the frame of every page
@@ -265,6 +270,7 @@ PHRASES: dict[str, tuple[str, str]] = {
     **phrases_customer.PHRASES,
     **phrases_reports.PHRASES,
     **phrases_imports.PHRASES,
+    **phrases_settings.PHRASES,
 }
 
 LANGUAGE_INDEX = {"fr": 0, "en": 1}

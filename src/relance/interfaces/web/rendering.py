@@ -35,6 +35,7 @@ NAV = (
     ("/payments", "nav.payments", Role.VIEWER),
     ("/reports", "nav.reports", Role.VIEWER),
     ("/imports", "nav.imports", Role.MANAGER),
+    ("/settings", "nav.settings", Role.MANAGER),
     ("/users", "nav.users", Role.ADMIN),
 )
 
