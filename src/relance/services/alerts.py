@@ -1,5 +1,6 @@
 """What Today warns about besides the day's review: claims about to be time-barred, rates
-missing or unconfirmed, customers in proceedings, instalments of payment plans falling due.
+missing or unconfirmed, customers in proceedings and the claims to declare in insolvency,
+instalments of payment plans falling due.
 
 Each comes from the service the CLI uses for it (`relance limitation`, the rate warnings of
 `relance run` and `relance send`, `relance proceedings list`, the plans of `relance plan`).
@@ -15,8 +16,9 @@ from relance.adapters.storage import repository_runs as runs
 from relance.adapters.storage.database import Store
 from relance.core.model import Customer
 from relance.core.proceedings import Proceeding
-from relance.services import agreements, limitation, rates
+from relance.services import agreements, insolvency, limitation, rates
 from relance.services.agreements import PlanView
+from relance.services.insolvency import CaseLine
 from relance.services.limitation import LimitationLine
 
 LIMITATION_HORIZON = timedelta(days=90)  # as `relance limitation` looks ahead by default
@@ -30,13 +32,18 @@ class Alerts:
     limitation: tuple[LimitationLine, ...]  # expiring within the horizon, or time-barred
     rates: tuple[str, ...]  # a rate table unconfirmed or stopping before today
     proceedings: tuple[tuple[Proceeding, Customer | None], ...]  # in force today
+    declarations: tuple[CaseLine, ...]  # claims to declare, or relief to ask, soonest first
     instalments: tuple[tuple[PlanView, Customer | None], ...]
 
     @property
     def count(self) -> int:
         """How many warnings there are in all."""
         return (
-            len(self.limitation) + len(self.rates) + len(self.proceedings) + len(self.instalments)
+            len(self.limitation)
+            + len(self.rates)
+            + len(self.proceedings)
+            + len(self.declarations)
+            + len(self.instalments)
         )
 
 
@@ -53,5 +60,6 @@ def alerts(store: Store, as_of: date) -> Alerts:
         limitation=expiring,
         rates=warnings,
         proceedings=tuple((p, found.get(p.customer_ref)) for p in active),
+        declarations=tuple(insolvency.declaration_tasks(store, as_of)),
         instalments=due,
     )

@@ -9,9 +9,10 @@ from tests.conftest import write
 from tests.interfaces.web.conftest import Workbench
 
 from relance.adapters.formats.ledger_csv import CsvKind
+from relance.core.insolvency import InsolvencyCase, Procedure
 from relance.core.proceedings import ProceedingKind
 from relance.core.users import Role
-from relance.services import pauses, proceedings
+from relance.services import insolvency, pauses, proceedings
 from relance.services.ledger_import import import_ledger_csv
 
 
@@ -25,11 +26,14 @@ def test_today_warns_of_limitation_proceedings_instalments_and_rates(
     proceedings.open_proceeding(
         store, "BOLT", ProceedingKind.INSOLVENCY, date(2026, 11, 20), note="<i>RJ</i>"
     )
+    case = InsolvencyCase("ACME", Procedure.REDRESSEMENT, date(2026, 11, 10), date(2026, 11, 14))
+    insolvency.open_case_by_hand(store, case)
     pauses.plan(store, "ACME", ["F-001"], 2, date(2026, 12, 3), "1m", date(2026, 11, 1))
     page = workbench.signed_in(Role.VIEWER).get("/").text
     assert "Alertes" in page
     assert "F-OLD" in page and "prescrite le 5 janv. 2027" in page
     assert "procédure collective" in page and "&lt;i&gt;RJ&lt;/i&gt;" in page
+    assert "déclarer la créance au mandataire avant le 14 janv. 2027 (45 j)" in page
     assert "600,00\xa0€ · pour le 3 déc. 2026" in page  # the plan's first instalment
     assert "rate ecb_mro" in page  # the demo rates ship unconfirmed
     assert 'href="/settings/rates"' not in page  # a viewer is not sent to the settings

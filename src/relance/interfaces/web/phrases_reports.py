@@ -7,6 +7,15 @@ PHRASES: dict[str, tuple[str, str]] = {
     "alerts.title": ("Alertes", "Alerts"),
     "alerts.proceedings": ("Clients en procédure", "Customers in proceedings"),
     "alerts.since": ("depuis le {day}", "since {day}"),
+    "alerts.declarations": ("Créances à déclarer", "Claims to declare"),
+    "alerts.declare": (
+        "déclarer la créance au mandataire avant le {day} ({days} j)",
+        "declare the claim to the representative by {day} ({days} d left)",
+    ),
+    "alerts.relief": (
+        "délai passé : demander un relevé de forclusion avant le {day}",
+        "deadline passed: ask relief from foreclosure by {day}",
+    ),
     "alerts.limitation": ("Prescription proche ou acquise", "Limitation expiring or expired"),
     "alerts.time_barred": ("prescrite depuis le {day}", "time-barred since {day}"),
     "alerts.expires": ("prescrite le {day} (dans {days} j)", "time-barred on {day} (in {days} d)"),
