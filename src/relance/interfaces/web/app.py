@@ -18,6 +18,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from relance.bootstrap import Store
+from relance.interfaces.api.app import build_api
 from relance.interfaces.web import (
     pages_auth,
     pages_customer_actions,
@@ -117,7 +118,8 @@ def build_app(
     uploads_dir: Path = Path("uploads"),
     smtp_config: Path | None = None,
 ) -> Starlette:
-    """The workbench for the ledger `store` (cookies signed with the ledger's own key)."""
+    """The workbench for the ledger `store` (cookies signed with the ledger's own key), with
+    the REST API at /api/v1 (docs/api.md), which sends as the workbench does."""
     middleware = [
         Middleware(SecurityHeaders),
         Middleware(
@@ -129,8 +131,10 @@ def build_app(
             https_only=secure_cookies,
         ),
     ]
+    sends = {"letters": letters_dir.resolve(), "smtp_config": smtp_config}
+    api = Mount("/api/v1", app=build_api(store, today=today, **sends), name="api")
     app = Starlette(
-        routes=routes(),
+        routes=[api, *routes()],
         middleware=middleware,
         exception_handlers={404: _not_found, 405: _not_found},
     )

@@ -1,0 +1,52 @@
+"""Idempotent writes: a POST replayed with its Idempotency-Key answers the same and writes
+nothing more; the key with another body is refused, naming the header."""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+from tests.interfaces.api.conftest import Api
+
+from relance.core.users import Role
+
+PAYMENT = {"date": "2026-11-20", "customer": "ACME", "amount": "100.00", "reference": "A1"}
+
+
+def _imports(api: Api) -> int:
+    with api.store.begin() as conn:
+        return int(conn.execute(text("SELECT count(*) FROM imports")).scalar_one())
+
+
+def test_a_replayed_write_gives_the_first_answer_and_writes_nothing_more(api: Api) -> None:
+    client = api.client(Role.MANAGER)
+    before = _imports(api)
+    key = {"Idempotency-Key": "erp-42"}
+    first = client.post("/payments", json=PAYMENT, headers=key)
+    assert first.status_code == 201
+    again = client.post("/payments", json=PAYMENT, headers=key)
+    assert again.status_code == 201 and again.json() == first.json()
+    assert again.headers["idempotent-replayed"] == "true"
+    assert _imports(api) == before + 1
+    other = client.post("/payments", json={**PAYMENT, "amount": "999.00"}, headers=key)
+    assert other.status_code == 422
+    assert other.headers["content-type"] == "application/problem+json"
+    assert other.json()["field"] == "Idempotency-Key"
+    assert _imports(api) == before + 1
+    # without a key, the same payment is a second import (which finds it unchanged)
+    plain = client.post("/payments", json=PAYMENT)
+    assert plain.status_code == 201 and plain.json()["unchanged"] == 1
+
+
+def test_keys_are_each_accounts_own_and_a_refused_request_is_kept_too(api: Api) -> None:
+    manager, admin = api.client(Role.MANAGER), api.client(Role.ADMIN)
+    key = {"Idempotency-Key": "same-key"}
+    assert manager.post("/payments", json=PAYMENT, headers=key).status_code == 201
+    assert admin.post("/payments", json=PAYMENT, headers=key).status_code == 201
+    bad = {**PAYMENT, "customer": "NOPE"}
+    refused = manager.post("/payments", json=bad, headers={"Idempotency-Key": "k2"})
+    assert refused.status_code == 422
+    replay = manager.post("/payments", json=bad, headers={"Idempotency-Key": "k2"})
+    assert replay.status_code == 422 and replay.json() == refused.json()
+    viewer = api.client(Role.VIEWER).post(
+        "/payments", json=PAYMENT, headers={"Idempotency-Key": "v"}
+    )
+    assert viewer.status_code == 403
