@@ -131,8 +131,8 @@ def build_app(
             https_only=secure_cookies,
         ),
     ]
-    sends = {"letters": letters_dir.resolve(), "smtp_config": smtp_config}
-    api = Mount("/api/v1", app=build_api(store, today=today, **sends), name="api")
+    rest = build_api(store, today=today, letters=letters_dir.resolve(), smtp_config=smtp_config)
+    api = Mount("/api/v1", app=rest, name="api")
     app = Starlette(
         routes=[api, *routes()],
         middleware=middleware,
