@@ -75,6 +75,9 @@ SECTIONS: dict[str, dict[str, tuple[tuple[str, ...], str]]] = {
         "agency": (("law",), "A claim sent to or back from an agency."),
         "rates": (("rates",), "Rate tables: list, add your periods, confirm, settings."),
     },
+    "Prevention": {
+        "risk": (("risk",), "Payment behaviour graded A-E; exposure against the credit limit."),
+    },
     "Beyond one machine": {
         "worker": (("workers",), "Take jobs from the PostgreSQL ledger's queue."),
         "jobs": (("workers",), "Put sending, runs, imports on the queue; list jobs."),

@@ -180,6 +180,9 @@ def run(
     _print_run(report, reports.ledger_language(store, "en"))
     for rate_warning in rates.warnings_for(store, day):
         console.print(f"[yellow]warning:[/] {escape(rate_warning)}")
+    from relance.interfaces.cli.risk import print_over_limit
+
+    print_over_limit(store, day)
 
 
 def _print_run(report: RunReport, language: str) -> None:

@@ -218,6 +218,10 @@ def _import(
                 ui.console.print(f"  unknown columns ignored: {quoted(report.unknown_columns)}")
             for warning in report.warnings[:20]:
                 ui.console.print(f"  warning: {warning}")
+    if not (as_json or dry_run) and kind in (CsvKind.CUSTOMERS, CsvKind.INVOICES):
+        from relance.interfaces.cli.risk import print_over_limit
+
+        print_over_limit(store, date.today())
     if as_json:
         ui.emit(ui.Format.JSON, ["result"], [[r] for r in results])
 

@@ -1,0 +1,70 @@
+"""`relance risk`: each customer's payment behaviour graded A to E with its reasons, and its
+exposure against its credit limit; the over-limit warnings of imports and the daily run."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any
+
+import typer
+
+from relance.bootstrap import Store, open_store
+from relance.interfaces.cli import output as ui
+from relance.interfaces.cli.commands import add_commands
+from relance.services import risk as service
+
+COLUMNS = [
+    "customer", "name", "grade", "average_days_late", "share_late", "usual_stage",
+    "promises_broken", "disputes", "recent_days_late", "earlier_days_late", "exposure",
+    "overdue", "currency", "credit_limit", "over_limit", "reasons",
+]  # fmt: skip
+
+
+def register(app: typer.Typer) -> None:
+    """Add `relance risk` to the app."""
+    add_commands(app, risk)
+
+
+def print_over_limit(store: Store, day: date) -> None:
+    """Say which customers' exposure exceeds their credit limit on `day`, if any."""
+    for exposure in service.over_limit(store, day):
+        limit = exposure.limit
+        assert limit is not None  # over_limit implies a limit
+        ui.console.print(
+            f"warning: {exposure.customer_ref} is over its credit limit: exposure "
+            f"{ui.money_text(exposure.total)} (overdue {ui.money_text(exposure.overdue)}) "
+            f"against {ui.money_text(limit)}",
+            markup=False,
+        )
+
+
+@ui.listing
+def risk(
+    customer: Annotated[str | None, typer.Argument(help="One customer (default: all).")] = None,
+    db: ui.DbOption = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="The day (default: today).")] = None,
+    *,
+    shown: ui.Format,
+) -> None:
+    """Each customer's payment behaviour as of a day, read from the ledger: days paid
+    beyond terms (weighted by amount), share paid late, the step at which it usually pays,
+    promises broken, disputes, the last six months against before; the grade (A to E)
+    with the reasons that gave it, and the exposure against the credit limit."""
+    day = ui.parse_day(as_of, date.today())
+    rows: list[list[Any]] = []
+    for line in service.risk_report(open_store(db), day, customer):
+        b = line.behaviour
+        exposure = line.exposures[0] if line.exposures else None
+        limit = line.customer.credit_limit
+        rows.append([
+            line.customer.ref, line.customer.name, b.grade, b.average_days_late, b.share_late,
+            b.usual_stage, b.promises_broken, b.disputes, b.recent_days_late,
+            b.earlier_days_late, exposure.total.amount if exposure else Decimal(0),
+            exposure.overdue.amount if exposure else Decimal(0),
+            exposure.total.currency if exposure else (limit.currency if limit else ""),
+            limit.amount if limit else None,
+            any(e.over_limit for e in line.exposures), "; ".join(b.reasons),
+        ])  # fmt: skip
+    display = [["" if v is None else str(v) for v in row] for row in rows]
+    ui.emit(shown, COLUMNS, rows, title=f"Credit risk as of {day.isoformat()}", display=display)
