@@ -45,6 +45,7 @@ LISTINGS: dict[str, list[str]] = {
     "rates list": ["rates", "list", "--since", "2026-01-01"],
     "proceedings list": ["proceedings", "list"],
     "risk": ["risk", "--as-of", "2026-03-20"],
+    "advise": ["advise", "--as-of", "2026-03-20"],
     "user list": ["user", "list"],
 }
 

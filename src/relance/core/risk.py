@@ -211,8 +211,9 @@ def grade_of(b: Behaviour, usual_stage: int) -> tuple[str, tuple[str, ...]]:
     average = b.average_days_late
     grade = next((g for limit, g in GRADE_LIMITS if average <= limit), "E")
     reasons = [f"pays on average {average} days beyond terms (weighted by amount): {grade}"]
-    if b.share_late is not None and b.share_late > Decimal("0.5"):
-        grade = _lower(grade)
+    if b.share_late is not None and b.share_late > Decimal("0.5") and grade == "A":
+        # the average hides a habit: most invoices late, if only by a few days
+        grade = "B"
         reasons.append(f"{int(b.share_late * 100)} % of its invoices paid late")
     agency = any(i.with_agency for i in b.invoices)
     if usual_stage >= LATE_STAGE or agency:

@@ -52,6 +52,7 @@ class RiskLine:
     customer: Customer
     behaviour: Behaviour
     exposures: tuple[Exposure, ...]
+    invoices: tuple[Invoice, ...] = ()
 
 
 def risk_report(store: Store, as_of: date, customer_ref: str | None = None) -> list[RiskLine]:
@@ -102,5 +103,6 @@ def _lines(conn: Connection, as_of: date, customers: Sequence[Customer]) -> list
             customer.ref, mine.invoices, mine.allocations, as_of, actions=mine.actions,
             promises=mine.promises, disputes=mine.disputes, handed_over=handed,
         )  # fmt: skip
-        lines.append(RiskLine(customer, behaviour, tuple(exposure.get(customer.ref, ()))))
+        exposed = tuple(exposure.get(customer.ref, ()))
+        lines.append(RiskLine(customer, behaviour, exposed, tuple(mine.invoices)))
     return lines

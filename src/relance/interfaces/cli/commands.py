@@ -77,6 +77,7 @@ SECTIONS: dict[str, dict[str, tuple[tuple[str, ...], str]]] = {
     },
     "Prevention": {
         "risk": (("risk",), "Payment behaviour graded A-E; exposure against the credit limit."),
+        "advise": (("risk",), "Deposits to ask, discounts to offer, limits to lower."),
     },
     "Beyond one machine": {
         "worker": (("workers",), "Take jobs from the PostgreSQL ledger's queue."),

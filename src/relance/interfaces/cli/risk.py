@@ -22,8 +22,8 @@ COLUMNS = [
 
 
 def register(app: typer.Typer) -> None:
-    """Add `relance risk` to the app."""
-    add_commands(app, risk)
+    """Add `relance risk` and `relance advise` to the app."""
+    add_commands(app, risk, advise)
 
 
 def print_over_limit(store: Store, day: date) -> None:
@@ -68,3 +68,39 @@ def risk(
         ])  # fmt: skip
     display = [["" if v is None else str(v) for v in row] for row in rows]
     ui.emit(shown, COLUMNS, rows, title=f"Credit risk as of {day.isoformat()}", display=display)
+
+
+@ui.listing
+def advise(
+    db: ui.DbOption = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="The day (default: today).")] = None,
+    large_share: Annotated[
+        str, typer.Option(help="Share of the credit limit above which an order asks a deposit.")
+    ] = "0.5",
+    discount: Annotated[
+        str, typer.Option(help="Early-payment discount offered, in % (paid within --within days).")
+    ] = "2",
+    within: Annotated[int, typer.Option(help="Days to pay to earn the discount.")] = 10,
+    financing_rate: Annotated[
+        str, typer.Option(help="What financing receivables costs you, % a year.")
+    ] = "8",
+    *,
+    shown: ui.Format,
+) -> None:
+    """What to do before the next order, with the reason each time: ask a deposit (a new
+    customer, an order above a share of the limit, a job longer than 30 days, a customer
+    who paid only after a third letter or an agency), offer an early-payment discount to a
+    slow payer in good standing (its cost against the financing it saves), lower a limit."""
+    from relance.core.advice import Terms
+    from relance.services.advice import advice
+
+    terms = Terms(
+        Decimal(large_share), Decimal(discount) / 100, within, Decimal(financing_rate) / 100
+    )
+    rows = [
+        [line.advice.customer_ref, line.name, line.grade, line.advice.kind.value,
+         line.advice.invoice_number, line.advice.reason]
+        for line in advice(open_store(db), ui.parse_day(as_of, date.today()), terms)
+    ]  # fmt: skip
+    ui.emit(shown, ["customer", "name", "grade", "advice", "invoice", "reason"], rows,
+            title="Advice")  # fmt: skip
