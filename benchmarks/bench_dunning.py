@@ -239,7 +239,7 @@ def run(path: str, profile: bool, phases: bool = False) -> None:
     from relance.bootstrap import open_store
 
     spent = time_phases() if phases else {}
-    from relance.services.dunning import run_dunning
+    from relance.services.daily_run import run_dunning
 
     store = open_store(str(path), create=True)
     started = time.perf_counter()
