@@ -10,9 +10,11 @@ the last run's is refused unless replayed, which writes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from relance.adapters.storage import repository as repo
 from relance.adapters.storage import repository_history as history_repo
@@ -25,15 +27,17 @@ from relance.adapters.storage.database import Connection, Store
 from relance.core.bulk import no_cyclic_gc
 from relance.core.engine import (
     PENDING,
+    Action,
     ActionStatus,
     Cancellation,
     Decision,
     Flag,
+    OverdueItem,
     Proposal,
     decide,
 )
 from relance.core.ledger import Ledger
-from relance.core.model import Payment
+from relance.core.model import Allocation, Customer, Payment
 from relance.core.policy import PolicyIndex
 from relance.core.queued import QueuedAction, queued_step
 from relance.services import limitation, waiting_credits
@@ -58,13 +62,30 @@ class RunReport:
 # -- the run ------------------------------------------------------------------------------
 
 
-def decide_as_of(
-    conn: Connection, as_of: date, customer_ref: str | None = None, *, morning: bool = False
-) -> tuple[Decision, dict[str, int]]:
-    """Load what the engine needs (all customers, or one) and decide; returns the
-    decision and the ids of the known actions by key. With `morning`, the actions
-    proposed on `as_of` itself are left out: the decision is the one that day's first
-    run made (what a replay shows)."""
+# How many customers a run decides and stores at a time: a ledger of 200,000 customers
+# and a million invoices is never held whole (each part's invoices, customers and records
+# are let go once stored), and each part is large enough that its reads stay few.
+PART = 25_000
+
+
+@dataclass(frozen=True, slots=True)
+class _Known:
+    """What a run reads once, whatever its parts: the known actions (with their ids by
+    key), pauses, contacts, payments and allocations the engine follows, credit, the
+    invoices set aside, proceedings, policies, and the sums allocated to invoices."""
+
+    actions: list[tuple[int, Action]]
+    ids: dict[str, int]
+    inputs: dict[str, Any]  # `decide`'s keyword arguments other than overdue and actions
+    payments: tuple[Payment, ...]
+    toward: tuple[Allocation, ...]
+    allocated: dict[int, int]
+    policies: PolicyIndex
+
+
+def _read_known(conn: Connection, as_of: date, customer_ref: str | None, morning: bool) -> _Known:
+    """What the engine needs besides the customers and their overdue invoices. With
+    `morning`, the actions proposed on `as_of` itself are left out."""
     known = queue_repo.engine_actions(conn, as_of, customer_ref)
     if morning:
         known = [(id_, action) for id_, action in known if action.proposed_on < as_of]
@@ -79,36 +100,88 @@ def decide_as_of(
             overdue_repo.payments_of(conn, sorted(followed), as_of)
         )
     )
-    toward_plans = overdue_repo.allocations_to(
-        conn, (n for p in plans for n in p.invoice_numbers), as_of
+    toward = overdue_repo.allocations_to(conn, (n for p in plans for n in p.invoice_numbers), as_of)
+    inputs = {
+        "contacts": pause_repo.load_contacts(conn, as_of, customer_ref),
+        "disputes": pause_repo.load_disputes(conn, customer_ref),
+        "promises": promises,
+        "plans": plans,
+        "holds": pause_repo.load_holds(conn, customer_ref),
+        "time_barred": limitation.time_barred_invoices(conn, as_of),
+        "credit": overdue_repo.unapplied_credit(conn, as_of, customer_ref),
+        "handed_over": runs.handed_over_invoices(conn, as_of),
+        "proceedings": runs.load_proceedings(
+            conn, None if customer_ref is None else [customer_ref]
+        ),
+    }
+    return _Known(
+        known, {action.key: id_ for id_, action in known}, inputs, payments, tuple(toward),
+        overdue_repo.allocated_by_invoice(conn, as_of, customer_ref),
+        PolicyIndex(policy_repo.load_policies(conn), policy_repo.load_rules(conn)),
+    )  # fmt: skip
+
+
+def _decide(
+    as_of: date,
+    known: _Known,
+    customers: Sequence[Customer],
+    overdue: Mapping[str, Sequence[OverdueItem]],
+    actions: Sequence[tuple[int, Action]],
+) -> Decision:
+    ledger = Ledger(customers=tuple(customers), payments=known.payments, allocations=known.toward)
+    return decide(
+        ledger,
+        known.policies,
+        as_of=as_of,
+        actions=[action for _, action in actions],
+        overdue=overdue,
+        **known.inputs,
     )
-    overdue = overdue_repo.overdue_by_customer(conn, as_of, customer_ref)
+
+
+def decide_as_of(
+    conn: Connection, as_of: date, customer_ref: str | None = None, *, morning: bool = False
+) -> tuple[Decision, dict[str, int]]:
+    """Load what the engine needs (all customers, or one) and decide; returns the
+    decision and the ids of the known actions by key. With `morning`, the actions
+    proposed on `as_of` itself are left out: the decision is the one that day's first
+    run made (what a replay shows)."""
+    known = _read_known(conn, as_of, customer_ref, morning)
+    overdue = overdue_repo.overdue_by_customer(conn, as_of, customer_ref, allocated=known.allocated)
     if customer_ref is None:
-        # Only the customers the engine will look at: those with something overdue or
-        # an action still pending.
-        wanted = set(overdue)
-        wanted.update(a.customer_ref for _, a in known if a.status in PENDING)
-        customers = overdue_repo.customers_for_run(conn, wanted)
+        customers = overdue_repo.customers_for_run(conn, _wanted(overdue, known.actions))
     else:
         customers = repo.load_customers(conn, [customer_ref])
-    ledger = Ledger(customers=tuple(customers), payments=payments, allocations=tuple(toward_plans))
-    decision = decide(
-        ledger,
-        PolicyIndex(policy_repo.load_policies(conn), policy_repo.load_rules(conn)),
-        as_of=as_of,
-        actions=[action for _, action in known],
-        contacts=pause_repo.load_contacts(conn, as_of, customer_ref),
-        disputes=pause_repo.load_disputes(conn, customer_ref),
-        promises=promises,
-        plans=plans,
-        holds=pause_repo.load_holds(conn, customer_ref),
-        time_barred=limitation.time_barred_invoices(conn, as_of),
-        credit=overdue_repo.unapplied_credit(conn, as_of, customer_ref),
-        overdue=overdue,
-        handed_over=runs.handed_over_invoices(conn, as_of),
-        proceedings=runs.load_proceedings(conn, None if customer_ref is None else [customer_ref]),
-    )
-    return decision, {action.key: id_ for id_, action in known}
+    return _decide(as_of, known, customers, overdue, known.actions), known.ids
+
+
+def _wanted(overdue: Mapping[str, object], actions: Sequence[tuple[int, Action]]) -> set[str]:
+    """The customers the engine will look at: those with something overdue or an action
+    still pending."""
+    wanted = set(overdue)
+    wanted.update(a.customer_ref for _, a in actions if a.status in PENDING)
+    return wanted
+
+
+def decisions_in_parts(
+    conn: Connection, as_of: date, part: int = PART
+) -> Iterator[tuple[Decision, dict[str, int]]]:
+    """The run's decision for every customer, part by part (ranges of about `part`
+    customers by reference, in order), each with the ids of the known actions by key:
+    together, the decision `decide_as_of` makes at once, customer for customer."""
+    known = _read_known(conn, as_of, None, False)
+    by_ref = sorted(known.actions, key=lambda pair: pair[1].customer_ref)
+    refs = [action.customer_ref for _, action in by_ref]
+    for low, high in overdue_repo.customer_ranges(conn, part):
+        # The actions of the range's customers, known or not (an unknown one is flagged).
+        actions = by_ref[
+            bisect_left(refs, low) : len(refs) if high is None else bisect_left(refs, high)
+        ]
+        overdue = overdue_repo.overdue_by_customer(
+            conn, as_of, within=(low, high), allocated=known.allocated
+        )
+        customers = overdue_repo.customers_for_run(conn, _wanted(overdue, actions), (low, high))
+        yield _decide(as_of, known, customers, overdue, actions), known.ids
 
 
 def apply_cancellations(
@@ -204,11 +277,26 @@ def run_dunning(
         last = runs.last_run_date(conn, other_than=run_id)
         if last is not None and as_of < last:
             raise RunGoesBack(as_of, last)
-        decision, ids = decide_as_of(conn, as_of)
-        decision, held, warned = waiting_credits.check(conn, decision, as_of, hold=hold_on_credit)
-        report = _record(conn, decision, ids, actor, dry_run, warned)
+        reports: list[RunReport] = []
+        held: list[waiting_credits.HeldProposal] = []
+        waiting = waiting_credits.Waiting()
+        # Part by part: each part's records are stored, then let go.
+        with runs.reading_once(conn):
+            for decision, ids in decisions_in_parts(conn, as_of):
+                decision, part_held, warned = waiting_credits.check(
+                    conn, decision, as_of, hold=hold_on_credit, waiting=waiting
+                )
+                reports.append(_record(conn, decision, ids, actor, dry_run, warned))
+                held.extend(part_held)
         runs.finish_run(conn, run_id)
-    return replace(report, held=held)
+    return RunReport(
+        as_of,
+        tuple(action for report in reports for action in report.proposed),
+        tuple(cancelled for report in reports for cancelled in report.cancelled),
+        tuple(flag for report in reports for flag in report.flags),
+        dry_run,
+        held=tuple(held),
+    )
 
 
 def _record(

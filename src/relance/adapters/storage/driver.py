@@ -107,7 +107,7 @@ def _copy_rows(
     names = ", ".join(quote(name) for name in columns)
     cursor = conn.connection.cursor()
     try:
-        with cursor.copy(f"COPY {quote(table.name)} ({names}) FROM STDIN") as copy:  # type: ignore[attr-defined]
+        with cursor.copy(f"COPY {quote(table.name)} ({names}) FROM STDIN") as copy:
             for row in rows:
                 values = list(row)
                 for n, convert in to_convert:

@@ -28,47 +28,81 @@ from relance.core.model import Allocation, AllocationKind, Customer
 from relance.core.money import Money, minor_units
 
 
-def overdue_by_customer(
+def customer_ranges(conn: Connection, size: int) -> list[tuple[str, str | None]]:
+    """The customers' references cut into ranges of about `size` customers, in order:
+    (lowest, next range's lowest); the first range starts at "" and the last is open, so
+    that every reference, known or not, falls in exactly one."""
+    refs = [
+        ref for (ref,) in driver_rows(conn, select(t.customers.c.ref).order_by(t.customers.c.ref))
+    ]
+    lows = ["", *refs[size::size]]
+    return [(low, lows[n + 1] if n + 1 < len(lows) else None) for n, low in enumerate(lows)]
+
+
+def _within(column: Any, within: tuple[str, str | None]) -> Any:
+    """`column` in the range of references `within` (see `customer_ranges`)."""
+    low, high = within
+    return column >= low if high is None else and_(column >= low, column < high)
+
+
+def allocated_by_invoice(
     conn: Connection, as_of: date, customer_ref: str | None = None
-) -> dict[str, list[OverdueItem]]:
-    """Each customer's invoices past due on `as_of` (and issued by then) with something
-    still owed: (number, due date, currency, open balance), the shape `decide` takes as
-    `overdue`."""
-    inv, cust, alloc = t.invoices, t.customers, t.allocations
-    refs_query = select(cust.c.id, cust.c.ref)
-    if customer_ref is not None:
-        refs_query = refs_query.where(cust.c.ref == customer_ref)
-    refs: dict[int, str] = {id_: ref for id_, ref in driver_rows(conn, refs_query)}
-    # Three plain reads (customers' references, sums allocated by `as_of`, invoices past
-    # due) and the subtraction here: SQLite reads them faster than one join on a grouped
-    # subquery, and only invoices with an allocation have a sum to look up.
-    invoices_query = select(
-        inv.c.customer_id, inv.c.id, inv.c.number, inv.c.due_date, inv.c.currency,
-        inv.c.amount_minor,
-    ).where(inv.c.issue_date <= as_of, inv.c.due_date < as_of)  # fmt: skip
-    allocated_query = (
+) -> dict[int, int]:
+    """The sum allocated by `as_of` to each invoice (of one customer, or all) that has an
+    allocation, in minor units (read once by a run, whatever its ranges of customers)."""
+    alloc, inv = t.allocations, t.invoices
+    query = (
         select(alloc.c.invoice_id, func.sum(alloc.c.amount_minor))
         .where(alloc.c.date <= as_of)
         .group_by(alloc.c.invoice_id)
     )
     if customer_ref is not None:
-        if not refs:
-            return {}
-        (customer_id,) = refs
-        invoices_query = invoices_query.where(inv.c.customer_id == customer_id)
-        allocated_query = allocated_query.where(
-            alloc.c.invoice_id.in_(select(inv.c.id).where(inv.c.customer_id == customer_id))
+        mine = (
+            select(inv.c.id)
+            .join(t.customers, t.customers.c.id == inv.c.customer_id)
+            .where(t.customers.c.ref == customer_ref)
         )
-    allocated = {invoice_id: int(paid) for invoice_id, paid in driver_rows(conn, allocated_query)}
+        query = query.where(alloc.c.invoice_id.in_(mine))
+    return {invoice_id: int(paid) for invoice_id, paid in driver_rows(conn, query)}
+
+
+def overdue_by_customer(
+    conn: Connection,
+    as_of: date,
+    customer_ref: str | None = None,
+    *,
+    within: tuple[str, str | None] | None = None,
+    allocated: dict[int, int] | None = None,
+) -> dict[str, list[OverdueItem]]:
+    """Each customer's invoices past due on `as_of` (and issued by then) with something
+    still owed: (number, due date, currency, open balance), the shape `decide` takes as
+    `overdue`. All customers, one, or those whose reference is `within` a range; the
+    sums `allocated` to invoices when already read (`allocated_by_invoice`)."""
+    inv, cust = t.invoices, t.customers
+    # Plain reads (invoices past due with their customer's reference, sums allocated by
+    # `as_of`) and the subtraction here: SQLite reads them faster than one join on a
+    # grouped subquery, and only invoices with an allocation have a sum to look up.
+    query = (
+        select(cust.c.ref, inv.c.number, inv.c.due_date, inv.c.currency, inv.c.amount_minor,
+               inv.c.id)
+        .join(cust, cust.c.id == inv.c.customer_id)
+        .where(inv.c.issue_date <= as_of, inv.c.due_date < as_of)
+    )  # fmt: skip
+    if customer_ref is not None:
+        query = query.where(cust.c.ref == customer_ref)
+    if within is not None:
+        query = query.where(_within(cust.c.ref, within))
+    # Each customer's invoices in their own order (by id), however the database reads them
+    # (a range comes through the customers' index, by customer).
+    query = query.order_by(inv.c.id)
+    if allocated is None:
+        allocated = allocated_by_invoice(conn, as_of)
     # The loop below runs once per overdue invoice: lookups are inlined, and each distinct
     # due date, currency and reference is made once and shared by the rows that have it.
     days: dict[Any, date] = {}
     currencies: dict[str, tuple[str, int]] = {}  # the currency and its minor-unit exponent
     found: dict[str, list[OverdueItem]] = {}
-    by_id: dict[int, list[OverdueItem]] = {}
-    for customer_id, invoice_id, number, due, currency_text, amount in driver_rows(
-        conn, invoices_query
-    ):
+    for ref, number, due, currency_text, amount, invoice_id in driver_rows(conn, query):
         paid = allocated.get(invoice_id)
         owed = amount if paid is None else amount - paid
         if owed <= 0:
@@ -81,21 +115,25 @@ def overdue_by_customer(
             known = currencies[currency_text] = (currency_text, -minor_units(currency_text))
         # An integer count of minor units scaled by the exponent is exact: no rounding.
         item = (number, day, known[0], Decimal(owed).scaleb(known[1]))
-        mine = by_id.get(customer_id)
+        mine = found.get(ref)
         if mine is None:
-            by_id[customer_id] = found[refs[customer_id]] = [item]
+            found[ref] = [item]
         else:
             mine.append(item)
     return found
 
 
-def customers_for_run(conn: Connection, refs: Collection[str]) -> list[Customer]:
-    """The customers among `refs`, made by `repository.customer_from_row` (as
-    `load_customers` makes them), read through the driver: a run needs every customer
-    with an overdue invoice."""
+def customers_for_run(
+    conn: Connection, refs: Collection[str], within: tuple[str, str | None] | None = None
+) -> list[Customer]:
+    """The customers among `refs` (whose reference is `within` a range, when given), made
+    by `repository.customer_from_row` (as `load_customers` makes them), read through the
+    driver: a run needs every customer with an overdue invoice."""
     columns = list(t.customers.c)
     names = [column.name for column in columns]
     query = select(*columns).order_by(t.customers.c.ref)
+    if within is not None:
+        query = query.where(_within(t.customers.c.ref, within))
     ref_at, created_at = names.index("ref"), names.index("created")
     day = DayReader()  # the driver gives dates as text on SQLite
     found = []
