@@ -358,6 +358,14 @@ def policy_to_toml(policy: Policy) -> str:
     return tomli_w.dumps(policy_to_dict(policy))
 
 
+def policy_from_dict(
+    data: dict[str, Any], source: str
+) -> tuple[Policy | None, tuple[PolicyFileProblem, ...]]:
+    """`policy_from_toml` on data shaped as `policy_to_dict` gives it (a form's edits
+    applied): read back through TOML, so an edit is checked exactly as a file is."""
+    return policy_from_toml(tomli_w.dumps(data), source)
+
+
 def default_policies() -> tuple[Policy, ...]:
     """The policies shipped with relance (business, consumer), sorted by name.
 

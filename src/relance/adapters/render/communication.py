@@ -29,7 +29,7 @@ from relance.core.compliance import (
     WordLists,
     check_communication,
 )
-from relance.core.letter import Letter, Tone
+from relance.core.letter import ComposeResult, Letter, Tone
 from relance.core.model import CustomerKind
 
 LETTER_CHANNELS = ("letter", "registered_letter")
@@ -110,6 +110,26 @@ def render_communication(
     )
 
 
+def template_specimen(key: str, language: str, *, level: int | None = None) -> ComposeResult:
+    """The specimen letter template `key` is tried on: its level (the key's last digit
+    unless given), tone and kind of debtor read from the key."""
+    base = letter_key(key)
+    if level is None:
+        digits = [c for c in base if c.isdigit()]
+        level = int(digits[-1]) if digits else 0
+    kind = CustomerKind.CONSUMER if base.startswith("consumer/") else CustomerKind.BUSINESS
+    tone = Tone.FORMAL if level >= 4 else Tone.FIRM if level == 3 else Tone.COURTEOUS
+    return specimen_letter(
+        level=level, tone=tone, kind=kind, language=language, currency="EUR", template_key=key
+    )
+
+
+def template_channel(key: str) -> str:
+    """The channel template `key` words: an e-mail (its copy, or an e-mail step), else a
+    letter."""
+    return "email" if key.endswith("_email") or "email" in letter_key(key) else "letter"
+
+
 def check_template(
     key: str, language: str, store: TemplateStore, *, level: int | None = None
 ) -> tuple[str, ...]:
@@ -118,20 +138,11 @@ def check_template(
     Used by ``relance template check``: a template that does not parse, uses an unknown
     value, lacks a block or fails the compliance check is reported with the reason.
     """
-    base = letter_key(key)
-    if level is None:
-        digits = [c for c in base if c.isdigit()]
-        level = int(digits[-1]) if digits else 0
-    kind = CustomerKind.CONSUMER if base.startswith("consumer/") else CustomerKind.BUSINESS
-    tone = Tone.FORMAL if level >= 4 else Tone.FIRM if level == 3 else Tone.COURTEOUS
-    composed = specimen_letter(
-        level=level, tone=tone, kind=kind, language=language, currency="EUR", template_key=key
-    )
+    composed = template_specimen(key, language, level=level)
     if composed.letter is None:
         return composed.problems
-    channel = "email" if key.endswith("_email") or "email" in base else "letter"
     try:
-        rendered = render_communication(composed.letter, channel, store)
+        rendered = render_communication(composed.letter, template_channel(key), store)
     except TemplateProblem as exc:
         return (str(exc),)
     return tuple(p.message for p in rendered.problems)

@@ -50,6 +50,10 @@ def serve(
     smtp_config: Annotated[
         Path | None, typer.Option("--smtp-config", help="TOML file with an \\[smtp] table.")
     ] = None,
+    templates: Annotated[
+        Path | None,
+        typer.Option("--templates", help="Your templates folder, edited on the Settings page."),
+    ] = None,
 ) -> None:
     """Serve the web workbench (today's review, the queue, customers) for the ledger.
 
@@ -70,6 +74,7 @@ def serve(
         ui.console.print("No account yet: create one with `relance user add EMAIL --role admin`.")
     ui.console.print(f"relance workbench on http://{host}:{port}/ (Ctrl-C stops it)")
     app = build_app(
-        store, secure_cookies=https, letters_dir=out, uploads_dir=uploads, smtp_config=smtp_config
-    )
+        store, secure_cookies=https, letters_dir=out, uploads_dir=uploads,
+        smtp_config=smtp_config, templates_dir=templates,
+    )  # fmt: skip
     uvicorn.run(app, host=host, port=port, log_level="info")

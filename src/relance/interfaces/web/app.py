@@ -28,6 +28,7 @@ from relance.interfaces.web import (
     pages_queue,
     pages_reports,
     pages_settings,
+    pages_settings_letters,
     pages_today,
     pages_users,
 )
@@ -83,6 +84,7 @@ class Settings:
     letters_dir: Path = Path("letters")  # print batches and e-mail files (`relance send --out`)
     uploads_dir: Path = Path("uploads")  # files sent to the Imports page, checked then kept
     smtp_config: Path | None = None  # `relance send --smtp-config`; else RELANCE_SMTP_* variables
+    templates_dir: Path | None = None  # the user's templates (`relance send --templates`)
 
 
 def routes() -> list[BaseRoute]:
@@ -95,6 +97,7 @@ def routes() -> list[BaseRoute]:
         *pages_customers.ROUTES,
         *pages_reports.ROUTES,
         *pages_settings.ROUTES,
+        *pages_settings_letters.ROUTES,
         *pages_users.ROUTES,
         *pages_payments.ROUTES,
         *pages_imports.ROUTES,
@@ -117,6 +120,7 @@ def build_app(
     letters_dir: Path = Path("letters"),
     uploads_dir: Path = Path("uploads"),
     smtp_config: Path | None = None,
+    templates_dir: Path | None = None,
 ) -> Starlette:
     """The workbench for the ledger `store` (cookies signed with the ledger's own key), with
     the REST API at /api/v1 (docs/api.md), which sends as the workbench does."""
@@ -140,7 +144,8 @@ def build_app(
     )
     app.state.store = store
     app.state.settings = Settings(
-        today, secure_cookies, letters_dir.resolve(), uploads_dir.resolve(), smtp_config
-    )
+        today, secure_cookies, letters_dir.resolve(), uploads_dir.resolve(), smtp_config,
+        templates_dir.resolve() if templates_dir else None,
+    )  # fmt: skip
     app.state.throttle = throttle or LoginThrottle()
     return app

@@ -57,4 +57,55 @@ PHRASES: dict[str, tuple[str, str]] = {
     "rates.unconfirmed": ("non confirmé", "unconfirmed"),
     "settings.rate_added": ("Période ajoutée.", "Period added."),
     "settings.rate_confirmed": ("Taux confirmé.", "Rate confirmed."),
+    "settings.level": ("Niveau", "Level"),
+    "settings.policy_saved": ("Politique {name} enregistrée.", "Policy {name} saved."),
+    "settings.policy_refused": (
+        "La politique n’a pas été enregistrée :",
+        "The policy was not saved:",
+    ),
+    "policy.description": ("Description", "Description"),
+    "policy.min_gap_days": ("Jours au moins entre deux étapes", "Days at least between steps"),
+    "policy.promise_grace_days": ("Grâce après une promesse (j)", "Grace after a promise (days)"),
+    "policy.plan_grace_days": ("Grâce après une échéance (j)", "Grace after an instalment (days)"),
+    "policy.name": ("Nom", "Name"),
+    "policy.after_due_days": ("Jours après l’échéance", "Days after the due date"),
+    "policy.after_previous_days": (
+        "Jours après l’étape précédente",
+        "Days after the previous step",
+    ),
+    "policy.tone": ("Ton", "Tone"),
+    "policy.min_amount": ("Montant minimum", "Minimum amount"),
+    "policy.needs_approval": ("À approuver", "Needs approval"),
+    "policy.remove": ("Supprimer ce niveau", "Remove this level"),
+    "policy.templates": ("Modèles", "Templates"),
+    "policy.add_level": ("Ajouter un niveau", "Add a level"),
+    "channel.write_off_review": ("examen de passage en perte", "write-off review"),
+    "tone.courteous": ("courtois", "courteous"),
+    "tone.firm": ("ferme", "firm"),
+    "tone.formal": ("solennel", "formal"),
+    "settings.template_saved": ("Modèle {name} enregistré.", "Template {name} saved."),
+    "templates.no_folder": (
+        "Pour enregistrer vos modèles, lancez « relance serve --templates DOSSIER » ; "
+        "« relance send --templates DOSSIER » les utilise ensuite.",
+        "To save your templates, start “relance serve --templates FOLDER”; "
+        "“relance send --templates FOLDER” then uses them.",
+    ),
+    "templates.own": ("le vôtre", "yours"),
+    "templates.shipped": ("fourni", "shipped"),
+    "templates.text": ("Texte du modèle (Jinja)", "Template text (Jinja)"),
+    "templates.try": ("Aperçu", "Preview"),
+    "templates.save": ("Enregistrer", "Save"),
+    "templates.help": (
+        "Blocs subject, opening et closing ; l’aperçu remplit le modèle pour la lettre "
+        "type et le vérifie comme « relance template check ».",
+        "Blocks subject, opening and closing; the preview fills the template for the "
+        "specimen letter and checks it as “relance template check” does.",
+    ),
+    "templates.preview": ("Aperçu sur la lettre type", "Preview on the specimen letter"),
+    "templates.draft": ("brouillon non enregistré", "draft, not saved"),
+    "templates.fine": ("Aucun problème.", "No problem."),
+    "templates.table_here": (
+        "[ le tableau des factures ]",
+        "[ the table of invoices ]",
+    ),
 }
