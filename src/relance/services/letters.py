@@ -17,6 +17,7 @@ from relance.adapters.render.templates import DEFAULT_KEYS, TemplateStore
 from relance.adapters.storage import repository as repo
 from relance.adapters.storage import repository_letters as rl
 from relance.adapters.storage import repository_queue as queue_repo
+from relance.adapters.storage import repository_registered as registered_repo
 from relance.adapters.storage.database import Store
 from relance.core.outbox import OutboxStatus
 from relance.core.registered_mail import RegisteredRecord, record_posting, record_receipt
@@ -146,6 +147,13 @@ def registered(
             dated=received or posted,
         )
     return record
+
+
+def awaiting_receipt(store: Store, limit: int = 200) -> list[tuple[RegisteredRecord, str, str]]:
+    """The registered letters sent and not yet received, oldest first, each with its
+    customer and its level: those whose posting or receipt is still to record."""
+    with store.begin() as conn:
+        return registered_repo.awaiting_receipt(conn, limit)
 
 
 def outbox_status(store: Store, action_id: int) -> list[tuple[str, OutboxStatus, str]]:

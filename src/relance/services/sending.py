@@ -89,6 +89,7 @@ def send_approved(
     actor: str = "relance",
     progress: Callable[[int, int], None] | None = None,
     only: Collection[int] | None = None,
+    on_action: Callable[[int, int], None] | None = None,
 ) -> SendReport:
     """Deliver every approved document action and every waiting e-mail, as of `as_of`.
 
@@ -97,7 +98,9 @@ def send_approved(
     mail client instead (and count as delivered); with neither they wait in the outbox.
     Letters go to a new print batch in `out_dir`. `now` is the instant written in the
     e-mails' Date header (default: the clock). With `only`, just those actions (a slice
-    of the queue, as a job on a worker takes it: `relance.services.jobs`).
+    of the queue, as a job on a worker takes it: `relance.services.jobs`). `progress` is
+    told the letters written to the print batch, `on_action` the actions taken so far (both
+    as done, total).
     """
     mode = EmailMode.FILES if to_files else EmailMode.SMTP if mailer else EmailMode.WAIT
     run = SendRun(
@@ -113,8 +116,11 @@ def send_approved(
         owner=claims.new_owner(),
     )
     try:
-        for item in _candidates(store, only):
+        candidates = _candidates(store, only)
+        for taken, item in enumerate(candidates, 1):
             _take(run, item)
+            if on_action is not None:
+                on_action(taken, len(candidates))
         _print(run, progress)
     finally:
         for action_id in run.held:

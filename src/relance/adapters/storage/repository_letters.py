@@ -286,7 +286,8 @@ def letters_sent_to(
 # -- registered mail --------------------------------------------------------------------
 
 
-def _registered(row: Any) -> RegisteredRecord:
+def registered_record(row: Any) -> RegisteredRecord:
+    """A registered-mail row as its record."""
     return RegisteredRecord(
         action_id=str(row.action_id),
         provider=row.provider,
@@ -302,7 +303,7 @@ def load_registered(conn: Connection, action_id: int) -> RegisteredRecord | None
     row = conn.execute(
         select(tl.registered_mail).where(tl.registered_mail.c.action_id == action_id)
     ).first()
-    return None if row is None else _registered(row)
+    return None if row is None else registered_record(row)
 
 
 def save_registered(conn: Connection, action_id: int, record: RegisteredRecord) -> None:

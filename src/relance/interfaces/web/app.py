@@ -27,6 +27,7 @@ from relance.interfaces.web import (
     pages_payments,
     pages_queue,
     pages_reports,
+    pages_sending,
     pages_settings,
     pages_settings_letters,
     pages_today,
@@ -93,6 +94,7 @@ def routes() -> list[BaseRoute]:
         *pages_auth.ROUTES,
         *pages_today.ROUTES,
         *pages_queue.ROUTES,
+        *pages_sending.ROUTES,
         *pages_customer_actions.ROUTES,  # before the customer's page, whose path takes all
         *pages_customers.ROUTES,
         *pages_reports.ROUTES,

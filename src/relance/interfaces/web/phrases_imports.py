@@ -78,4 +78,78 @@ PHRASES: dict[str, tuple[str, str]] = {
         "dépendent : {reasons}",
         "Import #{id} cannot be undone, later records depend on it: {reasons}",
     ),
+    # sending from the queue
+    "send.title": ("Envoi", "Sending"),
+    "send.approved": (
+        "{count} action(s) approuvée(s) à envoyer",
+        "{count} approved action(s) to send",
+    ),
+    "send.start": ("Envoyer les actions approuvées", "Send the approved actions"),
+    "send.start_help": (
+        "Comme « relance send » : chaque action est vérifiée de nouveau, les e-mails partent "
+        "par le serveur SMTP configuré, les lettres vont dans un lot à imprimer.",
+        "As “relance send” does: each action is checked again, e-mails go through the "
+        "configured SMTP server, letters go to a print batch.",
+    ),
+    "send.starting": ("Envoi en préparation…", "Getting ready to send…"),
+    "send.taking": (
+        "{done} action(s) traitée(s) sur {total}",
+        "{done} of {total} action(s) handled",
+    ),
+    "send.printing": (
+        "Lot d’impression : {done} lettre(s) écrite(s) sur {total}",
+        "Print batch: {done} of {total} letter(s) written",
+    ),
+    "send.refreshes": (
+        "Cette page se met à jour toutes les {seconds} s.",
+        "This page updates itself every {seconds} s.",
+    ),
+    "send.failed": ("L’envoi s’est arrêté : {why}", "Sending stopped: {why}"),
+    "send.done": ("action(s) faite(s)", "action(s) done"),
+    "send.emails": ("e-mail(s) envoyé(s)", "e-mail(s) sent"),
+    "send.letters": ("lettre(s) à imprimer", "letter(s) to print"),
+    "send.not_sent": ("non envoyée(s)", "not sent"),
+    "send.waiting": (
+        "Aucun serveur SMTP configuré : {count} e-mail(s) attendent dans la boîte d’envoi.",
+        "No SMTP server configured: {count} e-mail(s) wait in the outbox.",
+    ),
+    "send.batch": ("Lot d’impression", "Print batch"),
+    "send.batch_line": (
+        "{letters} lettre(s), {pages} page(s), dont {registered} recommandée(s)",
+        "{letters} letter(s), {pages} page(s), {registered} of them registered",
+    ),
+    "send.open_batch": ("Ouvrir le PDF du lot", "Open the batch’s PDF"),
+    "send.blocked": ("bloquée", "blocked"),
+    "send.cancelled": ("annulée", "cancelled"),
+    "send.calls": ("Appels à passer : {ids}", "Calls to make: {ids}"),
+    "send.others": (
+        "Laissées à un autre envoi en cours : {ids}",
+        "Left to another send under way: {ids}",
+    ),
+    "send.nothing": ("Rien à envoyer.", "Nothing to send."),
+    # registered letters
+    "registered.title": ("Recommandés", "Registered letters"),
+    "registered.link": (
+        "Recommandés : dépôt et accusé de réception",
+        "Registered letters: posting and receipt",
+    ),
+    "registered.count": ("{count} en attente d’accusé", "{count} awaiting receipt"),
+    "registered.none": ("Aucun recommandé n’attend.", "No registered letter waits."),
+    "registered.state.printed": ("imprimé", "printed"),
+    "registered.state.posted": ("déposé", "posted"),
+    "registered.state.received": ("reçu", "received"),
+    "registered.tracking": ("Numéro de suivi", "Tracking number"),
+    "registered.posted": ("Déposé le", "Posted on"),
+    "registered.posted_on": ("déposé le {day}", "posted {day}"),
+    "registered.received": ("Accusé de réception du", "Receipt dated"),
+    "registered.record_posting": ("Enregistrer le dépôt", "Record the posting"),
+    "registered.record_receipt": ("Enregistrer l’accusé", "Record the receipt"),
+    "registered.posted_done": (
+        "Recommandé n° {id} : dépôt enregistré.",
+        "Registered letter #{id}: posting recorded.",
+    ),
+    "registered.received_done": (
+        "Recommandé n° {id} : accusé de réception enregistré.",
+        "Registered letter #{id}: receipt recorded.",
+    ),
 }
