@@ -10,6 +10,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from relance.core.users import Role, User
+from relance.interfaces.web import phrases_imports
 from relance.interfaces.web.rendering import flash, flash_error, flash_refusal, render
 from relance.interfaces.web.security import action, form_text, page
 from relance.services import imports, uploads
@@ -65,7 +66,8 @@ def check_page(request: Request, user: User) -> Response:
         flash_error(request, gone)
         return _to_list()
     outcome = uploads.check(request.app.state.store, kept, settings.today(), actor=user.email)
-    return render(request, user, "import_check.html", {"upload": kept, "outcome": outcome})
+    context = {"upload": kept, "outcome": outcome, "known": phrases_imports.PHRASES}
+    return render(request, user, "import_check.html", context)
 
 
 @action(Role.MANAGER)
