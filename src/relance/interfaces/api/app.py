@@ -16,10 +16,20 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from relance.bootstrap import Store
-from relance.interfaces.api import problems, routes_ledger, routes_queue
+from relance.interfaces.api import (
+    problems,
+    routes_customer,
+    routes_imports,
+    routes_law,
+    routes_ledger,
+    routes_queue,
+)
 from relance.interfaces.api.idempotency import IdempotentWrites
 
-ROUTERS = (routes_ledger.router, routes_queue.router)
+ROUTERS = tuple(
+    module.router
+    for module in (routes_ledger, routes_customer, routes_queue, routes_law, routes_imports)
+)
 PREFIX = "/api/v1"
 TITLE = "relance"
 VERSION = "1"

@@ -6,11 +6,11 @@ never a float; dates are ISO 8601 (`2026-11-30`), instants ISO 8601 with their o
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from relance.core.money import Money
 
@@ -25,6 +25,14 @@ Key = Annotated[
     str,
     StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]*$"),
 ]
+
+
+def _utc(value: datetime) -> datetime:
+    # SQLite hands instants back without their offset: the ledger stores them in UTC
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+Instant = Annotated[datetime, AfterValidator(_utc)]  # ISO 8601 with its offset, always
 Id = Annotated[int, Field(ge=1, le=2**31 - 1)]  # a record's number, as the ledger keeps it
 T = TypeVar("T")
 
