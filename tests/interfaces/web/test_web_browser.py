@@ -19,6 +19,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -86,22 +87,32 @@ def prepared_ledger(folder: Path, today: date) -> Path:
     return db
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    """`relance serve` on a free loopback port; its base URL and its ledger."""
-    db = prepared_ledger(tmp_path, date.today())
+@contextmanager
+def serving(folder: Path, db: Path) -> Iterator[str]:
+    """`relance serve` for `db` on a free loopback port, its letters and uploads in `folder`,
+    without SMTP (e-mails wait in the outbox); its base URL."""
     port = free_port()
     command = [sys.executable, "-c", "from relance.interfaces.cli.main import main; main()",
-               "serve", "--db", str(db), "--port", str(port)]  # fmt: skip
-    log = (tmp_path / "serve.log").open("w")
-    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+               "serve", "--db", str(db), "--port", str(port), "--out", str(folder / "letters"),
+               "--uploads", str(folder / "uploads")]  # fmt: skip
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("RELANCE_SMTP")}
+    log = (folder / "serve.log").open("w")
+    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=environment)
     try:
-        _wait_for(port, process, tmp_path / "serve.log")
-        yield f"http://127.0.0.1:{port}", db
+        _wait_for(port, process, folder / "serve.log")
+        yield f"http://127.0.0.1:{port}"
     finally:
         process.terminate()
         process.wait(timeout=30)
         log.close()
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """`relance serve` on a free loopback port; its base URL and its ledger."""
+    db = prepared_ledger(tmp_path, date.today())
+    with serving(tmp_path, db) as base:
+        yield base, db
 
 
 def _wait_for(port: int, process: subprocess.Popen[bytes], log: Path) -> None:

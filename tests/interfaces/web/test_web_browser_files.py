@@ -7,8 +7,6 @@ batch's PDF. Every new page is captured at 1280 and 390 pixels wide into the tes
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -17,10 +15,9 @@ from typing import Any
 import pytest
 from tests.interfaces.web.test_web_browser import (
     Shots,
-    _wait_for,
     browser,
-    free_port,
     prepared_ledger,
+    serving,
     sign_in,
 )
 
@@ -34,22 +31,8 @@ __all__ = ["browser"]  # the fixture, shared with the other browser story
 def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     """`relance serve` with its letters and uploads in the test's folder; URL and ledger."""
     db = prepared_ledger(tmp_path, date.today())
-    port = free_port()
-    command = [sys.executable, "-c", "from relance.interfaces.cli.main import main; main()",
-               "serve", "--db", str(db), "--port", str(port), "--out", str(tmp_path / "letters"),
-               "--uploads", str(tmp_path / "uploads")]  # fmt: skip
-    log = (tmp_path / "serve.log").open("w")
-    environment = {
-        k: v for k, v in __import__("os").environ.items() if not k.startswith("RELANCE_SMTP")
-    }
-    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=environment)
-    try:
-        _wait_for(port, process, tmp_path / "serve.log")
-        yield f"http://127.0.0.1:{port}", db
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        log.close()
+    with serving(tmp_path, db) as base:
+        yield base, db
 
 
 def upload(page: Any, base: str, kind: str, path: Path) -> None:

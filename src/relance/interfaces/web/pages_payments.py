@@ -5,6 +5,7 @@ invoices, ignored, or unmatched again by a manager (the services of `relance unm
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 
 from starlette.datastructures import FormData
 from starlette.requests import Request
@@ -37,65 +38,66 @@ def _numbers(text: str) -> list[str]:
     return [number for number in re.split(r"[\s,;]+", text) if number]
 
 
-def _back() -> Response:
-    return RedirectResponse("/payments", status_code=303)
+# A decision on one credit: runs the service, returns the phrase saying what it did.
+Decide = Callable[[Request, User, FormData], tuple[str, dict[str, str]]]
 
 
-@action(Role.MANAGER)
-def match(request: Request, user: User, form: FormData) -> Response:
+def _deciding(decide: Decide) -> Callable[[Request], Awaitable[Response]]:
+    """A manager's POST route that runs `decide`, says what it did or why the service
+    refused, and goes back to the payments page."""
+
+    @action(Role.MANAGER)
+    def endpoint(request: Request, user: User, form: FormData) -> Response:
+        try:
+            key, values = decide(request, user, form)
+            flash(request, key, **values)
+        except (ValueError, LookupError) as problem:
+            flash_error(request, problem)
+        return RedirectResponse("/payments", status_code=303)
+
+    endpoint.__doc__ = decide.__doc__
+    return endpoint
+
+
+def match(request: Request, user: User, form: FormData) -> tuple[str, dict[str, str]]:
     """Settle a credit against the invoices named (a suggestion's, or typed), or leave it
     as the credit of the customer named."""
-    key = form_text(form, "key")
-    try:
-        decided = lettrage.match(
-            request.app.state.store,
-            key,
-            _numbers(form_text(form, "invoices")),
-            customer_ref=form_text(form, "customer") or None,
-            actor=user.email,
-        )
-        flash(request, "payments.matched", payment=decided.key, customer=decided.customer_ref or "")
-    except (ValueError, LookupError) as problem:
-        flash_error(request, problem)
-    return _back()
+    decided = lettrage.match(
+        request.app.state.store,
+        form_text(form, "key"),
+        _numbers(form_text(form, "invoices")),
+        customer_ref=form_text(form, "customer") or None,
+        actor=user.email,
+    )
+    return "payments.matched", {"payment": decided.key, "customer": decided.customer_ref or ""}
 
 
-@action(Role.MANAGER)
-def ignore(request: Request, user: User, form: FormData) -> Response:
+def ignore(request: Request, user: User, form: FormData) -> tuple[str, dict[str, str]]:
     """Take a credit out of the queue, saying why (a refund, an internal transfer)."""
-    try:
-        done = lettrage.ignore(
-            request.app.state.store,
-            form_text(form, "key"),
-            reason=form_text(form, "reason"),
-            actor=user.email,
-        )
-        flash(request, "payments.ignored", payment=done.transaction.key)
-    except (ValueError, LookupError) as problem:
-        flash_error(request, problem)
-    return _back()
+    done = lettrage.ignore(
+        request.app.state.store,
+        form_text(form, "key"),
+        reason=form_text(form, "reason"),
+        actor=user.email,
+    )
+    return "payments.ignored", {"payment": done.transaction.key}
 
 
-@action(Role.MANAGER)
-def unmatch(request: Request, user: User, form: FormData) -> Response:
+def unmatch(request: Request, user: User, form: FormData) -> tuple[str, dict[str, str]]:
     """Undo a match: the allocations go and the credit waits in the queue again."""
-    try:
-        decided = lettrage.unmatch(
-            request.app.state.store,
-            form_text(form, "key"),
-            as_of=request.app.state.settings.today(),
-            reason=form_text(form, "reason"),
-            actor=user.email,
-        )
-        flash(request, "payments.unmatched", payment=decided.key)
-    except (ValueError, LookupError) as problem:
-        flash_error(request, problem)
-    return _back()
+    decided = lettrage.unmatch(
+        request.app.state.store,
+        form_text(form, "key"),
+        as_of=request.app.state.settings.today(),
+        reason=form_text(form, "reason"),
+        actor=user.email,
+    )
+    return "payments.unmatched", {"payment": decided.key}
 
 
 ROUTES = [
     Route("/payments", payments_page, methods=["GET"]),
-    Route("/payments/match", match, methods=["POST"]),
-    Route("/payments/ignore", ignore, methods=["POST"]),
-    Route("/payments/unmatch", unmatch, methods=["POST"]),
+    Route("/payments/match", _deciding(match), methods=["POST"]),
+    Route("/payments/ignore", _deciding(ignore), methods=["POST"]),
+    Route("/payments/unmatch", _deciding(unmatch), methods=["POST"]),
 ]
