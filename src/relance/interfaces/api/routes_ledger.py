@@ -19,9 +19,9 @@ from relance.core.aging import Buckets
 from relance.core.model import Customer
 from relance.interfaces.api import schemas as s
 from relance.interfaces.api.auth import Manager, Viewer, store_of
-from relance.interfaces.api.pagination import Cursor, Limit, page
+from relance.interfaces.api.pagination import Cursor, Limit, decode, encode
 from relance.interfaces.api.problems import RESPONSES, ApiProblem
-from relance.services import record_import, reports
+from relance.services import ledger_pages, record_import, reports
 
 router = APIRouter(responses=RESPONSES)
 AsOf = Annotated[date | None, Query(description="The day balances are computed for (today).")]
@@ -61,23 +61,33 @@ def invoice_out(line: reports.InvoiceLine) -> s.InvoiceOut:
     )  # fmt: skip
 
 
+def _after(cursor: str | None) -> str | None:
+    """The key a listing's cursor holds (a reference, a number)."""
+    if cursor is None:
+        return None
+    key = decode(cursor)
+    if len(key) != 1 or not isinstance(key[0], str):
+        raise ApiProblem(422, "not a cursor this API gave", "cursor")
+    return key[0]
+
+
 @router.get("/customers", tags=["ledger"])
 def list_customers(
     request: Request, user: Viewer, limit: Limit = 50, cursor: Cursor = None
 ) -> s.Page[s.CustomerOut]:
     """The customers, by reference."""
-    found = reports.customers(store_of(request))
-    chosen, following = page(found, lambda c: [c.ref], cursor, limit)
-    return s.Page(items=[customer_out(c) for c in chosen], next_cursor=following)
+    found, more = ledger_pages.customer_page(store_of(request), _after(cursor), limit)
+    following = encode([found[-1].ref]) if more and found else None
+    return s.Page(items=[customer_out(c) for c in found], next_cursor=following)
 
 
 @router.get("/customers/{ref}", tags=["ledger"])
 def get_customer(request: Request, user: Viewer, ref: str) -> s.CustomerOut:
     """One customer."""
-    found = [c for c in reports.customers(store_of(request)) if c.ref == ref]
-    if not found:
+    found = ledger_pages.customer(store_of(request), ref)
+    if found is None:
         raise ApiProblem(404, f"unknown customer {ref!r}", "ref")
-    return customer_out(found[0])
+    return customer_out(found)
 
 
 @router.get("/invoices", tags=["ledger"])
@@ -90,22 +100,22 @@ def list_invoices(
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> s.Page[s.InvoiceOut]:
-    """Invoices with their open balance, status and days overdue, oldest due first."""
-    lines = reports.invoice_lines(store_of(request), day(request, as_of), customer, open)
-    lines.sort(key=lambda line: (line.invoice.due_date, line.invoice.number))
-    key = lambda line: [line.invoice.due_date.isoformat(), line.invoice.number]  # noqa: E731
-    chosen, following = page(lines, key, cursor, limit)
-    return s.Page(items=[invoice_out(line) for line in chosen], next_cursor=following)
+    """Invoices issued by a day with their open balance, status and days overdue, by number."""
+    lines, more = ledger_pages.invoice_page(
+        store_of(request), day(request, as_of), _after(cursor), limit, customer_ref=customer,
+        only_open=open,
+    )  # fmt: skip
+    following = encode([lines[-1].invoice.number]) if more and lines else None
+    return s.Page(items=[invoice_out(line) for line in lines], next_cursor=following)
 
 
 @router.get("/invoices/{number}", tags=["ledger"])
 def get_invoice(request: Request, user: Viewer, number: str, as_of: AsOf = None) -> s.InvoiceOut:
     """One invoice with its open balance as of a day."""
-    lines = reports.invoice_lines(store_of(request), day(request, as_of))
-    found = [line for line in lines if line.invoice.number == number]
-    if not found:
+    found = ledger_pages.invoice_line(store_of(request), number, day(request, as_of))
+    if found is None:
         raise ApiProblem(404, f"unknown invoice {number!r}", "number")
-    return invoice_out(found[0])
+    return invoice_out(found)
 
 
 def _cells(record: BaseModel) -> dict[str, str]:
