@@ -21,8 +21,10 @@ from tests.interfaces.web.test_web_browser import (
     sign_in,
 )
 
+from relance.adapters.storage import repository_letters as rl
 from relance.bootstrap import open_store
-from relance.services import customer_history, imports
+from relance.core.registered_mail import RegisteredRecord
+from relance.services import customer_history, dunning, imports
 
 __all__ = ["browser"]  # the fixture, shared with the other browser story
 
@@ -108,10 +110,21 @@ def test_a_manager_imports_matches_sends_and_opens_the_print_batch(
     batch = page.request.get(f"{base}{href}")
     assert batch.headers["content-type"] == "application/pdf"
     assert batch.body().startswith(b"%PDF")
+    store = open_store(str(db))
+    done = max(
+        q.id for q in dunning.queue(store, everything=True) if q.action.status.value == "done"
+    )
+    with store.begin() as conn:  # as a registered letter's send records it
+        rl.save_registered(conn, done, RegisteredRecord(str(done), "la_poste", "ab" * 32))
     page.goto(f"{base}/queue/registered")
+    page.fill("input[name=tracking]", "1A00012345678")
+    page.click("button:has-text('Enregistrer le dépôt')")
+    page.wait_for_selector("text=dépôt enregistré")
+    page.fill("input[name=received]", "2000-01-01")
+    page.click("button:has-text('Enregistrer l’accusé')")
+    page.wait_for_selector("p.error")  # received before it was posted: said on the form
     shots.take(page, "registered")
 
-    store = open_store(str(db))
     sent = [e for e in customer_history.history(store, "ACME") if e.kind == "letters.sent"]
     assert sent and sent[-1].actor == "claire@atelier.example"
     names = [r.file_name for r in imports.list_imports(store)]

@@ -173,3 +173,16 @@ def test_below_manager_the_page_and_its_forms_are_refused(workbench: Workbench, 
     assert client.post("/imports/1/undo", data={"csrf": token}).status_code == 403
     assert "DELTA" not in refs(workbench)
     assert "/imports" not in client.get("/").text.split("<main")[0]  # not in the menu
+
+
+def test_the_pages_speak_english_to_a_user_who_chose_it(workbench: Workbench) -> None:
+    client = workbench.signed_in(Role.MANAGER)
+    token = csrf_of(client.get("/imports").text)
+    form = {"csrf": token, "language": "en", "back": "/imports"}
+    assert client.post("/language", data=form).status_code == 303
+    assert "Import a file" in client.get("/imports").text
+    assert "Payments to match" in client.get("/payments").text
+    assert "Registered letters" in client.get("/queue/registered").text
+    assert "Send the approved actions" in client.get("/queue").text
+    page = client.get(send(client, "invoices", "bad.csv", BAD_INVOICES)).text
+    assert "The file cannot be imported" in page and "Line 3" in page
