@@ -50,3 +50,24 @@ def test_keys_are_each_accounts_own_and_a_refused_request_is_kept_too(api: Api) 
         "/payments", json=PAYMENT, headers={"Idempotency-Key": "v"}
     )
     assert viewer.status_code == 403
+
+
+def test_a_copy_sent_while_the_first_runs_is_told_to_wait(api: Api) -> None:
+    from relance.services import api_tokens, idempotency
+
+    client = api.client(Role.MANAGER)
+    manager = api_tokens.authenticate_token(api.store, api.tokens[Role.MANAGER])
+    assert manager is not None
+    body = b'{"date":"2026-11-20","customer":"ACME","amount":"100.00"}'
+    running = idempotency.fingerprint("POST", "/api/v1/payments", body)
+    assert isinstance(
+        idempotency.claim(api.store, manager.id, "busy", running), idempotency.Claimed
+    )
+    before = _imports(api)
+    copy = client.post(
+        "/payments",
+        content=body,
+        headers={"Idempotency-Key": "busy", "content-type": "application/json"},
+    )
+    assert copy.status_code == 409 and copy.json()["field"] == "Idempotency-Key"
+    assert _imports(api) == before
