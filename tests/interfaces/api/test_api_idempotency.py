@@ -71,3 +71,20 @@ def test_a_copy_sent_while_the_first_runs_is_told_to_wait(api: Api) -> None:
     )
     assert copy.status_code == 409 and copy.json()["field"] == "Idempotency-Key"
     assert _imports(api) == before
+
+
+def test_a_file_sent_again_under_its_key_is_not_imported_twice(api: Api) -> None:
+    client = api.client(Role.MANAGER)
+    payments = b"date,customer,amount,reference\n2026-11-21,ACME,10.00,CHQ 1\n"
+    key = {"Idempotency-Key": "statement-2026-11"}
+    # each upload draws its own multipart boundary: the request is the same all the same
+    first = client.post(
+        "/imports", data={"kind": "payments"}, files={"file": ("p.csv", payments)}, headers=key
+    )
+    assert first.status_code == 201, first.text
+    before = _imports(api)
+    again = client.post(
+        "/imports", data={"kind": "payments"}, files={"file": ("p.csv", payments)}, headers=key
+    )
+    assert again.status_code == 201 and again.json() == first.json()
+    assert again.headers["idempotent-replayed"] == "true" and _imports(api) == before

@@ -43,7 +43,7 @@ class IdempotentWrites:
         path = scope["path"] + (
             "?" + scope["query_string"].decode() if scope["query_string"] else ""
         )
-        claim = idempotency.claim(store, user, key, idempotency.fingerprint("POST", path, body))
+        claim = idempotency.claim(store, user, key, _fingerprint(path, headers, body))
         if isinstance(claim, idempotency.Replay):
             await _replay(claim, send)
             return
@@ -78,6 +78,15 @@ class IdempotentWrites:
             return
         media = Headers(raw=start.get("headers", [])).get("content-type", "application/json")
         idempotency.keep(store, user, key, status, media, b"".join(chunks))
+
+
+def _fingerprint(path: str, headers: Headers, body: bytes) -> str:
+    """What makes two requests the same. A form's parts are separated by a boundary each
+    client draws at random: the same file sent again is the same request all the same."""
+    media, _, boundary = headers.get("content-type", "").partition("boundary=")
+    if media.startswith("multipart/") and boundary:
+        body = body.replace(boundary.strip('"').encode(), b"")
+    return idempotency.fingerprint("POST", path, body)
 
 
 def _caller(store: Store, headers: Headers) -> int | None:
