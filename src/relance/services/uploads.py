@@ -24,9 +24,9 @@ from pathlib import Path
 from typing import BinaryIO
 
 from relance.adapters.formats.errors import FormatError
-from relance.adapters.formats.ledger_csv import CsvKind
+from relance.adapters.formats.ledger_csv import CsvKind, open_layout, row_problems
 from relance.adapters.storage.database import Store
-from relance.services import file_import
+from relance.services import file_import, reports
 from relance.services.import_run import FileReport
 from relance.services.ledger_import import ImportReport, import_ledger_csv
 
@@ -84,7 +84,12 @@ class Outcome:
     skipped: str = ""  # why the file was not read (already imported)
     warnings: tuple[str, ...] = ()
     import_ids: tuple[int, ...] = ()
-    problem: Problem | None = None
+    problems: tuple[Problem, ...] = ()  # empty when the file can be imported
+
+    @property
+    def problem(self) -> Problem | None:
+        """The first problem, or None."""
+        return self.problems[0] if self.problems else None
 
 
 def _safe_name(name: str) -> str:
@@ -182,12 +187,34 @@ def _run(
             )  # fmt: skip
             return _of_csv(upload, report)
     except FormatError as error:
-        where = Problem(upload.name, error.location, error.field, error.reason)
-        return Outcome(upload.kind, upload.name, dry_run, problem=where)
+        problems = _every_row_problem(store, upload, path, error)
+        return Outcome(upload.kind, upload.name, dry_run, problems=problems)
     except (ValueError, LookupError) as refused:  # a file of another kind, a rule of the ledger
         where = Problem(upload.name, "", "", str(refused).replace(str(path), upload.name))
-        return Outcome(upload.kind, upload.name, dry_run, problem=where)
+        return Outcome(upload.kind, upload.name, dry_run, problems=(where,))
     return _of_files(upload, dry_run, found)
+
+
+def _every_row_problem(
+    store: Store, upload: Upload, path: Path, error: FormatError
+) -> tuple[Problem, ...]:
+    """The error that stopped the import, and for a ledger CSV whose header is sound every
+    other row its reader refuses, in the order of the file (the FEC, e-invoice and bank
+    readers stop at the first)."""
+    errors = [error]
+    if upload.kind.value in {k.value for k in CsvKind}:
+        try:
+            layout = open_layout(path, CsvKind(upload.kind.value),
+                                 ignore_unknown=upload.ignore_unknown_columns)  # fmt: skip
+        except FormatError:  # the header itself: the error said it
+            layout = None
+        if layout is not None:
+            creditor = reports.creditor(store)
+            currency = creditor.currency if creditor else "EUR"  # as the import reads amounts
+            errors += [e for e in row_problems(layout, currency)
+                       if (e.location, e.field) != (error.location, error.field)]  # fmt: skip
+    errors.sort(key=lambda e: int(e.location) if e.location.isdigit() else 0)
+    return tuple(Problem(upload.name, e.location, e.field, e.reason) for e in errors)
 
 
 def _of_csv(upload: Upload, report: ImportReport) -> Outcome:

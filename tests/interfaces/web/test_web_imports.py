@@ -30,6 +30,8 @@ BAD_INVOICES = (
     "number,customer,issue_date,due_date,amount,currency\n"
     "F-011,ACME,2026-09-01,2026-09-30,10.00,EUR\n"
     "F-012,ACME,2026-09-01,2026-09-30,dix euros,EUR\n"
+    "F-013,ACME,2026-09-01,2026-09-30,12.00,EUR\n"
+    "F-014,ACME,le premier,2026-09-30,12.00,EUR\n"
 )
 
 
@@ -81,6 +83,8 @@ def test_a_bad_row_is_named_by_line_and_column_and_nothing_is_written(
     page = client.get(check).text
     assert "Le fichier ne peut pas être importé" in page
     assert "Ligne 3" in page and "colonne amount" in page
+    assert "Ligne 5" in page and "colonne issue_date" in page  # every row refused, in one go
+    assert "2 erreur(s)" in page
     assert "/confirm" not in page
     answer = client.post(check + "/confirm", data={"csrf": csrf_of(page)})
     assert answer.headers["location"] == check  # still refused, shown again

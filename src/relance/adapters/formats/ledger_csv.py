@@ -364,3 +364,29 @@ def _rows(
         ) from exc
     except csv.Error as exc:
         raise FormatError(layout.path, str(reader.line_num), "", f"malformed CSV: {exc}") from exc
+
+
+def row_problems(layout: CsvLayout, default_currency: str, limit: int = 100) -> list[FormatError]:
+    """Every row the reader refuses (the first `limit`), each naming its line and column:
+    what a dry run lists, so that a file is corrected in one go rather than error by error.
+    A file that stops being readable as CSV (its encoding, a broken quote) ends the list
+    there: the import's own error names that place."""
+    read_row = _row_reader(layout, default_currency, {})
+    found: list[FormatError] = []
+    with layout.path.open(encoding=layout.encoding, newline="") as handle:
+        reader = csv.reader(handle, delimiter=layout.delimiter, strict=True)
+        try:
+            next(reader)  # the header
+            for cells in reader:
+                if not "".join(cells).strip():
+                    continue
+                line = reader.line_num - sum(cell.count("\n") for cell in cells)
+                try:
+                    read_row(line, cells)
+                except FormatError as refused:
+                    found.append(refused)
+                    if len(found) >= limit:
+                        break
+        except (UnicodeDecodeError, csv.Error, StopIteration):
+            pass
+    return found

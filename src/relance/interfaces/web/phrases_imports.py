@@ -61,6 +61,7 @@ PHRASES: dict[str, tuple[str, str]] = {
     "imports.skipped": ("Non lu : {why}", "Not read: {why}"),
     "imports.warnings": ("Avertissements", "Warnings"),
     "imports.problem": ("Le fichier ne peut pas être importé", "The file cannot be imported"),
+    "imports.problems": ("{count} erreur(s)", "{count} error(s)"),
     "imports.where": ("Ligne {line}", "Line {line}"),
     "imports.column": ("colonne {field}", "column {field}"),
     "imports.nothing_written": (
