@@ -74,6 +74,7 @@ def test_each_problem_is_said_with_its_level_and_field(workbench: Workbench) -> 
     assert "La politique n’a pas été enregistrée" in answer.text
     assert "letter1" in answer.text and "after_due_days" in answer.text
     assert "a level needs a name" in answer.text
+    assert 'name="level-1-after_due_days" inputmode="numeric" value="soon"' in answer.text
     assert business(workbench) == before
 
 

@@ -88,14 +88,19 @@ def save_creditor(request: Request, user: User, form: FormData) -> Response:
 
 @page(Role.MANAGER)
 def rates_page(request: Request, user: User) -> Response:
-    """The rate tables' periods of the last years, the unconfirmed first to catch the eye."""
+    """The rate tables' periods of the last three years (of one table, or all)."""
     store, today = request.app.state.store, request.app.state.settings.today()
     since = date(today.year - 3, 1, 1)
-    listed = [x for x in rates.list_rates(store) if x.period.end >= since]
+    every = rates.list_rates(store)
+    tables = sorted({x.table for x in every})
+    chosen = request.query_params.get("table", "")
+    chosen = chosen if chosen in tables else ""
+    listed = [x for x in every if x.period.end >= since and (not chosen or x.table == chosen)]
     context = {
         "tab": "rates",
         "listed": listed,
-        "tables": sorted({x.table for x in rates.list_rates(store)}),
+        "tables": tables,
+        "chosen": chosen,
         "warnings": rates.warnings_for(store, today),
     }
     return render(request, user, "settings_rates.html", context)

@@ -5,6 +5,7 @@ kept (`relance template check`) in the folder `relance serve --templates` names.
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 from urllib.parse import quote
 
@@ -13,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from relance.core.policy import Channel, Tone
+from relance.core.policy import Channel, Policy, Tone
 from relance.core.users import Role, User
 from relance.interfaces.web.rendering import flash, render
 from relance.interfaces.web.security import action, form_text, page
@@ -47,12 +48,38 @@ def _level_fields(form: FormData, position: int) -> dict[str, Any] | None:
     return fields
 
 
+def _as_typed(policy: Policy, form: FormData, positions: range) -> SimpleNamespace:
+    """The policy as the refused form stated it, to show again with its problems (each
+    level keeps what the form does not show, such as its templates)."""
+    levels = []
+    for position in positions[: len(policy.levels)]:
+        prefix, stored = f"level-{position}-", policy.levels[position]
+        levels.append(SimpleNamespace(
+            name=form_text(form, prefix + "name"),
+            **{key: form_text(form, prefix + key) or None for key in LEVEL_NUMBERS},
+            tone=form_text(form, prefix + "tone"),
+            min_amount=form_text(form, prefix + "min_amount"),
+            channels=[c for c in form.getlist(prefix + "channels") if isinstance(c, str)],
+            needs_approval=form.get(prefix + "needs_approval") == "on",
+            templates=stored.templates,
+        ))  # fmt: skip
+    fields = {key: form_text(form, key) for key in POLICY_FIELDS}
+    return SimpleNamespace(
+        name=policy.name, description=form_text(form, "description"), levels=levels, **fields
+    )
+
+
 def _policies_page(
-    request: Request, user: User, problems: tuple[Any, ...] = (), status: int = 200
+    request: Request,
+    user: User,
+    problems: tuple[Any, ...] = (),
+    status: int = 200,
+    typed: SimpleNamespace | None = None,
 ) -> Response:
     found = policies.policies(request.app.state.store)
     chosen = request.query_params.get("name") or request.path_params.get("name", "")
-    policy = next((p for p in found if p.name == chosen), found[0] if found else None)
+    stored = next((p for p in found if p.name == chosen), found[0] if found else None)
+    policy = typed or stored
     context = {
         "tab": "policies",
         "found": found,
@@ -61,6 +88,7 @@ def _policies_page(
         "tones": list(Tone),
         "problems": problems,
         "policy_fields": POLICY_FIELDS,
+        "template_keys": template_drafts.template_keys(),
     }
     return render(request, user, "settings_policies.html", context, status_code=status)
 
@@ -83,7 +111,9 @@ def save_policy(request: Request, user: User, form: FormData) -> Response:
     try:
         policies.edit_policy(request.app.state.store, name, changes, levels, actor=user.email)
     except policies.PolicyRefused as refused:
-        return _policies_page(request, user, refused.problems, status=400)
+        stored = next(p for p in policies.policies(request.app.state.store) if p.name == name)
+        typed = _as_typed(stored, form, positions)
+        return _policies_page(request, user, refused.problems, status=400, typed=typed)
     except LookupError:
         return render(request, user, "error.html", {"code": 404}, status_code=404)
     flash(request, "settings.policy_saved", name=name)

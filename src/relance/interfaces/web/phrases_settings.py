@@ -90,6 +90,8 @@ PHRASES: dict[str, tuple[str, str]] = {
         "To save your templates, start “relance serve --templates FOLDER”; "
         "“relance send --templates FOLDER” then uses them.",
     ),
+    "templates.key": ("Modèle", "Template"),
+    "templates.open": ("Ouvrir", "Open"),
     "templates.own": ("le vôtre", "yours"),
     "templates.shipped": ("fourni", "shipped"),
     "templates.text": ("Texte du modèle (Jinja)", "Template text (Jinja)"),
