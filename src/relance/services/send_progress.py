@@ -45,6 +45,9 @@ class SendProgress:
         return self.report is not None or bool(self.failure)
 
 
+KEPT = 20  # the reports of the latest runs, for their pages
+
+
 class SendRuns:
     """The send runs started in this process, by token."""
 
@@ -68,6 +71,8 @@ class SendRuns:
             if running is not None and not running.finished:
                 return running
             progress = SendProgress(secrets.token_urlsafe(16), actor)
+            for old in list(self._runs)[: max(len(self._runs) - KEPT + 1, 0)]:
+                del self._runs[old]  # all finished: only the running one may not be
             self._runs[progress.token] = progress
             self._running = progress.token
         work = threading.Thread(

@@ -16,9 +16,10 @@ import json
 import re
 import secrets
 import shutil
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import BinaryIO
@@ -31,6 +32,7 @@ from relance.services.import_run import FileReport
 from relance.services.ledger_import import ImportReport, import_ledger_csv
 
 PENDING, IMPORTED = "pending", "imported"
+STALE_AFTER = timedelta(days=1)  # a file checked but never confirmed nor dropped
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 
@@ -108,7 +110,9 @@ def keep(
     allow_changes: bool = False,
     ignore_unknown_columns: bool = False,
 ) -> Upload:
-    """Write an uploaded file under `folder`/pending/TOKEN and return it with its token."""
+    """Write an uploaded file under `folder`/pending/TOKEN and return it with its token
+    (files left waiting more than a day, neither imported nor dropped, are removed)."""
+    _forget_stale(folder / PENDING)
     token = secrets.token_urlsafe(24)
     place = folder / PENDING / token
     place.mkdir(parents=True)
@@ -125,6 +129,15 @@ def keep(
     }
     (place / "upload.json").write_text(json.dumps(about), encoding="utf-8")
     return upload
+
+
+def _forget_stale(pending: Path) -> None:
+    if not pending.is_dir():
+        return
+    oldest = time.time() - STALE_AFTER.total_seconds()
+    for place in pending.iterdir():
+        if place.is_dir() and place.stat().st_mtime < oldest:
+            shutil.rmtree(place, ignore_errors=True)
 
 
 def kept(folder: Path, token: str) -> Upload:
@@ -157,7 +170,10 @@ def confirm(store: Store, folder: Path, upload: Upload, as_of: date, *, actor: s
     waiting, so that nothing is half written and the user sees why."""
     target = folder / IMPORTED / upload.token
     target.mkdir(parents=True, exist_ok=True)
-    moved = Path(shutil.move(str(upload.path), str(target / upload.path.name)))
+    try:
+        moved = Path(shutil.move(str(upload.path), str(target / upload.path.name)))
+    except FileNotFoundError as taken:  # confirmed at the same moment from another page
+        raise LookupError("this file is no longer waiting: send it again") from taken
     outcome = _run(store, upload, moved, as_of, actor, dry_run=False)
     if outcome.problem is not None:
         shutil.move(str(moved), str(upload.path))
@@ -229,8 +245,8 @@ def _of_csv(upload: Upload, report: ImportReport) -> Outcome:
     )  # fmt: skip
 
 
-def _of_files(upload: Upload, dry_run: bool, reports: Iterable[FileReport]) -> Outcome:
-    found = list(reports)
+def _of_files(upload: Upload, dry_run: bool, done: Iterable[FileReport]) -> Outcome:
+    found = list(done)
     created: dict[str, int] = {}
     for report in found:
         for what, n in report.created.items():

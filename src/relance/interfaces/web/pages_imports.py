@@ -79,9 +79,13 @@ def confirm(request: Request, user: User, form: FormData) -> Response:
     except LookupError as gone:
         flash_error(request, gone)
         return _to_list()
-    outcome = uploads.confirm(
-        request.app.state.store, settings.uploads_dir, kept, settings.today(), actor=user.email
-    )
+    try:
+        outcome = uploads.confirm(
+            request.app.state.store, settings.uploads_dir, kept, settings.today(), actor=user.email
+        )
+    except LookupError as gone:
+        flash_error(request, gone)
+        return _to_list()
     if outcome.problem is not None:  # the ledger changed since the dry run: show it again
         return RedirectResponse(f"/imports/check/{token}", status_code=303)
     flash(
