@@ -108,3 +108,21 @@ def test_a_bad_rate_is_said_and_nothing_is_added(workbench: Workbench) -> None:
         assert manager.post("/settings/rates", data={**base, field: value}).status_code == 303
         assert 'class="error"' in manager.get("/settings/rates").text, field
     assert not [x for x in rates.list_rates(workbench.store) if x.own]
+
+
+def test_the_settings_speak_english_to_an_english_reader(workbench: Workbench) -> None:
+    manager = workbench.signed_in(Role.MANAGER)
+    token = csrf_of(manager.get("/settings").text)
+    manager.post("/language", data={"csrf": token, "language": "en", "back": "/settings"})
+    pages = {
+        "/settings": ["Letters still need", "Legal name", "Envelope window"],
+        "/settings/policies": ["Days after the due date", "Remove this level", "courteous"],
+        "/settings/templates": ["Preview on the specimen letter", "Template text"],
+        "/settings/rates": ["Add a period", "Confirmed"],
+        "/reports/limitation": ["Horizon (days)"],
+        "/customers/ACME": ["Agree a payment plan", "Contract terms", "Add a note"],
+    }
+    for path, words in pages.items():
+        page = manager.get(path).text
+        for word in words:
+            assert word in page, (path, word)
