@@ -23,6 +23,7 @@ from functools import lru_cache
 from babel.dates import format_date
 from babel.numbers import format_currency
 
+from relance.core.deposits import deposit_subject
 from relance.core.exchanges import Exchange
 from relance.core.model import Creditor, Customer, CustomerKind, Invoice
 from relance.core.money import Money, total
@@ -255,6 +256,7 @@ def compose_letter(
     credit: Money | None = None,
     stages: Mapping[str, str] | None = None,
     also_due: Collection[str] = (),
+    deposits: Mapping[str, str] | None = None,
 ) -> ComposeResult:
     """Compose the reminder of `level` to `customer` about `invoices`, dated `as_of`.
 
@@ -264,14 +266,12 @@ def compose_letter(
     is made from it. Returns the letter, or None with the problems naming what is wrong:
     nothing overdue, currencies mixed, a reference that cannot be made. `credit` is what
     the customer paid on account and is not allocated yet: the letter states it and
-    claims only the rest.
-
-    `stages` names each invoice's step (the action's per-invoice stage); the invoices in
-    `also_due` are listed apart (`Letter.also_due`): the letter's step does not cover
-    them and its total leaves them out.
-    """
+    claims only the rest. `stages` names each invoice's step; the invoices in `also_due`
+    are listed apart (`Letter.also_due`): the letter's step does not cover them and its
+    total leaves them out; a deposit invoice's row names its final invoice (`deposits`)."""
+    language = language or pick_language(creditor, customer)
     rows, apart, problems = _invoice_rows(
-        customer, invoices, balances, as_of, stages or {}, also_due
+        customer, invoices, balances, as_of, stages or {}, also_due, (deposits or {}, language)
     )
     rf_reference = _checked_reference(customer, rows, as_of, reference, problems)
     if problems:
@@ -282,7 +282,7 @@ def compose_letter(
     principal, grand_total, on_account = _amounts_due(rows, charges, credit, currency)
     letter = Letter(
         creditor=creditor, debtor=customer,
-        language=language or pick_language(creditor, customer),
+        language=language,
         level=level, tone=tone, template_key=template_key,
         place=creditor.address.city, dated=as_of, reference=reference, rf_reference=rf_reference,
         rows=tuple(rows), charges=tuple(charges), principal_due=principal, total_due=grand_total,
@@ -302,9 +302,12 @@ def _invoice_rows(
     as_of: date,
     stages: Mapping[str, str],
     also_due: Collection[str],
+    deposits: tuple[Mapping[str, str], str] = ({}, "fr"),
 ) -> tuple[list[InvoiceRow], list[InvoiceRow], list[str]]:
     """The rows the letter chases, the rows it lists apart (`also_due`), and the problems
-    with the invoices given, oldest due date first; a paid invoice is left out."""
+    with the invoices given, oldest due date first; a paid invoice is left out. A deposit
+    invoice (`deposits`: its final invoice by number, and the letter's language) says so."""
+    finals, language = deposits
     problems: list[str] = []
     rows: list[InvoiceRow] = []
     apart: list[InvoiceRow] = []
@@ -322,7 +325,9 @@ def _invoice_rows(
             InvoiceRow(
                 number=invoice.number,
                 issue_date=invoice.issue_date,
-                subject=invoice.subject,
+                subject=deposit_subject(invoice.subject, finals[invoice.number], language)
+                if invoice.number in finals
+                else invoice.subject,
                 amount=invoice.amount,
                 due_date=invoice.due_date,
                 days_late=max(0, (as_of - invoice.due_date).days),

@@ -30,6 +30,7 @@ class AllocationKind(StrEnum):
     CREDIT_NOTE = "credit_note"
     DISCOUNT = "discount"
     WRITE_OFF = "write_off"
+    DEPOSIT = "deposit"  # a deposit invoice deducted on its final invoice (core/deposits.py)
 
 
 class Civility(StrEnum):

@@ -23,6 +23,7 @@ from relance.core.policy import Channel
 from relance.core.queued import QueuedAction
 from relance.services import letter_charges, stage_fees
 from relance.services.delivery_check import credit_on_account
+from relance.services.deposits import deposit_finals
 from relance.services.exchanges import exchanges_for_letter
 
 # The channels that send a document; the others (a call, an agency handoff, a write-off
@@ -122,6 +123,7 @@ def compose_action(
         credit=credit_on_account(conn, customer.ref, as_of).get(currency),
         stages=_stage_names(item),
         also_due=also_due,
+        deposits=deposit_finals(conn, list(balances)),
     )
     if not keys and result.letter is not None:
         result = ComposeResult(None, ("the action has no template for a document",))

@@ -6,16 +6,22 @@ the invoice is issued) is kept on the customer's account, waiting for that invoi
 `relance customers` and counted against what the customer is chased for. When the invoice
 arrives (an invoices CSV, a Factur-X or UBL file), what is left of the deposit is applied
 to it, up to its amount, as a credit manager would do by hand.
+
+A deposit invoice (facture d'acompte) is another thing: an invoice of its own, chased as
+any, marked as a deposit on a final invoice (`relance deposit`); once the final invoice is
+in the ledger the deposit is deducted from it (`relance.core.deposits`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from relance.adapters.storage import repository as repo
+from relance.adapters.storage import repository_deposits as deposits_repo
 from relance.adapters.storage import repository_payments as rp
-from relance.adapters.storage.database import Connection
-from relance.core.model import Allocation, AllocationKind
+from relance.adapters.storage.database import Connection, Store
+from relance.core.deposits import DepositLink, DepositProblem, deduction
+from relance.core.model import Allocation, AllocationKind, Invoice
 from relance.core.money import Money
 
 
@@ -50,3 +56,80 @@ def apply_waiting_deposits(conn: Connection, numbers: Sequence[str]) -> tuple[in
         rp.add_allocations(conn, [allocation])
         made += 1
     return made, warnings
+
+
+# -- deposit invoices (factures d'acompte), deducted from their final invoice -----------
+
+
+def mark_deposit(
+    store: Store, number: str, final_number: str, *, actor: str = "user"
+) -> tuple[DepositLink, int]:
+    """Record that invoice `number` is a deposit on the final invoice `final_number` (which
+    may not be in the ledger yet): its letters say so, and once the final invoice is in the
+    ledger the deposit is deducted from it. Returns the link and the allocations made.
+    LookupError for an unknown invoice; `DepositProblem` when the two cannot be matched."""
+    with store.begin() as conn:
+        ids = repo.invoice_ids(conn, [number])
+        if number not in ids:
+            raise LookupError(f"unknown invoice {number!r}")
+        if number == final_number:
+            raise DepositProblem(f"invoice {number} cannot be a deposit on itself")
+        deposits_repo.add_link(conn, ids[number], final_number)
+        invoice = repo.existing_invoices(conn, [number])[number]
+        repo.append_event(
+            conn, "deposit.marked", actor=actor, customer_ref=invoice.customer_ref,
+            subject=number, data={"final": final_number},
+        )  # fmt: skip
+        made = settle_deposit_invoices(conn, [final_number], actor=actor)
+        (link,) = deposits_repo.links(conn, [number])
+    return link, made
+
+
+def settle_deposit_invoices(
+    conn: Connection, final_numbers: Sequence[str], *, actor: str = "import"
+) -> int:
+    """Deduct the deposits waiting for any of the final invoices `final_numbers` now in the
+    ledger, on the final invoice's issue date; returns the allocations made."""
+    pending = deposits_repo.pending_for(conn, final_numbers)
+    if not pending:
+        return 0
+    numbers = sorted({p.final_number for p in pending} | {p.deposit_number for p in pending})
+    invoices = repo.existing_invoices(conn, numbers)
+    ids = repo.invoice_ids(conn, numbers)
+    made = 0
+    for link in pending:
+        final = invoices.get(link.final_number)
+        if final is None:
+            continue  # the final invoice is not in the ledger yet
+        deposit = invoices[link.deposit_number]
+        allocations = deduction(
+            deposit, _open(conn, deposit, ids), final, _open(conn, final, ids), final.issue_date
+        )
+        rp.add_allocations(conn, list(allocations))
+        deposits_repo.mark_settled(conn, ids[deposit.number], final.issue_date)
+        repo.append_event(
+            conn, "deposit.deducted", actor=actor, customer_ref=final.customer_ref,
+            subject=deposit.number,
+            data={"final": final.number,
+                  "allocations": [[a.invoice_number, str(a.amount.amount)] for a in allocations]},
+            dated=final.issue_date,
+        )  # fmt: skip
+        made += len(allocations)
+    return made
+
+
+def _open(conn: Connection, invoice: Invoice, ids: Mapping[str, int]) -> Money:
+    """What is left to pay on `invoice`, every allocation counted."""
+    paid = repo.allocated_minor(conn, ids[invoice.number])
+    return invoice.amount - Money.from_minor(paid, invoice.currency)
+
+
+def deposit_finals(conn: Connection, numbers: Sequence[str]) -> dict[str, str]:
+    """The final invoice of each deposit invoice among `numbers`: what a letter says."""
+    return {link.deposit_number: link.final_number for link in deposits_repo.links(conn, numbers)}
+
+
+def deposit_links(store: Store) -> list[DepositLink]:
+    """Every deposit invoice with its final invoice and the day it was deducted."""
+    with store.begin() as conn:
+        return deposits_repo.links(conn)

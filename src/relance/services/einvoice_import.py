@@ -94,6 +94,7 @@ def _write_invoice(
     report.count("invoices")
     _settle_waiting_credit_notes(conn, path, invoice.number, read.customer.ref, report)
     applied, warnings = deposits.apply_waiting_deposits(conn, [invoice.number])
+    applied += deposits.settle_deposit_invoices(conn, [invoice.number])
     report.count("allocations", applied)
     report.warnings += warnings
     if read.prepaid.is_positive:

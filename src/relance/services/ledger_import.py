@@ -300,6 +300,8 @@ class _FileImport:
             applied, warnings = deposits.apply_waiting_deposits(conn, [i.number for i in new])
             report.allocations += applied
             report.warnings += warnings
+        if new:  # deposit invoices waiting for their final invoice are deducted from it
+            report.allocations += deposits.settle_deposit_invoices(conn, [i.number for i in new])
         ledger_repo.update_invoices(conn, changed, ids, pdfs)
         report.updated += len(changed)
 

@@ -78,6 +78,7 @@ SECTIONS: dict[str, dict[str, tuple[tuple[str, ...], str]]] = {
     "Prevention": {
         "risk": (("risk",), "Payment behaviour graded A-E; exposure against the credit limit."),
         "advise": (("risk",), "Deposits to ask, discounts to offer, limits to lower."),
+        "deposit": (("deposits",), "Deposit invoices (acomptes) and their final invoice."),
     },
     "Beyond one machine": {
         "worker": (("workers",), "Take jobs from the PostgreSQL ledger's queue."),
