@@ -20,6 +20,7 @@ from relance.services import agreements, insolvency, limitation, rates
 from relance.services.agreements import PlanView
 from relance.services.insolvency import CaseLine
 from relance.services.limitation import LimitationLine
+from relance.services.rates import RateGap
 
 LIMITATION_HORIZON = timedelta(days=90)  # as `relance limitation` looks ahead by default
 INSTALMENT_HORIZON = timedelta(days=7)  # as Today's promises: a week either side
@@ -30,7 +31,7 @@ class Alerts:
     """Today's warnings, each list empty when there is nothing to say."""
 
     limitation: tuple[LimitationLine, ...]  # expiring within the horizon, or time-barred
-    rates: tuple[str, ...]  # a rate table unconfirmed or stopping before today
+    rates: tuple[RateGap, ...]  # a rate table unconfirmed or stopping before today
     proceedings: tuple[tuple[Proceeding, Customer | None], ...]  # in force today
     declarations: tuple[CaseLine, ...]  # claims to declare, or relief to ask, soonest first
     instalments: tuple[tuple[PlanView, Customer | None], ...]
@@ -51,14 +52,14 @@ def alerts(store: Store, as_of: date) -> Alerts:
     """Today's warnings as of `as_of`."""
     expiring = limitation.limitation_report(store, as_of, LIMITATION_HORIZON)
     with store.begin() as conn:
-        warnings = rates.rate_warnings(conn, as_of)
+        gaps = rates.rate_gaps(conn, as_of)
         active = [p for p in runs.load_proceedings(conn) if p.active(as_of)]
         refs = sorted({p.customer_ref for p in active})
         found = {c.ref: c for c in repo.load_customers(conn, refs)} if refs else {}
         due = agreements.instalments_due(conn, as_of, INSTALMENT_HORIZON)
     return Alerts(
         limitation=expiring,
-        rates=warnings,
+        rates=gaps,
         proceedings=tuple((p, found.get(p.customer_ref)) for p in active),
         declarations=tuple(insolvency.declaration_tasks(store, as_of)),
         instalments=due,

@@ -152,9 +152,40 @@ def confirm_rate(
     return mine
 
 
-def rate_warnings(conn: Connection, as_of: date) -> tuple[str, ...]:
-    """What a run, a preview or a send should say about the rates of the last year: a
-    period still unconfirmed, or a table that stops before `as_of`."""
+@dataclass(frozen=True, slots=True)
+class RateGap:
+    """A rate table the creditor applies that letters cannot trust as of a day: a period
+    still unconfirmed (`day` its first day, `rate` its rate), or a table that stops before
+    the day (`day` its last day, `rate` None). `blocks`: letters needing it wait, rather than
+    leaving that interest out and saying it will be claimed separately."""
+
+    table: str
+    day: date
+    rate: Decimal | None
+    blocks: bool
+
+    def describe(self) -> str:
+        """The gap in words, with the command that closes it."""
+        effect = (
+            "letters needing it are blocked"
+            if self.blocks
+            else "letters leave that interest out and say it will be claimed separately"
+        )
+        if self.rate is not None:
+            return (
+                f"rate {self.table} from {self.day} ({self.rate} %) is unconfirmed: {effect} "
+                f"until you check it (relance rates confirm {self.table} {self.day} "
+                "--source ...)"
+            )
+        return (
+            f"rate {self.table} is unknown after {self.day}: {effect} until you add it "
+            f"(relance rates add {self.table} --from {self.day + timedelta(days=1)} ...)"
+        )
+
+
+def rate_gaps(conn: Connection, as_of: date) -> tuple[RateGap, ...]:
+    """The gaps in the rates of the last year the creditor's rule sets use: periods still
+    unconfirmed, tables that stop before `as_of`."""
     creditor = repo.load_creditor(conn)
     if creditor is None:
         return ()
@@ -167,26 +198,27 @@ def rate_warnings(conn: Connection, as_of: date) -> tuple[str, ...]:
     used = {r.rate_table for r in chosen if r.rate_table}
     used |= {r.contract_floor_table for r in chosen if r.contract_floor_table}
     book = rate_book(conn)
-    policy = law_settings(conn).unconfirmed
-    effect = (
-        "letters leave that interest out and say it will be claimed separately"
-        if policy is UnconfirmedRates.OMIT
-        else "letters needing it are blocked"
-    )
+    blocks = law_settings(conn).unconfirmed is not UnconfirmedRates.OMIT
     found = []
     for name in sorted(used & set(book)):
         table = book[name]
         for period in unconfirmed_periods(table, as_of - timedelta(days=366), as_of):
-            found.append(
-                f"rate {name} from {period.start} ({period.rate} %) is unconfirmed: {effect} "
-                f"until you check it (relance rates confirm {name} {period.start} --source ...)"
-            )
+            found.append(RateGap(name, period.start, period.rate, blocks))
         if table.last_day is not None and table.last_day < as_of:
-            found.append(
-                f"rate {name} is unknown after {table.last_day}: {effect} until you add it "
-                f"(relance rates add {name} --from {table.last_day + timedelta(days=1)} ...)"
-            )
+            found.append(RateGap(name, table.last_day, None, blocks))
     return tuple(found)
+
+
+def rate_warnings(conn: Connection, as_of: date) -> tuple[str, ...]:
+    """What a run, a preview or a send should say about the rates of the last year: a
+    period still unconfirmed, or a table that stops before `as_of`."""
+    return tuple(gap.describe() for gap in rate_gaps(conn, as_of))
+
+
+def gaps_for(store: Store, as_of: date) -> tuple[RateGap, ...]:
+    """`rate_gaps` in a transaction of its own (the workbench's pages)."""
+    with store.begin() as conn:
+        return rate_gaps(conn, as_of)
 
 
 def warnings_for(store: Store, as_of: date) -> tuple[str, ...]:

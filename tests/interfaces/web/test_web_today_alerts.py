@@ -35,7 +35,7 @@ def test_today_warns_of_limitation_proceedings_instalments_and_rates(
     assert "procédure collective" in page and "&lt;i&gt;RJ&lt;/i&gt;" in page
     assert "déclarer la créance au mandataire avant le 14 janv. 2027 (45 j)" in page
     assert "600,00\xa0€ · pour le 3 déc. 2026" in page  # the plan's first instalment
-    assert "rate ecb_mro" in page  # the demo rates ship unconfirmed
+    assert "Le taux ecb_mro du 17 juin 2026 (2,4 %) n’est pas confirmé" in page  # as shipped
     assert 'href="/settings/rates"' not in page  # a viewer is not sent to the settings
     manager = workbench.signed_in(Role.MANAGER)
     assert 'href="/settings/rates"' in manager.get("/").text

@@ -101,7 +101,7 @@ def rates_page(request: Request, user: User) -> Response:
         "listed": listed,
         "tables": tables,
         "chosen": chosen,
-        "warnings": rates.warnings_for(store, today),
+        "gaps": rates.gaps_for(store, today),
     }
     return render(request, user, "settings_rates.html", context)
 

@@ -55,6 +55,22 @@ PHRASES: dict[str, tuple[str, str]] = {
     "rates.confirm": ("Confirmer", "Confirm"),
     "rates.add": ("Ajouter une période", "Add a period"),
     "rates.unconfirmed": ("non confirmé", "unconfirmed"),
+    "rates.gap.unconfirmed": (
+        "Le taux {table} du {day} ({rate} %) n’est pas confirmé :",
+        "Rate {table} from {day} ({rate} %) is unconfirmed:",
+    ),
+    "rates.gap.unknown": (
+        "Le taux {table} est inconnu après le {day} :",
+        "Rate {table} is unknown after {day}:",
+    ),
+    "rates.gap.omits": (
+        "les lettres laissent ces intérêts de côté et disent qu’ils seront réclamés à part.",
+        "letters leave that interest out and say it will be claimed separately.",
+    ),
+    "rates.gap.blocks": (
+        "les lettres qui en ont besoin attendent.",
+        "letters needing it wait.",
+    ),
     "settings.rate_added": ("Période ajoutée.", "Period added."),
     "settings.rate_confirmed": ("Taux confirmé.", "Rate confirmed."),
     "settings.level": ("Niveau", "Level"),
