@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# Test processes for `make test` (pytest-xdist): most tests wait on SQLite, PostgreSQL,
+# SMTP, subprocesses or the browser, so on two cores three processes finish first.
+TEST_PROCESSES ?= 3
 
 .PHONY: demo test lint typecheck clean
 
@@ -19,7 +22,7 @@ test: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/ruff format --check --quiet src tests benchmarks scripts
 	$(BIN)/mypy
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(TEST_PROCESSES) --dist worksteal
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks scripts

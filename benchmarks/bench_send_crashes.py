@@ -1,8 +1,8 @@
 """1,000 e-mails sent by `relance send` processes killed with kill -9 at random instants,
 on SQLite and PostgreSQL (issue 16, "Crash safety").
 
-The scenario of `tests/scenarios/test_send_crashes.py` (which runs it with 60 e-mails in
-`make test`), at a larger size: one approved courteous e-mail per customer; `--kills`
+The scenario of `tests/scenarios/test_send_crashes.py` (which runs it with 20 e-mails and
+3 kills in `make test`), at a larger size: one approved courteous e-mail per customer; `--kills`
 senders killed at random instants (after 1 to 10 more messages reached the server, plus
 0 to 30 ms); after each, the e-mails left handing over are settled as a user would, from
 the server's log; then sends until one ends normally. Counted at the aiosmtpd server on

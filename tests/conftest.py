@@ -7,15 +7,21 @@ skipped, unless RELANCE_REQUIRE_PG=1 (as in CI), where they fail.
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import sqlite3
+import tempfile
 import uuid
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, event, text
 
-from relance.adapters.storage.database import Store
+from relance.adapters.storage.database import Store, create_private_file, make_engine
 from relance.bootstrap import open_store
 from relance.interfaces.cli.main import run
 
@@ -65,14 +71,70 @@ def pg_url() -> Iterator[str]:
         admin.dispose()
 
 
+# Migrating an empty ledger costs about 0.7 s of processor with Alembic, on each backend:
+# over the suite's hundreds of `store` fixtures, a large share of `make test`. So each test
+# process migrates once per backend, for real, and the fixtures then lay the same ledger
+# anew: on SQLite a copy of that migrated file; on PostgreSQL the very statements the
+# migration sent, recorded as it ran and replayed in the test's own schema. The migrations
+# themselves are tested on their own (tests/adapters/storage/test_migrations.py), and
+# `relance init` and the tests that call open_store(create=True) still migrate.
+_SQLITE_TEMPLATE: list[Path] = []
+_PG_MIGRATION: list[tuple[str, Any, bool, bool]] = []  # statement, parameters, many, bare
+
+
+def sqlite_ledger(path: Path) -> Store:
+    """A new SQLite ledger at `path`, migrated: a copy of this process's first one."""
+    if not _SQLITE_TEMPLATE:
+        folder = Path(tempfile.mkdtemp(prefix="relance-template-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        open_store(str(folder / "ledger.sqlite"), create=True).engine.dispose()
+        _SQLITE_TEMPLATE.append(folder / "ledger.sqlite")
+    create_private_file(path)  # 0600, as open_store makes it
+    with (
+        closing(sqlite3.connect(_SQLITE_TEMPLATE[0])) as source,
+        closing(sqlite3.connect(path)) as target,
+    ):
+        source.backup(target)
+    return open_store(str(path))
+
+
+def pg_ledger(url: str) -> Store:
+    """A migrated ledger in the empty schema of `url`: the first one of this process is
+    migrated by Alembic while its statements are recorded, the next ones replay them."""
+    if _PG_MIGRATION:
+        engine = make_engine(url)
+        with engine.begin() as conn:
+            cursor = conn.connection.cursor()
+            for statement, parameters, many, bare in _PG_MIGRATION:
+                if many:
+                    cursor.executemany(statement, parameters)
+                elif bare:
+                    cursor.execute(statement)
+                else:
+                    cursor.execute(statement, parameters)
+        engine.dispose()
+        return open_store(url)
+    recorded: list[tuple[str, Any, bool, bool]] = []
+
+    def record(_c: Any, _cur: Any, statement: str, parameters: Any, context: Any, many: bool):
+        recorded.append((statement, parameters, many, bool(context and context.no_parameters)))
+
+    event.listen(Engine, "before_cursor_execute", record)
+    try:
+        store = open_store(url, create=True)
+    finally:
+        event.remove(Engine, "before_cursor_execute", record)
+    _PG_MIGRATION.extend(recorded)
+    return store
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     """An empty ledger, schema migrated, on each backend in turn."""
     if request.param == "sqlite":
-        url = str(tmp_path / "ledger.sqlite")
+        store = sqlite_ledger(tmp_path / "ledger.sqlite")
     else:
-        url = request.getfixturevalue("pg_url")
-    store = open_store(url, create=True)
+        store = pg_ledger(request.getfixturevalue("pg_url"))
     yield store
     store.engine.dispose()
 
@@ -80,7 +142,7 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
 @pytest.fixture
 def sqlite_store(tmp_path: Path) -> Iterator[Store]:
     """An empty ledger on SQLite only, for tests about SQLite itself or the pure paths."""
-    store = open_store(str(tmp_path / "ledger.sqlite"), create=True)
+    store = sqlite_ledger(tmp_path / "ledger.sqlite")
     yield store
     store.engine.dispose()
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import io
 import smtplib
-import socket
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
@@ -27,6 +26,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select, update
 from tests.conftest import create_ledger, write
+from tests.ports import free_port
 from tests.services.two_customers_ledger import CUSTOMERS, INVOICES
 
 from relance.adapters.deliver.smtp import Security, SmtpMailer, SmtpSettings
@@ -93,9 +93,7 @@ def inbox() -> Iterator[tuple[Inbox, SmtpMailer]]:
 
 @contextmanager
 def serve(handler: Inbox) -> Iterator[tuple[Inbox, SmtpMailer]]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = int(probe.getsockname()[1])
+    port = free_port()
     controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
     try:

@@ -9,7 +9,6 @@ waits, visibly, with the reason; none is sent twice without the user saying so.
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -18,6 +17,7 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 from tests.conftest import write
+from tests.ports import free_port
 from tests.services.test_letters import SENDER, Inbox
 
 from relance.adapters.deliver.smtp import Security, SmtpMailer, SmtpSettings
@@ -48,12 +48,6 @@ def email_ledger(store: Store, tmp_path: Path, count: int) -> list[int]:
     daily_run.run_dunning(store, DAY)
     ids: list[int] = dunning.approve(store, every=True)
     return ids
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def mailer_at(port: int, waits: list[float], retries: int = 3) -> SmtpMailer:

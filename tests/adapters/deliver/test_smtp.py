@@ -6,7 +6,6 @@ import datetime as dt
 import email
 import ipaddress
 import smtplib
-import socket
 import ssl
 from collections.abc import Iterator
 from email.message import EmailMessage
@@ -22,6 +21,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
+from tests.ports import free_port
 
 from relance.adapters.deliver.outbox import InMemoryOutbox
 from relance.adapters.deliver.smtp import (
@@ -69,12 +69,6 @@ class Inbox:
             BytesParser(_class=EmailMessage, policy=default).parsebytes(raw)
             for _, _, raw in self.received
         ]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def accept_test_user(

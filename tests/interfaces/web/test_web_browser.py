@@ -26,6 +26,7 @@ from typing import Any
 
 import pytest
 from tests.conftest import write
+from tests.ports import free_port
 
 from relance.adapters.formats.ledger_csv import CsvKind
 from relance.bootstrap import open_store
@@ -56,12 +57,6 @@ def chromium_path() -> str:
     if not found:
         _missing("no chromium on this machine (apt-get install chromium)")
     return str(found)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def prepared_ledger(folder: Path, today: date) -> Path:
