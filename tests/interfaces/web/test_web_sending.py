@@ -5,7 +5,6 @@ batch; registered letters get their posting and receipt, errors shown on the for
 from __future__ import annotations
 
 import re
-import socket
 from collections.abc import Iterator
 from typing import Any
 
@@ -13,6 +12,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from starlette.testclient import TestClient
 from tests.interfaces.web.conftest import TODAY, Workbench, csrf_of, email_of
+from tests.ports import free_port
 
 from relance.adapters.storage import repository_letters as rl
 from relance.core.engine import ActionStatus
@@ -37,9 +37,7 @@ class Inbox:
 @pytest.fixture
 def inbox(monkeypatch: pytest.MonkeyPatch) -> Iterator[Inbox]:
     """An SMTP server on loopback, configured for the workbench by RELANCE_SMTP_*."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = int(probe.getsockname()[1])
+    port = free_port()
     handler = Inbox()
     controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
