@@ -31,7 +31,7 @@ def over_limit(store: Store, as_of: date) -> list[Exposure]:
 
 def over_limit_in(conn: Connection, as_of: date) -> list[Exposure]:
     """`over_limit` within the transaction `conn`."""
-    return [e for e in risk_repo.exposures(conn, as_of) if e.over_limit]
+    return [e for e in risk_repo.exposures(conn, as_of, over_only=True) if e.over_limit]
 
 
 @dataclass(slots=True)

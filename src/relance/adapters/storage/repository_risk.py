@@ -15,10 +15,16 @@ from relance.core.risk import Exposure
 
 
 def exposures(
-    conn: Connection, as_of: date, refs: Iterable[str] | None = None, *, limited: bool = True
+    conn: Connection,
+    as_of: date,
+    refs: Iterable[str] | None = None,
+    *,
+    limited: bool = True,
+    over_only: bool = False,
 ) -> list[Exposure]:
     """Each customer's open balance as of `as_of`, overdue and not yet due, per currency:
-    those with a credit limit (`limited`), or every one named in `refs`."""
+    those with a credit limit (`limited`), or every one named in `refs`; with `over_only`,
+    only those over their limit in its currency (the database keeps the others)."""
     c, i, a = t.customers, t.invoices, t.allocations
     allocated = (
         select(a.c.invoice_id, func.sum(a.c.amount_minor).label("paid"))
@@ -37,8 +43,12 @@ def exposures(
         .group_by(c.c.ref, i.c.currency, c.c.credit_limit_minor, c.c.credit_limit_currency)
         .order_by(c.c.ref, i.c.currency)
     )  # fmt: skip
-    if limited:
+    if limited or over_only:
         query = query.where(c.c.credit_limit_minor.is_not(None))
+    if over_only:
+        query = query.where(i.c.currency == c.c.credit_limit_currency).having(
+            func.sum(open_minor) > c.c.credit_limit_minor
+        )
     if refs is not None:
         query = query.where(c.c.ref.in_(list(refs)))
     found = []

@@ -21,14 +21,26 @@ COLUMNS = [
 ]  # fmt: skip
 
 
+SHOWN_OVER_LIMIT = 10
+
+
 def register(app: typer.Typer) -> None:
     """Add `relance risk` and `relance advise` to the app."""
     add_commands(app, risk, advise)
 
 
 def print_over_limit(store: Store, day: date) -> None:
-    """Say which customers' exposure exceeds their credit limit on `day`, if any."""
-    for exposure in service.over_limit(store, day):
+    """Say which customers' exposure exceeds their credit limit on `day`, if any: the
+    first ten, then how many more (a ledger of thousands lists them with `relance risk`)."""
+    over = service.over_limit(store, day)
+    if len(over) > SHOWN_OVER_LIMIT:
+        ui.console.print(
+            f"warning: {len(over)} customers are over their credit limit "
+            f"(relance risk --as-of {day.isoformat()} --csv lists them); the first "
+            f"{SHOWN_OVER_LIMIT}:",
+            markup=False,
+        )
+    for exposure in over[:SHOWN_OVER_LIMIT]:
         limit = exposure.limit
         assert limit is not None  # over_limit implies a limit
         ui.console.print(
