@@ -124,6 +124,7 @@ _OVERDUE = "relance.adapters.storage.repository_overdue"
 _RUN = "relance.services.daily_run"
 PHASES = (
     (_QUEUE, "engine_actions", "load: known actions"),
+    (_OVERDUE, "allocated_by_invoice", "load: sums allocated"),
     (_OVERDUE, "overdue_by_customer", "load: overdue invoices"),
     (_OVERDUE, "customers_for_run", "load: customers"),
     (_OVERDUE, "unapplied_credit", "load: unapplied credit"),
