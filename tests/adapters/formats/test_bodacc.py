@@ -64,6 +64,9 @@ def test_a_register_without_a_siren_and_a_csv_of_another_kind_are_refused(tmp_pa
     path.write_text(json.dumps(raw), encoding="utf-8")
     with pytest.raises(FormatError, match="record 1: registre: not a SIREN"):
         read_bodacc(path)
+    raw[0]["registre"] = []  # a notice without a register number matches no customer
+    path.write_text(json.dumps(raw), encoding="utf-8")
+    assert read_bodacc(path) == []
     other = tmp_path / "factures.csv"
     other.write_text("numero;client;date\nF1;A;2026-01-01\n", encoding="utf-8")
     with pytest.raises(FormatError, match="not a BODACC export"):

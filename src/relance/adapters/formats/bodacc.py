@@ -10,9 +10,9 @@ proceedings (docs/prevention.md lists the fields read).
 
 `registre` holds the SIREN twice ("123 456 789,123456789"; a list in JSON); `jugement` is
 JSON text with `famille`, `nature`, `date` (ISO or "3 novembre 2026") and
-`complementJugement`. Notices without a judgment (sales, registrations, accounts) are
-skipped: only those with one are returned. A bad field raises `FormatError` naming the
-line (CSV) or the record (JSON), and nothing is returned.
+`complementJugement`. Notices without a judgment (sales, registrations, accounts) or
+without a register number (nothing to match a customer by) are skipped. A bad field
+raises `FormatError` naming the line (CSV) or the record (JSON), and nothing is returned.
 """
 
 from __future__ import annotations
@@ -103,6 +103,9 @@ def _notice(path: Path, where: str, row: Mapping[str, Any]) -> BodaccNotice | No
     judgment = _judgment(path, where, row.get("jugement"))
     if judgment is None:
         return None
+    sirens = _sirens(path, where, row.get("registre"))
+    if not sirens:
+        return None  # no register number: nothing to match a customer by
     notice_id = _text(row.get("id"))
     if not notice_id:
         raise FormatError(path, where, "id", "missing: every notice has an id")
@@ -117,7 +120,7 @@ def _notice(path: Path, where: str, row: Mapping[str, Any]) -> BodaccNotice | No
         court=_text(row.get("tribunal")),
         name=_text(row.get("commercant")),
         city=_text(row.get("ville")),
-        sirens=_sirens(path, where, row.get("registre")),
+        sirens=sirens,
         judgment_family=_text(judgment.get("famille")),
         judgment_nature=_text(judgment.get("nature")),
         judgment_date=_day(path, where, "jugement.date", _text(judgment.get("date"))),
@@ -150,8 +153,6 @@ def _sirens(path: Path, where: str, value: Any) -> tuple[str, ...]:
             raise FormatError(path, where, "registre", f"not a SIREN: {str(part)!r}")
         if digits not in found:
             found.append(digits)
-    if not found:
-        raise FormatError(path, where, "registre", "no SIREN: the notice names no company")
     return tuple(found)
 
 
