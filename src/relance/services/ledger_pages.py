@@ -1,4 +1,5 @@
-"""Use cases: the ledger's listings one page at a time, and one record by its key.
+"""Use cases: the ledger's listings one page at a time, and one record (an invoice, a
+customer, an action of the queue) by its key.
 
 A page is read after the last key of the previous one (invoices by number, customers by
 reference), so reading the ten-thousandth page of a million invoices costs what the first
@@ -11,10 +12,12 @@ from datetime import date
 
 from relance.adapters.storage import repository as repo
 from relance.adapters.storage import repository_pages as pages_repo
+from relance.adapters.storage import repository_queue as queue_repo
 from relance.adapters.storage.database import Connection, Store
 from relance.core.aging import days_overdue
 from relance.core.ledger import Ledger, open_balance, status
 from relance.core.model import Customer, Invoice
+from relance.core.queued import QueuedAction
 from relance.services.reports import InvoiceLine
 
 MAX_SCAN = 100_000  # invoices read for one page of open ones, at most: a page may come short
@@ -77,4 +80,11 @@ def customer(store: Store, ref: str) -> Customer | None:
     """The customer `ref`, or None."""
     with store.begin() as conn:
         found = repo.load_customers(conn, [ref])
+    return found[0] if found else None
+
+
+def queued_action(store: Store, action_id: int) -> QueuedAction | None:
+    """The action `action_id` of the queue, whatever its status, or None."""
+    with store.begin() as conn:
+        found = queue_repo.load_queue(conn, ids=[action_id])
     return found[0] if found else None

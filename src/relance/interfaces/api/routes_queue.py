@@ -15,7 +15,7 @@ from relance.interfaces.api import schemas as s
 from relance.interfaces.api.auth import Manager, Viewer, store_of
 from relance.interfaces.api.pagination import Cursor, Limit, page
 from relance.interfaces.api.problems import RESPONSES, ApiProblem
-from relance.services import daily_run, dunning, letters, previews, sending
+from relance.services import daily_run, dunning, ledger_pages, letters, previews, sending
 
 router = APIRouter(responses=RESPONSES)
 ActionId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The action's id.")]
@@ -76,10 +76,10 @@ def list_queue(
 
 
 def _action(request: Request, action_id: int) -> dunning.QueuedAction:
-    found = [i for i in dunning.queue(store_of(request), everything=True) if i.id == action_id]
-    if not found:
+    found = ledger_pages.queued_action(store_of(request), action_id)
+    if found is None:
         raise ApiProblem(404, f"no action {action_id} in the queue", "action_id")
-    return found[0]
+    return found
 
 
 @router.get("/actions/{action_id}", tags=["queue"])
