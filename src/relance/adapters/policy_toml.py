@@ -7,6 +7,7 @@ table and one `[[levels]]` table per level, with `templates` a table from channe
 
 from __future__ import annotations
 
+import functools
 import tomllib
 from dataclasses import dataclass
 from datetime import time
@@ -366,6 +367,7 @@ def policy_from_dict(
     return policy_from_toml(tomli_w.dumps(data), source)
 
 
+@functools.cache  # read once a process: a send checks every action against them
 def default_policies() -> tuple[Policy, ...]:
     """The policies shipped with relance (business, consumer), sorted by name.
 

@@ -22,7 +22,7 @@ from relance.core.model import Creditor
 from relance.core.policy import Channel
 from relance.core.queued import QueuedAction
 from relance.services import letter_charges, stage_fees
-from relance.services.delivery_check import credit_on_account
+from relance.services.delivery_check import CustomerView, customer_view
 from relance.services.deposits import deposit_finals
 from relance.services.exchanges import exchanges_for_letter
 
@@ -76,19 +76,24 @@ class Composed:
 
 
 def compose_action(
-    conn: Connection, item: QueuedAction, as_of: date, chased: Sequence[str] | None = None
+    conn: Connection,
+    item: QueuedAction,
+    as_of: date,
+    chased: Sequence[str] | None = None,
+    view: CustomerView | None = None,
 ) -> Composed:
     """Compose the letter of one queued action from the ledger as of `as_of`, claiming
     only the invoices `chased` when given (those the delivery check left), and stating
-    the payments received on account and not yet allocated."""
+    the payments received on account and not yet allocated. `view`: the customer as the
+    delivery check read it (read again when not given)."""
     creditor = repo.load_creditor(conn)
-    customers = repo.load_customers(conn, [item.action.customer_ref])
-    if creditor is None or not customers:
+    view = view or customer_view(conn, item.action.customer_ref, as_of)
+    if creditor is None or view.customer is None:
         missing = "the creditor (run relance init)" if creditor is None else "the customer"
         return Composed(item, ComposeResult(None, (f"unknown {missing}",)), creditor, {}, (), {})
-    customer = customers[0]
+    customer = view.customer
     numbers = list(item.action.invoice_numbers if chased is None else chased)
-    owed = repo.open_invoice_balances(conn, as_of, customer.ref)
+    owed = view.owed
     balances = {invoice.number: balance for invoice, balance in owed if invoice.number in numbers}
     invoices = [invoice for invoice, _ in owed if invoice.number in balances]
     # Each invoice at its own stage: the step claims (and charges) only what it covers;
@@ -120,7 +125,7 @@ def compose_action(
         charges=charges,
         registered=Channel.REGISTERED_LETTER in keys,
         exchanges=exchanges_for_letter(conn, customer.ref, invoices, as_of),
-        credit=credit_on_account(conn, customer.ref, as_of).get(currency),
+        credit=view.credit.get(currency),
         stages=_stage_names(item),
         also_due=also_due,
         deposits=deposit_finals(conn, list(balances)),

@@ -4,6 +4,7 @@ disputes, promises, plans, holds, proceedings, agency handoffs and court actions
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from relance.adapters.storage import repository as repo
@@ -14,6 +15,7 @@ from relance.adapters.storage import repository_policies as policy_repo
 from relance.adapters.storage import repository_queue as queue_repo
 from relance.adapters.storage import repository_runs as rruns
 from relance.adapters.storage.database import Connection
+from relance.core.model import Customer, Invoice
 from relance.core.money import Money
 from relance.core.policy import PolicyIndex
 from relance.core.queued import QueuedAction
@@ -26,15 +28,37 @@ def credit_on_account(conn: Connection, customer_ref: str, as_of: date) -> dict[
     return {currency: Money(amount, currency) for currency, amount in found.items()}
 
 
-def delivery_facts(conn: Connection, item: QueuedAction, as_of: date) -> DeliveryFacts:
+@dataclass(frozen=True, slots=True)
+class CustomerView:
+    """What both the delivery check and the composition read of an action's customer as
+    of the send day, read once: the customer, its open invoices with their balances, and
+    its credit on account by currency."""
+
+    customer: Customer | None
+    owed: tuple[tuple[Invoice, Money], ...]
+    credit: dict[str, Money]
+
+
+def customer_view(conn: Connection, customer_ref: str, as_of: date) -> CustomerView:
+    """The customer `customer_ref` as of `as_of` (see `CustomerView`)."""
+    customers = repo.load_customers(conn, [customer_ref])
+    return CustomerView(
+        customers[0] if customers else None,
+        tuple(repo.open_invoice_balances(conn, as_of, customer_ref)),
+        credit_on_account(conn, customer_ref, as_of),
+    )
+
+
+def delivery_facts(
+    conn: Connection, item: QueuedAction, as_of: date, view: CustomerView | None = None
+) -> DeliveryFacts:
     """Everything `check_delivery` asks about one action's customer, as of `as_of`."""
     action = item.action
     ref = action.customer_ref
+    view = view or customer_view(conn, ref, as_of)
     numbers = list(action.invoice_numbers)
     balances = {
-        invoice.number: balance
-        for invoice, balance in repo.open_invoice_balances(conn, as_of, ref)
-        if invoice.number in numbers
+        invoice.number: balance for invoice, balance in view.owed if invoice.number in numbers
     }
     plans = tuple(pause_repo.load_plans(conn, ref))
     toward = overdue_repo.allocations_to(conn, (n for p in plans for n in p.invoice_numbers), as_of)
@@ -44,18 +68,17 @@ def delivery_facts(conn: Connection, item: QueuedAction, as_of: date) -> Deliver
         )
         for plan in plans
     }
-    customers = repo.load_customers(conn, [ref])
     policy = (
         PolicyIndex(policy_repo.load_policies(conn), policy_repo.load_rules(conn)).for_customer(
-            customers[0]
+            view.customer
         )
-        if customers
+        if view.customer is not None
         else None
     )
     return DeliveryFacts(
         action=action,
         balances=balances,
-        credit=credit_on_account(conn, ref, as_of),
+        credit=view.credit,
         others=tuple(other for _, other in queue_repo.engine_actions(conn, as_of, ref)),
         disputes=tuple(pause_repo.load_disputes(conn, ref)),
         promises=tuple(pause_repo.load_promises(conn, ref)),
@@ -73,6 +96,9 @@ def delivery_facts(conn: Connection, item: QueuedAction, as_of: date) -> Deliver
     )
 
 
-def check_action(conn: Connection, item: QueuedAction, as_of: date) -> DeliveryCheck:
-    """May `item`'s message leave on `as_of`, and claiming which invoices?"""
-    return check_delivery(delivery_facts(conn, item, as_of), as_of)
+def check_action(
+    conn: Connection, item: QueuedAction, as_of: date, view: CustomerView | None = None
+) -> DeliveryCheck:
+    """May `item`'s message leave on `as_of`, and claiming which invoices? `view`: the
+    customer already read, for the composition that follows."""
+    return check_delivery(delivery_facts(conn, item, as_of, view), as_of)

@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from relance.adapters.deliver.print_batch import write_atomically
-from relance.adapters.deliver.smtp import Attachment, Mailer, build_message, describe_failure
+from relance.adapters.deliver.mime import Attachment
+from relance.adapters.deliver.smtp import Mailer, build_message, describe_failure
 from relance.adapters.deliver.smtp_conversation import HandoverUncertain
 from relance.adapters.render.communication import RenderedCommunication
 from relance.adapters.storage import repository_letters as rl
@@ -133,9 +134,9 @@ def _build(run: SendRun, composed: Composed, email: RenderedCommunication) -> Ou
     return OutboxRecord(
         action_id=key,
         channel=Channel.EMAIL.value,
-        message_id=str(message["Message-ID"]),
+        message_id=message.message_id,
         recipients=composed.recipients,
-        message=message.as_bytes(),
+        message=message.data,
     )
 
 

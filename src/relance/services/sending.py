@@ -51,7 +51,7 @@ from relance.services.composing import (
     compose_action,
     render_action,
 )
-from relance.services.delivery_check import check_action
+from relance.services.delivery_check import check_action, customer_view
 from relance.services.email_delivery import EmailDelivery, deliver_email, unsettled_reason
 from relance.services.outbox import cancel_action_messages
 from relance.services.send_records import (
@@ -182,8 +182,11 @@ def _deliver_action(run: SendRun, item: QueuedAction) -> None:
             run.blocked.append(Blocked(item.id, item.action.customer_ref, reasons))
             return
         printed = item.id in rl.printed_actions(conn, [item.id])
-        check = check_action(conn, fresh, run.as_of)
-        composed = None if check.stale else compose_action(conn, fresh, run.as_of, check.chased)
+        view = customer_view(conn, fresh.action.customer_ref, run.as_of)
+        check = check_action(conn, fresh, run.as_of, view)
+        composed = (
+            None if check.stale else compose_action(conn, fresh, run.as_of, check.chased, view)
+        )
     if check.stale is not None:
         _cancel_stale(run, fresh, check.stale.reason.value, check.stale.detail)
         return

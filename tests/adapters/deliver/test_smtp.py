@@ -23,9 +23,9 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from tests.ports import free_port
 
+from relance.adapters.deliver.mime import Attachment
 from relance.adapters.deliver.outbox import InMemoryOutbox
 from relance.adapters.deliver.smtp import (
-    Attachment,
     EmailDelivery,
     Security,
     SmtpMailer,

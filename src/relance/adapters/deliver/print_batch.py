@@ -25,6 +25,7 @@ from pathlib import Path
 
 from pypdf import PdfReader, PdfWriter
 
+from relance.adapters.deliver.pdf_concat import concatenate
 from relance.adapters.render.communication import RenderedCommunication
 
 
@@ -132,7 +133,12 @@ def write_print_batch(
 
 
 def assemble_batch(letters: Sequence[bytes]) -> bytes:
-    """One print file of `letters` (PDF bytes), each starting on a recto page."""
+    """One print file of `letters` (PDF bytes), each starting on a recto page: the
+    letters' own objects copied (`pdf_concat`), or through pypdf when one of them is not
+    a plain letter as relance draws them (a letter followed by an invoice's own PDF)."""
+    plain = concatenate(letters)
+    if plain is not None:
+        return plain
     batch = PdfWriter()
     for content in letters:
         reader = PdfReader(io.BytesIO(content))

@@ -17,13 +17,17 @@ import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from email.message import EmailMessage
-from email.policy import SMTP
-from email.utils import format_datetime, make_msgid
 from enum import StrEnum
 from pathlib import Path
 from typing import Protocol
 
+from relance.adapters.deliver.mime import (
+    Attachment,
+    BuiltMessage,
+    address_headers,
+    message_bytes,
+    new_message_id,
+)
 from relance.adapters.deliver.outbox import Outbox
 from relance.adapters.deliver.smtp_conversation import (
     ServerDown,
@@ -138,16 +142,6 @@ def settings_from_file(path: Path, env: Mapping[str, str] | None = None) -> Smtp
     return _warned(settings, f"{path}: security")
 
 
-@dataclass(frozen=True, slots=True)
-class Attachment:
-    """A file attached to an e-mail (the letter's PDF)."""
-
-    filename: str
-    content: bytes
-    maintype: str = "application"
-    subtype: str = "pdf"
-
-
 def build_message(
     body: EmailBody,
     *,
@@ -158,27 +152,18 @@ def build_message(
     attachments: Sequence[Attachment] = (),
     message_id: str | None = None,
     reply_to: str = "",
-) -> EmailMessage:
-    """A MIME message: plain text with an HTML alternative, then the attachments."""
-    message = EmailMessage(policy=SMTP)
-    message["From"] = f"{sender_name} <{sender}>" if sender_name else sender
-    message["To"] = ", ".join(recipients)
-    message["Subject"] = body.subject
-    message["Date"] = format_datetime(sent_at)
-    domain = sender.rpartition("@")[2] or None
-    message["Message-ID"] = message_id or make_msgid(domain=domain)
-    if reply_to:
-        message["Reply-To"] = reply_to
-    message.set_content(body.text)
-    message.add_alternative(body.html, subtype="html")
-    for attachment in attachments:
-        message.add_attachment(
-            attachment.content,
-            maintype=attachment.maintype,
-            subtype=attachment.subtype,
-            filename=attachment.filename,
-        )
-    return message
+) -> BuiltMessage:
+    """A MIME message: plain text with an HTML alternative, then the attachments; under
+    `message_id`, or a new one in the sender's domain."""
+    message_id = message_id or new_message_id(sender)
+    headers = address_headers(
+        sender=sender, sender_name=sender_name, recipients=recipients, sent_at=sent_at,
+        message_id=message_id, reply_to=reply_to,
+    )  # fmt: skip
+    data = message_bytes(
+        body.subject, body.text, body.html, headers=headers, attachments=attachments
+    )
+    return BuiltMessage(message_id, data)
 
 
 class Mailer(Protocol):
@@ -355,9 +340,9 @@ def prepare_email(
     record = OutboxRecord(
         action_id=action_id,
         channel="email",
-        message_id=str(message["Message-ID"]),
+        message_id=message.message_id,
         recipients=tuple(recipients),
-        message=message.as_bytes(),
+        message=message.data,
     )
     outbox.put_pending(record)
     return record

@@ -182,7 +182,8 @@ def _fitted(letter: Letter, wording: Wording, layout: PageLayout) -> Page:
 
 def _draw(letter: Letter, wording: Wording, layout: PageLayout) -> tuple[Page, float]:
     """The letter drawn with `layout` (its last page not yet closed), and the height used
-    on its last page. Nothing is written out: a drawing not kept costs no PDF."""
+    on its last page. Nothing is drawn yet: the calls are recorded, and played on a
+    canvas only for the drawing kept (`_finish`)."""
     page = Page(letter, layout)
     _draw_letterhead(page)
     _draw_heading(page, wording)
@@ -203,7 +204,7 @@ def _draw(letter: Letter, wording: Wording, layout: PageLayout) -> tuple[Page, f
 def _finish(page: Page, copies: bool) -> RenderedLetter:
     """Close the letter's last page, add the invoice duplicates when asked, and write the
     PDF out."""
-    canvas = page.canvas
+    canvas, buffer = page.canvas.play(page.letter)
     canvas.showPage()
     pages = page.page + (draw_duplicates(canvas, page.letter, page.layout.fonts) if copies else 0)
     # The form that the footers drew: the letter's page count (duplicates not counted).
@@ -212,4 +213,4 @@ def _finish(page: Page, copies: bool) -> RenderedLetter:
     canvas.drawString(0, 0, str(page.page))
     canvas.endForm()
     canvas.save()
-    return RenderedLetter(page.buffer.getvalue(), pages, "\n".join(page.text))
+    return RenderedLetter(buffer.getvalue(), pages, "\n".join(page.text))

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
@@ -120,16 +122,42 @@ class NeedsUnicodeFont(Exception):
     (`relance.adapters.render.pdf.render_letter_pdf`)."""
 
 
+class RecordedCanvas:
+    """A stand-in for the canvas that keeps the calls made to it, to be played on a real
+    canvas (`play`) once the drawing is kept. A letter is laid out twice when its last
+    page is short (`relance.adapters.render.pdf`): the layout not kept costs its
+    measuring only, never ReportLab's formatting of every string."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = []
+
+    def __getattr__(self, name: str) -> Callable[..., None]:
+        calls = self.calls
+
+        def record(*args: Any, **kwargs: Any) -> None:
+            calls.append((name, args, kwargs))
+
+        return record
+
+    def play(self, letter: Letter) -> tuple[Canvas, io.BytesIO]:
+        """A new canvas for `letter` with every recorded call made on it, and its buffer."""
+        buffer = io.BytesIO()
+        canvas = Canvas(buffer, pagesize=A4, invariant=True, pageCompression=1)
+        canvas.setTitle(letter.reference)
+        canvas.setAuthor(letter.creditor.name)
+        for name, args, kwargs in self.calls:
+            getattr(canvas, name)(*args, **kwargs)
+        return canvas, buffer
+
+
 class Page:
-    """The drawing cursor: one canvas, the current height, and the text drawn so far."""
+    """The drawing cursor: the canvas (recorded), the current height, and the text drawn
+    so far."""
 
     def __init__(self, letter: Letter, layout: PageLayout) -> None:
         self.letter = letter
         self.layout = layout
-        self.buffer = io.BytesIO()
-        self.canvas = Canvas(self.buffer, pagesize=A4, invariant=True, pageCompression=1)
-        self.canvas.setTitle(letter.reference)
-        self.canvas.setAuthor(letter.creditor.name)
+        self.canvas: Any = RecordedCanvas()
         self.text: list[str] = []
         self.standard_fonts = layout.fonts.regular in _STANDARD_FONTS
         self.page = 1

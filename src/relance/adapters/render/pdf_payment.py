@@ -60,7 +60,19 @@ def epc_payload_qr(letter: Letter) -> segno.QRCode | None:
     return epc_qr(payload)
 
 
+# The last code drawn and where, with its operators: a letter laid out twice (to fit on
+# fewer pages) writes them once. A segno code cannot be a key of a cache (unhashable).
+_last_qr: list[tuple[segno.QRCode, tuple[float, float, float], str]] = []
+
+
 def _draw_qr(page: Page, qr: segno.QRCode, x: float, top: float, size: float) -> None:
+    where = (x, top, size)
+    if not (_last_qr and _last_qr[0][0] is qr and _last_qr[0][1] == where):
+        _last_qr[:] = [(qr, where, _qr_operators(qr, x, top, size))]
+    page.canvas.addLiteral(_last_qr[0][2])
+
+
+def _qr_operators(qr: segno.QRCode, x: float, top: float, size: float) -> str:
     # Drawn as PDF operators in module units under one transform, one rectangle per run of
     # dark modules: a few hundred short operators, no image to encode, sharp at any zoom.
     matrix = qr.matrix
@@ -79,7 +91,7 @@ def _draw_qr(page: Page, qr: segno.QRCode, x: float, top: float, size: float) ->
             else:
                 c += 1
     ops.append("f Q")
-    page.canvas.addLiteral("\n".join(ops))
+    return "\n".join(ops)
 
 
 def draw_payment(page: Page, pdf_qr: segno.QRCode | None) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
@@ -35,8 +36,15 @@ def load_policies(conn: Connection) -> tuple[Policy, ...]:
     texts = stored_policy_texts(conn)
     if not texts:
         return default_policies()
+    return _parsed(tuple(texts.items()))
+
+
+@functools.lru_cache(maxsize=8)
+def _parsed(texts: tuple[tuple[str, str], ...]) -> tuple[Policy, ...]:
+    """The stored policies' texts parsed, once per set of texts: a send checks every
+    action against them."""
     found: list[Policy] = []
-    for name, text in texts.items():
+    for name, text in texts:
         policy, problems = policy_from_toml(text, f"stored policy {name!r}")
         if policy is None:
             raise ValueError("; ".join(str(p) for p in problems))
