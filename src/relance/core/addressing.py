@@ -9,6 +9,8 @@ city; abroad, the country is the last line, in capitals (UPU S42).
 
 from __future__ import annotations
 
+import functools
+
 import phonenumbers
 from babel import Locale
 
@@ -85,13 +87,18 @@ def creditor_phone(letter: Letter) -> str:
     phone = letter.creditor.phone
     if not phone:
         return ""
+    return _dialled(phone, letter.creditor.country.upper(), is_abroad(letter))
+
+
+@functools.lru_cache(maxsize=64)  # one creditor, a few formats: parsed once, not per line
+def _dialled(phone: str, country: str, international: bool) -> str:
     try:
-        number = phonenumbers.parse(phone, letter.creditor.country.upper() or None)
+        number = phonenumbers.parse(phone, country or None)
     except phonenumbers.NumberParseException:
         return phone  # printed as the creditor wrote it
     style = (
         phonenumbers.PhoneNumberFormat.INTERNATIONAL
-        if is_abroad(letter)
+        if international
         else phonenumbers.PhoneNumberFormat.NATIONAL
     )
     return str(phonenumbers.format_number(number, style)).replace(" ", NBSP)

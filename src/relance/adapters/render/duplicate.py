@@ -17,11 +17,10 @@ from typing import Any
 from reportlab import rl_config
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
 from relance.adapters.render.letterhead import creditor_lines, legal_mentions
-from relance.adapters.render.pdf_page import Fonts, unicode_fonts, wrap
+from relance.adapters.render.pdf_page import Fonts, RecordedCanvas, unicode_fonts, wrap
 from relance.core.addressing import recipient_lines
 from relance.core.letter import InvoiceRow, Letter, format_money, format_short_day
 
@@ -119,7 +118,7 @@ def render_duplicate(letter: Letter, row: InvoiceRow) -> bytes:
         buffer = io.BytesIO()
         canvas = Canvas(buffer, pagesize=A4, invariant=True, pageCompression=1)
         canvas.setTitle(f"{_words(letter)['mark']} {row.number}")
-        _draw_page(canvas, letter, row, _fonts_for(letter, row, Fonts()))
+        _draw_checked(canvas, letter, row, Fonts())
         canvas.showPage()
         canvas.save()
         return buffer.getvalue()
@@ -139,40 +138,28 @@ def draw_duplicates(canvas: Canvas, letter: Letter, fonts: Fonts) -> int:
         return 0
     missing = [row for row in letter.rows if own_document(row) is None]
     for row in missing:
-        _draw_page(canvas, letter, row, _fonts_for(letter, row, fonts))
+        _draw_checked(canvas, letter, row, fonts)
         canvas.showPage()
     return len(missing)
 
 
+def _draw_checked(canvas: Canvas, letter: Letter, row: InvoiceRow, fonts: Fonts) -> None:
+    """The duplicate in `fonts` when they are TTF or print every one of its texts, else
+    in the TTF: drawn once on a recording canvas, played on `canvas` when it fits."""
+    if fonts != Fonts():
+        _draw_page(canvas, letter, row, fonts)
+        return
+    recorded = RecordedCanvas()
+    try:
+        _draw_page(recorded, letter, row, fonts)
+    except _TextOutsideBaseFonts:
+        _draw_page(canvas, letter, row, unicode_fonts())
+        return
+    recorded.replay(canvas)
+
+
 def _words(letter: Letter) -> dict[str, str]:
     return _WORDS["fr" if letter.language == "fr" else "en"]
-
-
-class _DryRun:
-    """A canvas that draws nothing: a duplicate is drawn on it first to learn whether the
-    base fonts print every one of its texts."""
-
-    def __getattr__(self, name: str) -> Any:
-        return _nothing
-
-    @staticmethod
-    def stringWidth(text: str, font: str, size: float) -> float:
-        return float(pdfmetrics.stringWidth(text, font, size))
-
-
-def _nothing(*args: Any, **kwargs: Any) -> None:
-    return None
-
-
-def _fonts_for(letter: Letter, row: InvoiceRow, fonts: Fonts) -> Fonts:
-    """`fonts` when they are TTF or print every text of the duplicate, else the TTF."""
-    if fonts != Fonts():
-        return fonts
-    try:
-        _draw_page(_DryRun(), letter, row, fonts)
-    except _TextOutsideBaseFonts:
-        return unicode_fonts()
-    return fonts
 
 
 def _draw_page(target: Any, letter: Letter, row: InvoiceRow, fonts: Fonts) -> None:

@@ -139,14 +139,23 @@ class RecordedCanvas:
 
         return record
 
+    @staticmethod
+    def stringWidth(text: str, font: str, size: float) -> float:
+        """The width of `text`, as the canvas would measure it."""
+        return float(pdfmetrics.stringWidth(text, font, size))
+
+    def replay(self, canvas: Canvas) -> None:
+        """Make every recorded call on `canvas`."""
+        for name, args, kwargs in self.calls:
+            getattr(canvas, name)(*args, **kwargs)
+
     def play(self, letter: Letter) -> tuple[Canvas, io.BytesIO]:
         """A new canvas for `letter` with every recorded call made on it, and its buffer."""
         buffer = io.BytesIO()
         canvas = Canvas(buffer, pagesize=A4, invariant=True, pageCompression=1)
         canvas.setTitle(letter.reference)
         canvas.setAuthor(letter.creditor.name)
-        for name, args, kwargs in self.calls:
-            getattr(canvas, name)(*args, **kwargs)
+        self.replay(canvas)
         return canvas, buffer
 
 
