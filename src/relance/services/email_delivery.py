@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
-from relance.adapters.deliver.print_batch import write_atomically
 from relance.adapters.deliver.mime import Attachment
+from relance.adapters.deliver.print_batch import write_atomically
 from relance.adapters.deliver.smtp import Mailer, build_message, describe_failure
 from relance.adapters.deliver.smtp_conversation import HandoverUncertain
 from relance.adapters.render.communication import RenderedCommunication
