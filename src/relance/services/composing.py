@@ -76,16 +76,12 @@ class Composed:
 
 
 def compose_action(
-    conn: Connection,
-    item: QueuedAction,
-    as_of: date,
-    chased: Sequence[str] | None = None,
-    view: CustomerView | None = None,
-) -> Composed:
+    conn: Connection, item: QueuedAction, as_of: date,
+    chased: Sequence[str] | None = None, view: CustomerView | None = None,
+) -> Composed:  # fmt: skip
     """Compose the letter of one queued action from the ledger as of `as_of`, claiming
     only the invoices `chased` when given (those the delivery check left), and stating
-    the payments received on account and not yet allocated. `view`: the customer as the
-    delivery check read it (read again when not given)."""
+    the payments received on account and not yet allocated; `view`: the customer read."""
     creditor = repo.load_creditor(conn)
     view = view or customer_view(conn, item.action.customer_ref, as_of)
     if creditor is None or view.customer is None:
