@@ -67,9 +67,12 @@ _last_qr: list[tuple[segno.QRCode, tuple[float, float, float], str]] = []
 
 def _draw_qr(page: Page, qr: segno.QRCode, x: float, top: float, size: float) -> None:
     where = (x, top, size)
-    if not (_last_qr and _last_qr[0][0] is qr and _last_qr[0][1] == where):
-        _last_qr[:] = [(qr, where, _qr_operators(qr, x, top, size))]
-    page.canvas.addLiteral(_last_qr[0][2])
+    # Read once: another thread (the workbench's previews) may replace the entry meanwhile.
+    last = _last_qr[0] if _last_qr else None
+    if last is None or last[0] is not qr or last[1] != where:
+        last = (qr, where, _qr_operators(qr, x, top, size))
+        _last_qr[:] = [last]
+    page.canvas.addLiteral(last[2])
 
 
 def _qr_operators(qr: segno.QRCode, x: float, top: float, size: float) -> str:
