@@ -130,6 +130,27 @@ def test_a_number_twice_in_one_file_with_different_data_is_an_error(store, ledge
     assert caught.value.location == "6"
 
 
+def test_a_number_repeated_in_a_later_chunk_is_compared_with_the_row_written(
+    store, ledger_files, tmp_path
+):
+    init_creditor(store, Creditor("Atelier Durand", "FR", "EUR"))
+    import_ledger_csv(store, CsvKind.CUSTOMERS, ledger_files["customers"])
+    header, first, *rest = INVOICES.splitlines(keepends=True)
+    filler = "".join(f"N-{i};DUP;01/09/2026;01/10/2026;EUR;10,00;0;x\n" for i in range(6000))
+    again = write(tmp_path / "again.csv", header + first + filler + first)
+    report = import_ledger_csv(store, CsvKind.INVOICES, again)
+    assert report.created == 6001
+    assert report.warnings == ["line 6003: invoice F-2026-001 repeated, ignored"]
+    other = write(
+        tmp_path / "other.csv",
+        header + "".join(rest) + filler.replace("N-", "M-") + rest[0].replace("600,00", "601,00"),
+    )
+    with pytest.raises(FormatError, match="also on line 2 with different data") as caught:
+        import_ledger_csv(store, CsvKind.INVOICES, other)
+    assert (caught.value.location, caught.value.field) == ("6005", "number")
+    assert count(store, t.invoices) == 6001  # nothing of the refused file was kept
+
+
 def test_the_same_row_twice_is_imported_once_with_a_warning(store, ledger_files, tmp_path):
     init_creditor(store, Creditor("Atelier Durand", "FR", "EUR"))
     import_ledger_csv(store, CsvKind.CUSTOMERS, ledger_files["customers"])

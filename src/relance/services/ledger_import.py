@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from relance.adapters.formats.errors import FormatError
 from relance.adapters.formats.ledger_csv import (
@@ -30,7 +30,7 @@ from relance.adapters.storage import repository as repo
 from relance.adapters.storage import repository_imports as imports_repo
 from relance.adapters.storage import repository_ledger as ledger_repo
 from relance.adapters.storage.database import Connection, Store
-from relance.core.bulk import chunks
+from relance.core.bulk import chunks, no_cyclic_gc
 from relance.core.model import Allocation, AllocationKind, Customer, Invoice, Payment
 from relance.core.money import Money
 from relance.services import deposits, documents, invoice_changes, law
@@ -101,7 +101,8 @@ def import_ledger_csv(
     layout = open_layout(path, kind, ignore_unknown=ignore_unknown_columns)
     report = ImportReport(str(path), kind.value, unknown_columns=layout.unknown, dry_run=dry_run)
     transaction = store.trial() if dry_run else store.begin()
-    with transaction as conn:
+    # a million rows make millions of small objects and no cycle: the collector waits
+    with no_cyclic_gc(), transaction as conn:
         mark = imports_repo.start_import(
             conn, kind.value, path.name, sha256_of(path), datetime.now(UTC)
         )
@@ -204,9 +205,9 @@ class _FileImport:
         self.actor, self.allow_changes = actor, allow_changes
         self.import_id: int | None = None  # written with each invoice it adds
         self.changes: list[dict[str, Any]] = []  # each invoice changed: its old and new values
-        # invoice numbers met earlier in the file, with their line and a fingerprint of the
-        # row: the whole record would hold a million invoices in memory
-        self.seen: dict[str, tuple[int, int]] = {}
+        # invoice numbers met earlier in the file, with their line: a repeated number is
+        # compared with the first row (in its chunk, or as written), which is rare
+        self.invoice_lines: dict[str, int] = {}
         self.seen_customers: dict[str, tuple[int, int]] = {}
         # on a first import into an empty table there is nothing to look up or update
         self.no_invoices_yet = not ledger_repo.has_invoices(conn)
@@ -261,24 +262,14 @@ class _FileImport:
 
     def invoices(self, rows: list[Row]) -> None:
         conn, path, report = self.conn, self.path, self.report
-        seen, ids = self.seen, self.ids
+        seen, ids = self.invoice_lines, self.ids
         batch: dict[str, tuple[int, InvoiceValues]] = {}
-        for row in rows:
-            assert isinstance(row, InvoiceRow)
-            line, invoice = row
+        for line, invoice in cast(list[InvoiceRow], rows):
             number = invoice.number
-            earlier = seen.get(number)
-            if earlier is not None:
-                if earlier[1] != hash(invoice):
-                    raise FormatError(
-                        path,
-                        str(line),
-                        "number",
-                        f"invoice {number} is also on line {earlier[0]} with different data",
-                    )
-                report.warnings.append(f"line {line}: invoice {number} repeated, ignored")
+            if number in seen:
+                self._repeated(line, invoice, seen[number], batch)
                 continue
-            seen[number] = (line, hash(invoice))
+            seen[number] = line
             if invoice.customer_ref not in ids:
                 _customer_id(path, line, invoice.customer_ref, ids)
             batch[number] = (line, invoice)
@@ -304,6 +295,31 @@ class _FileImport:
             report.allocations += deposits.settle_deposit_invoices(conn, [i.number for i in new])
         ledger_repo.update_invoices(conn, changed, ids, pdfs)
         report.updated += len(changed)
+
+    def _repeated(
+        self,
+        line: int,
+        invoice: InvoiceValues,
+        earlier_line: int,
+        batch: dict[str, tuple[int, InvoiceValues]],
+    ) -> None:
+        """An invoice number met again in the file: ignored when the row says the same as
+        the first one (still in this chunk, or already written in this transaction),
+        refused otherwise."""
+        number = invoice.number
+        if number in batch:
+            same = batch[number][1] == invoice
+        else:
+            written = repo.existing_invoices(self.conn, [number]).get(number)
+            same = written == invoice.invoice()
+        if not same:
+            raise FormatError(
+                self.path,
+                str(line),
+                "number",
+                f"invoice {number} is also on line {earlier_line} with different data",
+            )
+        self.report.warnings.append(f"line {line}: invoice {number} repeated, ignored")
 
     def _known_invoice(
         self, old: Invoice, line: int, values: InvoiceValues, pdfs: dict[str, str | None]

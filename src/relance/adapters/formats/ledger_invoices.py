@@ -82,6 +82,7 @@ class InvoiceRow(NamedTuple):
 # thousands, signs and spaces are left to the full reader, and so are three decimals, which
 # it may refuse as ambiguous (`1,234`).
 _SIMPLE = re.compile(r"(\d{1,12})(?:[.,](\d{1,2}))?")
+_CENTS = re.compile(r"(\d{1,12})[.,](\d\d)")  # the same, with two decimals
 
 # The columns an invoice row reads, in the order of `InvoiceValues` where they appear there.
 _FIELDS = ("number", "customer", "issue_date", "due_date", "currency", "amount", "tax",
@@ -97,12 +98,12 @@ class InvoiceReader:
         default_currency: str,
         full: Callable[[int, list[str]], Invoice],
     ) -> None:
-        self.places = tuple(columns.get(name) for name in _FIELDS)
-        # the cells of the columns the file has, taken at once from a row long enough
-        present = [place for place in self.places if place is not None]
-        self.cells_of = itemgetter(*present)
+        places = [columns.get(name) for name in _FIELDS]
+        present = [place for place in places if place is not None]
         self.width = max(present) + 1
-        self.missing = tuple(n for n, place in enumerate(self.places) if place is None)
+        # every field's cell at once; a column the file lacks reads the empty cell that
+        # `_short` appends to the row (index -1)
+        self.cells_of = itemgetter(*(-1 if place is None else place for place in places))
         self.default_currency = default_currency
         self.full = full
         self.days: dict[str, date] = {}  # a year of due dates covers a million rows
@@ -119,10 +120,9 @@ class InvoiceReader:
         """The row's values when every cell is plainly right; None to leave it to `full`."""
         if len(cells) < self.width:
             return None
-        texts = [cell.strip() for cell in self.cells_of(cells)]
-        for absent in self.missing:
-            texts.insert(absent, "")
-        number, customer, issued, due, currency, amount, tax, subject, pdf, delivered = texts
+        number, customer, issued, due, currency, amount, tax, subject, pdf, delivered = map(
+            str.strip, self.cells_of([*cells, ""])
+        )
         known = self.currencies.get(currency or self.default_currency) or self._currency(
             currency or self.default_currency
         )
@@ -131,8 +131,10 @@ class InvoiceReader:
         code, units = known
         amount_minor = _minor(amount, units)
         tax_minor = _minor(tax, units) if tax else 0
-        issue_date, due_date = self._day(issued), self._day(due)
-        delivery_date = self._day(delivered) if delivered else None
+        days = self.days
+        issue_date = days.get(issued) or self._day(issued)
+        due_date = days.get(due) or self._day(due)
+        delivery_date = (days.get(delivered) or self._day(delivered)) if delivered else None
         if (
             amount_minor is None or amount_minor <= 0
             or tax_minor is None or not 0 <= tax_minor <= amount_minor
@@ -154,18 +156,18 @@ class InvoiceReader:
         return known
 
     def _day(self, text: str) -> date | None:
-        day = self.days.get(text)
-        if day is None:
-            try:
-                day = parse_date(text)
-            except ValueError:
-                return None
-            self.days[text] = day
+        try:
+            day = parse_date(text)
+        except ValueError:
+            return None
+        self.days[text] = day
         return day
 
 
 def _minor(text: str, units: int) -> int | None:
     """`text` in minor units when written plainly with no more decimals than `units`."""
+    if units == 2 and (cents := _CENTS.fullmatch(text)) is not None:
+        return int(cents[1] + cents[2])  # the common `1234,56`
     match = _SIMPLE.fullmatch(text)
     if match is None:
         return None

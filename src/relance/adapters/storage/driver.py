@@ -56,41 +56,66 @@ def driver_rows(
         cursor.close()
 
 
+class PreparedInsert:
+    """An INSERT of `columns` into `table`, compiled once for the connection's dialect, for
+    callers that build the driver's rows themselves (a million invoices of a file): rows in
+    the order of `columns`, each value already converted by `converter(column)`."""
+
+    def __init__(self, conn: Connection, table: Table, columns: Sequence[str]) -> None:
+        dialect = conn.dialect
+        compiled = insert(table).compile(dialect=dialect, column_keys=list(columns))
+        self.conn, self.table, self.columns = conn, table, tuple(columns)
+        self.sql, self.positional = str(compiled), bool(compiled.positional)
+        self.order: list[int] | None = None
+        if self.positional and compiled.positiontup is not None:
+            order = [self.columns.index(name) for name in compiled.positiontup]
+            # None when already in the statement's order (list `columns` in the table's)
+            self.order = None if order == list(range(len(order))) else order
+
+    def converter(self, column: str) -> Callable[[Any], Any]:
+        """What turns a Python value of `column` into the driver's (`_same` when nothing)."""
+        return _converter(self.table.c[column].type, self.conn.dialect)
+
+    def write(self, rows: Sequence[tuple[Any, ...]]) -> None:
+        """Insert `rows` (tuples of converted values in the order of `columns`) with one
+        executemany (COPY on PostgreSQL)."""
+        if not rows:
+            return
+        if self.conn.dialect.name == "postgresql":
+            _copy_rows(self.conn, self.table, self.columns, rows, ())
+            return
+        order = self.order
+        if not self.positional:
+            params: Any = [dict(zip(self.columns, row, strict=True)) for row in rows]
+        elif order is not None:
+            params = [tuple([row[n] for n in order]) for row in rows]
+        else:
+            params = rows
+        self.conn.exec_driver_sql(self.sql, params)
+
+
 def insert_many(
     conn: Connection, table: Table, columns: Sequence[str], rows: Iterable[Sequence[Any]]
 ) -> None:
     """Insert `rows` (values in the order of `columns`, as Python values) with the
     driver's executemany (COPY on PostgreSQL), each value converted by its column's type
     as SQLAlchemy would (dates, JSON), in chunks of CHUNK rows."""
-    dialect = conn.dialect
-    converters = [_converter(table.c[name].type, dialect) for name in columns]
+    prepared = PreparedInsert(conn, table, columns)
+    converters = map(prepared.converter, columns)
     to_convert = [(n, convert) for n, convert in enumerate(converters) if convert is not _same]
-    if dialect.name == "postgresql":
+    if conn.dialect.name == "postgresql":
         _copy_rows(conn, table, columns, rows, to_convert)
         return
-    compiled = insert(table).compile(dialect=dialect, column_keys=list(columns))
-    order = None
-    if compiled.positional and compiled.positiontup is not None:
-        order = [columns.index(name) for name in compiled.positiontup]
-        if order == list(range(len(columns))):
-            order = None  # already in the statement's order
-    sql = str(compiled)
     chunk: list[Any] = []
     for row in rows:
         values = list(row)
         for n, convert in to_convert:
             values[n] = convert(values[n])
-        if not compiled.positional:
-            chunk.append(dict(zip(columns, values, strict=True)))
-        elif order is None:
-            chunk.append(tuple(values))
-        else:
-            chunk.append(tuple([values[n] for n in order]))
+        chunk.append(tuple(values))
         if len(chunk) >= CHUNK:
-            conn.exec_driver_sql(sql, chunk)
+            prepared.write(chunk)
             chunk = []
-    if chunk:
-        conn.exec_driver_sql(sql, chunk)
+    prepared.write(chunk)
 
 
 def _copy_rows(
@@ -152,7 +177,7 @@ def _converter(column_type: Any, dialect: Any) -> Callable[[Any], Any]:
         return _same
     if isinstance(column_type, JSON) and dialect.name == "sqlite":
         null = processor(None)  # the column's NULL (or JSON null), the same every time
-        return lambda value: null if value is None else _json_text(value)
+        return lambda value: null if value is None else "[]" if value == [] else _json_text(value)
     if isinstance(column_type, JSON) and dialect.name == "postgresql":
         # COPY takes a JSON column as its text: what SQLAlchemy's processor would send.
         none = None if column_type.none_as_null else "null"

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, select, update
 
 from relance.adapters.storage import tables as t
-from relance.adapters.storage.driver import insert_many
+from relance.adapters.storage.driver import PreparedInsert
 from relance.adapters.storage.repository import customer_values, invoice_values
 from relance.adapters.storage.repository_bank import insert_rows
 from relance.core.bulk import chunks
@@ -97,33 +97,39 @@ def add_invoices(
     insert_rows(conn, t.invoices, _invoice_rows(invoices, customer_ids, pdf_sha256))
 
 
-# The columns a file of invoices fills, in the order of the values `add_invoice_values` is
-# given (`ledger_invoices.InvoiceValues`: the customer by reference), then the PDF kept.
+# The columns a file of invoices fills, in the table's order (the statement's: no row is
+# reordered), then the PDF kept and the import.
 _INVOICE_VALUE_COLUMNS = (
-    "number", "customer_id", "issue_date", "due_date", "currency", "amount_minor", "tax_minor",
+    "number", "customer_id", "issue_date", "due_date", "amount_minor", "currency", "tax_minor",
     "subject", "pdf_path", "delivery_date", "pdf_sha256", "import_id",
 )  # fmt: skip
 
 
 def add_invoice_values(
     conn: Connection,
-    invoices: Iterable[Sequence[Any]],
+    invoices: Sequence[Sequence[Any]],
     customer_ids: Mapping[str, int],
     pdf_sha256: Mapping[str, str | None],
     import_id: int | None = None,
 ) -> None:
-    """Store new invoices read from a file, straight through the driver's executemany:
-    a million rows are written without a record or a parameter dictionary each. Marked
-    with their import at once, they need no second write of each row when it ends."""
-    insert_many(
-        conn,
-        t.invoices,
-        _INVOICE_VALUE_COLUMNS,
-        (
-            (number, customer_ids[ref], *rest, pdf_sha256.get(number), import_id)
-            for number, ref, *rest in invoices
-        ),
-    )
+    """Store new invoices read from a file (`ledger_invoices.InvoiceValues`: the customer by
+    reference), straight through the driver's executemany: a million rows are written
+    without a record or a parameter dictionary each. Marked with their import at once, they
+    need no second write of each row when it ends."""
+    prepared = PreparedInsert(conn, t.invoices, _INVOICE_VALUE_COLUMNS)
+    day = prepared.converter("issue_date")  # the same for the three dates
+    kept = pdf_sha256.get
+    prepared.write(
+        [
+            (
+                number, customer_ids[ref], day(issued), day(due), amount, currency, tax,
+                subject, pdf, None if delivered is None else day(delivered),
+                kept(number) if pdf else None, import_id,
+            )
+            for number, ref, issued, due, currency, amount, tax, subject, pdf, delivered
+            in invoices
+        ]
+    )  # fmt: skip
 
 
 def update_invoices(
