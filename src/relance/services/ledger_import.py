@@ -263,8 +263,9 @@ class _FileImport:
     def invoices(self, rows: list[Row]) -> None:
         conn, path, report = self.conn, self.path, self.report
         seen, ids = self.invoice_lines, self.ids
-        batch: dict[str, tuple[int, InvoiceValues]] = {}
-        for line, invoice in cast(list[InvoiceRow], rows):
+        batch: dict[str, InvoiceRow] = {}
+        for row in cast(list[InvoiceRow], rows):
+            line, invoice = row
             number = invoice.number
             if number in seen:
                 self._repeated(line, invoice, seen[number], batch)
@@ -272,7 +273,7 @@ class _FileImport:
             seen[number] = line
             if invoice.customer_ref not in ids:
                 _customer_id(path, line, invoice.customer_ref, ids)
-            batch[number] = (line, invoice)
+            batch[number] = row
         existing = {} if self.no_invoices_yet else repo.existing_invoices(conn, list(batch))
         new: list[InvoiceValues] = []
         changed: list[Invoice] = []
@@ -301,7 +302,7 @@ class _FileImport:
         line: int,
         invoice: InvoiceValues,
         earlier_line: int,
-        batch: dict[str, tuple[int, InvoiceValues]],
+        batch: dict[str, InvoiceRow],
     ) -> None:
         """An invoice number met again in the file: ignored when the row says the same as
         the first one (still in this chunk, or already written in this transaction),

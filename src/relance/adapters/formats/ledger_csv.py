@@ -350,12 +350,12 @@ def _rows(
         for cells in reader:
             # a row is named by the line it starts on: a cell may hold line breaks, and
             # then the row took more than one line
-            line, spanned = reader.line_num, reader.line_num - read
-            read = line
+            line = reader.line_num
+            spanned, read = line - read, line
             if spanned > 1:
                 line -= sum(cell.count("\n") for cell in cells)
-            if not "".join(cells).strip():
-                continue
+            if not (cells and cells[0].strip()) and not "".join(cells).strip():
+                continue  # a blank row (the first cell is most often enough to tell)
             yield read_row(line, cells)
     except UnicodeDecodeError as exc:
         refuse_mixed_encodings(layout.path)  # names the line where the encoding changes
