@@ -22,6 +22,7 @@ from stdnum import iso11649
 
 from relance.core.model import Customer, Invoice
 from relance.core.money import Money
+from relance.core.open_items import OpenItem, OpenItems, as_columns
 from relance.core.plans import PaymentPlan
 
 # Discount granted on `invoice` when paid on `day` (zero when its terms give none). The terms
@@ -51,14 +52,6 @@ class Rule(StrEnum):
     PAYER_NUMBER = "payer_number"
     PLAN_INSTALMENT = "plan_instalment"
     MANUAL = "manual"
-
-
-@dataclass(frozen=True, slots=True)
-class OpenItem:
-    """An invoice with what is still owed on it, as matching sees it."""
-
-    invoice: Invoice
-    open_amount: Money
 
 
 def normalize_name(name: str) -> str:
@@ -114,34 +107,27 @@ class Candidate:
 
 
 class Owed:
-    """What is still owed on each item, in minor units: read from the item until changed.
+    """What is still owed on each item, in minor units, as matches are made during a run."""
 
-    Converting a million amounts up front costs more than the whole matching run, and most
-    items are never looked at.
-    """
-
-    def __init__(self, items: Sequence[OpenItem]) -> None:
-        self._items = items
+    def __init__(self, items: OpenItems) -> None:
+        self._owed = items.owed  # before the run
         self._changed: dict[int, int] = {}
 
     def __getitem__(self, k: int) -> int:
         known = self._changed.get(k)
-        if known is None:
-            known = self._changed[k] = self._items[k].open_amount.to_minor()
-        return known
+        return self._owed[k] if known is None else known
 
     def __setitem__(self, k: int, value: int) -> None:
         self._changed[k] = value
 
     def is_open(self, k: int) -> bool:
-        """Something is still owed on item `k` (cheaper than reading the amount)."""
-        known = self._changed.get(k)
-        return self._items[k].open_amount.amount > 0 if known is None else known > 0
+        """Something is still owed on item `k`."""
+        return self[k] > 0
 
     def owes_in_full(self, k: int) -> bool:
         """Nothing was allocated to item `k` during this run."""
         known = self._changed.get(k)
-        return known is None or known == self._items[k].open_amount.to_minor()
+        return known is None or known == self._owed[k]
 
 
 def number_key(number: str) -> str:
@@ -161,17 +147,15 @@ class Book:
         plans: Iterable[PaymentPlan] = (),
     ) -> None:
         self.items = items
-        self.left = Owed(items)
+        columns = self.columns = as_columns(items)
+        self.left = Owed(columns)
         self._by_customer: dict[str, list[int]] = defaultdict(list)
-        # Amounts are grouped by their hash, an int: a dict keyed by Decimals spends its time
-        # in Decimal comparisons. Equal amounts have equal hashes; the rare other amount that
-        # shares a hash is filtered out on lookup.
+        # open amounts in minor units (Money is always held at its currency's minor unit)
         self._by_amount: dict[int, list[int]] = defaultdict(list)
         self._sorted: set[int] = set()  # ids of the index lists already sorted
-        invoices = [item.invoice for item in items]
         keys = [
             key if key.isalnum() and key.isascii() else NOT_ALNUM.sub("", key)
-            for key in map(str.upper, [invoice.number for invoice in invoices])
+            for key in map(str.upper, columns.numbers)
         ]
         # The first invoice with a number wins, as dict() keeps the last value of a key.
         self.by_number: dict[str, int] = dict(
@@ -182,11 +166,11 @@ class Book:
         self.number_lengths = set(map(len, keys))
         self.numeric_numbers = any(map(str.isdigit, keys))
         by_customer = self._by_customer
-        for k, ref in enumerate([invoice.customer_ref for invoice in invoices]):
+        for k, ref in enumerate(columns.customer_refs):
             by_customer[ref].append(k)
         by_amount = self._by_amount
-        for k, code in enumerate(map(hash, [item.open_amount.amount for item in items])):
-            by_amount[code].append(k)
+        for k, owed in enumerate(columns.owed):
+            by_amount[owed].append(k)
         self.references = {
             iso11649.compact(ref): tuple(numbers) for ref, numbers in references.items()
         }
@@ -210,8 +194,8 @@ class Book:
     def _oldest_first(self, found: list[int]) -> list[int]:
         # Index lists are sorted when first used: most are never used.
         if id(found) not in self._sorted:
-            items = self.items
-            found.sort(key=lambda k: (items[k].invoice.due_date, items[k].invoice.number))
+            due, numbers = self.columns.due_dates, self.columns.numbers
+            found.sort(key=lambda k: (due[k], numbers[k]))
             self._sorted.add(id(found))
         return found
 
@@ -232,18 +216,16 @@ class Book:
         return self._oldest_first(found) if found is not None else []
 
     def of_amount(self, amount: Money) -> list[int]:
-        found = self._by_amount.get(hash(amount.amount))
+        found = self._by_amount.get(amount.to_minor())
         if found is None:
             return []
-        items = self.items
-        return [k for k in self._oldest_first(found) if items[k].open_amount == amount]
+        currencies, currency = self.columns.currencies, amount.currency
+        return [k for k in self._oldest_first(found) if currencies[k] == currency]
 
     def open_of(self, customer_ref: str, currency: str) -> list[int]:
-        return [
-            k
-            for k in self.of_customer(customer_ref)
-            if self.left.is_open(k) and self.items[k].invoice.currency == currency
-        ]
+        currencies, left = self.columns.currencies, self.left
+        found = self.of_customer(customer_ref)
+        return [k for k in found if left.is_open(k) and currencies[k] == currency]
 
 
 def minor(money: Money) -> int:
@@ -253,7 +235,7 @@ def minor(money: Money) -> int:
 
 def discount_of(book: Book, k: int, day: date, discount: DiscountRule | None) -> int:
     """The discount in minor units on item `k` paid on `day`, only on an untouched invoice."""
-    if discount is None or book.left[k] != book.items[k].open_amount.to_minor():
+    if discount is None or not book.left.owes_in_full(k):
         return 0
     granted = minor(discount(book.items[k].invoice, day))
     return granted if 0 < granted < book.left[k] else 0

@@ -37,7 +37,6 @@ from relance.core.match_book import (
     Book,
     Candidate,
     DiscountRule,
-    OpenItem,
     Rule,
     discount_of,
     minor,
@@ -54,6 +53,7 @@ from relance.core.match_rules import (
 )
 from relance.core.model import Allocation, AllocationKind, Customer, Invoice
 from relance.core.money import Money
+from relance.core.open_items import OpenItem, OpenItems
 from relance.core.payer_matching import by_payer
 from relance.core.payer_names import PayerNames
 from relance.core.plans import PaymentPlan
@@ -65,6 +65,7 @@ __all__ = [
     "Match",
     "MatchingResult",
     "OpenItem",
+    "OpenItems",
     "Rule",
     "Suggestion",
     "Unmatched",

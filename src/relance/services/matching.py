@@ -41,7 +41,7 @@ from relance.core.terms import DiscountTerms
 class MatchContext:
     """What matching needs from the database, read once per import or decision."""
 
-    items: tuple[OpenItem, ...]
+    items: Sequence[OpenItem]
     customers: tuple[Any, ...]
     references: dict[str, tuple[str, ...]]
     discount: DiscountRule | None
@@ -64,7 +64,7 @@ def discount_rule(conn: Connection) -> DiscountRule | None:
 def context(conn: Connection, as_of: date) -> MatchContext:
     """Open invoices as of `as_of` (oldest due first), customers, letters' references,
     discount terms."""
-    items = tuple(ro.open_items(conn, as_of))
+    items = ro.open_items(conn, as_of)
     return MatchContext(
         items=items,
         customers=tuple(repo.load_customers(conn)),
