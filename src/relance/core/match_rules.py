@@ -80,7 +80,7 @@ def by_reference(a: Attempt) -> Candidate | None:
                     if not iso11649.is_valid(ref):
                         continue
                     k = book.by_number.get(ref[4:])
-                    numbers = (book.items[k].invoice.number,) if k is not None else None
+                    numbers = (book.columns.numbers[k],) if k is not None else None
                 elif not iso11649.is_valid(ref):
                     continue
                 if not numbers:
@@ -88,7 +88,7 @@ def by_reference(a: Attempt) -> Candidate | None:
                 ks = [k for k in (book.index_of(n) for n in numbers) if k is not None]
                 if not ks:
                     continue
-                owners = {book.items[k].invoice.customer_ref for k in ks}
+                owners = {book.columns.customer_refs[k] for k in ks}
                 if len(owners) != 1:
                     continue
                 owner = owners.pop()
@@ -107,17 +107,17 @@ def by_number(a: Attempt) -> Candidate | None:
     for token in _remittance_tokens(tx):
         for key in number_keys(token):
             k = book.by_number.get(key)
-            if k is not None and book.items[k].invoice.currency == tx.amount.currency:
+            if k is not None and book.columns.currencies[k] == tx.amount.currency:
                 found[k] = key
                 break
     if not found:
         return None
-    ks = tuple(sorted(found, key=lambda k: (book.items[k].invoice.due_date, k)))
-    owners = {book.items[k].invoice.customer_ref for k in ks}
-    reason = "invoice number " + ", ".join(book.items[k].invoice.number for k in ks) + " in text"
+    ks = tuple(sorted(found, key=lambda k: (book.columns.due_dates[k], k)))
+    owners = {book.columns.customer_refs[k] for k in ks}
+    reason = "invoice number " + ", ".join(book.columns.numbers[k] for k in ks) + " in text"
     if len(owners) > 1:
         for owner in sorted(owners):
-            mine = tuple(k for k in ks if book.items[k].invoice.customer_ref == owner)
+            mine = tuple(k for k in ks if book.columns.customer_refs[k] == owner)
             a.suggestions.append(Candidate(Rule.INVOICE_NUMBER, 60, owner, mine, reason))
         return None
     owner = owners.pop()
@@ -182,22 +182,21 @@ def by_near_number(a: Attempt) -> Candidate | None:
             k = book.by_number.get(near)
             if k is None:
                 continue
-            item = book.items[k]
             # Most near numbers are other invoices of other amounts: compare amounts first.
-            if item.invoice.currency != tx.amount.currency:
+            if book.columns.currencies[k] != tx.amount.currency:
                 continue
-            if item.open_amount != tx.amount and discount is None:
+            if book.columns.owed[k] != amount and discount is None:
                 continue
             if settles(book, (k,), amount, a.day, discount)[0]:
                 hits.add(k)
     if len(hits) != 1:
         for k in sorted(hits):
-            owner = book.items[k].invoice.customer_ref
+            owner = book.columns.customer_refs[k]
             a.suggestions.append(Candidate(Rule.INVOICE_NUMBER, 65, owner, (k,), _NEAR))
         return None
     (k,) = hits
     with_discount = settles(book, (k,), amount, a.day, discount)[1]
-    owner = book.items[k].invoice.customer_ref
+    owner = book.columns.customer_refs[k]
     return Candidate(Rule.INVOICE_NUMBER, 80, owner, (k,), _NEAR, with_discount)
 
 
@@ -293,7 +292,7 @@ def by_name(a: Attempt) -> Candidate | None:
     matcher.set_seq2(payer)  # analysed once, compared with every candidate's name
     scored: dict[str, tuple[float, int]] = {}
     for k in ks:
-        owner = book.items[k].invoice.customer_ref
+        owner = book.columns.customer_refs[k]
         if owner not in scored:  # oldest invoice of each customer with that amount
             scored[owner] = (similarity(matcher, book.name(owner), payer), k)
     ranked = sorted(scored.items(), key=lambda x: (-x[1][0], x[1][1]))

@@ -156,7 +156,7 @@ def _allocate(
     for k in candidate.items:
         if rest <= 0:
             break
-        number = book.items[k].invoice.number
+        number = book.columns.numbers[k]
         granted = discount_of(book, k, day, discount) if candidate.use_discount else 0
         if granted:
             allocations.append(
@@ -192,7 +192,7 @@ def _allocate(
 def _suggestions(book: Book, tx: BankTransaction, found: list[Candidate]) -> tuple[Suggestion, ...]:
     best: dict[tuple[str, tuple[str, ...]], Suggestion] = {}
     for c in found:
-        numbers = tuple(book.items[k].invoice.number for k in c.items)
+        numbers = tuple(book.columns.numbers[k] for k in c.items)
         key = (c.customer_ref, numbers)
         if key not in best or best[key].score < c.confidence:
             best[key] = Suggestion(tx.key, c.customer_ref, numbers, c.confidence, c.reason)

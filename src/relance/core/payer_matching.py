@@ -113,7 +113,7 @@ def by_payer(
     # A number of another customer's in the label, one typo from the payer's own invoice:
     # the payer's own is preferred (the match's reason names both).
     if found is not None and named and found.rule is Rule.PAYER_NUMBER:
-        also = ", ".join(sorted(book.items[k].invoice.number for k in named))
+        also = ", ".join(sorted(book.columns.numbers[k] for k in named))
         return replace(found, reason=f"{found.reason} (not {also}, another customer's)")
     if found is not None or payer.by_iban or named:
         return found
@@ -123,7 +123,7 @@ def by_payer(
 def _named_by_their_owner(book: Book, tx: BankTransaction, named: set[int]) -> bool:
     """The label names invoices of one customer, and the payer's name is that customer's
     (checked against that one name: cheaper than looking for the payer among all)."""
-    owners = {book.items[k].invoice.customer_ref for k in named}
+    owners = {book.columns.customer_refs[k] for k in named}
     if len(owners) != 1 or not tx.payer_name:
         return False
     return name_score(normalize_name(tx.payer_name), book.name(owners.pop())) >= IDENTIFIED
@@ -174,7 +174,7 @@ def _short_number(
     book = credit.book
     by_tail: dict[int, list[int]] = defaultdict(list)
     for k in mine:
-        tail = _TRAILING_DIGITS.search(book.items[k].invoice.number)
+        tail = _TRAILING_DIGITS.search(book.columns.numbers[k])
         if tail:
             by_tail[int(tail.group(1))].append(k)
     chosen: list[int] = []
@@ -188,8 +188,8 @@ def _short_number(
             chosen.extend(k for k in ends if k not in chosen)
     if not chosen:
         return None
-    ks = tuple(sorted(chosen, key=lambda k: (book.items[k].invoice.due_date, k)))
-    numbers = ", ".join(book.items[k].invoice.number for k in ks)
+    ks = tuple(sorted(chosen, key=lambda k: (book.columns.due_dates[k], k)))
+    numbers = ", ".join(book.columns.numbers[k] for k in ks)
     exact, with_discount = credit.paid(ks)
     named_as = (
         "its invoice {} named by its last digits"
@@ -225,7 +225,7 @@ def _mistyped_number(credit: _Credit, payer: Payer, mine: Sequence[int]) -> Cand
     tokens = {t for t in keys if sum(ch.isdigit() for ch in t) >= 3}
     hits = []
     for k in mine:
-        key = _key(book.items[k].invoice.number)
+        key = _key(book.columns.numbers[k])
         digits = "".join(ch for ch in key if ch.isdigit())
         if any(
             _one_typo_apart(t, key) or (t.isdigit() and _one_typo_apart(t, digits)) for t in tokens
@@ -235,7 +235,7 @@ def _mistyped_number(credit: _Credit, payer: Payer, mine: Sequence[int]) -> Cand
     owed = [k for k in hits if credit.paid((k,))[0]]
     if len(owed) != 1:
         return None
-    number = book.items[owed[0]].invoice.number
+    number = book.columns.numbers[owed[0]]
     why = f"{payer.why}; a number in the label is one typo from its invoice {number}, owed exactly"
     with_discount = credit.paid(owed)[1]
     return Candidate(Rule.PAYER_NUMBER, 85, payer.customer_ref, (owed[0],), why, with_discount)
@@ -247,9 +247,9 @@ def _plan_items(book: Book, plan: PaymentPlan, currency: str) -> tuple[int, ...]
     found = [
         k
         for k in ks
-        if k is not None and book.left.is_open(k) and book.items[k].invoice.currency == currency
+        if k is not None and book.left.is_open(k) and book.columns.currencies[k] == currency
     ]
-    return tuple(sorted(found, key=lambda k: (book.items[k].invoice.due_date, k)))
+    return tuple(sorted(found, key=lambda k: (book.columns.due_dates[k], k)))
 
 
 def _plan_candidate(
@@ -327,7 +327,7 @@ def _owed_amount(
     singles = [k for k in mine if credit.paid((k,))[0]]
     if singles:
         k = singles[0]
-        why = f"{payer.why}; amount of its invoice {book.items[k].invoice.number}"
+        why = f"{payer.why}; amount of its invoice {book.columns.numbers[k]}"
         with_discount = credit.paid((k,))[1]
         return Candidate(
             Rule.AMOUNT_NAME, 80 if len(singles) == 1 else 78, ref, (k,), why, with_discount

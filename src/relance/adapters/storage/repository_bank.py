@@ -11,16 +11,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, delete, insert, or_, select, update
+from sqlalchemy import Connection, Table, bindparam, delete, or_, select, update
 
 from relance.adapters.storage import repository as repo
 from relance.adapters.storage import tables as t
 from relance.adapters.storage import tables_bank as tb
+from relance.adapters.storage.driver import insert_many
 from relance.adapters.storage.lists import decode_list, encode_list
 from relance.core.bank import BankTransaction, MatchState
-from relance.core.bulk import CHUNK, chunks
+from relance.core.bulk import chunks
 from relance.core.matching import Match, Suggestion
 from relance.core.money import Money
 
@@ -91,38 +93,19 @@ def transaction_values(
 
 def insert_rows(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
     """Insert `rows` (all with the same keys) with the driver's executemany, each value
-    converted by its column's type as SQLAlchemy would (dates, JSON).
+    converted by its column's type as SQLAlchemy would (dates, JSON): `driver.insert_many`.
 
     A bank statement writes a hundred thousand lines, payments, allocations and events;
     SQLAlchemy's per-row parameter processing was most of that time.
     """
     if not rows:
         return
-    dialect = conn.dialect
     names = list(rows[0])
-    compiled = insert(table).compile(dialect=dialect, column_keys=names)
-    convert = {
-        name: table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names
-    }
-    sql = str(compiled)
-    order = list(compiled.positiontup or names) if compiled.positional else names
-    missing = [n for n in order if n not in convert]
-    if missing:  # columns the rows leave to their Python default: give them all
-        defaults = {n: _scalar_default(table, n) for n in missing}
-        rows = [{**defaults, **row} for row in rows]
-        convert.update(
-            {n: table.c[n].type.dialect_impl(dialect).bind_processor(dialect) for n in missing}
-        )
-    for start in range(0, len(rows), CHUNK):
-        chunk = rows[start : start + CHUNK]
-        values = [
-            [row[n] if convert[n] is None else convert[n](row[n]) for n in order]  # type: ignore[misc]
-            for row in chunk
-        ]
-        if compiled.positional:
-            conn.exec_driver_sql(sql, [tuple(v) for v in values])
-        else:
-            conn.exec_driver_sql(sql, [dict(zip(order, v, strict=True)) for v in values])
+    # columns the rows leave to their Python default: given to all (as SQLAlchemy does)
+    missing = [c.name for c in table.c if c.default is not None and c.name not in rows[0]]
+    defaults = tuple(_scalar_default(table, name) for name in missing)
+    values = itemgetter(*names) if len(names) > 1 else lambda row: (row[names[0]],)
+    insert_many(conn, table, names + missing, ((*values(row), *defaults) for row in rows))
 
 
 def _scalar_default(table: Table, name: str) -> Any:
