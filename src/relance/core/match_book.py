@@ -153,9 +153,12 @@ class Book:
         # open amounts in minor units (Money is always held at its currency's minor unit)
         self._by_amount: dict[int, list[int]] = defaultdict(list)
         self._sorted: set[int] = set()  # ids of the index lists already sorted
+        # (a number already in upper case is its own key: no second string of it is kept)
         keys = [
-            key if key.isalnum() and key.isascii() else NOT_ALNUM.sub("", key)
-            for key in map(str.upper, columns.numbers)
+            (number if key == number else key)
+            if key.isalnum() and key.isascii()
+            else NOT_ALNUM.sub("", key)
+            for number, key in zip(columns.numbers, map(str.upper, columns.numbers), strict=True)
         ]
         # The first invoice with a number wins, as dict() keeps the last value of a key.
         self.by_number: dict[str, int] = dict(

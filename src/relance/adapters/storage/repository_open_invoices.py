@@ -74,7 +74,7 @@ def open_items(conn: Connection, as_of: date) -> OpenItems:
         add(
             number, shared.setdefault(ref, ref), issue_day, due_day,
             shared.setdefault(currency, currency), amount, tax,
-            subject, pdf, int(left),
+            subject, pdf, amount if left == amount else int(left),
         )  # fmt: skip
     return found
 
