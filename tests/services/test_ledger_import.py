@@ -275,6 +275,15 @@ def test_a_customer_twice_in_a_long_file_with_different_data_is_an_error(store, 
     assert count(store, t.customers) == 0
 
 
+def test_a_customer_repeated_in_a_later_chunk_of_a_first_file_is_written_once(store, tmp_path):
+    init_creditor(store, Creditor("Atelier Durand", "FR", "EUR"))
+    rows = "".join(f"C{i},Client {i}\n" for i in range(6000))
+    twice = write(tmp_path / "c.csv", "ref,name\nDUP,Dupont SA\n" + rows + "DUP,Dupont SA\n")
+    report = import_ledger_csv(store, CsvKind.CUSTOMERS, twice)
+    assert (report.created, report.unchanged) == (6001, 1)
+    assert count(store, t.customers) == 6001
+
+
 def test_a_credit_note_sent_again_with_another_date_is_an_error(store, ledger_files, tmp_path):
     load(store, ledger_files)
     header = "numero;client;date;devise;montant;facture\n"

@@ -214,6 +214,7 @@ class _FileImport:
         # a file of invoices adds no payment: with no deposit waiting at the start, none
         # will wait for the invoices it adds
         self.deposits_waiting = ledger_repo.has_deposits_waiting(conn)
+        self.no_customers_yet = not ledger_repo.has_customers(conn)
         # customer ids by reference, read once: a file of a million invoices names the same
         # hundred thousand customers again and again
         self.ids = repo.customer_ids(conn)
@@ -229,21 +230,29 @@ class _FileImport:
 
     def customers(self, rows: list[Row]) -> None:
         conn, path, report = self.conn, self.path, self.report
+        seen = self.seen_customers
         batch: dict[str, tuple[int, Customer]] = {}
-        for row in rows:
-            assert isinstance(row, CustomerRow)
-            ref = row.customer.ref
-            earlier = self.seen_customers.get(ref)
-            if earlier is not None and earlier[1] != hash(row.customer):
-                raise FormatError(
-                    path,
-                    str(row.line),
-                    "ref",
-                    f"customer {ref!r} is also on line {earlier[0]} with different data",
-                )
-            self.seen_customers[ref] = (row.line, hash(row.customer))
-            batch[ref] = (row.line, row.customer)
-        existing = {c.ref: c for c in repo.load_customers(conn, batch)}
+        again: list[str] = []  # references met in an earlier chunk: written already
+        for row in cast(list[CustomerRow], rows):
+            line, customer = row.line, row.customer
+            ref = customer.ref
+            fingerprint = hash(customer)
+            earlier = seen.get(ref)
+            if earlier is not None:
+                if earlier[1] != fingerprint:
+                    raise FormatError(
+                        path,
+                        str(line),
+                        "ref",
+                        f"customer {ref!r} is also on line {earlier[0]} with different data",
+                    )
+                if ref not in batch:
+                    again.append(ref)
+            seen[ref] = (line, fingerprint)
+            batch[ref] = (line, customer)
+        # into an empty ledger, only a reference repeated from an earlier chunk is there
+        lookup = again if self.no_customers_yet else list(batch)
+        existing = {c.ref: c for c in repo.load_customers(conn, lookup)} if lookup else {}
         new, changed = [], []
         for ref, (_line, customer) in batch.items():
             old = existing.get(ref)
@@ -255,7 +264,7 @@ class _FileImport:
                 report.unchanged += 1
                 continue
             changed.append(merged)
-        ledger_repo.add_customers(conn, new)
+        ledger_repo.add_customers(conn, new, self.import_id)
         report.created += len(new)
         ledger_repo.update_customers_from_file(conn, changed)
         report.updated += len(changed)

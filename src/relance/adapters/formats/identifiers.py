@@ -18,10 +18,13 @@ from stdnum.util import get_cc_module
 
 # Several addresses in one cell are separated by `;` or `,` (docs/csv.md).
 ADDRESS_SEPARATORS = re.compile(r"[;,]")
+_LINE_BREAK = re.compile("[\r\n\v\f\u2028\u2029]")
 
 
 def registration_id(text: str, country: str) -> str:
     """A French SIREN (9 digits) or SIRET (14), compact; other countries' as written."""
+    if not text:
+        return ""
     number = re.sub(r"[\s.]", "", text)
     if not number or country.upper() != "FR":
         return text.strip()
@@ -35,6 +38,8 @@ def registration_id(text: str, country: str) -> str:
 
 def vat_number(text: str, country: str) -> str:
     """A VAT number checked by the rules of its country (the prefix, else `country`)."""
+    if not text:
+        return ""
     number = re.sub(r"[\s.-]", "", text).upper()
     if not number:
         return ""
@@ -51,7 +56,7 @@ def vat_number(text: str, country: str) -> str:
 
 def email_addresses(text: str) -> tuple[str, ...]:
     """The addresses of one cell, each checked; several are separated by `;` or `,`."""
-    if any(c in text for c in "\r\n\v\f\u2028\u2029"):
+    if _LINE_BREAK.search(text):
         raise ValueError("a line break inside the cell; separate several addresses with ';'")
     found = []
     for part in ADDRESS_SEPARATORS.split(text):

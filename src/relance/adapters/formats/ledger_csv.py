@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache, partial
+from operator import itemgetter
 from pathlib import Path
 from typing import TextIO, TypeVar
 
@@ -143,13 +144,18 @@ T = TypeVar("T")
 class _Fields:
     """The cells of one row, read by field name, each error naming line and column."""
 
-    def __init__(self, layout: CsvLayout, line: int, cells: list[str]) -> None:
+    def __init__(
+        self, layout: CsvLayout, line: int, cells: list[str], texts: dict[str, str] | None = None
+    ) -> None:
         self.layout, self.line, self.cells = layout, line, cells
+        self.texts = texts  # every field's cell, stripped, when read at once (`_Texts`)
 
     def error(self, field: str, reason: str) -> FormatError:
         return FormatError(self.layout.path, str(self.line), field, reason)
 
     def text(self, field: str) -> str:
+        if self.texts is not None:
+            return self.texts.get(field, "")
         index = self.layout.columns.get(field)
         if index is None or index >= len(self.cells):
             return ""
@@ -194,12 +200,13 @@ class _Fields:
 
 
 def _customer(f: _Fields, default_currency: str) -> Customer:
-    kind_text = fold(f.text("kind")) or "business"
+    text = f.text
+    kind_text = fold(text("kind")) or "business"
     if kind_text not in _KINDS:
-        raise f.error("kind", f"{f.text('kind')!r} is neither business nor consumer")
-    language_text = fold(f.text("language")) or "fr"
+        raise f.error("kind", f"{text('kind')!r} is neither business nor consumer")
+    language_text = fold(text("language")) or "fr"
     if language_text not in _LANGUAGES:
-        raise f.error("language", f"{f.text('language')!r} is not a supported language (fr, en)")
+        raise f.error("language", f"{text('language')!r} is not a supported language (fr, en)")
     country = f.checked("country", lambda text: check_country(text or "FR"))
     email = ", ".join(f.checked("email", identifiers.email_addresses))
     registration = f.checked(
@@ -209,22 +216,27 @@ def _customer(f: _Fields, default_currency: str) -> Customer:
     limit = f.money("credit_limit", f.currency(default_currency), required=False)
     if limit is not None and limit.is_negative:
         raise f.error("credit_limit", "is negative")
-    address_lines = tuple(line.strip() for line in f.text("address").splitlines() if line.strip())
+    address, tags, iban = text("address"), text("tags"), text("iban")
     return Customer(
         ref=f.required("ref"),
         name=f.required("name"),
         kind=_KINDS[kind_text],
         country=country,
         language=_LANGUAGES[language_text],
-        address=Address(address_lines, f.text("postal_code"), f.text("city"), country),
+        address=Address(
+            tuple(line.strip() for line in address.splitlines() if line.strip()) if address else (),
+            text("postal_code"),
+            text("city"),
+            country,
+        ),
         email=email,
-        phone=f.text("phone"),
+        phone=text("phone"),
         credit_limit=limit,
-        tags=tuple(t.strip() for t in re.split(r"[,|]", f.text("tags")) if t.strip()),
+        tags=tuple(t.strip() for t in re.split(r"[,|]", tags) if t.strip()) if tags else (),
         registration_id=registration,
         vat_number=vat,
-        ibans=tuple(filter(None, [f.text("iban").replace(" ", "").upper()])),
-        contact_name=f.text("contact_name"),
+        ibans=(iban.replace(" ", "").upper(),) if iban else (),
+        contact_name=text("contact_name"),
         civility=_civility(f),
     )
 
@@ -316,13 +328,34 @@ def read_rows(layout: CsvLayout, default_currency: str) -> Iterator[Row]:
         yield from _rows(layout, handle, default_currency, seen)
 
 
+class _Texts:
+    """Every mapped field's cell of a row, stripped, read at once: a customer row asks for
+    each field, and looking each one up costs more than reading them all."""
+
+    def __init__(self, columns: dict[str, int]) -> None:
+        self.names = tuple(columns)
+        self.cells_of = itemgetter(*columns.values())
+        self.width = max(columns.values()) + 1
+
+    def __call__(self, cells: list[str]) -> dict[str, str] | None:
+        """The texts by field; None for a row too short (read field by field then)."""
+        if len(cells) < self.width:
+            return None
+        found = self.cells_of(cells)
+        if len(self.names) == 1:
+            found = (found,)
+        return dict(zip(self.names, map(str.strip, found), strict=True))
+
+
 def _row_reader(
     layout: CsvLayout, default_currency: str, seen: dict[str, int]
 ) -> Callable[[int, list[str]], Row]:
     """What reads one row of the file's kind (its line, its cells)."""
 
+    texts = _Texts(layout.columns)
+
     def read(line: int, cells: list[str]) -> Row:
-        fields = _Fields(layout, line, cells)
+        fields = _Fields(layout, line, cells, texts(cells))
         if layout.kind is CsvKind.CUSTOMERS:
             return CustomerRow(line, _customer(fields, default_currency))
         if layout.kind is CsvKind.CREDIT_NOTES:

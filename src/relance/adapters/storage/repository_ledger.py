@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, select, update
 
 from relance.adapters.storage import tables as t
-from relance.adapters.storage.driver import PreparedInsert
+from relance.adapters.storage.driver import PreparedInsert, insert_many
 from relance.adapters.storage.repository import customer_values, invoice_values
 from relance.adapters.storage.repository_bank import insert_rows
 from relance.core.bulk import chunks
@@ -47,9 +47,21 @@ def has_deposits_waiting(conn: Connection) -> bool:
 # -- customers -------------------------------------------------------------------------------
 
 
-def add_customers(conn: Connection, customers: Sequence[Customer]) -> None:
-    """Store new customers (the caller checked their references are new)."""
-    insert_rows(conn, t.customers, [customer_values(c) for c in customers])
+def has_customers(conn: Connection) -> bool:
+    """Whether the ledger holds any customer."""
+    return conn.execute(select(t.customers.c.id).limit(1)).first() is not None
+
+
+def add_customers(
+    conn: Connection, customers: Sequence[Customer], import_id: int | None = None
+) -> None:
+    """Store new customers (the caller checked their references are new), through the
+    driver's executemany, marked with their import when one is given."""
+    if not customers:
+        return
+    rows = [customer_values(c) for c in customers]
+    columns = [*rows[0], "import_id"]
+    insert_many(conn, t.customers, columns, ((*row.values(), import_id) for row in rows))
 
 
 def same_file_data(old: Customer, new: Customer) -> bool:
