@@ -67,7 +67,7 @@ def context(conn: Connection, as_of: date) -> MatchContext:
     items = ro.open_items(conn, as_of)
     return MatchContext(
         items=items,
-        customers=tuple(repo.load_customers(conn)),
+        customers=tuple(ro.payers(conn)),
         references=ro.letter_references(conn),
         discount=discount_rule(conn),
         plans=tuple(pause_repo.load_plans(conn)),

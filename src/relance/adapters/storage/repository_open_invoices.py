@@ -19,7 +19,7 @@ from relance.adapters.storage import tables_law as tl
 from relance.adapters.storage import tables_letters as tlet
 from relance.adapters.storage.lists import decode_list
 from relance.core.matching import OpenItem, OpenItems
-from relance.core.model import Invoice
+from relance.core.model import Customer, Invoice
 from relance.core.money import Money, minor_units
 from relance.core.terms import BadTerms, DiscountTerms, parse_discount_terms
 
@@ -115,6 +115,16 @@ def open_items_among(
         )  # fmt: skip
         found.append(OpenItem(invoice, Money.exact(Decimal(int(left)).scaleb(exponent), currency)))
     return found
+
+
+def payers(conn: Connection) -> list[Customer]:
+    """Every customer as lettrage knows them: reference, name and the IBANs they pay from
+    (a hundred thousand customers' whole records are not needed to match a statement)."""
+    c = t.customers.c
+    return [
+        Customer(ref, name, ibans=decode_list(ibans))
+        for ref, name, ibans in conn.execute(select(c.ref, c.name, c.ibans).order_by(c.ref))
+    ]
 
 
 def customers_with_iban(conn: Connection, iban: str) -> list[str]:
