@@ -165,7 +165,7 @@ def test_init_from_a_file_that_is_not_toml_is_bad_input_named_with_its_line(
     toml = write(tmp_path / "creditor.toml", 'name = "Atelier"\ncountry = \n')
     db = tmp_path / "ledger.sqlite"
     assert run(["init", "--db", str(db), "--from", str(toml)]) == ExitCode.BAD_INPUT
-    said = capsys.readouterr().err
+    said = capsys.readouterr().err.replace("\n", "")  # the terminal may wrap a deep path
     assert "creditor.toml" in said
     assert "line 2" in said
     assert not db.exists()

