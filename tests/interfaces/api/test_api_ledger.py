@@ -69,6 +69,12 @@ def test_an_invoice_written_is_an_import_and_a_bad_one_names_its_field(api: Api)
         "due_date",
         "amount",
     }
+    for body in (b"{not json", b"j\xff\xfej"):  # malformed, then not even UTF-8
+        unreadable = client.post(
+            "/invoices/batch", content=body, headers={"Content-Type": "application/json"}
+        )
+        assert unreadable.status_code == 422, unreadable.text
+        assert unreadable.json()["field"] == "body"
 
 
 def test_a_payment_recorded_settles_its_invoice(api: Api) -> None:

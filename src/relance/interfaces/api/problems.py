@@ -88,20 +88,33 @@ def _field_of(location: Sequence[Any]) -> str:
     return text
 
 
+def _field_at(error: dict[str, Any]) -> str:
+    """The field an error names; malformed JSON (located at its offset) is the whole body."""
+    if error.get("type") == "json_invalid":
+        return "body"
+    return _field_of(error.get("loc", ())) or "body"
+
+
 async def on_validation(request: Request, exc: Exception) -> JSONResponse:
     """A request the schema refuses: 422, each field named."""
     assert isinstance(exc, RequestValidationError)
     errors = [
-        FieldError(field=_field_of(error.get("loc", ())) or "body", detail=str(error.get("msg")))
-        for error in exc.errors()
+        FieldError(field=_field_at(error), detail=str(error.get("msg"))) for error in exc.errors()
     ]
     first = errors[0] if errors else FieldError(field="body", detail="invalid request")
     return problem(422, first.detail, first.field, errors)
 
 
 async def on_http(request: Request, exc: Exception) -> JSONResponse:
-    """Starlette's and FastAPI's own refusals (unknown path, wrong method, no token)."""
+    """Starlette's and FastAPI's own refusals (unknown path, wrong method, no token).
+
+    FastAPI answers 400 for a body it cannot decode at all (bytes that are not UTF-8),
+    while malformed JSON is already a 422 naming `body`: both are the same fault to an
+    integrator, so both are answered as the contract documents, 422 on `body`.
+    """
     assert isinstance(exc, HTTPException)
+    if exc.status_code == 400:
+        return problem(422, "the body cannot be read as JSON in UTF-8", "body")
     headers = dict(exc.headers or {})
     return problem(exc.status_code, str(exc.detail), headers=headers or None)
 
