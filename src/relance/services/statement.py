@@ -1,0 +1,84 @@
+"""The statement of account (relevé de compte) of one customer as of a date
+(`relance statement`, the customer page, the API, a letter's attachment; docs/statement.md).
+
+`account_statement(store, ref, as_of=..., start=None)` returns ONE `Statement`: the
+customer's account in one currency. A customer billed in several currencies has one
+statement per currency (amounts in different currencies are never added):
+`account_statements` returns them all, the creditor's currency first and the others
+alphabetically; `account_statement` returns the first of them, or the one in `currency`
+when it is named. A customer with no movement at all gets an empty statement in the
+creditor's currency.
+
+The interest claimable is the one `relance interest` computes (`customer_claims`), as of
+the statement's date, and is shown beside the balance, never added to it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from relance.adapters.storage.database import Connection, Store
+from relance.adapters.storage.repository_account import customer_account
+from relance.core.model import Creditor
+from relance.core.statement import Statement, build_statement, statement_currencies
+from relance.services.interest_reports import customer_claims
+from relance.services.rule_sets import need_creditor
+
+
+class UnknownCustomer(LookupError):
+    """No customer has the reference asked for."""
+
+
+def account_statements(
+    store: Store, customer_ref: str, *, as_of: date, start: date | None = None
+) -> tuple[Statement, ...]:
+    """The customer's statements as of `as_of` (from `start`, else from its first
+    movement), one per currency. Raises UnknownCustomer, LookupError when relance has
+    no creditor yet, ValueError when `start` is after `as_of`."""
+    with store.begin() as conn:
+        return _statements(conn, customer_ref, as_of, start)
+
+
+def account_statement(
+    store: Store,
+    customer_ref: str,
+    *,
+    as_of: date,
+    start: date | None = None,
+    currency: str | None = None,
+) -> Statement:
+    """The customer's statement in `currency`, or in its first currency (the creditor's
+    when it has movements in it). Raises as `account_statements`, and UnknownCustomer
+    naming the currency when the customer has no movement in it."""
+    found = account_statements(store, customer_ref, as_of=as_of, start=start)
+    if currency is None:
+        return found[0]
+    for statement in found:
+        if statement.currency == currency.upper():
+            return statement
+    raise UnknownCustomer(f"customer {customer_ref!r} has no movement in {currency.upper()}")
+
+
+def statement_with_creditor(
+    store: Store, customer_ref: str, *, as_of: date, start: date | None = None
+) -> tuple[Creditor, tuple[Statement, ...]]:
+    """The creditor (for the letterhead) and the customer's statements, read at once."""
+    with store.begin() as conn:
+        return need_creditor(conn), _statements(conn, customer_ref, as_of, start)
+
+
+def _statements(
+    conn: Connection, customer_ref: str, as_of: date, start: date | None
+) -> tuple[Statement, ...]:
+    if start is not None and start > as_of:
+        raise ValueError(f"the period starts ({start}) after it ends ({as_of})")
+    ledger = customer_account(conn, customer_ref)
+    if ledger is None:
+        raise UnknownCustomer(f"unknown customer {customer_ref!r}")
+    creditor = need_creditor(conn)
+    customer = ledger.customers[0]
+    _, _, claims, _ = customer_claims(conn, customer_ref, as_of)
+    return tuple(
+        build_statement(ledger, customer, currency, as_of, start, claims)
+        for currency in statement_currencies(ledger, customer_ref, creditor.currency)
+    )
