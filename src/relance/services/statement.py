@@ -16,9 +16,15 @@ the statement's date, and is shown beside the balance, never added to it.
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
+from relance.adapters.deliver.print_batch import write_atomically
+from relance.adapters.formats.statement_csv import statement_csv
+from relance.adapters.render.statement import render_statements_pdf
+from relance.adapters.storage import repository as repo
 from relance.adapters.storage.database import Connection, Store
 from relance.adapters.storage.repository_account import customer_account
+from relance.core.letter import pick_language
 from relance.core.model import Creditor
 from relance.core.statement import Statement, build_statement, statement_currencies
 from relance.services.interest_reports import customer_claims
@@ -82,3 +88,37 @@ def _statements(
         build_statement(ledger, customer, currency, as_of, start, claims)
         for currency in statement_currencies(ledger, customer_ref, creditor.currency)
     )
+
+
+def statement_document(
+    store: Store,
+    customer_ref: str,
+    *,
+    as_of: date,
+    start: date | None = None,
+    language: str | None = None,
+    currency: str | None = None,
+    kind: str = "pdf",
+) -> tuple[bytes, tuple[Statement, ...]]:
+    """The customer's statements as a PDF (`kind` "pdf") or CSV ("csv") document, every
+    currency one after the other unless `currency` names one; in `language`, by default
+    the customer's (else the creditor's). Returns the bytes and the statements in them."""
+    with store.begin() as conn:
+        creditor = need_creditor(conn)
+        found = _statements(conn, customer_ref, as_of, start)
+        customer = repo.load_customers(conn, [customer_ref])[0]
+    if currency is not None:
+        found = tuple(s for s in found if s.currency == currency.upper())
+        if not found:
+            raise UnknownCustomer(
+                f"customer {customer_ref!r} has no movement in {currency.upper()}"
+            )
+    if kind == "csv":
+        return statement_csv(found).encode("utf-8"), found
+    chosen = language or pick_language(creditor, customer)
+    return render_statements_pdf(found, creditor, chosen), found
+
+
+def write_statement(data: bytes, out: Path) -> None:
+    """Write the document whole or not at all (a temporary file renamed over `out`)."""
+    write_atomically(out, data)

@@ -79,6 +79,7 @@ SECTIONS: dict[str, dict[str, tuple[tuple[str, ...], str]]] = {
         "risk": (("risk",), "Payment behaviour graded A-E; exposure against the credit limit."),
         "advise": (("risk",), "Deposits to ask, discounts to offer, limits to lower."),
         "deposit": (("deposits",), "Deposit invoices (acomptes) and their final invoice."),
+        "statement": (("statement",), "A customer's statement of account (PDF or CSV)."),
     },
     "Beyond one machine": {
         "worker": (("workers",), "Take jobs from the PostgreSQL ledger's queue."),
