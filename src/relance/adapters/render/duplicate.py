@@ -26,6 +26,9 @@ from relance.core.letter import InvoiceRow, Letter, format_money, format_short_d
 
 WIDTH, HEIGHT = A4
 FIRST_LETTER_LEVEL = 1
+# The template key of a "letter" that only carries a duplicate into a case file: its note
+# then says so, not that it goes with a reminder.
+CASEFILE_TEMPLATE = "casefile"
 
 _WORDS = {
     "fr": {
@@ -42,6 +45,10 @@ _WORDS = {
             "Duplicata établi le {date} d'après notre comptabilité, à joindre à notre courrier "
             "de relance ; il ne remplace pas la facture originale."
         ),
+        "casefile_note": (
+            "Duplicata établi le {date} d'après notre comptabilité pour le dossier de la "
+            "créance ; il ne remplace pas la facture originale."
+        ),
     },
     "en": {
         "mark": "DUPLICATE",
@@ -56,6 +63,10 @@ _WORDS = {
         "note": (
             "Duplicate issued on {date} from our ledger, enclosed with our reminder; it does not "
             "replace the original invoice."
+        ),
+        "casefile_note": (
+            "Duplicate issued on {date} from our ledger for the case file of the claim; it does "
+            "not replace the original invoice."
         ),
     },
 }
@@ -241,5 +252,6 @@ def _draw_amounts(
     canvas.drawString(left + 2 * mm, y, words["open"].format(date=day))
     canvas.drawRightString(right - 2 * mm, y, format_money(row.open_balance, letter.locale))
     canvas.setFont(fonts.regular, 8)
-    for index, line in enumerate(wrap(words["note"].format(date=day), fonts.regular, 8, 170 * mm)):
+    note = words["casefile_note" if letter.template_key == CASEFILE_TEMPLATE else "note"]
+    for index, line in enumerate(wrap(note.format(date=day), fonts.regular, 8, 170 * mm)):
         canvas.drawString(left, y - 12 * mm - index * 10, line)

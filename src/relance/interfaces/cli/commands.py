@@ -73,6 +73,7 @@ SECTIONS: dict[str, dict[str, tuple[tuple[str, ...], str]]] = {
         "terms": (("law",), "Payment terms against the legal caps."),
         "writeoff": (("law",), "Write off a bad debt; export write-offs."),
         "agency": (("law",), "A claim sent to or back from an agency."),
+        "casefile": (("casefile",), "A customer's case file: dossier, evidence, manifest."),
         "rates": (("rates",), "Rate tables: list, add your periods, confirm, settings."),
     },
     "Prevention": {

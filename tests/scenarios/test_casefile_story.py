@@ -1,0 +1,256 @@
+"""A claim taken to its case file: Boulangerie Martin owes two invoices since January 2018.
+relance e-mails and prints the first letter, sends the formal notice by registered letter
+and e-mail (through a real SMTP server on loopback), the receipt comes back; the baker
+promises on the phone to pay, then disputes one invoice. On 20 April the creditor makes
+the case file: every letter and e-mail in it is the one sent, byte for byte, the dossier
+states the claim and its parts, and the manifest catches any file altered, removed or
+added afterwards."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import zipfile
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pdfplumber
+import pytest
+from reportlab.pdfgen import canvas as pdf_canvas
+from sqlalchemy import update
+from tests.conftest import write
+from tests.services.test_letters import SENDER, Inbox, serve
+
+from relance.adapters.deliver.smtp import SmtpMailer
+from relance.adapters.formats.ledger_csv import CsvKind
+from relance.adapters.storage import repository_letters as rl
+from relance.adapters.storage import tables_letters
+from relance.adapters.storage.database import Store
+from relance.core.casefile import EvidenceMismatch
+from relance.core.contacts import CallOutcome, ContactChannel
+from relance.core.dossier import Purpose
+from relance.core.money import Money
+from relance.interfaces.cli.main import run
+from relance.services import casefile, daily_run, dunning, letters, pauses, sending
+from relance.services.demo import DEMO_CREDITOR
+from relance.services.ledger_import import import_ledger_csv
+from relance.services.setup import init_creditor
+
+CUSTOMERS = """ref,name,kind,country,language,email,siren,address,postal_code,city
+BOULMART,Boulangerie Martin,business,FR,fr,compta@boulangerie-martin.fr,732829320,4 place Bellecour,69002,Lyon
+"""
+INVOICES = """number,customer,issue_date,due_date,currency,amount,tax,subject,pdf
+F-001,BOULMART,2017-12-01,2018-01-01,EUR,1200.00,200.00,Maintenance annuelle,F-001.pdf
+F-002,BOULMART,2017-12-15,2018-01-15,EUR,300.00,50.00,Pièces détachées,
+"""
+PAYMENTS = """date,customer,amount,currency,method,reference,invoice
+2018-03-01,BOULMART,200.00,EUR,virement,ACOMPTE F-001,F-001
+"""
+AS_OF = date(2018, 4, 20)
+
+
+@pytest.fixture
+def inbox() -> Iterator[tuple[Inbox, SmtpMailer]]:
+    with serve(Inbox()) as served:
+        yield served
+
+
+def invoice_pdf(path: Path) -> Path:
+    canvas = pdf_canvas.Canvas(str(path))
+    canvas.drawString(100, 700, "FACTURE F-001 Boulangerie Martin 1 200,00 EUR")
+    canvas.showPage()
+    canvas.save()
+    return path
+
+
+def carry_out(store: Store, day: date) -> None:
+    """Run relance on `day`, approve everything and carry it out by hand."""
+    daily_run.run_dunning(store, day)
+    for action_id in dunning.approve(store, every=True):
+        dunning.mark_done(store, action_id, day)
+
+
+def send(store: Store, day: date, out: Path, mailer: SmtpMailer) -> list[int]:
+    daily_run.run_dunning(store, day)
+    ids: list[int] = dunning.approve(store, every=True)
+    now = datetime(day.year, day.month, day.day, 9, 0, tzinfo=UTC)
+    report = sending.send_approved(store, day, out, mailer, sender=SENDER, now=now)
+    assert report.blocked == () and report.emails
+    return ids
+
+
+def the_story(store: Store, tmp_path: Path, mailer: SmtpMailer) -> int:
+    """The claim up to 20 April 2018; returns the formal notice's action."""
+    init_creditor(store, DEMO_CREDITOR, actor="test")
+    invoice_pdf(tmp_path / "F-001.pdf")
+    for kind, text in ((CsvKind.CUSTOMERS, CUSTOMERS), (CsvKind.INVOICES, INVOICES),
+                       (CsvKind.PAYMENTS, PAYMENTS)):  # fmt: skip
+        import_ledger_csv(store, kind, write(tmp_path / f"{kind.value}.csv", text), actor="t")
+    carry_out(store, date(2018, 2, 5))  # the informal call, by hand
+    send(store, date(2018, 2, 19), tmp_path / "out", mailer)  # letter 1: e-mail and print
+    carry_out(store, date(2018, 3, 5))
+    carry_out(store, date(2018, 3, 19))
+    final = send(store, date(2018, 4, 2), tmp_path / "out", mailer)  # the formal notice
+    letters.registered(store, final[0], tracking="1A 234 567 8901 2", posted=date(2018, 4, 3))
+    letters.registered(store, final[0], received=date(2018, 4, 5))
+    pauses.log_contact(
+        store,
+        "BOULMART",
+        ContactChannel.CALL,
+        date(2018, 4, 10),
+        outcome=CallOutcome.PROMISED,
+        note="Mme Martin paiera 500 EUR fin avril",
+    )
+    pauses.promise(store, "BOULMART", Money(Decimal("500.00"), "EUR"), date(2018, 4, 30),
+                   date(2018, 4, 10))  # fmt: skip
+    pauses.dispute(store, "F-002", "pièces livrées incomplètes", date(2018, 4, 12))
+    return final[0]
+
+
+def pdf_text(data: bytes) -> str:
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        return "\n".join(page.extract_text() or "" for page in pdf.pages)
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*")
+            if p.is_file()}  # fmt: skip
+
+
+def test_the_case_file_holds_the_evidence_as_sent_and_its_manifest_catches_any_change(
+    store: Store, tmp_path: Path, inbox: tuple[Inbox, SmtpMailer]
+) -> None:
+    server, mailer = inbox
+    notice = the_story(store, tmp_path, mailer)
+    folder = tmp_path / "case"
+
+    report = casefile.write_case_file(store, "BOULMART", folder, as_of=AS_OF)
+
+    found = files_of(folder)
+    manifest = json.loads(found["manifest.json"])
+    listed = {f["path"]: f for f in manifest["files"]}
+    # Every file is listed with its size and hash, and nothing else is there.
+    assert set(found) == set(listed) | {"manifest.json"}
+    for path, content in found.items():
+        if path != "manifest.json":
+            assert listed[path]["size"] == len(content)
+            assert listed[path]["sha256"] == hashlib.sha256(content).hexdigest()
+    assert manifest["as_of"] == "2018-04-20" and manifest["relance_version"]
+    assert report.manifest.customer_ref == "BOULMART"
+
+    # The invoices: the PDF taken at import, and a duplicate of the one without a PDF.
+    assert found["invoices/F-001.pdf"] == (tmp_path / "F-001.pdf").read_bytes()
+    assert "DUPLICATA" in pdf_text(found["invoices/F-002-duplicate.pdf"])
+    # Every letter is the evidence kept when it left; every e-mail the bytes the server got.
+    with store.begin() as conn:
+        kept = rl.load_evidence(conn, customer_ref="BOULMART")
+    letters_in = {p: c for p, c in found.items() if p.startswith("letters/")}
+    assert sorted(letters_in.values()) == sorted(e.pdf for e in kept) and len(kept) == 4
+    emails_in = [c for p, c in found.items() if p.startswith("emails/")]
+    assert sorted(emails_in) == sorted(server.received) and len(emails_in) == 2
+    # The registered letter's proof names the very letter posted.
+    proofs = json.loads(found["registered/registered-mail.json"])
+    assert [
+        (p["tracking_number"], p["posted_on"], p["received_on"], p["state"]) for p in proofs
+    ] == [("1A 234 567 8901 2", "2018-04-03", "2018-04-05", "received")]
+    assert hashlib.sha256(found[proofs[0]["letter"]]).hexdigest() == proofs[0]["letter_sha256"]
+    assert f"action-{notice}-registered_letter" in proofs[0]["letter"]
+    # The call log, the dispute and the promise.
+    calls = found["exchanges/contacts.csv"].decode()
+    assert "2018-04-10,call,outgoing,promised,Mme Martin paiera 500 EUR fin avril" in calls
+    assert "F-002,2018-04-12,pièces livrées incomplètes" in found["exchanges/disputes.csv"].decode()
+    assert "2018-04-10,2018-04-30,500.00,EUR" in found["exchanges/promises.csv"].decode()
+
+    # The dossier read back: who, the claim and its parts, the process, the timeline.
+    text = pdf_text(found["dossier.pdf"])
+    flat = " ".join(text.split())
+    assert "Dossier de créance" in text and "Boulangerie Martin" in text
+    assert "SIREN 732829320" in text and "4 place Bellecour" in text
+    # F-001: 1,200.00 less 200.00 paid on 1 March; interest at 10 % (ECB 0.00 % + 10):
+    # 1,200.00 x 10 % x 59 / 365 = 19.40 (2 Jan - 1 Mar), 1,000.00 x 10 % x 50 / 365 = 13.70
+    # (2 Mar - 20 Apr). F-002: 300.00 x 10 % x 95 / 365 = 7.81 (16 Jan - 20 Apr).
+    assert (
+        "F-001 01/12/2017 01/01/2018 1 200,00 € 200,00 € 1 000,00 € 33,10 € 40,00 € 1 073,10 €"
+        in flat.replace("\u202f", " ").replace("\xa0", " ")
+    )
+    clean = flat.replace("\u202f", " ").replace("\xa0", " ")
+    assert "Principal facturé (TTC) 1 500,00 €" in clean
+    assert "Paiements reçus 200,00 €" in clean
+    assert "Principal restant dû 1 300,00 €" in clean
+    assert "Intérêts de retard 40,91 €" in clean
+    assert "Indemnités forfaitaires de recouvrement 80,00 €" in clean
+    assert "Solde réclamé 1 420,91 €" in clean
+    assert "02/01/2018 01/03/2018 59 1 200,00 € 10 % 19,40 €" in clean
+    assert "02/03/2018 20/04/2018 50 1 000,00 € 10 % 13,70 €" in clean
+    for entry in ("Relance envoyée", "Accusé de réception signé", "Appel",
+                  "Promesse de payer 500,00 € au plus tard le 30/04/2018", "Contestation",
+                  "1A 234 567 8901 2", "Bordereau des pièces"):  # fmt: skip
+        assert entry in clean, entry
+    for path in listed:
+        if path != "dossier.pdf":
+            assert listed[path]["sha256"] in clean
+
+    # Checked later: clean; then an altered byte, a removed file, an added file.
+    assert casefile.verify_case_file(folder).discrepancies.clean
+    letter = next(p for p in listed if p.startswith("letters/"))
+    altered = bytearray((folder / letter).read_bytes())
+    altered[100] ^= 1
+    (folder / letter).write_bytes(bytes(altered))
+    (folder / "exchanges" / "promises.csv").unlink()
+    write(folder / "exchanges" / "note.txt", "added later")
+    found_now = casefile.verify_case_file(folder).discrepancies
+    assert found_now.altered == (letter,)
+    assert found_now.missing == ("exchanges/promises.csv",)
+    assert found_now.extra == ("exchanges/note.txt",)
+    assert run(["casefile", "verify", str(folder)]) == 1
+
+
+def test_the_zip_holds_the_same_files_and_its_check_finds_a_changed_entry(
+    store: Store, tmp_path: Path, inbox: tuple[Inbox, SmtpMailer]
+) -> None:
+    the_story(store, tmp_path, inbox[1])
+    out = tmp_path / "case.zip"
+    url = store.engine.url.render_as_string(hide_password=False)
+
+    code = run(["casefile", "BOULMART", "--out", str(out), "--as-of", "2018-04-20", "--db", url])
+
+    assert code == 0 and out.is_file()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".case.zip")] == []
+    assert run(["casefile", "verify", str(out)]) == 0
+    with zipfile.ZipFile(out) as bundle:
+        entries = {i.filename: bundle.read(i) for i in bundle.infolist()}
+    assert "dossier.pdf" in entries and "manifest.json" in entries
+    # A zip never replaces a file, a folder must be empty.
+    assert run(["casefile", "BOULMART", "--out", str(out), "--db", url]) == 1
+    write(tmp_path / "busy" / "x.txt", "x") if (tmp_path / "busy").mkdir() is None else None
+    assert run(["casefile", "BOULMART", "--out", str(tmp_path / "busy"), "--db", url]) == 1
+    # The same entries with one byte changed: the check names it.
+    changed = tmp_path / "changed.zip"
+    with zipfile.ZipFile(changed, "w") as bundle:
+        for name, content in entries.items():
+            if name == "invoices/F-001.pdf":
+                content = content[:-2] + b"X\n"
+            bundle.writestr(name, content)
+    checked = casefile.verify_case_file(changed)
+    assert checked.discrepancies.altered == ("invoices/F-001.pdf",)
+    assert run(["casefile", "verify", str(changed)]) == 1
+
+
+def test_a_stored_letter_that_no_longer_matches_its_hash_stops_the_case_file(
+    store: Store, tmp_path: Path, inbox: tuple[Inbox, SmtpMailer]
+) -> None:
+    notice = the_story(store, tmp_path, inbox[1])
+    with store.begin() as conn:
+        conn.execute(
+            update(tables_letters.letter_evidence)
+            .where(tables_letters.letter_evidence.c.action_id == notice,
+                   tables_letters.letter_evidence.c.channel == "registered_letter")
+            .values(pdf=b"%PDF-1.4 something else")
+        )  # fmt: skip
+    out = tmp_path / "case"
+    with pytest.raises(EvidenceMismatch, match=f"letters/2018-04-02-action-{notice}-registered"):
+        casefile.write_case_file(store, "BOULMART", out, as_of=AS_OF, purpose=Purpose.GENERAL)
+    assert not out.exists() and list(tmp_path.glob(".case*")) == []
