@@ -130,6 +130,7 @@ def _level(reader: _Reader, table: dict[str, Any], position: int) -> Level | Non
         fee=_fee(reader, table, label),
         recalls_previous=reader.boolean(table, "recalls_previous", label, False),
         formal_notice=reader.boolean(table, "formal_notice", label, False),
+        attach_statement=reader.boolean(table, "attach_statement", label, False),
     )
 
 
@@ -147,6 +148,7 @@ _LEVEL_KEYS = frozenset(
         "fee",
         "recalls_previous",
         "formal_notice",
+        "attach_statement",
     }
 )
 
@@ -339,6 +341,8 @@ def policy_to_dict(policy: Policy) -> dict[str, Any]:
             table["recalls_previous"] = True
         if level.formal_notice:
             table["formal_notice"] = True
+        if level.attach_statement:
+            table["attach_statement"] = True
         if level.templates:
             table["templates"] = {channel.value: key for channel, key in level.templates}
         levels.append(table)

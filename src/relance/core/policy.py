@@ -121,6 +121,9 @@ class Level:
     fee: FeeRule | None = None
     recalls_previous: bool = False  # the wording recalls the previous step and its date
     formal_notice: bool = False  # a mise en demeure in France
+    # the customer's statement of account goes with the letter (extra pages) and the
+    # e-mail (a second PDF attached): docs/statement.md
+    attach_statement: bool = False
 
     def template(self, channel: Channel) -> str | None:
         """The template key for `channel`, or None for a task without a document."""
@@ -243,6 +246,8 @@ def _level_problems(policy: str, label: str, position: int, level: Level) -> lis
             report("charges", f"unknown charge {charge!r}; known: {sorted(CHARGE_HOOKS)}")
     if level.recalls_previous and position == 0:
         report("recalls_previous", "the first level has no previous level to recall")
+    if level.attach_statement and not WRITTEN_CHANNELS.intersection(level.channels):
+        report("attach_statement", "a statement goes with a letter or an e-mail: add one")
     return problems
 
 

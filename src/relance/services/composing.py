@@ -3,6 +3,7 @@ of its channels (letter, registered letter, e-mail), with what blocks it."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -25,6 +26,7 @@ from relance.services import letter_charges, stage_fees
 from relance.services.delivery_check import CustomerView, customer_view
 from relance.services.deposits import deposit_finals
 from relance.services.exchanges import exchanges_for_letter
+from relance.services.statement import statement_attachment, with_statement
 
 # The channels that send a document; the others (a call, an agency handoff, a write-off
 # review) are tasks for the user.
@@ -73,6 +75,8 @@ class Composed:
     keys: Mapping[Channel, str]
     recipients: tuple[str, ...]
     invoice_pdfs: Mapping[str, bytes]  # from relance's document store, never from a path
+    # the statement of account its level attaches (file name, PDF): docs/statement.md
+    statement: tuple[str, bytes] | None = None
 
 
 def compose_action(
@@ -134,7 +138,17 @@ def compose_action(
         problem = f"customer {customer.ref} has an e-mail address that cannot be used: {shown}"
         result = ComposeResult(None, (problem,))
     pdfs = repository_documents.invoice_pdfs(conn, [invoice.number for invoice in invoices])
-    return Composed(item, result, creditor, keys, recipients, pdfs)
+    return _with_statement(conn, Composed(item, result, creditor, keys, recipients, pdfs), as_of)
+
+
+def _with_statement(conn: Connection, composed: Composed, as_of: date) -> Composed:
+    """The composed action with the statement of account its level attaches, in the
+    letter's language (docs/statement.md)."""
+    letter = composed.result.letter
+    if letter is None:
+        return composed
+    attached = statement_attachment(conn, composed.item.action, as_of, letter.language)
+    return composed if attached is None else dataclasses.replace(composed, statement=attached)
 
 
 def _stage_names(item: QueuedAction) -> dict[str, str]:
@@ -170,6 +184,9 @@ def render_action(
         rendered[channel] = done
         problems += [f"{channel.value}: {p.message}" for p in done.problems]
     rendered = {channel: rendered[channel] for channel in composed.keys if channel in rendered}
+    if composed.statement is not None:  # the printed letter carries it as extra pages
+        rendered.update((c, with_statement(r, composed.statement[1]))
+                        for c, r in rendered.items() if c in LETTER_CHANNELS)  # fmt: skip
     if Channel.EMAIL in rendered and not composed.recipients and not _has_letter(composed):
         problems.append(f"customer {letter.debtor.ref} has no e-mail address")
     return rendered, tuple(problems)

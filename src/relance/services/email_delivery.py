@@ -121,6 +121,8 @@ def _build(run: SendRun, composed: Composed, email: RenderedCommunication) -> Ou
         raise HandoverUnsettled(unsettled_reason(earlier))  # it may have left already
     from_address = run.sender or creditor.email
     attachments = [Attachment(email.pdf_name, email.pdf.pdf)] if email.pdf is not None else []
+    if composed.statement is not None:  # the level attaches the statement of account
+        attachments.append(Attachment(*composed.statement))
     message = build_message(
         email.email,
         sender=from_address,

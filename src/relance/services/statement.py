@@ -15,15 +15,22 @@ the statement's date, and is shown beside the balance, never added to it.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
-from relance.adapters.deliver.print_batch import write_atomically
+from relance.adapters.deliver.print_batch import with_invoice_copies, write_atomically
 from relance.adapters.formats.statement_csv import statement_csv
+from relance.adapters.policy_toml import default_policies, policy_from_toml
+from relance.adapters.render.communication import RenderedCommunication
+from relance.adapters.render.pdf_page import RenderedLetter
 from relance.adapters.render.statement import render_statements_pdf
 from relance.adapters.storage import repository as repo
+from relance.adapters.storage import repository_policies as policy_repo
 from relance.adapters.storage.database import Connection, Store
 from relance.adapters.storage.repository_account import customer_account
+from relance.core.engine import Action
 from relance.core.letter import pick_language
 from relance.core.model import Creditor
 from relance.core.statement import Statement, build_statement, statement_currencies
@@ -122,3 +129,50 @@ def statement_document(
 def write_statement(data: bytes, out: Path) -> None:
     """Write the document whole or not at all (a temporary file renamed over `out`)."""
     write_atomically(out, data)
+
+
+# -- with a letter or an e-mail -------------------------------------------------
+
+
+def statement_attachment(
+    conn: Connection, action: Action, as_of: date, language: str
+) -> tuple[str, bytes] | None:
+    """The statement of account an action's letter and e-mail carry, as (file name, PDF),
+    when its level in the policy in force says `attach_statement = true`; else None."""
+    texts = tuple(sorted(policy_repo.stored_policy_texts(conn).items()))
+    if (action.policy, action.level_name) not in _statement_levels(texts):
+        return None
+    creditor = need_creditor(conn)
+    statements = _statements(conn, action.customer_ref, as_of, None)
+    word = "releve" if language.startswith("fr") else "statement"
+    safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in action.customer_ref)
+    name = f"{word}-{safe}-{as_of.isoformat()}.pdf"
+    return name, render_statements_pdf(statements, creditor, language)
+
+
+@lru_cache(maxsize=8)
+def _statement_levels(texts: tuple[tuple[str, str], ...]) -> frozenset[tuple[str, str]]:
+    """The (policy, level) pairs of the stored policies (the shipped ones when none is
+    stored) whose level attaches the statement, parsed once per set of texts."""
+    policies = default_policies() if not texts else tuple(
+        policy for name, text in texts
+        if (policy := policy_from_toml(text, f"stored policy {name!r}")[0]) is not None
+    )  # fmt: skip
+    return frozenset(
+        (policy.name, level.name)
+        for policy in policies
+        for level in policy.levels
+        if level.attach_statement
+    )
+
+
+def with_statement(
+    communication: RenderedCommunication, statement_pdf: bytes
+) -> RenderedCommunication:
+    """A printed letter followed by the statement's pages: what is printed, posted and
+    kept as evidence."""
+    letter = communication.pdf
+    if letter is None:
+        return communication
+    joined, pages = with_invoice_copies(letter.pdf, [statement_pdf])
+    return dataclasses.replace(communication, pdf=RenderedLetter(joined, pages, letter.text))
