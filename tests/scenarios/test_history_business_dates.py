@@ -66,7 +66,10 @@ def test_the_law_commands_date_their_events_by_the_day_given(
     # Atelier Durand types on one day what happened over a year (tests/interfaces/test_cli_law.py)
     assert run(["acknowledge", "F-OLD", "--db", db, "--date", "2025-04-15"]) == 0
     assert run(["notice", "DUP", "--db", db, "--date", "2025-05-20"]) == 0
-    assert run(["agency", "F-LONG", "--agency", "Recouvre SA", "--db", db,
+    assert run(["agency", "add", "Recouvre SA", "--siren", "732829320", "--db", db,
+                "--insurer", "Hiscox", "--policy", "RC-1", "--insured-until", "2026-06-30",
+                "--iban", "FR7630006000011234567890189", "--fee", "20"]) == 0  # fmt: skip
+    assert run(["agency", "claim", "F-LONG", "--agency", "Recouvre SA", "--db", db,
                 "--date", "2025-10-01"]) == 0  # fmt: skip
     assert run(["writeoff", "F-OLD", "--db", db, "--reason", "time_barred",
                 "--date", "2025-12-31"]) == 0  # fmt: skip

@@ -22,7 +22,7 @@ from relance.core.money import Money, total
 from relance.core.pauses import Dispute, Hold, Promise, PromiseState
 from relance.core.plans import PaymentPlan, PlanState, plan_status
 from relance.core.proceedings import Proceeding
-from relance.core.writeoff import AgencyHandoff, HandoffStatus, handoff_status
+from relance.core.writeoff import AgencyHandoff, handoff_status
 
 
 class StaleReason(StrEnum):
@@ -179,7 +179,7 @@ def _chaseable(
 
 
 def _invoice_paused(facts: DeliveryFacts, number: str, as_of: date) -> Staleness | None:
-    if handoff_status(number, facts.handoffs, as_of) is HandoffStatus.WITH_AGENCY:
+    if handoff_status(number, facts.handoffs, as_of).at_agency:
         return Staleness(StaleReason.AGENCY, f"invoice {number} is with a collection agency")
     for interruption in facts.interruptions:
         if (

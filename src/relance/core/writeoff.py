@@ -38,12 +38,26 @@ class WriteOffReason(StrEnum):
 
 
 class HandoffStatus(StrEnum):
-    """Where a claim stands with a collection agency."""
+    """Where a claim stands with a collection agency: sent (`with_agency`), in progress,
+    partly recovered, recovered, or returned (the agency gave up: chased in house again,
+    or a write-off candidate)."""
 
     IN_HOUSE = "in_house"
     WITH_AGENCY = "with_agency"
-    RETURNED_BY_AGENCY = "returned_by_agency"  # the agency gave up: a write-off candidate
+    IN_PROGRESS = "in_progress"
+    PARTLY_RECOVERED = "partly_recovered"
+    RETURNED_BY_AGENCY = "returned_by_agency"
     RECOVERED_BY_AGENCY = "recovered_by_agency"
+
+    @property
+    def at_agency(self) -> bool:
+        """True while the agency holds the claim (the daily run leaves it alone)."""
+        return self in AT_AGENCY
+
+
+AT_AGENCY = frozenset(
+    {HandoffStatus.WITH_AGENCY, HandoffStatus.IN_PROGRESS, HandoffStatus.PARTLY_RECOVERED}
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,6 +29,7 @@ from relance.core.writeoff import (
     write_off_allocation,
     write_off_entry,
 )
+from relance.services.agencies import agency_for_handoff, need_agency
 from relance.services.rule_sets import (
     need_creditor,
     rule_set_or_table,
@@ -129,34 +130,48 @@ def write_off(
     allocation (its status becomes written off) and an event. Raises `NothingToWriteOff`
     (a ValueError) when nothing is owed, LookupError for an unknown invoice."""
     with store.begin() as conn:
-        found = repo.load_invoices(conn, numbers=[invoice_number])
-        if not found:
-            raise LookupError(f"unknown invoice {invoice_number!r}")
-        invoice = found[0]
-        allocations = repo.load_allocations(conn, [invoice_number])
-        # every allocation counts, even one dated after `on`: never write off money received
-        owed = invoice.amount - total((a.amount for a in allocations), invoice.currency)
-        decision = decide_write_off(invoice, owed, on, reason, note, vat_recoverable)
-        repo.add_allocation(
-            conn, write_off_allocation(decision), law_repo.invoice_id(conn, invoice_number)
-        )
-        law_repo.add_write_off(conn, decision)
-        repo.append_event(
-            conn,
-            "write_off",
-            actor=actor,
-            customer_ref=invoice.customer_ref,
-            subject=invoice_number,
-            data={
-                "date": on.isoformat(),
-                "reason": reason.value,
-                "amount": str(decision.amount.amount),
-                "vat": str(decision.vat.amount),
-                "currency": decision.amount.currency,
-            },
-            reason=note or reason.value,
-            dated=on,
-        )
+        return write_off_in(conn, invoice_number, reason, on, note, vat_recoverable, actor)
+
+
+def write_off_in(
+    conn: Connection,
+    invoice_number: str,
+    reason: WriteOffReason,
+    on: date,
+    note: str = "",
+    vat_recoverable: bool = True,
+    actor: str = "user",
+) -> WriteOffDecision:
+    """`write_off` in the caller's transaction (a customer's handoff writes off several
+    invoices at once, all or none)."""
+    found = repo.load_invoices(conn, numbers=[invoice_number])
+    if not found:
+        raise LookupError(f"unknown invoice {invoice_number!r}")
+    invoice = found[0]
+    allocations = repo.load_allocations(conn, [invoice_number])
+    # every allocation counts, even one dated after `on`: never write off money received
+    owed = invoice.amount - total((a.amount for a in allocations), invoice.currency)
+    decision = decide_write_off(invoice, owed, on, reason, note, vat_recoverable)
+    repo.add_allocation(
+        conn, write_off_allocation(decision), law_repo.invoice_id(conn, invoice_number)
+    )
+    law_repo.add_write_off(conn, decision)
+    repo.append_event(
+        conn,
+        "write_off",
+        actor=actor,
+        customer_ref=invoice.customer_ref,
+        subject=invoice_number,
+        data={
+            "date": on.isoformat(),
+            "reason": reason.value,
+            "amount": str(decision.amount.amount),
+            "vat": str(decision.vat.amount),
+            "currency": decision.amount.currency,
+        },
+        reason=note or reason.value,
+        dated=on,
+    )
     return decision
 
 
@@ -214,10 +229,18 @@ def record_handoff(
     on: date,
     note: str = "",
     actor: str = "user",
+    *,
+    checked: bool = False,
 ) -> AgencyHandoff:
-    """Record that a claim went to (or came back from) a collection agency."""
+    """Record a change of an invoice's claim's state at a collection agency. With
+    `checked`, the agency must be on record, and sending the claim to it (`with_agency`)
+    needs its guarantees (`AgencyRefused` says what is missing)."""
     handoff = AgencyHandoff(invoice_number, agency, on, status, note)
     with store.begin() as conn:
+        if checked and status is HandoffStatus.WITH_AGENCY:
+            agency_for_handoff(conn, agency, on)
+        elif checked:
+            need_agency(conn, agency)
         invoices = repo.load_invoices(conn, numbers=[invoice_number])
         if not invoices:
             raise LookupError(f"unknown invoice {invoice_number!r}")

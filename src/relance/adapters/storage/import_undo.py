@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, Table, delete, or_, select
 
 from relance.adapters.storage import tables as t
+from relance.adapters.storage import tables_agencies as ta
 from relance.adapters.storage import tables_bank as tb
 from relance.adapters.storage import tables_dunning as td
 from relance.adapters.storage import tables_law as tl
@@ -33,6 +34,8 @@ _INVOICE_FACTS: tuple[tuple[Table, str], ...] = (
     (tl.law_interruptions, "a limitation interruption"),
     (tl.law_write_offs, "a write-off"),
     (tl.law_agency_handoffs, "an agency handoff"),
+    (ta.claim_routes, "a route chosen after the formal notice"),
+    (ta.agency_recoveries, "a recovery by an agency"),
     (tl.law_invoice_terms, "its own payment terms"),
 )
 MAX_REASONS = 10

@@ -19,6 +19,7 @@ from sqlalchemy.exc import OperationalError
 from relance.adapters.storage import tables as t
 from relance.adapters.storage import tables_dunning as d
 from relance.adapters.storage import tables_law as tl
+from relance.adapters.storage.repository_agencies import routed_to_court
 from relance.core.limitation import InterruptionKind
 from relance.core.proceedings import Proceeding, ProceedingKind
 from relance.core.writeoff import HandoffStatus
@@ -97,8 +98,9 @@ def last_run_date(conn: Connection, other_than: int | None = None) -> date | Non
 
 def handed_over_invoices(conn: Connection, as_of: date) -> frozenset[str]:
     """The invoices out of the dunning process on `as_of`: with a collection agency
-    (their latest agency status by then) or before the courts (a legal action recorded
-    by then, `relance acknowledge --kind legal_action`)."""
+    (their latest agency status by then), before the courts (a legal action recorded
+    by then, `relance acknowledge --kind legal_action`) or routed to a payment order or
+    the small-claims procedure (`relance handoff`)."""
     h, inv = tl.law_agency_handoffs, t.invoices
     latest: dict[str, tuple[date, int, str]] = {}
     query = (
@@ -109,7 +111,8 @@ def handed_over_invoices(conn: Connection, as_of: date) -> frozenset[str]:
     for number, day, row_id, status in conn.execute(query):
         if number not in latest or (day, row_id) > latest[number][:2]:
             latest[number] = (day, row_id, status)
-    handed = {n for n, (_, _, status) in latest.items() if status == HandoffStatus.WITH_AGENCY}
+    handed = {n for n, (_, _, status) in latest.items() if HandoffStatus(status).at_agency}
+    handed.update(routed_to_court(conn, as_of))
     i = tl.law_interruptions
     sued = (
         select(inv.c.number)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from relance.adapters.storage import (
     tables,
+    tables_agencies,
     tables_api,
     tables_bank,
     tables_deposits,
@@ -24,6 +25,7 @@ from relance.adapters.storage.tables import metadata
 __all__ = [
     "metadata",
     "tables",
+    "tables_agencies",
     "tables_api",
     "tables_bank",
     "tables_deposits",

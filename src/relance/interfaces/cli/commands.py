@@ -72,7 +72,11 @@ SECTIONS: dict[str, dict[str, tuple[tuple[str, ...], str]]] = {
         "contract": (("law",), "Show or change a customer's contract terms."),
         "terms": (("law",), "Payment terms against the legal caps."),
         "writeoff": (("law",), "Write off a bad debt; export write-offs."),
-        "agency": (("law",), "A claim sent to or back from an agency."),
+        "handoff": (
+            ("agencies",),
+            "Send a customer's claim to an agency, a court, or write it off.",
+        ),
+        "agency": (("agencies",), "Collection agencies; a claim's state at one."),
         "casefile": (("casefile",), "A customer's case file: dossier, evidence, manifest."),
         "rates": (("rates",), "Rate tables: list, add your periods, confirm, settings."),
     },

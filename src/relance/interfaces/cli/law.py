@@ -1,5 +1,5 @@
 """`relance interest`, `limitation`, `acknowledge`, `notice`, `contract`, `writeoff`,
-`agency`, `terms check`: what the law entitles the creditor to, and the decisions it records."""
+`terms check`: what the law entitles the creditor to, and the decisions it records."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from relance.core.jurisdiction import Contract
 from relance.core.limitation import InterruptionKind
 from relance.core.money import Money
 from relance.core.terms import parse_discount_terms
-from relance.core.writeoff import HandoffStatus, WriteOffReason
+from relance.core.writeoff import WriteOffReason
 from relance.interfaces.cli import output as ui
 from relance.interfaces.cli.commands import add_commands
 from relance.services import contracts, interest_reports, law, reports
@@ -31,7 +31,7 @@ terms_app = typer.Typer(help="Payment terms against the legal caps.")
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the app."""
-    add_commands(app, interest, limitation, acknowledge, notice, contract, writeoff, agency)
+    add_commands(app, interest, limitation, acknowledge, notice, contract, writeoff)
     terms_app.command("check")(terms_check)
     app.add_typer(terms_app, name="terms")
 
@@ -360,23 +360,6 @@ def writeoff(
             "taxed on receipts, run it with --no-vat."
         )
     )
-
-
-def agency(
-    invoice: Annotated[str, typer.Argument(help="The invoice number.")],
-    name: Annotated[str, typer.Option("--agency", help="The collection agency.")],
-    db: ui.DbOption = None,
-    status: Annotated[HandoffStatus, typer.Option(help="The claim's status.")] = (
-        HandoffStatus.WITH_AGENCY
-    ),
-    on: Annotated[str | None, typer.Option("--date", help="Day of the handoff.")] = None,
-    note: Annotated[str, typer.Option(help="Details for the log.")] = "",
-) -> None:
-    """Record that a claim went to (or came back from) a collection agency."""
-    done = law.record_handoff(
-        open_store(db), invoice, name, status, ui.parse_day(on, date.today()), note
-    )
-    ui.console.print(f"Invoice {done.invoice_number}: {done.status.value} ({done.agency}).")
 
 
 def terms_check(db: ui.DbOption = None, as_json: ui.JsonFlag = False) -> None:

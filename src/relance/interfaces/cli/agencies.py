@@ -1,0 +1,255 @@
+"""`relance agency` (add, list, show, claim) and `relance handoff`: the collection
+agencies the creditor works with, and the user's decision after the formal notice for a
+customer's whole claim (docs/after-notice.md)."""
+
+from __future__ import annotations
+
+import getpass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from relance.bootstrap import open_store
+from relance.core.agencies import (
+    Agency,
+    AgencyProblem,
+    FeeSchedule,
+    Insurance,
+    band_text,
+    parse_fee_band,
+)
+from relance.core.handoff import Route
+from relance.core.model import Address
+from relance.core.writeoff import HandoffStatus, WriteOffReason
+from relance.interfaces.cli import output as ui
+from relance.interfaces.cli.commands import add_commands
+from relance.services import agencies as service
+from relance.services import handoffs, law
+from relance.services.agencies import AgencyRefused
+from relance.services.handoffs import NothingToHandOver
+
+app = typer.Typer(help="The collection agencies: add, list, show; a claim's state at one.")
+DateOption = Annotated[str | None, typer.Option("--date", help="The day (default: today).")]
+Text = Annotated[str, typer.Option()]
+
+
+def register(root: typer.Typer) -> None:
+    """Add `relance agency` and `relance handoff` to the app."""
+    root.add_typer(app, name="agency")
+    app.command("add")(add)
+    app.command("list")(list_)
+    app.command("show")(show)
+    app.command("claim")(claim)
+    add_commands(root, handoff)
+
+
+def _refused(exc: Exception) -> typer.Exit:
+    return ui.fail(str(exc), ui.ExitCode.ERROR)
+
+
+def add(
+    name: Annotated[str | None, typer.Argument(help="The agency's name.")] = None,
+    db: ui.DbOption = None,
+    from_file: Annotated[
+        Path | None, typer.Option("--from", help="A TOML file of agencies (docs/after-notice.md).")
+    ] = None,
+    siren: Text = "",
+    address: Annotated[list[str] | None, typer.Option(help="A street line (repeat).")] = None,
+    postal_code: Text = "",
+    city: Text = "",
+    country: Text = "FR",
+    contact: Annotated[str, typer.Option(help="The person to deal with.")] = "",
+    email: Text = "",
+    phone: Text = "",
+    insurer: Annotated[str | None, typer.Option(help="Its liability insurer.")] = None,
+    policy: Annotated[str | None, typer.Option(help="The insurance policy number.")] = None,
+    insured_until: Annotated[
+        str | None, typer.Option(help="The last day the insurance runs.")
+    ] = None,
+    iban: Annotated[str, typer.Option(help="Its account for collected funds.")] = "",
+    fee: Annotated[
+        list[str] | None,
+        typer.Option(help="A success fee band RATE[:MAX_DAYS[:MAX_AMOUNT]] (repeat; first fits)."),
+    ] = None,
+    fixed_fee: Annotated[str, typer.Option(help="Fixed fee per file.")] = "0",
+    minimum_fee: Annotated[str, typer.Option(help="Minimum success fee per file.")] = "0",
+    currency: Text = "EUR",
+) -> None:
+    """Record a collection agency (or update the one with its name), or every agency of a
+    TOML file with --from. A wrong SIREN or IBAN is refused; an agency without its
+    insurance or funds account is recorded, but no claim can go to it until they are."""
+    store = open_store(db)
+    if from_file is not None:
+        for agency, new in service.import_agencies(store, from_file, getpass.getuser()):
+            ui.console.print(f"{'Added' if new else 'Updated'} agency {agency.name}.", markup=False)
+        return
+    if name is None:
+        raise typer.BadParameter("give the agency's name, or --from FILE")
+    try:
+        insurance = None
+        if policy is not None or insurer is not None or insured_until is not None:
+            if not (policy and insurer and insured_until):
+                raise typer.BadParameter("give --insurer, --policy and --insured-until together")
+            insurance = Insurance(insurer, policy, ui.parse_day(insured_until, date.today()))
+        schedule = FeeSchedule(
+            currency, tuple(parse_fee_band(band) for band in fee or ()),
+            _fee(fixed_fee, currency, "--fixed-fee"), _fee(minimum_fee, currency, "--minimum-fee"),
+        )  # fmt: skip
+        record = Agency(
+            name, siren, Address(tuple(address or ()), postal_code, city, country), contact,
+            schedule, insurance, iban, email, phone,
+        )  # fmt: skip
+        agency, new = service.save_agency(store, record, getpass.getuser())
+    except AgencyProblem as exc:
+        raise ui.fail(str(exc), ui.ExitCode.USAGE) from exc
+    ui.console.print(f"{'Added' if new else 'Updated'} agency {agency.name}.", markup=False)
+    _say_refusal(store, agency.name)
+
+
+def _fee(text: str, currency: str, option: str) -> Decimal:
+    """A fee from the command line; "0" is no fee."""
+    return (
+        Decimal(0) if text.strip() in ("0", "") else ui.parse_amount(text, currency, option).amount
+    )
+
+
+def _say_refusal(store: Any, name: str) -> None:
+    _, refusal = service.show_agency(store, name, date.today())
+    if refusal is not None:
+        ui.console.print(f"note: {refusal}", markup=False)
+
+
+COLUMNS = [
+    "name", "siren", "city", "contact", "insurer", "policy", "insured_until", "funds_iban",
+    "fees", "fixed_fee", "minimum_fee", "currency", "can_take_claims",
+]  # fmt: skip
+
+
+def _row(agency: Agency, on: date) -> list[Any]:
+    from relance.core.agencies import guarantee_refusal
+
+    insurance = agency.insurance
+    return [
+        agency.name, agency.siren, agency.address.city, agency.contact,
+        insurance.insurer if insurance else "", insurance.policy_number if insurance else "",
+        insurance.valid_until if insurance else None, agency.funds_iban,
+        "; ".join(band_text(b) for b in agency.fees.bands), agency.fees.fixed_fee,
+        agency.fees.minimum_fee, agency.fees.currency, guarantee_refusal(agency, on) is None,
+    ]  # fmt: skip
+
+
+@ui.listing
+def list_(
+    db: ui.DbOption = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="The day (default: today).")] = None,
+    *,
+    shown: ui.Format,
+) -> None:
+    """The agencies on record: identity, guarantees, fees, and whether each can take a
+    claim on the day (insurance running, funds account known)."""
+    day = ui.parse_day(as_of, date.today())
+    rows = [_row(agency, day) for agency in service.list_agencies(open_store(db))]
+    if shown is ui.Format.TABLE and not rows:
+        ui.console.print("No agency yet: add one with relance agency add.")
+        return
+    display = [["" if value is None else str(value) for value in row] for row in rows]
+    ui.emit(shown, COLUMNS, rows, title="Collection agencies", display=display)
+
+
+def show(
+    name: Annotated[str, typer.Argument(help="The agency's name.")],
+    db: ui.DbOption = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="The day (default: today).")] = None,
+    as_json: ui.JsonFlag = False,
+) -> None:
+    """One agency's record, and whether it can take a claim on the day (and if not, why)."""
+    day = ui.parse_day(as_of, date.today())
+    agency, refusal = service.show_agency(open_store(db), name, day)
+    values = dict(zip(COLUMNS, _row(agency, day), strict=True))
+    values["address"] = ", ".join(
+        [*agency.address.lines, f"{agency.address.postal_code} {agency.address.city}".strip()]
+    )
+    values["email"], values["phone"] = agency.email, agency.phone
+    values["refusal"] = refusal
+    if as_json:
+        ui.print_json({k: str(v) if v is not None and not isinstance(v, bool) else v
+                       for k, v in values.items()})  # fmt: skip
+        return
+    for key, value in values.items():
+        ui.console.print(f"{key}: {'—' if value in (None, '') else value}", markup=False)
+
+
+def claim(
+    invoice: Annotated[str, typer.Argument(help="The invoice number.")],
+    name: Annotated[str, typer.Option("--agency", help="The agency holding the claim.")],
+    db: ui.DbOption = None,
+    state: Annotated[HandoffStatus, typer.Option(help="The claim's state at the agency.")] = (
+        HandoffStatus.WITH_AGENCY
+    ),
+    on: DateOption = None,
+    note: Annotated[str, typer.Option(help="Details for the log.")] = "",
+) -> None:
+    """Record one invoice's state at an agency: with_agency (sent), in_progress,
+    partly_recovered, recovered_by_agency, returned_by_agency (chased in house again).
+    Sending it checks the agency's guarantees; a whole customer goes with relance handoff."""
+    day = ui.parse_day(on, date.today())
+    try:
+        done = law.record_handoff(
+            open_store(db), invoice, name, state, day, note, getpass.getuser(), checked=True
+        )
+    except AgencyRefused as exc:
+        raise _refused(exc) from exc
+    ui.console.print(f"Invoice {done.invoice_number}: {done.status.value} ({done.agency}).")
+
+
+def handoff(
+    customer: Annotated[str, typer.Argument(help="The customer reference.")],
+    to: Annotated[
+        str, typer.Option("--to", help="agency NAME, payment-order, small-claims or write-off.")
+    ],
+    agency_name: Annotated[
+        str | None, typer.Argument(help="With --to agency: the agency's name.", show_default=False)
+    ] = None,
+    db: ui.DbOption = None,
+    on: DateOption = None,
+    note: Annotated[str, typer.Option(help="Details for the log.")] = "",
+    reason: Annotated[WriteOffReason, typer.Option(help="With write-off: why.")] = (
+        WriteOffReason.UNECONOMIC
+    ),
+    vat: Annotated[
+        bool, typer.Option("--vat/--no-vat", help="With write-off: recover the VAT.")
+    ] = True,
+) -> None:
+    """Decide the route of a customer's claim after the formal notice (compare them first
+    with relance routes): every open invoice past due that went through the formal notice
+    goes to the agency, the payment order, the small-claims procedure, or is written off.
+    The daily run's steps for them end; the decision is in the customer's history."""
+    route = _route(to)
+    day = ui.parse_day(on, date.today())
+    try:
+        done = handoffs.hand_off(
+            open_store(db), customer, route, day, agency_name=agency_name, note=note,
+            write_off_reason=reason, vat_recoverable=vat, actor=getpass.getuser(),
+        )  # fmt: skip
+    except (AgencyRefused, NothingToHandOver) as exc:
+        raise _refused(exc) from exc
+    where = f"agency {done.agency.name}" if done.agency else route.value.replace("_", " ")
+    amounts = ", ".join(str(m) for m in done.totals.values())
+    ui.console.print(
+        f"{customer}: {len(done.items)} invoices ({amounts}) handed to {where} on "
+        f"{day.isoformat()}: " + ", ".join(i.invoice.number for i in done.items) + ".",
+        markup=False,
+    )
+
+
+def _route(text: str) -> Route:
+    try:
+        return Route(text.replace("-", "_"))
+    except ValueError as exc:
+        raise typer.BadParameter(
+            f"{text!r}: give agency NAME, payment-order, small-claims or write-off",
+            param_hint="--to",
+        ) from exc
