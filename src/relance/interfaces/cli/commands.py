@@ -86,6 +86,9 @@ SECTIONS: dict[str, dict[str, tuple[tuple[str, ...], str]]] = {
         "deposit": (("deposits",), "Deposit invoices (acomptes) and their final invoice."),
         "statement": (("statement",), "A customer's statement of account (PDF or CSV)."),
     },
+    "The numbers": {
+        "kpi": (("kpi",), "DSO, CEI, stages, promises, agencies: the collection KPIs."),
+    },
     "Beyond one machine": {
         "worker": (("workers",), "Take jobs from the PostgreSQL ledger's queue."),
         "jobs": (("workers",), "Put sending, runs, imports on the queue; list jobs."),
