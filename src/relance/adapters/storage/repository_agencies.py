@@ -210,3 +210,65 @@ def routed_to_court(conn: Connection, as_of: date) -> set[str]:
         if number not in latest or (day, row_id) > latest[number][:2]:
             latest[number] = (day, row_id, route)
     return {n for n, (_, _, route) in latest.items() if route in ("payment_order", "small_claims")}
+
+
+# -- recoveries ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RecoveryRow:
+    """Money an agency recovered on an invoice, with its fee, as stored."""
+
+    agency: str
+    invoice_number: str
+    date: date
+    amount: Money
+    fee: Money
+    reference: str
+    payment_key: str
+
+
+def add_recovery(conn: Connection, row: RecoveryRow) -> None:
+    """Record a recovery (its payment and allocation are written by the ledger's functions)."""
+    invoice = conn.execute(
+        select(t.invoices.c.id).where(t.invoices.c.number == row.invoice_number)
+    ).scalar_one()
+    conn.execute(
+        insert(ta.agency_recoveries).values(
+            agency_id=agency_id(conn, row.agency),
+            invoice_id=invoice,
+            date=row.date,
+            amount_minor=row.amount.to_minor(),
+            currency=row.amount.currency,
+            fee_minor=row.fee.to_minor(),
+            reference=row.reference,
+            payment_key=row.payment_key,
+        )
+    )
+
+
+def load_recoveries(conn: Connection, agency: str | None = None) -> list[RecoveryRow]:
+    """Every recovery (of one agency, or all), by date."""
+    r, inv, a = ta.agency_recoveries, t.invoices, ta.agencies
+    query = (
+        select(a.c.name, inv.c.number, r.c.date, r.c.amount_minor, r.c.currency, r.c.fee_minor,
+               r.c.reference, r.c.payment_key)
+        .select_from(r)
+        .join(inv, inv.c.id == r.c.invoice_id)
+        .join(a, a.c.id == r.c.agency_id)
+        .order_by(r.c.date, r.c.id)
+    )  # fmt: skip
+    if agency is not None:
+        query = query.where(a.c.name == agency)
+    return [
+        RecoveryRow(name, number, day, Money.from_minor(minor, currency),
+                    Money.from_minor(fee, currency), reference, key)
+        for name, number, day, minor, currency, fee, reference, key in conn.execute(query)
+    ]  # fmt: skip
+
+
+def known_references(conn: Connection, agency: str) -> set[str]:
+    """The agency's references already imported (a file imported twice adds nothing)."""
+    r, a = ta.agency_recoveries, ta.agencies
+    query = select(r.c.reference).join(a, a.c.id == r.c.agency_id).where(a.c.name == agency)
+    return set(conn.execute(query).scalars())

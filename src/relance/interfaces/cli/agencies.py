@@ -4,6 +4,7 @@ customer's whole claim (docs/after-notice.md)."""
 
 from __future__ import annotations
 
+import functools
 import getpass
 from datetime import date
 from decimal import Decimal
@@ -43,7 +44,7 @@ def register(root: typer.Typer) -> None:
     app.command("list")(list_)
     app.command("show")(show)
     app.command("claim")(claim)
-    add_commands(root, handoff)
+    add_commands(root, handoff, routes)
 
 
 def _refused(exc: Exception) -> typer.Exit:
@@ -253,3 +254,57 @@ def _route(text: str) -> Route:
             f"{text!r}: give agency NAME, payment-order, small-claims or write-off",
             param_hint="--to",
         ) from exc
+
+
+@ui.listing
+def routes(
+    customer: Annotated[str, typer.Argument(help="The customer reference.")],
+    db: ui.DbOption = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="The day (default: today).")] = None,
+    *,
+    shown: ui.Format,
+) -> None:
+    """Compare the routes of the customer's claim after the formal notice: each agency
+    able to take it, the small-claims procedure, a payment order, a write-off; for each the
+    expected recovery, its cost, the net, and the basis of every figure. Nothing is
+    changed: decide with relance handoff."""
+    from relance.services import routes as route_service
+
+    day = ui.parse_day(as_of, date.today())
+    try:
+        comparisons = route_service.compare(open_store(db), customer, day)
+    except NothingToHandOver as exc:
+        raise _refused(exc) from exc
+    columns = ["currency", "route", "name", "recovery", "cost", "net", "open", "share",
+               "share_basis", "basis"]  # fmt: skip
+    rows = [
+        [c.claim.currency, f.route.value, f.name, f.recovery.amount, f.cost.amount,
+         f.net.amount, f.unavailable or "yes", c.share, c.share_basis, " | ".join(f.basis)]
+        for c in (found.comparison for found in comparisons) for f in c.figures
+    ]  # fmt: skip
+    if shown is not ui.Format.TABLE:
+        ui.emit(shown, columns, rows)
+        return
+    for found in comparisons:
+        _show_routes(customer, day, found)
+    ui.console.print("relance hands nothing over by itself: decide with relance handoff.")
+
+
+def _show_routes(customer: str, day: date, found: Any) -> None:
+    c = found.comparison
+    claim = c.claim
+    say = functools.partial(ui.console.print, markup=False)
+    say(f"{customer} on {day.isoformat()}: invoices {', '.join(found.invoices)}")
+    say(f"  A = {claim.total}: principal {claim.principal} + interest {claim.interest} + "
+        f"indemnities {claim.indemnity}; {claim.age_days} days past due")  # fmt: skip
+    say(f"  p = {c.share} %: {c.share_basis}")
+    display = [
+        [f.name, str(f.recovery), str(f.cost), str(f.net), f.unavailable or "yes"]
+        for f in c.figures
+    ]
+    ui.emit(ui.Format.TABLE, ["route", "recovery", "cost", "net", "open"], display,
+            title="Routes compared", right=["recovery", "cost", "net"])  # fmt: skip
+    for f in c.figures:
+        say(f"  {f.name}: " + "; ".join(f.basis))
+    for note in found.notes:
+        say(f"note: {note}")

@@ -72,6 +72,7 @@ SECTIONS: dict[str, dict[str, tuple[tuple[str, ...], str]]] = {
         "contract": (("law",), "Show or change a customer's contract terms."),
         "terms": (("law",), "Payment terms against the legal caps."),
         "writeoff": (("law",), "Write off a bad debt; export write-offs."),
+        "routes": (("agencies",), "After the formal notice: each route's net, with its basis."),
         "handoff": (
             ("agencies",),
             "Send a customer's claim to an agency, a court, or write it off.",
