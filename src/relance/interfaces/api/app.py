@@ -23,12 +23,20 @@ from relance.interfaces.api import (
     routes_law,
     routes_ledger,
     routes_queue,
+    routes_statement,
 )
 from relance.interfaces.api.idempotency import IdempotentWrites
 
 ROUTERS = tuple(
     module.router
-    for module in (routes_ledger, routes_customer, routes_queue, routes_law, routes_imports)
+    for module in (
+        routes_ledger,
+        routes_customer,
+        routes_statement,
+        routes_queue,
+        routes_law,
+        routes_imports,
+    )
 )
 PREFIX = "/api/v1"
 TITLE = "relance"
@@ -42,9 +50,12 @@ DESCRIPTION = (
 def contract(api: FastAPI) -> dict[str, Any]:
     """The OpenAPI document of `api`, its problem responses described once."""
     document = get_openapi(
-        title=TITLE, version=VERSION, description=DESCRIPTION, routes=api.routes,
+        title=TITLE,
+        version=VERSION,
+        description=DESCRIPTION,
+        routes=api.routes,
         servers=[{"url": PREFIX}],
-    )  # fmt: skip
+    )
     schemas = document.setdefault("components", {}).setdefault("schemas", {})
     schemas["Problem"] = problems.Problem.model_json_schema(
         ref_template="#/components/schemas/{model}"
@@ -63,9 +74,13 @@ def build_api(
     """The API for the ledger `store`; `letters` is the folder print batches go to, e-mails
     go through the SMTP server of `smtp_config` (or of RELANCE_SMTP_* variables)."""
     api = FastAPI(
-        title=TITLE, version=VERSION, openapi_url="/openapi.json", docs_url=None,
-        redoc_url=None, exception_handlers=dict(problems.HANDLERS),  # type: ignore[arg-type]
-    )  # fmt: skip
+        title=TITLE,
+        version=VERSION,
+        openapi_url="/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+        exception_handlers=dict(problems.HANDLERS),  # type: ignore[arg-type]
+    )
     for router in ROUTERS:
         api.include_router(router)
     api.add_middleware(IdempotentWrites)

@@ -92,7 +92,37 @@ def customer_page(request: Request, user: User) -> Response:
     return render(request, user, "customer.html", context)
 
 
+@page(Role.VIEWER)
+def statement_pdf(request: Request, user: User) -> Response:
+    """The customer's statement of account as of `as_of` (default today), as a PDF the
+    browser shows inline, in the page's language (docs/statement.md)."""
+    from relance.adapters.formats.localized import parse_date
+    from relance.interfaces.web.rendering import language_of
+    from relance.services.statement import statement_document
+
+    text = request.query_params.get("as_of", "")
+    try:
+        as_of = parse_date(text) if text else request.app.state.settings.today()
+    except ValueError:
+        return render(request, user, "error.html", {"code": 400}, status_code=400)
+    ref = request.path_params["ref"]
+    try:
+        data, _ = statement_document(
+            request.app.state.store, ref, as_of=as_of, language=language_of(request, user)
+        )
+    except LookupError:
+        return render(request, user, "error.html", {"code": 404}, status_code=404)
+    safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in ref)
+    headers = {
+        "Content-Disposition": f'inline; filename="statement-{safe}-{as_of.isoformat()}.pdf"',
+        "Cache-Control": "no-store",
+        "X-Content-Type-Options": "nosniff",
+    }
+    return Response(data, media_type="application/pdf", headers=headers)
+
+
 ROUTES = [
     Route("/customers", customers_page, methods=["GET"]),
+    Route("/customers/{ref:path}/statement", statement_pdf, methods=["GET"]),
     Route("/customers/{ref:path}", customer_page, methods=["GET"]),
 ]

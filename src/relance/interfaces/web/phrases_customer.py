@@ -38,4 +38,7 @@ PHRASES: dict[str, tuple[str, str]] = {
     "terms.waive_indemnity": ("Renoncer à l’indemnité forfaitaire", "Waive the fixed indemnity"),
     "event.note.added": ("Note", "Note"),
     "event.contract_terms": ("Conditions modifiées", "Contract terms changed"),
+    "customer.statement": ("Relevé de compte", "Statement of account"),
+    "customer.statement_as_of": ("au", "as of"),
+    "customer.statement_show": ("Afficher le relevé", "Show the statement"),
 }
