@@ -40,7 +40,7 @@ from relance.core.ledger import Ledger
 from relance.core.model import Allocation, Customer, Payment
 from relance.core.policy import PolicyIndex
 from relance.core.queued import QueuedAction, queued_step
-from relance.services import limitation, waiting_credits
+from relance.services import limitation, waiting_credits, webhook_events
 
 # What a run raises when another one keeps the ledger too long.
 RunUnderWay = runs.RunUnderWay
@@ -344,6 +344,7 @@ def _record(
         )
         for n, p in enumerate(decision.proposals)
     )
+    webhook_events.actions_proposed(conn, proposed)
     return RunReport(as_of, proposed, tuple(cancelled), tuple(flags), dry_run)
 
 

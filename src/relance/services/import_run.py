@@ -27,6 +27,7 @@ from relance.adapters.storage import repository_ledger as ledger_repo
 from relance.adapters.storage.database import Connection, Store
 from relance.core.model import Allocation, Customer, Invoice
 from relance.core.money import Money
+from relance.services import webhook_events
 from relance.services.ledger_import import sha256_of
 
 # (file, bytes read so far, size of the file): enough for a progress bar per file.
@@ -260,4 +261,5 @@ def add_allocations(
         state.done.add((a.kind.value, a.source, invoice_id))
         rows.append((replace(a, amount=Money.from_minor(minor, a.amount.currency)), invoice_id))
     ledger_repo.add_allocations(conn, rows)
+    webhook_events.allocations_made(conn, [a for a, _ in rows])
     report.count("allocations", len(rows))

@@ -26,7 +26,7 @@ from typing import Any
 from relance.adapters import queue
 from relance.adapters.formats.ledger_csv import CsvKind
 from relance.adapters.storage.database import Store
-from relance.services import daily_run, letters, sending
+from relance.services import daily_run, letters, sending, webhook_delivery
 from relance.services.ledger_import import import_ledger_csv
 
 log = logging.getLogger(__name__)
@@ -132,7 +132,14 @@ def work(
     if not _queued(store):
         raise ValueError("a SQLite ledger has no job queue: its jobs run in the command itself")
     app = queue.open_queue(_url(store), tasks(Ledgers(store, opener)))
-    return queue.work(app, once=once, name=name, stalled_after=stalled_after)
+    # Webhooks are delivered beside the jobs: each worker claims its own (SKIP LOCKED).
+    deliverer = webhook_delivery.Background(store).start()
+    try:
+        return queue.work(app, once=once, name=name, stalled_after=stalled_after)
+    finally:
+        deliverer.stop()
+        if once:  # what the jobs just emitted
+            webhook_delivery.deliver_due(store)
 
 
 def job_counts(store: Store) -> dict[tuple[str, str], int]:

@@ -33,7 +33,7 @@ from relance.adapters.storage.database import Connection, Store
 from relance.core.bulk import chunks, no_cyclic_gc
 from relance.core.model import Allocation, AllocationKind, Customer, Invoice, Payment
 from relance.core.money import Money
-from relance.services import deposits, documents, invoice_changes, law
+from relance.services import deposits, documents, invoice_changes, law, webhook_events
 
 CHUNK = 5000
 Progress = Callable[[int], None]
@@ -150,8 +150,9 @@ def _allocate(
     available: Money,
     when: Any,
     report: ImportReport,
-) -> None:
-    """Apply up to `available` to one invoice; what does not fit stays unapplied credit."""
+) -> Allocation | None:
+    """Apply up to `available` to one invoice; what does not fit stays unapplied credit.
+    The allocation made, if any."""
     found = repo.existing_invoices(conn, [invoice_number]).get(invoice_number)
     if found is None:
         raise FormatError(path, str(line), "invoice", f"unknown invoice {invoice_number!r}")
@@ -168,20 +169,21 @@ def _allocate(
         )
     invoice_id = repo.invoice_ids(conn, [invoice_number])[invoice_number]
     if ledger_repo.has_allocation(conn, kind, source, invoice_id):
-        return
+        return None
     open_minor = found.amount.to_minor() - repo.allocated_minor(conn, invoice_id)
     amount = min(open_minor, available.to_minor())
     if amount <= 0:
         report.warnings.append(
             f"line {line}: invoice {invoice_number} is already settled; kept as unapplied credit"
         )
-        return
+        return None
     allocation = Allocation(
         kind, source, invoice_number, Money.from_minor(amount, found.currency), when
     )
     repo.add_allocation(conn, allocation, invoice_id)
     law.grant_early_payment_discount(conn, found, invoice_id, allocation)
     report.allocations += 1
+    return allocation
 
 
 def _awaited(row: PaymentRow, invoices: dict[str, int], report: ImportReport) -> str | None:
@@ -354,6 +356,7 @@ class _FileImport:
     def credit_notes(self, rows: list[Row]) -> None:
         conn, path, report = self.conn, self.path, self.report
         ids = self.ids
+        made: list[Allocation | None] = []
         for row in rows:
             assert isinstance(row, CreditNoteRow)
             note = row.credit_note
@@ -372,10 +375,11 @@ class _FileImport:
                     f"credit note {note.number} is already in the ledger with other data",
                 )
             if note.invoice_number:
-                _allocate(
+                made.append(_allocate(
                     conn, path, row.line, AllocationKind.CREDIT_NOTE, note.number,
                     note.customer_ref, note.invoice_number, note.amount, note.date, report,
-                )  # fmt: skip
+                ))  # fmt: skip
+        webhook_events.allocations_made(conn, [a for a in made if a is not None])
 
     def payments(self, rows: list[Row]) -> None:
         conn, path, report = self.conn, self.path, self.report
@@ -386,6 +390,7 @@ class _FileImport:
         invoices = repo.invoice_ids(conn, filter(None, named))
         new: list[Payment] = []
         awaited: dict[str, str | None] = {}
+        made: list[Allocation | None] = []
         for row in rows:
             assert isinstance(row, PaymentRow)
             payment = row.payment
@@ -409,8 +414,9 @@ class _FileImport:
                 left = payment.amount.to_minor() - repo.allocated_from(conn, payment.key)
                 if left <= 0:
                     continue
-                _allocate(
+                made.append(_allocate(
                     conn, path, row.line, AllocationKind.PAYMENT, payment.key, payment.customer_ref,
                     row.invoice_number, Money.from_minor(left, payment.amount.currency),
                     payment.date, report,
-                )  # fmt: skip
+                ))  # fmt: skip
+        webhook_events.allocations_made(conn, [a for a in made if a is not None])

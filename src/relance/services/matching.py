@@ -35,6 +35,7 @@ from relance.core.model import Invoice
 from relance.core.payer_names import PayerNames, named_customer
 from relance.core.plans import PaymentPlan
 from relance.core.terms import DiscountTerms
+from relance.services import webhook_events
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,7 +155,10 @@ def _event_row(
 def write_allocations(conn: Connection, matches: Sequence[Match]) -> int:
     """Insert the allocations of `matches`; returns how many. The invoices exist (matching
     chose them among the open ones)."""
-    return rp.add_allocations(conn, [a for m in matches for a in m.allocations])
+    allocations = [a for m in matches for a in m.allocations]
+    written = rp.add_allocations(conn, allocations)
+    webhook_events.allocations_made(conn, allocations)
+    return written
 
 
 def match_events(

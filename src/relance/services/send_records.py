@@ -25,7 +25,8 @@ from relance.adapters.storage.database import Connection, Store
 from relance.core.outbox import OutboxStatus
 from relance.core.policy import Channel
 from relance.core.queued import QueuedAction
-from relance.services import contracts, dunning, stage_fees
+from relance.core.webhooks import money
+from relance.services import contracts, dunning, stage_fees, webhook_events
 from relance.services.composing import LETTER_CHANNELS, Composed
 
 if TYPE_CHECKING:
@@ -284,4 +285,16 @@ def _first_delivery(
         },
         reason=f"level {item.action.level} ({item.action.level_name})",
         dated=run.as_of,
+    )
+    webhook_events.letter_sent(
+        conn,
+        {
+            "action_id": item.id,
+            "customer_ref": item.action.customer_ref,
+            "reference": letter.reference,
+            "channels": sorted(c.value for c in rendered),
+            "invoices": [row.number for row in letter.rows],
+            "total_due": money(letter.total_due.amount, letter.currency),
+            "sent_on": run.as_of.isoformat(),
+        },
     )

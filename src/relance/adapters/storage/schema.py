@@ -19,6 +19,7 @@ from relance.adapters.storage import (
     tables_letters,
     tables_rates,
     tables_users,
+    tables_webhooks,
 )
 from relance.adapters.storage.tables import metadata
 
@@ -36,4 +37,5 @@ __all__ = [
     "tables_letters",
     "tables_rates",
     "tables_users",
+    "tables_webhooks",
 ]

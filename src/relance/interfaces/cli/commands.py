@@ -99,6 +99,7 @@ SECTIONS: dict[str, dict[str, tuple[tuple[str, ...], str]]] = {
         "serve": (("serve",), "Serve the web workbench for the ledger."),
         "user": (("users",), "Add or list the workbench's accounts."),
         "token": (("tokens",), "Make, list, revoke the REST API's tokens."),
+        "webhook": (("webhooks",), "Tell other programs what happened, signed."),
     },
     "Trying relance": {
         "demo": (("demo",), "Build a demo ledger and show it."),

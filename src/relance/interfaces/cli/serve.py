@@ -62,6 +62,7 @@ def serve(
     import uvicorn  # the web libraries are imported by this command alone
 
     from relance.interfaces.web.app import build_app
+    from relance.services import webhook_delivery
 
     store = open_store(db)
     if users.user_count(store) == 0:
@@ -77,4 +78,9 @@ def serve(
         store, secure_cookies=https, letters_dir=out, uploads_dir=uploads,
         smtp_config=smtp_config, templates_dir=templates,
     )  # fmt: skip
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    # Webhooks that are due are posted beside the web app (`docs/api.md`, "Webhooks").
+    deliverer = webhook_delivery.Background(store).start()
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="info")
+    finally:
+        deliverer.stop()
