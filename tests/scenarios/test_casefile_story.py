@@ -225,7 +225,8 @@ def test_the_zip_holds_the_same_files_and_its_check_finds_a_changed_entry(
     assert "dossier.pdf" in entries and "manifest.json" in entries
     # A zip never replaces a file, a folder must be empty.
     assert run(["casefile", "BOULMART", "--out", str(out), "--db", url]) == 1
-    write(tmp_path / "busy" / "x.txt", "x") if (tmp_path / "busy").mkdir() is None else None
+    (tmp_path / "busy").mkdir()
+    write(tmp_path / "busy" / "x.txt", "x")
     assert run(["casefile", "BOULMART", "--out", str(tmp_path / "busy"), "--db", url]) == 1
     # The same entries with one byte changed: the check names it.
     changed = tmp_path / "changed.zip"
@@ -254,3 +255,80 @@ def test_a_stored_letter_that_no_longer_matches_its_hash_stops_the_case_file(
     with pytest.raises(EvidenceMismatch, match=f"letters/2018-04-02-action-{notice}-registered"):
         casefile.write_case_file(store, "BOULMART", out, as_of=AS_OF, purpose=Purpose.GENERAL)
     assert not out.exists() and list(tmp_path.glob(".case*")) == []
+
+
+def test_for_a_payment_order_the_request_lists_parties_amounts_and_documents_in_order(
+    store: Store, tmp_path: Path, inbox: tuple[Inbox, SmtpMailer]
+) -> None:
+    the_story(store, tmp_path, inbox[1])
+    url = store.engine.url.render_as_string(hide_password=False)
+    out = tmp_path / "order"
+
+    code = run(["casefile", "BOULMART", "--out", str(out), "--as-of", "2018-04-20",
+                "--for", "payment-order", "--lang", "en", "--db", url])  # fmt: skip
+
+    assert code == 0
+    request = json.loads((out / "payment-order" / "request.json").read_bytes())
+    # Two businesses: the president of the tribunal de commerce where the debtor is.
+    assert request["form"] == "Cerfa n° 12946"
+    assert request["court"]["debtor_place"] == "69002 Lyon"
+    assert request["creditor"]["registration_id"] == "732829320"
+    assert request["debtor"]["name"] == "Boulangerie Martin"
+    # F-002 is disputed: left out of a request for a certain claim. F-001 alone, by hand:
+    # 1,000.00 owed + 33.10 interest + 40.00 indemnity = 1,073.10.
+    claim = request["claim"]
+    assert [i["number"] for i in claim["invoices"]] == ["F-001"]
+    assert (claim["principal"], claim["interest"], claim["indemnity"], claim["total"]) == (
+        "1000.00", "33.10", "40.00", "1073.10")  # fmt: skip
+    assert request["formal_notice_received"] == "2018-04-05"
+    assert request["left_out"][0]["invoice"] == "F-002"
+    files = [d["file"] for d in request["documents"]]
+    assert files[0] == "invoices/F-001.pdf" and "invoices/F-002-duplicate.pdf" not in files
+    assert files[1].endswith("registered_letter.pdf") and files[-1] == "dossier.pdf"
+    assert all((out / file).is_file() for file in files)
+    text = (out / "payment-order" / "request.txt").read_text()
+    boxes = ["1. Juridiction", "2. Le demandeur", "3. Le débiteur", "4. La créance",
+             "5. Bordereau des pièces"]  # fmt: skip
+    assert [text.index(box) for box in boxes] == sorted(text.index(box) for box in boxes)
+    assert "Total demandé : 1 073,10 €" in text and "facture F-002 laissée de côté" in text
+    # The dossier in English, for that route, with the statement of account appended.
+    dossier = " ".join(pdf_text((out / "dossier.pdf").read_bytes()).split())
+    assert "Case file of the claim" in dossier and "For a payment order request" in dossier
+    assert "STATEMENT OF ACCOUNT" in dossier and (out / "statement" / "statement.csv").is_file()
+    assert run(["casefile", "verify", str(out), "--json"]) == 0
+
+
+def test_for_an_agency_the_handoff_itemises_the_claim_and_the_reminders(
+    store: Store, tmp_path: Path, inbox: tuple[Inbox, SmtpMailer]
+) -> None:
+    the_story(store, tmp_path, inbox[1])
+    out = tmp_path / "agency.zip"
+
+    casefile.write_case_file(store, "BOULMART", out, as_of=AS_OF, purpose=Purpose.AGENCY)
+
+    with zipfile.ZipFile(out) as bundle:
+        handoff = json.loads(bundle.read("agency/handoff.json"))
+    assert handoff["debtor"]["email"] == "compta@boulangerie-martin.fr"
+    (claim,) = handoff["claim"]
+    assert [(i["number"], i["principal"], i["interest"], i["indemnity"])
+            for i in claim["invoices"]] == [("F-001", "1000.00", "33.10", "40.00"),
+                                            ("F-002", "300.00", "7.81", "40.00")]  # fmt: skip
+    assert claim["total"] == "1420.91"
+    assert [(r["date"], r["level"]) for r in handoff["reminders"] if r["channel"] != "email"] == [
+        ("2018-02-19", 1), ("2018-04-02", 4)]  # fmt: skip
+    assert handoff["disputes"][0]["invoice"] == "F-002"
+    assert handoff["promises"][0]["amount"] == "500.00"
+    assert casefile.verify_case_file(out).discrepancies.clean
+
+
+def test_an_unknown_customer_or_a_missing_out_is_said_plainly(store: Store, tmp_path: Path):
+    init_creditor(store, DEMO_CREDITOR, actor="test")
+    url = store.engine.url.render_as_string(hide_password=False)
+    assert run(["casefile", "NOBODY", "--out", str(tmp_path / "x"), "--db", url]) == 4
+    assert not (tmp_path / "x").exists()
+    assert run(["casefile", "BOULMART", "--db", url]) == 2
+    assert run(["casefile", "verify"]) == 2
+    assert run(["casefile", "verify", str(tmp_path / "nothing-here")]) == 1
+    (tmp_path / "empty").mkdir()
+    write(tmp_path / "empty" / "a.txt", "x")
+    assert run(["casefile", "verify", str(tmp_path / "empty")]) == 1

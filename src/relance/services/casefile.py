@@ -1,9 +1,10 @@
 """`relance casefile`: a customer's case file (docs/casefile.md), written as a folder or a
 zip, and its check against its manifest.
 
-The case file is read in one transaction, so every figure and every file is of the same
-moment; the evidence is checked against the hashes relance recorded (a mismatch stops
-the case file, naming the file); the files are written whole or not at all.
+The case file is read in one transaction (the statement of account in its own, right
+after), so its figures and files are of the same moment; the evidence is checked against
+the hashes relance recorded (a mismatch stops the case file, naming the file); the files
+are written whole or not at all.
 """
 
 from __future__ import annotations
@@ -71,7 +72,7 @@ def build_case_file(
         customer_ref, facts.customer.name, as_of, __version__, purpose.value, evidence
     )
     dossier = casefile_facts.dossier_of(facts, purpose, listed.entries)
-    pdf = render_dossier(dossier, facts.statement_pdf)
+    pdf = render_dossier(dossier, facts.statement.pdf if facts.statement else None)
     documents = [
         CaseFileDocument(
             DOSSIER_NAME,

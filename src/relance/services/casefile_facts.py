@@ -29,7 +29,7 @@ from relance.core.money import Money
 from relance.core.pauses import Dispute, Promise
 from relance.core.registered_mail import RegisteredRecord
 from relance.services import casefile_evidence as ev
-from relance.services import casefile_statement
+from relance.services.casefile_statement import StatementFiles, statement_files
 from relance.services.customer_lookup import known_customer
 from relance.services.interest_reports import customer_claims
 from relance.services.rule_sets import need_creditor
@@ -57,7 +57,7 @@ class CaseFacts:
     promises: tuple[Promise, ...]
     notices: tuple[FormalNotice, ...]
     invoice_pdfs: dict[str, case_repo.InvoiceDocument]
-    statement_pdf: bytes | None
+    statement: StatementFiles | None
 
 
 def gather(store: Store, customer_ref: str, as_of: date, language: str | None) -> CaseFacts:
@@ -96,8 +96,7 @@ def gather(store: Store, customer_ref: str, as_of: date, language: str | None) -
             case_repo.invoice_documents(conn, customer_ref),
             None,
         )
-    statement = casefile_statement.statement_pdf(store, facts.creditor, customer_ref, as_of, chosen)
-    return replace(facts, statement_pdf=statement)
+    return replace(facts, statement=statement_files(store, customer_ref, as_of, chosen))
 
 
 def evidence_documents(facts: CaseFacts) -> list[CaseFileDocument]:
@@ -116,6 +115,20 @@ def evidence_documents(facts: CaseFacts) -> list[CaseFileDocument]:
         *ev.email_files(m for m in facts.messages if _sent_by(m, facts.as_of)),
         *ev.registered_file(facts.registered, letters),
         *ev.exchange_files(facts.contacts, facts.disputes, facts.promises),
+        *_statement_csv(facts),
+    ]
+
+
+def _statement_csv(facts: CaseFacts) -> list[CaseFileDocument]:
+    if facts.statement is None:
+        return []
+    return [
+        CaseFileDocument(
+            "statement/statement.csv",
+            facts.statement.csv,
+            "statement",
+            "the statement of account's lines, as in the dossier",
+        )
     ]
 
 

@@ -1,23 +1,245 @@
-"""What a case file adds for the route chosen: a payment order's request data, or the
-dossier a collection agency needs."""
+"""What a case file adds for the route chosen (docs/casefile.md): for a payment order, the
+request's data in the order the form asks (`payment-order/request.json` and `.txt`); for
+a collection agency, what the agency needs to take the claim over (`agency/handoff.json`).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+import json
+from collections.abc import Collection, Sequence
+from datetime import date
+from typing import TYPE_CHECKING, Any
 
+from relance.adapters.render.charge_wording import Wording
+from relance.adapters.render.payment_order_text import request_json, request_text
 from relance.core.casefile import CaseFileDocument
 from relance.core.dossier import Purpose
+from relance.core.payment_order import PaymentOrderRequest, disputed_on, payment_order_request
+from relance.services.casefile_evidence import file_part
 
 if TYPE_CHECKING:
     from relance.services.casefile_facts import CaseFacts
+
+DOSSIER_FILE = "dossier.pdf"
 
 
 def route_documents(
     facts: CaseFacts, purpose: Purpose, evidence: Sequence[CaseFileDocument]
 ) -> list[CaseFileDocument]:
     """The documents the route needs beyond the evidence (none for a general case file)."""
-    del facts, evidence
-    if purpose is Purpose.GENERAL:
-        return []
+    if purpose is Purpose.PAYMENT_ORDER:
+        return payment_order_documents(facts, evidence)
+    if purpose is Purpose.AGENCY:
+        return [agency_document(facts, evidence)]
     return []
+
+
+def supporting_documents(
+    evidence: Sequence[CaseFileDocument], left_out: Collection[str] = ()
+) -> list[tuple[str, str]]:
+    """The supporting documents in the order a court reads them, worded in French: the
+    invoices, the formal notice and its proof, the other reminders, the statement, the
+    dossier (the count of the claim and the timeline). The invoices `left_out` (by their
+    file's name) are not listed."""
+    invoices, notices, reminders, emails, others = [], [], [], [], []
+    for doc in evidence:
+        stem = doc.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        day = _day(stem)
+        if doc.kind.startswith("invoice") and stem.removesuffix("-duplicate") in left_out:
+            continue
+        if doc.kind == "invoice":
+            invoices.append((f"Facture {stem}", doc.path))
+        elif doc.kind == "invoice-duplicate":
+            invoices.append(
+                (f"Duplicata de la facture {stem.removesuffix('-duplicate')}", doc.path)
+            )
+        elif doc.kind == "letter" and stem.endswith("registered_letter"):
+            notices.append((f"Mise en demeure par lettre recommandée avec AR du {day}", doc.path))
+        elif doc.kind == "letter" and stem.endswith("-letter"):
+            reminders.append((f"Lettre de relance du {day}", doc.path))
+        elif doc.kind == "email":
+            emails.append((f"Relance par e-mail du {day}, message tel qu'envoyé", doc.path))
+        elif doc.kind == "registered-mail":
+            others.append(
+                (
+                    "Dépôt et accusé de réception des lettres recommandées (numéros de "
+                    "suivi et dates)",
+                    doc.path,
+                )
+            )
+        elif doc.kind == "statement":
+            others.append(("Relevé de compte (lignes)", doc.path))
+    dossier = (
+        "Décompte de la créance, relevé de compte, calcul des intérêts et chronologie des relances",
+        DOSSIER_FILE,
+    )
+    return [*invoices, *notices, *reminders, *emails, *others, dossier]
+
+
+def _day(stem: str) -> str:
+    try:
+        return date.fromisoformat(stem[:10]).strftime("%d/%m/%Y")
+    except ValueError:
+        return ""
+
+
+def payment_order_requests(
+    facts: CaseFacts, evidence: Sequence[CaseFileDocument]
+) -> list[PaymentOrderRequest]:
+    """One request a currency of the claim."""
+    wording = Wording("fr", facts.customer.country)
+    bases = dict.fromkeys(
+        wording.basis(line)
+        for claim in facts.charges
+        if claim.interest is not None
+        for line in claim.interest.lines
+    )
+    basis = "; ".join(bases)
+    contested = [file_part(number) for number in disputed_on(facts.disputes, facts.as_of)]
+    documents = supporting_documents(evidence, contested)
+    received = [n.date for n in facts.notices]
+    return [
+        payment_order_request(
+            facts.creditor,
+            facts.customer,
+            summary,
+            facts.disputes,
+            documents,
+            basis,
+            facts.as_of,
+            max(received) if received else None,
+        )
+        for summary in facts.summaries
+    ]
+
+
+def payment_order_documents(
+    facts: CaseFacts, evidence: Sequence[CaseFileDocument]
+) -> list[CaseFileDocument]:
+    """`payment-order/request.json` and `request.txt` (a currency's suffix when the claim
+    has several)."""
+    requests = payment_order_requests(facts, evidence)
+    files = []
+    for request in requests:
+        suffix = "" if len(requests) == 1 else f"-{request.total.currency.lower()}"
+        files += [
+            CaseFileDocument(
+                f"payment-order/request{suffix}.json",
+                request_json(request),
+                "payment-order",
+                "the payment order request's data",
+            ),
+            CaseFileDocument(
+                f"payment-order/request{suffix}.txt",
+                request_text(request),
+                "payment-order",
+                "the request's data in the form's order",
+            ),
+        ]
+    return files
+
+
+def agency_document(facts: CaseFacts, evidence: Sequence[CaseFileDocument]) -> CaseFileDocument:
+    """What a collection agency needs to take the claim over: both parties, the claim
+    invoice by invoice with its parts apart (principal, interest, indemnity), the
+    reminders sent, the disputes and promises, and the documents of the case file."""
+    data: dict[str, Any] = {
+        "as_of": facts.as_of.isoformat(),
+        **_parties_json(facts),
+        "claim": [_summary_json(s) for s in facts.summaries],
+        **_history_json(facts),
+        "documents": [
+            {"description": what, "file": file} for what, file in supporting_documents(evidence)
+        ],
+    }
+    content = json.dumps(data, ensure_ascii=False, indent=1).encode() + b"\n"
+    return CaseFileDocument(
+        "agency/handoff.json", content, "agency", "what the agency needs to take the claim over"
+    )
+
+
+def _parties_json(facts: CaseFacts) -> dict[str, Any]:
+    creditor, customer = facts.creditor, facts.customer
+    return {
+        "creditor": {
+            "name": creditor.name,
+            "registration_id": creditor.registration_id,
+            "email": creditor.email,
+            "phone": creditor.phone,
+            "iban": creditor.iban,
+        },
+        "debtor": {
+            "ref": customer.ref,
+            "name": customer.name,
+            "kind": customer.kind.value,
+            "registration_id": customer.registration_id,
+            "contact": customer.contact_name,
+            "email": customer.email,
+            "phone": customer.phone,
+            "address": list(customer.address.lines),
+            "postal_code": customer.address.postal_code,
+            "city": customer.address.city,
+            "country": customer.country,
+        },
+    }
+
+
+def _history_json(facts: CaseFacts) -> dict[str, Any]:
+    return {
+        "reminders": [
+            {
+                "date": e.dated.isoformat(),
+                "level": e.level,
+                "channel": e.channel,
+                "reference": e.reference,
+            }
+            for e in facts.letters
+        ],
+        "disputes": [
+            {
+                "invoice": d.invoice_number,
+                "opened": d.opened.isoformat(),
+                "reason": d.reason,
+                "resolved": d.resolved.isoformat() if d.resolved else None,
+            }
+            for d in facts.disputes
+        ],
+        "promises": [
+            {
+                "made_on": p.made_on.isoformat(),
+                "due": p.due.isoformat(),
+                "amount": str(p.amount.amount),
+                "currency": p.amount.currency,
+            }
+            for p in facts.promises
+        ],
+    }
+
+
+def _summary_json(summary: Any) -> dict[str, Any]:
+    def money(amount: Any) -> str:
+        return str(amount.amount)
+
+    return {
+        "currency": summary.currency,
+        "invoices": [
+            {
+                "number": r.number,
+                "issue_date": r.issue_date.isoformat(),
+                "due_date": r.due_date.isoformat(),
+                "amount": money(r.amount),
+                "paid": money(r.paid),
+                "credited": money(r.credited),
+                "principal": money(r.open),
+                "interest": money(r.interest),
+                "indemnity": money(r.indemnity),
+                "costs": money(r.costs),
+            }
+            for r in summary.invoices
+        ],
+        "principal": money(summary.open),
+        "interest": money(summary.interest),
+        "indemnity": money(summary.indemnity),
+        "costs": money(summary.costs),
+        "total": money(summary.balance),
+    }

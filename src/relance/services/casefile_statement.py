@@ -1,19 +1,32 @@
-"""The statement of account a case file appends to its dossier, as PDF pages."""
+"""The statement of account a case file carries: its PDF pages appended to the dossier,
+and its figures as CSV beside the evidence (`relance statement`, docs/statement.md)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from relance.adapters.storage.database import Store
-from relance.core.model import Creditor
+from relance.services import statement
 
 
-def statement_pdf(
-    store: Store, creditor: Creditor, customer_ref: str, as_of: date, language: str
-) -> bytes | None:
-    """The customer's statement of account as of `as_of`, rendered; None while relance
-    has no statement of account to render."""
-    # STATEMENT: plug the statement of account here once it exists
-    # (services.statement.account_statement + adapters.render.statement.render_statement_pdf).
-    del store, creditor, customer_ref, as_of, language
-    return None
+@dataclass(frozen=True, slots=True)
+class StatementFiles:
+    """The customer's statement of account, rendered as PDF and as CSV."""
+
+    pdf: bytes
+    csv: bytes
+
+
+def statement_files(
+    store: Store, customer_ref: str, as_of: date, language: str
+) -> StatementFiles | None:
+    """The customer's statement of account as of `as_of`, every currency, in `language`;
+    None when the customer has no movement at all."""
+    pdf, found = statement.statement_document(
+        store, customer_ref, as_of=as_of, language=language, kind="pdf"
+    )
+    if not found:
+        return None
+    csv, _ = statement.statement_document(store, customer_ref, as_of=as_of, kind="csv")
+    return StatementFiles(pdf, csv)

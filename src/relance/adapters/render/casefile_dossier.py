@@ -142,11 +142,11 @@ def _address(lines: Sequence[str], postal_code: str, city: str) -> list[str]:
 
 def _claim(page: DossierPage, s: ClaimSummary, wording: Wording, text: dict[str, str]) -> None:
     columns = [
-        Column(text["col_invoice"], 23 * mm),
-        Column(text["col_issued"], 18.5 * mm),
-        Column(text["col_due"], 18.5 * mm),
+        Column(text["col_invoice"], 21 * mm),
+        Column(text["col_issued"], 20 * mm, size=7.5),
+        Column(text["col_due"], 20 * mm, size=7.5),
         Column(text["col_amount"], 19 * mm, True),
-        Column(text["col_settled"], 19 * mm, True),
+        Column(text["col_settled"], 18 * mm, True),
         Column(text["col_open"], 19 * mm, True),
         Column(text["col_interest"], 17 * mm, True),
         Column(text["col_indemnity"], 18 * mm, True),
