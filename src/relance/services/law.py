@@ -14,6 +14,7 @@ from pathlib import Path
 
 from relance.adapters.formats.fec_export import write_fec
 from relance.adapters.storage import repository as repo
+from relance.adapters.storage import repository_agencies as agency_repo
 from relance.adapters.storage import repository_law as law_repo
 from relance.adapters.storage.database import Connection, Store
 from relance.core.model import Allocation, AllocationKind, Invoice
@@ -239,6 +240,7 @@ def record_handoff(
     with store.begin() as conn:
         if checked and status is HandoffStatus.WITH_AGENCY:
             agency_for_handoff(conn, agency, on)
+            _route_one(conn, invoice_number, agency, on, note, actor)
         elif checked:
             need_agency(conn, agency)
         invoices = repo.load_invoices(conn, numbers=[invoice_number])
@@ -256,3 +258,26 @@ def record_handoff(
             dated=on,
         )
     return handoff
+
+
+def _route_one(
+    conn: Connection, invoice_number: str, agency: str, on: date, note: str, actor: str
+) -> None:
+    """Record one invoice sent alone to an agency as a file of its own (its claim and age
+    that day), so its recoveries and fees follow as for a customer's handoff."""
+    owner = repo.load_invoices(conn, numbers=[invoice_number])[0].customer_ref
+    found = [
+        (i, b) for i, b in repo.open_invoice_balances(conn, on, owner) if i.number == invoice_number
+    ]
+    if not found:
+        raise ValueError(f"invoice {invoice_number} has nothing owed on {on.isoformat()}")
+    invoice, balance = found[0]
+    fees = need_agency(conn, agency).fees
+    agency_repo.add_route(
+        conn,
+        agency_repo.RouteRow(
+            invoice_number, invoice.customer_ref, "agency", agency, on, balance,
+            max(0, (on - invoice.due_date).days), actor, note,
+            Money(fees.fixed_fee, fees.currency) if fees.currency == balance.currency else None,
+        ),
+    )  # fmt: skip

@@ -27,6 +27,7 @@ from relance.core.model import Address
 from relance.core.writeoff import HandoffStatus, WriteOffReason
 from relance.interfaces.cli import output as ui
 from relance.interfaces.cli.commands import add_commands
+from relance.interfaces.cli.ledger import imports
 from relance.services import agencies as service
 from relance.services import handoffs, law
 from relance.services.agencies import AgencyRefused
@@ -44,6 +45,8 @@ def register(root: typer.Typer) -> None:
     app.command("list")(list_)
     app.command("show")(show)
     app.command("claim")(claim)
+    app.command("report")(report)
+    imports.command("agency-recoveries")(import_recoveries)
     add_commands(root, handoff, routes)
 
 
@@ -308,3 +311,69 @@ def _show_routes(customer: str, day: date, found: Any) -> None:
         say(f"  {f.name}: " + "; ".join(f.basis))
     for note in found.notes:
         say(f"note: {note}")
+
+
+def import_recoveries(
+    file: Annotated[Path, typer.Argument(help="The agency's CSV of recoveries (docs/csv.md).")],
+    name: Annotated[str, typer.Option("--agency", help="The agency that sent it.")],
+    db: ui.DbOption = None,
+    as_json: ui.JsonFlag = False,
+) -> None:
+    """Apply what an agency recovered: each line a payment to its invoice, the agency's
+    fee computed from its schedule and kept apart (the creditor's cost, never added to the
+    debt), the claim's state moved on. A bad line is named with its line and field (exit
+    2) and nothing is written; references already imported are skipped."""
+    from relance.adapters.formats.errors import FormatError
+    from relance.services import agency_recoveries
+
+    try:
+        done = agency_recoveries.import_recoveries(open_store(db), file, name, getpass.getuser())
+    except FormatError as exc:
+        raise ui.fail(str(exc), ui.ExitCode.USAGE) from exc
+    if as_json:
+        ui.print_json({
+            "file": str(file), "skipped": list(done.skipped),
+            "applied": [
+                {"line": a.line, "invoice": a.invoice_number, "amount": str(a.amount.amount),
+                 "fee": str(a.fee.amount), "currency": a.amount.currency, "state": a.state.value}
+                for a in done.applied
+            ],
+        })  # fmt: skip
+        return
+    say = functools.partial(ui.console.print, markup=False)
+    say(f"{file}: {len(done.applied)} recoveries applied, {len(done.skipped)} already imported.")
+    for a in done.applied:
+        say(f"  line {a.line}: {a.invoice_number} {a.amount} recovered, fee {a.fee} "
+            f"(kept apart), now {a.state.value}")  # fmt: skip
+
+
+@ui.listing
+def report(
+    db: ui.DbOption = None,
+    start: Annotated[str | None, typer.Option("--from", help="First handoff day.")] = None,
+    end: Annotated[str | None, typer.Option("--to", help="Last day (default: today).")] = None,
+    agency: Annotated[str | None, typer.Option("--agency", help="One agency.")] = None,
+    *,
+    shown: ui.Format,
+) -> None:
+    """Per agency, the claims handed over from --from to --to and what came of them by
+    --to: recovery rate, mean days to recover a claim in full, gross recovered, fees
+    (fixed and success), net."""
+    from relance.services import agency_recoveries
+
+    last = ui.parse_day(end, date.today())
+    first = ui.parse_day(start, date(1900, 1, 1))
+    lines = agency_recoveries.report(open_store(db), first, last, agency)
+    columns = ["agency", "currency", "claims", "claimed", "cleared", "recovery_rate",
+               "mean_days_to_recover", "recovered", "fees", "net"]  # fmt: skip
+    rows = [
+        [x.agency, x.currency, x.claims, x.claimed.amount, x.cleared, x.rate, x.mean_days,
+         x.recovered.amount, x.fees.amount, x.net.amount]
+        for x in lines
+    ]  # fmt: skip
+    if shown is ui.Format.TABLE and not rows:
+        ui.console.print("No claim was handed to an agency in that period.")
+        return
+    display = [["" if v is None else str(v) for v in row] for row in rows]
+    ui.emit(shown, columns, rows, display=display, title="Agencies",
+            right=columns[2:])  # fmt: skip

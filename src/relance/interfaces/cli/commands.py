@@ -23,7 +23,7 @@ SECTIONS: dict[str, dict[str, tuple[tuple[str, ...], str]]] = {
     "The ledger": {
         "init": (("ledger",), "Create the ledger, record your company."),
         "import": (
-            ("ledger", "files", "proceedings"),
+            ("ledger", "files", "proceedings", "agencies"),
             "Import CSV, FEC, Factur-X, UBL, bank statements, BODACC notices.",
         ),
         "customers": (("ledger",), "List the customers."),
