@@ -50,11 +50,25 @@ def test_a_judgment_is_read_from_its_family_and_nature(family, nature, effect, p
 
 
 def test_the_deadline_is_two_months_after_publication_and_four_from_abroad():
-    assert declaration_deadline(date(2026, 10, 6), abroad=False) == date(2026, 12, 6)
-    assert declaration_deadline(date(2026, 10, 6), abroad=True) == date(2027, 2, 6)
-    # a month without the day: its last day
-    assert declaration_deadline(date(2026, 12, 31), abroad=False) == date(2027, 2, 28)
-    assert relief_deadline(date(2026, 10, 6)) == date(2027, 4, 6)
+    # 6 December 2026 is a Sunday: the deadline moves to Monday 7 (C. proc. civ. 642)
+    assert declaration_deadline(date(2026, 10, 6), abroad=False) == date(2026, 12, 7)
+    # 6 February 2027 is a Saturday: Monday 8
+    assert declaration_deadline(date(2026, 10, 6), abroad=True) == date(2027, 2, 8)
+    # a month without the day: its last day, Sunday 28 February 2027, so Monday 1 March
+    assert declaration_deadline(date(2026, 12, 31), abroad=False) == date(2027, 3, 1)
+    assert declaration_deadline(date(2026, 10, 2), abroad=False) == date(2026, 12, 2)  # a Wed.
+    assert relief_deadline(date(2026, 10, 6)) == date(2027, 4, 6)  # a Tuesday
+
+
+def test_a_deadline_on_a_public_holiday_moves_to_the_next_working_day():
+    # 11 November 2026 (Armistice, a Wednesday) -> Thursday 12
+    assert declaration_deadline(date(2026, 9, 11), abroad=False) == date(2026, 11, 12)
+    # 14 May 2026 is Ascension Day (Easter 5 April + 39) -> Friday 15
+    assert declaration_deadline(date(2026, 3, 14), abroad=False) == date(2026, 5, 15)
+    # Saturday 15 May 2027, Sunday 16, Whit Monday 17 (Easter 28 March + 50) -> Tuesday 18
+    assert declaration_deadline(date(2027, 3, 15), abroad=False) == date(2027, 5, 18)
+    # 25 December 2027 is a Saturday, the 26th a Sunday -> Monday 27
+    assert relief_deadline(date(2027, 6, 25)) == date(2027, 12, 27)
 
 
 def test_overseas_and_foreign_creditors_are_outside_metropolitan_france():
@@ -78,10 +92,11 @@ CASE = InsolvencyCase("BETA", Procedure.LIQUIDATION, date(2026, 9, 29), date(202
 @pytest.mark.parametrize(
     ("as_of", "state", "days_left", "relief"),
     [
-        (date(2026, 10, 15), TaskState.TO_DECLARE, 52, None),
-        (date(2026, 12, 6), TaskState.TO_DECLARE, 0, None),
-        (date(2026, 12, 7), TaskState.LATE, -1, date(2027, 4, 6)),
-        (date(2027, 4, 7), TaskState.FORECLOSED, -122, date(2027, 4, 6)),
+        (date(2026, 10, 15), TaskState.TO_DECLARE, 53, None),
+        (date(2026, 12, 6), TaskState.TO_DECLARE, 1, None),  # a Sunday: Monday 7 still counts
+        (date(2026, 12, 7), TaskState.TO_DECLARE, 0, None),
+        (date(2026, 12, 8), TaskState.LATE, -1, date(2027, 4, 6)),
+        (date(2027, 4, 7), TaskState.FORECLOSED, -121, date(2027, 4, 6)),
     ],
 )
 def test_the_task_counts_the_days_left_then_shows_the_relief_period(
@@ -89,7 +104,7 @@ def test_the_task_counts_the_days_left_then_shows_the_relief_period(
 ):
     task = declaration_task(CASE, None, as_of, abroad=False)
     assert (task.state, task.days_left, task.relief_until) == (state, days_left, relief)
-    assert task.deadline == date(2026, 12, 6)
+    assert task.deadline == date(2026, 12, 7)
 
 
 def test_a_posted_declaration_ends_the_task_and_a_rendered_one_does_not():

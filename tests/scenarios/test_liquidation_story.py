@@ -84,8 +84,9 @@ def test_a_liquidation_stops_one_customer_and_its_claim_is_declared_in_time(
         "2026-09-29",
         "2026-10-06",
     )
-    assert (line["deadline"], line["days_left"]) == ("2026-12-06", 52)
-    assert line["task"] == "declare the claim to the mandataire by 2026-12-06 (52 days left)"
+    # published 6 October: two months end on Sunday 6 December, so Monday 7 (C. proc. civ. 642)
+    assert (line["deadline"], line["days_left"]) == ("2026-12-07", 53)
+    assert line["task"] == "declare the claim to the mandataire by 2026-12-07 (53 days left)"
 
     pdf = tmp_path / "declaration-BETA.pdf"
     assert run(["proceedings", "declare", "BETA", "--out", str(pdf), "--db", db, "--date",
@@ -94,7 +95,7 @@ def test_a_liquidation_stops_one_customer_and_its_claim_is_declared_in_time(
     words = " ".join(text.split())
     assert "DÉCLARATION DE CRÉANCE" in words and "Menuiserie Bertin, SIREN 552100554" in words
     assert "Liquidateur SELARL MJ Synergie, 230 rue Garibaldi 69003 Lyon" in words
-    assert "jusqu'au 6 décembre 2026 inclus" in words
+    assert "jusqu'au 7 décembre 2026 inclus" in words
     assert "liquidation judiciaire ouverte par jugement du 29 septembre 2026" in words
     assert "publié au BODACC le 6 octobre 2026" in words
     # B-1 was due on the judgment's day, B-2 not yet (stated apart); B-3 was born after it

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from relance.core.court_days import extended_deadline
 from relance.core.plans import Frequency
 
 DECLARATION_MONTHS = 2  # R622-24 al. 1
@@ -150,13 +151,17 @@ def plus_months(day: date, months: int) -> date:
 
 
 def declaration_deadline(published: date, abroad: bool) -> date:
-    """The last day to declare the claim: publication + 2 months, or 4 from abroad."""
-    return plus_months(published, DECLARATION_MONTHS + (ABROAD_EXTRA_MONTHS if abroad else 0))
+    """The last day to declare the claim: publication + 2 months, or 4 from abroad; a last
+    day on a Saturday, a Sunday or a public holiday moves to the next working day (C. proc.
+    civ. 642)."""
+    months = DECLARATION_MONTHS + (ABROAD_EXTRA_MONTHS if abroad else 0)
+    return extended_deadline(plus_months(published, months))
 
 
 def relief_deadline(published: date) -> date:
-    """The last day to ask to be relieved of the foreclosure: publication + 6 months."""
-    return plus_months(published, RELIEF_MONTHS)
+    """The last day to ask to be relieved of the foreclosure: publication + 6 months,
+    extended to the next working day as the declaration's (C. proc. civ. 642)."""
+    return extended_deadline(plus_months(published, RELIEF_MONTHS))
 
 
 @dataclass(frozen=True, slots=True)
