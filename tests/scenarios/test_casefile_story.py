@@ -22,6 +22,7 @@ import pytest
 from reportlab.pdfgen import canvas as pdf_canvas
 from sqlalchemy import update
 from tests.conftest import write
+from tests.services.after_notice import RECOUVRA
 from tests.services.test_letters import SENDER, Inbox, serve
 
 from relance.adapters.deliver.smtp import SmtpMailer
@@ -32,9 +33,19 @@ from relance.adapters.storage.database import Store
 from relance.core.casefile import EvidenceMismatch
 from relance.core.contacts import CallOutcome, ContactChannel
 from relance.core.dossier import Purpose
+from relance.core.handoff import Route
 from relance.core.money import Money
 from relance.interfaces.cli.main import run
-from relance.services import casefile, daily_run, dunning, letters, pauses, sending
+from relance.services import (
+    agencies,
+    casefile,
+    daily_run,
+    dunning,
+    handoffs,
+    letters,
+    pauses,
+    sending,
+)
 from relance.services.demo import DEMO_CREDITOR
 from relance.services.ledger_import import import_ledger_csv
 from relance.services.setup import init_creditor
@@ -302,6 +313,8 @@ def test_for_an_agency_the_handoff_itemises_the_claim_and_the_reminders(
     store: Store, tmp_path: Path, inbox: tuple[Inbox, SmtpMailer]
 ) -> None:
     the_story(store, tmp_path, inbox[1])
+    agencies.save_agency(store, RECOUVRA)
+    handoffs.hand_off(store, "BOULMART", Route.AGENCY, AS_OF, agency_name=RECOUVRA.name)
     out = tmp_path / "agency.zip"
 
     casefile.write_case_file(store, "BOULMART", out, as_of=AS_OF, purpose=Purpose.AGENCY)
@@ -309,6 +322,8 @@ def test_for_an_agency_the_handoff_itemises_the_claim_and_the_reminders(
     with zipfile.ZipFile(out) as bundle:
         handoff = json.loads(bundle.read("agency/handoff.json"))
     assert handoff["debtor"]["email"] == "compta@boulangerie-martin.fr"
+    assert handoff["handed_over"]["agency"] == RECOUVRA.name
+    assert handoff["handed_over"]["on"] == "2018-04-20"
     (claim,) = handoff["claim"]
     assert [(i["number"], i["principal"], i["interest"], i["indemnity"])
             for i in claim["invoices"]] == [("F-001", "1000.00", "33.10", "40.00"),
@@ -319,6 +334,9 @@ def test_for_an_agency_the_handoff_itemises_the_claim_and_the_reminders(
     assert handoff["disputes"][0]["invoice"] == "F-002"
     assert handoff["promises"][0]["amount"] == "500.00"
     assert casefile.verify_case_file(out).discrepancies.clean
+    with zipfile.ZipFile(out) as bundle:
+        dossier = " ".join(pdf_text(bundle.read("dossier.pdf")).split())
+    assert f"Suite décidée {RECOUVRA.name}" in dossier
 
 
 def test_an_unknown_customer_or_a_missing_out_is_said_plainly(store: Store, tmp_path: Path):
@@ -327,6 +345,8 @@ def test_an_unknown_customer_or_a_missing_out_is_said_plainly(store: Store, tmp_
     assert run(["casefile", "NOBODY", "--out", str(tmp_path / "x"), "--db", url]) == 4
     assert not (tmp_path / "x").exists()
     assert run(["casefile", "BOULMART", "--db", url]) == 2
+    assert run(["casefile", "BOULMART", "--out", str(tmp_path / "x"), "--as-of", "2018-02-30",
+                "--db", url]) == 2  # fmt: skip
     assert run(["casefile", "verify"]) == 2
     assert run(["casefile", "verify", str(tmp_path / "nothing-here")]) == 1
     (tmp_path / "empty").mkdir()

@@ -146,6 +146,7 @@ def agency_document(facts: CaseFacts, evidence: Sequence[CaseFileDocument]) -> C
     data: dict[str, Any] = {
         "as_of": facts.as_of.isoformat(),
         **_parties_json(facts),
+        "handed_over": _handoff_json(facts),
         "claim": [_summary_json(s) for s in facts.summaries],
         **_history_json(facts),
         "documents": [
@@ -156,6 +157,19 @@ def agency_document(facts: CaseFacts, evidence: Sequence[CaseFileDocument]) -> C
     return CaseFileDocument(
         "agency/handoff.json", content, "agency", "what the agency needs to take the claim over"
     )
+
+
+def _handoff_json(facts: CaseFacts) -> dict[str, Any] | None:
+    """The latest decision to hand the claim to an agency (`relance handoff`), if any."""
+    decisions = [e for e in facts.events if e.kind == "handoff" and e.data.get("agency")]
+    if not decisions:
+        return None
+    last = decisions[-1]
+    return {
+        "agency": last.data["agency"],
+        "on": last.dated.isoformat(),
+        "invoices": list(last.data.get("invoices", [])),
+    }
 
 
 def _parties_json(facts: CaseFacts) -> dict[str, Any]:

@@ -199,6 +199,8 @@ def _other_detail(
         ]
     if entry.kind.startswith("registered."):
         return [f"{text['col_tracking']} {data.get('tracking', '')}", entry.subject]
+    if entry.kind == "handoff":
+        return [entry.subject, ", ".join(str(n) for n in data.get("invoices", [])), entry.reason]
     if entry.kind == "formal_notice":
         return [entry.subject]
     if entry.kind == "promise.made" and data.get("due"):

@@ -80,7 +80,11 @@ def _build(
     from relance.core.dossier import Purpose
     from relance.services import casefile as service
 
-    day = ui.parse_day(as_of, date.today())
+    try:
+        day = ui.parse_day(as_of, date.today())
+    except typer.BadParameter as exc:
+        exc.param_hint = "'--as-of'"  # the date is wrong: say which option holds it
+        raise
     report = service.write_case_file(
         open_store(db),
         customer,
