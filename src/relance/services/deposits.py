@@ -15,7 +15,10 @@ in the ledger the deposit is deducted from it (`relance.core.deposits`).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 
+from relance.adapters.formats.errors import FormatError
+from relance.adapters.formats.ledger_invoices import InvoiceRow
 from relance.adapters.storage import repository as repo
 from relance.adapters.storage import repository_deposits as deposits_repo
 from relance.adapters.storage import repository_payments as rp
@@ -133,3 +136,42 @@ def deposit_links(store: Store) -> list[DepositLink]:
     """Every deposit invoice with its final invoice and the day it was deducted."""
     with store.begin() as conn:
         return deposits_repo.links(conn)
+
+
+def link_file_deposits(
+    conn: Connection, path: Path, rows: Sequence[InvoiceRow], *, actor: str = "import"
+) -> list[str]:
+    """Mark the invoices of a file's `deposit_for` column as deposits on the final invoice
+    each names (already in the ledger or not), as `relance deposit add` does; an invoice
+    already marked keeps its link. Returns the final invoices named. FormatError (file,
+    line, `deposit_for`) for an invoice named as a deposit on itself, or on a final
+    invoice of another customer or currency."""
+    wanted = [row for row in rows if row.deposit_for]
+    if not wanted:
+        return []
+    numbers = [row.invoice.number for row in wanted]
+    marked = {link.deposit_number for link in deposits_repo.links(conn, numbers)}
+    finals = repo.existing_invoices(conn, [row.deposit_for for row in wanted])
+    ids = repo.invoice_ids(conn, numbers)
+    for line, invoice, final_number in wanted:
+        final = finals.get(final_number)
+        if final_number == invoice.number:
+            why = "an invoice cannot be a deposit on itself"
+        elif final is not None and (final.customer_ref, final.currency) != (
+            invoice.customer_ref, invoice.currency,
+        ):  # fmt: skip
+            why = (f"the final invoice {final_number} is {final.customer_ref}'s in "
+                   f"{final.currency}, this deposit {invoice.customer_ref}'s in "
+                   f"{invoice.currency}")  # fmt: skip
+        else:
+            why = ""
+        if why:
+            raise FormatError(path, str(line), "deposit_for", why)
+        if invoice.number in marked:
+            continue
+        deposits_repo.add_link(conn, ids[invoice.number], final_number)
+        repo.append_event(
+            conn, "deposit.marked", actor=actor, customer_ref=invoice.customer_ref,
+            subject=invoice.number, data={"final": final_number, "file": path.name},
+        )  # fmt: skip
+    return sorted({row.deposit_for for row in wanted})

@@ -276,7 +276,7 @@ class _FileImport:
         seen, ids = self.invoice_lines, self.ids
         batch: dict[str, InvoiceRow] = {}
         for row in cast(list[InvoiceRow], rows):
-            line, invoice = row
+            line, invoice, _ = row
             number = invoice.number
             if number in seen:
                 self._repeated(line, invoice, seen[number], batch)
@@ -289,7 +289,7 @@ class _FileImport:
         new: list[InvoiceValues] = []
         changed: list[Invoice] = []
         pdfs: dict[str, str | None] = {}
-        for number, (line, values) in batch.items():
+        for number, (line, values, _) in batch.items():
             if number not in existing:
                 if values.pdf_path:  # read, checked and kept at import
                     pdfs[number] = documents.store_csv_pdf(conn, values.pdf_path, path, line)
@@ -303,8 +303,10 @@ class _FileImport:
             applied, warnings = deposits.apply_waiting_deposits(conn, [i.number for i in new])
             report.allocations += applied
             report.warnings += warnings
-        if new:  # deposit invoices waiting for their final invoice are deducted from it
-            report.allocations += deposits.settle_deposit_invoices(conn, [i.number for i in new])
+        finals = deposits.link_file_deposits(conn, path, list(batch.values()), actor=self.actor)
+        if new or finals:  # deposit invoices waiting for their final invoice: deducted from it
+            report.allocations += deposits.settle_deposit_invoices(
+                conn, [i.number for i in new] + finals)  # fmt: skip
         ledger_repo.update_invoices(conn, changed, ids, pdfs)
         report.updated += len(changed)
 

@@ -64,6 +64,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "payer": ("payer", "payeur", "emetteur"),
     "pdf": ("pdf", "pdf_path", "fichier"),
     "delivery_date": ("delivery_date", "date_livraison", "livraison"),
+    "deposit_for": ("deposit_for", "acompte_sur", "acompte_pour"),
 }
 
 LAYOUTS: dict[CsvKind, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -91,7 +92,7 @@ LAYOUTS: dict[CsvKind, tuple[tuple[str, ...], tuple[str, ...]]] = {
     ),
     CsvKind.INVOICES: (
         ("number", "customer", "issue_date", "due_date", "amount"),
-        ("currency", "tax", "subject", "pdf", "delivery_date"),
+        ("currency", "tax", "subject", "pdf", "delivery_date", "deposit_for"),
     ),
     CsvKind.CREDIT_NOTES: (
         ("number", "customer", "date", "amount"),

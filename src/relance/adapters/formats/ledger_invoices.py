@@ -72,10 +72,12 @@ class InvoiceValues(NamedTuple):
 
 
 class InvoiceRow(NamedTuple):
-    """An invoice read from a file, with its line."""
+    """An invoice read from a file, with its line and, for a deposit invoice (acompte), the
+    number of the final invoice it is a deposit on (`deposit_for`, else "")."""
 
     line: int
     invoice: InvoiceValues
+    deposit_for: str = ""
 
 
 # Digits with at most one decimal mark: what an export writes (`1234,56`, `12.5`). Grouped
@@ -110,6 +112,7 @@ class InvoiceReader:
         self.cells_of = itemgetter(*(-1 if place is None else place for place in places))
         self.default_currency = default_currency
         self.full = full
+        self.deposit_place = columns.get("deposit_for")
         self.days: dict[str, date] = {}  # a year of due dates covers a million rows
         self.currencies: dict[str, tuple[str, int]] = {}  # as written: code, minor units
 
@@ -118,7 +121,9 @@ class InvoiceReader:
         values = self._short(cells)
         if values is None:
             values = InvoiceValues.of(self.full(line, cells))
-        return _new(InvoiceRow, (line, values))
+        place = self.deposit_place
+        deposit = cells[place].strip() if place is not None and place < len(cells) else ""
+        return _new(InvoiceRow, (line, values, deposit))
 
     def _short(self, cells: list[str]) -> InvoiceValues | None:
         """The row's values when every cell is plainly right; None to leave it to `full`."""

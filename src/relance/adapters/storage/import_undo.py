@@ -20,6 +20,7 @@ from sqlalchemy import Connection, Table, delete, or_, select
 from relance.adapters.storage import tables as t
 from relance.adapters.storage import tables_agencies as ta
 from relance.adapters.storage import tables_bank as tb
+from relance.adapters.storage import tables_deposits as tdep
 from relance.adapters.storage import tables_dunning as td
 from relance.adapters.storage import tables_law as tl
 from relance.adapters.storage.lists import decode_list
@@ -188,6 +189,9 @@ def apply_undo(conn: Connection, plan: UndoPlan) -> None:
     _delete(conn, td.disputes, td.disputes.c.invoice_number, plan.numbers)
     # what the daily run noticed about an invoice goes with the invoice
     _delete(conn, td.dunning_flags, td.dunning_flags.c.invoice_number, plan.numbers)
+    # so does its mark as a deposit invoice (a deducted one has allocations: a blocker)
+    deposits = tdep.deposit_invoices
+    _delete(conn, deposits, deposits.c.invoice_id, plan.ids["invoices"])
     txs = tb.bank_transactions
     keys = [k for (k,) in _select_in(conn, [txs.c.key], txs.c.id, plan.ids["bank_transactions"])]
     sug = tb.bank_suggestions
