@@ -130,3 +130,14 @@ def test_the_request_goes_to_the_court_of_the_debtor_and_leaves_out_a_disputed_i
     assert [d.invoice_number for d in request.left_out] == ["F-2"]
     assert request.principal == request.total == eur("750.00")
     assert [(d.number, d.file) for d in request.documents] == [(1, "invoices/F-1.pdf")]
+
+
+def test_an_invoice_not_yet_due_is_listed_apart_and_not_claimed():
+    (summary,) = claim_summaries(INVOICES, PAID, (), date(2026, 3, 1))
+    # On 1 March only F-1 is past due (4 February); F-2 falls due on 7 March.
+    assert [row.number for row in summary.invoices] == ["F-1"]
+    assert [row.number for row in summary.not_due] == ["F-2"]
+    assert summary.balance == eur("750.00")
+    # On its due day F-1 is not late yet; F-2 is not even issued.
+    (early,) = claim_summaries(INVOICES, PAID, (), date(2026, 2, 4))
+    assert early.invoices == () and [r.number for r in early.not_due] == ["F-1"]

@@ -3,7 +3,9 @@ was paid and credited, what is still owed, and the charges the law allows beside
 (interest, the fixed indemnity, contractual costs), each kept apart as a court form and
 an agency's mandate ask (CPCE R124-3: the claim "with its parts").
 
-The balance claimed is the open principal plus the charges. A charge in another
+The balance claimed is the open principal plus the charges, on the invoices past their due
+date; an invoice not yet due is no claim yet (a payment order, for one, is for a claim
+that is due), and is listed apart. A charge in another
 currency than its invoice (the 40 EUR on a GBP invoice) is counted in its own currency:
 a claim in two currencies has two summaries, never a sum across them.
 """
@@ -58,6 +60,8 @@ class ClaimSummary:
     interest: Money
     indemnity: Money
     costs: Money
+    # Invoices still open but not yet due on the day: not claimable, shown apart.
+    not_due: tuple[InvoiceClaim, ...] = ()
 
     @property
     def balance(self) -> Money:
@@ -103,19 +107,22 @@ def claim_summaries(
     charges: Iterable[Charges],
     as_of: date,
 ) -> tuple[ClaimSummary, ...]:
-    """The claim per currency, invoices by due date: each invoice on which something is
-    claimed on `as_of`, its principal or a charge (an invoice paid late still owes its
-    indemnity)."""
+    """The claim per currency, invoices by due date: each invoice past its due date on
+    `as_of` on which something is claimed, its principal or a charge (an invoice paid
+    late still owes its indemnity). An invoice not yet due is owed but not claimable: it
+    is listed apart (`not_due`), outside the totals."""
     by_number = {c.invoice_number: c for c in charges}
     claims = [
         invoice_claim(invoice, allocations, by_number.get(invoice.number), as_of)
         for invoice in sorted(invoices, key=lambda i: (i.due_date, i.number))
         if invoice.issue_date <= as_of
     ]
-    kept = [c for c in claims if c.claimed.is_positive]
+    kept = [c for c in claims if c.claimed.is_positive and c.due_date < as_of]
+    waiting = [c for c in claims if c.open.is_positive and c.due_date >= as_of]
     summaries = []
-    for currency in sorted({c.amount.currency for c in kept}):
+    for currency in sorted({c.amount.currency for c in (*kept, *waiting)}):
         rows = tuple(c for c in kept if c.amount.currency == currency)
+        not_due = tuple(c for c in waiting if c.amount.currency == currency)
 
         def sum_of(field: str, rows: tuple[InvoiceClaim, ...] = rows, cur: str = currency) -> Money:
             return total((getattr(r, field) for r in rows), cur)
@@ -131,6 +138,7 @@ def claim_summaries(
                 sum_of("interest"),
                 sum_of("indemnity"),
                 sum_of("costs"),
+                not_due,
             )
         )
     return tuple(summaries)

@@ -23,6 +23,10 @@ if TYPE_CHECKING:
 DOSSIER_FILE = "dossier.pdf"
 
 
+class NothingToRequest(ValueError):
+    """A payment order asked for a customer who owes nothing due."""
+
+
 def route_documents(
     facts: CaseFacts, purpose: Purpose, evidence: Sequence[CaseFileDocument]
 ) -> list[CaseFileDocument]:
@@ -110,6 +114,7 @@ def payment_order_requests(
             max(received) if received else None,
         )
         for summary in facts.summaries
+        if summary.invoices
     ]
 
 
@@ -119,6 +124,11 @@ def payment_order_documents(
     """`payment-order/request.json` and `request.txt` (a currency's suffix when the claim
     has several)."""
     requests = payment_order_requests(facts, evidence)
+    if not requests:
+        raise NothingToRequest(
+            f"customer {facts.customer.ref} owes nothing due on {facts.as_of.isoformat()}: "
+            "there is no payment order to request"
+        )
     files = []
     for request in requests:
         suffix = "" if len(requests) == 1 else f"-{request.total.currency.lower()}"
@@ -147,7 +157,7 @@ def agency_document(facts: CaseFacts, evidence: Sequence[CaseFileDocument]) -> C
         "as_of": facts.as_of.isoformat(),
         **_parties_json(facts),
         "handed_over": _handoff_json(facts),
-        "claim": [_summary_json(s) for s in facts.summaries],
+        "claim": [_summary_json(s) for s in facts.summaries if s.invoices],
         **_history_json(facts),
         "documents": [
             {"description": what, "file": file} for what, file in supporting_documents(evidence)

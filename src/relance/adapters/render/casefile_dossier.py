@@ -28,6 +28,7 @@ from relance.core.case_summary import ClaimSummary
 from relance.core.dossier import Dossier, Purpose
 from relance.core.letter import format_day
 from relance.core.model import Creditor, Customer, CustomerKind
+from relance.core.money import Money
 
 
 def render_dossier(dossier: Dossier, statement: bytes | None = None) -> bytes:
@@ -87,7 +88,7 @@ def _summary(page: DossierPage, d: Dossier, has_statement: bool) -> None:
     page.heading(text["claim"])
     page.text(text["rules"].format(title=d.rule_set_title), 8.5)
     page.gap(1 * mm)
-    if not d.summaries:
+    if not any(s.invoices for s in d.summaries):
         page.text(text["nothing_claimed"])
     for summary in d.summaries:
         _claim(page, summary, wording, text)
@@ -141,6 +142,9 @@ def _address(lines: Sequence[str], postal_code: str, city: str) -> list[str]:
 
 
 def _claim(page: DossierPage, s: ClaimSummary, wording: Wording, text: dict[str, str]) -> None:
+    if not s.invoices:  # only invoices not yet due in this currency
+        _not_due(page, s, wording, text)
+        return
     columns = [
         Column(text["col_invoice"], 21 * mm),
         Column(text["col_issued"], 20 * mm, size=7.5),
@@ -179,4 +183,12 @@ def _claim(page: DossierPage, s: ClaimSummary, wording: Wording, text: dict[str,
         page.pair(text[key], wording.money(amount))
     page.canvas.line(RIGHT - 60 * mm, page.y + 10, RIGHT, page.y + 10)
     page.pair(text["balance"], wording.money(s.balance), bold=True, size=10.5)
+    _not_due(page, s, wording, text)
+
+
+def _not_due(page: DossierPage, s: ClaimSummary, wording: Wording, text: dict[str, str]) -> None:
+    if s.not_due:
+        numbers = ", ".join(f"{r.number} ({wording.day(r.due_date)})" for r in s.not_due)
+        owed = wording.money(sum((r.open for r in s.not_due), Money.zero(s.currency)))
+        page.text(text["not_due"].format(invoices=numbers, amount=owed), 8.5)
     page.gap(2 * mm)

@@ -104,11 +104,11 @@ def interest(page: DossierPage, d: Dossier) -> None:
     if not breakdowns:
         page.text(text["no_interest"])
     columns = [
-        Column(text["col_from"], 20 * mm),
-        Column(text["col_to"], 20 * mm),
-        Column(text["col_days"], 12 * mm, True),
-        Column(text["col_base"], 24 * mm, True),
-        Column(text["col_rate"], 16 * mm, True),
+        Column(text["col_from"], 22 * mm, size=7.5),
+        Column(text["col_to"], 22 * mm, size=7.5),
+        Column(text["col_days"], 11 * mm, True),
+        Column(text["col_base"], 23 * mm, True),
+        Column(text["col_rate"], 14 * mm, True),
         Column(text["col_interest"], 22 * mm, True),
         Column(text["col_basis"], 60 * mm, size=7),
     ]
