@@ -14,6 +14,7 @@ from relance.interfaces.cli import output as ui
 from relance.interfaces.cli.commands import add_commands
 
 _KINDS = {".pdf": "pdf", ".csv": "csv"}
+SHOWN_NOTES = 2  # the interest's notes repeat per rate period: the first ones, then a count
 
 
 def register(app: typer.Typer) -> None:
@@ -81,5 +82,12 @@ def statement(
             f"{ui.money_text(s.interest)}",
             markup=False,
         )
-        for problem in s.charge_problems:
+        for problem in s.charge_problems[:SHOWN_NOTES]:
             ui.console.print(f"  note: {problem}", markup=False)
+        if len(s.charge_problems) > SHOWN_NOTES:
+            more = len(s.charge_problems) - SHOWN_NOTES
+            ui.console.print(
+                f"  and {more} more notes: relance interest {s.customer_ref} --as-of "
+                f"{day.isoformat()} shows them",
+                markup=False,
+            )

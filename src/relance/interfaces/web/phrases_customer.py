@@ -39,6 +39,6 @@ PHRASES: dict[str, tuple[str, str]] = {
     "event.note.added": ("Note", "Note"),
     "event.contract_terms": ("Conditions modifiées", "Contract terms changed"),
     "customer.statement": ("Relevé de compte", "Statement of account"),
-    "customer.statement_as_of": ("au", "as of"),
+    "customer.statement_as_of": ("Relevé au", "Statement as of"),
     "customer.statement_show": ("Afficher le relevé", "Show the statement"),
 }
