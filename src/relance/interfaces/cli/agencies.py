@@ -46,12 +46,19 @@ def register(root: typer.Typer) -> None:
     app.command("show")(show)
     app.command("claim")(claim)
     app.command("report")(report)
+    app.command("mandate")(mandate)
     imports.command("agency-recoveries")(import_recoveries)
     add_commands(root, handoff, routes)
 
 
+def _fail(message: str, code: ui.ExitCode) -> typer.Exit:
+    """Say why on stderr in one line (a path or a reason is never folded), the exit."""
+    ui.errors.print(f"error: {message}", soft_wrap=True, markup=False, highlight=False)
+    return typer.Exit(int(code))
+
+
 def _refused(exc: Exception) -> typer.Exit:
-    return ui.fail(str(exc), ui.ExitCode.ERROR)
+    return _fail(str(exc), ui.ExitCode.ERROR)
 
 
 def add(
@@ -108,7 +115,7 @@ def add(
         )  # fmt: skip
         agency, new = service.save_agency(store, record, getpass.getuser())
     except AgencyProblem as exc:
-        raise ui.fail(str(exc), ui.ExitCode.USAGE) from exc
+        raise _fail(str(exc), ui.ExitCode.USAGE) from exc
     ui.console.print(f"{'Added' if new else 'Updated'} agency {agency.name}.", markup=False)
     _say_refusal(store, agency.name)
 
@@ -226,6 +233,10 @@ def handoff(
     vat: Annotated[
         bool, typer.Option("--vat/--no-vat", help="With write-off: recover the VAT.")
     ] = True,
+    mandate_pdf: Annotated[
+        Path | None, typer.Option("--mandate", help="With an agency: write its mandate (PDF).")
+    ] = None,
+    lang: Annotated[str, typer.Option("--lang", help="The mandate's language: fr or en.")] = "fr",
 ) -> None:
     """Decide the route of a customer's claim after the formal notice (compare them first
     with relance routes): every open invoice past due that went through the formal notice
@@ -233,6 +244,9 @@ def handoff(
     The daily run's steps for them end; the decision is in the customer's history."""
     route = _route(to)
     day = ui.parse_day(on, date.today())
+    if mandate_pdf is not None and route is not Route.AGENCY:
+        raise typer.BadParameter("a mandate is for an agency", param_hint="--mandate")
+    _language(lang)
     try:
         done = handoffs.hand_off(
             open_store(db), customer, route, day, agency_name=agency_name, note=note,
@@ -247,6 +261,47 @@ def handoff(
         f"{day.isoformat()}: " + ", ".join(i.invoice.number for i in done.items) + ".",
         markup=False,
     )
+    if mandate_pdf is not None and done.agency is not None:
+        _write_mandate(db, customer, done.agency.name, day, mandate_pdf, lang)
+
+
+def _language(lang: str) -> str:
+    if lang not in ("fr", "en"):
+        raise typer.BadParameter(f"{lang!r}: give fr or en", param_hint="--lang")
+    return lang
+
+
+def _write_mandate(db: str | None, customer: str, agency: str, day: date, out: Path,
+                   lang: str) -> None:  # fmt: skip
+    from relance.services import agency_mandate
+
+    written = agency_mandate.write_mandate(
+        open_store(db), customer, agency, day, out, language=lang, actor=getpass.getuser()
+    )
+    m = written.mandate
+    ui.console.print(
+        f"Mandate of {m.total} ({len(m.lines)} invoices) to {agency} written to {out} "
+        f"(SHA-256 {written.sha256[:16]}…): print it for both parties to sign.",
+        markup=False,
+    )
+
+
+def mandate(
+    customer: Annotated[str, typer.Argument(help="The customer reference.")],
+    name: Annotated[str, typer.Option("--agency", help="The agency.")],
+    out: Annotated[Path, typer.Option("--out", help="The PDF to write.")],
+    db: ui.DbOption = None,
+    on: DateOption = None,
+    lang: Annotated[str, typer.Option("--lang", help="fr or en.")] = "fr",
+) -> None:
+    """Write the mandate the agency needs to collect the customer's claim (CPCE R124-3):
+    the parties, the claim's basis and amount with its parts, the agency's guarantee, its
+    fees, how collected funds are paid over, and signature blocks."""
+    day = ui.parse_day(on, date.today())
+    try:
+        _write_mandate(db, customer, name, day, out, _language(lang))
+    except NothingToHandOver as exc:
+        raise _refused(exc) from exc
 
 
 def _route(text: str) -> Route:
@@ -329,7 +384,7 @@ def import_recoveries(
     try:
         done = agency_recoveries.import_recoveries(open_store(db), file, name, getpass.getuser())
     except FormatError as exc:
-        raise ui.fail(str(exc), ui.ExitCode.USAGE) from exc
+        raise _fail(str(exc), ui.ExitCode.USAGE) from exc
     if as_json:
         ui.print_json({
             "file": str(file), "skipped": list(done.skipped),
