@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
 
+from relance.core.kpi import Period
 from relance.core.kpi_report import DAYS, MONEY, PERCENT, Measure
 
 NONE = "—"  # a KPI with nothing to divide by
@@ -76,7 +78,25 @@ def figure_text(
     locale = locale_of(language)
     if unit == MONEY:
         return format_currency(value, currency, locale=locale)
-    number = format_decimal(value, format="#,##0.0", locale=locale)
+    return _number(value, unit, language, days_unit)
+
+
+def amount_text(value: Decimal, language: str, cents: bool = True) -> str:
+    """An amount without its currency, for a table that names it once: `1 234,56`, or
+    rounded to the unit (`1 235`) without `cents`."""
+    pattern = "#,##0.00" if cents else "#,##0"
+    return format_decimal(value, format=pattern, locale=locale_of(language))
+
+
+def period_name(period: Period, language: str) -> str:
+    """`nov. 26` / `Nov 26` for a whole month, else the period's own label."""
+    if not period.is_month:
+        return period.label
+    return format_date(period.first, "MMM yy", locale=locale_of(language))
+
+
+def _number(value: Decimal, unit: str, language: str, days_unit: bool) -> str:
+    number = format_decimal(value, format="#,##0.0", locale=locale_of(language))
     if unit == DAYS and days_unit:
         return f"{number}\u00a0j" if language == "fr" else f"{number} d"
     if unit == PERCENT:

@@ -17,13 +17,19 @@ from typing import Any
 from sqlalchemy import Connection, and_, case, func, select
 
 from relance.adapters.storage import tables as t
+from relance.adapters.storage import tables_agencies as ta
 from relance.adapters.storage import tables_dunning as d
+from relance.adapters.storage import tables_law as tl
 from relance.adapters.storage.driver import CHUNK, DayReader, driver_rows
 from relance.adapters.storage.lists import decode_list
 from relance.core.actions import Action, ActionStatus
+from relance.core.kpi import Period
+from relance.core.kpi_activity import MonthActivity, StageActivity
 from relance.core.kpi_facts import CreditBand, InvoiceBand, LedgerFacts, SettledBand
 from relance.core.kpi_process import InvoiceHistory
 from relance.core.model import AllocationKind
+from relance.core.money import Money
+from relance.core.writeoff import HandoffStatus
 
 
 def ledger_facts(conn: Connection, last: date) -> LedgerFacts:
@@ -124,3 +130,70 @@ def invoice_histories(conn: Connection, numbers: Iterable[str]) -> dict[str, Inv
         number: InvoiceHistory(number, currency, minor, tuple(sorted(moves.get(number, ()))))
         for number, (currency, minor) in heads.items()
     }
+
+
+def _money_by_currency(rows: Iterable[Any]) -> tuple[Money, ...]:
+    return tuple(
+        Money.from_minor(int(minor), currency) for currency, minor in sorted(rows) if minor
+    )
+
+
+def _stage_activity(conn: Connection, first: date, last: date) -> tuple[StageActivity, ...]:
+    a = d.dunning_actions
+    query = select(a.c.level, a.c.level_name, a.c.channels).where(
+        a.c.status == ActionStatus.DONE.value, a.c.done_on >= first, a.c.done_on <= last
+    )
+    steps: dict[tuple[int, str], int] = defaultdict(int)
+    channels: dict[tuple[int, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for level, name, sent in conn.execute(query):
+        steps[(level, name)] += 1
+        for channel in decode_list(sent):
+            channels[(level, name)][channel] += 1
+    return tuple(
+        StageActivity(level, name, count, tuple(sorted(channels[(level, name)].items())))
+        for (level, name), count in sorted(steps.items())
+    )
+
+
+def month_activity(conn: Connection, period: Period) -> MonthActivity:
+    """What the process did from the period's first day to its last."""
+    first, last = period.first, period.last
+    p, disp, h = d.promises, d.disputes, tl.law_agency_handoffs
+    w, r = tl.law_write_offs, ta.claim_routes
+    made = select(p.c.currency, func.sum(p.c.amount_minor)).where(
+        p.c.made_on >= first, p.c.made_on <= last
+    )
+    made_count = select(func.count()).where(p.c.made_on >= first, p.c.made_on <= last)
+    written = select(w.c.currency, func.sum(w.c.amount_minor)).where(
+        w.c.date >= first, w.c.date <= last
+    )
+    routes = (
+        select(r.c.route, func.count())
+        .where(r.c.date >= first, r.c.date <= last)
+        .group_by(r.c.route)
+    )
+    still_open = (disp.c.opened <= last) & (disp.c.resolved.is_(None) | (disp.c.resolved > last))
+    return MonthActivity(
+        period=period,
+        stages=_stage_activity(conn, first, last),
+        promises_made=conn.execute(made_count.select_from(p)).scalar_one(),
+        promised=_money_by_currency(conn.execute(made.group_by(p.c.currency))),
+        disputes_opened=_count(conn, disp, disp.c.opened, first, last),
+        disputes_resolved=_count(conn, disp, disp.c.resolved, first, last),
+        disputes_open=conn.execute(
+            select(func.count()).select_from(disp).where(still_open)
+        ).scalar_one(),
+        handed_to_agencies=conn.execute(
+            select(func.count()).where(
+                h.c.status == HandoffStatus.WITH_AGENCY.value, h.c.date >= first, h.c.date <= last
+            )
+        ).scalar_one(),
+        routes=tuple(sorted((route, int(n)) for route, n in conn.execute(routes))),
+        write_offs=_count(conn, w, w.c.date, first, last),
+        written_off=_money_by_currency(conn.execute(written.group_by(w.c.currency))),
+    )
+
+
+def _count(conn: Connection, table: Any, column: Any, first: date, last: date) -> int:
+    query = select(func.count()).select_from(table).where(column >= first, column <= last)
+    return int(conn.execute(query).scalar_one())

@@ -89,6 +89,7 @@ SECTIONS: dict[str, dict[str, tuple[tuple[str, ...], str]]] = {
     },
     "The numbers": {
         "kpi": (("kpi",), "DSO, CEI, stages, promises, agencies: the collection KPIs."),
+        "report": (("monthly",), "The monthly management report as a PDF."),
     },
     "Beyond one machine": {
         "worker": (("workers",), "Take jobs from the PostgreSQL ledger's queue."),

@@ -6,11 +6,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from relance.bootstrap import open_store
+from relance.bootstrap import Store, open_store
+from relance.core.kpi import Period
 from relance.core.kpi_report import DAYS, Measure, measures
 from relance.interfaces.cli import output as ui
 from relance.interfaces.cli.commands import add_commands
@@ -68,6 +70,10 @@ def kpi(
         str | None,
         typer.Option("--as-of", help="Payments counted up to this day (default: today)."),
     ] = None,
+    chart: Annotated[
+        Path | None,
+        typer.Option("--chart", help="Also draw the KPIs over the periods: FILE.svg or FILE.pdf."),
+    ] = None,
     db: ui.DbOption = None,
     *,
     shown: ui.Format,
@@ -79,9 +85,13 @@ def kpi(
     today = date.today()
     first, last = asked_range(first_text, last_text, today)
     counted_to = option_day(as_of, "--as-of", today)
+    if chart is not None and chart.suffix.lower() not in (".svg", ".pdf"):
+        raise typer.BadParameter(f"{chart}: write FILE.svg or FILE.pdf", param_hint="--chart")
     store = open_store(db)
     report = service.kpi_report(store, first, last, as_of=counted_to, by_month=by is Grouping.MONTH)
     found = measures(report)
+    if chart is not None:
+        _write_chart(chart, found, report.periods, store)
     if shown is not ui.Format.TABLE:
         ui.emit(shown, COLUMNS, [_values(m) for m in found])
         return
@@ -89,6 +99,26 @@ def kpi(
         ui.console.print(f"Nothing invoiced by {last.isoformat()}: no KPI to give.")
         return
     _print_tables(found, [p.label for p in report.periods], reports.ledger_language(store))
+
+
+def _write_chart(
+    path: Path, found: Sequence[Measure], periods: Sequence[Period], store: Store
+) -> None:
+    """The charts of each currency, one below the other, written whole or not at all."""
+    from relance.adapters.render.kpi_charts import kpi_charts, write_charts
+
+    language = reports.ledger_language(store)
+    drawings = [
+        drawing
+        for currency in sorted({m.currency for m in found})
+        for drawing in kpi_charts(found, periods, currency, language)
+    ]
+    if not drawings:
+        raise ui.fail("nothing invoiced in the period: no chart to draw")
+    partial = path.with_name(f".{path.name}.partial")
+    write_charts(drawings, partial, svg=path.suffix.lower() == ".svg")
+    partial.replace(path)
+    ui.errors.print(f"charts written to {path}", markup=False)
 
 
 def _values(m: Measure) -> list[Any]:
