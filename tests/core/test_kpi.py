@@ -188,5 +188,21 @@ def test_agency_recovery():
     (found,) = agency_recovery(claims, [NOVEMBER])
     assert (found.claims, found.handed, found.recovered) == (1, book.eur("1200"), book.eur("300"))
     assert found.share == Decimal("25.0")
+    assert found.net_share == Decimal("25.0")  # no fee recorded: net is gross
     # October handed nothing over: no figure rather than a zero
     assert agency_recovery(claims, [OCTOBER]) == ()
+
+
+def test_agency_recovery_net_of_the_agency_fees():
+    # The agency kept 25 % of the 300 it collected on 20 Nov: a fee of 75.
+    # Net recovered 300 - 75 = 225, of 1,200 handed over: 18.75 → 18.8 %.
+    ledger = book.ledger()
+    fees = {"J1": [(date(2026, 11, 20), 7500)]}  # minor units, as the agency's recovery says
+    claims = handed_claims(book.HANDOFFS, invoice_histories(ledger, ["J1"]), book.AS_OF, fees)
+    (found,) = agency_recovery(claims, [NOVEMBER])
+    assert (found.recovered, found.fees, found.net) == (
+        book.eur("300"),
+        book.eur("75"),
+        book.eur("225"),
+    )
+    assert (found.share, found.net_share) == (Decimal("25.0"), Decimal("18.8"))

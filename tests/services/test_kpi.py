@@ -6,9 +6,12 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from sqlalchemy import insert
 from tests import kpi_ledger as book
 
+from relance.adapters.storage import repository as repo
 from relance.adapters.storage import repository_kpi as kpi_repo
+from relance.adapters.storage import tables_agencies as ta
 from relance.adapters.storage.database import Store
 from relance.core.kpi_facts import ledger_facts
 from relance.core.kpi_report import measures
@@ -54,6 +57,7 @@ def test_every_kpi_of_october_and_november_from_the_stored_ledger(store: Store):
         ("2026-11", "promises_kept_by_count", ""): Decimal("50.0"),
         ("2026-11", "promises_kept_by_amount", ""): Decimal("66.7"),
         ("2026-11", "agency_recovery", ""): Decimal("25.0"),
+        ("2026-11", "agency_net_recovery", ""): Decimal("25.0"),  # no fee recorded
     }
     (letter3,) = [s for s in report.stages if s.stage == "letter3"]
     assert letter3.waiting == 1  # A3 of 28 November: its 14 days are not over on 1 December
@@ -74,3 +78,29 @@ def test_a_later_day_asked_about_closes_the_windows_still_open(store: Store):
         Decimal("33.3"),
         Decimal("44.4"),
     )
+
+
+def test_the_fees_an_agency_kept_come_off_its_recovery(store: Store):
+    # Recouvre SA recorded the 300 of 20 November as its recovery, keeping 75 of it:
+    # net 225 of the 1,200 handed over, 18.8 %.
+    book.write_ledger(store)
+    with store.begin() as conn:
+        agency = conn.execute(
+            insert(ta.agencies).values(
+                name="Recouvre SA", siren="552100554", currency="EUR", fixed_fee_minor=0,
+                minimum_fee_minor=0, address_lines="", postal_code="", city="", country="FR",
+                contact="", email="", phone="", funds_iban="",
+            )
+        ).inserted_primary_key[0]  # fmt: skip
+        invoice = repo.invoice_ids(conn, ["J1"])["J1"]
+        conn.execute(
+            insert(ta.agency_recoveries).values(
+                agency_id=agency, invoice_id=invoice, date=date(2026, 11, 20),
+                amount_minor=30000, currency="EUR", fee_minor=7500, reference="R-1",
+                payment_key="PAY-4",
+            )
+        )  # fmt: skip
+    report = kpi_report(store, date(2026, 11, 1), date(2026, 11, 30), as_of=book.AS_OF)
+    (recovery,) = report.agencies
+    assert (recovery.recovered, recovery.fees) == (book.eur("300"), book.eur("75"))
+    assert (recovery.share, recovery.net_share) == (Decimal("25.0"), Decimal("18.8"))

@@ -12,7 +12,7 @@ kept, and what agencies recover, period by period and currency by currency.
   reaches the amount.
 - Agency recovery: of the claims handed to an agency in the period (each invoice's open
   balance the day it was handed over), the share paid since, until the agency gave it
-  back or to the day asked about.
+  back or to the day asked about; and the same less the fees the agency kept on it.
 
 docs/kpi.md has each formula with a worked example. Amounts are integer minor units until
 they are reported as Money.
@@ -281,12 +281,19 @@ class HandedClaim:
     owed: int
     recovered: int
     returned_on: date | None = None
+    fees: int = 0  # the agency's fees on what it recovered
 
 
 def handed_claims(
-    handoffs: Sequence[AgencyHandoff], histories: Mapping[str, InvoiceHistory], as_of: date
+    handoffs: Sequence[AgencyHandoff],
+    histories: Mapping[str, InvoiceHistory],
+    as_of: date,
+    fees: Mapping[str, Sequence[tuple[date, int]]] | None = None,
 ) -> tuple[HandedClaim, ...]:
-    """Each handoff to an agency recorded by `as_of`, with what it recovered by then."""
+    """Each handoff to an agency recorded by `as_of`, with what it recovered by then and
+    the agency's fees on it (`fees`: (day, minor units) by invoice, as the agency's
+    recoveries recorded them)."""
+    fees = fees or {}
     ordered = sorted((h for h in handoffs if h.date <= as_of), key=lambda h: h.date)
     claims = []
     for position, handoff in enumerate(ordered):
@@ -304,7 +311,13 @@ def handed_claims(
             None,
         )
         owed = history.owed_on(handoff.date)
-        recovered = history.paid_between(handoff.date, back or as_of)
+        last = back or as_of
+        recovered = history.paid_between(handoff.date, last)
+        charged = sum(
+            minor
+            for day, minor in fees.get(handoff.invoice_number, ())
+            if handoff.date < day <= last
+        )
         claims.append(
             HandedClaim(
                 handoff.invoice_number,
@@ -314,6 +327,7 @@ def handed_claims(
                 owed,
                 min(owed, recovered),
                 back,
+                charged,
             )
         )
     return tuple(claims)
@@ -328,18 +342,29 @@ class AgencyRecovery:
     claims: int
     handed: Money
     recovered: Money
+    fees: Money  # what the agencies kept of it
 
     @property
     def share(self) -> Decimal | None:
         """What was recovered in percent of what was handed over."""
         return percent(self.recovered.amount, self.handed.amount)
 
+    @property
+    def net(self) -> Money:
+        """What was recovered less the agencies' fees."""
+        return self.recovered - self.fees
+
+    @property
+    def net_share(self) -> Decimal | None:
+        """What was recovered less the fees, in percent of what was handed over."""
+        return percent(self.net.amount, self.handed.amount)
+
 
 def agency_recovery(
     claims: Iterable[HandedClaim], asked: Sequence[Period]
 ) -> tuple[AgencyRecovery, ...]:
     """The recovery of the claims handed over in each period, by the day handed over."""
-    sums: dict[tuple[Period, str], list[int]] = defaultdict(lambda: [0, 0, 0])
+    sums: dict[tuple[Period, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     for claim in claims:
         period = _in(asked, claim.on)
         if period is None or claim.owed <= 0:
@@ -348,6 +373,7 @@ def agency_recovery(
         cell[0] += 1
         cell[1] += claim.owed
         cell[2] += claim.recovered
+        cell[3] += claim.fees
     return tuple(
         AgencyRecovery(
             period,
@@ -355,6 +381,7 @@ def agency_recovery(
             count,
             Money.from_minor(handed, currency),
             Money.from_minor(recovered, currency),
+            Money.from_minor(fees, currency),
         )
-        for (period, currency), (count, handed, recovered) in sorted(sums.items())
+        for (period, currency), (count, handed, recovered, fees) in sorted(sums.items())
     )

@@ -29,6 +29,7 @@ KPIS: dict[str, str] = {
     "promises_kept_by_count": PERCENT,
     "promises_kept_by_amount": PERCENT,
     "agency_recovery": PERCENT,
+    "agency_net_recovery": PERCENT,
 }
 
 
@@ -108,6 +109,8 @@ def measures(report: KpiReport) -> list[Measure]:
     for a in report.agencies:
         found.append(Measure(a.period, a.currency, "agency_recovery", a.share, "",
                              a.recovered.amount, a.handed.amount))  # fmt: skip
+        found.append(Measure(a.period, a.currency, "agency_net_recovery", a.net_share, "",
+                             a.net.amount, a.handed.amount))  # fmt: skip
     order = list(KPIS)
     # stages keep their order (by level) within a period and currency: sort is stable
     return sorted(found, key=lambda m: (m.period, m.currency, order.index(m.kpi)))

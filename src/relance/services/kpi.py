@@ -8,6 +8,7 @@ from collections import defaultdict
 from datetime import date
 
 from relance.adapters.storage import repository as repo
+from relance.adapters.storage import repository_agencies as agency_repo
 from relance.adapters.storage import repository_kpi as kpi_repo
 from relance.adapters.storage import repository_law as law_repo
 from relance.adapters.storage import repository_overdue as overdue_repo
@@ -45,9 +46,10 @@ def kpi_report(
         histories = kpi_repo.invoice_histories(
             conn, {s.number for s in steps} | {h.invoice_number for h in handoffs}
         )
+        fees = _agency_fees(conn)
         promises = [p for p in pause_repo.load_promises(conn) if first <= p.due <= last]
         payments, grace = _promise_context(conn, promises, as_of)
-    claims = [c for c in handed_claims(handoffs, histories, as_of) if c.on >= first]
+    claims = [c for c in handed_claims(handoffs, histories, as_of, fees) if c.on >= first]
     return KpiReport(
         asked,
         as_of,
@@ -56,6 +58,14 @@ def kpi_report(
         promises_kept(promises, payments, grace, asked, as_of),
         agency_recovery(claims, asked),
     )
+
+
+def _agency_fees(conn: Connection) -> dict[str, list[tuple[date, int]]]:
+    """The fees agencies kept on what they recovered, by invoice: (day, minor units)."""
+    fees: dict[str, list[tuple[date, int]]] = defaultdict(list)
+    for row in agency_repo.load_recoveries(conn):
+        fees[row.invoice_number].append((row.date, row.fee.to_minor()))
+    return fees
 
 
 def _promise_context(

@@ -28,6 +28,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "promises_kept_by_count": ("Promesses tenues (nombre)", "Promises kept (by count)"),
     "promises_kept_by_amount": ("Promesses tenues (montant)", "Promises kept (by amount)"),
     "agency_recovery": ("Recouvré par les agences", "Recovered by agencies"),
+    "agency_net_recovery": (
+        "Recouvré par les agences, net de leurs frais",
+        "Recovered by agencies, net of their fees",
+    ),
 }
 
 # The stages of the shipped policies, named for a reader; a stage of the user's own

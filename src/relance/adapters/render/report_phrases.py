@@ -102,8 +102,10 @@ DEFINITIONS: dict[str, tuple[str, str]] = {
         "promises due in the month paid in time (grace included).",
     ),
     "agency_recovery": (
-        "part de ce qui était dû sur les créances transmises dans le mois payée depuis.",
-        "share of what was owed on the claims handed over in the month paid since.",
+        "part de ce qui était dû sur les créances transmises dans le mois payée depuis ; "
+        "net : moins les frais retenus par l'agence.",
+        "share of what was owed on the claims handed over in the month paid since; net: "
+        "less the fees the agency kept.",
     ),
 }
 
