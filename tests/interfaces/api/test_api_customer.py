@@ -22,9 +22,10 @@ def test_a_dispute_a_promise_and_a_hold_are_in_the_customers_history(api: Api) -
     assert promised.json()["amount"] == {"amount": "840.50", "currency": "EUR"}
     assert collector.post("/customers/CIEL/hold", json={"reason": "x"}).status_code == 403
     assert manager.post("/customers/CIEL/hold", json={"reason": "lawyer"}).status_code == 201
-    assert api.client(Role.VIEWER).get("/holds").json() == [
-        {"customer": "CIEL", "reason": "lawyer"}
-    ]
+    assert api.client(Role.VIEWER).get("/holds").json() == {
+        "items": [{"customer": "CIEL", "reason": "lawyer"}],
+        "next_cursor": None,
+    }
     events = collector.get("/customers/ACME/events").json()["items"]
     dispute = [e for e in events if e["kind"].startswith("dispute")]
     assert dispute and dispute[-1]["actor"] == email_of(Role.COLLECTOR)

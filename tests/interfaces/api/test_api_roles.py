@@ -35,8 +35,12 @@ def _api_routes() -> list[APIRoute]:
 
 # What the workbench's roles may do (docs/web.md), for the operations of the API; the
 # first line that fits an operation says. A viewer reads; a collector also logs what the
-# customer said; a manager also writes the ledger, runs, approves, sends, holds, imports.
+# customer said; a manager also writes the ledger, runs, approves, sends, holds, imports;
+# an admin also manages the webhooks.
 EXPECTED = [
+    ("GET", r"^/webhooks", Role.ADMIN),  # an endpoint's URL and what it was told
+    ("POST", r"^/webhooks", Role.ADMIN),
+    ("DELETE", r"^/webhooks", Role.ADMIN),
     ("GET", r".*", Role.VIEWER),
     ("POST", r"^/customers/\{ref\}/(contacts|promises|plans)$", Role.COLLECTOR),
     ("POST", r"^/invoices/\{number\}/(dispute|resolve)$", Role.COLLECTOR),

@@ -24,6 +24,7 @@ from relance.interfaces.api import (
     routes_ledger,
     routes_queue,
     routes_statement,
+    routes_webhooks,
 )
 from relance.interfaces.api.idempotency import IdempotentWrites
 
@@ -36,6 +37,7 @@ ROUTERS = tuple(
         routes_queue,
         routes_law,
         routes_imports,
+        routes_webhooks,
     )
 )
 PREFIX = "/api/v1"

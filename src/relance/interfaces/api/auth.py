@@ -46,6 +46,7 @@ def needs(role: Role) -> Callable[..., User]:
 Viewer = Annotated[User, Depends(needs(Role.VIEWER))]
 Collector = Annotated[User, Depends(needs(Role.COLLECTOR))]
 Manager = Annotated[User, Depends(needs(Role.MANAGER))]
+Admin = Annotated[User, Depends(needs(Role.ADMIN))]
 
 
 def store_of(request: Request) -> Any:

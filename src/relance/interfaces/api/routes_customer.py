@@ -188,10 +188,16 @@ class HoldOut(BaseModel):
 
 
 @router.get("/holds")
-def holds(request: Request, user: Viewer, as_of: AsOf = None) -> list[HoldOut]:
-    """The customers on hold on a day, with the reason."""
-    found = pauses.holds_in_force(store_of(request), day(request, as_of))
-    return [HoldOut(customer=ref, reason=reason) for ref, reason in sorted(found.items())]
+def holds(
+    request: Request, user: Viewer, as_of: AsOf = None, limit: Limit = 50, cursor: Cursor = None
+) -> s.Page[HoldOut]:
+    """The customers on hold on a day, with the reason, by customer."""
+    found = sorted(pauses.holds_in_force(store_of(request), day(request, as_of)).items())
+    chosen, following = page(found, lambda hold: [hold[0]], cursor, limit)
+    return s.Page(
+        items=[HoldOut(customer=ref, reason=reason) for ref, reason in chosen],
+        next_cursor=following,
+    )
 
 
 class HoldIn(s.Strict):

@@ -10,6 +10,7 @@ from pydantic import BaseModel
 
 from relance.interfaces.api import schemas as s
 from relance.interfaces.api.auth import Viewer, store_of
+from relance.interfaces.api.pagination import Cursor, Limit, page
 from relance.interfaces.api.problems import RESPONSES
 from relance.interfaces.api.routes_ledger import AsOf, day
 from relance.services import interest_reports, limitation
@@ -75,12 +76,19 @@ def limitation_list(
     user: Viewer,
     within: Annotated[int, Query(ge=0, le=36500, description="Days ahead.")] = 90,
     as_of: AsOf = None,
-) -> list[LimitationOut]:
-    """Open debts time-barred within `within` days, and those already time-barred."""
-    lines = limitation.limitation_report(
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> s.Page[LimitationOut]:
+    """Open debts time-barred within `within` days, and those already time-barred, by last
+    day then invoice."""
+    found = limitation.limitation_report(
         store_of(request), day(request, as_of), timedelta(days=within)
     )
-    return [
+    ordered = sorted(found, key=lambda line: (line.status.last_day, line.invoice.number))
+    lines, following = page(
+        ordered, lambda line: [line.status.last_day.isoformat(), line.invoice.number], cursor, limit
+    )
+    items = [
         LimitationOut(
             invoice=line.invoice.number, customer=line.invoice.customer_ref,
             open_balance=s.money(line.open_balance), runs_from=line.status.runs_from,
@@ -89,3 +97,4 @@ def limitation_list(
         )
         for line in lines
     ]  # fmt: skip
+    return s.Page(items=items, next_cursor=following)
