@@ -17,8 +17,19 @@ from tests.services.test_dunning import desk, pay, seed
 
 from relance.adapters.formats.errors import FormatError
 from relance.adapters.formats.ledger_csv import CsvKind
+from relance.core.reference import creditor_reference
 from relance.core.webhooks import DeliveryStatus, EventType, WebhookError
-from relance.services import daily_run, dunning, sending, webhook_delivery, webhooks
+from relance.core.writeoff import WriteOffReason
+from relance.services import (
+    daily_run,
+    dunning,
+    file_import,
+    law,
+    lettrage,
+    sending,
+    webhook_delivery,
+    webhooks,
+)
 from relance.services.demo import DEMO_CREDITOR
 from relance.services.ledger_import import import_ledger_csv
 from relance.services.setup import init_creditor
@@ -221,3 +232,51 @@ def test_a_letter_printed_for_the_post_tells_the_letter_sent(store, tmp_path):
     )
     assert data["total_due"]["currency"] == "USD" and data["sent_on"] == "2018-01-29"
     assert data["reference"] and data["channels"]
+
+
+def test_a_bank_statement_and_a_match_by_hand_tell_the_payments_matched(store, tmp_path):
+    init_creditor(store, DEMO_CREDITOR, actor="test")
+    import_ledger_csv(store, CsvKind.CUSTOMERS, write(
+        tmp_path / "c.csv", "ref,name,kind,country,language\nMARTIN,Boulangerie Martin,business,FR,fr\n"
+    ))  # fmt: skip
+    import_ledger_csv(store, CsvKind.INVOICES, write(
+        tmp_path / "i.csv",
+        "number,customer,issue_date,due_date,amount,currency\n"
+        "F-100,MARTIN,2026-02-01,2026-03-01,120.00,EUR\n"
+        "F-101,MARTIN,2026-02-05,2026-03-05,80.00,EUR\n",
+    ))  # fmt: skip
+    statement = write(
+        tmp_path / "releve.csv",
+        "Date opération;Libellé;Montant;Tiers;IBAN tiers;Référence structurée\n"
+        f"20/03/2026;VIR SEPA;120,00;BOULANGERIE MARTIN;;{creditor_reference('F-100')}\n"
+        "21/03/2026;VIR SEPA;30,00;J DUPONT;;\n",
+    )
+    with receiver() as crm:
+        webhooks.add_endpoint(store, crm.url, (EventType.PAYMENT_MATCHED, EventType.INVOICE_PAID))
+        file_import.import_bank_statements(store, [statement], as_of=date(2026, 3, 31))
+        (waiting,) = lettrage.unmatched(store)
+        lettrage.match(store, waiting.transaction.key, ["F-101"], as_of=date(2026, 3, 31))
+        webhook_delivery.deliver_due(store, soon())
+        events = [json.loads(r.body) for r in crm.received]
+    told = sorted((e["type"], e["data"]["invoice"], e["data"].get("amount")) for e in events)
+    assert told == [
+        ("invoice.paid", "F-100", {"amount": "120.00", "currency": "EUR"}),
+        ("payment.matched", "F-100", {"amount": "120.00", "currency": "EUR"}),
+        ("payment.matched", "F-101", {"amount": "30.00", "currency": "EUR"}),
+    ]
+
+
+def test_a_write_off_tells_the_invoice_paid(store, tmp_path):
+    seed(store, tmp_path)
+    pay(store, tmp_path, date(2018, 1, 10), "30.00")
+    with receiver() as crm:
+        webhooks.add_endpoint(store, crm.url, (EventType.INVOICE_PAID,))
+        law.write_off(store, "12345", WriteOffReason.UNECONOMIC, date(2018, 6, 1))
+        webhook_delivery.deliver_due(store, soon())
+        (request,) = crm.received
+    data = json.loads(request.body)["data"]
+    assert (data["invoice"], data["paid_on"], data["last_allocation"]) == (
+        "12345",
+        "2018-06-01",
+        "write_off",
+    )

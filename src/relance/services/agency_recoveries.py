@@ -23,6 +23,7 @@ from relance.core.agency_report import AgencyLine, HandedClaim, Recovery, agency
 from relance.core.model import Allocation, AllocationKind, Invoice, Payment
 from relance.core.money import Money, total
 from relance.core.writeoff import AgencyHandoff, HandoffStatus
+from relance.services import webhook_events
 from relance.services.agencies import need_agency
 
 
@@ -146,10 +147,9 @@ def _apply(
     ledger_repo.add_payments(
         conn, [payment], {invoice.customer_ref: law_repo.customer_id(conn, invoice.customer_ref)}
     )
-    repo.add_allocation(
-        conn, Allocation(AllocationKind.PAYMENT, key, number, line.amount, line.date),
-        law_repo.invoice_id(conn, number),
-    )  # fmt: skip
+    allocation = Allocation(AllocationKind.PAYMENT, key, number, line.amount, line.date)
+    repo.add_allocation(conn, allocation, law_repo.invoice_id(conn, number))
+    webhook_events.allocations_made(conn, [allocation])
     agency_repo.add_recovery(
         conn, agency_repo.RecoveryRow(agency.name, number, line.date, line.amount, fee,
                                       line.reference, key),

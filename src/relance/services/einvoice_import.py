@@ -20,7 +20,7 @@ from relance.adapters.storage import repository_ledger as ledger_repo
 from relance.adapters.storage.database import Connection, Store
 from relance.core.model import Allocation, AllocationKind, CreditNote, Invoice, Payment
 from relance.core.money import Money
-from relance.services import deposits, documents
+from relance.services import deposits, documents, webhook_events
 from relance.services.import_run import (
     FileReport,
     Progress,
@@ -177,4 +177,5 @@ def _prepaid(
     allocation = Allocation(AllocationKind.PAYMENT, key, invoice.number, amount, invoice.issue_date)
     invoice_id = repo.invoice_ids(conn, [invoice.number])[invoice.number]
     repo.add_allocation(conn, allocation, invoice_id)
+    webhook_events.allocations_made(conn, [allocation])
     report.count("allocations")

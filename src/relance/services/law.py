@@ -30,6 +30,7 @@ from relance.core.writeoff import (
     write_off_allocation,
     write_off_entry,
 )
+from relance.services import webhook_events
 from relance.services.agencies import agency_for_handoff, need_agency
 from relance.services.rule_sets import (
     need_creditor,
@@ -153,9 +154,9 @@ def write_off_in(
     # every allocation counts, even one dated after `on`: never write off money received
     owed = invoice.amount - total((a.amount for a in allocations), invoice.currency)
     decision = decide_write_off(invoice, owed, on, reason, note, vat_recoverable)
-    repo.add_allocation(
-        conn, write_off_allocation(decision), law_repo.invoice_id(conn, invoice_number)
-    )
+    allocation = write_off_allocation(decision)
+    repo.add_allocation(conn, allocation, law_repo.invoice_id(conn, invoice_number))
+    webhook_events.allocations_made(conn, [allocation])
     law_repo.add_write_off(conn, decision)
     repo.append_event(
         conn,
