@@ -165,14 +165,15 @@ def time_phases() -> dict[str, float]:
     return spent
 
 
-def baseline(path: Path) -> None:
+def baseline(path: Path, as_of: date = AS_OF) -> None:
     """The bare baseline, in plain sqlite3 and json: each customer's open balance, count and
-    oldest due date summed by SQL (GROUP BY), a level chosen from the days overdue, then the
-    invoices of every customer who gets a step fetched and one queue row and one event
+    oldest due date summed by SQL (GROUP BY), and its last step carried out (level, day); a
+    level chosen from the days overdue, or the next level 14 days after the last step; then
+    the invoices of every customer who gets a step fetched and one queue row and one event
     written per step (rolled back, as the run)."""
     cpu, started = time.process_time(), time.perf_counter()
     db = sqlite3.connect(path)
-    day = AS_OF.isoformat()
+    day = as_of.isoformat()
     totals = db.execute(
         "SELECT i.customer_id, count(*), min(i.due_date), sum(i.amount_minor - "
         "coalesce(a.paid, 0)) FROM invoices i LEFT JOIN (SELECT invoice_id, sum(amount_minor)"
@@ -180,15 +181,37 @@ def baseline(path: Path) -> None:
         " i.id WHERE i.due_date < ?1 AND i.issue_date <= ?1 GROUP BY i.customer_id",
         (day,),
     ).fetchall()
+    last = {
+        customer_id: (level, date.fromisoformat(done_on))
+        for customer_id, level, done_on in db.execute(
+            "SELECT c.id, max(a.level), max(a.done_on) FROM dunning_actions a JOIN customers c "
+            "ON c.ref = a.customer_ref WHERE a.status = 'done' GROUP BY c.id"
+        )
+    }
     levels = {}
     for customer_id, _count, oldest, owed in totals:
-        days = (AS_OF - date.fromisoformat(oldest)).days
-        if owed > 0:
+        days = (as_of - date.fromisoformat(oldest)).days
+        if owed <= 0:
+            continue
+        if customer_id not in last:
             levels[customer_id] = 0 if days < 30 else 1 if days < 60 else 2
+        elif (as_of - last[customer_id][1]).days >= 14:
+            levels[customer_id] = last[customer_id][0] + 1
     numbers: dict[int, list[str]] = {}
-    for customer_id, number in db.execute(
-        "SELECT customer_id, number FROM invoices WHERE due_date < ? ORDER BY id", (day,)
-    ):
+    if len(levels) > len(totals) // 2:
+        rows = db.execute(
+            "SELECT customer_id, number FROM invoices WHERE due_date < ? ORDER BY id", (day,)
+        ).fetchall()
+    else:  # few steps: their customers' invoices only
+        wanted, rows = sorted(levels), []
+        for at in range(0, len(wanted), 500):
+            chunk = wanted[at : at + 500]
+            rows += db.execute(
+                f"SELECT customer_id, number FROM invoices WHERE due_date < ? AND customer_id "
+                f"IN ({','.join('?' * len(chunk))}) ORDER BY id",
+                (day, *chunk),
+            ).fetchall()
+    for customer_id, number in rows:
         if customer_id in levels:
             numbers.setdefault(customer_id, []).append(number)
     db.executemany(
@@ -213,6 +236,32 @@ def baseline(path: Path) -> None:
     )
 
 
+def prepare_later(path: Path, target: Path) -> None:
+    """Copy the ledger at `path` to `target`, run it for real as of AS_OF (every customer
+    gets a step), then mark every step carried out that day, each with a contact logged,
+    as `relance done` does: the ledger of the days that follow a first run."""
+    import shutil
+
+    from relance.bootstrap import open_store
+    from relance.services.daily_run import run_dunning
+
+    shutil.copyfile(path, target)
+    report = run_dunning(open_store(str(target)), AS_OF, actor="bench")
+    db = sqlite3.connect(target)
+    day = AS_OF.isoformat()
+    db.execute("UPDATE dunning_actions SET status = 'done', done_on = ?", (day,))
+    db.execute(
+        'INSERT INTO dunning_contacts (customer_ref, "on", channel, direction, outcome, '
+        "note, action_key, recorded_at) SELECT customer_ref, ?, 'email', 'outgoing', NULL, "
+        "'', key, ? FROM dunning_actions",
+        (day, f"{day} 18:00:00.000000"),
+    )
+    db.commit()
+    db.execute("ANALYZE")
+    db.close()
+    print(f"prepared {target}: {len(report.proposed)} steps carried out on {day}")
+
+
 _COPIED = ("creditor", "customers", "invoices", "payments", "allocations")
 
 
@@ -235,8 +284,8 @@ def copy_to(path: Path, url: str) -> None:
         target.execute("ANALYZE")
 
 
-def run(path: str, profile: bool, phases: bool = False) -> None:
-    """One dry run, timed; prints the figures."""
+def run(path: str, profile: bool, phases: bool = False, as_of: date = AS_OF) -> None:
+    """One dry run as of `as_of`, timed; prints the figures."""
     from relance.bootstrap import open_store
 
     spent = time_phases() if phases else {}
@@ -249,7 +298,7 @@ def run(path: str, profile: bool, phases: bool = False) -> None:
     profiler = cProfile.Profile() if profile else None
     if profiler:
         profiler.enable()
-    report = run_dunning(store, AS_OF, actor="bench", dry_run=True)
+    report = run_dunning(store, as_of, actor="bench", dry_run=True)
     if profiler:
         profiler.disable()
     elapsed = time.perf_counter() - started
@@ -258,7 +307,7 @@ def run(path: str, profile: bool, phases: bool = False) -> None:
     # On a shared machine the wall time depends on the neighbours; the CPU time of the
     # process (one thread) much less, so both are printed with the load average.
     print(
-        f"run as of {AS_OF}: {len(report.proposed)} actions proposed, "
+        f"run as of {as_of}: {len(report.proposed)} actions proposed, "
         f"{len(report.flags)} flags in {elapsed:.2f} s (CPU {cpu:.2f} s); "
         f"peak memory {peak_mb:.0f} MB; load average {load:.2f} -> {os.getloadavg()[0]:.2f}"
     )
@@ -288,6 +337,18 @@ def main() -> None:
     parser.add_argument(
         "--baseline", action="store_true", help="Time the bare baseline (plain sqlite3) too."
     )
+    parser.add_argument(
+        "--prepare-later",
+        metavar="FILE",
+        help="Copy the --db ledger to FILE with a first run carried out (see --later).",
+    )
+    parser.add_argument(
+        "--later",
+        type=int,
+        default=0,
+        metavar="DAYS",
+        help="Run DAYS after the first run (on a ledger made by --prepare-later).",
+    )
     args = parser.parse_args()
     if args.build:
         started = time.perf_counter()
@@ -297,9 +358,13 @@ def main() -> None:
     if args.copy_to:
         copy_to(Path(args.db), args.copy_to)
         return
+    if args.prepare_later:
+        prepare_later(Path(args.db), Path(args.prepare_later))
+        return
+    as_of = AS_OF + timedelta(days=args.later)
     if args.baseline:
-        baseline(Path(args.db))
-    run(args.db, args.profile, args.phases)
+        baseline(Path(args.db), as_of)
+    run(args.db, args.profile, args.phases, as_of)
 
 
 if __name__ == "__main__":

@@ -262,10 +262,14 @@ class AssignmentRule:
 
     def matches(self, customer: Customer) -> bool:
         """True when `customer` meets every criterion of the rule."""
+        return self.matches_shape(customer.kind, customer.country, customer.tags)
+
+    def matches_shape(self, kind: CustomerKind, country: str, tags: tuple[str, ...]) -> bool:
+        """True when a customer of this kind, country and tags meets every criterion."""
         return (
-            (self.kind is None or customer.kind is self.kind)
-            and (self.country is None or customer.country.upper() == self.country.upper())
-            and (self.tag is None or self.tag in customer.tags)
+            (self.kind is None or kind is self.kind)
+            and (self.country is None or country.upper() == self.country.upper())
+            and (self.tag is None or self.tag in tags)
         )
 
 
@@ -283,11 +287,24 @@ def assign(
 ) -> Policy | None:
     """The policy that applies to `customer`: its explicit one by name, else the first
     rule that matches (rules are tried in order); None when nothing applies."""
+    return _assign_shape(
+        customer.policy, customer.kind, customer.country, customer.tags, policies, rules
+    )
+
+
+def _assign_shape(
+    explicit: str | None,
+    kind: CustomerKind,
+    country: str,
+    tags: tuple[str, ...],
+    policies: Sequence[Policy],
+    rules: Iterable[AssignmentRule],
+) -> Policy | None:
     by_name = {policy.name: policy for policy in policies}
-    if customer.policy is not None:
-        return by_name.get(customer.policy)
+    if explicit is not None:
+        return by_name.get(explicit)
     for rule in rules:
-        if rule.matches(customer) and rule.policy in by_name:
+        if rule.matches_shape(kind, country, tags) and rule.policy in by_name:
             return by_name[rule.policy]
     return None
 
@@ -305,10 +322,17 @@ class PolicyIndex:
 
     def for_customer(self, customer: Customer) -> Policy | None:
         """Same answer as `assign`, memoized by what the rules look at."""
-        key = (customer.policy, customer.kind.value, customer.country, customer.tags)
+        return self.for_shape(customer.policy, customer.kind, customer.country, customer.tags)
+
+    def for_shape(
+        self, explicit: str | None, kind: CustomerKind, country: str, tags: tuple[str, ...]
+    ) -> Policy | None:
+        """The policy of a customer with this explicit policy (or None), kind, country and
+        tags: what the rules look at, read without a whole `Customer`."""
+        key = (explicit, kind.value, country, tags)
         try:
             return self._cache[key]
         except KeyError:
-            found = assign(customer, self._policies, self._rules)
+            found = _assign_shape(explicit, kind, country, tags, self._policies, self._rules)
             self._cache[key] = found
             return found

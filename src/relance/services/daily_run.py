@@ -40,7 +40,7 @@ from relance.core.ledger import Ledger
 from relance.core.model import Allocation, Customer, Payment
 from relance.core.policy import PolicyIndex
 from relance.core.queued import QueuedAction, queued_step
-from relance.services import limitation, waiting_credits, webhook_events
+from relance.services import limitation, run_selection, waiting_credits, webhook_events
 
 # What a run raises when another one keeps the ledger too long.
 RunUnderWay = runs.RunUnderWay
@@ -170,6 +170,11 @@ def decisions_in_parts(
     customers by reference, in order), each with the ids of the known actions by key:
     together, the decision `decide_as_of` makes at once, customer for customer."""
     known = _read_known(conn, as_of, None, False)
+    # Only the customers the engine could act for today are read in full; the others
+    # (between two steps, or not yet late enough) cost one row of sums each.
+    chosen = sorted(
+        run_selection.customers_to_read(conn, as_of, known.actions, known.inputs, known.policies)
+    )
     by_ref = sorted(known.actions, key=lambda pair: pair[1].customer_ref)
     refs = [action.customer_ref for _, action in by_ref]
     for low, high in overdue_repo.customer_ranges(conn, part):
@@ -178,10 +183,19 @@ def decisions_in_parts(
             bisect_left(refs, low) : len(refs) if high is None else bisect_left(refs, high)
         ]
         overdue = overdue_repo.overdue_by_customer(
-            conn, as_of, within=(low, high), allocated=known.allocated
+            conn,
+            as_of,
+            within=(low, high),
+            allocated=known.allocated,
+            only=set(_between(chosen, low, high)),
         )
         customers = overdue_repo.customers_for_run(conn, _wanted(overdue, actions), (low, high))
         yield _decide(as_of, known, customers, overdue, actions), known.ids
+
+
+def _between(refs: Sequence[str], low: str, high: str | None) -> Sequence[str]:
+    """The sorted `refs` in the range [low, high) (open above when `high` is None)."""
+    return refs[bisect_left(refs, low) : len(refs) if high is None else bisect_left(refs, high)]
 
 
 def apply_cancellations(

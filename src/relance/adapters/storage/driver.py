@@ -34,7 +34,13 @@ def _driver_params(conn: Connection, compiled: Any) -> Any:
     values = compiled.construct_params()
     processed = {}
     for name, value in values.items():
-        processor = compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect)
+        # A value of an expanded IN list is named after its list's parameter: name_1, ...
+        bind = (
+            compiled.binds[name]
+            if name in compiled.binds
+            else compiled.binds[name.rsplit("_", 1)[0]]
+        )
+        processor = bind.type.dialect_impl(dialect).bind_processor(dialect)
         processed[name] = processor(value) if processor is not None else value
     if compiled.positional:
         return tuple(processed[name] for name in compiled.positiontup)
@@ -46,7 +52,8 @@ def driver_rows(
 ) -> Iterator[Sequence[Any]]:
     """The rows of `query` as the DBAPI driver returns them: no type processing, so dates
     come back as text on SQLite (see `DayReader`). Read `batch` rows at a time."""
-    compiled = query.compile(dialect=conn.dialect)
+    # IN lists are rendered as one parameter per value (the driver knows no expanding one).
+    compiled = query.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
     cursor = conn.connection.cursor()
     try:
         cursor.execute(str(compiled), _driver_params(conn, compiled))

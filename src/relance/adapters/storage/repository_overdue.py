@@ -8,23 +8,26 @@ transaction begins and ends. The biggest reads go through the driver (`driver`).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
     Connection,
+    Text,
     and_,
+    cast,
     func,
     select,
 )
 
 from relance.adapters.storage import tables as t
 from relance.adapters.storage.driver import CHUNK, DayReader, driver_rows
+from relance.adapters.storage.lists import decode_list
 from relance.adapters.storage.repository import customer_from_row
 from relance.core.engine import OverdueItem
-from relance.core.model import Allocation, AllocationKind, Customer
+from relance.core.model import Allocation, AllocationKind, Customer, CustomerKind
 from relance.core.money import Money, minor_units
 
 
@@ -66,6 +69,59 @@ def allocated_by_invoice(
     return {invoice_id: int(paid) for invoice_id, paid in driver_rows(conn, query)}
 
 
+# (reference, explicit policy, kind, country, tags): what assigns a customer's policy
+PolicyShape = tuple[str, str | None, CustomerKind, str, tuple[str, ...]]
+
+
+def oldest_open_by_customer(
+    conn: Connection, as_of: date
+) -> Iterator[tuple[PolicyShape, date, str]]:
+    """Per customer with an invoice past due on `as_of` (and issued by then) still open
+    (less than its amount allocated by then): what assigns the customer's policy, and the
+    oldest such invoice's due date and number (the smallest number among those due the
+    same day). Summed by the database in one pass: no row per invoice comes out."""
+    inv, cust, alloc = t.invoices, t.customers, t.allocations
+    paid = (
+        select(alloc.c.invoice_id, func.sum(alloc.c.amount_minor).label("paid"))
+        .where(alloc.c.date <= as_of)
+        .group_by(alloc.c.invoice_id)
+        .subquery()
+    )
+    # Due dates are ISO text on both databases, so the smallest "due|number" is the oldest.
+    oldest = func.min(cast(inv.c.due_date, Text) + "|" + inv.c.number)
+    query = (
+        select(cust.c.ref, cust.c.policy, cust.c.kind, cust.c.country, cust.c.tags, oldest)
+        .select_from(inv)
+        .join(cust, cust.c.id == inv.c.customer_id)
+        .outerjoin(paid, paid.c.invoice_id == inv.c.id)
+        .where(
+            inv.c.issue_date <= as_of,
+            inv.c.due_date < as_of,
+            inv.c.amount_minor > func.coalesce(paid.c.paid, 0),
+        )
+        .group_by(cust.c.id)
+    )
+    kinds = {kind.value: kind for kind in CustomerKind}
+    for ref, policy, kind, country, tags, first in driver_rows(conn, query):
+        due, number = first.split("|", 1)
+        shape = (ref, policy, kinds[kind], country, decode_list(tags))
+        yield shape, date.fromisoformat(due), number
+
+
+def customers_of_invoices(conn: Connection, numbers: Collection[str]) -> set[str]:
+    """The references of the customers of these invoices."""
+    wanted = sorted(numbers)
+    found: set[str] = set()
+    for start in range(0, len(wanted), CHUNK):
+        query = (
+            select(t.customers.c.ref)
+            .join(t.invoices, t.invoices.c.customer_id == t.customers.c.id)
+            .where(t.invoices.c.number.in_(wanted[start : start + CHUNK]))
+        )
+        found.update(conn.execute(query).scalars())
+    return found
+
+
 def overdue_by_customer(
     conn: Connection,
     as_of: date,
@@ -73,11 +129,13 @@ def overdue_by_customer(
     *,
     within: tuple[str, str | None] | None = None,
     allocated: dict[int, int] | None = None,
+    only: Collection[str] | None = None,
 ) -> dict[str, list[OverdueItem]]:
     """Each customer's invoices past due on `as_of` (and issued by then) with something
     still owed: (number, due date, currency, open balance), the shape `decide` takes as
-    `overdue`. All customers, one, or those whose reference is `within` a range; the
-    sums `allocated` to invoices when already read (`allocated_by_invoice`)."""
+    `overdue`. All customers, one, those whose reference is `within` a range, and of
+    those `only` these when given; the sums `allocated` to invoices when already read
+    (`allocated_by_invoice`)."""
     inv, cust = t.invoices, t.customers
     # Plain reads (invoices past due with their customer's reference, sums allocated by
     # `as_of`) and the subtraction here: SQLite reads them faster than one join on a
@@ -92,6 +150,9 @@ def overdue_by_customer(
         query = query.where(cust.c.ref == customer_ref)
     if within is not None:
         query = query.where(_within(cust.c.ref, within))
+    if only is not None and len(only) <= CHUNK:
+        # A few customers of the range: their invoices through the customers' index.
+        query = query.where(cust.c.ref.in_(sorted(only)))
     # Each customer's invoices in their own order (by id), however the database reads them
     # (a range comes through the customers' index, by customer).
     query = query.order_by(inv.c.id)
@@ -103,6 +164,8 @@ def overdue_by_customer(
     currencies: dict[str, tuple[str, int]] = {}  # the currency and its minor-unit exponent
     found: dict[str, list[OverdueItem]] = {}
     for ref, number, due, currency_text, amount, invoice_id in driver_rows(conn, query):
+        if only is not None and ref not in only:
+            continue
         paid = allocated.get(invoice_id)
         owed = amount if paid is None else amount - paid
         if owed <= 0:

@@ -1,0 +1,72 @@
+"""The customers a daily run reads in full: those the engine could propose, cancel or flag
+something for today (`relance.core.run_selection`), chosen from what the database sums per
+customer before any invoice is read.
+
+A customer with anything that plays on the engine besides dates and steps (a pending
+action, a promise, a plan, a hold, proceedings, an invoice disputed, time-barred, handed
+over or under a plan) is always read; so is every customer `may_act` cannot rule out.
+Contacts and unapplied credit only ever hold a step back (a response restarts the wait,
+credit lowers the balance chased, the contact limits remove channels): a customer they
+concern is read when its dates say a step may be due, as any other. On a day between
+steps most customers are neither, and cost the run one row of sums each.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from relance.adapters.storage import repository_overdue as overdue_repo
+from relance.adapters.storage.database import Connection
+from relance.core.actions import PENDING, Action
+from relance.core.policy import PolicyIndex
+from relance.core.run_selection import may_act
+
+
+def customers_to_read(
+    conn: Connection,
+    as_of: date,
+    actions: Iterable[tuple[int, Action]],
+    inputs: Mapping[str, Any],
+    policies: PolicyIndex,
+) -> set[str]:
+    """The references of the customers whose decision on `as_of` needs their records and
+    invoices; `actions` are the known actions (with their ids), `inputs` the run's other
+    records as `decide` takes them (contacts, disputes, promises, plans, holds,
+    time-barred and handed-over invoices, credit, proceedings)."""
+    by_customer: dict[str, list[Action]] = {}
+    for _, action in actions:
+        by_customer.setdefault(action.customer_ref, []).append(action)
+    chosen = _always_read(conn, by_customer, inputs)
+    no_actions: Sequence[Action] = ()
+    for (
+        ref,
+        explicit,
+        kind,
+        country,
+        tags,
+    ), oldest_due, number in overdue_repo.oldest_open_by_customer(conn, as_of):
+        if ref in chosen:
+            continue
+        policy = policies.for_shape(explicit, kind, country, tags)
+        if may_act(as_of, policy, oldest_due, number, by_customer.get(ref, no_actions)):
+            chosen.add(ref)
+    return chosen
+
+
+def _always_read(
+    conn: Connection, by_customer: Mapping[str, Sequence[Action]], inputs: Mapping[str, Any]
+) -> set[str]:
+    """The customers read whatever the dates: every record named here can make the engine
+    act beyond what the dates of invoices and steps allow (all of them, whatever their dates:
+    reading a customer for nothing costs time, never a decision)."""
+    chosen = {ref for ref, mine in by_customer.items() if any(a.status in PENDING for a in mine)}
+    for name in ("promises", "plans", "holds", "proceedings"):
+        chosen.update(record.customer_ref for record in inputs[name])
+    aside = {dispute.invoice_number for dispute in inputs["disputes"]}
+    aside.update(inputs["time_barred"], inputs["handed_over"])
+    aside.update(number for plan in inputs["plans"] for number in plan.invoice_numbers)
+    if aside:
+        chosen.update(overdue_repo.customers_of_invoices(conn, aside))
+    return chosen
