@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import (
     Connection,
+    Select,
     Text,
     and_,
     cast,
@@ -122,20 +123,13 @@ def customers_of_invoices(conn: Connection, numbers: Collection[str]) -> set[str
     return found
 
 
-def overdue_by_customer(
-    conn: Connection,
+def _overdue_query(
     as_of: date,
-    customer_ref: str | None = None,
-    *,
-    within: tuple[str, str | None] | None = None,
-    allocated: dict[int, int] | None = None,
-    only: Collection[str] | None = None,
-) -> dict[str, list[OverdueItem]]:
-    """Each customer's invoices past due on `as_of` (and issued by then) with something
-    still owed: (number, due date, currency, open balance), the shape `decide` takes as
-    `overdue`. All customers, one, those whose reference is `within` a range, and of
-    those `only` these when given; the sums `allocated` to invoices when already read
-    (`allocated_by_invoice`)."""
+    customer_ref: str | None,
+    within: tuple[str, str | None] | None,
+    only: Collection[str] | None,
+) -> Select[Any]:
+    """The invoices `overdue_by_customer` reads, with their customer's reference."""
     inv, cust = t.invoices, t.customers
     # Plain reads (invoices past due with their customer's reference, sums allocated by
     # `as_of`) and the subtraction here: SQLite reads them faster than one join on a
@@ -156,6 +150,24 @@ def overdue_by_customer(
     # Each customer's invoices in their own order (by id), however the database reads them
     # (a range comes through the customers' index, by customer).
     query = query.order_by(inv.c.id)
+    return query
+
+
+def overdue_by_customer(
+    conn: Connection,
+    as_of: date,
+    customer_ref: str | None = None,
+    *,
+    within: tuple[str, str | None] | None = None,
+    allocated: dict[int, int] | None = None,
+    only: Collection[str] | None = None,
+) -> dict[str, list[OverdueItem]]:
+    """Each customer's invoices past due on `as_of` (and issued by then) with something
+    still owed: (number, due date, currency, open balance), the shape `decide` takes as
+    `overdue`. All customers, one, those whose reference is `within` a range, and of
+    those `only` these when given; the sums `allocated` to invoices when already read
+    (`allocated_by_invoice`)."""
+    query = _overdue_query(as_of, customer_ref, within, only)
     if allocated is None:
         allocated = allocated_by_invoice(conn, as_of)
     # The loop below runs once per overdue invoice: lookups are inlined, and each distinct
