@@ -24,6 +24,7 @@ from relance.interfaces.web import (
     pages_customer_actions,
     pages_customers,
     pages_imports,
+    pages_kpi,
     pages_payments,
     pages_queue,
     pages_reports,
@@ -98,6 +99,7 @@ def routes() -> list[BaseRoute]:
         *pages_customer_actions.ROUTES,  # before the customer's page, whose path takes all
         *pages_customers.ROUTES,
         *pages_reports.ROUTES,
+        *pages_kpi.ROUTES,
         *pages_settings.ROUTES,
         *pages_settings_letters.ROUTES,
         *pages_users.ROUTES,

@@ -93,6 +93,16 @@ PHRASES: dict[str, tuple[str, str]] = {
     "verdict.exceeds": ("dépasse le plafond", "exceeds the cap"),
     "verdict.within": ("dans le plafond", "within the cap"),
     "nav.reports": ("Rapports", "Reports"),
+    "reports.kpi": ("Indicateurs", "KPIs"),
+    "reports.kpi_name": ("Indicateur", "KPI"),
+    "reports.kpi_charts": ("Les indicateurs en courbes", "The KPIs as charts"),
+    "reports.kpi_help": (
+        "Mois par mois, chaque devise à part ; « — » : rien sur quoi calculer. Les formules :"
+        " docs/kpi.md ; le rapport mensuel en PDF : relance report monthly.",
+        "Month by month, each currency apart; “—”: nothing to compute it on. The formulas:"
+        " docs/kpi.md; the monthly report as a PDF: relance report monthly.",
+    ),
+    "reports.no_kpi": ("Rien de facturé sur la période.", "Nothing invoiced in the period."),
     "reports.top_rows": (
         "Les {shown} clients qui doivent le plus sur {count} ; le CSV les donne tous.",
         "The {shown} customers owing most of {count}; the CSV has them all.",
