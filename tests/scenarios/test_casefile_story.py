@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import warnings
 import zipfile
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
@@ -39,6 +40,7 @@ from relance.interfaces.cli.main import run
 from relance.services import (
     agencies,
     casefile,
+    casefile_check,
     daily_run,
     dunning,
     handoffs,
@@ -205,14 +207,14 @@ def test_the_case_file_holds_the_evidence_as_sent_and_its_manifest_catches_any_c
             assert listed[path]["sha256"] in clean
 
     # Checked later: clean; then an altered byte, a removed file, an added file.
-    assert casefile.verify_case_file(folder).discrepancies.clean
+    assert casefile_check.verify_case_file(folder).discrepancies.clean
     letter = next(p for p in listed if p.startswith("letters/"))
     altered = bytearray((folder / letter).read_bytes())
     altered[100] ^= 1
     (folder / letter).write_bytes(bytes(altered))
     (folder / "exchanges" / "promises.csv").unlink()
     write(folder / "exchanges" / "note.txt", "added later")
-    found_now = casefile.verify_case_file(folder).discrepancies
+    found_now = casefile_check.verify_case_file(folder).discrepancies
     assert found_now.altered == (letter,)
     assert found_now.missing == ("exchanges/promises.csv",)
     assert found_now.extra == ("exchanges/note.txt",)
@@ -246,9 +248,20 @@ def test_the_zip_holds_the_same_files_and_its_check_finds_a_changed_entry(
             if name == "invoices/F-001.pdf":
                 content = content[:-2] + b"X\n"
             bundle.writestr(name, content)
-    checked = casefile.verify_case_file(changed)
+    checked = casefile_check.verify_case_file(changed)
     assert checked.discrepancies.altered == ("invoices/F-001.pdf",)
     assert run(["casefile", "verify", str(changed)]) == 1
+    # A second entry under the same name (which an unzip tool may extract instead of the
+    # first) is no hiding place: it is reported as added.
+    doubled = tmp_path / "doubled.zip"
+    with zipfile.ZipFile(doubled, "w") as bundle, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # zipfile warns of the duplicate name: the point
+        for name, content in entries.items():
+            bundle.writestr(name, content)
+        bundle.writestr("invoices/F-001.pdf", b"%PDF-1.4 another invoice")
+    assert casefile_check.verify_case_file(doubled).discrepancies.extra == (
+        "invoices/F-001.pdf (entry 2)",
+    )
 
 
 def test_a_stored_letter_that_no_longer_matches_its_hash_stops_the_case_file(
@@ -333,7 +346,7 @@ def test_for_an_agency_the_handoff_itemises_the_claim_and_the_reminders(
         ("2018-02-19", 1), ("2018-04-02", 4)]  # fmt: skip
     assert handoff["disputes"][0]["invoice"] == "F-002"
     assert handoff["promises"][0]["amount"] == "500.00"
-    assert casefile.verify_case_file(out).discrepancies.clean
+    assert casefile_check.verify_case_file(out).discrepancies.clean
     with zipfile.ZipFile(out) as bundle:
         dossier = " ".join(pdf_text(bundle.read("dossier.pdf")).split())
     assert f"Suite décidée {RECOUVRA.name}" in dossier

@@ -1,5 +1,5 @@
 """`relance casefile`: a customer's case file (docs/casefile.md), written as a folder or a
-zip, and its check against its manifest.
+zip; its check is `casefile_check`.
 
 The case file is read in one transaction (the statement of account in its own, right
 after), so its figures and files are of the same moment; the evidence is checked against
@@ -21,12 +21,9 @@ from relance.adapters.storage.database import Store
 from relance.core.casefile import (
     MANIFEST_NAME,
     CaseFileDocument,
-    Discrepancies,
     Manifest,
-    compare,
     manifest_json,
     manifest_of,
-    parse_manifest,
 )
 from relance.core.dossier import Purpose
 from relance.services import casefile_facts, casefile_routes
@@ -39,16 +36,6 @@ class CaseFileReport:
     path: Path
     manifest: Manifest
     zipped: bool
-
-
-@dataclass(frozen=True, slots=True)
-class Verification:
-    """A case file checked against its manifest."""
-
-    path: Path
-    manifest: Manifest
-    found: int
-    discrepancies: Discrepancies
 
 
 DOSSIER_NAME = "dossier.pdf"
@@ -111,14 +98,6 @@ def write_case_file(
     else:
         archive.write_directory(out, files)
     return CaseFileReport(out, manifest, zipped)
-
-
-def verify_case_file(path: Path) -> Verification:
-    """Hash every file of the case file at `path` (a folder or a zip) and compare with its
-    manifest. `BadManifest` when the manifest is missing or unreadable."""
-    found = archive.read_case_file(path)
-    manifest = parse_manifest(archive.manifest_bytes(found, path))
-    return Verification(path, manifest, len(found) - 1, compare(manifest, found))
 
 
 def listed_paths(manifest: Manifest) -> Sequence[str]:

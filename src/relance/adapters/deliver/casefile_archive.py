@@ -91,9 +91,18 @@ def read_case_file(path: Path) -> dict[str, bytes]:
         raise FileNotFoundError(f"{path}: no such folder or zip")
     try:
         with zipfile.ZipFile(path) as bundle:
-            return {
-                info.filename: bundle.read(info) for info in bundle.infolist() if not info.is_dir()
-            }
+            found: dict[str, bytes] = {}
+            for info in bundle.infolist():
+                if info.is_dir():
+                    continue
+                # A second entry under a name already read is what an unzip tool may
+                # extract instead of the first: it is reported as a file of its own.
+                name, copy = info.filename, 1
+                while name in found:
+                    copy += 1
+                    name = f"{info.filename} (entry {copy})"
+                found[name] = bundle.read(info)
+            return found
     except zipfile.BadZipFile as exc:
         raise BadManifest(f"{path}: not a folder nor a zip file ({exc})") from exc
 

@@ -1,5 +1,6 @@
 """`relance casefile CUSTOMER --out DIR|FILE.zip` and `relance casefile verify DIR|FILE.zip`:
-a customer's case file, and its check against its manifest."""
+a customer's case file, and its check against its manifest (which opens no ledger, so it
+imports no database driver)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ from typing import Annotated
 
 import typer
 
-from relance.bootstrap import open_store
 from relance.interfaces.cli import output as ui
 from relance.interfaces.cli.output import ExitCode
 
@@ -77,6 +77,7 @@ def _build(
     db: str | None,
     as_json: bool,
 ) -> None:
+    from relance.bootstrap import open_store
     from relance.core.dossier import Purpose
     from relance.services import casefile as service
 
@@ -117,7 +118,7 @@ def _build(
 
 def _verify(path: Path, as_json: bool) -> None:
     from relance.core.casefile import BadManifest
-    from relance.services import casefile as service
+    from relance.services import casefile_check as service
 
     try:
         checked = service.verify_case_file(path)
