@@ -27,6 +27,7 @@ from tests.conftest import cli_ledger, write
 from relance.adapters.formats.statement_csv import statement_csv
 from relance.adapters.render.statement import render_statement_pdf
 from relance.adapters.storage.database import Store
+from relance.core.charges import ChargeKind
 from relance.core.statement import LineKind
 from relance.interfaces.cli.main import run
 from relance.services.interest_reports import interest_report
@@ -147,3 +148,19 @@ def test_the_pdf_and_the_csv_say_the_same(store: Store, tmp_path: Path):
     ]  # fmt: skip
     assert rows[-1]["balance"] == "1250.00" and rows[1]["days_late"] == "60"
     assert rows[3]["settles"] == "F-101:500.00"
+
+
+def test_a_liquidation_stops_the_interest_at_its_judgment(store: Store, tmp_path: Path):
+    url = dupont(store, tmp_path)
+    assert run(["proceedings", "add", "DUP", "--kind", "liquidation", "--date", "2026-10-20",
+                "--published", "2026-10-27", "--db", url]) == 0  # fmt: skip
+    s = account_statement(store, "DUP", as_of=AS_OF)
+    judgment = date(2026, 10, 20)
+    assert s.interest_to == judgment and s.closing_balance.amount == Decimal("1250.00")
+    until_judgment = interest_report(store, "DUP", judgment)
+    assert s.interest == until_judgment.totals(ChargeKind.INTEREST)["EUR"]
+    assert 0 < s.interest.amount < Decimal("23.61")  # 23,61 € counted to 30 November
+    creditor, (same,) = statement_with_creditor(store, "DUP", as_of=AS_OF)
+    with pdfplumber.open(io.BytesIO(render_statement_pdf(same, creditor, "fr"))) as doc:
+        text = " ".join((doc.pages[0].extract_text() or "").split())
+    assert "Intérêts de retard arrêtés au jugement d'ouverture du 20 octobre 2026" in text

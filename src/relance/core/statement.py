@@ -118,6 +118,9 @@ class Statement:
     interest: Money
     other_charges: Money
     charge_problems: tuple[str, ...] = ()
+    # the day the interest is counted to when it is before `as_of`: the opening judgment
+    # of insolvency proceedings, which stops interest (C. com. L622-28)
+    interest_to: date | None = None
 
     @property
     def total_debit(self) -> Money:
@@ -157,12 +160,14 @@ def build_statement(
     as_of: date,
     start: date | None = None,
     charges: Sequence[Charges] = (),
+    interest_to: date | None = None,
 ) -> Statement:
     """The statement of `customer` in `currency` from `start` to `as_of`.
 
     `ledger` holds the customer's invoices, its credit notes and payments, and every
     allocation to its invoices or from its payments and credit notes; `charges` are
-    its claims as of `as_of` (`relance.core.charges.customer_charges`). Movements after
+    its claims as of `as_of` (`relance.core.charges.customer_charges`), or as of
+    `interest_to` when the interest stops earlier (an opening judgment). Movements after
     `as_of` are left out; those before `start` make the opening balance.
     """
     if start is not None and start > as_of:
@@ -188,7 +193,7 @@ def build_statement(
         customer.ref, customer.name, customer.address, currency, start, as_of, opening,
         tuple(lines), balance, open_total, open_total - balance,
         total((o.open_amount for o in overdue), currency) if overdue else zero,
-        overdue, interest, other, problems,
+        overdue, interest, other, problems, interest_to,
     )  # fmt: skip
 
 

@@ -27,15 +27,20 @@ from relance.adapters.render.communication import RenderedCommunication
 from relance.adapters.render.pdf_page import RenderedLetter
 from relance.adapters.render.statement import render_statements_pdf
 from relance.adapters.storage import repository as repo
+from relance.adapters.storage import repository_insolvency as irepo
 from relance.adapters.storage import repository_policies as policy_repo
 from relance.adapters.storage.database import Connection, Store
 from relance.adapters.storage.repository_account import customer_account
 from relance.core.engine import Action
+from relance.core.insolvency import Procedure
 from relance.core.letter import pick_language
 from relance.core.model import Creditor
 from relance.core.statement import Statement, build_statement, statement_currencies
 from relance.services.interest_reports import customer_claims
 from relance.services.rule_sets import need_creditor
+
+# The collective procedures whose opening judgment stops interest (L622-28, L631-14, L641-3).
+_STOPPING = (Procedure.SAUVEGARDE, Procedure.REDRESSEMENT, Procedure.LIQUIDATION)
 
 
 class UnknownCustomer(LookupError):
@@ -90,11 +95,23 @@ def _statements(
         raise UnknownCustomer(f"unknown customer {customer_ref!r}")
     creditor = need_creditor(conn)
     customer = ledger.customers[0]
-    _, _, claims, _ = customer_claims(conn, customer_ref, as_of)
+    stop = _interest_stop(conn, customer_ref, as_of)
+    _, _, claims, _ = customer_claims(conn, customer_ref, stop or as_of)
     return tuple(
-        build_statement(ledger, customer, currency, as_of, start, claims)
+        build_statement(ledger, customer, currency, as_of, start, claims, stop)
         for currency in statement_currencies(ledger, customer_ref, creditor.currency)
     )
+
+
+def _interest_stop(conn: Connection, customer_ref: str, as_of: date) -> date | None:
+    """The opening judgment of the customer's insolvency proceedings when it came before
+    `as_of`: interest is counted to it and no further (C. com. L622-28; docs/prevention.md)."""
+    days = [
+        case.opened
+        for case in irepo.load_cases(conn, [customer_ref])
+        if case.procedure in _STOPPING and case.opened < as_of
+    ]
+    return min(days) if days else None
 
 
 def statement_document(

@@ -198,7 +198,11 @@ def _summary(sheet: _Sheet) -> None:
     if s.open_invoices.is_positive:
         rows += [(say("overdue_part"), s.overdue_amount, False),
                  (say("not_due_part"), s.not_yet_due, False)]  # fmt: skip
-    rows.append((say("interest", end=end), s.interest, False))
+    if s.interest_to is not None:
+        stopped = format_day(s.interest_to, sheet.locale)
+        rows.append((say("interest_stopped", day=stopped), s.interest, False))
+    else:
+        rows.append((say("interest", end=end), s.interest, False))
     if s.other_charges.is_positive:
         rows.append((say("other_charges"), s.other_charges, False))
     top = sheet.y + 9

@@ -23,6 +23,8 @@ WORDS: dict[str, dict[str, str]] = {
         "overdue_part": "dont échu",
         "not_due_part": "dont non encore échu",
         "interest": "Intérêts de retard exigibles au {end} (non compris dans le solde)",
+        "interest_stopped": "Intérêts de retard arrêtés au jugement d'ouverture du {day} "
+        "(non compris dans le solde)",
         "other_charges": "Indemnités et frais exigibles (non compris dans le solde)",
         "movements": "Mouvements du compte",
         "columns": "Date|Pièce|Libellé|Échéance|Débit|Crédit|Solde",
@@ -68,6 +70,8 @@ WORDS: dict[str, dict[str, str]] = {
         "overdue_part": "of which overdue",
         "not_due_part": "of which not yet due",
         "interest": "Late-payment interest claimable at {end} (not in the balance)",
+        "interest_stopped": "Late-payment interest stopped at the opening judgment of {day} "
+        "(not in the balance)",
         "other_charges": "Compensation and fees claimable (not in the balance)",
         "movements": "Account movements",
         "columns": "Date|Document|Description|Due date|Debit|Credit|Balance",

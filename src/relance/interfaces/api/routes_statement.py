@@ -73,6 +73,7 @@ class StatementOut(BaseModel):
     overdue_amount: s.MoneyOut
     overdue: list[OverdueOut]
     interest: s.MoneyOut
+    interest_to: date | None  # the opening judgment that stopped the interest, if any
     other_charges: s.MoneyOut
     problems: list[str]
 
@@ -148,7 +149,7 @@ def _statement(x: Statement) -> StatementOut:
                        days_late=o.days_late, interest=m(o.interest))
             for o in x.overdue
         ],
-        interest=m(x.interest), other_charges=m(x.other_charges),
+        interest=m(x.interest), interest_to=x.interest_to, other_charges=m(x.other_charges),
         problems=list(x.charge_problems),
     )  # fmt: skip
 
