@@ -103,3 +103,13 @@ def test_a_month_is_written_as_2026_11():
     assert parse_month("2026-02").last == date(2026, 2, 28)
     with pytest.raises(ValueError, match="2026-11"):
         parse_month("novembre")
+
+
+def test_the_report_of_an_empty_ledger_says_there_is_nothing(sqlite_store: Store, tmp_path: Path):
+    out = tmp_path / "empty.pdf"
+    write_monthly_report(sqlite_store, NOVEMBER, out, as_of=book.AS_OF, language="fr")
+    text = pdf_text(out)
+    assert "Rien de facturé sur ces mois : pas d'indicateur." in text
+    assert "Rien n'est dû à la fin du mois." in text
+    assert "Aucune étape réalisée dans le mois." in text
+    assert "1er décembre 2026" in text  # payments counted up to, as the letters write it

@@ -52,6 +52,7 @@ from relance.core.aging import AgingReport
 from relance.core.kpi import Period
 from relance.core.kpi_activity import MonthActivity, Overdue
 from relance.core.kpi_report import MONEY, KpiReport, Measure, measures
+from relance.core.letter import format_day
 from relance.core.money import Money
 
 SHADE = colors.HexColor("#E8F0F8")  # the month asked for
@@ -83,7 +84,8 @@ def month_name(period: Period, language: str) -> str:
 
 
 def _day(day: date, language: str) -> str:
-    return format_date(day, "d MMMM yyyy", locale=locale_of(language))
+    """`1er décembre 2026` / `1 December 2026`, as the letters write a day."""
+    return format_day(day, language)
 
 
 def _table(
@@ -141,6 +143,8 @@ def _kpi_table(
 def _kpi_section(kpis: KpiReport, language: str, s: _Styles) -> list[Any]:
     found = measures(kpis)
     story: list[Any] = [Paragraph(phrase("kpis", language), s.h2)]
+    if not kpis.currencies:
+        story.append(Paragraph(phrase("no_kpi", language), s.body))
     for currency in kpis.currencies:
         mine = [m for m in found if m.currency == currency]
         story += [
@@ -154,6 +158,8 @@ def _kpi_section(kpis: KpiReport, language: str, s: _Styles) -> list[Any]:
 
 def _chart_section(kpis: KpiReport, language: str, s: _Styles) -> list[Any]:
     found = measures(kpis)
+    if not kpis.currencies:
+        return []
     story: list[Any] = [PageBreak(), Paragraph(phrase("charts", language), s.h2)]
     for currency in kpis.currencies:
         for drawing in kpi_charts(found, kpis.periods, currency, language):
@@ -169,6 +175,8 @@ def _aging_section(
         Paragraph(phrase("aging", language, day=_day(aging.as_of, language)), s.h2),
     ]
     buckets = _bucket_labels(aging, language)
+    if not aging.tables:
+        story.append(Paragraph(phrase("nothing_owed", language), s.body))
     for table in aging.tables:
         cur = table.currency
         story.append(Paragraph(phrase("aging_note", language, currency=cur), s.small))

@@ -18,6 +18,11 @@ PHRASES: dict[str, tuple[str, str]] = {
         "In {currency} (amounts rounded to the unit). “—”: nothing to compute it on (no"
         " sales, no promise due…).",
     ),
+    "nothing_owed": ("Rien n'est dû à la fin du mois.", "Nothing is owed at month end."),
+    "no_kpi": (
+        "Rien de facturé sur ces mois : pas d'indicateur.",
+        "Nothing invoiced in these months: no KPI.",
+    ),
     "charts": ("Les indicateurs en courbes", "The KPIs as charts"),
     "aging": ("Balance âgée au {day}", "Aged balance at {day}"),
     "aging_note": (

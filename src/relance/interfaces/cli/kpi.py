@@ -137,7 +137,8 @@ def _print_tables(found: Sequence[Measure], labels: list[str], language: str) ->
             if m.currency != currency:
                 continue
             key = (m.kpi, m.stage)
-            names[key] = label(m, "en") + (", days" if m.unit == DAYS else "")
+            name = label(m, "en")
+            names[key] = f"{name}, days" if m.unit == DAYS and "days" not in name else name
             rows.setdefault(key, {})[m.period.label] = value_text(m, language, days_unit=False)
         display = [
             [names[key], *(cells.get(period, NONE) for period in labels)]
