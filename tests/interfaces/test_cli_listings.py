@@ -49,6 +49,9 @@ LISTINGS: dict[str, list[str]] = {
     "user list": ["user", "list"],
     "token list": ["token", "list"],
     "kpi": ["kpi", "--from", "2026-01-01", "--to", "2026-03-31", "--as-of", "2026-03-31"],
+    "agency list": ["agency", "list", "--as-of", "2026-04-10"],
+    "routes": ["routes", "+33CUST", "--as-of", "2026-04-10"],
+    "agency report": ["agency", "report", "--to", "2026-04-30"],
 }
 # Listings of figures only: no text of the ledger to neutralise, none may look like a formula.
 FIGURES_ONLY = {"kpi"}
@@ -89,7 +92,25 @@ def hostile(store: Store, tmp_path: Path) -> str:
     # A workbench login is an e-mail address, and "=" and "+" are letters of one (RFC 5322).
     users.add_user(store, ACCOUNT, Role.VIEWER, "correct horse battery staple")
     api_tokens.create_token(store, ACCOUNT, '=HYPERLINK("http://x")')  # its name a formula
+    _hostile_agency(db, tmp_path)
     return db
+
+
+def _hostile_agency(db: str, tmp_path: Path) -> None:
+    """An agency named and reached by formulas, handed -MINUS's claim after its notice."""
+    agencies = write(tmp_path / "agencies.toml", '[[agency]]\nname = "-MINUS Recouvrement"\n'
+                     'siren = "732829320"\ncontact = "=1+1"\nfees = ["20"]\n'
+                     'iban = "FR7630006000011234567890189"\n[agency.insurance]\n'
+                     f'insurer = "{PAYER}"\npolicy = "@P1"\nvalid_until = 2027-01-01\n')  # fmt: skip
+    assert run(["agency", "add", "--from", str(agencies), "--db", db]) == 0
+    # +33CUST is insolvent: its claim stays out of agencies; -MINUS's goes (after "--", a
+    # reference that starts with a dash is no option)
+    for ref in ("+33CUST", "-MINUS"):
+        assert run(["notice", "--date", "2026-04-01", "--db", db, "--", ref]) == 0
+    assert run(["handoff", "--to", "agency", "--agency", "-MINUS Recouvrement", "--date",
+                "2026-04-15", "--db", db, "--", "+33CUST"]) == 1  # fmt: skip
+    assert run(["handoff", "--to", "agency", "--agency", "-MINUS Recouvrement", "--date",
+                "2026-04-15", "--db", db, "--", "-MINUS"]) == 0  # fmt: skip
 
 
 def csv_commands(commands: dict[str, Any], prefix: tuple[str, ...] = ()) -> set[str]:

@@ -17,9 +17,20 @@ from relance.adapters.formats.errors import FormatError
 from relance.core.agencies import AgencyProblem, Insurance
 from relance.core.handoff import Route
 from relance.core.money import Money
-from relance.services import agencies, customer_history, daily_run, handoffs, reports
+from relance.core.proceedings import ProceedingKind
+from relance.core.writeoff import HandoffStatus
+from relance.services import (
+    agencies,
+    customer_history,
+    daily_run,
+    handoffs,
+    law,
+    proceedings,
+    reports,
+    routes,
+)
 from relance.services.agencies import AgencyRefused
-from relance.services.handoffs import NothingToHandOver
+from relance.services.handoffs import NothingToHandOver, RouteClosed
 
 HANDOFF_DAY = date(2025, 6, 12)
 
@@ -140,3 +151,61 @@ valid_until = 2026-06-30
     assert agencies.list_agencies(store) == []
     ((agency, new),) = agencies.import_agencies(store, write(tmp_path / "a.toml", good))
     assert new and agency.fees == RECOUVRA.fees and agency.insurance == RECOUVRA.insurance
+
+
+def test_a_payment_order_takes_the_invoices_out_of_the_daily_run(store, tmp_path: Path) -> None:
+    seed_dupont(store, tmp_path)
+    through_the_notice(store)
+    done = handoffs.hand_off(
+        store, "DUPONT", Route.PAYMENT_ORDER, HANDOFF_DAY, note="requête TC Lyon"
+    )
+    assert [i.invoice.number for i in done.items] == ["F-1", "F-2"]
+    for day in (date(2025, 6, 13), date(2025, 8, 1)):
+        assert daily_run.run_dunning(store, day, actor="test").proposed == ()
+    assert handoffs.claim_items_of(store, "DUPONT", date(2025, 8, 1)) == ()
+
+
+def test_a_claims_state_at_the_agency_moves_on_and_a_returned_claim_comes_back(
+    store, tmp_path: Path
+) -> None:
+    seed_dupont(store, tmp_path)
+    through_the_notice(store)
+    agencies.save_agency(store, RECOUVRA)
+    handoffs.hand_off(store, "DUPONT", Route.AGENCY, HANDOFF_DAY, agency_name="Recouvra SAS")
+    in_progress = law.record_handoff(
+        store, "F-1", "Recouvra SAS", HandoffStatus.IN_PROGRESS, date(2025, 6, 20), checked=True
+    )
+    assert in_progress.status.at_agency
+    assert handoffs.claim_items_of(store, "DUPONT", date(2025, 6, 21)) == ()
+    law.record_handoff(
+        store,
+        "F-1",
+        "Recouvra SAS",
+        HandoffStatus.RETURNED_BY_AGENCY,
+        date(2025, 7, 1),
+        checked=True,
+    )
+    back = handoffs.claim_items_of(store, "DUPONT", date(2025, 7, 2))
+    assert [i.invoice.number for i in back] == ["F-1"]  # F-2 is still with the agency
+    with pytest.raises(LookupError, match="no agency named 'Nobody'"):
+        law.record_handoff(
+            store, "F-1", "Nobody", HandoffStatus.IN_PROGRESS, date(2025, 7, 3), checked=True
+        )
+
+
+def test_an_insolvent_customers_claim_goes_to_no_agency_or_court_but_can_be_written_off(
+    store, tmp_path: Path
+) -> None:
+    seed_dupont(store, tmp_path)
+    through_the_notice(store)
+    agencies.save_agency(store, RECOUVRA)
+    proceedings.open_proceeding(store, "DUPONT", ProceedingKind.INSOLVENCY, date(2025, 6, 11))
+    with pytest.raises(RouteClosed, match=r"insolvency proceedings since 2025-06-11.*L622-21"):
+        handoffs.hand_off(store, "DUPONT", Route.AGENCY, HANDOFF_DAY, agency_name="Recouvra SAS")
+    (compared,) = routes.compare(store, "DUPONT", HANDOFF_DAY)
+    closed = {f.route: f.unavailable for f in compared.comparison.figures}
+    assert all(
+        "L622-21" in closed[r] for r in (Route.AGENCY, Route.SMALL_CLAIMS, Route.PAYMENT_ORDER)
+    )
+    assert closed[Route.WRITE_OFF] == ""
+    assert len(handoffs.hand_off(store, "DUPONT", Route.WRITE_OFF, HANDOFF_DAY).items) == 2

@@ -19,6 +19,7 @@ from relance.core.interest import FormalNotice
 from relance.core.model import Invoice
 from relance.core.money import Money
 from relance.core.policy import Policy
+from relance.core.proceedings import Proceeding, ProceedingKind
 from relance.core.stages import InvoiceStage
 
 
@@ -78,3 +79,20 @@ def after_notice(
         if noticed:
             found.append(ClaimItem(invoice, balance, (on - invoice.due_date).days))
     return tuple(found)
+
+
+def proceedings_refusal(route: Route, proceeding: Proceeding | None) -> str | None:
+    """Why `route` is closed to a customer in insolvency or over-indebtedness proceedings
+    (None when it is open): from the opening judgment no creditor may pursue a debt born
+    before it on its own (C. com. L622-21; C. conso. L722-2); the claim is declared
+    instead. A write-off stays open: it is how a loss made definite is booked."""
+    if proceeding is None or route is Route.WRITE_OFF:
+        return None
+    if proceeding.kind is ProceedingKind.LEGAL_ACTION:
+        return None
+    law = "C. com. L622-21" if proceeding.kind is ProceedingKind.INSOLVENCY else "C. conso. L722-2"
+    return (
+        f"customer {proceeding.customer_ref} is in {proceeding.kind.value.replace('_', '-')} "
+        f"proceedings since {proceeding.since.isoformat()}: no individual collection ({law}); "
+        "declare the claim instead"
+    )

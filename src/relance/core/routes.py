@@ -20,8 +20,8 @@ Pure: the caller reads the rules file, the claim and the history.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from relance.core.agencies import HUNDRED, Agency, success_fee
@@ -157,9 +157,11 @@ def compare_routes(
     agencies: Sequence[Agency],
     rules: RouteRules,
     history: Iterable[ClosedFile] = (),
+    closed: Callable[[Route], str | None] = lambda route: None,
 ) -> Comparison:
     """Every route's figures for `claim`: each agency able to take it, small claims,
-    payment order, write-off (see the module)."""
+    payment order, write-off (see the module). `closed` says why a route is closed to the
+    debtor (insolvency proceedings), None when it is open."""
     c = claim.currency
     share, why = likelihood(rules.likelihood, claim.age_days, claim.total.amount, tuple(history))
     expected = Money(claim.total.amount * share / HUNDRED, c)
@@ -176,7 +178,11 @@ def compare_routes(
              "cost; none when the VAT was not declared (services taxed on receipts)"),
         )
     )  # fmt: skip
-    return Comparison(claim, share, why, tuple(figures))
+    shut = [
+        replace(f, unavailable=reason) if (reason := closed(f.route)) and not f.unavailable else f
+        for f in figures
+    ]
+    return Comparison(claim, share, why, tuple(shut))
 
 
 def _agency(claim: Claim, agency: Agency, expected: Money, recovery: str) -> RouteFigure:

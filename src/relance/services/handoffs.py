@@ -24,9 +24,16 @@ from relance.adapters.storage import repository_runs as runs
 from relance.adapters.storage.database import Connection, Store
 from relance.core.actions import ActionStatus
 from relance.core.agencies import Agency
-from relance.core.handoff import ClaimItem, Route, after_notice, notice_level
+from relance.core.handoff import (
+    ClaimItem,
+    Route,
+    after_notice,
+    notice_level,
+    proceedings_refusal,
+)
 from relance.core.money import Money, total
 from relance.core.policy import PolicyIndex
+from relance.core.proceedings import Proceeding, in_proceedings
 from relance.core.stages import invoice_stages
 from relance.core.writeoff import AgencyHandoff, HandoffStatus, WriteOffReason
 from relance.services.agencies import agency_for_handoff
@@ -37,6 +44,15 @@ from relance.services.law import write_off_in
 
 class NothingToHandOver(ValueError):
     """No invoice of the customer is at the stage a handoff covers."""
+
+
+class RouteClosed(ValueError):
+    """The route is closed to this customer (insolvency proceedings)."""
+
+
+def proceeding_of(conn: Connection, customer_ref: str, on: date) -> Proceeding | None:
+    """The customer's proceedings in force on `on`, if any."""
+    return in_proceedings(runs.load_proceedings(conn, [customer_ref]), on).get(customer_ref)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +133,9 @@ def hand_off(
     with store.begin() as conn:
         agency = agency_for_handoff(conn, agency_name, on) if agency_name else None
         items = need_claim(conn, customer_ref, on)
+        refusal = proceedings_refusal(route, proceeding_of(conn, customer_ref, on))
+        if refusal is not None:
+            raise RouteClosed(refusal)
         for position, item in enumerate(items):
             _record_route(conn, item, route, on, agency, note, actor, first=position == 0)
             if route is Route.WRITE_OFF:

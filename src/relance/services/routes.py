@@ -14,12 +14,12 @@ from relance.adapters.storage import repository_law as law_repo
 from relance.adapters.storage.database import Connection, Store
 from relance.core.agencies import guarantee_refusal
 from relance.core.charges import ChargeKind, Charges
-from relance.core.handoff import ClaimItem
+from relance.core.handoff import ClaimItem, proceedings_refusal
 from relance.core.model import CustomerKind
 from relance.core.money import Money, total
 from relance.core.routes import Claim, ClosedFile, Comparison, compare_routes
 from relance.core.writeoff import HandoffStatus
-from relance.services.handoffs import need_claim
+from relance.services.handoffs import need_claim, proceeding_of
 from relance.services.interest_reports import customer_claims
 
 
@@ -42,6 +42,7 @@ def compare(store: Store, customer_ref: str, on: date) -> tuple[CustomerRoutes, 
         customer, _, claims, _ = customer_claims(conn, customer_ref, on)
         agencies = [a for a in agency_repo.load_agencies(conn) if guarantee_refusal(a, on) is None]
         history = closed_files(conn, on)
+        proceeding = proceeding_of(conn, customer_ref, on)
     charges = {claim.invoice_number: claim for claim in claims}
     found = []
     for currency in sorted({item.balance.currency for item in items}):
@@ -50,7 +51,13 @@ def compare(store: Store, customer_ref: str, on: date) -> tuple[CustomerRoutes, 
         found.append(
             CustomerRoutes(
                 tuple(item.invoice.number for item in mine),
-                compare_routes(claim, agencies, rules, history),
+                compare_routes(
+                    claim,
+                    agencies,
+                    rules,
+                    history,
+                    lambda route: proceedings_refusal(route, proceeding),
+                ),
                 notes,
             )
         )

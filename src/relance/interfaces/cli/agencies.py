@@ -31,7 +31,7 @@ from relance.interfaces.cli.ledger import imports
 from relance.services import agencies as service
 from relance.services import handoffs, law
 from relance.services.agencies import AgencyRefused
-from relance.services.handoffs import NothingToHandOver
+from relance.services.handoffs import NothingToHandOver, RouteClosed
 
 app = typer.Typer(help="The collection agencies: add, list, show; a claim's state at one.")
 DateOption = Annotated[str | None, typer.Option("--date", help="The day (default: today).")]
@@ -225,6 +225,9 @@ def handoff(
         str | None, typer.Argument(help="With --to agency: the agency's name.", show_default=False)
     ] = None,
     db: ui.DbOption = None,
+    agency_option: Annotated[
+        str | None, typer.Option("--agency", help="The agency's name (as after --to agency).")
+    ] = None,
     on: DateOption = None,
     note: Annotated[str, typer.Option(help="Details for the log.")] = "",
     reason: Annotated[WriteOffReason, typer.Option(help="With write-off: why.")] = (
@@ -243,6 +246,7 @@ def handoff(
     goes to the agency, the payment order, the small-claims procedure, or is written off.
     The daily run's steps for them end; the decision is in the customer's history."""
     route = _route(to)
+    agency_name = agency_name or agency_option
     day = ui.parse_day(on, date.today())
     if mandate_pdf is not None and route is not Route.AGENCY:
         raise typer.BadParameter("a mandate is for an agency", param_hint="--mandate")
@@ -252,7 +256,7 @@ def handoff(
             open_store(db), customer, route, day, agency_name=agency_name, note=note,
             write_off_reason=reason, vat_recoverable=vat, actor=getpass.getuser(),
         )  # fmt: skip
-    except (AgencyRefused, NothingToHandOver) as exc:
+    except (AgencyRefused, NothingToHandOver, RouteClosed) as exc:
         raise _refused(exc) from exc
     where = f"agency {done.agency.name}" if done.agency else route.value.replace("_", " ")
     amounts = ", ".join(str(m) for m in done.totals.values())
