@@ -51,7 +51,7 @@ LISTINGS: dict[str, list[str]] = {
     "kpi": ["kpi", "--from", "2026-01-01", "--to", "2026-03-31", "--as-of", "2026-03-31"],
     "agency list": ["agency", "list", "--as-of", "2026-04-10"],
     "routes": ["routes", "+33CUST", "--as-of", "2026-04-10"],
-    "agency report": ["agency", "report", "--to", "2026-04-30"],
+    "agency report": ["agency", "report", "--to", "2026-05-31"],
 }
 # Listings of figures only: no text of the ledger to neutralise, none may look like a formula.
 FIGURES_ONLY = {"kpi"}
@@ -107,10 +107,11 @@ def _hostile_agency(db: str, tmp_path: Path) -> None:
     # reference that starts with a dash is no option)
     for ref in ("+33CUST", "-MINUS"):
         assert run(["notice", "--date", "2026-04-01", "--db", db, "--", ref]) == 0
+    # handed over after the day `run` lists, so that the run still proposes something
     assert run(["handoff", "--to", "agency", "--agency", "-MINUS Recouvrement", "--date",
-                "2026-04-15", "--db", db, "--", "+33CUST"]) == 1  # fmt: skip
+                "2026-05-15", "--db", db, "--", "+33CUST"]) == 1  # fmt: skip
     assert run(["handoff", "--to", "agency", "--agency", "-MINUS Recouvrement", "--date",
-                "2026-04-15", "--db", db, "--", "-MINUS"]) == 0  # fmt: skip
+                "2026-05-15", "--db", db, "--", "-MINUS"]) == 0  # fmt: skip
 
 
 def csv_commands(commands: dict[str, Any], prefix: tuple[str, ...] = ()) -> set[str]:
