@@ -64,3 +64,14 @@ def test_relances_own_history_replaces_the_prior_once_there_are_enough_closed_fi
     # a file of another size side does not count
     big = [ClosedFile(75, Decimal("9000"), Decimal("9000"))] * 10
     assert likelihood(odds, 80, Decimal("2509.17"), big)[0] == Decimal("69.6")
+
+
+def test_a_claim_in_another_currency_is_not_priced_with_euro_court_fees() -> None:
+    usd = Claim("USD", Money.of("900", "USD"), Money.of("0", "USD"), Money.of("0", "USD"), 40,
+                Money.of("0", "USD"), business_debtor=True)  # fmt: skip
+    figures = {f.route: f for f in compare_routes(usd, [RECOUVRA], RULES).figures}
+    assert (
+        figures[Route.PAYMENT_ORDER].unavailable == "the court's fees are in euros: compare by hand"
+    )
+    assert figures[Route.SMALL_CLAIMS].unavailable == "a French procedure, for claims in euros"
+    assert figures[Route.AGENCY].unavailable == "its fees are in EUR"

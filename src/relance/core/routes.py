@@ -229,6 +229,9 @@ def _payment_order(claim: Claim, rules: RouteRules, expected: Money, recovery: s
         court, fee, source = ("tribunal judiciaire", rules.judiciaire_fee,
                               rules.judiciaire_source)  # fmt: skip
     greffe, service = Money(fee, c), Money(rules.service_fee, c)
+    if c != "EUR":  # the fees are euros: a claim in another currency is compared by hand
+        return RouteFigure(Route.PAYMENT_ORDER, "payment order", Money.zero(c), Money.zero(c),
+                           (), "the court's fees are in euros: compare by hand")  # fmt: skip
     basis = (
         recovery,
         f"cost {greffe} at the {court}: {source}",
