@@ -11,10 +11,12 @@ from pathlib import Path
 
 import pytest
 from tests.conftest import write
-from tests.services.after_notice import RECOUVRA, seed_dupont, through_the_notice
+from tests.services.after_notice import RECOUVRA, STEP_DAYS, seed_dupont, through_the_notice
+from tests.services.test_dunning import desk_day
 
 from relance.adapters.formats.errors import FormatError
 from relance.core.agencies import AgencyProblem, Insurance
+from relance.core.engine import ActionStatus
 from relance.core.handoff import Route
 from relance.core.money import Money
 from relance.core.proceedings import ProceedingKind
@@ -23,6 +25,7 @@ from relance.services import (
     agencies,
     customer_history,
     daily_run,
+    dunning,
     handoffs,
     law,
     proceedings,
@@ -209,3 +212,18 @@ def test_an_insolvent_customers_claim_goes_to_no_agency_or_court_but_can_be_writ
     )
     assert closed[Route.WRITE_OFF] == ""
     assert len(handoffs.hand_off(store, "DUPONT", Route.WRITE_OFF, HANDOFF_DAY).items) == 2
+
+
+def test_the_pending_handoff_task_is_done_by_the_decision(store, tmp_path: Path) -> None:
+    seed_dupont(store, tmp_path)
+    for day in STEP_DAYS[:-1]:
+        desk_day(store, day)
+    (task,) = daily_run.run_dunning(store, STEP_DAYS[-1], actor="test").proposed
+    assert task.action.level_name == "handoff"  # proposed, waiting for the user
+    handoffs.hand_off(store, "DUPONT", Route.PAYMENT_ORDER, HANDOFF_DAY, actor="claire")
+    (done,) = [i for i in dunning.queue(store, everything=True) if i.id == task.id]
+    assert (done.action.status, done.action.done_on, done.outcome) == (
+        ActionStatus.DONE,
+        HANDOFF_DAY,
+        "handoff: payment_order",
+    )

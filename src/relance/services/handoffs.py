@@ -22,7 +22,7 @@ from relance.adapters.storage import repository_policies as policy_repo
 from relance.adapters.storage import repository_queue as queue_repo
 from relance.adapters.storage import repository_runs as runs
 from relance.adapters.storage.database import Connection, Store
-from relance.core.actions import ActionStatus
+from relance.core.actions import PENDING, ActionStatus
 from relance.core.agencies import Agency
 from relance.core.handoff import (
     ClaimItem,
@@ -32,7 +32,7 @@ from relance.core.handoff import (
     proceedings_refusal,
 )
 from relance.core.money import Money, total
-from relance.core.policy import PolicyIndex
+from relance.core.policy import Channel, PolicyIndex
 from relance.core.proceedings import Proceeding, in_proceedings
 from relance.core.stages import invoice_stages
 from relance.core.writeoff import AgencyHandoff, HandoffStatus, WriteOffReason
@@ -151,9 +151,33 @@ def hand_off(
                   "claim": {c: str(m.amount) for c, m in done.totals.items()}},
             reason=note, dated=on,
         )  # fmt: skip
+        _close_the_task(conn, customer_ref, on, route, actor)
         decision, ids = decide_as_of(conn, on, customer_ref)
         apply_cancellations(conn, decision.cancellations, ids, actor, on)
     return done
+
+
+_DECISION_CHANNELS = frozenset({Channel.AGENCY_HANDOFF, Channel.WRITE_OFF_REVIEW})
+
+
+def _close_the_task(
+    conn: Connection, customer_ref: str, on: date, route: Route, actor: str
+) -> None:
+    """The policy's handoff task pending for the customer is what the decision carries
+    out: it is done on the decision's day (the other pending steps are cancelled after)."""
+    for action_id, action in queue_repo.engine_actions(conn, on, customer_ref):
+        if action.status not in PENDING or not _DECISION_CHANNELS & set(action.channels):
+            continue
+        queue_repo.set_action_status(
+            conn, action_id, ActionStatus.DONE, done_on=on, outcome=f"handoff: {route.value}"
+        )
+        repo.append_event(
+            conn, "action.done", actor=actor, customer_ref=customer_ref,
+            subject=f"action {action_id}",
+            data={"id": action_id, "level": action.level_name, "done_on": on.isoformat(),
+                  "outcome": f"handoff: {route.value}"},
+            dated=on,
+        )  # fmt: skip
 
 
 def _record_route(
