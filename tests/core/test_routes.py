@@ -4,6 +4,7 @@ business debtor, against the rules file shipped with relance."""
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 
 from tests.services.after_notice import RECOUVRA
@@ -70,8 +71,16 @@ def test_a_claim_in_another_currency_is_not_priced_with_euro_court_fees() -> Non
     usd = Claim("USD", Money.of("900", "USD"), Money.of("0", "USD"), Money.of("0", "USD"), 40,
                 Money.of("0", "USD"), business_debtor=True)  # fmt: skip
     figures = {f.route: f for f in compare_routes(usd, [RECOUVRA], RULES).figures}
-    assert (
-        figures[Route.PAYMENT_ORDER].unavailable == "the court's fees are in euros: compare by hand"
-    )
-    assert figures[Route.SMALL_CLAIMS].unavailable == "a French procedure, for claims in euros"
+    euros = "a French procedure, compared for claims in euros"
+    assert figures[Route.PAYMENT_ORDER].unavailable == euros
+    assert figures[Route.SMALL_CLAIMS].unavailable == euros
+    assert str(figures[Route.SMALL_CLAIMS].cost) == "0.00 USD"
     assert figures[Route.AGENCY].unavailable == "its fees are in EUR"
+
+
+def test_a_debtor_abroad_is_not_offered_the_french_procedures() -> None:
+    abroad = dataclasses.replace(CLAIM, debtor_country="DE")
+    figures = {f.route: f for f in compare_routes(abroad, [RECOUVRA], RULES).figures}
+    assert "Regulation (EC) 1896/2006" in figures[Route.PAYMENT_ORDER].unavailable
+    assert "for a debtor in France" in figures[Route.SMALL_CLAIMS].unavailable
+    assert figures[Route.AGENCY].unavailable == "" and figures[Route.WRITE_OFF].unavailable == ""

@@ -80,6 +80,7 @@ class Claim:
     age_days: int  # of its oldest invoice
     vat: Money  # the VAT in the open principal, recoverable on a write-off
     business_debtor: bool
+    debtor_country: str = "FR"
 
     @property
     def total(self) -> Money:
@@ -209,14 +210,15 @@ def _small_claims(claim: Claim, rules: RouteRules, expected: Money, recovery: st
     over = claim.principal + claim.interest
     basis = (recovery + ", only if the debtor agrees",
              f"cost {cost}: {rules.small_claims_source}")  # fmt: skip
-    if c != "EUR" or over.amount > rules.small_claims_ceiling:
+    why = _french_only(claim)
+    if not why and over.amount > rules.small_claims_ceiling:
         why = (
             f"principal and interest {over} exceed {rules.small_claims_ceiling} EUR "
             f"({rules.ceiling_source})"
-            if c == "EUR"
-            else "a French procedure, for claims in euros"
         )
-        return RouteFigure(Route.SMALL_CLAIMS, "small claims", Money.zero(c), cost, basis, why)
+    if why:
+        return RouteFigure(Route.SMALL_CLAIMS, "small claims", Money.zero(c), Money.zero(c),
+                           basis, why)  # fmt: skip
     return RouteFigure(Route.SMALL_CLAIMS, "small claims", expected, cost, basis)
 
 
@@ -229,12 +231,26 @@ def _payment_order(claim: Claim, rules: RouteRules, expected: Money, recovery: s
         court, fee, source = ("tribunal judiciaire", rules.judiciaire_fee,
                               rules.judiciaire_source)  # fmt: skip
     greffe, service = Money(fee, c), Money(rules.service_fee, c)
-    if c != "EUR":  # the fees are euros: a claim in another currency is compared by hand
+    why = _french_only(claim)
+    if why:
         return RouteFigure(Route.PAYMENT_ORDER, "payment order", Money.zero(c), Money.zero(c),
-                           (), "the court's fees are in euros: compare by hand")  # fmt: skip
+                           (), why)  # fmt: skip
     basis = (
         recovery,
         f"cost {greffe} at the {court}: {source}",
         f"+ {service} service of the order: {rules.service_source}",
     )  # fmt: skip
     return RouteFigure(Route.PAYMENT_ORDER, "payment order", expected, greffe + service, basis)
+
+
+def _french_only(claim: Claim) -> str:
+    """Why a French procedure does not fit the claim ("" when it does): the debtor must be
+    in France (the court is the debtor's) and the fees compared are in euros."""
+    if claim.debtor_country.upper() != "FR":
+        return (
+            "a French procedure, for a debtor in France (abroad, see the European order for "
+            "payment, Regulation (EC) 1896/2006: not compared here)"
+        )
+    if claim.currency != "EUR":
+        return "a French procedure, compared for claims in euros"
+    return ""

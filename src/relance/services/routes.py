@@ -4,6 +4,7 @@ user decides with `relance handoff`."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -48,6 +49,7 @@ def compare(store: Store, customer_ref: str, on: date) -> tuple[CustomerRoutes, 
     for currency in sorted({item.balance.currency for item in items}):
         mine = [item for item in items if item.balance.currency == currency]
         claim, notes = _claim(mine, charges, currency, customer.kind is CustomerKind.BUSINESS)
+        claim = dataclasses.replace(claim, debtor_country=customer.country or "FR")
         found.append(
             CustomerRoutes(
                 tuple(item.invoice.number for item in mine),

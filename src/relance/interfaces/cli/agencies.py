@@ -361,13 +361,15 @@ def _show_routes(customer: str, day: date, found: Any) -> None:
         f"indemnities {claim.indemnity}; {claim.age_days} days past due")  # fmt: skip
     say(f"  p = {c.share} %: {c.share_basis}")
     display = [
-        [f.name, str(f.recovery), str(f.cost), str(f.net), f.unavailable or "yes"]
+        [f.name, "—", "—", "—", f"no: {f.unavailable}"] if f.unavailable
+        else [f.name, str(f.recovery), str(f.cost), str(f.net), "yes"]
         for f in c.figures
-    ]
+    ]  # fmt: skip
     ui.emit(ui.Format.TABLE, ["route", "recovery", "cost", "net", "open"], display,
             title="Routes compared", right=["recovery", "cost", "net"])  # fmt: skip
     for f in c.figures:
-        say(f"  {f.name}: " + "; ".join(f.basis))
+        if not f.unavailable:
+            say(f"  {f.name}: " + "; ".join(f.basis))
     for note in found.notes:
         say(f"note: {note}")
 
