@@ -230,6 +230,12 @@ PHRASES: dict[str, tuple[str, str]] = {
     "event.payment.matched": ("Paiement lettré", "Payment matched"),
     "event.payment.unmatched": ("Lettrage défait", "Payment unmatched"),
     "event.policy.assigned": ("Politique attribuée", "Policy assigned"),
+    "event.handoff": (
+        "Créance confiée (après la mise en demeure)",
+        "Claim handed over (after the notice)",
+    ),
+    "event.agency.mandate": ("Mandat de l’agence établi", "Agency mandate drawn up"),
+    "event.agency.recovery": ("Encaissement par l’agence", "Recovered by the agency"),
     # one action's preview
     "preview.title": ("Action n° {id}", "Action #{id}"),
     "preview.approve": ("Approuver", "Approve"),
