@@ -16,7 +16,7 @@ from relance.adapters.storage import repository_runs as runs
 from relance.adapters.storage.database import Store
 from relance.core.model import Customer
 from relance.core.proceedings import Proceeding
-from relance.services import agreements, insolvency, limitation, rates
+from relance.services import agreements, insolvency, ledger_cache, limitation, rates
 from relance.services.agreements import PlanView
 from relance.services.insolvency import CaseLine
 from relance.services.limitation import LimitationLine
@@ -49,7 +49,12 @@ class Alerts:
 
 
 def alerts(store: Store, as_of: date) -> Alerts:
-    """Today's warnings as of `as_of`."""
+    """Today's warnings as of `as_of` (the limitation check reads the old open invoices:
+    kept until the next commit to the ledger, `ledger_cache`)."""
+    return ledger_cache.kept(store, ("alerts", as_of), lambda: _alerts(store, as_of))
+
+
+def _alerts(store: Store, as_of: date) -> Alerts:
     expiring = limitation.limitation_report(store, as_of, LIMITATION_HORIZON)
     with store.begin() as conn:
         gaps = rates.rate_gaps(conn, as_of)

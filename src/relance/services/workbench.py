@@ -15,25 +15,30 @@ from relance.adapters.storage import repository as repo
 from relance.adapters.storage import repository_aging
 from relance.adapters.storage import repository_pauses as pauses_repo
 from relance.adapters.storage import repository_queue as queue_repo
+from relance.adapters.storage import repository_queue_view as view_repo
 from relance.adapters.storage import repository_workbench as wrepo
 from relance.adapters.storage.database import Connection, Store
+from relance.adapters.storage.repository_queue_view import QueueFilter
 from relance.adapters.storage.repository_workbench import (
     CustomerFilter,
     CustomerPage,
     CustomerSort,
 )
-from relance.core.aging import AgingReport, Buckets, assemble
+from relance.core.aging import AgingReport, AgingTable, Buckets
 from relance.core.engine import ActionStatus
 from relance.core.model import Customer
 from relance.core.money import Money
 from relance.core.pauses import Dispute, Hold, Promise
 from relance.core.policy import Channel
 from relance.core.queued import QueuedAction
+from relance.services import customer_list, ledger_cache
 
 __all__ = ["CustomerFilter", "CustomerPage", "CustomerSort"]
 
 PROMISE_HORIZON = timedelta(days=7)  # promises falling due within a week either side
 PENDING = (ActionStatus.PROPOSED, ActionStatus.APPROVED)
+QUEUE_PAGE = 50  # actions on a page of the queue
+TODAY_LIST = 10  # proposals and calls listed on the Today page (the rest: the queue)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,9 +60,11 @@ class Today:
     credits to match, and the aged balance."""
 
     as_of: date
-    proposed: tuple[QueueItem, ...]
+    proposed: tuple[QueueItem, ...]  # the first TODAY_LIST
+    proposed_count: int
     approved: int
-    calls: tuple[QueueItem, ...]
+    calls: tuple[QueueItem, ...]  # the first TODAY_LIST
+    calls_count: int
     promises: tuple[tuple[Promise, Customer | None], ...]
     disputes: tuple[Dispute, ...]
     unmatched_credits: int
@@ -71,9 +78,14 @@ def _with_customers(conn: Connection, items: Sequence[QueuedAction]) -> list[Que
 
 
 def today(store: Store, as_of: date) -> Today:
-    """Everything the Today page shows, as of `as_of`."""
+    """Everything the Today page shows, as of `as_of`: the counts and the first few
+    proposals and calls are read by the database, the aged balance is summed by it."""
+    proposed = QueueFilter((ActionStatus.PROPOSED,))
+    calls = QueueFilter(PENDING, channel=Channel.CALL)
+    proposed_ids, call_ids = queue_ids(store, proposed), queue_ids(store, calls)
+    first = _load_items(store, proposed_ids[:TODAY_LIST])
+    to_call = _load_items(store, call_ids[:TODAY_LIST])
     with store.begin() as conn:
-        pending = _with_customers(conn, queue_repo.load_queue(conn, PENDING))
         promises = [
             p
             for p in pauses_repo.load_promises(conn)
@@ -82,12 +94,13 @@ def today(store: Store, as_of: date) -> Today:
         promised = {c.ref: c for c in repo.load_customers(conn, [p.customer_ref for p in promises])}
         disputes = [d for d in pauses_repo.load_disputes(conn) if d.active(as_of)]
         unmatched = wrepo.unmatched_credit_count(conn)
-        report = assemble(repository_aging.aging_rows(conn, as_of, Buckets()), as_of, Buckets())
     return Today(
         as_of=as_of,
-        proposed=tuple(q for q in pending if q.item.action.status is ActionStatus.PROPOSED),
-        approved=sum(1 for q in pending if q.item.action.status is ActionStatus.APPROVED),
-        calls=tuple(q for q in pending if Channel.CALL in q.item.action.channels),
+        proposed=tuple(first),
+        proposed_count=len(proposed_ids),
+        approved=len(queue_ids(store, QueueFilter((ActionStatus.APPROVED,)))),
+        calls=tuple(to_call),
+        calls_count=len(call_ids),
         promises=tuple(
             sorted(
                 ((p, promised.get(p.customer_ref)) for p in promises), key=lambda pair: pair[0].due
@@ -95,32 +108,69 @@ def today(store: Store, as_of: date) -> Today:
         ),
         disputes=tuple(sorted(disputes, key=lambda d: d.opened)),
         unmatched_credits=unmatched,
-        aging=report,
+        aging=aging_totals(store, as_of),
     )
 
 
 @dataclass(frozen=True, slots=True)
 class QueueView:
-    """The pending actions a filter keeps, and the stages and channels to filter on."""
+    """One page of the pending actions a filter keeps, how many it keeps in all, and the
+    stages and channels to filter on."""
 
     items: tuple[QueueItem, ...]
     stages: tuple[str, ...]
     channels: tuple[Channel, ...]
+    total: int = 0
+    page: int = 1
+    pages: int = 1
 
 
-def queue(store: Store, *, stage: str = "", channel: Channel | None = None) -> QueueView:
-    """The proposed and approved actions, of one stage (level name) and channel if given."""
+def queue(
+    store: Store,
+    *,
+    stage: str = "",
+    channel: Channel | None = None,
+    page: int = 1,
+    per_page: int = QUEUE_PAGE,
+) -> QueueView:
+    """The proposed and approved actions, of one stage (level name) and channel if given,
+    `per_page` of them on page `page` (counted and cut by the database)."""
+    ids = queue_ids(store, QueueFilter(PENDING, stage, channel))
+    pages = max(1, -(-len(ids) // per_page))
+    page = min(max(page, 1), pages)
+    items = _load_items(store, ids[(page - 1) * per_page : page * per_page])
+
+    def facets() -> tuple[tuple[str, ...], tuple[Channel, ...]]:
+        with store.begin() as conn:
+            return view_repo.queue_facets(conn, PENDING)
+
+    stages, channels = ledger_cache.kept(store, ("queue facets",), facets)
+    return QueueView(tuple(items), stages, channels, len(ids), page, pages)
+
+
+def queue_ids(store: Store, which: QueueFilter) -> tuple[int, ...]:
+    """The ids of the queued actions `which` keeps, in the queue's order (kept until the
+    next commit: a run queues a step for every customer in arrears)."""
+
+    def compute() -> tuple[int, ...]:
+        with store.begin() as conn:
+            return tuple(view_repo.queue_ids(conn, which))
+
+    return ledger_cache.kept(store, ("queue ids", which), compute)
+
+
+def _load_items(store: Store, ids: Sequence[int]) -> list[QueueItem]:
+    if not ids:
+        return []
     with store.begin() as conn:
-        pending = _with_customers(conn, queue_repo.load_queue(conn, PENDING))
-    stages = tuple(sorted({q.item.action.level_name for q in pending}))
-    channels = tuple(c for c in Channel if any(c in q.item.action.channels for q in pending))
-    kept = [
-        q
-        for q in pending
-        if (not stage or q.item.action.level_name == stage)
-        and (channel is None or channel in q.item.action.channels)
-    ]
-    return QueueView(tuple(kept), stages, channels)
+        return _with_customers(conn, queue_repo.load_queue(conn, ids=ids))
+
+
+def queue_item(store: Store, action_id: int) -> QueueItem | None:
+    """The pending action `action_id` with its customer, None when it is not pending."""
+    with store.begin() as conn:
+        found = queue_repo.load_queue(conn, PENDING, ids=[action_id])
+        return _with_customers(conn, found)[0] if found else None
 
 
 def customers(
@@ -130,20 +180,31 @@ def customers(
     search: str = "",
     which: CustomerFilter = CustomerFilter.OPEN,
     sort: CustomerSort = CustomerSort.BALANCE,
+    stage: str = "",
     page: int = 1,
     per_page: int = 50,
 ) -> CustomerPage:
-    """One page of the customers (counted, filtered, sorted and cut by the database)."""
-    with store.begin() as conn:
-        return wrepo.customer_page(
-            conn,
-            as_of,
-            search=search.strip(),
-            which=which,
-            sort=sort,
-            offset=(max(page, 1) - 1) * per_page,
-            limit=per_page,
-        )
+    """One page of the customers: `customer_list.customer_page`."""
+    return customer_list.customer_page(
+        store, as_of, search=search, which=which, sort=sort, stage=stage, page=page,
+        per_page=per_page,
+    )  # fmt: skip
+
+
+def aging_totals(store: Store, as_of: date, buckets: Buckets = Buckets()) -> AgingReport:
+    """The aged balance's totals per currency as of `as_of` (no customers' rows), summed by
+    the database and kept until the next commit (`ledger_cache`)."""
+
+    def compute() -> dict[str, list[int]]:
+        with store.begin() as conn:
+            return repository_aging.aging_totals(conn, as_of, buckets)
+
+    totals = ledger_cache.kept(store, ("aging totals", as_of, buckets), compute)
+    tables = tuple(
+        AgingTable(currency, (), tuple(Money.from_minor(m, currency) for m in minor))
+        for currency, minor in totals.items()
+    )
+    return AgingReport(as_of, buckets, tables)
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,15 +231,20 @@ class CustomerFile:
     disputes: tuple[Dispute, ...]
     promises: tuple[Promise, ...]
     holds: tuple[Hold, ...]
+    invoice_count: int = 0  # open invoices in all (`invoices` may hold the oldest only)
 
 
-def customer_file(store: Store, customer_ref: str, as_of: date) -> CustomerFile:
-    """The customer `customer_ref` as of `as_of`; LookupError when there is none."""
+def customer_file(
+    store: Store, customer_ref: str, as_of: date, *, shown: int | None = None
+) -> CustomerFile:
+    """The customer `customer_ref` as of `as_of`, with the `shown` oldest open invoices
+    (all without it; the balances count them all); LookupError when there is none."""
     with store.begin() as conn:
         found = repo.load_customers(conn, [customer_ref])
         if not found:
             raise LookupError(f"no customer {customer_ref!r}")
-        owed = repo.open_invoice_balances(conn, as_of, customer_ref)
+        owed = repo.open_invoice_balances(conn, as_of, customer_ref, limit=shown)
+        balances, count = wrepo.open_balances_of(conn, customer_ref, as_of)
         actions = queue_repo.load_queue(conn, customer_ref=customer_ref)
         disputes = [d for d in pauses_repo.load_disputes(conn, customer_ref) if d.resolved is None]
         promises = pauses_repo.load_promises(conn, customer_ref)
@@ -196,20 +262,15 @@ def customer_file(store: Store, customer_ref: str, as_of: date) -> CustomerFile:
         )
         for invoice, balance in owed
     )
-    totals: dict[str, Money] = {}
-    for line in invoices:
-        currency = line.open_balance.currency
-        totals[currency] = (
-            totals[currency] + line.open_balance if currency in totals else line.open_balance
-        )
     return CustomerFile(
         found[0],
         invoices,
-        tuple(totals[c] for c in sorted(totals)),
+        tuple(balances),
         tuple(a for a in actions if a.action.status in PENDING),
         tuple(disputes),
         tuple(sorted(promises, key=lambda p: p.due, reverse=True)),
         tuple(holds),
+        count,
     )
 
 

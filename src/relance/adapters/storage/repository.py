@@ -311,16 +311,22 @@ def load_allocations(
 # -- open balances, summed by the database -------------------------------------
 
 
-def _allocated_by_invoice(as_of: date) -> Any:
-    return (
-        select(
-            t.allocations.c.invoice_id,
-            func.sum(t.allocations.c.amount_minor).label("allocated"),
+def _allocated_by_invoice(as_of: date, customer_ref: str | None = None) -> Any:
+    """Per invoice: what was allocated to it by `as_of` (of one customer's invoices only
+    when `customer_ref` is given, so one customer's file does not sum the whole ledger's
+    allocations)."""
+    query = select(
+        t.allocations.c.invoice_id,
+        func.sum(t.allocations.c.amount_minor).label("allocated"),
+    ).where(t.allocations.c.date <= as_of)
+    if customer_ref is not None:
+        theirs = (
+            select(t.invoices.c.id)
+            .join(t.customers, t.customers.c.id == t.invoices.c.customer_id)
+            .where(t.customers.c.ref == customer_ref)
         )
-        .where(t.allocations.c.date <= as_of)
-        .group_by(t.allocations.c.invoice_id)
-        .subquery()
-    )
+        query = query.where(t.allocations.c.invoice_id.in_(theirs))
+    return query.group_by(t.allocations.c.invoice_id).subquery()
 
 
 def open_invoice_balances(
@@ -329,11 +335,12 @@ def open_invoice_balances(
     customer_ref: str | None = None,
     *,
     started_by: date | None = None,
+    limit: int | None = None,
 ) -> list[tuple[Invoice, Money]]:
     """Invoices open as of `as_of` with their open balance, oldest due date first; with
     `started_by`, only those issued or delivered on or before that day (the limitation
-    check reads the few old invoices, not the open ledger)."""
-    allocated = _allocated_by_invoice(as_of)
+    check reads the few old invoices, not the open ledger); the first `limit` if given."""
+    allocated = _allocated_by_invoice(as_of, customer_ref)
     open_minor = t.invoices.c.amount_minor - func.coalesce(allocated.c.allocated, 0)
     query = (
         select(*_INVOICE_COLUMNS, open_minor)
@@ -348,6 +355,8 @@ def open_invoice_balances(
         query = query.where(
             or_(t.invoices.c.issue_date <= started_by, t.invoices.c.delivery_date <= started_by)
         )
+    if limit is not None:
+        query = query.limit(limit)
     result = []
     for row in conn.execute(query):
         invoice = invoice_from_row(row[:-1])

@@ -35,16 +35,9 @@ def _buckets(sums: Sequence[Any]) -> list[int]:
     return [edges[index] - edges[index + 1] for index in range(len(before) + 1)]
 
 
-def aging_rows(conn: Connection, as_of: date, buckets: Buckets) -> Iterator[AgingRow]:
-    """Open balances as of `as_of` per customer and currency, bucket by bucket, summed in SQL.
-
-    Invoiced amounts and allocated amounts are summed apart, each in one pass over a
-    covering index, and subtracted per bucket: allocations never exceed their invoice
-    (every path that writes one checks it), so the difference is the sum of open balances.
-    The bucket boundaries come from `Buckets.due_date_floors`, so the database and the pure
-    `core.aging.aging` put every invoice in the same bucket. Rows are read through the
-    driver: a hundred thousand customers' sums need no type processing.
-    """
+def _sums_by_customer(as_of: date, buckets: Buckets) -> tuple[Any, Any]:
+    """The invoiced and the allocated sums per customer and currency, bucket by bucket
+    (each a total then one sum per floor, `_before_columns`)."""
     floors = buckets.due_date_floors(as_of)
     inv, alloc = t.invoices, t.allocations
     invoiced = (
@@ -67,6 +60,42 @@ def aging_rows(conn: Connection, as_of: date, buckets: Buckets) -> Iterator[Agin
         .where(and_(alloc.c.date <= as_of, inv.c.issue_date <= as_of))
         .group_by(inv.c.customer_id, inv.c.currency)
     )
+    return invoiced, applied
+
+
+def _by_currency(per_customer: Any) -> Any:
+    """`per_customer`'s sums added up per currency (grouped by customer first, the
+    database walks its covering index in order: no sort of a million rows)."""
+    inner = per_customer.subquery()
+    sums = [func.sum(column) for column in list(inner.c)[2:]]
+    return select(inner.c.currency, *sums).group_by(inner.c.currency)
+
+
+def aging_totals(conn: Connection, as_of: date, buckets: Buckets) -> dict[str, list[int]]:
+    """What `aging_rows` sums to per currency, bucket by bucket in minor units, summed by
+    the database (currencies owed nothing are left out)."""
+    invoiced, applied = _sums_by_customer(as_of, buckets)
+    totals = {
+        currency: _buckets(sums) for currency, *sums in driver_rows(conn, _by_currency(invoiced))
+    }
+    for currency, *sums in driver_rows(conn, _by_currency(applied)):
+        row = totals[currency]
+        for index, amount in enumerate(_buckets(sums)):
+            row[index] -= amount
+    return {currency: row for currency, row in sorted(totals.items()) if any(row)}
+
+
+def aging_rows(conn: Connection, as_of: date, buckets: Buckets) -> Iterator[AgingRow]:
+    """Open balances as of `as_of` per customer and currency, bucket by bucket, summed in SQL.
+
+    Invoiced amounts and allocated amounts are summed apart, each in one pass over a
+    covering index, and subtracted per bucket: allocations never exceed their invoice
+    (every path that writes one checks it), so the difference is the sum of open balances.
+    The bucket boundaries come from `Buckets.due_date_floors`, so the database and the pure
+    `core.aging.aging` put every invoice in the same bucket. Rows are read through the
+    driver: a hundred thousand customers' sums need no type processing.
+    """
+    invoiced, applied = _sums_by_customer(as_of, buckets)
     grid: dict[tuple[int, str], list[int]] = {
         (customer_id, currency): _buckets(sums)
         for customer_id, currency, *sums in driver_rows(conn, invoiced)

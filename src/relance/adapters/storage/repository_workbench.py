@@ -1,6 +1,6 @@
-"""What the web workbench's pages read that no other listing gives: the customers paged and
-sorted in SQL (fast at 100,000 customers), counts for the day's review, each customer's
-last step."""
+"""What the web workbench's pages read that no other listing gives: where each customer
+stands (open amount, oldest open due date, last step: summed in SQL, for ordering and
+filtering the customers page), a page's lines, counts for the day's review."""
 
 from __future__ import annotations
 
@@ -55,17 +55,20 @@ class CustomerPage:
 
     rows: tuple[CustomerSummary, ...]
     total: int
+    stages: tuple[str, ...] = ()  # the customers' last steps, to filter on
 
 
-def _allocated(as_of: date) -> Any:
-    """Per invoice: what was allocated to it by `as_of`."""
-    alloc = t.allocations
-    return (
-        select(alloc.c.invoice_id, func.sum(alloc.c.amount_minor).label("allocated"))
-        .where(alloc.c.date <= as_of)
-        .group_by(alloc.c.invoice_id)
-        .subquery()
+def _allocated(as_of: date, customer_ids: Sequence[int] | None = None) -> Any:
+    """Per invoice: what was allocated to it by `as_of` (to the invoices of `customer_ids`
+    only, when given: a page's fifty customers do not sum the whole ledger's)."""
+    alloc, inv = t.allocations, t.invoices
+    query = select(alloc.c.invoice_id, func.sum(alloc.c.amount_minor).label("allocated")).where(
+        alloc.c.date <= as_of
     )
+    if customer_ids is not None:
+        theirs = select(inv.c.id).where(inv.c.customer_id.in_(customer_ids))
+        query = query.where(alloc.c.invoice_id.in_(theirs))
+    return query.group_by(alloc.c.invoice_id).subquery()
 
 
 def _open_by_customer(as_of: date) -> Any:
@@ -85,59 +88,11 @@ def _open_by_customer(as_of: date) -> Any:
     )
 
 
-def customer_page(
-    conn: Connection,
-    as_of: date,
-    *,
-    search: str = "",
-    which: CustomerFilter = CustomerFilter.OPEN,
-    sort: CustomerSort = CustomerSort.BALANCE,
-    offset: int = 0,
-    limit: int = 50,
-) -> CustomerPage:
-    """The customers matching `search` (reference, name, city or e-mail, any case) and
-    `which`, ordered by `sort`, `limit` of them from `offset`."""
-    c, opened = t.customers, _open_by_customer(as_of)
-    query = select(c.c.id, c.c.ref, c.c.name, c.c.city, opened.c.oldest_due).outerjoin(
-        opened, opened.c.customer_id == c.c.id
-    )
-    if search:
-        pattern = f"%{search.lower()}%"
-        fields = (c.c.ref, c.c.name, c.c.city, c.c.email)
-        query = query.where(or_(*(func.lower(f).like(pattern) for f in fields)))
-    if which is CustomerFilter.OPEN:
-        query = query.where(opened.c.open_minor > 0)
-    elif which is CustomerFilter.OVERDUE:
-        query = query.where(opened.c.oldest_due < as_of)
-    total = conn.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-    order = {
-        CustomerSort.NAME: (c.c.name, c.c.ref),
-        CustomerSort.REF: (c.c.ref,),
-        CustomerSort.BALANCE: (func.coalesce(opened.c.open_minor, 0).desc(), c.c.ref),
-        CustomerSort.OLDEST: (func.coalesce(opened.c.oldest_due, date.max), c.c.ref),
-    }[sort]
-    found = conn.execute(query.order_by(*order).offset(offset).limit(limit)).all()
-    ids = [row.id for row in found]
-    balances, steps = _balances(conn, ids, as_of), _last_steps(conn, [row.ref for row in found])
-    rows = tuple(
-        CustomerSummary(
-            row.ref,
-            row.name,
-            row.city,
-            tuple(balances.get(row.id, ())),
-            row.oldest_due,
-            steps.get(row.ref, ""),
-        )
-        for row in found
-    )
-    return CustomerPage(rows, int(total))
-
-
 def _balances(conn: Connection, ids: Sequence[int], as_of: date) -> dict[int, list[Money]]:
     """The open balance per currency of the customers `ids`."""
     if not ids:
         return {}
-    inv, allocated = t.invoices, _allocated(as_of)
+    inv, allocated = t.invoices, _allocated(as_of, ids)
     open_minor = inv.c.amount_minor - func.coalesce(allocated.c.allocated, 0)
     query = (
         select(inv.c.customer_id, inv.c.currency, func.sum(open_minor))
@@ -152,18 +107,86 @@ def _balances(conn: Connection, ids: Sequence[int], as_of: date) -> dict[int, li
     return found
 
 
-def _last_steps(conn: Connection, refs: Sequence[str]) -> dict[str, str]:
-    """The level name of each customer's latest step that was not cancelled."""
-    if not refs:
-        return {}
-    a = td.dunning_actions
+def open_balances_of(conn: Connection, customer_ref: str, as_of: date) -> tuple[list[Money], int]:
+    """One customer's open balance per currency and how many invoices are open."""
+    c = t.customers
+    ids = list(conn.execute(select(c.c.id).where(c.c.ref == customer_ref)).scalars())
+    if not ids:
+        return [], 0
+    inv, allocated = t.invoices, _allocated(as_of, ids)
+    open_minor = inv.c.amount_minor - func.coalesce(allocated.c.allocated, 0)
+    query = (
+        select(inv.c.currency, func.sum(open_minor), func.count())
+        .outerjoin(allocated, allocated.c.invoice_id == inv.c.id)
+        .where(and_(inv.c.customer_id == ids[0], inv.c.issue_date <= as_of, open_minor > 0))
+        .group_by(inv.c.currency)
+        .order_by(inv.c.currency)
+    )
+    rows = conn.execute(query).all()
+    return [Money.from_minor(int(m), cur) for cur, m, _ in rows], sum(n for _, _, n in rows)
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """Where one customer stands, for ordering and filtering the customers page."""
+
+    id: int
+    ref: str
+    name: str
+    city: str
+    open_minor: int  # open, all currencies together (for ordering only)
+    oldest_due: date | None  # the oldest due date still open
+    last_step: str  # the level of the customer's latest step, '' before any
+
+
+def customer_standings(conn: Connection, as_of: date) -> list[Standing]:
+    """Every customer with its open amount, oldest open due date and last step, summed by
+    the database in one pass over the invoices (and one over the actions)."""
+    c, opened, a = t.customers, _open_by_customer(as_of), td.dunning_actions
     latest = (
         select(func.max(a.c.id))
-        .where(and_(a.c.customer_ref.in_(refs), a.c.status != ActionStatus.CANCELLED.value))
+        .where(a.c.status != ActionStatus.CANCELLED.value)
         .group_by(a.c.customer_ref)
     )
     query = select(a.c.customer_ref, a.c.level_name).where(a.c.id.in_(latest))
-    return {ref: name for ref, name in conn.execute(query)}
+    steps = {ref: name for ref, name in conn.execute(query)}
+    query = select(
+        c.c.id, c.c.ref, c.c.name, c.c.city, opened.c.open_minor, opened.c.oldest_due
+    ).outerjoin(opened, opened.c.customer_id == c.c.id)  # fmt: skip
+    return [
+        Standing(
+            row.id,
+            row.ref,
+            row.name,
+            row.city,
+            int(row.open_minor or 0),
+            row.oldest_due,
+            steps.get(row.ref, ""),
+        )
+        for row in conn.execute(query)
+    ]
+
+
+def customers_matching(conn: Connection, search: str) -> set[int]:
+    """The ids of the customers whose reference, name, city or e-mail holds `search`
+    (any case)."""
+    c, pattern = t.customers, f"%{search.lower()}%"
+    fields = (c.c.ref, c.c.name, c.c.city, c.c.email)
+    query = select(c.c.id).where(or_(*(func.lower(f).like(pattern) for f in fields)))
+    return set(conn.execute(query).scalars())
+
+
+def customer_summaries(
+    conn: Connection, standings: Sequence[Standing], as_of: date
+) -> tuple[CustomerSummary, ...]:
+    """The lines of a page for `standings`, with each one's open balance per currency."""
+    balances = _balances(conn, [s.id for s in standings], as_of)
+    return tuple(
+        CustomerSummary(
+            s.ref, s.name, s.city, tuple(balances.get(s.id, ())), s.oldest_due, s.last_step
+        )
+        for s in standings
+    )
 
 
 def unmatched_credit_count(conn: Connection) -> int:

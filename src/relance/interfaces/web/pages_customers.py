@@ -19,6 +19,7 @@ from relance.services import agreements, contracts, customer_history, workbench
 from relance.services.workbench import CustomerFilter, CustomerSort
 
 PER_PAGE = 50
+INVOICES_SHOWN = 100  # open invoices listed on a customer's page until "all" is asked
 
 
 E = TypeVar("E", CustomerFilter, CustomerSort)
@@ -38,6 +39,7 @@ def customers_page(request: Request, user: User) -> Response:
     search = params.get("q", "")[:200]
     which = _choice(CustomerFilter, params.get("which"), CustomerFilter.OPEN)
     sort = _choice(CustomerSort, params.get("sort"), CustomerSort.BALANCE)
+    stage = params.get("stage", "")[:200]
     number = int(params["page"]) if params.get("page", "").isdigit() else 1
     found = workbench.customers(
         request.app.state.store,
@@ -45,19 +47,24 @@ def customers_page(request: Request, user: User) -> Response:
         search=search,
         which=which,
         sort=sort,
+        stage=stage,
         page=number,
         per_page=PER_PAGE,
     )
     pages = max(1, -(-found.total // PER_PAGE))
 
     def link(**changes: object) -> str:
-        query = {"q": search, "which": which.value, "sort": sort.value, "page": number, **changes}
+        query = {
+            "q": search, "which": which.value, "stage": stage, "sort": sort.value,
+            "page": number, **changes,
+        }  # fmt: skip
         return "/customers?" + urlencode({k: v for k, v in query.items() if v not in ("", None)})
 
     context = {
         "found": found,
         "search": search,
         "which": which.value,
+        "stage": stage,
         "sort": sort.value,
         "filters": list(CustomerFilter),
         "sorts": list(CustomerSort),
@@ -74,7 +81,8 @@ def customer_page(request: Request, user: User) -> Response:
     store, day = request.app.state.store, request.app.state.settings.today()
     ref = request.path_params["ref"]
     try:
-        file = workbench.customer_file(store, ref, day)
+        every = request.query_params.get("invoices") == "all"
+        file = workbench.customer_file(store, ref, day, shown=None if every else INVOICES_SHOWN)
         events = customer_history.history(store, ref)
         plans = agreements.plans_of(store, ref, day)
         terms = contracts.contract_of(store, ref)

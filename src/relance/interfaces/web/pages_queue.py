@@ -3,6 +3,8 @@ approved or cancelled one by one or many at once."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -25,10 +27,19 @@ def _channel(text: str) -> Channel | None:
 @page(Role.VIEWER)
 def queue_page(request: Request, user: User) -> Response:
     """The pending actions, filtered by stage and channel."""
-    stage = request.query_params.get("stage", "")
-    channel = _channel(request.query_params.get("channel", ""))
-    view = workbench.queue(request.app.state.store, stage=stage, channel=channel)
-    context = {"view": view, "stage": stage, "channel": channel.value if channel else ""}
+    params = request.query_params
+    stage = params.get("stage", "")
+    channel = _channel(params.get("channel", ""))
+    number = int(params["page"]) if params.get("page", "").isdigit() else 1
+    view = workbench.queue(request.app.state.store, stage=stage, channel=channel, page=number)
+
+    def link(page: int) -> str:
+        query = {"stage": stage, "channel": channel.value if channel else "", "page": page}
+        return "/queue?" + urlencode({k: v for k, v in query.items() if v not in ("", 1)})
+
+    context = {
+        "view": view, "stage": stage, "channel": channel.value if channel else "", "link": link,
+    }  # fmt: skip
     return render(request, user, "queue.html", context)
 
 
@@ -46,8 +57,7 @@ def preview_page(request: Request, user: User) -> Response:
         shown = render_preview(store, _action_id(request), day)
     except LookupError:
         return render(request, user, "error.html", {"code": 404}, status_code=404)
-    found = [q for q in workbench.queue(store).items if q.item.id == shown.action_id]
-    context = {"preview": shown, "queued": found[0] if found else None}
+    context = {"preview": shown, "queued": workbench.queue_item(store, shown.action_id)}
     return render(request, user, "preview.html", context)
 
 

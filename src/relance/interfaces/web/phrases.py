@@ -74,6 +74,7 @@ PHRASES: dict[str, tuple[str, str]] = {
     "today.none": ("Aucun.", "None."),
     "today.due_on": ("pour le {day}", "due {day}"),
     "today.all_queue": ("Toute la file ({count})", "The whole queue ({count})"),
+    "today.all_calls": ("Tous les appels ({count})", "All the calls ({count})"),
     # the queue
     "queue.title": ("File d’attente", "Queue"),
     "queue.count": ("{count} action(s)", "{count} action(s)"),
@@ -150,6 +151,7 @@ PHRASES: dict[str, tuple[str, str]] = {
     "customers.which.open": ("Avec un solde", "With a balance"),
     "customers.which.overdue": ("En retard", "Overdue"),
     "customers.which.all": ("Tous", "All"),
+    "customers.stage": ("Dernière étape", "Last step"),
     "customers.sort": ("Trier par", "Sort by"),
     "customers.sort.balance": ("Solde", "Balance"),
     "customers.sort.oldest": ("Plus ancien retard", "Oldest overdue"),
@@ -167,6 +169,11 @@ PHRASES: dict[str, tuple[str, str]] = {
     "customers.page_of": ("Page {page} sur {pages}", "Page {page} of {pages}"),
     # one customer
     "customer.details": ("Coordonnées", "Details"),
+    "customer.oldest_shown": (
+        "Les {shown} plus anciennes des {count} factures ouvertes.",
+        "The {shown} oldest of {count} open invoices.",
+    ),
+    "customer.all_invoices": ("Les voir toutes", "Show them all"),
     "customer.contact": ("Contact", "Contact"),
     "customer.email": ("E-mail", "E-mail"),
     "customer.phone": ("Téléphone", "Phone"),
