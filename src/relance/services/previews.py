@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from relance.adapters.render.communication import RenderedCommunication
 from relance.adapters.render.templates import TemplateStore
@@ -49,9 +50,13 @@ def render_queued(
     return rendered, problems
 
 
-def render_preview(store: Store, action_id: int, as_of: date) -> RenderedPreview:
-    """Render the queued action `action_id` as of `as_of`; LookupError when there is none."""
-    rendered, problems = render_queued(store, action_id, as_of, TemplateStore())
+def render_preview(
+    store: Store, action_id: int, as_of: date, templates_dir: Path | None = None
+) -> RenderedPreview:
+    """Render the queued action `action_id` as of `as_of`, worded by the user's templates
+    in `templates_dir` where they have one (as it will be sent); LookupError when there is
+    none."""
+    rendered, problems = render_queued(store, action_id, as_of, TemplateStore(templates_dir))
     pdf, name, subject, text, html = None, "", "", "", ""
     for communication in rendered.values():
         if pdf is None and communication.pdf is not None:

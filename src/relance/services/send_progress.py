@@ -20,6 +20,7 @@ from datetime import date
 from pathlib import Path
 
 from relance.adapters.deliver.smtp import Mailer
+from relance.adapters.render.templates import TemplateStore
 from relance.adapters.storage.database import Store
 from relance.services import letters, sending
 from relance.services.send_records import SendReport
@@ -61,10 +62,17 @@ class SendRuns:
         return self._runs.get(token)
 
     def start(
-        self, store: Store, as_of: date, out_dir: Path, smtp_config: Path | None, actor: str
+        self,
+        store: Store,
+        as_of: date,
+        out_dir: Path,
+        smtp_config: Path | None,
+        actor: str,
+        templates_dir: Path | None = None,
     ) -> SendProgress:
-        """Start delivering every approved action in the background, or give the run
-        already under way. ValueError when the SMTP settings are wrong (nothing started)."""
+        """Start delivering every approved action in the background (worded by the user's
+        templates in `templates_dir` where they have one), or give the run already under
+        way. ValueError when the SMTP settings are wrong (nothing started)."""
         mailer, sender = letters.smtp_mailer(config=smtp_config)
         with self._lock:
             running = self._runs.get(self._running or "")
@@ -75,9 +83,10 @@ class SendRuns:
                 del self._runs[old]  # all finished: only the running one may not be
             self._runs[progress.token] = progress
             self._running = progress.token
+        templates = sending.user_templates(templates_dir)
         work = threading.Thread(
             target=self._run,
-            args=(progress, store, as_of, out_dir, mailer, sender),
+            args=(progress, store, as_of, out_dir, mailer, sender, templates),
             name=f"relance-send-{progress.token[:6]}",
             daemon=True,
         )
@@ -92,6 +101,7 @@ class SendRuns:
         out_dir: Path,
         mailer: Mailer | None,
         sender: str,
+        templates: TemplateStore,
     ) -> None:
         def taken(done: int, total: int) -> None:
             progress.taken, progress.total = done, total
@@ -101,8 +111,8 @@ class SendRuns:
 
         try:
             progress.report = sending.send_approved(
-                store, as_of, out_dir, mailer, sender=sender, actor=progress.actor,
-                progress=written, on_action=taken,
+                store, as_of, out_dir, mailer, sender=sender, templates=templates,
+                actor=progress.actor, progress=written, on_action=taken,
             )  # fmt: skip
         except Exception as failure:  # said on the page; the thread must end either way
             progress.failure = f"{type(failure).__name__}: {failure}"

@@ -76,6 +76,12 @@ _ONE_ACTION_FAILURES = (ValueError, LookupError, OSError, smtplib.SMTPException,
 _UNSETTLED = (*OPEN_STATUSES, OutboxStatus.HANDING_OVER)
 
 
+def user_templates(folder: Path | None) -> TemplateStore:
+    """What letters and e-mails are worded by: the user's templates in `folder` (saved by
+    `relance template` or the Settings page) where they have one, else the shipped ones."""
+    return TemplateStore(folder)
+
+
 def send_approved(
     store: Store,
     as_of: date,

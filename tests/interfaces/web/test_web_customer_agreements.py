@@ -9,6 +9,7 @@ from tests.interfaces.web.conftest import TODAY, Workbench, csrf_of, email_of
 
 from relance.core.jurisdiction import Contract
 from relance.core.users import Role
+from relance.interfaces.web.phrases_services import service_text
 from relance.services import agreements, contracts, customer_history
 
 
@@ -34,7 +35,7 @@ def test_an_empty_note_is_refused_and_a_viewer_may_not_write_one(workbench: Work
     client = workbench.signed_in(Role.COLLECTOR)
     form = {"csrf": csrf_of(client.get("/customers/ACME").text), "note": "   "}
     assert client.post("/customers/ACME/note", data=form).status_code == 303
-    assert "a note needs some text" in client.get("/customers/ACME").text
+    assert "une note demande un texte" in client.get("/customers/ACME").text  # in French
     viewer = workbench.signed_in(Role.VIEWER)
     form = {"csrf": csrf_of(viewer.get("/customers/ACME").text), "note": "hello"}
     assert viewer.post("/customers/ACME/note", data=form).status_code == 403
@@ -109,3 +110,14 @@ def test_bad_contract_terms_are_said_and_nothing_changes(workbench: Workbench) -
     collector = workbench.signed_in(Role.COLLECTOR)
     form = {"csrf": csrf_of(collector.get("/customers/ACME").text), "rate": "10"}
     assert collector.post("/customers/ACME/terms", data=form).status_code == 403
+
+
+def test_a_services_refusal_is_said_in_the_readers_language(workbench: Workbench) -> None:
+    client = workbench.signed_in(Role.COLLECTOR)
+    token = csrf_of(client.get("/customers/ACME").text)
+    client.post("/language", data={"csrf": token, "language": "en", "back": "/"})
+    form = {"csrf": token, "note": "   "}
+    assert client.post("/customers/ACME/note", data=form).status_code == 303
+    assert "a note needs some text" in client.get("/customers/ACME").text
+    unknown = service_text("something no pattern knows", "fr")
+    assert unknown == "something no pattern knows"  # shown as the service worded it

@@ -99,7 +99,7 @@ def test_a_collector_or_viewer_cannot_approve_and_a_manager_cancels(
     assert status_of(workbench, day_run[0]) is ActionStatus.CANCELLED
     again = manager.post("/queue/cancel", data=form)  # no longer pending: said, not crashed
     assert again.status_code == 303
-    assert "not pending" in manager.get("/queue").text
+    assert "plus en attente (cancelled)" in manager.get("/queue").text  # said in French
 
 
 def test_a_manager_runs_the_day_from_today_and_a_collector_cannot(workbench: Workbench) -> None:

@@ -72,9 +72,11 @@ def build_api(
     today: Callable[[], date] = date.today,
     letters: Path = Path("letters"),
     smtp_config: Path | None = None,
+    templates_dir: Path | None = None,
 ) -> FastAPI:
     """The API for the ledger `store`; `letters` is the folder print batches go to, e-mails
-    go through the SMTP server of `smtp_config` (or of RELANCE_SMTP_* variables)."""
+    go through the SMTP server of `smtp_config` (or of RELANCE_SMTP_* variables), letters
+    and e-mails are worded by the user's templates in `templates_dir` where they have one."""
     api = FastAPI(
         title=TITLE,
         version=VERSION,
@@ -91,4 +93,5 @@ def build_api(
     api.state.today = today
     api.state.letters = letters
     api.state.smtp_config = smtp_config
+    api.state.templates_dir = templates_dir
     return api

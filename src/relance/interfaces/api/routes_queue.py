@@ -159,8 +159,9 @@ def letter_pdf(
 ) -> Response:
     """The action's letter (or its e-mail's PDF copy) as it would be sent on a day."""
     preview = previews.render_preview(
-        store_of(request), action_id, as_of or request.app.state.today()
-    )
+        store_of(request), action_id, as_of or request.app.state.today(),
+        request.app.state.templates_dir,
+    )  # fmt: skip
     if preview.pdf is None:
         raise ApiProblem(404, f"action {action_id} sends no PDF", "action_id")
     disposition = f'inline; filename="{preview.pdf_name or f"action-{action_id}.pdf"}"'
@@ -185,8 +186,9 @@ def email(
 ) -> EmailOut:
     """The action's e-mail as it would be sent on a day (empty when it sends none)."""
     preview = previews.render_preview(
-        store_of(request), action_id, as_of or request.app.state.today()
-    )
+        store_of(request), action_id, as_of or request.app.state.today(),
+        request.app.state.templates_dir,
+    )  # fmt: skip
     return EmailOut(
         action_id=action_id, subject=preview.email_subject, text=preview.email_text,
         html=preview.email_html, problems=list(preview.problems),
@@ -256,9 +258,10 @@ def send(request: Request, user: Manager, body: SendIn) -> SendOut:
     config = request.app.state.smtp_config
     mailer, sender = (None, "") if body.to_files else letters.smtp_mailer(config=config)
     as_of = body.as_of or request.app.state.today()
+    templates = sending.user_templates(request.app.state.templates_dir)
     report = sending.send_approved(
         store_of(request), as_of, request.app.state.letters, mailer, to_files=body.to_files,
-        sender=sender, actor=user.email,
+        sender=sender, actor=user.email, templates=templates,
     )  # fmt: skip
     return SendOut(
         as_of=report.as_of, mode=report.mode.value, emails=[e.action_id for e in report.emails],

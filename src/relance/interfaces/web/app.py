@@ -139,7 +139,10 @@ def build_app(
             https_only=secure_cookies,
         ),
     ]
-    rest = build_api(store, today=today, letters=letters_dir.resolve(), smtp_config=smtp_config)
+    rest = build_api(
+        store, today=today, letters=letters_dir.resolve(), smtp_config=smtp_config,
+        templates_dir=templates_dir.resolve() if templates_dir else None,
+    )  # fmt: skip
     api = Mount("/api/v1", app=rest, name="api")
     app = Starlette(
         routes=[api, *routes()],

@@ -54,7 +54,9 @@ def preview_page(request: Request, user: User) -> Response:
     from relance.services.previews import render_preview  # ReportLab: only when previewing
 
     try:
-        shown = render_preview(store, _action_id(request), day)
+        shown = render_preview(
+            store, _action_id(request), day, request.app.state.settings.templates_dir
+        )
     except LookupError:
         return render(request, user, "error.html", {"code": 404}, status_code=404)
     context = {"preview": shown, "queued": workbench.queue_item(store, shown.action_id)}
@@ -67,8 +69,9 @@ def letter_pdf(request: Request, user: User) -> Response:
     from relance.services.previews import render_preview
 
     try:
+        settings = request.app.state.settings
         shown = render_preview(
-            request.app.state.store, _action_id(request), request.app.state.settings.today()
+            request.app.state.store, _action_id(request), settings.today(), settings.templates_dir
         )
     except LookupError:
         shown = None

@@ -43,7 +43,7 @@ def send(request: Request, user: User, form: FormData) -> Response:
     try:
         run = _runs(request).start(
             request.app.state.store, settings.today(), settings.letters_dir,
-            settings.smtp_config, actor=user.email,
+            settings.smtp_config, actor=user.email, templates_dir=settings.templates_dir,
         )  # fmt: skip
     except ValueError as problem:  # the SMTP settings: nothing was started
         flash_error(request, problem)

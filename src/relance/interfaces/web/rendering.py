@@ -21,6 +21,7 @@ from starlette.responses import HTMLResponse
 from relance.core.money import Money
 from relance.core.users import LANGUAGES, Role, User
 from relance.interfaces.web.phrases import has_phrase, phrase
+from relance.interfaces.web.phrases_services import service_text
 from relance.interfaces.web.security import csrf_token
 from relance.services import reports
 
@@ -101,11 +102,19 @@ def render(
         day=lambda value: day_text(value, language),
         number=lambda value: number_text(value, language),
         messages=[
-            (kind, t(key, **values)) for key, values, kind in request.session.pop("flash", [])
+            (kind, t(key, **_in_language(key, values, language)))
+            for key, values, kind in request.session.pop("flash", [])
         ],
         **context,
     )
     return HTMLResponse(page, status_code=status_code)
+
+
+def _in_language(key: str, values: dict[str, Any], language: str) -> dict[str, Any]:
+    """A flash's values, a service's refusal in the page's language where it is known."""
+    if key != "error.service":
+        return values
+    return {**values, "message": service_text(str(values.get("message", "")), language)}
 
 
 def flash(request: Request, key: str, **values: Any) -> None:
