@@ -78,6 +78,7 @@ PHRASES: dict[str, tuple[str, str]] = {
     # the queue
     "queue.title": ("File d’attente", "Queue"),
     "queue.count": ("{count} action(s)", "{count} action(s)"),
+    "queue.more_invoices": ("et {count} autre(s)", "and {count} more"),
     "queue.stage": ("Étape", "Stage"),
     "queue.channel": ("Canal", "Channel"),
     "queue.channels": ("Canaux", "Channels"),
