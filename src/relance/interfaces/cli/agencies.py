@@ -41,12 +41,12 @@ Text = Annotated[str, typer.Option()]
 def register(root: typer.Typer) -> None:
     """Add `relance agency` and `relance handoff` to the app."""
     root.add_typer(app, name="agency")
-    app.command("add")(add)
-    app.command("list")(list_)
-    app.command("show")(show)
-    app.command("claim")(claim)
-    app.command("report")(report)
-    app.command("mandate")(mandate)
+    app.command("add", short_help="Record an agency, or those of a TOML file.")(add)
+    app.command("list", short_help="The agencies, and whether each can take a claim.")(list_)
+    app.command("show", short_help="One agency, and why it cannot take a claim.")(show)
+    app.command("claim", short_help="Record an invoice's state at an agency.")(claim)
+    app.command("report", short_help="Per agency: recovery rate, days, gross, fees, net.")(report)
+    app.command("mandate", short_help="The mandate to sign (CPCE R124-3), as PDF.")(mandate)
     imports.command("agency-recoveries")(import_recoveries)
     add_commands(root, handoff, routes)
 
