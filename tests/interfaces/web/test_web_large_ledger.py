@@ -70,6 +70,7 @@ def test_today_links_to_the_payments_and_to_every_call(
     page = workbench.signed_in(Role.VIEWER).get("/").text
     assert '<a class="card figure-card" href="/payments">' in page
     assert 'href="/queue">Toute la file (2)</a>' in page
+    assert "jours après l&#39;échéance de la facture" in page  # why each call, in French
 
 
 def test_what_is_kept_between_two_commits_is_summed_again_after_one(

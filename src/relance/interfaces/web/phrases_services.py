@@ -1,5 +1,6 @@
-"""The refusals of the services the workbench calls, in French: the services word them in
-English (the CLI's language for messages); a French reader gets the common ones in French.
+"""The refusals of the services the workbench calls, and why a step was proposed, in
+French: the services word them in English (the CLI's language for messages); a French
+reader gets the common ones in French.
 
 Each pattern matches a service's whole message and names its variable parts; a message no
 pattern knows is shown as the service worded it.
@@ -14,6 +15,9 @@ FRENCH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), french)
     for pattern, french in (
         (r"no action (?P<id>\d+) in the queue", "aucune action {id} dans la file"),
+        # why a step is proposed (the run's words, kept with the step)
+        (r"(?P<days>\d+) days after the due date of invoice (?P<number>.+)",
+         "{days} jours après l'échéance de la facture {number}"),
         (r"action (?P<id>\d+) is (?P<status>\w+): not pending",
          "l'action {id} n'est plus en attente ({status})"),
         (r"action (?P<id>\d+) was proposed on (?P<day>[\d-]+)",

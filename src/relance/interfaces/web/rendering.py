@@ -101,6 +101,7 @@ def render(
         money=lambda amount: money_text(amount, language),
         day=lambda value: day_text(value, language),
         number=lambda value: number_text(value, language),
+        said=lambda text: service_text(text, language),
         messages=[
             (kind, t(key, **_in_language(key, values, language)))
             for key, values, kind in request.session.pop("flash", [])
