@@ -1,5 +1,6 @@
-"""The customers page: searched, filtered (open, overdue, all; by last step) and ordered
-(name, reference, balance, oldest overdue), fifty at a time, fast at 100,000 customers.
+"""The customers page: searched, filtered (open, overdue, over their credit limit, all; by
+last step) and ordered (name, reference, balance, oldest overdue), fifty at a time, fast at
+100,000 customers.
 
 Ordering by balance needs every customer's open amount, a sum over every open invoice: the
 database sums it (`repository_workbench.customer_standings`), and the standings and each
@@ -22,7 +23,7 @@ from relance.adapters.storage.repository_workbench import (
     CustomerSort,
     Standing,
 )
-from relance.services import ledger_cache
+from relance.services import ledger_cache, risk
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,10 +43,23 @@ def _standings(store: Store, as_of: date) -> Standings:
     return ledger_cache.kept(store, ("customer standings", as_of), compute)
 
 
-def _keep(which: CustomerFilter, stage: str, as_of: date) -> Callable[[Standing], bool]:
+def _over_limit(store: Store, as_of: date) -> frozenset[str]:
+    """The customers owing more than their credit limit (`relance risk`), kept too."""
+
+    def compute() -> frozenset[str]:
+        return frozenset(e.customer_ref for e in risk.over_limit(store, as_of))
+
+    return ledger_cache.kept(store, ("over limit", as_of), compute)
+
+
+def _keep(
+    which: CustomerFilter, stage: str, as_of: date, over: frozenset[str]
+) -> Callable[[Standing], bool]:
     def kept(s: Standing) -> bool:
         if stage and s.last_step != stage:
             return False
+        if which is CustomerFilter.OVER_LIMIT:
+            return s.ref in over
         if which is CustomerFilter.OPEN:
             return s.open_minor > 0
         if which is CustomerFilter.OVERDUE:
@@ -71,7 +85,9 @@ def _ordered(
 
     def compute() -> tuple[Standing, ...]:
         rows = _standings(store, as_of).rows
-        return tuple(sorted(filter(_keep(which, stage, as_of), rows), key=_sort_key(sort)))
+        over = _over_limit(store, as_of) if which is CustomerFilter.OVER_LIMIT else frozenset()
+        kept = filter(_keep(which, stage, as_of, over), rows)
+        return tuple(sorted(kept, key=_sort_key(sort)))
 
     return ledger_cache.kept(store, ("customer order", as_of, which, stage, sort), compute)
 

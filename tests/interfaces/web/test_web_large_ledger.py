@@ -47,6 +47,22 @@ def test_the_customers_are_filtered_by_their_last_step(
     assert f'<option value="{stage}" selected>' in page and "CIEL" not in page
 
 
+def test_the_customers_over_their_credit_limit_are_a_filter(
+    workbench: Workbench, tmp_path: Path
+) -> None:
+    customers = "ref;nom;plafond\nDUPO;Dupont SA;100\nSAGE;Sage SARL;5000\n"
+    import_ledger_csv(workbench.store, CsvKind.CUSTOMERS, write(tmp_path / "c.csv", customers))
+    invoices = "number,customer,issue_date,due_date,amount,currency\n"
+    invoices += (
+        "D-1,DUPO,2026-11-01,2026-12-01,500.00,EUR\nS-1,SAGE,2026-11-01,2026-12-01,500.00,EUR\n"
+    )
+    import_ledger_csv(workbench.store, CsvKind.INVOICES, write(tmp_path / "i.csv", invoices))
+    found = wb.customers(workbench.store, TODAY, which=wb.CustomerFilter.OVER_LIMIT)
+    assert [row.ref for row in found.rows] == ["DUPO"]  # 500 owed for a limit of 100
+    page = workbench.signed_in(Role.VIEWER).get("/customers?which=over_limit").text
+    assert "Dupont SA" in page and "Sage SARL" not in page and "Au-delà de leur plafond" in page
+
+
 def test_a_customer_with_many_invoices_shows_the_oldest_and_links_to_all(
     workbench: Workbench, monkeypatch: pytest.MonkeyPatch
 ) -> None:

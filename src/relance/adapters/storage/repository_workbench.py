@@ -34,6 +34,7 @@ class CustomerFilter(StrEnum):
 
     OPEN = "open"  # something open
     OVERDUE = "overdue"  # something open and past due
+    OVER_LIMIT = "over_limit"  # owing more than their credit limit (relance risk)
     ALL = "all"
 
 

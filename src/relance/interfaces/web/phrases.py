@@ -152,6 +152,7 @@ PHRASES: dict[str, tuple[str, str]] = {
     "customers.which.open": ("Avec un solde", "With a balance"),
     "customers.which.overdue": ("En retard", "Overdue"),
     "customers.which.all": ("Tous", "All"),
+    "customers.which.over_limit": ("Au-delà de leur plafond", "Over their credit limit"),
     "customers.stage": ("Dernière étape", "Last step"),
     "customers.sort": ("Trier par", "Sort by"),
     "customers.sort.balance": ("Solde", "Balance"),
