@@ -28,7 +28,8 @@ _lock = threading.Lock()
 
 def kept(store: Store, key: Hashable, compute: Callable[[], T]) -> T:
     """The value of `compute()` for `key`, computed again only after a commit to the ledger
-    (at once when the ledger has no revision token)."""
+    (at once when the ledger has no revision token). What was kept under an older revision
+    is let go as soon as a newer one is seen: a million invoices' sums are not kept twice."""
     revision = ledger_revision(store)  # read before computing: a commit meanwhile is seen
     if revision is None:
         return compute()
@@ -38,6 +39,8 @@ def kept(store: Store, key: Hashable, compute: Callable[[], T]) -> T:
         if full in entries:
             entries.move_to_end(full)
             return entries[full]  # type: ignore[return-value]
+        for old in [k for k in entries if k[0] != revision]:  # type: ignore[index]
+            del entries[old]
     value = compute()
     with _lock:
         entries[full] = value
