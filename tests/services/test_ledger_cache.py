@@ -3,7 +3,12 @@ after any commit (by this engine or another), and the older ones let go."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from tests.conftest import create_ledger
+
 from relance.adapters.storage.database import Store
+from relance.adapters.storage.revision import ledger_revision
 from relance.bootstrap import open_store
 from relance.core.model import Creditor
 from relance.services import ledger_cache
@@ -31,3 +36,14 @@ def test_a_value_is_kept_until_a_commit_then_computed_again(sqlite_store: Store)
     assert ledger_cache.kept(store, "sum", compute) == 3  # another process's commit too
     kept = ledger_cache._kept[store.engine]
     assert len(kept) == 1  # the values of older revisions let go
+
+
+def test_a_ledger_whose_path_has_spaces_and_accents_is_watched(tmp_path: Path) -> None:
+    folder = tmp_path / "mes relances é"
+    folder.mkdir()
+    store = create_ledger(folder / "grand livre.sqlite")
+    first = ledger_revision(store)
+    assert first is not None
+    init_creditor(store, Creditor("Atelier Durand", "FR", "EUR"), actor="test")
+    assert ledger_revision(store) not in (None, first)
+    store.engine.dispose()

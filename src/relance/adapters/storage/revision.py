@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from pathlib import Path
 from weakref import WeakKeyDictionary
 
 from sqlalchemy import Engine
 
-from relance.adapters.storage.database import Store, sqlite_path
+from relance.adapters.storage.database import Store
 
 _watchers: WeakKeyDictionary[Engine, sqlite3.Connection] = WeakKeyDictionary()
 _lock = threading.Lock()
@@ -25,10 +26,16 @@ _lock = threading.Lock()
 def _watcher(engine: Engine) -> sqlite3.Connection | None:
     found = _watchers.get(engine)
     if found is None:
-        path = sqlite_path(engine.url.render_as_string(hide_password=False))
-        if path is None or not path.exists():
+        name = engine.url.database  # the file's own name (the URL's text is escaped)
+        if not name or name == ":memory:" or not Path(name).exists():
             return None
-        found = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        path = Path(name)
+        try:  # a URI, so the name may hold any character; read-only: it never writes
+            found = sqlite3.connect(
+                f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False
+            )
+        except sqlite3.Error:  # unreadable here: nothing is kept, every page sums
+            return None
         _watchers[engine] = found
     return found
 
@@ -41,7 +48,10 @@ def ledger_revision(store: Store) -> str | None:
             watcher = _watcher(engine)
             if watcher is None:
                 return None
-            return f"sqlite:{watcher.execute('PRAGMA data_version').fetchone()[0]}"
+            try:
+                return f"sqlite:{watcher.execute('PRAGMA data_version').fetchone()[0]}"
+            except sqlite3.Error:  # the file went away or is locked out: keep nothing
+                return None
     if engine.dialect.name == "postgresql":
         with engine.connect() as conn:
             return "pg:" + str(conn.exec_driver_sql("SELECT pg_current_snapshot()").scalar_one())
