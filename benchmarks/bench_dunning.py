@@ -262,7 +262,10 @@ def prepare_later(path: Path, target: Path) -> None:
     print(f"prepared {target}: {len(report.proposed)} steps carried out on {day}")
 
 
-_COPIED = ("creditor", "customers", "invoices", "payments", "allocations")
+_COPIED = (
+    "creditor", "customers", "invoices", "payments", "allocations", "dunning_actions",
+    "dunning_contacts",
+)  # fmt: skip
 
 
 def copy_to(path: Path, url: str) -> None:
@@ -338,6 +341,9 @@ def main() -> None:
         "--baseline", action="store_true", help="Time the bare baseline (plain sqlite3) too."
     )
     parser.add_argument(
+        "--baseline-only", action="store_true", help="Time the bare baseline alone."
+    )
+    parser.add_argument(
         "--prepare-later",
         metavar="FILE",
         help="Copy the --db ledger to FILE with a first run carried out (see --later).",
@@ -362,8 +368,10 @@ def main() -> None:
         prepare_later(Path(args.db), Path(args.prepare_later))
         return
     as_of = AS_OF + timedelta(days=args.later)
-    if args.baseline:
+    if args.baseline or args.baseline_only:
         baseline(Path(args.db), as_of)
+    if args.baseline_only:
+        return
     run(args.db, args.profile, args.phases, as_of)
 
 

@@ -4,6 +4,7 @@ it raises for a person to look at.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from datetime import date
 from functools import lru_cache
@@ -19,7 +20,7 @@ from sqlalchemy import (
 )
 
 from relance.adapters.storage import tables_dunning as d
-from relance.adapters.storage.driver import CHUNK, driver_rows, insert_many
+from relance.adapters.storage.driver import CHUNK, DayReader, driver_rows, insert_many
 from relance.adapters.storage.lists import decode_list, encode_list
 from relance.adapters.storage.queued_step_json import step_from_json, step_json
 from relance.core.engine import Action, ActionStatus, Flag, Proposal
@@ -119,7 +120,31 @@ def engine_actions(
     )  # fmt: skip
     if customer_ref is not None:
         query = query.where(a.c.customer_ref == customer_ref)
-    return [(row.id, _action(row)) for row in conn.execute(query.order_by(a.c.id))]
+    # Read through the driver: a ledger's history holds an action per customer and step,
+    # and each run reads them all. Channels, statuses and days repeat: made once each.
+    day, statuses = DayReader(), {status.value: status for status in ActionStatus}
+    channels_of: dict[Any, tuple[Channel, ...]] = {}
+    found = []
+    for (id_, key, ref, policy, level, name, channels, numbers, proposed, status, done,
+         levels) in driver_rows(conn, query.order_by(a.c.id)):  # fmt: skip
+        shared = channels if isinstance(channels, str) else tuple(channels)
+        chosen = channels_of.get(shared)
+        if chosen is None:
+            chosen = channels_of[shared] = tuple(Channel(c) for c in decode_list(channels))
+        action = Action(
+            key, ref, policy, level, name, chosen, decode_list(numbers), day(proposed),
+            statuses[status], None if done is None else day(done), _stages(levels),
+        )  # fmt: skip
+        found.append((id_, action))
+    return found
+
+
+def _stages(stored: Any) -> tuple[int, ...]:
+    """An action's `invoice_levels` as the driver gives them (JSON text on SQLite)."""
+    if not stored or stored == "null":
+        return ()
+    levels = json.loads(stored) if isinstance(stored, str) else stored
+    return tuple(levels) if levels else ()
 
 
 def load_queue(
