@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import json
+from datetime import UTC, datetime
+
 import pytest
 
-from relance.core.webhooks import EventType, WebhookError, checked_url, parse_events, signature
+from relance.core.webhooks import (
+    EventType,
+    WebhookError,
+    checked_url,
+    parse_events,
+    payload,
+    signature,
+)
 
 
 @pytest.mark.parametrize(
@@ -51,3 +61,13 @@ def test_the_signature_is_the_standard_webhooks_example():
     body = b'{"test": 2432232314}'
     got = signature(secret, "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, body)
     assert got == "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
+
+
+def test_an_event_is_posted_as_compact_json_with_its_envelope():
+    at = datetime(2026, 11, 30, 9, 12, 3, 120000, tzinfo=UTC)
+    body = payload("evt_1", EventType.INVOICE_PAID, at, {"customer_ref": "ÉTÉ", "n": [1, 2]})
+    assert body.decode() == (
+        '{"id":"evt_1","type":"invoice.paid","occurred_at":"2026-11-30T09:12:03.120000Z",'
+        '"data":{"customer_ref":"ÉTÉ","n":[1,2]}}'
+    )
+    assert json.loads(body)["data"]["customer_ref"] == "ÉTÉ"

@@ -95,3 +95,26 @@ def test_two_deliverers_at_once_post_each_delivery_once(pg_url, tmp_path):
     assert sum(posted) == count
     assert all(d.attempts == 1 for d in webhooks.deliveries(store, limit=None))
     store.engine.dispose()
+
+
+@pytest.mark.postgres
+def test_a_worker_delivers_the_webhooks_its_jobs_emit(pg_url, tmp_path):
+    store = open_store(pg_url, create=True)
+    seed(store, tmp_path)
+    with receiver() as crm:
+        made = webhooks.add_endpoint(store, crm.url, (EventType.ACTION_PROPOSED,))
+        queued = subprocess.run(
+            [str(RELANCE), "jobs", "run", "--db", pg_url, "--date", "2018-01-15"],
+            capture_output=True, text=True, timeout=300,
+        )  # fmt: skip
+        assert queued.returncode == 0, queued.stderr
+        assert crm.received == [] and webhooks.deliveries(store) == []  # queued, not run
+        worker = subprocess.run(
+            [str(RELANCE), "worker", "--db", pg_url, "--once"],
+            capture_output=True, text=True, timeout=300,
+        )  # fmt: skip
+        assert worker.returncode == 0, worker.stderr
+        (request,) = crm.received
+    assert verified(made.secret, request)
+    assert json.loads(request.body)["data"]["customer_ref"] == "ACME"
+    store.engine.dispose()

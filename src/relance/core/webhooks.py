@@ -16,7 +16,7 @@ import hashlib
 import hmac
 import ipaddress
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -196,15 +196,25 @@ def money(amount: Decimal, currency: str) -> dict[str, str]:
     return {"amount": str(amount), "currency": currency}
 
 
+_COMPACT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+
+
+def payloads(kind: EventType, occurred_at: datetime) -> Callable[[str, Mapping[str, Any]], bytes]:
+    """What writes the body of each event of `kind` that occurred at `occurred_at` from its
+    id and data: ``{"id", "type", "occurred_at" (ISO 8601, UTC), "data"}`` as compact JSON.
+    The envelope is written once: a run tells of 200,000 steps at the same instant."""
+    when = _COMPACT.encode(occurred_at.isoformat().replace("+00:00", "Z"))
+    middle = f',"type":{_COMPACT.encode(kind.value)},"occurred_at":{when},"data":'
+    encode = _COMPACT.encode
+
+    def write(event_id: str, data: Mapping[str, Any]) -> bytes:
+        return f'{{"id":{encode(event_id)}{middle}{encode(data)}}}'.encode()
+
+    return write
+
+
 def payload(
     event_id: str, kind: EventType, occurred_at: datetime, data: Mapping[str, Any]
 ) -> bytes:
-    """The body posted for an event: its id, type, when it occurred (ISO 8601, UTC) and
-    its data (ids, references, money as decimal strings), as compact JSON."""
-    envelope = {
-        "id": event_id,
-        "type": kind.value,
-        "occurred_at": occurred_at.isoformat().replace("+00:00", "Z"),
-        "data": data,
-    }
-    return json.dumps(envelope, separators=(",", ":"), ensure_ascii=False).encode()
+    """The body posted for one event (see `payloads`)."""
+    return payloads(kind, occurred_at)(event_id, data)

@@ -9,7 +9,7 @@ data is not even built then. The deliveries are posted afterwards, by `webhook_d
 
 from __future__ import annotations
 
-import uuid
+import secrets
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -19,14 +19,14 @@ from relance.adapters.storage.database import Connection
 from relance.core.model import Allocation, AllocationKind
 from relance.core.money import Money
 from relance.core.queued import QueuedAction
-from relance.core.webhooks import EventType, money, payload
+from relance.core.webhooks import EventType, money, payloads
 
 Data = Mapping[str, Any]
 
 
 def new_event_id() -> str:
     """A fresh event id (the `webhook-id` of its deliveries, the same at every attempt)."""
-    return "evt_" + uuid.uuid4().hex
+    return "evt_" + secrets.token_hex(16)  # 128 random bits, as a UUID4 has, made faster
 
 
 def emit(
@@ -42,12 +42,13 @@ def emit(
         return 0
     at = occurred_at or datetime.now(UTC)
     count = 0
+    write = payloads(kind, at)
 
     def rows() -> Iterable[hooks_repo.DeliveryRow]:
         nonlocal count
         for data in facts():
             event_id = new_event_id()
-            body = payload(event_id, kind, at, data)
+            body = write(event_id, data)
             count += 1
             for endpoint_id in endpoints:
                 yield endpoint_id, event_id, kind.value, body, at
