@@ -280,7 +280,7 @@ def copy_to(path: Path, url: str) -> None:
     with psycopg.connect(url.replace("postgresql+psycopg", "postgresql")) as target:
         for table in _COPIED:
             cursor = source.execute(f"SELECT * FROM {table}")
-            names = ", ".join(column[0] for column in cursor.description)
+            names = ", ".join(f'"{column[0]}"' for column in cursor.description)
             with target.cursor().copy(f"COPY {table} ({names}) FROM STDIN") as copy:
                 for row in cursor:
                     copy.write_row(row)
