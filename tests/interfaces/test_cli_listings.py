@@ -52,9 +52,12 @@ LISTINGS: dict[str, list[str]] = {
     "agency list": ["agency", "list", "--as-of", "2026-04-10"],
     "routes": ["routes", "+33CUST", "--as-of", "2026-04-10"],
     "agency report": ["agency", "report", "--to", "2026-05-31"],
+    "webhook list": ["webhook", "list"],
+    "webhook deliveries": ["webhook", "deliveries"],
 }
-# Listings of figures only: no text of the ledger to neutralise, none may look like a formula.
-FIGURES_ONLY = {"kpi"}
+# Listings with no free text a user typed (figures; ids, event names and URLs): nothing of the
+# ledger to neutralise, and none of their cells may look like a formula.
+FIGURES_ONLY = {"kpi", "webhook deliveries"}
 
 
 @pytest.fixture
@@ -83,6 +86,9 @@ def hostile(store: Store, tmp_path: Path) -> str:
     assert run(["import", "customers", str(customers), "--db", db]) == 0
     assert run(["import", "invoices", str(invoices), "--db", db]) == 0
     assert run(["import", "bank", str(statement), "--db", db, "--as-of", "2026-03-05"]) == 0
+    # An endpoint described by a formula, subscribed before the run so its proposal is queued.
+    assert run(["webhook", "add", "http://127.0.0.1:9/=1+1", "--events", "action.proposed",
+                "--description", "=1+1", "--db", db]) == 0  # fmt: skip
     assert run(["run", "--db", db, "--date", "2026-03-15"]) == 0
     assert run(["hold", "+33CUST", "--reason", "=1+1", "--db", db, "--date", "2026-03-16"]) == 0
     assert run(["proceedings", "add", "+33CUST", "--kind", "insolvency", "--note", "=1+1",
@@ -149,7 +155,8 @@ def test_no_csv_cell_is_a_formula_and_the_ledger_keeps_its_text(
     text = capsys.readouterr().out
     json.loads(text)
     assert any(
-        raw in text for raw in ("+33CUST", "-F1", "-MINUS", json.dumps(PAYER)[1:-1], ACCOUNT)
+        raw in text
+        for raw in ("+33CUST", "-F1", "-MINUS", "=1+1", json.dumps(PAYER)[1:-1], ACCOUNT)
     )
 
 
