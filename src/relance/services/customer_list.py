@@ -25,6 +25,8 @@ from relance.adapters.storage.repository_workbench import (
 )
 from relance.services import ledger_cache, risk
 
+__all__ = ["CustomerFilter", "CustomerPage", "CustomerSort", "customer_page"]
+
 
 @dataclass(frozen=True, slots=True)
 class Standings:

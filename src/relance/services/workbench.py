@@ -1,5 +1,6 @@
 """What the web workbench's pages show, each page's data in one call: the day's review,
-the queue with its filters, the customers paged, one customer's file.
+the queue with its filters, one customer's file (the customers paged:
+`customer_list`).
 
 Read-only: the changes (approve, cancel, log a call, a promise...) go through the same
 services as the CLI (`relance.services.dunning`), with the web user as actor.
@@ -19,11 +20,6 @@ from relance.adapters.storage import repository_queue_view as view_repo
 from relance.adapters.storage import repository_workbench as wrepo
 from relance.adapters.storage.database import Connection, Store
 from relance.adapters.storage.repository_queue_view import QueueFilter
-from relance.adapters.storage.repository_workbench import (
-    CustomerFilter,
-    CustomerPage,
-    CustomerSort,
-)
 from relance.core.aging import AgingReport, AgingTable, Buckets
 from relance.core.engine import ActionStatus
 from relance.core.model import Customer
@@ -31,9 +27,7 @@ from relance.core.money import Money
 from relance.core.pauses import Dispute, Hold, Promise
 from relance.core.policy import Channel
 from relance.core.queued import QueuedAction
-from relance.services import customer_list, ledger_cache
-
-__all__ = ["CustomerFilter", "CustomerPage", "CustomerSort"]
+from relance.services import ledger_cache
 
 PROMISE_HORIZON = timedelta(days=7)  # promises falling due within a week either side
 PENDING = (ActionStatus.PROPOSED, ActionStatus.APPROVED)
@@ -171,24 +165,6 @@ def queue_item(store: Store, action_id: int) -> QueueItem | None:
     with store.begin() as conn:
         found = queue_repo.load_queue(conn, PENDING, ids=[action_id])
         return _with_customers(conn, found)[0] if found else None
-
-
-def customers(
-    store: Store,
-    as_of: date,
-    *,
-    search: str = "",
-    which: CustomerFilter = CustomerFilter.OPEN,
-    sort: CustomerSort = CustomerSort.BALANCE,
-    stage: str = "",
-    page: int = 1,
-    per_page: int = 50,
-) -> CustomerPage:
-    """One page of the customers: `customer_list.customer_page`."""
-    return customer_list.customer_page(
-        store, as_of, search=search, which=which, sort=sort, stage=stage, page=page,
-        per_page=per_page,
-    )  # fmt: skip
 
 
 def aging_totals(store: Store, as_of: date, buckets: Buckets = Buckets()) -> AgingReport:

@@ -7,7 +7,7 @@ from tests.interfaces.web.conftest import TODAY, Workbench, csrf_of, email_of
 
 from relance.core.users import Role
 from relance.services import customer_history
-from relance.services.workbench import CustomerFilter, CustomerSort, customers
+from relance.services.customer_list import CustomerFilter, CustomerSort, customer_page
 
 
 def test_the_list_is_searched_filtered_sorted_and_paged_by_the_database(
@@ -19,14 +19,14 @@ def test_the_list_is_searched_filtered_sorted_and_paged_by_the_database(
     assert workbench_refs(store, sort=CustomerSort.OLDEST) == ["BOLT", "ACME", "CIEL"]
     assert workbench_refs(store, which=CustomerFilter.OVERDUE) == ["ACME", "BOLT"]
     assert workbench_refs(store, search="fils") == ["CIEL"]
-    second = customers(store, TODAY, sort=CustomerSort.REF, page=2, per_page=2)
+    second = customer_page(store, TODAY, sort=CustomerSort.REF, page=2, per_page=2)
     assert [row.ref for row in second.rows] == ["CIEL"] and second.total == 3
-    acme = customers(store, TODAY, search="acme").rows[0]
+    acme = customer_page(store, TODAY, search="acme").rows[0]
     assert [str(b.amount) for b in acme.balances] == ["1500.00"]
 
 
 def workbench_refs(store, **options) -> list[str]:
-    return [row.ref for row in customers(store, TODAY, **options).rows]
+    return [row.ref for row in customer_page(store, TODAY, **options).rows]
 
 
 def test_the_customers_page_lists_and_links_each_customer(workbench: Workbench) -> None:

@@ -15,8 +15,7 @@ from tests.interfaces.web.conftest import TODAY, Workbench, csrf_of, email_of
 from relance.adapters.formats.ledger_csv import CsvKind
 from relance.adapters.storage.repository_workbench import CustomerFilter
 from relance.core.users import Role
-from relance.services import customer_history, imports
-from relance.services import workbench as workbench_service
+from relance.services import customer_history, customer_list, imports
 from relance.services.ledger_import import import_ledger_csv
 
 NEW_CUSTOMERS = (
@@ -48,7 +47,7 @@ def send(client: TestClient, kind: str, name: str, content: str, **extra: str) -
 
 
 def refs(workbench: Workbench) -> set[str]:
-    found = workbench_service.customers(workbench.store, TODAY, which=CustomerFilter.ALL)
+    found = customer_list.customer_page(workbench.store, TODAY, which=CustomerFilter.ALL)
     return {c.ref for c in found.rows}
 
 

@@ -14,7 +14,7 @@ from relance.adapters.formats.ledger_csv import CsvKind
 from relance.bootstrap import open_store
 from relance.core.users import Role
 from relance.interfaces.web import pages_customers
-from relance.services import daily_run, dunning
+from relance.services import customer_list, daily_run, dunning
 from relance.services import workbench as wb
 from relance.services.ledger_import import import_ledger_csv
 
@@ -40,9 +40,9 @@ def test_the_customers_are_filtered_by_their_last_step(
     workbench: Workbench, day_run: list[int]
 ) -> None:
     (stage,) = {q.item.action.level_name for q in wb.queue(workbench.store).items}
-    found = wb.customers(workbench.store, TODAY, stage=stage)
+    found = customer_list.customer_page(workbench.store, TODAY, stage=stage)
     assert [row.ref for row in found.rows] == ["ACME", "BOLT"] and found.stages == (stage,)
-    assert wb.customers(workbench.store, TODAY, stage="no such step").total == 0
+    assert customer_list.customer_page(workbench.store, TODAY, stage="no such step").total == 0
     page = workbench.signed_in(Role.VIEWER).get(f"/customers?stage={stage}&sort=ref").text
     assert f'<option value="{stage}" selected>' in page and "CIEL" not in page
 
@@ -57,7 +57,9 @@ def test_the_customers_over_their_credit_limit_are_a_filter(
         "D-1,DUPO,2026-11-01,2026-12-01,500.00,EUR\nS-1,SAGE,2026-11-01,2026-12-01,500.00,EUR\n"
     )
     import_ledger_csv(workbench.store, CsvKind.INVOICES, write(tmp_path / "i.csv", invoices))
-    found = wb.customers(workbench.store, TODAY, which=wb.CustomerFilter.OVER_LIMIT)
+    found = customer_list.customer_page(
+        workbench.store, TODAY, which=customer_list.CustomerFilter.OVER_LIMIT
+    )
     assert [row.ref for row in found.rows] == ["DUPO"]  # 500 owed for a limit of 100
     page = workbench.signed_in(Role.VIEWER).get("/customers?which=over_limit").text
     assert "Dupont SA" in page and "Sage SARL" not in page and "Au-delà de leur plafond" in page
@@ -104,4 +106,6 @@ def test_what_is_kept_between_two_commits_is_summed_again_after_one(
     import_ledger_csv(other, CsvKind.INVOICES, write(tmp_path / "more.csv", rows))
     other.engine.dispose()
     assert wb.aging_totals(store, TODAY).tables[0].total.amount == 2449.50
-    assert wb.customers(store, TODAY, search="ciel").rows[0].balances[0].amount == 109
+    assert (
+        customer_list.customer_page(store, TODAY, search="ciel").rows[0].balances[0].amount == 109
+    )

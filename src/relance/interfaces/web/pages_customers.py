@@ -15,8 +15,8 @@ from relance.core.contacts import CallOutcome
 from relance.core.users import Role, User
 from relance.interfaces.web.rendering import render
 from relance.interfaces.web.security import page
-from relance.services import agreements, contracts, customer_history, workbench
-from relance.services.workbench import CustomerFilter, CustomerSort
+from relance.services import agreements, contracts, customer_history, customer_list, workbench
+from relance.services.customer_list import CustomerFilter, CustomerSort
 
 PER_PAGE = 50
 INVOICES_SHOWN = 100  # open invoices listed on a customer's page until "all" is asked
@@ -41,7 +41,7 @@ def customers_page(request: Request, user: User) -> Response:
     sort = _choice(CustomerSort, params.get("sort"), CustomerSort.BALANCE)
     stage = params.get("stage", "")[:200]
     number = int(params["page"]) if params.get("page", "").isdigit() else 1
-    found = workbench.customers(
+    found = customer_list.customer_page(
         request.app.state.store,
         request.app.state.settings.today(),
         search=search,
