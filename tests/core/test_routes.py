@@ -12,7 +12,7 @@ from tests.services.after_notice import RECOUVRA
 from relance.adapters.route_rules import read_route_rules
 from relance.core.handoff import Route
 from relance.core.money import Money
-from relance.core.routes import Claim, ClosedFile, compare_routes, likelihood
+from relance.core.routes import NO_AGENCY, Claim, ClosedFile, compare_routes, likelihood
 
 RULES = read_route_rules()
 
@@ -42,6 +42,12 @@ def test_each_route_has_its_hand_checked_figures_and_basis() -> None:
     }
     agency = comparison.figures[0]
     assert "30.00 EUR fixed fee + 261.96 EUR success fee (15 %" in agency.basis[1]
+
+
+def test_with_no_agency_able_to_take_the_claim_the_agency_route_is_named_and_shut() -> None:
+    (agency, *others) = compare_routes(CLAIM, [], RULES).figures
+    assert (agency.route, agency.unavailable) == (Route.AGENCY, NO_AGENCY)
+    assert [f.route for f in others] == [Route.SMALL_CLAIMS, Route.PAYMENT_ORDER, Route.WRITE_OFF]
 
 
 def test_a_consumer_pays_no_greffe_fee_and_a_large_claim_cannot_take_the_small_claims_route() -> (

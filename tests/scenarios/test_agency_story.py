@@ -23,6 +23,7 @@ from tests.conftest import write
 from tests.services.after_notice import RECOUVRA, seed_dupont, through_the_notice
 
 from relance.core.handoff import Route
+from relance.core.routes import NO_AGENCY
 from relance.core.writeoff import HandoffStatus
 from relance.services import (
     agencies,
@@ -57,10 +58,10 @@ def test_a_claim_goes_from_the_formal_notice_to_an_agency_and_back(store, tmp_pa
         "80.00 EUR",
         "1927.34 EUR",
     )
-    figures = {
-        f.name: (str(f.recovery), str(f.cost), str(f.net)) for f in compared.comparison.figures
-    }
+    shut, *offered = compared.comparison.figures
     # the agency has no insurance on record: it is not offered
+    assert (shut.route, shut.unavailable) == (Route.AGENCY, NO_AGENCY)
+    figures = {f.name: (str(f.recovery), str(f.cost), str(f.net)) for f in offered}
     assert figures == {
         "small claims": ("1341.43 EUR", "80.00 EUR", "1261.43 EUR"),
         "payment order": ("1341.43 EUR", "103.40 EUR", "1238.03 EUR"),  # greffe 38.40 + service 65

@@ -88,6 +88,9 @@ class Claim:
         return self.principal + self.interest + self.indemnity
 
 
+NO_AGENCY = "no agency on record with the guarantees the law requires (relance agency add)"
+
+
 @dataclass(frozen=True, slots=True)
 class RouteFigure:
     """One route's figures, or why it is not open."""
@@ -167,7 +170,10 @@ def compare_routes(
     share, why = likelihood(rules.likelihood, claim.age_days, claim.total.amount, tuple(history))
     expected = Money(claim.total.amount * share / HUNDRED, c)
     recovery = f"recovery p × A = {share} % × {claim.total} = {expected}"
-    figures = [_agency(claim, agency, expected, recovery) for agency in agencies]
+    figures = [_agency(claim, agency, expected, recovery) for agency in agencies] or [
+        # Said rather than left out, so that the user knows the route exists.
+        RouteFigure(Route.AGENCY, "agency", Money.zero(c), Money.zero(c), (), NO_AGENCY)
+    ]
     figures.append(_small_claims(claim, rules, expected, recovery))
     figures.append(_payment_order(claim, rules, expected, recovery))
     vat = claim.vat
