@@ -337,6 +337,15 @@ def test_for_an_agency_the_handoff_itemises_the_claim_and_the_reminders(
     assert handoff["debtor"]["email"] == "compta@boulangerie-martin.fr"
     assert handoff["handed_over"]["agency"] == RECOUVRA.name
     assert handoff["handed_over"]["on"] == "2018-04-20"
+    # The written mandate (CPCE R124-3), to sign, listed in the manifest with its hash.
+    assert handoff["mandate"]["file"] == "agency/mandate.pdf"
+    assert handoff["mandate"]["agency"] == RECOUVRA.name
+    with zipfile.ZipFile(out) as bundle:
+        mandate = bundle.read("agency/mandate.pdf")
+        listed = json.loads(bundle.read("manifest.json"))["files"]
+    (entry,) = [f for f in listed if f["path"] == "agency/mandate.pdf"]
+    assert entry["sha256"] == hashlib.sha256(mandate).hexdigest() and entry["kind"] == "mandate"
+    assert "Bon pour mandat" in pdf_text(mandate).replace("\xa0", " ")
     (claim,) = handoff["claim"]
     assert [(i["number"], i["principal"], i["interest"], i["indemnity"])
             for i in claim["invoices"]] == [("F-001", "1000.00", "33.10", "40.00"),
@@ -358,6 +367,9 @@ def test_an_unknown_customer_or_a_missing_out_is_said_plainly(store: Store, tmp_
     assert run(["casefile", "NOBODY", "--out", str(tmp_path / "x"), "--db", url]) == 4
     assert not (tmp_path / "x").exists()
     assert run(["casefile", "BOULMART", "--db", url]) == 2
+    # --agency names whose mandate goes in a case file for an agency, and nothing else
+    out = str(tmp_path / "y")
+    assert run(["casefile", "BOULMART", "--out", out, "--agency", "Recouvra SAS", "--db", url]) == 2
     assert run(["casefile", "BOULMART", "--out", str(tmp_path / "x"), "--as-of", "2018-02-30",
                 "--db", url]) == 2  # fmt: skip
     assert run(["casefile", "verify"]) == 2

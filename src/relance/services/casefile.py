@@ -48,11 +48,14 @@ def build_case_file(
     as_of: date,
     language: str | None = None,
     purpose: Purpose = Purpose.GENERAL,
+    agency: str | None = None,
 ) -> tuple[Manifest, list[CaseFileDocument]]:
     """The customer's case file as of `as_of`: its documents, `manifest.json` last, and the
-    manifest. LookupError for an unknown customer; `EvidenceMismatch` when a stored copy
-    no longer has its recorded hash."""
-    facts = casefile_facts.gather(store, customer_ref, as_of, language)
+    manifest. For an agency, its written mandate goes in: to `agency`, else to the agency
+    of the latest handoff. LookupError for an unknown customer or agency;
+    `EvidenceMismatch` when a stored copy no longer has its recorded hash."""
+    mandate_for = (agency or True) if purpose is Purpose.AGENCY else False
+    facts = casefile_facts.gather(store, customer_ref, as_of, language, mandate_for=mandate_for)
     evidence = casefile_facts.evidence_documents(facts)
     evidence += casefile_routes.route_documents(facts, purpose, evidence)
     listed = manifest_of(
@@ -84,13 +87,14 @@ def write_case_file(
     as_of: date,
     language: str | None = None,
     purpose: Purpose = Purpose.GENERAL,
+    agency: str | None = None,
 ) -> CaseFileReport:
     """Write the case file to `out`: a zip when it ends in `.zip` (never replacing a
     file), else a folder that must be new or empty. Written whole or not at all."""
     zipped = out.suffix.lower() == ".zip"
     archive.check_target(out, zipped)
     manifest, documents = build_case_file(
-        store, customer_ref, as_of=as_of, language=language, purpose=purpose
+        store, customer_ref, as_of=as_of, language=language, purpose=purpose, agency=agency
     )
     files = [(doc.path, doc.content) for doc in documents]
     if zipped:

@@ -9,12 +9,13 @@ from datetime import date
 
 from relance import __version__
 from relance.adapters.storage import repository as repo
+from relance.adapters.storage import repository_agencies as agency_repo
 from relance.adapters.storage import repository_casefile as case_repo
 from relance.adapters.storage import repository_history as history_repo
 from relance.adapters.storage import repository_law as law_repo
 from relance.adapters.storage import repository_letters as rl
 from relance.adapters.storage import repository_pauses as pause_repo
-from relance.adapters.storage.database import Store
+from relance.adapters.storage.database import Connection, Store
 from relance.adapters.storage.repository_history import Event
 from relance.core.case_summary import ClaimSummary, claim_summaries, foreign_charges
 from relance.core.casefile import CaseFileDocument, CaseFileEntry
@@ -24,11 +25,13 @@ from relance.core.dossier import Dossier, ProcessStep, Purpose, StepKind, Timeli
 from relance.core.interest import FormalNotice
 from relance.core.jurisdiction import RuleSet
 from relance.core.letter import pick_language
+from relance.core.mandate import Mandate
 from relance.core.model import Creditor, Customer, Invoice
 from relance.core.money import Money
 from relance.core.pauses import Dispute, Promise
 from relance.core.registered_mail import RegisteredRecord
 from relance.services import casefile_evidence as ev
+from relance.services.agency_mandate import mandate_of
 from relance.services.casefile_statement import StatementFiles, statement_files
 from relance.services.customer_lookup import known_customer
 from relance.services.interest_reports import customer_claims
@@ -58,10 +61,24 @@ class CaseFacts:
     notices: tuple[FormalNotice, ...]
     invoice_pdfs: dict[str, case_repo.InvoiceDocument]
     statement: StatementFiles | None
+    mandate: Mandate | None = None  # the agency's written mandate (`--for agency`)
 
 
-def gather(store: Store, customer_ref: str, as_of: date, language: str | None) -> CaseFacts:
-    """Read the customer's case as of `as_of` (LookupError for an unknown customer)."""
+class NoAgencyToMandate(ValueError):
+    """A case file for an agency when relance cannot tell which agency."""
+
+
+def gather(
+    store: Store,
+    customer_ref: str,
+    as_of: date,
+    language: str | None,
+    *,
+    mandate_for: str | bool = False,
+) -> CaseFacts:
+    """Read the customer's case as of `as_of` (LookupError for an unknown customer).
+    `mandate_for` (an agency's name, or True for the agency of the latest handoff) adds
+    the agency's mandate, counted in the same transaction."""
     with store.begin() as conn:
         creditor = need_creditor(conn)
         customer = known_customer(conn, customer_ref)
@@ -96,7 +113,30 @@ def gather(store: Store, customer_ref: str, as_of: date, language: str | None) -
             case_repo.invoice_documents(conn, customer_ref),
             None,
         )
+        if mandate_for:
+            agency = _mandated_agency(conn, facts, mandate_for)
+            facts = replace(facts, mandate=mandate_of(conn, customer_ref, agency, as_of, chosen))
     return replace(facts, statement=statement_files(store, customer_ref, as_of, chosen))
+
+
+def _mandated_agency(conn: Connection, facts: CaseFacts, named: str | bool) -> str:
+    """The agency the mandate is given to: the one named, else the one of the latest
+    handoff to an agency, else the only agency on record."""
+    if isinstance(named, str):
+        return named
+    handed = [
+        e.data["agency"] for e in facts.events if e.kind == "handoff" and e.data.get("agency")
+    ]
+    if handed:
+        return str(handed[-1])
+    known = agency_repo.load_agencies(conn)
+    if len(known) == 1:
+        return known[0].name
+    raise NoAgencyToMandate(
+        f"no claim of {facts.customer.ref} was handed to an agency and "
+        f"{len(known)} agencies are on record: name the agency whose mandate goes in the "
+        "case file (relance casefile CUSTOMER --for agency --agency NAME)"
+    )
 
 
 def evidence_documents(facts: CaseFacts) -> list[CaseFileDocument]:

@@ -1,6 +1,7 @@
 """What a case file adds for the route chosen (docs/casefile.md): for a payment order, the
 request's data in the order the form asks (`payment-order/request.json` and `.txt`); for
-a collection agency, what the agency needs to take the claim over (`agency/handoff.json`).
+a collection agency, what the agency needs to take the claim over (`agency/handoff.json`)
+and the written mandate to sign (`agency/mandate.pdf`, CPCE R124-3).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from relance.adapters.render.charge_wording import Wording
+from relance.adapters.render.mandate import render_mandate
 from relance.adapters.render.payment_order_text import request_json, request_text
 from relance.core.casefile import CaseFileDocument
 from relance.core.dossier import Purpose
@@ -34,8 +36,26 @@ def route_documents(
     if purpose is Purpose.PAYMENT_ORDER:
         return payment_order_documents(facts, evidence)
     if purpose is Purpose.AGENCY:
-        return [agency_document(facts, evidence)]
+        return [agency_document(facts, evidence), *mandate_document(facts)]
     return []
+
+
+MANDATE_FILE = "agency/mandate.pdf"
+
+
+def mandate_document(facts: CaseFacts) -> list[CaseFileDocument]:
+    """The agency's written mandate (CPCE R124-3) rendered for both parties to sign, in the
+    dossier's language; none when the facts hold no mandate."""
+    if facts.mandate is None:
+        return []
+    return [
+        CaseFileDocument(
+            MANDATE_FILE,
+            render_mandate(facts.mandate),
+            "mandate",
+            f"the written mandate to {facts.mandate.agency.name} (CPCE R124-3), to sign",
+        )
+    ]
 
 
 def supporting_documents(
@@ -157,6 +177,7 @@ def agency_document(facts: CaseFacts, evidence: Sequence[CaseFileDocument]) -> C
         "as_of": facts.as_of.isoformat(),
         **_parties_json(facts),
         "handed_over": _handoff_json(facts),
+        "mandate": _mandate_json(facts),
         "claim": [_summary_json(s) for s in facts.summaries if s.invoices],
         **_history_json(facts),
         "documents": [
@@ -167,6 +188,21 @@ def agency_document(facts: CaseFacts, evidence: Sequence[CaseFileDocument]) -> C
     return CaseFileDocument(
         "agency/handoff.json", content, "agency", "what the agency needs to take the claim over"
     )
+
+
+def _mandate_json(facts: CaseFacts) -> dict[str, Any] | None:
+    """The mandate the case file holds: its file, the agency, the amount it states."""
+    mandate = facts.mandate
+    if mandate is None:
+        return None
+    return {
+        "file": MANDATE_FILE,
+        "agency": mandate.agency.name,
+        "made_on": mandate.made_on.isoformat(),
+        "invoices": [line.invoice_number for line in mandate.lines],
+        "total": str(mandate.total.amount),
+        "currency": mandate.currency,
+    }
 
 
 def _handoff_json(facts: CaseFacts) -> dict[str, Any] | None:

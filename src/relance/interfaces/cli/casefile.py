@@ -48,6 +48,13 @@ def casefile(
     route: Annotated[
         Route, typer.Option("--for", help="Add what a payment order or an agency needs.")
     ] = Route.GENERAL,
+    agency: Annotated[
+        str | None,
+        typer.Option(
+            "--agency",
+            help="With --for agency: whose mandate goes in (default: the latest handoff's).",
+        ),
+    ] = None,
     db: ui.DbOption = None,
     as_json: ui.JsonFlag = False,
 ) -> None:
@@ -65,7 +72,9 @@ def casefile(
         raise ui.fail(f"unexpected argument {str(path)!r}", ExitCode.USAGE)
     if out is None:
         raise ui.fail("--out DIR|FILE.zip is required", ExitCode.USAGE)
-    _build(customer, out, as_of, lang, route, db, as_json)
+    if agency is not None and route is not Route.AGENCY:
+        raise ui.fail("--agency goes with --for agency", ExitCode.USAGE)
+    _build(customer, out, as_of, lang, (route, agency), db, as_json)
 
 
 def _build(
@@ -73,7 +82,7 @@ def _build(
     out: Path,
     as_of: str | None,
     lang: Language | None,
-    route: Route,
+    route: tuple[Route, str | None],
     db: str | None,
     as_json: bool,
 ) -> None:
@@ -92,7 +101,8 @@ def _build(
         out,
         as_of=day,
         language=lang.value if lang else None,
-        purpose=Purpose(route.value),
+        purpose=Purpose(route[0].value),
+        agency=route[1],
     )
     entries = report.manifest.entries
     if as_json:
