@@ -5,14 +5,17 @@ Dupont SARL, both due on 31 March 2025. Dupont never answers: the letters go, th
 notice goes by registered mail on 26 May, and on 10 June relance proposes the handoff task.
 On 12 June the credit manager compares the routes, tries an agency whose insurance is not
 on record (refused), records its insurance and hands the claim to Recouvra SAS with the
-mandate to sign; the daily runs leave Dupont alone. In July Recouvra collects 200 on F-1
-and all of F-2 and charges its fee; in September it returns F-1, the rest of which is then
-written off with its VAT.
+mandate to sign; the daily runs leave Dupont alone. The case file goes to Recouvra with the
+mandate in it; Recouvra checks it file by file against its manifest. In July Recouvra
+collects 200 on F-1 and all of F-2 and charges its fee, kept apart from what Dupont owes;
+in September it returns F-1, the rest of which is then written off with its VAT.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import json
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -25,6 +28,7 @@ from tests.services.after_notice import RECOUVRA, seed_dupont, through_the_notic
 from relance.core.handoff import Route
 from relance.core.routes import NO_AGENCY
 from relance.core.writeoff import HandoffStatus
+from relance.interfaces.cli.main import run
 from relance.services import (
     agencies,
     agency_mandate,
@@ -41,7 +45,9 @@ from relance.services.agencies import AgencyRefused
 DECISION_DAY = date(2025, 6, 12)
 
 
-def test_a_claim_goes_from_the_formal_notice_to_an_agency_and_back(store, tmp_path: Path) -> None:
+def test_a_claim_goes_from_the_formal_notice_to_an_agency_and_back(
+    store, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     seed_dupont(store, tmp_path)
     # The letters, the formal notice, then the handoff task: relance hands nothing over itself.
     assert [names for _, names in through_the_notice(store)][-2:] == [["final"], ["handoff"]]
@@ -104,6 +110,48 @@ def test_a_claim_goes_from_the_formal_notice_to_an_agency_and_back(store, tmp_pa
                   "15 % des sommes encaissées", "Frais fixes par dossier : 30,00 €",
                   "dans un délai de 30 jours", "Bon pour mandat"):  # fmt: skip
         assert words in text.replace("\u202f", " ").replace("\xa0", " "), words
+
+    # The case file for Recouvra, made the same day: the mandate in it is the one to sign
+    # (same day, same bytes), and the manifest lists every other file with its SHA-256.
+    url = store.engine.url.render_as_string(hide_password=False)
+    folder = tmp_path / "agence-DUPONT"
+    made = ["casefile", "DUPONT", "--for", "agency", "--out", str(folder), "--as-of",
+            "2025-06-12", "--db", url]  # fmt: skip
+    assert run(made) == 0
+    listed = {f["path"]: f for f in json.loads((folder / "manifest.json").read_bytes())["files"]}
+    # (the letters were carried out at the desk, not sent by relance: it kept no copy)
+    assert list(listed) == [
+        "dossier.pdf", "invoices/F-1-duplicate.pdf", "invoices/F-2-duplicate.pdf",
+        "exchanges/contacts.csv", "exchanges/disputes.csv", "exchanges/promises.csv",
+        "statement/statement.csv", "agency/handoff.json", "agency/mandate.pdf",
+    ]  # fmt: skip
+    # Recouvra checks it as it would by hand: each file's size and SHA-256 recomputed.
+    received = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+    assert received == {*listed, "manifest.json"}
+    for path, entry in listed.items():
+        content = (folder / path).read_bytes()
+        found = (len(content), hashlib.sha256(content).hexdigest())
+        assert found == (entry["size"], entry["sha256"]), path
+    assert listed["agency/mandate.pdf"]["sha256"] == hashlib.sha256(pdf.read_bytes()).hexdigest()
+    handed = json.loads((folder / "agency" / "handoff.json").read_bytes())
+    assert (handed["handed_over"]["agency"], handed["handed_over"]["on"]) == (
+        "Recouvra SAS", "2025-06-12")  # fmt: skip
+    assert (handed["mandate"]["total"], handed["mandate"]["invoices"]) == (
+        "1927.34",
+        ["F-1", "F-2"],
+    )
+    # relance casefile verify says the same; one byte changed in the mandate and it names it.
+    capsys.readouterr()
+    assert run(["casefile", "verify", str(folder), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["clean"] is True
+    mandate = folder / "agency" / "mandate.pdf"
+    tampered = bytearray(mandate.read_bytes())
+    tampered[len(tampered) // 2] ^= 0x01
+    mandate.write_bytes(bytes(tampered))
+    assert run(["casefile", "verify", str(folder), "--json"]) == 1
+    checked = json.loads(capsys.readouterr().out)
+    assert (checked["altered"], checked["missing"], checked["extra"]) == (
+        ["agency/mandate.pdf"], [], [])  # fmt: skip
 
     # July: the agency's CSV. Fee: 200 → the 50 minimum; 800 in all → 15 % = 120, so 70 more.
     csv = write(tmp_path / "recouvra.csv", "date;facture;montant;référence\n"
