@@ -8,13 +8,14 @@ docs/after-notice.md says how the fee and the report are computed.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from relance.adapters.formats.agency_recoveries import RecoveryLine, read_recoveries
 from relance.adapters.formats.errors import FormatError
 from relance.adapters.storage import repository as repo
 from relance.adapters.storage import repository_agencies as agency_repo
+from relance.adapters.storage import repository_imports as imports_repo
 from relance.adapters.storage import repository_law as law_repo
 from relance.adapters.storage import repository_ledger as ledger_repo
 from relance.adapters.storage.database import Connection, Store
@@ -25,6 +26,9 @@ from relance.core.money import Money, total
 from relance.core.writeoff import AgencyHandoff, HandoffStatus
 from relance.services import webhook_events
 from relance.services.agencies import need_agency
+from relance.services.ledger_import import sha256_of
+
+IMPORT_KIND = "agency-recoveries"
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,11 +44,13 @@ class Applied:
 
 @dataclass(frozen=True, slots=True)
 class RecoveryImport:
-    """What an import did: the recoveries applied and the references already known."""
+    """What an import did: the recoveries applied and the references already known, and
+    the import's number (`relance imports undo` takes it back out)."""
 
     path: Path
     applied: tuple[Applied, ...]
     skipped: tuple[str, ...]
+    import_id: int = 0
 
 
 @dataclass
@@ -102,12 +108,16 @@ def import_recoveries(
     """Apply every recovery of the agency's file, all or none: a line naming an unknown
     invoice, one not handed to this agency, another currency or more than is owed is a
     `FormatError` naming its line and field, and nothing is written. A reference already
-    imported is skipped (a file imported twice adds nothing)."""
+    imported is skipped (a file imported twice adds nothing). The import is listed by
+    `relance imports` and can be undone like a ledger file."""
     lines = read_recoveries(path)
     applied: list[Applied] = []
     skipped: list[str] = []
     with store.begin() as conn:
         agency = need_agency(conn, agency_name)
+        mark = imports_repo.start_import(
+            conn, IMPORT_KIND, path.name, sha256_of(path), datetime.now(UTC)
+        )
         files = _files(conn, agency.name)
         known = agency_repo.known_references(conn, agency.name)
         numbers = sorted({line.invoice_number for line in lines})
@@ -122,7 +132,10 @@ def import_recoveries(
             known.add(line.reference)
             owed[line.invoice_number] -= line.amount
             applied.append(_apply(conn, agency, line, files, owed, invoices, actor))
-    return RecoveryImport(path, tuple(applied), tuple(skipped))
+        summary = {"rows": len(lines), "applied": len(applied), "skipped": len(skipped),
+                   "agency": agency.name, "import_id": mark.import_id}  # fmt: skip
+        imports_repo.finish_import(conn, mark, summary)
+    return RecoveryImport(path, tuple(applied), tuple(skipped), mark.import_id)
 
 
 def _apply(

@@ -6,7 +6,10 @@ for one of its invoices, a formal notice, a dispute, an agency handoff, a write-
 payment plan, records of another file for a customer it created. `apply_undo` removes
 what the import wrote and the flags raised on its invoices; with `cascade`, also the later
 allocations and the facts recorded on its invoices (letters already sent stay in the
-history: they were sent). A customer that other records still name is kept.
+history: they were sent). A customer that other records still name is kept. An agency's
+recoveries file (`relance import agency-recoveries`) takes its recoveries with it (the fee
+kept apart and the claim's state at the agency that each one moved on); a later recovery of
+the same agency on the same invoice stands in the way, since its fee counted this file's.
 """
 
 from __future__ import annotations
@@ -91,6 +94,7 @@ def plan_undo(conn: Connection, import_id: int) -> UndoPlan:
             )
         )
     _later_allocations(conn, plan)
+    _agency_recoveries(conn, plan)
     _letters_and_facts(conn, plan)
     _customers_still_named(conn, plan)
     return plan
@@ -114,6 +118,41 @@ def _later_allocations(conn: Connection, plan: UndoPlan) -> None:
         plan.later_allocations.append(int(id_))
         by = f"import #{other}" if other is not None else "a later match"
         _reason(plan, f"{source} was applied to invoice {number} by {by}")
+
+
+def _agency_recoveries(conn: Connection, plan: UndoPlan) -> None:
+    """The recoveries the file's payments came from, the state each one recorded at the
+    agency, and the later recoveries whose fee counted them (blockers)."""
+    rec, agencies, states, inv = (
+        ta.agency_recoveries,
+        ta.agencies,
+        tl.law_agency_handoffs,
+        t.invoices,
+    )
+    query = (
+        select(rec.c.id, rec.c.agency_id, rec.c.invoice_id, rec.c.reference, agencies.c.name)
+        .join(agencies, agencies.c.id == rec.c.agency_id)
+        .where(_in(rec.c.payment_key, plan.sources))
+    )
+    ours = conn.execute(query).all() if plan.sources else []
+    plan.ids["agency_recoveries"] = [int(row.id) for row in ours]
+    plan.ids["law_agency_handoffs"] = []
+    for row in ours:
+        moved = select(states.c.id).where(
+            states.c.invoice_id == row.invoice_id,
+            states.c.agency == row.name,
+            states.c.note == f"recovery {row.reference}",
+        )
+        plan.ids["law_agency_handoffs"] += [int(i) for (i,) in conn.execute(moved)]
+        later = (
+            select(rec.c.reference, inv.c.number)
+            .join(inv, inv.c.id == rec.c.invoice_id)
+            .where(rec.c.agency_id == row.agency_id, rec.c.invoice_id == row.invoice_id)
+            .where(rec.c.id > row.id, rec.c.id.not_in(plan.ids["agency_recoveries"]))
+        )
+        for reference, number in conn.execute(later):
+            _reason(plan, f"{row.name}'s later recovery {reference} on invoice {number} "
+                    f"counted {row.reference} in its fee")  # fmt: skip
 
 
 def _letters_and_facts(conn: Connection, plan: UndoPlan) -> None:
@@ -184,6 +223,8 @@ def apply_undo(conn: Connection, plan: UndoPlan) -> None:
     """Remove what the import wrote, and (the caller allowed it) what depended on it."""
     alloc = t.allocations
     _delete(conn, alloc, alloc.c.id, plan.ids["allocations"] + plan.later_allocations)
+    for table in (ta.agency_recoveries, tl.law_agency_handoffs):
+        _delete(conn, table, table.c.id, plan.ids.get(table.name, []))
     for table, _what in _INVOICE_FACTS:
         _delete(conn, table, table.c.invoice_id, plan.ids["invoices"])
     _delete(conn, td.disputes, td.disputes.c.invoice_number, plan.numbers)
