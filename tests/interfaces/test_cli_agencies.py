@@ -69,7 +69,7 @@ def test_after_the_notice_at_the_command_line(
     bad = write(tmp_path / "bad.csv", "date,invoice,amount,reference\n2025-07-01,F-1,200,R1\n"
                 "2025-07-02,F-1,,R2\n")  # fmt: skip
     imports = ["import", "agency-recoveries"]
-    assert run([*imports, str(bad), "--agency", "Recouvra SAS", "--db", url]) == 2
+    assert run([*imports, str(bad), "--agency", "Recouvra SAS", "--db", url]) == 3
     assert "bad.csv:3: amount: is empty" in capsys.readouterr().err
     good = write(tmp_path / "good.csv", "date,invoice,amount,reference\n2025-07-01,F-1,200,R1\n")
     assert run([*imports, str(good), "--agency", "Recouvra SAS", "--db", url, "--json"]) == 0

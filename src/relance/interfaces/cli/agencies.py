@@ -383,14 +383,12 @@ def import_recoveries(
     """Apply what an agency recovered: each line a payment to its invoice, the agency's
     fee computed from its schedule and kept apart (the creditor's cost, never added to the
     debt), the claim's state moved on. A bad line is named with its line and field (exit
-    2) and nothing is written; references already imported are skipped."""
-    from relance.adapters.formats.errors import FormatError
+    3, as every import's bad file) and nothing is written; references already imported are
+    skipped; `relance imports undo` takes the file back out."""
     from relance.services import agency_recoveries
 
-    try:
-        done = agency_recoveries.import_recoveries(open_store(db), file, name, getpass.getuser())
-    except FormatError as exc:
-        raise _fail(str(exc), ui.ExitCode.USAGE) from exc
+    # a bad file is a FormatError: the CLI says it and exits 3 like every other import
+    done = agency_recoveries.import_recoveries(open_store(db), file, name, getpass.getuser())
     if as_json:
         ui.print_json({
             "file": str(file), "skipped": list(done.skipped),
