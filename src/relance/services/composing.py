@@ -17,6 +17,7 @@ from relance.adapters.storage import repository_documents
 from relance.adapters.storage import repository_letters as rl
 from relance.adapters.storage import repository_queue as queue_repo
 from relance.adapters.storage.database import Connection
+from relance.core.compliance import ComplianceProblem
 from relance.core.engine import ActionStatus
 from relance.core.letter import ChargeLine, ComposeResult, PreviousLetter, Tone, compose_letter
 from relance.core.model import Creditor
@@ -169,18 +170,22 @@ def render_action(
         return {}, composed.result.problems
     rendered: dict[Channel, RenderedCommunication] = {}
     problems: list[str] = []
-    # A letter's e-mail copy attaches the very PDF printed: drawn once, letters first.
-    drawn: dict[str, RenderedLetter] = {}
+    # A letter's e-mail copy attaches the very PDF printed: drawn and checked once,
+    # letters first (a letter channel's problems are those of its PDF's text).
+    drawn: dict[str, tuple[RenderedLetter, tuple[ComplianceProblem, ...] | None]] = {}
     for channel, key in sorted(composed.keys.items(), key=lambda k: k[0] not in LETTER_CHANNELS):
+        pdf, checked = drawn.get(letter_key(key), (None, None))
         try:
             done = render_communication(
-                letter, channel.value, templates, template_key=key, drawn=drawn.get(letter_key(key))
-            )
+                letter, channel.value, templates, template_key=key, drawn=pdf,
+                drawn_problems=checked,
+            )  # fmt: skip
         except TemplateProblem as exc:
             problems.append(str(exc))
             continue
         if done.pdf is not None:
-            drawn.setdefault(letter_key(key), done.pdf)
+            only_pdf = channel in LETTER_CHANNELS and done.email is None
+            drawn.setdefault(letter_key(key), (done.pdf, done.problems if only_pdf else None))
         rendered[channel] = done
         problems += [f"{channel.value}: {p.message}" for p in done.problems]
     rendered = {channel: rendered[channel] for channel in composed.keys if channel in rendered}

@@ -16,6 +16,7 @@ import base64
 import binascii
 import secrets
 from collections.abc import Sequence
+from functools import lru_cache
 from dataclasses import dataclass
 from datetime import datetime
 from email.header import Header
@@ -101,6 +102,8 @@ def _boundary() -> bytes:
     return b"===============%019d==" % secrets.randbits(63)
 
 
+# The From and Subject headers repeat from one reminder to the next: encoded once each.
+@lru_cache(maxsize=512)
 def _header(name: str, value: str) -> bytes:
     """One header, as is when ASCII and short; else encoded and folded. A line break in
     a value would start a header of its own: refused (ValueError)."""

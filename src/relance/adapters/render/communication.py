@@ -71,12 +71,15 @@ def render_communication(
     rules: ComplianceRules | None = None,
     word_folder: Path | None = None,
     drawn: RenderedLetter | None = None,
+    drawn_problems: tuple[ComplianceProblem, ...] | None = None,
 ) -> RenderedCommunication:
     """Render `letter` for `channel` (``letter``, ``registered_letter`` or ``email``) and check it.
 
     `template_key` defaults to the letter's; for an e-mail, a key ending in ``_email`` is
     the e-mail copy of a letter and attaches the letter's PDF, while ``*/informal_email``
-    is a plain e-mail. Raises `TemplateProblem` when the template is broken.
+    is a plain e-mail. `drawn`: the letter's PDF already drawn, and `drawn_problems` what
+    the check found in its text when it was checked already (not checked again). Raises
+    `TemplateProblem` when the template is broken.
     """
     key = template_key or letter.template_key
     wording = store.word(letter, key, channel="email" if channel in EMAIL_CHANNELS else "letter")
@@ -92,7 +95,9 @@ def render_communication(
     if channel in EMAIL_CHANNELS:
         email = build_email_body(letter, wording, copy_of_letter=is_email_copy(key))
     problems: list[ComplianceProblem] = []
-    if pdf is not None:
+    if pdf is not None and pdf is drawn and drawn_problems is not None:
+        problems += drawn_problems
+    elif pdf is not None:
         problems += check_communication(letter, pdf.text, words, rules)
     if email is not None:
         seen = {p.message for p in problems}

@@ -11,6 +11,7 @@ import hashlib
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -251,10 +252,10 @@ def wrap(text: str, font: str, size: float, width: float) -> list[str]:
     """
     lines: list[str] = []
     current = ""
-    space = pdfmetrics.stringWidth(" ", font, size)
+    space = _word_width(" ", font, size)
     used = 0.0
     for word in text.split(" "):
-        measure = pdfmetrics.stringWidth(word, font, size)
+        measure = _word_width(word, font, size)
         if current and used + space + measure > width:
             lines.append(current)
             current, used = word, measure
@@ -265,6 +266,13 @@ def wrap(text: str, font: str, size: float, width: float) -> list[str]:
     if current:
         lines.append(current)
     return lines
+
+
+# Letters repeat the same words (the template's, the creditor's, the amounts' shapes):
+# each width is measured once, a few thousand at most in a run.
+@lru_cache(maxsize=16384)
+def _word_width(word: str, font: str, size: float) -> float:
+    return float(pdfmetrics.stringWidth(word, font, size))
 
 
 def fit(text: str, font: str, size: float, width: float) -> str:
