@@ -16,11 +16,11 @@ import base64
 import binascii
 import secrets
 from collections.abc import Sequence
-from functools import lru_cache
 from dataclasses import dataclass
 from datetime import datetime
 from email.header import Header
 from email.utils import encode_rfc2231, format_datetime, formataddr, make_msgid
+from functools import lru_cache
 
 CRLF = b"\r\n"
 _MAX_LINE = 78  # a header line longer than this is folded (RFC 5322 section 2.1.1)
