@@ -5,7 +5,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 from tests.conftest import write
 from tests.ledger_snapshot import load_ledger
 
@@ -295,3 +295,36 @@ def test_a_credit_note_sent_again_with_another_date_is_an_error(store, ledger_fi
     moved = write(tmp_path / "b.csv", header + "AV-1;DUP;21/11/2026;EUR;60,00;F-2026-002\n")
     with pytest.raises(FormatError, match="already in the ledger with other data"):
         import_ledger_csv(store, CsvKind.CREDIT_NOTES, moved)
+
+
+def _indexes(store: Store) -> dict[str, list[tuple[str, list[str]]]]:
+    with store.begin() as conn:
+        found = inspect(conn)
+        return {
+            table: sorted(
+                (i["name"] or "", list(i["column_names"])) for i in found.get_indexes(table)
+            )
+            for table in ("customers", "invoices")
+        }
+
+
+def test_a_first_import_into_an_empty_ledger_leaves_its_indexes_as_they_were(
+    store, ledger_files, tmp_path
+):
+    init_creditor(store, Creditor("Atelier Durand", "FR", "EUR"))
+    before = _indexes(store)
+    assert ("ix_invoices_aging", ["customer_id", "currency", "due_date", "issue_date",
+            "amount_minor"]) in before["invoices"]  # fmt: skip
+    import_ledger_csv(store, CsvKind.CUSTOMERS, ledger_files["customers"])
+    rows = "".join(f"N-{i};DUP;01/09/2026;01/10/2026;EUR;10,00;0;x\n" for i in range(6000))
+    bad = write(tmp_path / "bad.csv", "numero;client;date;echeance;devise;montant;tva;objet\n"
+                + rows + "N-BAD;DUP;01/09/2026;01/10/2026;EUR;dix;0;x\n")  # fmt: skip
+    with pytest.raises(FormatError, match="amount"):
+        import_ledger_csv(store, CsvKind.INVOICES, bad)
+    assert _indexes(store) == before  # refused: rolled back with the file's rows
+    assert count(store, t.invoices) == 0
+    import_ledger_csv(store, CsvKind.INVOICES, ledger_files["invoices"], dry_run=True)
+    assert _indexes(store) == before
+    import_ledger_csv(store, CsvKind.INVOICES, ledger_files["invoices"])
+    assert _indexes(store) == before
+    assert count(store, t.invoices) == 4

@@ -111,11 +111,12 @@ def import_ledger_csv(
         rows = read_rows(layout, currency)
         importer = _FileImport(conn, path, report, actor, allow_changes)
         importer.import_id = mark.import_id
-        for chunk in chunks(rows, CHUNK):
-            importer.rows(kind, chunk)
-            report.rows += len(chunk)
-            if progress:
-                progress(len(chunk))
+        with ledger_repo.first_fill(conn, kind.value):
+            for chunk in chunks(rows, CHUNK):
+                importer.rows(kind, chunk)
+                report.rows += len(chunk)
+                if progress:
+                    progress(len(chunk))
         summary = {**report.as_dict(), "import_id": mark.import_id, "changed": importer.changes}
         imports_repo.finish_import(conn, mark, summary)
         report.import_id = mark.import_id

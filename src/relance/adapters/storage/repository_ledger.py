@@ -9,7 +9,8 @@ still owes); these functions only store it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -17,7 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, select, update
 
 from relance.adapters.storage import tables as t
-from relance.adapters.storage.driver import PreparedInsert, insert_many
+from relance.adapters.storage.driver import PreparedInsert, indexes_filled_after, insert_many
 from relance.adapters.storage.repository import customer_values, invoice_values
 from relance.adapters.storage.repository_bank import insert_rows
 from relance.core.bulk import chunks
@@ -42,6 +43,19 @@ def has_deposits_waiting(conn: Connection) -> bool:
     """Whether any payment is kept on account for an invoice not yet imported."""
     query = select(t.payments.c.id).where(t.payments.c.for_invoice.is_not(None)).limit(1)
     return conn.execute(query).first() is not None
+
+
+@contextmanager
+def first_fill(conn: Connection, records: str) -> Iterator[None]:
+    """The block that writes a file's `records` ("customers" or "invoices"; any other kind
+    runs as it is): into an empty table, its indexes are made once at the end rather than
+    kept current row by row (`driver.indexes_filled_after`)."""
+    table = {"customers": t.customers, "invoices": t.invoices}.get(records)
+    if table is None or conn.execute(select(table.c.id).limit(1)).first() is not None:
+        yield
+        return
+    with indexes_filled_after(conn, table):
+        yield
 
 
 # -- customers -------------------------------------------------------------------------------
