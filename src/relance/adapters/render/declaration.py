@@ -10,19 +10,18 @@ accent and the euro sign print.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 
-from reportlab import rl_config
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from relance.adapters.render.pdf_page import Fonts, unicode_fonts, wrap
+from relance.adapters.render.form_page import FormPage, Layout, a4_pdf, amount_line, claim_table
+from relance.adapters.render.pdf_page import unicode_fonts, wrap
 from relance.core.claim_declaration import ClaimLine, Declaration
 from relance.core.insolvency import Procedure
-from relance.core.letter import format_day, format_money, format_short_day
-from relance.core.money import Money, total
+from relance.core.letter import format_day
+from relance.core.money import total
 
 WIDTH, HEIGHT = A4
 LEFT, RIGHT, BOTTOM = 20 * mm, WIDTH - 20 * mm, 22 * mm
@@ -38,59 +37,29 @@ _X = (LEFT + 2 * mm, LEFT + 28 * mm, LEFT + 50 * mm, RIGHT - 74 * mm, RIGHT - 50
       RIGHT - 26 * mm, RIGHT - 2 * mm)  # fmt: skip
 
 
-class _Page:
-    """A cursor down the pages: writes lines and breaks to a new page when full."""
+_LAYOUT = Layout(LEFT, RIGHT, HEIGHT - 20 * mm, BOTTOM, size=9.5, leading=3, gap=3 * mm)
 
-    def __init__(self, canvas: Canvas, fonts: Fonts, footer: str) -> None:
-        self.canvas, self.fonts, self.footer = canvas, fonts, footer
-        self.y = HEIGHT - 20 * mm
-        self.number = 1
 
-    def need(self, height: float) -> None:
-        if self.y - height < BOTTOM:
-            self._footer()
-            self.canvas.showPage()
-            self.number += 1
-            self.y = HEIGHT - 20 * mm
+def _page(canvas: Canvas, footer: str) -> FormPage:
+    def draw(page: FormPage) -> None:
+        page.canvas.setFont(page.fonts.regular, 7)
+        page.canvas.drawCentredString(WIDTH / 2, 10 * mm, f"{footer} – page {page.number}")
 
-    def _footer(self) -> None:
-        self.canvas.setFont(self.fonts.regular, 7)
-        self.canvas.drawCentredString(WIDTH / 2, 10 * mm, f"{self.footer} – page {self.number}")
-
-    def text(self, line: str, size: float = 9.5, bold: bool = False, x: float = LEFT) -> None:
-        font = self.fonts.bold if bold else self.fonts.regular
-        for part in wrap(line, font, size, RIGHT - x) or [""]:
-            self.need(size + 3)
-            self.canvas.setFont(font, size)
-            self.canvas.drawString(x, self.y, part)
-            self.y -= size + 3
-
-    def gap(self, height: float = 3 * mm) -> None:
-        self.y -= height
-
-    def finish(self) -> None:
-        self._footer()
-        self.canvas.showPage()
+    return FormPage(canvas, unicode_fonts(), _LAYOUT, draw)
 
 
 def render_declaration(declaration: Declaration) -> bytes:
     """The declaration as PDF bytes (one page, more for a long list of invoices)."""
-    saved = rl_config.useA85
-    rl_config.useA85 = 0
-    try:
-        buffer = io.BytesIO()
-        canvas = Canvas(buffer, pagesize=A4, invariant=True, pageCompression=1)
-        canvas.setTitle(f"Déclaration de créance – {declaration.customer.name}")
-        page = _Page(canvas, unicode_fonts(), _footer(declaration))
+
+    def draw(canvas: Canvas) -> None:
+        page = _page(canvas, _footer(declaration))
         _heading(page, declaration)
         _parties(page, declaration)
         _claims(page, declaration)
         _closing(page, declaration)
         page.finish()
-        canvas.save()
-        return buffer.getvalue()
-    finally:
-        rl_config.useA85 = saved
+
+    return a4_pdf(f"Déclaration de créance – {declaration.customer.name}", draw)
 
 
 def _footer(d: Declaration) -> str:
@@ -102,7 +71,7 @@ def _footer(d: Declaration) -> str:
     return " – ".join(p for p in parts if p)
 
 
-def _heading(page: _Page, d: Declaration) -> None:
+def _heading(page: FormPage, d: Declaration) -> None:
     creditor = d.creditor
     page.text(creditor.name, 13, bold=True)
     address = creditor.address
@@ -127,7 +96,7 @@ def _heading(page: _Page, d: Declaration) -> None:
     page.gap()
 
 
-def _parties(page: _Page, d: Declaration) -> None:
+def _parties(page: FormPage, d: Declaration) -> None:
     customer, case = d.customer, d.case
     debtor = customer.name
     if customer.registration_id:
@@ -155,7 +124,7 @@ def _parties(page: _Page, d: Declaration) -> None:
     page.gap()
 
 
-def _claims(page: _Page, d: Declaration) -> None:
+def _claims(page: FormPage, d: Declaration) -> None:
     _table(page, "Créances échues au jour du jugement", d.due, d.currency)
     if d.to_fall_due:
         _table(page, "Créances à échoir (avec leur date d'échéance)", d.to_fall_due, d.currency)
@@ -166,57 +135,27 @@ def _claims(page: _Page, d: Declaration) -> None:
         ("Intérêts de retard arrêtés au jour du jugement", d.interest),
         ("Indemnités forfaitaires pour frais de recouvrement", d.indemnities),
     ):
-        _amount_line(page, label, amount, bold=False)
-    _amount_line(page, "Montant total déclaré", d.total, bold=True)
+        amount_line(page, label, amount, LOCALE, bold=False)
+    amount_line(page, "Montant total déclaré", d.total, LOCALE, bold=True)
     for note in d.notes:
         page.text(f"Note : {note}", 8)
     page.gap()
 
 
-def _amount_line(page: _Page, label: str, amount: Money, bold: bool) -> None:
-    page.need(14)
-    font = page.fonts.bold if bold else page.fonts.regular
-    page.canvas.setFont(font, 10 if bold else 9.5)
-    page.canvas.drawString(LEFT + 2 * mm, page.y, label)
-    page.canvas.drawRightString(RIGHT - 2 * mm, page.y, format_money(amount, LOCALE))
-    page.y -= 14
-
-
-def _table(page: _Page, title: str, lines: Sequence[ClaimLine], currency: str) -> None:
+def _table(page: FormPage, title: str, lines: Sequence[ClaimLine], currency: str) -> None:
     page.text(title, 10.5, bold=True)
-    page.need(24)
-    canvas = page.canvas
-    canvas.setFillGray(0.9)
-    canvas.rect(LEFT, page.y - 2 * mm, RIGHT - LEFT, 6 * mm, 0, 1)
-    canvas.setFillGray(0)
-    canvas.setFont(page.fonts.bold, 8.5)
-    for index, (name, x) in enumerate(zip(_COLUMNS, _X, strict=True)):
-        (canvas.drawString if index < 3 else canvas.drawRightString)(x, page.y, name)
-    page.y -= 7 * mm
+    claim_table(page, _COLUMNS, _X, lines, LOCALE, 9)
     if not lines:
         page.text("néant", 9, x=LEFT + 2 * mm)
         return
-    for line in lines:
-        page.need(12)
-        canvas.setFont(page.fonts.regular, 9)
-        whole = line.principal + line.interest + line.indemnity
-        cells = (
-            line.invoice_number, format_short_day(line.issue_date, LOCALE),
-            format_short_day(line.due_date, LOCALE),
-            *(format_money(m, LOCALE) for m in (line.principal, line.interest, line.indemnity,
-                                                whole)),
-        )  # fmt: skip
-        for index, (cell, x) in enumerate(zip(cells, _X, strict=True)):
-            (canvas.drawString if index < 3 else canvas.drawRightString)(x, page.y, cell)
-        page.y -= 12
     subtotal = total((ln.principal + ln.interest + ln.indemnity for ln in lines), currency)
-    canvas.line(LEFT, page.y + 8, RIGHT, page.y + 8)
+    page.canvas.line(LEFT, page.y + 8, RIGHT, page.y + 8)
     page.y -= 3
-    _amount_line(page, "Sous-total", subtotal, bold=True)
+    amount_line(page, "Sous-total", subtotal, LOCALE, bold=True)
     page.gap(2 * mm)
 
 
-def _closing(page: _Page, d: Declaration) -> None:
+def _closing(page: FormPage, d: Declaration) -> None:
     page.text("Pièces justificatives jointes (bordereau) :", 10, bold=True)
     for index, document in enumerate(d.documents, start=1):
         page.text(f"{index}. {document}", 9, x=LEFT + 4 * mm)

@@ -4,17 +4,16 @@ parts, the agency's guarantee, its pay, how collected funds are paid over, signa
 
 from __future__ import annotations
 
-import io
 from collections.abc import Mapping
 
-from reportlab import rl_config
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from relance.adapters.render.pdf_page import Fonts, unicode_fonts, wrap
+from relance.adapters.render.form_page import FormPage, Layout, a4_pdf, amount_line, claim_table
+from relance.adapters.render.pdf_page import unicode_fonts
 from relance.core.agencies import FeeBand
-from relance.core.letter import format_day, format_money, format_short_day
+from relance.core.letter import format_day, format_money
 from relance.core.mandate import PAY_OVER_DAYS, Mandate
 from relance.core.model import Address
 from relance.core.money import Money
@@ -144,61 +143,34 @@ WORDS: dict[str, dict[str, object]] = {
 }
 
 
-class _Page:
-    """A cursor down the pages: writes wrapped lines, breaks to a new page when full."""
+_LAYOUT = Layout(LEFT, RIGHT, TOP, BOTTOM, size=9, leading=2.6, gap=1.8 * mm)
 
-    def __init__(self, canvas: Canvas, fonts: Fonts, footer: str, initials: str) -> None:
-        self.canvas, self.fonts, self.footer, self.initials = canvas, fonts, footer, initials
-        self.y, self.number = TOP, 1
 
-    def need(self, height: float) -> None:
-        if self.y - height < BOTTOM:
-            self._footer()
-            self.canvas.showPage()
-            self.number += 1
-            self.y = TOP
-
-    def _footer(self) -> None:
-        self.canvas.setFont(self.fonts.regular, 7)
-        self.canvas.drawCentredString(WIDTH / 2, 10 * mm, f"{self.footer} {self.number}")
+def _page(canvas: Canvas, footer: str, initials: str) -> FormPage:
+    def draw(page: FormPage) -> None:
+        page.canvas.setFont(page.fonts.regular, 7)
+        page.canvas.drawCentredString(WIDTH / 2, 10 * mm, f"{footer} {page.number}")
         # each party initials each page, so that no page can be swapped
-        self.canvas.drawRightString(RIGHT, 10 * mm, f"{self.initials} ______ / ______")
+        page.canvas.drawRightString(RIGHT, 10 * mm, f"{initials} ______ / ______")
 
-    def text(self, line: str, size: float = 9, bold: bool = False, x: float = LEFT,
-             right: float = RIGHT) -> None:  # fmt: skip
-        font = self.fonts.bold if bold else self.fonts.regular
-        for part in wrap(line, font, size, right - x) or [""]:
-            self.need(size + 2.6)
-            self.canvas.setFont(font, size)
-            self.canvas.drawString(x, self.y, part)
-            self.y -= size + 2.6
-
-    def gap(self, height: float = 1.8 * mm) -> None:
-        self.y -= height
+    return FormPage(canvas, unicode_fonts(), _LAYOUT, draw)
 
 
 def render_mandate(mandate: Mandate) -> bytes:
     """The mandate as PDF bytes, in its language (French or English)."""
     words = WORDS["en" if mandate.language.startswith("en") else "fr"]
-    saved = rl_config.useA85
-    rl_config.useA85 = 0
-    try:
-        buffer = io.BytesIO()
-        canvas = Canvas(buffer, pagesize=A4, invariant=True, pageCompression=1)
-        canvas.setTitle(f"{str(words['title']).capitalize()} – {mandate.customer.name}")
-        title = str(words["title"]).capitalize()
-        page = _Page(canvas, unicode_fonts(), f"{title} – {words['page']}", str(words["initials"]))
+    title = str(words["title"]).capitalize()
+
+    def draw(canvas: Canvas) -> None:
+        page = _page(canvas, f"{title} – {words['page']}", str(words["initials"]))
         _parties(page, mandate, words)
         _claim(page, mandate, words)
         _guarantee_and_fees(page, mandate, words)
         _funds_and_term(page, mandate, words)
         _signatures(page, mandate, words)
-        page._footer()
-        canvas.showPage()
-        canvas.save()
-        return buffer.getvalue()
-    finally:
-        rl_config.useA85 = saved
+        page.finish()
+
+    return a4_pdf(f"{title} – {mandate.customer.name}", draw)
 
 
 def _address(address: Address) -> str:
@@ -206,7 +178,7 @@ def _address(address: Address) -> str:
     return ", ".join(part for part in (*address.lines, city) if part)
 
 
-def _parties(page: _Page, m: Mandate, w: Mapping[str, object]) -> None:
+def _parties(page: FormPage, m: Mandate, w: Mapping[str, object]) -> None:
     page.text(str(w["title"]), 14, bold=True)
     page.text(str(w["law"]), 9)
     page.gap(5 * mm)
@@ -259,7 +231,7 @@ def _parties(page: _Page, m: Mandate, w: Mapping[str, object]) -> None:
     page.gap()
 
 
-def _claim(page: _Page, m: Mandate, w: Mapping[str, object]) -> None:
+def _claim(page: FormPage, m: Mandate, w: Mapping[str, object]) -> None:
     locale = m.language
     page.text(str(w["basis"]), 10.5, bold=True)
     page.text(str(w["basis_text"]))
@@ -267,42 +239,16 @@ def _claim(page: _Page, m: Mandate, w: Mapping[str, object]) -> None:
         days = ", ".join(format_day(day, locale) for day in m.notices)
         page.text(str(w["notice"]).format(days=days))
     page.gap(2 * mm)
-    page.need(24)
-    canvas = page.canvas
-    canvas.setFillGray(0.9)
-    canvas.rect(LEFT, page.y - 2 * mm, RIGHT - LEFT, 6 * mm, 0, 1)
-    canvas.setFillGray(0)
-    canvas.setFont(page.fonts.bold, 8.5)
     columns = w["columns"]
     assert isinstance(columns, tuple)
-    for index, (name, x) in enumerate(zip(columns, _X, strict=True)):
-        (canvas.drawString if index < 3 else canvas.drawRightString)(x, page.y, name)
-    page.y -= 7 * mm
-    for line in m.lines:
-        page.need(12)
-        canvas.setFont(page.fonts.regular, 8.5)
-        cells = (line.invoice_number, format_short_day(line.issue_date, locale),
-                 format_short_day(line.due_date, locale), *(format_money(v, locale) for v in (
-                     line.principal, line.interest, line.indemnity,
-                     line.principal + line.interest + line.indemnity)))  # fmt: skip
-        for index, (cell, x) in enumerate(zip(cells, _X, strict=True)):
-            (canvas.drawString if index < 3 else canvas.drawRightString)(x, page.y, cell)
-        page.y -= 12
+    claim_table(page, columns, _X, m.lines, locale, 8.5)
     page.gap(2 * mm)
     for key, amount in (("principal", m.principal), ("interest", m.interest),
                         ("indemnity", m.indemnity)):  # fmt: skip
-        _amount(page, str(w[key]), amount, locale, bold=False)
-    _amount(page, str(w["total"]), m.total, locale, bold=True)
+        amount_line(page, str(w[key]), amount, locale, bold=False)
+    amount_line(page, str(w["total"]), m.total, locale, bold=True)
     page.text(str(w["as_of"]).format(day=format_day(m.made_on, locale)), 8.5)
     page.gap()
-
-
-def _amount(page: _Page, label: str, amount: Money, locale: str, bold: bool) -> None:
-    page.need(14)
-    page.canvas.setFont(page.fonts.bold if bold else page.fonts.regular, 10 if bold else 9.5)
-    page.canvas.drawString(LEFT + 2 * mm, page.y, label)
-    page.canvas.drawRightString(RIGHT - 2 * mm, page.y, format_money(amount, locale))
-    page.y -= 14
 
 
 def _band(band: FeeBand, currency: str, w: Mapping[str, object], locale: str) -> str:
@@ -316,7 +262,7 @@ def _band(band: FeeBand, currency: str, w: Mapping[str, object], locale: str) ->
     return str(w["band"]).format(rate=rate) + " – " + (", ".join(limits) or str(w["other"]))
 
 
-def _guarantee_and_fees(page: _Page, m: Mandate, w: Mapping[str, object]) -> None:
+def _guarantee_and_fees(page: FormPage, m: Mandate, w: Mapping[str, object]) -> None:
     locale, agency = m.language, m.agency
     page.text(str(w["guarantee"]), 10.5, bold=True)
     insurance = agency.insurance
@@ -349,7 +295,7 @@ def _together(text: str) -> str:
     return text.replace(" ", "\u00a0")
 
 
-def _funds_and_term(page: _Page, m: Mandate, w: Mapping[str, object]) -> None:
+def _funds_and_term(page: FormPage, m: Mandate, w: Mapping[str, object]) -> None:
     page.text(str(w["funds"]), 10.5, bold=True)
     account = _iban(m.creditor.iban) if m.creditor.iban else "—"
     page.text(str(w["funds_text"]).format(days=PAY_OVER_DAYS, iban=account))
@@ -359,7 +305,7 @@ def _funds_and_term(page: _Page, m: Mandate, w: Mapping[str, object]) -> None:
     page.gap()
 
 
-def _signatures(page: _Page, m: Mandate, w: Mapping[str, object]) -> None:
+def _signatures(page: FormPage, m: Mandate, w: Mapping[str, object]) -> None:
     before = page.number
     page.need(40 * mm)  # the place, the date and both blocks stay together
     if page.number != before:  # the signatures start a page: say what they sign
