@@ -5,8 +5,9 @@ import sys
 from pathlib import Path
 
 CORE = Path(__file__).resolve().parents[1] / "src" / "relance" / "core"
-# Pure data libraries the core may use: they read no file, clock or network at our request.
-ALLOWED_THIRD_PARTY = {"babel", "stdnum", "schwifty", "phonenumbers", "pycountry"}
+# Pure data libraries the core may use: they read no file, clock or network at our request
+# (rapidfuzz only compares strings).
+ALLOWED_THIRD_PARTY = {"babel", "stdnum", "schwifty", "phonenumbers", "pycountry", "rapidfuzz"}
 FORBIDDEN_CALLS = {("date", "today"), ("datetime", "now"), ("datetime", "today"),
                    ("datetime", "utcnow"), ("time", "time")}  # fmt: skip
 FORBIDDEN_NAMES = {"open", "input", "print"}

@@ -11,8 +11,12 @@ are called Dupont, names nobody.
 from __future__ import annotations
 
 import difflib
-from collections import defaultdict
+import heapq
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
+from itertools import chain
+
+from rapidfuzz.distance import Indel
 
 from relance.core.match_book import normalize_name
 
@@ -21,6 +25,8 @@ _RUNNER_UP = 0.75  # ...when every other customer's name is less alike than this
 _MIN_EXACT_LETTERS = 5  # a name shorter than this is matched only in full
 _TRUNCATED_AT = 12  # labels cut the name at a fixed width: a long prefix is the name
 _MAX_NAME_CANDIDATES = 20  # customers sharing most word starts with the payer's name
+# Float rounding kept off the runner-up threshold: a bound just under it still counts as at it.
+_BOUND_MARGIN = 1e-9
 
 
 class PayerNames:
@@ -30,7 +36,7 @@ class PayerNames:
     def __init__(self, names: Mapping[str, str]) -> None:
         self._names = names
         self._normalized: dict[str, str] = {}
-        self._index: dict[str, set[str]] | None = None
+        self._index: dict[str, tuple[str, ...]] | None = None
         # Payers seen in this run, by normalized name: statements repeat their payers.
         self.identified: dict[str, tuple[str, float] | None] = {}
 
@@ -44,21 +50,31 @@ class PayerNames:
         return found
 
     def candidates(self, words: Sequence[str]) -> list[str]:
-        """The customers sharing the most word starts (four letters) with `words`."""
-        if self._index is None:
-            self._index = defaultdict(set)
-            for ref in self._names:
-                for word in self.normalized(ref).split():
-                    self._index[word[:4]].add(ref)
-        shared: dict[str, int] = defaultdict(int)
-        for word in set(words):
-            for ref in self._index.get(word[:4], ()):
-                shared[ref] += 1
+        """The customers sharing the most word starts (four letters) with `words`, the
+        first `_MAX_NAME_CANDIDATES` by reference."""
+        index = self._word_starts()
+        lists = [found for found in (index.get(word[:4]) for word in set(words)) if found]
+        if len(lists) == 1:  # one start shared: every customer under it shares one
+            return list(lists[0][:_MAX_NAME_CANDIDATES])
+        # A hundred thousand customers put hundreds under each start: counted in C.
+        shared = Counter(chain.from_iterable(lists))
         if not shared:
             return []
         # Only those sharing the most: a name sharing fewer word starts is far less alike.
         most = max(shared.values())
-        return sorted(ref for ref, count in shared.items() if count == most)[:_MAX_NAME_CANDIDATES]
+        return heapq.nsmallest(
+            _MAX_NAME_CANDIDATES, [ref for ref, count in shared.items() if count == most]
+        )
+
+    def _word_starts(self) -> dict[str, tuple[str, ...]]:
+        """Customers by the first four letters of each word of their name, sorted."""
+        if self._index is None:
+            index: dict[str, set[str]] = defaultdict(set)
+            for ref in self._names:
+                for word in self.normalized(ref).split():
+                    index[word[:4]].add(ref)
+            self._index = {start: tuple(sorted(refs)) for start, refs in index.items()}
+        return self._index
 
 
 def _covers(short: Sequence[str], long: Sequence[str]) -> bool:
@@ -84,8 +100,10 @@ def name_score(
 ) -> float:
     """How surely the normalized `payer` name is the normalized `customer` name, 0 to 1.
 
-    `matcher` may hold `payer` already (difflib caches its analysis). Below 0.75 difflib's
-    cheap upper bound is returned: no decision changes, most comparisons stop there.
+    `matcher` may hold `payer` already (difflib caches its analysis). Below 0.75 a bound is
+    returned instead (no decision changes): the share of letters in their longest common
+    subsequence (rapidfuzz's Indel, in C), which difflib's ratio never exceeds, since the
+    blocks difflib matches are a common subsequence.
     """
     if not payer or not customer:
         return 0.0
@@ -96,14 +114,14 @@ def name_score(
         return 0.9
     if len(payer) >= _TRUNCATED_AT and customer.startswith(payer):
         return 0.9
+    bound: float = Indel.normalized_similarity(payer, customer)
+    if bound < _RUNNER_UP - _BOUND_MARGIN:
+        return bound
     if matcher is None:
         matcher = difflib.SequenceMatcher(None, autojunk=False)
         matcher.set_seq2(payer)
     matcher.set_seq1(customer)
-    bound = matcher.real_quick_ratio()
-    if bound >= _RUNNER_UP:
-        bound = matcher.quick_ratio()
-    return bound if bound < _RUNNER_UP else matcher.ratio()
+    return matcher.ratio()
 
 
 def named_customer(names: PayerNames, payer_name: str) -> tuple[str, float] | None:
