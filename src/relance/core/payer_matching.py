@@ -223,12 +223,21 @@ def _mistyped_number(credit: _Credit, payer: Payer, mine: Sequence[int]) -> Cand
     book, tx = credit.book, credit.tx
     keys = {key for token in _TOKEN.findall(tx.remittance.upper()) for key in number_keys(token)}
     tokens = {t for t in keys if sum(ch.isdigit() for ch in t) >= 3}
+    if not tokens:
+        return None
+    # One typo keeps the length: each number is compared with the tokens of its length only.
+    by_length: dict[int, list[str]] = defaultdict(list)
+    numeric: dict[int, list[str]] = defaultdict(list)
+    for t in tokens:
+        by_length[len(t)].append(t)
+        if t.isdigit():
+            numeric[len(t)].append(t)
     hits = []
     for k in mine:
         key = _key(book.columns.numbers[k])
         digits = "".join(ch for ch in key if ch.isdigit())
-        if any(
-            _one_typo_apart(t, key) or (t.isdigit() and _one_typo_apart(t, digits)) for t in tokens
+        if any(_one_typo_apart(t, key) for t in by_length.get(len(key), ())) or any(
+            _one_typo_apart(t, digits) for t in numeric.get(len(digits), ())
         ):
             hits.append(k)
     # Several of the payer's numbers may be one typo away: the one owed the amount is meant.

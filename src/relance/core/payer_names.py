@@ -36,7 +36,7 @@ class PayerNames:
     def __init__(self, names: Mapping[str, str]) -> None:
         self._names = names
         self._normalized: dict[str, str] = {}
-        self._index: dict[str, tuple[str, ...]] | None = None
+        self._index: dict[str, tuple[tuple[str, ...], frozenset[str]]] | None = None
         # Payers seen in this run, by normalized name: statements repeat their payers.
         self.identified: dict[str, tuple[str, float] | None] = {}
 
@@ -53,11 +53,19 @@ class PayerNames:
         """The customers sharing the most word starts (four letters) with `words`, the
         first `_MAX_NAME_CANDIDATES` by reference."""
         index = self._word_starts()
-        lists = [found for found in (index.get(word[:4]) for word in set(words)) if found]
-        if len(lists) == 1:  # one start shared: every customer under it shares one
-            return list(lists[0][:_MAX_NAME_CANDIDATES])
+        starts = [found for found in (index.get(word[:4]) for word in set(words)) if found]
+        if len(starts) == 1:  # one start shared: every customer under it shares one
+            return list(starts[0][0][:_MAX_NAME_CANDIDATES])
+        if len(starts) == 2:  # most names: two words, so those with both, else either
+            (first, first_set), (second, second_set) = starts
+            both = first_set & second_set
+            if both:
+                return sorted(both)[:_MAX_NAME_CANDIDATES]
+            return sorted(first[:_MAX_NAME_CANDIDATES] + second[:_MAX_NAME_CANDIDATES])[
+                :_MAX_NAME_CANDIDATES
+            ]
         # A hundred thousand customers put hundreds under each start: counted in C.
-        shared = Counter(chain.from_iterable(lists))
+        shared = Counter(chain.from_iterable(refs for refs, _ in starts))
         if not shared:
             return []
         # Only those sharing the most: a name sharing fewer word starts is far less alike.
@@ -66,14 +74,17 @@ class PayerNames:
             _MAX_NAME_CANDIDATES, [ref for ref, count in shared.items() if count == most]
         )
 
-    def _word_starts(self) -> dict[str, tuple[str, ...]]:
-        """Customers by the first four letters of each word of their name, sorted."""
+    def _word_starts(self) -> dict[str, tuple[tuple[str, ...], frozenset[str]]]:
+        """Customers by the first four letters of each word of their name: sorted, and as
+        a set to intersect."""
         if self._index is None:
             index: dict[str, set[str]] = defaultdict(set)
             for ref in self._names:
                 for word in self.normalized(ref).split():
                     index[word[:4]].add(ref)
-            self._index = {start: tuple(sorted(refs)) for start, refs in index.items()}
+            self._index = {
+                start: (tuple(sorted(refs)), frozenset(refs)) for start, refs in index.items()
+            }
         return self._index
 
 
