@@ -315,6 +315,14 @@ def test_for_a_payment_order_the_request_lists_parties_amounts_and_documents_in_
              "5. Bordereau des pièces"]  # fmt: skip
     assert [text.index(box) for box in boxes] == sorted(text.index(box) for box in boxes)
     assert "Total demandé : 1 073,10 €" in text and "facture F-002 laissée de côté" in text
+    # The case file is in English: the same request to read in English beside it, the
+    # form's own names kept as the form prints them.
+    english = (out / "payment-order" / "request-en.txt").read_text()
+    boxes = ["1. Court", "2. The applicant", "3. The debtor", "4. The claim",
+             "5. List of the supporting documents"]  # fmt: skip
+    assert [english.index(box) for box in boxes] == sorted(english.index(b) for b in boxes)
+    assert "Total claimed: €1,073.10" in english and "invoice F-002 left out" in english
+    assert "Président du tribunal de commerce" in english and "Invoice F-001 –" in english
     # The dossier in English, for that route, with the statement of account appended.
     dossier = " ".join(pdf_text((out / "dossier.pdf").read_bytes()).split())
     assert "Case file of the claim" in dossier and "For a payment order request" in dossier

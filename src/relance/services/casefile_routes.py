@@ -16,6 +16,7 @@ from relance.adapters.render.mandate import render_mandate
 from relance.adapters.render.payment_order_text import request_json, request_text
 from relance.core.casefile import CaseFileDocument
 from relance.core.dossier import Purpose
+from relance.core.letter import format_short_day
 from relance.core.payment_order import PaymentOrderRequest, disputed_on, payment_order_request
 from relance.services.casefile_evidence import file_part
 
@@ -58,60 +59,78 @@ def mandate_document(facts: CaseFacts) -> list[CaseFileDocument]:
     ]
 
 
+# The supporting documents' descriptions: French for the form, English for a reader
+_DOCUMENT_WORDS = {
+    "fr": {
+        "invoice": "Facture {stem}", "duplicate": "Duplicata de la facture {stem}",
+        "notice": "Mise en demeure par lettre recommandée avec AR du {day}",
+        "reminder": "Lettre de relance du {day}",
+        "email": "Relance par e-mail du {day}, message tel qu'envoyé",
+        "registered": "Dépôt et accusé de réception des lettres recommandées (numéros de "
+        "suivi et dates)",
+        "statement": "Relevé de compte (lignes)",
+        "dossier": "Décompte de la créance, relevé de compte, calcul des intérêts et "
+        "chronologie des relances",
+    },
+    "en": {
+        "invoice": "Invoice {stem}", "duplicate": "Duplicate of invoice {stem}",
+        "notice": "Formal notice by registered letter with acknowledgement of receipt of {day}",
+        "reminder": "Reminder letter of {day}",
+        "email": "Reminder by e-mail of {day}, the message as sent",
+        "registered": "Posting and acknowledgements of receipt of the registered letters "
+        "(tracking numbers and dates)",
+        "statement": "Statement of account (lines)",
+        "dossier": "Count of the claim, statement of account, interest computation and "
+        "timeline of the reminders",
+    },
+}  # fmt: skip
+
+
 def supporting_documents(
-    evidence: Sequence[CaseFileDocument], left_out: Collection[str] = ()
+    evidence: Sequence[CaseFileDocument], left_out: Collection[str] = (), language: str = "fr"
 ) -> list[tuple[str, str]]:
-    """The supporting documents in the order a court reads them, worded in French: the
-    invoices, the formal notice and its proof, the other reminders, the statement, the
-    dossier (the count of the claim and the timeline). The invoices `left_out` (by their
-    file's name) are not listed."""
+    """The supporting documents in the order a court reads them, worded in French (or
+    English): the invoices, the formal notice and its proof, the other reminders, the
+    statement, the dossier (the count of the claim and the timeline). The invoices
+    `left_out` (by their file's name) are not listed."""
+    w = _DOCUMENT_WORDS["en" if language.startswith("en") else "fr"]
     invoices, notices, reminders, emails, others = [], [], [], [], []
     for doc in evidence:
         stem = doc.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-        day = _day(stem)
+        day = _day(stem, language)
         if doc.kind.startswith("invoice") and stem.removesuffix("-duplicate") in left_out:
             continue
         if doc.kind == "invoice":
-            invoices.append((f"Facture {stem}", doc.path))
+            invoices.append((w["invoice"].format(stem=stem), doc.path))
         elif doc.kind == "invoice-duplicate":
-            invoices.append(
-                (f"Duplicata de la facture {stem.removesuffix('-duplicate')}", doc.path)
-            )
+            invoices.append((w["duplicate"].format(stem=stem.removesuffix("-duplicate")), doc.path))
         elif doc.kind == "letter" and stem.endswith("registered_letter"):
-            notices.append((f"Mise en demeure par lettre recommandée avec AR du {day}", doc.path))
+            notices.append((w["notice"].format(day=day), doc.path))
         elif doc.kind == "letter" and stem.endswith("-letter"):
-            reminders.append((f"Lettre de relance du {day}", doc.path))
+            reminders.append((w["reminder"].format(day=day), doc.path))
         elif doc.kind == "email":
-            emails.append((f"Relance par e-mail du {day}, message tel qu'envoyé", doc.path))
+            emails.append((w["email"].format(day=day), doc.path))
         elif doc.kind == "registered-mail":
-            others.append(
-                (
-                    "Dépôt et accusé de réception des lettres recommandées (numéros de "
-                    "suivi et dates)",
-                    doc.path,
-                )
-            )
+            others.append((w["registered"], doc.path))
         elif doc.kind == "statement":
-            others.append(("Relevé de compte (lignes)", doc.path))
-    dossier = (
-        "Décompte de la créance, relevé de compte, calcul des intérêts et chronologie des relances",
-        DOSSIER_FILE,
-    )
-    return [*invoices, *notices, *reminders, *emails, *others, dossier]
+            others.append((w["statement"], doc.path))
+    return [*invoices, *notices, *reminders, *emails, *others, (w["dossier"], DOSSIER_FILE)]
 
 
-def _day(stem: str) -> str:
+def _day(stem: str, language: str) -> str:
     try:
-        return date.fromisoformat(stem[:10]).strftime("%d/%m/%Y")
+        day = date.fromisoformat(stem[:10])
     except ValueError:
         return ""
+    return format_short_day(day, language) if language.startswith("en") else f"{day:%d/%m/%Y}"
 
 
 def payment_order_requests(
-    facts: CaseFacts, evidence: Sequence[CaseFileDocument]
+    facts: CaseFacts, evidence: Sequence[CaseFileDocument], language: str = "fr"
 ) -> list[PaymentOrderRequest]:
-    """One request a currency of the claim."""
-    wording = Wording("fr", facts.customer.country)
+    """One request a currency of the claim, its documents and interest worded in French
+    (or English)."""
+    wording = Wording(language, facts.customer.country)
     bases = dict.fromkeys(
         wording.basis(line)
         for claim in facts.charges
@@ -120,7 +139,7 @@ def payment_order_requests(
     )
     basis = "; ".join(bases)
     contested = [file_part(number) for number in disputed_on(facts.disputes, facts.as_of)]
-    documents = supporting_documents(evidence, contested)
+    documents = supporting_documents(evidence, contested, language)
     received = [n.date for n in facts.notices]
     return [
         payment_order_request(
@@ -142,8 +161,11 @@ def payment_order_documents(
     facts: CaseFacts, evidence: Sequence[CaseFileDocument]
 ) -> list[CaseFileDocument]:
     """`payment-order/request.json` and `request.txt` (a currency's suffix when the claim
-    has several)."""
+    has several); with a case file in English, `request-en.txt` too, the same request for
+    a reader who does not read French (the form is filed in French)."""
     requests = payment_order_requests(facts, evidence)
+    english = facts.language.startswith("en")
+    readings = payment_order_requests(facts, evidence, "en") if english else []
     if not requests:
         raise NothingToRequest(
             f"customer {facts.customer.ref} owes nothing due on {facts.as_of.isoformat()}: "
@@ -166,6 +188,16 @@ def payment_order_documents(
                 "the request's data in the form's order",
             ),
         ]
+    for reading in readings:
+        suffix = "" if len(readings) == 1 else f"-{reading.total.currency.lower()}"
+        files.append(
+            CaseFileDocument(
+                f"payment-order/request{suffix}-en.txt",
+                request_text(reading, "en"),
+                "payment-order",
+                "the request's data in English, to read (the form is filed in French)",
+            )
+        )
     return files
 
 

@@ -1,11 +1,13 @@
 """A payment order request's data as the creditor copies it into the form: JSON for a
-program, and French text in the order of the form's boxes (the court, the creditor, the
-debtor, the claim and its count, the supporting documents), with the notes the creditor
-must read before filing."""
+program, and text in the order of the form's boxes (the court, the creditor, the debtor,
+the claim and its count, the supporting documents), with the notes the creditor must read
+before filing. The text is in French, the form's language, or in English for a reader who
+does not read French (the court's and the form's own names stay as the form prints them)."""
 
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any
 
 from relance.core.letter import format_money, format_short_day
@@ -14,9 +16,77 @@ from relance.core.payment_order import Party, PaymentOrderRequest
 
 _FR = "fr"
 
+WORDS: dict[str, dict[str, str]] = {
+    "fr": {
+        "title": "REQUÊTE EN INJONCTION DE PAYER (articles 1405 à 1425 du Code de procédure "
+        "civile)",
+        "form": "Données pour le formulaire Cerfa n° {form} ({court})",
+        "court": "1. Juridiction",
+        "court_place": "   {to} du lieu où demeure le débiteur : {place}",
+        "creditor": "2. Le demandeur (créancier)",
+        "debtor": "3. Le débiteur",
+        "claim": "4. La créance",
+        "documents": "5. Bordereau des pièces justificatives (jointes à la requête)",
+        "name": "Dénomination", "legal_form": "Forme", "registration": "SIREN / RCS",
+        "seat": "Siège", "home": "Domicile", "phone": "Téléphone", "email": "E-mail",
+        "colon": " : ",
+        "after_notice": ", restées impayées malgré la mise en demeure reçue le {day}",
+        "unpaid": ", restées impayées",
+        "basis": "   Fondement : factures impayées n° {numbers} (ventes de biens ou prestations "
+        "de services), échues{after}",
+        "count": "   Décompte :",
+        "invoice": "     Facture {number} du {issued}, échue le {due} : {amount} ; déjà réglé "
+        "{paid} ; reste dû {open}",
+        "principal": "   Principal : {amount}",
+        "interest": "   Intérêts de retard arrêtés au {day} : {amount} ({basis})",
+        "indemnity": "   Indemnités forfaitaires pour frais de recouvrement (C. com. L441-10 "
+        "et D441-5) : {amount}",
+        "costs": "   Frais prévus au contrat : {amount}",
+        "total": "   Total demandé : {amount}",
+        "left_out": "   - facture {number} laissée de côté : contestée depuis le {day} "
+        "({reason}) ; l'injonction de payer est réservée à une créance certaine (article "
+        "1405 du Code de procédure civile)",
+        "no_notice": "   - aucune mise en demeure reçue n'est enregistrée : le juge attend "
+        "qu'elle ait précédé la requête (article 1344 du Code civil)",
+        "read_first": "À lire avant de déposer la requête :",
+    },
+    "en": {
+        "title": "REQUEST FOR A PAYMENT ORDER (injonction de payer, articles 1405 to 1425 of "
+        "the French Code of civil procedure)",
+        "form": "The data for form Cerfa n° {form} ({court}), which is filed in French",
+        "court": "1. Court",
+        "court_place": "   {to}, the court of the place where the debtor lives: {place}",
+        "creditor": "2. The applicant (the creditor)",
+        "debtor": "3. The debtor",
+        "claim": "4. The claim",
+        "documents": "5. List of the supporting documents (attached to the request)",
+        "name": "Name", "legal_form": "Legal form", "registration": "SIREN / RCS",
+        "seat": "Registered office", "home": "Address", "phone": "Phone", "email": "E-mail",
+        "colon": ": ",
+        "after_notice": ", unpaid despite the formal notice received on {day}",
+        "unpaid": ", unpaid",
+        "basis": "   Basis: unpaid invoices no. {numbers} (sales of goods or services), "
+        "past due{after}",
+        "count": "   Count:",
+        "invoice": "     Invoice {number} of {issued}, due on {due}: {amount}; already paid "
+        "{paid}; still owed {open}",
+        "principal": "   Principal: {amount}",
+        "interest": "   Late-payment interest to {day}: {amount} ({basis})",
+        "indemnity": "   Fixed recovery indemnities (C. com. L441-10 and D441-5): {amount}",
+        "costs": "   Costs provided by the contract: {amount}",
+        "total": "   Total claimed: {amount}",
+        "left_out": "   - invoice {number} left out: disputed since {day} ({reason}); a "
+        "payment order is only for a certain claim (article 1405 of the Code of civil "
+        "procedure)",
+        "no_notice": "   - no formal notice received is on record: the judge expects one "
+        "before the request (article 1344 of the Civil code)",
+        "read_first": "To read before filing the request:",
+    },
+}  # fmt: skip
 
-def _money(amount: Money) -> str:
-    return format_money(amount, _FR).replace("\u202f", " ").replace("\xa0", " ")
+
+def _money(amount: Money, language: str = _FR) -> str:
+    return format_money(amount, language).replace("\u202f", " ").replace("\xa0", " ")
 
 
 def _party_json(party: Party) -> dict[str, Any]:
@@ -89,92 +159,83 @@ def request_json(request: PaymentOrderRequest) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode()
 
 
-def _party_lines(party: Party, creditor: bool) -> list[str]:
-    lines = [f"   Dénomination : {party.name}"]
+def _party_lines(party: Party, creditor: bool, w: dict[str, str]) -> list[str]:
+    colon = w["colon"]
+    lines = [f"   {w['name']}{colon}{party.name}"]
     if party.legal_form:
-        lines.append(f"   Forme : {party.legal_form}")
+        lines.append(f"   {w['legal_form']}{colon}{party.legal_form}")
     if party.registration_id:
-        lines.append(f"   SIREN / RCS : {party.registration_id}")
+        lines.append(f"   {w['registration']}{colon}{party.registration_id}")
     place = ", ".join([*party.address, f"{party.postal_code} {party.city}".strip()])
-    lines.append(
-        f"   {'Siège' if creditor or party.kind == 'business' else 'Domicile'} : "
-        f"{place} ({party.country})"
-    )
-    for label, value in (("Téléphone", party.phone), ("E-mail", party.email)):
+    seat = w["seat"] if creditor or party.kind == "business" else w["home"]
+    lines.append(f"   {seat}{colon}{place} ({party.country})")
+    for label, value in ((w["phone"], party.phone), (w["email"], party.email)):
         if value:
-            lines.append(f"   {label} : {value}")
+            lines.append(f"   {label}{colon}{value}")
     return lines
 
 
-def _claim_lines(request: PaymentOrderRequest) -> list[str]:
-    day = format_short_day(request.as_of, _FR)
-    numbers = ", ".join(r.number for r in request.invoices)
+def _claim_lines(request: PaymentOrderRequest, language: str, w: dict[str, str]) -> list[str]:
+    def day(value: date) -> str:
+        return format_short_day(value, language)
+
+    def money(amount: Money) -> str:
+        return _money(amount, language)
+
     notice = request.formal_notice
-    after = (
-        f", restées impayées malgré la mise en demeure reçue le {format_short_day(notice, _FR)}"
-        if notice
-        else ", restées impayées"
-    )
+    after = w["after_notice"].format(day=day(notice)) if notice else w["unpaid"]
     lines = [
-        f"   Fondement : factures impayées n° {numbers} (ventes de biens ou prestations "
-        f"de services), échues{after}",
-        "   Décompte :",
+        w["basis"].format(numbers=", ".join(r.number for r in request.invoices), after=after),
+        w["count"],
     ]
     for r in request.invoices:
-        lines.append(
-            f"     Facture {r.number} du {format_short_day(r.issue_date, _FR)}, échue le "
-            f"{format_short_day(r.due_date, _FR)} : {_money(r.amount)} ; déjà réglé "
-            f"{_money(r.paid + r.credited)} ; reste dû {_money(r.open)}"
-        )
-    lines.append(f"   Principal : {_money(request.principal)}")
+        paid = money(r.paid + r.credited)
+        lines.append(w["invoice"].format(
+            number=r.number, issued=day(r.issue_date), due=day(r.due_date),
+            amount=money(r.amount), paid=paid, open=money(r.open)))  # fmt: skip
+    lines.append(w["principal"].format(amount=money(request.principal)))
     if request.interest.is_positive:
-        lines.append(
-            f"   Intérêts de retard arrêtés au {day} : {_money(request.interest)} "
-            f"({request.interest_basis})"
-        )
+        lines.append(w["interest"].format(
+            day=day(request.as_of), amount=money(request.interest), basis=request.interest_basis
+        ))  # fmt: skip
     if request.indemnity.is_positive:
-        lines.append(
-            f"   Indemnités forfaitaires pour frais de recouvrement (C. com. L441-10 "
-            f"et D441-5) : {_money(request.indemnity)}"
-        )
+        lines.append(w["indemnity"].format(amount=money(request.indemnity)))
     if request.costs.is_positive:
-        lines.append(f"   Frais prévus au contrat : {_money(request.costs)}")
-    lines.append(f"   Total demandé : {_money(request.total)}")
+        lines.append(w["costs"].format(amount=money(request.costs)))
+    lines.append(w["total"].format(amount=money(request.total)))
     return lines
 
 
-def request_text(request: PaymentOrderRequest) -> bytes:
-    """The request's data in French, box after box of the form."""
+def request_text(request: PaymentOrderRequest, language: str = _FR) -> bytes:
+    """The request's data box after box of the form, in French or English (`language`)."""
+    language = "en" if language.startswith("en") else _FR
+    w = WORDS[language]
     lines = [
-        "REQUÊTE EN INJONCTION DE PAYER (articles 1405 à 1425 du Code de procédure civile)",
-        f"Données pour le formulaire Cerfa n° {request.form} ({request.court_kind})",
+        w["title"],
+        w["form"].format(form=request.form, court=request.court_kind),
         "",
-        "1. Juridiction",
-        f"   {request.addressed_to} du lieu où demeure le débiteur : {request.court_place}",
+        w["court"],
+        w["court_place"].format(to=request.addressed_to, place=request.court_place),
         "",
-        "2. Le demandeur (créancier)",
-        *_party_lines(request.creditor, creditor=True),
+        w["creditor"],
+        *_party_lines(request.creditor, True, w),
         "",
-        "3. Le débiteur",
-        *_party_lines(request.debtor, creditor=False),
+        w["debtor"],
+        *_party_lines(request.debtor, False, w),
         "",
-        "4. La créance",
-        *_claim_lines(request),
+        w["claim"],
+        *_claim_lines(request, language, w),
         "",
-        "5. Bordereau des pièces justificatives (jointes à la requête)",
+        w["documents"],
         *(f"   {d.number}. {d.description} – {d.file}" for d in request.documents),
     ]
     notes = [
-        f"   - facture {d.invoice_number} laissée de côté : contestée depuis le "
-        f"{format_short_day(d.opened, _FR)} ({d.reason}) ; l'injonction de payer est réservée "
-        "à une créance certaine (article 1405 du Code de procédure civile)"
+        w["left_out"].format(number=d.invoice_number, day=format_short_day(d.opened, language),
+                             reason=d.reason)
         for d in request.left_out
-    ]
+    ]  # fmt: skip
     if request.formal_notice is None:
-        notes.append(
-            "   - aucune mise en demeure reçue n'est enregistrée : le juge attend "
-            "qu'elle ait précédé la requête (article 1344 du Code civil)"
-        )
+        notes.append(w["no_notice"])
     if notes:
-        lines += ["", "À lire avant de déposer la requête :", *notes]
+        lines += ["", w["read_first"], *notes]
     return ("\n".join(lines) + "\n").encode()
