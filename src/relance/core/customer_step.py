@@ -263,6 +263,8 @@ def _leaders_ready(readiness: _Readiness) -> bool:
     for a letter of its own a few days before the next one."""
     if not readiness.ready:
         return False
+    if not readiness.stages:
+        return True  # no invoice went through a step: all are at the same (no) stage
     stage_of = {number: stage.level for number, stage in readiness.stages.items()}
     top = max(stage_of.get(n, NO_STAGE) for n in (*readiness.ready, *readiness.waiting))
     return any(stage_of.get(n, NO_STAGE) == top for n in readiness.ready)
@@ -362,7 +364,10 @@ def _proposal(
     key = action_key(ref, c.as_of, level.name, numbers)
     if c.actions and any(a.key == key for a in c.actions):
         return None
-    oldest_due, oldest = min((due_dates[n], n) for n in step.covered)
+    # The step's invoices are sorted oldest first: the oldest covered one is the first
+    # covered (the first of all when the step lists none apart).
+    oldest = numbers[0] if not step.also_due else next(n for n in numbers if n in step.covered)
+    oldest_due = due_dates[oldest]
     days_overdue = (c.as_of - oldest_due).days
     why = f"{days_overdue} days after the due date of invoice {oldest}"
     if not readiness.resumed.isdisjoint(step.covered):

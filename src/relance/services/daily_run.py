@@ -171,9 +171,17 @@ def decisions_in_parts(
     together, the decision `decide_as_of` makes at once, customer for customer."""
     known = _read_known(conn, as_of, None, False)
     # Only the customers the engine could act for today are read in full; the others
-    # (between two steps, or not yet late enough) cost one row of sums each.
-    chosen = sorted(
-        run_selection.customers_to_read(conn, as_of, known.actions, known.inputs, known.policies)
+    # (between two steps, or not yet late enough) cost one row of sums each. Before any
+    # step was carried out (a first run) nearly every customer is chosen: the choice would
+    # cost its sums and save nothing, so everyone is read.
+    chosen = (
+        sorted(
+            run_selection.customers_to_read(
+                conn, as_of, known.actions, known.inputs, known.policies
+            )
+        )
+        if run_selection.choice_pays(known.actions)
+        else None
     )
     by_ref = sorted(known.actions, key=lambda pair: pair[1].customer_ref)
     refs = [action.customer_ref for _, action in by_ref]
@@ -187,7 +195,7 @@ def decisions_in_parts(
             as_of,
             within=(low, high),
             allocated=known.allocated,
-            only=set(_between(chosen, low, high)),
+            only=None if chosen is None else set(_between(chosen, low, high)),
         )
         customers = overdue_repo.customers_for_run(conn, _wanted(overdue, actions), (low, high))
         yield _decide(as_of, known, customers, overdue, actions), known.ids

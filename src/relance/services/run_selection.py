@@ -19,9 +19,18 @@ from typing import Any
 
 from relance.adapters.storage import repository_overdue as overdue_repo
 from relance.adapters.storage.database import Connection
-from relance.core.actions import PENDING, Action
+from relance.core.actions import PENDING, Action, ActionStatus
 from relance.core.policy import PolicyIndex
 from relance.core.run_selection import may_act
+
+
+def choice_pays(actions: Iterable[tuple[int, Action]]) -> bool:
+    """Whether choosing the customers to read can spare the run anything: only once a
+    step was carried out. Before that (a first run, or a ledger whose steps are all still
+    pending) `may_act` rules out only the customers whose oldest invoice is younger than
+    the first level's delay, and the sums that tell them apart cost about what reading
+    their few invoices would."""
+    return any(action.status is ActionStatus.DONE for _, action in actions)
 
 
 def customers_to_read(

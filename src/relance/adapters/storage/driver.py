@@ -53,13 +53,22 @@ def driver_rows(
 ) -> Iterator[Sequence[Any]]:
     """The rows of `query` as the DBAPI driver returns them: no type processing, so dates
     come back as text on SQLite (see `DayReader`). Read `batch` rows at a time."""
+    for rows in driver_batches(conn, query, batch):
+        yield from rows
+
+
+def driver_batches(
+    conn: Connection, query: Select[Any], batch: int = 20_000
+) -> Iterator[Sequence[Any]]:
+    """The rows of `query` as `driver_rows` gives them, `batch` at a time in lists: for a
+    loop over a million rows, one step of a generator per row less."""
     # IN lists are rendered as one parameter per value (the driver knows no expanding one).
     compiled = query.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
     cursor = conn.connection.cursor()
     try:
         cursor.execute(str(compiled), _driver_params(conn, compiled))
         while rows := cursor.fetchmany(batch):
-            yield from rows
+            yield rows
     finally:
         cursor.close()
 

@@ -24,11 +24,10 @@ from sqlalchemy import (
 )
 
 from relance.adapters.storage import tables as t
-from relance.adapters.storage.driver import CHUNK, DayReader, driver_rows
+from relance.adapters.storage.driver import CHUNK, driver_batches, driver_rows
 from relance.adapters.storage.lists import decode_list
-from relance.adapters.storage.repository import customer_from_row
 from relance.core.engine import OverdueItem
-from relance.core.model import Allocation, AllocationKind, Customer, CustomerKind
+from relance.core.model import Address, Allocation, AllocationKind, Customer, CustomerKind
 from relance.core.money import Money, minor_units
 
 
@@ -175,51 +174,53 @@ def overdue_by_customer(
     days: dict[Any, date] = {}
     currencies: dict[str, tuple[str, int]] = {}  # the currency and its minor-unit exponent
     found: dict[str, list[OverdueItem]] = {}
-    for ref, number, due, currency_text, amount, invoice_id in driver_rows(conn, query):
-        if only is not None and ref not in only:
-            continue
-        paid = allocated.get(invoice_id)
-        owed = amount if paid is None else amount - paid
-        if owed <= 0:
-            continue
-        day = days.get(due)
-        if day is None:
-            day = days[due] = due if isinstance(due, date) else date.fromisoformat(due)
-        known = currencies.get(currency_text)
-        if known is None:
-            known = currencies[currency_text] = (currency_text, -minor_units(currency_text))
-        # An integer count of minor units scaled by the exponent is exact: no rounding.
-        item = (number, day, known[0], Decimal(owed).scaleb(known[1]))
-        mine = found.get(ref)
-        if mine is None:
-            found[ref] = [item]
-        else:
-            mine.append(item)
+    paid_on = allocated.get
+    for rows in driver_batches(conn, query):
+        for ref, number, due, currency_text, amount, invoice_id in rows:
+            if only is not None and ref not in only:
+                continue
+            paid = paid_on(invoice_id)
+            if paid is not None:
+                amount -= paid
+            if amount <= 0:
+                continue
+            day = days.get(due)
+            if day is None:
+                day = days[due] = due if isinstance(due, date) else date.fromisoformat(due)
+            known = currencies.get(currency_text)
+            if known is None:
+                known = currencies[currency_text] = (currency_text, -minor_units(currency_text))
+            # An integer count of minor units scaled by the exponent is exact: no rounding.
+            item = (number, day, known[0], Decimal(amount).scaleb(known[1]))
+            mine = found.get(ref)
+            if mine is None:
+                found[ref] = [item]
+            else:
+                mine.append(item)
     return found
 
 
 def customers_for_run(
     conn: Connection, refs: Collection[str], within: tuple[str, str | None] | None = None
 ) -> list[Customer]:
-    """The customers among `refs` (whose reference is `within` a range, when given), made
-    by `repository.customer_from_row` (as `load_customers` makes them), read through the
-    driver: a run needs every customer with an overdue invoice."""
-    columns = list(t.customers.c)
-    names = [column.name for column in columns]
-    query = select(*columns).order_by(t.customers.c.ref)
+    """The customers among `refs` (whose reference is `within` a range, when given), as
+    the engine reads them: their reference and what assigns their policy (explicit
+    policy, kind, country, tags); the other fields (name, address, contact details...),
+    which no decision reads, are left at their defaults. Read through the driver: a run
+    needs every customer with an overdue invoice, 200,000 on a first run."""
+    cust = t.customers
+    query = select(cust.c.ref, cust.c.policy, cust.c.kind, cust.c.country, cust.c.tags)
+    query = query.order_by(cust.c.ref)
     if within is not None:
-        query = query.where(_within(t.customers.c.ref, within))
-    ref_at, created_at = names.index("ref"), names.index("created")
-    day = DayReader()  # the driver gives dates as text on SQLite
-    found = []
-    for row in driver_rows(conn, query):
-        if row[ref_at] not in refs:
-            continue
-        values = dict(zip(names, row, strict=True))
-        if values["created"] is not None:
-            values["created"] = day(row[created_at])
-        found.append(customer_from_row(values))
-    return found
+        query = query.where(_within(cust.c.ref, within))
+    kinds = {kind.value: kind for kind in CustomerKind}
+    blank = Address()  # one for all: no decision reads an address
+    return [
+        Customer(ref, "", kinds[kind], country, address=blank, tags=decode_list(tags),
+                 policy=policy)
+        for ref, policy, kind, country, tags in driver_rows(conn, query)
+        if ref in refs
+    ]  # fmt: skip
 
 
 def unapplied_credit(

@@ -55,6 +55,11 @@ def insert_proposals(
     # Every id given from here on is above the highest one now (SQLite takes max + 1, a
     # PostgreSQL sequence only grows), so the new rows are found by id, not by key.
     before = conn.execute(select(func.coalesce(func.max(a.c.id), 0))).scalar_one()
+    # A level's channels are the same list in every row: made once per combination.
+    channels = {
+        p.action.channels: encode_list(channel_values(p.action.channels)) for p in proposals
+    }
+    status = {True: ActionStatus.PROPOSED.value, False: ActionStatus.APPROVED.value}
     insert_many(
         conn,
         a,
@@ -66,10 +71,10 @@ def insert_proposals(
                 p.action.policy,
                 p.action.level,
                 p.action.level_name,
-                encode_list(channel_values(p.action.channels)),
+                channels[p.action.channels],
                 encode_list(p.action.invoice_numbers),
                 p.action.proposed_on,
-                (ActionStatus.PROPOSED if p.needs_approval else ActionStatus.APPROVED).value,
+                status[p.needs_approval],
                 None,
                 "",
                 None,
