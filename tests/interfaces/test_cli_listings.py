@@ -209,7 +209,7 @@ def test_machine_output_never_goes_through_rich(
     hostile: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     rich_side = io.StringIO()
-    monkeypatch.setattr(output.console, "_file", rich_side)  # what Rich would print, if any
+    monkeypatch.setattr(output.console.rich(), "_file", rich_side)  # what Rich would print
     capsys.readouterr()
     assert run(["aging", "--db", hostile, "--as-of", "2026-03-15", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)

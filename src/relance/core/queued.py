@@ -14,7 +14,27 @@ from datetime import date
 from relance.core.actions import Action, InvoiceStep, Proposal
 from relance.core.money import Money
 from relance.core.policy import CallWindow, Channel, Tone
-from relance.core.waiting_credits import CreditWarning
+
+
+@dataclass(frozen=True, slots=True)
+class CreditWarning:
+    """A waiting credit that could pay a claim, and why it is thought to."""
+
+    transaction_key: str
+    booking_date: date
+    amount: Money
+    payer: str
+    why: str
+    covers: bool  # the credit is at least what the claim chases in its currency
+
+    @property
+    def text(self) -> str:
+        """The warning in one line, for the queue and the run's report."""
+        who = f" from {self.payer}" if self.payer else ""
+        return (
+            f"unmatched credit {self.transaction_key} of {self.amount} on "
+            f"{self.booking_date.isoformat()}{who} could pay it ({self.why})"
+        )
 
 
 @dataclass(frozen=True, slots=True)

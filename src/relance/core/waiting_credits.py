@@ -19,6 +19,9 @@ from relance.core.model import Customer
 from relance.core.money import Money
 from relance.core.payer_names import PayerNames, named_customer
 
+# the warning is one of the queue's records; named here too, where it is made
+from relance.core.queued import CreditWarning as CreditWarning
+
 
 @dataclass(frozen=True, slots=True)
 class Claim:
@@ -35,27 +38,6 @@ class WaitingCredit:
 
     transaction: BankTransaction
     suggested: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class CreditWarning:
-    """A waiting credit that could pay a claim, and why it is thought to."""
-
-    transaction_key: str
-    booking_date: date
-    amount: Money
-    payer: str
-    why: str
-    covers: bool  # the credit is at least what the claim chases in its currency
-
-    @property
-    def text(self) -> str:
-        """The warning in one line, for the queue and the run's report."""
-        who = f" from {self.payer}" if self.payer else ""
-        return (
-            f"unmatched credit {self.transaction_key} of {self.amount} on "
-            f"{self.booking_date.isoformat()}{who} could pay it ({self.why})"
-        )
 
 
 def _links(

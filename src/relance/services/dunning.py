@@ -13,11 +13,10 @@ from datetime import date
 
 from relance.adapters.storage import repository as repo
 from relance.adapters.storage import repository_history as history_repo
-from relance.adapters.storage import repository_pauses as pause_repo
 from relance.adapters.storage import repository_queue as queue_repo
 from relance.adapters.storage.database import Connection, Store
+from relance.core.actions import ActionStatus
 from relance.core.contacts import CallOutcome, Contact, ContactChannel, Direction
-from relance.core.engine import ActionStatus
 from relance.core.policy import Channel
 from relance.core.queued import QueuedAction as QueuedAction  # the queue's type, for interfaces
 
@@ -98,6 +97,32 @@ def cancel(store: Store, action_id: int, *, reason: str = "", actor: str = "user
         )
 
 
+def _log_contacts(
+    conn: Connection, item: QueuedAction, on: date, outcome: CallOutcome | None, note: str
+) -> None:
+    """Each channel of an action carried out by hand, in the contact log."""
+    # the contact log's storage (pauses, plans) is imported here: listing the queue does
+    # without it
+    from relance.adapters.storage import repository_pauses as pause_repo
+
+    for channel in item.action.channels:
+        contact_channel = _CONTACT_OF.get(channel)
+        if contact_channel is None:
+            continue
+        pause_repo.add_contact(
+            conn,
+            Contact(
+                item.action.customer_ref,
+                on,
+                contact_channel,
+                Direction.OUTGOING,
+                outcome if contact_channel is ContactChannel.CALL else None,
+                note,
+                item.action.key,
+            ),
+        )
+
+
 def mark_done(
     store: Store,
     action_id: int,
@@ -126,22 +151,7 @@ def mark_done(
             done_on=on,
             outcome=outcome.value if outcome else "",
         )
-        for channel in item.action.channels:
-            contact_channel = _CONTACT_OF.get(channel)
-            if contact_channel is None:
-                continue
-            pause_repo.add_contact(
-                conn,
-                Contact(
-                    item.action.customer_ref,
-                    on,
-                    contact_channel,
-                    Direction.OUTGOING,
-                    outcome if contact_channel is ContactChannel.CALL else None,
-                    note,
-                    item.action.key,
-                ),
-            )
+        _log_contacts(conn, item, on, outcome, note)
         repo.append_event(
             conn,
             "action.done",

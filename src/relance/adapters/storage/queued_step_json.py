@@ -12,8 +12,7 @@ from typing import Any
 from relance.core.actions import InvoiceStep
 from relance.core.money import Money
 from relance.core.policy import CallWindow, Channel, Tone
-from relance.core.queued import QueuedStep, RecalledStep
-from relance.core.waiting_credits import CreditWarning
+from relance.core.queued import CreditWarning, QueuedStep, RecalledStep
 
 
 def step_json(step: QueuedStep) -> dict[str, Any]:

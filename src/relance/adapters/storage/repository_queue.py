@@ -23,7 +23,7 @@ from relance.adapters.storage import tables_dunning as d
 from relance.adapters.storage.driver import CHUNK, DayReader, driver_rows, insert_many
 from relance.adapters.storage.lists import decode_list, encode_list
 from relance.adapters.storage.queued_step_json import step_from_json, step_json
-from relance.core.engine import Action, ActionStatus, Flag, Proposal
+from relance.core.actions import Action, ActionStatus, Flag, Proposal
 from relance.core.policy import Channel
 from relance.core.queued import QueuedAction, QueuedStep, queued_step
 

@@ -15,7 +15,7 @@ from sqlalchemy import Connection, String, cast, select
 
 from relance.adapters.storage import tables_dunning as d
 from relance.adapters.storage.lists import decode_list
-from relance.core.engine import ActionStatus
+from relance.core.actions import ActionStatus
 from relance.core.policy import Channel
 
 

@@ -17,6 +17,8 @@ from typing import Any
 
 from typer.core import TyperGroup
 
+from relance.interfaces.cli.plain_values import read_plainly
+
 # The commands as `relance --help` lists them, by section: name, modules that register it,
 # and a few words (each command's own --help gives its whole description).
 SECTIONS: dict[str, dict[str, tuple[tuple[str, ...], str]]] = {
@@ -152,7 +154,15 @@ class LazyCommands(TyperGroup):
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         """The command named `cmd_name`, its module imported; None when there is none."""
         modules = COMMANDS[cmd_name][0] if cmd_name in COMMANDS else MODULES
-        return commands_of(modules).get(cmd_name)
+        command = commands_of(modules).get(cmd_name)
+        if command is not None:
+            read_plainly([command], ctx)
+        return command
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        """The root's own options, read without pydantic (see plain_values.py)."""
+        read_plainly([self], ctx)  # its own options: its commands are read when looked up
+        return list(super().parse_args(ctx, args))
 
     def format_commands(self, ctx: Any, formatter: Any) -> None:
         """The commands by section with a few words each, without importing any of them."""

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.markup import escape
 
 from relance.bootstrap import open_store
 from relance.core.contacts import CallOutcome
@@ -24,6 +23,7 @@ from relance.interfaces.cli.output import (
     console,
     date_text,
     emit,
+    escape,
     fail,
     instant_text,
     money_text,

@@ -60,7 +60,7 @@ def _with_bar(
 ) -> list[FileReport]:
     with Progress(
         TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TimeElapsedColumn(),
-        console=ui.console, transient=True, disable=quiet,
+        console=ui.console.rich(), transient=True, disable=quiet,
     ) as progress:  # fmt: skip
         try:
             return work(_Bar(progress))

@@ -193,7 +193,7 @@ def _import(
             raise ui.fail(f"{path}: no such file", ui.ExitCode.NOT_FOUND)
         with Progress(
             TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-            TimeElapsedColumn(), console=ui.console, transient=True, disable=as_json,
+            TimeElapsedColumn(), console=ui.console.rich(), transient=True, disable=as_json,
         ) as bar:  # fmt: skip
             task = bar.add_task(path.name, total=count_lines(path))
             report = import_ledger_csv(

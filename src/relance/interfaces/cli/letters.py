@@ -62,7 +62,7 @@ def send(
     as_of = parse_day(day, date.today())
     mailer, sender = (None, "") if to_files else letters.smtp_mailer(config=smtp_config)
     store = open_store(db)
-    with Progress(console=console, transient=True) as bar:
+    with Progress(console=console.rich(), transient=True) as bar:
         task = bar.add_task("letters", total=None)
 
         def progress(done: int, total: int) -> None:

@@ -1,26 +1,87 @@
-"""What every command shares: the console, exit codes, output formats, money and dates."""
+"""What every command shares: the console, exit codes, output formats, money and dates.
+
+Rich and Babel are imported when something is printed for people: a command whose output is
+JSON or CSV, or a table piped to a file or another program, imports neither Rich's console
+nor (for JSON and CSV) Babel.
+"""
 
 from __future__ import annotations
 
 import functools
 import inspect
+import os
+import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from enum import IntEnum, StrEnum
-from typing import Annotated, Any
+from typing import IO, TYPE_CHECKING, Annotated, Any
 
 import typer
-from babel.dates import format_date
-from babel.numbers import format_currency, format_decimal
-from rich.console import Console
 
+from relance.core.locales import letter_locale  # tables write amounts as letters do
 from relance.core.money import Money
 from relance.interfaces.cli.machine import records, write_csv, write_json
 from relance.interfaces.cli.tables import show_table
 
-console = Console(highlight=False)
-errors = Console(stderr=True, highlight=False)
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+class LazyConsole:
+    """Rich's console, made the first time something is printed for people through it."""
+
+    def __init__(self, *, stderr: bool = False) -> None:
+        self._stderr = stderr
+        self._rich: Console | None = None
+
+    def rich(self) -> Console:
+        """The Rich console itself (a progress bar needs it), made on first use."""
+        if self._rich is None:
+            from rich.console import Console
+
+            self._rich = Console(stderr=self._stderr, highlight=False)
+        return self._rich
+
+    def print(self, *objects: Any, **options: Any) -> None:
+        """Print for people, Rich markup and all (see `rich.console.Console.print`)."""
+        self.rich().print(*objects, **options)
+
+    @property
+    def file(self) -> IO[str]:
+        """Where the console writes: stdout (or stderr) as it is now."""
+        if self._rich is not None:
+            return self._rich.file
+        return sys.stderr if self._stderr else sys.stdout
+
+    @property
+    def width(self) -> int:
+        """The terminal's width in cells."""
+        return self.rich().width
+
+    @property
+    def is_terminal(self) -> bool:
+        """Whether Rich writes for a terminal. Output that is plainly not one (no isatty, no
+        FORCE_COLOR or TTY_COMPATIBLE to say otherwise) is told without importing Rich:
+        Rich itself answers False then."""
+        if self._rich is None and not {"FORCE_COLOR", "TTY_COMPATIBLE"} & os.environ.keys():
+            try:
+                if not self.file.isatty():
+                    return False
+            except (AttributeError, ValueError):  # no isatty, or a closed file
+                return False
+        return self.rich().is_terminal
+
+
+console = LazyConsole()
+errors = LazyConsole(stderr=True)
+
+
+def escape(text: str) -> str:
+    """`text` to print through the console as it is: brackets not read as Rich markup."""
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
 
 
 class ExitCode(IntEnum):
@@ -127,27 +188,25 @@ def parse_amount(text: str, currency: str, option: str = "--amount") -> Money:
     return amount
 
 
-def _locale(language: str) -> str:
-    # the letters' locale, so that tables and letters write amounts and dates alike; imported
-    # here rather than at the top, as core.letter is not needed to print a usage error
-    from relance.core.letter import letter_locale
-
-    return letter_locale(language)
-
-
 def money_text(amount: Money, language: str = "fr") -> str:
     """`1 234,56 €` in French, `£1,234.56` in English (the letters' locales)."""
-    return format_currency(amount.amount, amount.currency, locale=_locale(language))
+    from babel.numbers import format_currency
+
+    return format_currency(amount.amount, amount.currency, locale=letter_locale(language))
 
 
 def date_text(day: date, language: str = "fr") -> str:
     """`19 févr. 2018` / `19 Feb 2018`: short, unambiguous in tables."""
-    return format_date(day, format="medium", locale=_locale(language))
+    from babel.dates import format_date
+
+    return format_date(day, format="medium", locale=letter_locale(language))
 
 
 def rate_text(rate: Decimal, language: str = "fr") -> str:
     """A percentage with the locale's decimal mark: `12,15 %` in French, `12.15 %` in English."""
-    text = format_decimal(rate, format="0.00##", locale=_locale(language))
+    from babel.numbers import format_decimal
+
+    text = format_decimal(rate, format="0.00##", locale=letter_locale(language))
     return f"{text}\u00a0%" if language == "fr" else f"{text} %"
 
 

@@ -8,16 +8,35 @@ are padded with spaces, and nothing depends on the terminal's width or colours.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import IO, TYPE_CHECKING, Any, Protocol
 
-from rich import box
-from rich.cells import cell_len
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
+from rich.cells import cell_len  # Rich's package and its width table only, not its console
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+
+class Screen(Protocol):
+    """What a table is shown on: Rich's console, or relance's that makes it on first use."""
+
+    @property
+    def is_terminal(self) -> bool:
+        """Whether the output is a terminal."""
+
+    @property
+    def width(self) -> int:
+        """The terminal's width."""
+
+    @property
+    def file(self) -> IO[str]:
+        """Where the table is written."""
+
+    def print(self, *objects: Any) -> None:
+        """Print Rich renderables."""
 
 
 def show_table(
-    console: Console,
+    console: Screen,
     columns: Sequence[str],
     rows: Sequence[Sequence[str]],
     *,
@@ -55,6 +74,10 @@ def _narrowest(columns: Sequence[str], rows: Sequence[Sequence[str]], right: Seq
 def _rich_table(
     columns: Sequence[str], rows: Sequence[Sequence[str]], title: str | None, right: Sequence[str]
 ) -> Table:
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
     # Compact. Identifiers (cells without spaces) and amounts keep their whole width on one
     # line; text such as names folds when the terminal is narrow. Nothing is ever cut with an
     # ellipsis: a reference shown must be a reference a user can type back.
