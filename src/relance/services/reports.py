@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from relance.adapters.storage import repository as repo
-from relance.adapters.storage import repository_aging, repository_credit
+from relance.adapters.storage import repository_aging, repository_aging_kept, repository_credit
 from relance.adapters.storage.database import Store
 from relance.core.aging import AgingReport, Buckets, assemble, days_overdue
 from relance.core.ledger import Ledger, open_balance, status
@@ -15,7 +15,14 @@ from relance.core.money import Money
 
 
 def aging_report(store: Store, as_of: date, buckets: Buckets = Buckets()) -> AgingReport:
-    """The aged balance as of `as_of`, summed by the database."""
+    """The aged balance as of `as_of`: from the rows the database keeps for the default
+    buckets (brought to `as_of` first), else summed by the database over the ledger."""
+    if buckets == repository_aging_kept.KEPT_BUCKETS:
+        with repository_aging_kept.kept_transaction(store.engine) as (conn, locked):
+            kept = repository_aging_kept.kept_aging_rows(conn, as_of) if locked else None
+            if kept is None:
+                return assemble(repository_aging.aging_rows(conn, as_of, buckets), as_of, buckets)
+        return assemble(kept, as_of, buckets)
     with store.begin() as conn:
         return assemble(repository_aging.aging_rows(conn, as_of, buckets), as_of, buckets)
 

@@ -35,9 +35,10 @@ def _buckets(sums: Sequence[Any]) -> list[int]:
     return [edges[index] - edges[index + 1] for index in range(len(before) + 1)]
 
 
-def _sums_by_customer(as_of: date, buckets: Buckets) -> tuple[Any, Any]:
+def _sums_by_customer(as_of: date, buckets: Buckets, customers: Any = None) -> tuple[Any, Any]:
     """The invoiced and the allocated sums per customer and currency, bucket by bucket
-    (each a total then one sum per floor, `_before_columns`)."""
+    (each a total then one sum per floor, `_before_columns`); of the customers whose ids
+    the `customers` subquery selects, when given."""
     floors = buckets.due_date_floors(as_of)
     inv, alloc = t.invoices, t.allocations
     invoiced = (
@@ -49,6 +50,8 @@ def _sums_by_customer(as_of: date, buckets: Buckets) -> tuple[Any, Any]:
         .where(inv.c.issue_date <= as_of)
         .group_by(inv.c.customer_id, inv.c.currency)
     )
+    if customers is not None:
+        invoiced = invoiced.where(inv.c.customer_id.in_(customers))
     applied = (
         select(
             inv.c.customer_id,
@@ -60,6 +63,8 @@ def _sums_by_customer(as_of: date, buckets: Buckets) -> tuple[Any, Any]:
         .where(and_(alloc.c.date <= as_of, inv.c.issue_date <= as_of))
         .group_by(inv.c.customer_id, inv.c.currency)
     )
+    if customers is not None:
+        applied = applied.where(inv.c.customer_id.in_(customers))
     return invoiced, applied
 
 
@@ -85,8 +90,11 @@ def aging_totals(conn: Connection, as_of: date, buckets: Buckets) -> dict[str, l
     return {currency: row for currency, row in sorted(totals.items()) if any(row)}
 
 
-def aging_rows(conn: Connection, as_of: date, buckets: Buckets) -> Iterator[AgingRow]:
-    """Open balances as of `as_of` per customer and currency, bucket by bucket, summed in SQL.
+def balances_by_customer(
+    conn: Connection, as_of: date, buckets: Buckets, customers: Any = None
+) -> dict[tuple[int, str], list[int]]:
+    """Open balances as of `as_of` per (customer id, currency), bucket by bucket in minor
+    units, summed in SQL; of the customers the `customers` subquery selects, when given.
 
     Invoiced amounts and allocated amounts are summed apart, each in one pass over a
     covering index, and subtracted per bucket: allocations never exceed their invoice
@@ -95,7 +103,7 @@ def aging_rows(conn: Connection, as_of: date, buckets: Buckets) -> Iterator[Agin
     `core.aging.aging` put every invoice in the same bucket. Rows are read through the
     driver: a hundred thousand customers' sums need no type processing.
     """
-    invoiced, applied = _sums_by_customer(as_of, buckets)
+    invoiced, applied = _sums_by_customer(as_of, buckets, customers)
     grid: dict[tuple[int, str], list[int]] = {
         (customer_id, currency): _buckets(sums)
         for customer_id, currency, *sums in driver_rows(conn, invoiced)
@@ -104,6 +112,13 @@ def aging_rows(conn: Connection, as_of: date, buckets: Buckets) -> Iterator[Agin
         row = grid[(customer_id, currency)]
         for index, amount in enumerate(_buckets(sums)):
             row[index] -= amount
+    return grid
+
+
+def aging_rows(conn: Connection, as_of: date, buckets: Buckets) -> Iterator[AgingRow]:
+    """Open balances as of `as_of` per customer and currency, bucket by bucket, summed in
+    SQL over the whole ledger (`balances_by_customer`); customers owing nothing left out."""
+    grid = balances_by_customer(conn, as_of, buckets)
     names = {
         id_: (ref, name)
         for id_, ref, name in driver_rows(

@@ -9,6 +9,7 @@ from __future__ import annotations
 from relance.adapters.storage import (
     tables,
     tables_agencies,
+    tables_aging,
     tables_api,
     tables_bank,
     tables_deposits,
@@ -27,6 +28,7 @@ __all__ = [
     "metadata",
     "tables",
     "tables_agencies",
+    "tables_aging",
     "tables_api",
     "tables_bank",
     "tables_deposits",
