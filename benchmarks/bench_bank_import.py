@@ -52,6 +52,7 @@ from relance.core.model import Customer
 from relance.core.reference import creditor_reference
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_ledger import drop_aging_triggers
 from bench_matching import build, credits  # the generator of the core's benchmark
 
 AS_OF = date(2026, 12, 31)
@@ -204,10 +205,16 @@ def run_one(workload: str, folder: Path) -> None:
     """One workload on a fresh copy of the ledger, in this process; figures as JSON."""
     db = folder / f"{workload}.sqlite"
     shutil.copy(folder / "ledger.sqlite", db)
-    work = {"relance": relance_import, "baseline": baseline_import}[workload]
+    if workload == "relance_untriggered":  # what the kept aged balance's triggers cost
+        drop_aging_triggers(db)
+    work = {
+        "relance": relance_import,
+        "relance_untriggered": relance_import,
+        "baseline": baseline_import,
+    }[workload]
     figures = work(db, folder / "releve.csv")
     figures["peak_rss_mib"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
-    if workload == "relance":
+    if workload.startswith("relance"):
         figures["truth"] = precision(db, pickle.loads((folder / "truth.pickle").read_bytes()))
     print(json.dumps(figures))
 

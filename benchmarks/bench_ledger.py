@@ -3,8 +3,10 @@
 Each size (invoices; a tenth as many customers) is measured in its own processes, so that
 each figure has its own peak memory: relance's `import_ledger_csv` (customers, then
 invoices) against the baseline (plain `csv` + the same parsing + `sqlite3` executemany),
-and the aged balance (`aging_report`) against plain SQL (per-customer CASE buckets, and
-totals only) on the database relance wrote. CPU time is the figure to read on a shared
+and the aged balance (`aging_report`: kept, first after the import, after 100 payments,
+the next day, and the scan of every invoice) against plain SQL (per-customer CASE
+buckets, and totals only) on the database relance wrote; the import without the kept
+aged balance's triggers shows what they cost. CPU time is the figure to read on a shared
 machine; the median of `--repeat` runs is kept. Generated files and databases are kept in
 `--folder` and reused. Prints one JSON line per size.
 
@@ -20,6 +22,7 @@ import json
 import os
 import random
 import resource
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -108,18 +111,41 @@ def baseline_import(folder: Path) -> dict[str, Any]:
     return {}
 
 
-def relance_import(folder: Path) -> dict[str, Any]:
-    """Customers then invoices through `import_ledger_csv`, into a fresh ledger."""
+AGING_TRIGGERS = tuple(
+    f"aging_stale_{table}_{event}"
+    for table in ("invoices", "allocations")
+    for event in ("insert", "update", "delete")
+)
+
+
+def drop_aging_triggers(db: Path) -> None:
+    """Migrate the SQLite ledger `db`, then drop the kept aged balance's triggers: a
+    workload run on it without them shows what they cost."""
+    from relance.bootstrap import open_store
+
+    open_store(str(db)).engine.dispose()
+    conn = sqlite3.connect(db)
+    for name in AGING_TRIGGERS:
+        conn.execute(f"DROP TRIGGER {name}")
+    conn.commit()
+    conn.close()
+
+
+def relance_import(folder: Path, triggers: bool = True) -> dict[str, Any]:
+    """Customers then invoices through `import_ledger_csv`, into a fresh ledger (without
+    the kept aged balance's triggers when not `triggers`: into another file)."""
     from relance.adapters.formats.ledger_csv import CsvKind
     from relance.bootstrap import open_store
     from relance.core.model import Creditor
     from relance.services.ledger_import import import_ledger_csv
     from relance.services.setup import init_creditor
 
-    db = folder / "relance.sqlite"
+    db = folder / ("relance.sqlite" if triggers else "untriggered.sqlite")
     db.unlink(missing_ok=True)
     store = open_store(str(db), create=True)
     init_creditor(store, Creditor("Bench SARL", "FR", "EUR"))
+    if not triggers:
+        drop_aging_triggers(db)
     cpu, wall = time.process_time(), time.perf_counter()
     import_ledger_csv(store, CsvKind.CUSTOMERS, folder / "clients.csv")
     customers_cpu = time.process_time() - cpu
@@ -129,15 +155,73 @@ def relance_import(folder: Path) -> dict[str, Any]:
     return {"customers_cpu_s": round(customers_cpu, 2), "invoices": report.created, **timed}
 
 
-def relance_aging(folder: Path) -> dict[str, Any]:
-    """`aging_report` on the ledger `relance_import` wrote."""
+def _copy_of_ledger(folder: Path, name: str) -> Path:
+    """A copy of the ledger `relance_import` wrote, for a workload that writes to it."""
+    copy = folder / f"{name}.sqlite"
+    for suffix in ("-wal", "-shm"):
+        Path(f"{copy}{suffix}").unlink(missing_ok=True)
+    shutil.copy(folder / "relance.sqlite", copy)
+    return copy
+
+
+def _pay(db: Path, count: int) -> None:
+    """`count` payments of the ledger's first invoices, imported from a payments CSV."""
+    from relance.adapters.formats.ledger_csv import CsvKind
     from relance.bootstrap import open_store
-    from relance.core.aging import Buckets
+    from relance.services.ledger_import import import_ledger_csv
+
+    conn = sqlite3.connect(db)
+    owed = conn.execute(
+        "SELECT i.number, c.ref, i.issue_date FROM invoices i JOIN customers c"
+        " ON c.id = i.customer_id ORDER BY i.id LIMIT ?",
+        (count,),
+    ).fetchall()
+    conn.close()
+    payments = db.with_suffix(".csv")
+    with payments.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, delimiter=";")
+        writer.writerow(["date", "client", "montant", "facture"])
+        for number, customer, issued in owed:
+            writer.writerow(
+                [date.fromisoformat(issued).strftime("%d/%m/%Y"), customer, "5,00", number]
+            )
+    store = open_store(str(db))
+    import_ledger_csv(store, CsvKind.PAYMENTS, payments)
+    store.engine.dispose()
+
+
+def relance_aging(folder: Path, case: str = "kept") -> dict[str, Any]:
+    """`aging_report` on the ledger `relance_import` wrote (or a copy), as of AS_OF.
+
+    `case`: "kept", the report once the kept rows are current (one report made first);
+    "first", the first report after the import (every customer marked by the triggers);
+    "payments", after 100 payments imported; "next_day", as of the next day; "scan", the
+    whole ledger summed as every report was before the kept rows (`aging_rows`)."""
+    from relance.adapters.storage.repository_aging import aging_rows
+    from relance.bootstrap import open_store
+    from relance.core.aging import Buckets, assemble
     from relance.services.reports import aging_report
 
-    store = open_store(str(folder / "relance.sqlite"))
+    db = folder / "relance.sqlite" if case in ("kept", "scan") else _copy_of_ledger(folder, case)
+    day = AS_OF + timedelta(days=1) if case == "next_day" else AS_OF
+    if case == "first":  # as the import left it: no kept rows yet
+        conn = sqlite3.connect(db)
+        conn.execute("DELETE FROM aging_kept_date")
+        conn.commit()
+        conn.close()
+    elif case != "scan":
+        warm = open_store(str(db))
+        aging_report(warm, AS_OF, Buckets())
+        warm.engine.dispose()
+    if case == "payments":
+        _pay(db, 100)
+    store = open_store(str(db))
     cpu, wall = time.process_time(), time.perf_counter()
-    aging = aging_report(store, AS_OF, Buckets())
+    if case == "scan":
+        with store.begin() as conn:
+            aging = assemble(aging_rows(conn, day, Buckets()), day, Buckets())
+    else:
+        aging = aging_report(store, day, Buckets())
     timed = _since(cpu, wall)
     table = aging.tables[0] if aging.tables else None
     total = str(table.total if table else 0)
@@ -181,7 +265,12 @@ def _since(cpu: float, wall: float) -> dict[str, float]:
 WORKLOADS = {
     "baseline_import": baseline_import,
     "relance_import": relance_import,
+    "relance_import_untriggered": lambda folder: relance_import(folder, triggers=False),
     "relance_aging": relance_aging,
+    "relance_aging_first": lambda folder: relance_aging(folder, "first"),
+    "relance_aging_payments": lambda folder: relance_aging(folder, "payments"),
+    "relance_aging_next_day": lambda folder: relance_aging(folder, "next_day"),
+    "relance_aging_scan": lambda folder: relance_aging(folder, "scan"),
     "baseline_aging": baseline_aging,
     "baseline_totals": lambda folder: baseline_aging(folder, totals_only=True),
 }

@@ -251,3 +251,20 @@ def test_a_report_while_a_writer_writes_ages_by_the_scan_and_keeps_nothing(
         assert kept_date(store) == DAY  # not brought to `later` meanwhile
         writer.commit()
     ages_as_the_whole_ledger(store, DAY + timedelta(days=2))
+
+
+def test_every_write_to_invoices_and_allocations_has_its_trigger(store: Store):
+    # A migration that rebuilds either table on SQLite drops its triggers with it.
+    query = (
+        "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+        if store.engine.dialect.name == "sqlite"
+        else "SELECT t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
+        " WHERE NOT t.tgisinternal AND c.relnamespace = current_schema()::regnamespace"
+    )
+    with store.begin() as conn:
+        found = {name for (name,) in conn.exec_driver_sql(query) if name.startswith("aging_")}
+    assert found == {
+        f"aging_stale_{table}_{event}"
+        for table in ("invoices", "allocations")
+        for event in ("insert", "update", "delete")
+    }

@@ -17,14 +17,23 @@ from relance.core.money import Money
 def aging_report(store: Store, as_of: date, buckets: Buckets = Buckets()) -> AgingReport:
     """The aged balance as of `as_of`: from the rows the database keeps for the default
     buckets (brought to `as_of` first), else summed by the database over the ledger."""
-    if buckets == repository_aging_kept.KEPT_BUCKETS:
+    if buckets == repository_aging_kept.KEPT_BUCKETS and _kept_can_serve(store, as_of):
         with repository_aging_kept.kept_transaction(store.engine) as (conn, locked):
             kept = repository_aging_kept.kept_aging_rows(conn, as_of) if locked else None
-            if kept is None:
-                return assemble(repository_aging.aging_rows(conn, as_of, buckets), as_of, buckets)
-        return assemble(kept, as_of, buckets)
+            if kept is not None:
+                return assemble(kept, as_of, buckets)
+            # a writer still writing, or another report moved the kept date past `as_of`
+            return assemble(repository_aging.aging_rows(conn, as_of, buckets), as_of, buckets)
     with store.begin() as conn:
         return assemble(repository_aging.aging_rows(conn, as_of, buckets), as_of, buckets)
+
+
+def _kept_can_serve(store: Store, as_of: date) -> bool:
+    """Whether the kept rows can be brought to `as_of` (the kept date only moves forward):
+    an earlier date is summed without taking their lock, writers are not held up."""
+    with store.begin() as conn:
+        kept = repository_aging_kept.kept_date(conn)
+    return kept is None or kept <= as_of
 
 
 @dataclass(frozen=True, slots=True)

@@ -76,11 +76,18 @@ def _lock(conn: Connection) -> bool:
     return True
 
 
+def kept_date(conn: Connection) -> date | None:
+    """The date the kept rows are the aged balance of (None before the first report). It
+    only moves forward: a report for an earlier date is summed over the ledger."""
+    found: date | None = conn.execute(select(ta.aging_kept_date.c.as_of)).scalar_one_or_none()
+    return found
+
+
 def kept_aging_rows(conn: Connection, as_of: date) -> list[AgingRow] | None:
     """The aged balance as of `as_of` for `KEPT_BUCKETS`, from the kept rows brought to
     `as_of` first; None when they cannot give it (`as_of` before the kept date: the caller
     ages by the scan). Call inside `kept_transaction`, with its lock."""
-    kept = conn.execute(select(ta.aging_kept_date.c.as_of)).scalar_one_or_none()
+    kept = kept_date(conn)
     if kept is not None and as_of < kept:
         return None
     if kept is None:
