@@ -19,6 +19,7 @@ from relance.adapters.formats.ledger_csv import (
     CreditNoteRow,
     CsvKind,
     CustomerRow,
+    CustomerValues,
     InvoiceRow,
     InvoiceValues,
     PaymentRow,
@@ -234,12 +235,11 @@ class _FileImport:
     def customers(self, rows: list[Row]) -> None:
         conn, path, report = self.conn, self.path, self.report
         seen = self.seen_customers
-        batch: dict[str, tuple[int, Customer]] = {}
+        batch: dict[str, tuple[int, CustomerValues]] = {}
         again: list[str] = []  # references met in an earlier chunk: written already
-        for row in cast(list[CustomerRow], rows):
-            line, customer = row.line, row.customer
-            ref = customer.ref
-            fingerprint = hash(customer)
+        for line, values in cast(list[CustomerRow], rows):
+            ref = values.ref
+            fingerprint = hash(values)
             earlier = seen.get(ref)
             if earlier is not None:
                 if earlier[1] != fingerprint:
@@ -252,22 +252,24 @@ class _FileImport:
                 if ref not in batch:
                     again.append(ref)
             seen[ref] = (line, fingerprint)
-            batch[ref] = (line, customer)
+            batch[ref] = (line, values)
         # into an empty ledger, only a reference repeated from an earlier chunk is there
         lookup = again if self.no_customers_yet else list(batch)
         existing = {c.ref: c for c in repo.load_customers(conn, lookup)} if lookup else {}
-        new, changed = [], []
-        for ref, (_line, customer) in batch.items():
+        new: list[CustomerValues] = []
+        changed: list[Customer] = []
+        for ref, (_line, values) in batch.items():
             old = existing.get(ref)
             if old is None:
-                new.append(customer)
+                new.append(values)
                 continue
+            customer = values.customer()  # the record, for what the ledger holds already
             merged = replace(customer, ibans=tuple(dict.fromkeys(old.ibans + customer.ibans)))
             if ledger_repo.same_file_data(old, merged) and merged.ibans == old.ibans:
                 report.unchanged += 1
                 continue
             changed.append(merged)
-        ledger_repo.add_customers(conn, new, self.import_id)
+        ledger_repo.add_customer_values(conn, new, self.import_id)
         report.created += len(new)
         ledger_repo.update_customers_from_file(conn, changed)
         report.updated += len(changed)

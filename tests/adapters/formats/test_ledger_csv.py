@@ -171,7 +171,7 @@ def test_customer_kinds_and_languages_in_french(tmp_path: Path):
         "C2;Jane Smith;particulier;GB;anglais;;\n",
     )
     rows = list(read_rows(open_layout(path, CsvKind.CUSTOMERS), "EUR"))
-    c1, c2 = (r.customer for r in rows)  # type: ignore[union-attr]
+    c1, c2 = (r.values.customer() for r in rows)  # type: ignore[union-attr]
     assert (c1.kind.value, c1.language, c1.country) == ("business", "fr", "FR")
     assert c1.credit_limit == Money.of("5000", "EUR")
     assert (c2.kind.value, c2.language, c2.credit_limit) == ("consumer", "en", None)

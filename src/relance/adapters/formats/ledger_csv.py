@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -24,6 +23,19 @@ from relance.adapters.formats import identifiers
 from relance.adapters.formats.errors import FormatError
 from relance.adapters.formats.ledger_columns import MAX_HEADER_BYTES, fold, map_header
 from relance.adapters.formats.ledger_columns import CsvKind as CsvKind  # re-exported
+from relance.adapters.formats.ledger_customers import (
+    CIVILITIES,
+    KINDS,
+    LANGUAGES,
+    CustomerReader,
+    address_lines,
+    civility_key,
+    tags_of,
+)
+from relance.adapters.formats.ledger_customers import CustomerRow as CustomerRow  # re-exported
+from relance.adapters.formats.ledger_customers import (
+    CustomerValues as CustomerValues,  # re-exported
+)
 from relance.adapters.formats.ledger_invoices import InvoiceReader
 from relance.adapters.formats.ledger_invoices import InvoiceRow as InvoiceRow  # re-exported
 from relance.adapters.formats.ledger_invoices import InvoiceValues as InvoiceValues  # re-exported
@@ -40,29 +52,10 @@ from relance.core.model import (
     Civility,
     CreditNote,
     Customer,
-    CustomerKind,
     Invoice,
     Payment,
 )
 from relance.core.money import Money, minor_units
-
-_KINDS = {
-    "business": CustomerKind.BUSINESS, "b2b": CustomerKind.BUSINESS,
-    "entreprise": CustomerKind.BUSINESS, "professionnel": CustomerKind.BUSINESS,
-    "pro": CustomerKind.BUSINESS, "societe": CustomerKind.BUSINESS,
-    "consumer": CustomerKind.CONSUMER, "b2c": CustomerKind.CONSUMER,
-    "particulier": CustomerKind.CONSUMER, "consommateur": CustomerKind.CONSUMER,
-    "individual": CustomerKind.CONSUMER,
-}  # fmt: skip
-_LANGUAGES = {"fr": "fr", "francais": "fr", "french": "fr", "en": "en", "anglais": "en",
-              "english": "en"}  # fmt: skip
-
-# How people write a civility, in French and English, without accents or dots.
-_CIVILITIES = {
-    "mme": Civility.MS, "madame": Civility.MS, "mlle": Civility.MS, "mademoiselle": Civility.MS,
-    "ms": Civility.MS, "mrs": Civility.MRS, "miss": Civility.MISS,
-    "m": Civility.MR, "monsieur": Civility.MR, "mr": Civility.MR,
-}  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,14 +118,6 @@ class PaymentRow:
     line: int
     payment: Payment
     invoice_number: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class CustomerRow:
-    """A customer read from a file, with its line."""
-
-    line: int
-    customer: Customer
 
 
 Row = CustomerRow | InvoiceRow | CreditNoteRow | PaymentRow
@@ -202,10 +187,10 @@ class _Fields:
 def _customer(f: _Fields, default_currency: str) -> Customer:
     text = f.text
     kind_text = fold(text("kind")) or "business"
-    if kind_text not in _KINDS:
+    if kind_text not in KINDS:
         raise f.error("kind", f"{text('kind')!r} is neither business nor consumer")
     language_text = fold(text("language")) or "fr"
-    if language_text not in _LANGUAGES:
+    if language_text not in LANGUAGES:
         raise f.error("language", f"{text('language')!r} is not a supported language (fr, en)")
     country = f.checked("country", lambda text: check_country(text or "FR"))
     email = ", ".join(f.checked("email", identifiers.email_addresses))
@@ -220,19 +205,14 @@ def _customer(f: _Fields, default_currency: str) -> Customer:
     return Customer(
         ref=f.required("ref"),
         name=f.required("name"),
-        kind=_KINDS[kind_text],
+        kind=KINDS[kind_text],
         country=country,
-        language=_LANGUAGES[language_text],
-        address=Address(
-            tuple(line.strip() for line in address.splitlines() if line.strip()) if address else (),
-            text("postal_code"),
-            text("city"),
-            country,
-        ),
+        language=LANGUAGES[language_text],
+        address=Address(address_lines(address), text("postal_code"), text("city"), country),
         email=email,
         phone=text("phone"),
         credit_limit=limit,
-        tags=tuple(t.strip() for t in re.split(r"[,|]", tags) if t.strip()) if tags else (),
+        tags=tags_of(tags),
         registration_id=registration,
         vat_number=vat,
         ibans=(iban.replace(" ", "").upper(),) if iban else (),
@@ -243,12 +223,12 @@ def _customer(f: _Fields, default_currency: str) -> Customer:
 
 def _civility(f: _Fields) -> Civility | None:
     written = f.text("civility")
-    key = fold(written).replace(".", "").strip()
+    key = civility_key(written)
     if not key:
         return None
-    if key not in _CIVILITIES:
+    if key not in CIVILITIES:
         raise f.error("civility", f"{written!r} is not a civility (Mme, M., Ms, Mrs, Miss, Mr)")
-    return _CIVILITIES[key]
+    return CIVILITIES[key]
 
 
 def _invoice(f: _Fields, default_currency: str) -> Invoice:
@@ -356,12 +336,15 @@ def _row_reader(
 
     def read(line: int, cells: list[str]) -> Row:
         fields = _Fields(layout, line, cells, texts(cells))
-        if layout.kind is CsvKind.CUSTOMERS:
-            return CustomerRow(line, _customer(fields, default_currency))
         if layout.kind is CsvKind.CREDIT_NOTES:
             return CreditNoteRow(line, _credit_note(fields, default_currency))
         return _payment(fields, default_currency, seen)
 
+    def full_customer(line: int, cells: list[str]) -> Customer:
+        return _customer(_Fields(layout, line, cells, texts(cells)), default_currency)
+
+    if layout.kind is CsvKind.CUSTOMERS:  # read the short way, as invoices are
+        return CustomerReader(layout.columns, default_currency, full_customer)
     if layout.kind is CsvKind.INVOICES:  # most rows people import: read the short way
         return InvoiceReader(
             layout.columns,

@@ -78,6 +78,39 @@ def add_customers(
     insert_many(conn, t.customers, columns, ((*row.values(), import_id) for row in rows))
 
 
+# The columns a file of customers fills, in the table's order (the statement's: no row is
+# reordered), then the import.
+_CUSTOMER_VALUE_COLUMNS = (
+    "ref", "name", "kind", "country", "language", "address_lines", "postal_code", "city",
+    "email", "phone", "credit_limit_minor", "credit_limit_currency", "tags", "registration_id",
+    "vat_number", "ibans", "contact_name", "civility", "import_id",
+)  # fmt: skip
+
+
+def add_customer_values(
+    conn: Connection, customers: Sequence[Sequence[Any]], import_id: int | None = None
+) -> None:
+    """Store new customers read from a file (`ledger_customers.CustomerValues`: the caller
+    checked their references are new) straight through the driver's executemany, marked
+    with their import; the lists (address lines, tags, IBANs) as their column keeps them."""
+    if not customers:
+        return
+    prepared = PreparedInsert(conn, t.customers, _CUSTOMER_VALUE_COLUMNS)
+    listed = prepared.converter("tags")  # the same for the three list columns
+    empty = listed([])
+    prepared.write(
+        [
+            (
+                *values[:5], listed(list(values[5])) if values[5] else empty, *values[6:12],
+                listed(list(values[12])) if values[12] else empty, values[13], values[14],
+                listed(list(values[15])) if values[15] else empty, values[16], values[17],
+                import_id,
+            )
+            for values in customers
+        ]
+    )  # fmt: skip
+
+
 def same_file_data(old: Customer, new: Customer) -> bool:
     """True when `new` says nothing else than `old` on what a file of customers owns."""
     old_values, new_values = customer_values(old), customer_values(new)
