@@ -6,9 +6,10 @@ invoices) against the baseline (plain `csv` + the same parsing + `sqlite3` execu
 and the aged balance (`aging_report`: kept, first after the import, after 100 payments,
 the next day, and the scan of every invoice) against plain SQL (per-customer CASE
 buckets, and totals only) on the database relance wrote; the import without the kept
-aged balance's triggers shows what they cost. CPU time is the figure to read on a shared
-machine; the median of `--repeat` runs is kept. Generated files and databases are kept in
-`--folder` and reused. Prints one JSON line per size.
+aged balance's triggers shows what they cost; `relance_cli_import` (asked for by `--only`)
+runs the two `relance import` commands as users do, each a process. CPU time is the figure
+to read on a shared machine; the median of `--repeat` runs is kept. Generated files and
+databases are kept in `--folder` and reused. Prints one JSON line per size.
 
     .venv/bin/python benchmarks/bench_ledger.py --sizes 10000,100000,1000000
 """
@@ -155,6 +156,39 @@ def relance_import(folder: Path, triggers: bool = True) -> dict[str, Any]:
     return {"customers_cpu_s": round(customers_cpu, 2), "invoices": report.created, **timed}
 
 
+def relance_cli_import(folder: Path) -> dict[str, Any]:
+    """`relance import customers` then `relance import invoices`, each a process of its own
+    as users run them (start-up, the count of lines for the bar, the bar, the credit-limit
+    check at the end), into a fresh ledger: their CPU time and the larger peak."""
+    from relance.bootstrap import open_store
+    from relance.core.model import Creditor
+    from relance.services.setup import init_creditor
+
+    db = folder / "relance-cli.sqlite"
+    db.unlink(missing_ok=True)
+    store = open_store(str(db), create=True)
+    init_creditor(store, Creditor("Bench SARL", "FR", "EUR"))
+    store.engine.dispose()
+    relance = str(Path(sys.executable).parent / "relance")
+    figures: dict[str, Any] = {}
+    for kind, name in (("customers", "clients.csv"), ("invoices", "factures.csv")):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        wall = time.perf_counter()
+        subprocess.run(
+            [relance, "import", kind, str(folder / name), "--db", str(db)],
+            check=True, capture_output=True, env={**os.environ, "COLUMNS": "100"},
+        )  # fmt: skip
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+        figures[f"{kind}_cpu_s"] = round(cpu, 2)
+        figures[f"{kind}_wall_s"] = round(time.perf_counter() - wall, 2)
+    figures["cpu_s"] = round(figures["customers_cpu_s"] + figures["invoices_cpu_s"], 3)
+    figures["wall_s"] = round(figures["customers_wall_s"] + figures["invoices_wall_s"], 3)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    figures["children_peak_rss_mb"] = round(children / 1024)
+    return figures
+
+
 def _copy_of_ledger(folder: Path, name: str) -> Path:
     """A copy of the ledger `relance_import` wrote, for a workload that writes to it."""
     copy = folder / f"{name}.sqlite"
@@ -266,6 +300,7 @@ WORKLOADS = {
     "baseline_import": baseline_import,
     "relance_import": relance_import,
     "relance_import_untriggered": lambda folder: relance_import(folder, triggers=False),
+    "relance_cli_import": relance_cli_import,
     "relance_aging": relance_aging,
     "relance_aging_first": lambda folder: relance_aging(folder, "first"),
     "relance_aging_payments": lambda folder: relance_aging(folder, "payments"),
@@ -305,7 +340,11 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000,100000,1000000", help="invoices, comma-separated")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--folder", default="/tmp/relance-bench-ledger")
-    parser.add_argument("--only", default=",".join(WORKLOADS), help="workloads to run")
+    parser.add_argument(
+        "--only",
+        default=",".join(w for w in WORKLOADS if w != "relance_cli_import"),
+        help=f"workloads to run, among {', '.join(WORKLOADS)}",
+    )
     parser.add_argument("--one", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
