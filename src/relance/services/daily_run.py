@@ -14,7 +14,7 @@ from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from relance.adapters.storage import repository as repo
 from relance.adapters.storage import repository_history as history_repo
@@ -25,6 +25,7 @@ from relance.adapters.storage import repository_queue as queue_repo
 from relance.adapters.storage import repository_runs as runs
 from relance.adapters.storage.database import Connection, Store
 from relance.core.bulk import no_cyclic_gc
+from relance.core.contacts import Contact
 from relance.core.engine import (
     PENDING,
     Action,
@@ -57,6 +58,9 @@ class RunReport:
     dry_run: bool = False
     replay: bool = False
     held: tuple[waiting_credits.HeldProposal, ...] = ()  # an unmatched credit could pay them
+
+
+T = TypeVar("T")
 
 
 # -- the run ------------------------------------------------------------------------------
@@ -127,15 +131,19 @@ def _decide(
     customers: Sequence[Customer],
     overdue: Mapping[str, Sequence[OverdueItem]],
     actions: Sequence[tuple[int, Action]],
+    contacts: Sequence[Contact] | None = None,
 ) -> Decision:
+    """`decide` over `customers`, with the known actions `actions` and, when given, the
+    contacts `contacts` (else every contact known)."""
     ledger = Ledger(customers=tuple(customers), payments=known.payments, allocations=known.toward)
+    inputs = known.inputs if contacts is None else {**known.inputs, "contacts": contacts}
     return decide(
         ledger,
         known.policies,
         as_of=as_of,
         actions=[action for _, action in actions],
         overdue=overdue,
-        **known.inputs,
+        **inputs,
     )
 
 
@@ -185,25 +193,29 @@ def decisions_in_parts(
     )
     by_ref = sorted(known.actions, key=lambda pair: pair[1].customer_ref)
     refs = [action.customer_ref for _, action in by_ref]
+    # Each part's engine groups only its own customers' contacts (a ledger's history
+    # holds one a step): sorted by customer, each customer's in the order they were logged.
+    contacts: list[Contact] = sorted(known.inputs["contacts"], key=lambda c: c.customer_ref)
+    contact_refs = [contact.customer_ref for contact in contacts]
     for low, high in overdue_repo.customer_ranges(conn, part):
         # The actions of the range's customers, known or not (an unknown one is flagged).
-        actions = by_ref[
-            bisect_left(refs, low) : len(refs) if high is None else bisect_left(refs, high)
-        ]
+        actions = _in_range(by_ref, refs, low, high)
+        theirs = _in_range(contacts, contact_refs, low, high)
         overdue = overdue_repo.overdue_by_customer(
             conn,
             as_of,
             within=(low, high),
             allocated=known.allocated,
-            only=None if chosen is None else set(_between(chosen, low, high)),
+            only=None if chosen is None else set(_in_range(chosen, chosen, low, high)),
         )
         customers = overdue_repo.customers_for_run(conn, _wanted(overdue, actions), (low, high))
-        yield _decide(as_of, known, customers, overdue, actions), known.ids
+        yield _decide(as_of, known, customers, overdue, actions, theirs), known.ids
 
 
-def _between(refs: Sequence[str], low: str, high: str | None) -> Sequence[str]:
-    """The sorted `refs` in the range [low, high) (open above when `high` is None)."""
-    return refs[bisect_left(refs, low) : len(refs) if high is None else bisect_left(refs, high)]
+def _in_range(items: Sequence[T], refs: Sequence[str], low: str, high: str | None) -> Sequence[T]:
+    """The `items` whose reference (`refs`, sorted, one per item) is in the range
+    [low, high) (open above when `high` is None)."""
+    return items[bisect_left(refs, low) : len(refs) if high is None else bisect_left(refs, high)]
 
 
 def apply_cancellations(

@@ -14,6 +14,7 @@ from sqlalchemy import (
 )
 
 from relance.adapters.storage import tables_dunning as d
+from relance.adapters.storage.driver import DayReader, driver_rows
 from relance.adapters.storage.lists import decode_list, encode_list
 from relance.core.contacts import CallOutcome, Contact, ContactChannel, Direction
 from relance.core.money import Money
@@ -43,21 +44,24 @@ def add_contact(conn: Connection, contact: Contact, at_time: time | None = None)
 def load_contacts(conn: Connection, as_of: date, customer_ref: str | None = None) -> list[Contact]:
     """Contacts made on or before `as_of`, in the order they were logged."""
     c = d.dunning_contacts
-    query = select(c).where(c.c.on <= as_of).order_by(c.c.id)
+    query = select(
+        c.c.customer_ref, c.c.on, c.c.channel, c.c.direction, c.c.outcome, c.c.note,
+        c.c.action_key,
+    ).where(c.c.on <= as_of).order_by(c.c.id)  # fmt: skip
     if customer_ref is not None:
         query = query.where(c.c.customer_ref == customer_ref)
+    # Read through the driver: a run reads the whole log (one entry a step carried out at
+    # least); days, channels, directions and outcomes repeat, each made once.
+    day = DayReader()
+    channels = {channel.value: channel for channel in ContactChannel}
+    directions = {direction.value: direction for direction in Direction}
+    outcomes: dict[str | None, CallOutcome | None] = {o.value: o for o in CallOutcome}
+    outcomes[None] = outcomes[""] = None
     return [
-        Contact(
-            row.customer_ref,
-            row.on,
-            ContactChannel(row.channel),
-            Direction(row.direction),
-            CallOutcome(row.outcome) if row.outcome else None,
-            row.note,
-            row.action_key,
-        )
-        for row in conn.execute(query)
-    ]
+        Contact(ref, day(on), channels[channel], directions[direction], outcomes[outcome], note,
+                action_key)
+        for ref, on, channel, direction, outcome, note, action_key in driver_rows(conn, query)
+    ]  # fmt: skip
 
 
 # -- pauses: disputes, promises, plans, holds -------------------------------------------

@@ -129,6 +129,7 @@ def engine_actions(
     # and each run reads them all. Channels, statuses and days repeat: made once each.
     day, statuses = DayReader(), {status.value: status for status in ActionStatus}
     channels_of: dict[Any, tuple[Channel, ...]] = {}
+    loads = json.JSONDecoder().decode  # one decoder for the 200,000 lists of a big history
     found = []
     for (id_, key, ref, policy, level, name, channels, numbers, proposed, status, done,
          levels) in driver_rows(conn, query.order_by(a.c.id)):  # fmt: skip
@@ -136,8 +137,10 @@ def engine_actions(
         chosen = channels_of.get(shared)
         if chosen is None:
             chosen = channels_of[shared] = tuple(Channel(c) for c in decode_list(channels))
+        # JSON text on SQLite (an array of strings, as `encode_list` wrote it), a list else.
+        invoices = tuple(loads(numbers)) if isinstance(numbers, str) else decode_list(numbers)
         action = Action(
-            key, ref, policy, level, name, chosen, decode_list(numbers), day(proposed),
+            key, ref, policy, level, name, chosen, invoices, day(proposed),
             statuses[status], None if done is None else day(done), _stages(levels),
         )  # fmt: skip
         found.append((id_, action))
