@@ -25,6 +25,8 @@ from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, Engine, case, delete, func, insert, or_, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import OperationalError
 
 from relance.adapters.storage import tables as t
@@ -96,8 +98,10 @@ def kept_aging_rows(conn: Connection, as_of: date) -> list[AgingRow] | None:
         _mark_changed_by(conn, as_of)
         _recompute(conn, as_of, everyone=False)
     k, c = ta.aging_kept.c, t.customers.c
-    query = select(c.ref, c.name, k.currency, *(k[cell] for cell in CELLS)).join(
-        t.customers, c.id == k.customer_id
+    query = (
+        select(c.ref, c.name, k.currency, *(k[cell] for cell in CELLS))
+        .join(t.customers, c.id == k.customer_id)
+        .order_by(k.currency, c.ref)  # as the report lists them: its sort finds them in order
     )
     return [
         AgingRow(ref, name, currency, tuple(cells))
@@ -107,14 +111,13 @@ def kept_aging_rows(conn: Connection, as_of: date) -> list[AgingRow] | None:
 
 
 def _mark_changed_by(conn: Connection, as_of: date) -> None:
-    """Mark stale the customers whose rows change between the kept date and `as_of`."""
-    k, stale = ta.aging_kept.c, ta.aging_stale.c
-    due = (
-        select(k.customer_id)
-        .distinct()
-        .where(k.changes_on <= as_of, k.customer_id.not_in(select(stale.customer_id)))
-    )
-    conn.execute(insert(ta.aging_stale).from_select(["customer_id"], due))
+    """Mark stale the customers whose rows change between the kept date and `as_of` (read
+    through the index on `changes_on`: the few days' worth, not every kept row)."""
+    k = ta.aging_kept.c
+    due = select(k.customer_id).where(k.changes_on <= as_of)
+    dialect_insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    mark = dialect_insert(ta.aging_stale).from_select(["customer_id"], due)
+    conn.execute(mark.on_conflict_do_nothing())
 
 
 def _recompute(conn: Connection, as_of: date, *, everyone: bool) -> None:
