@@ -60,6 +60,7 @@ _DATE = re.compile(r"(0?[1-9]|[12]\d|3[01])\s*/\s*(0?[1-9]|1[0-2])(\s*/\s*(\d{2}
 _TRAILING_DIGITS = re.compile(r"(\d+)\D*$")
 _TOKEN = re.compile(r"[0-9A-Z]+(?:[-/._][0-9A-Z]+)*")
 _NOT_READ = re.compile(r"[^0-9A-Z/,&+]")
+_NOT_DIGIT = re.compile(r"[^0-9]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +103,7 @@ def by_payer(
     if payer is None:
         return _any_plan_instalment(book, tx, text)
     mine = book.open_of(payer.customer_ref, tx.amount.currency)
-    credit = _Credit(book, tx, day, discount)
+    credit = _Credit(book, tx, day, discount, minor(tx.amount))
     if not mine or any(k in named for k in mine):
         return None  # the number rule reads the payer's own full numbers best
     found = (
@@ -161,10 +162,11 @@ class _Credit:
     tx: BankTransaction
     day: date
     discount: DiscountRule | None
+    amount: int  # the credit in minor units, compared with each invoice the rules try
 
     def paid(self, ks: Sequence[int]) -> tuple[bool, bool]:
         """(the credit settles invoices `ks` exactly, it does so by taking the discount)."""
-        return settles(self.book, ks, minor(self.tx.amount), self.day, self.discount)
+        return settles(self.book, ks, self.amount, self.day, self.discount)
 
 
 def _short_number(
@@ -222,7 +224,7 @@ def _mistyped_number(credit: _Credit, payer: Payer, mine: Sequence[int]) -> Cand
     full or its digits alone), owed exactly the amount paid."""
     book, tx = credit.book, credit.tx
     keys = {key for token in _TOKEN.findall(tx.remittance.upper()) for key in number_keys(token)}
-    tokens = {t for t in keys if sum(ch.isdigit() for ch in t) >= 3}
+    tokens = {t for t in keys if len(_NOT_DIGIT.sub("", t)) >= 3}
     if not tokens:
         return None
     # One typo keeps the length: each number is compared with the tokens of its length only.
@@ -235,10 +237,11 @@ def _mistyped_number(credit: _Credit, payer: Payer, mine: Sequence[int]) -> Cand
     hits = []
     for k in mine:
         key = _key(book.columns.numbers[k])
-        digits = "".join(ch for ch in key if ch.isdigit())
-        if any(_one_typo_apart(t, key) for t in by_length.get(len(key), ())) or any(
-            _one_typo_apart(t, digits) for t in numeric.get(len(digits), ())
-        ):
+        if any(_one_typo_apart(t, key) for t in by_length.get(len(key), ())):
+            hits.append(k)
+            continue
+        digits = _NOT_DIGIT.sub("", key) if numeric else ""
+        if any(_one_typo_apart(t, digits) for t in numeric.get(len(digits), ())):
             hits.append(k)
     # Several of the payer's numbers may be one typo away: the one owed the amount is meant.
     owed = [k for k in hits if credit.paid((k,))[0]]

@@ -121,7 +121,10 @@ def name_score(
     if payer == customer:
         return 1.0
     payer_words, customer_words = payer.split(), customer.split()
-    if _covers(payer_words, customer_words) or _covers(customer_words, payer_words):
+    # Covering needs a word in common (five letters matched in full): most pairs have none.
+    if not set(payer_words).isdisjoint(customer_words) and (
+        _covers(payer_words, customer_words) or _covers(customer_words, payer_words)
+    ):
         return 0.9
     if len(payer) >= _TRUNCATED_AT and customer.startswith(payer):
         return 0.9

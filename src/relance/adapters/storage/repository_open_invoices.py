@@ -17,6 +17,7 @@ from relance.adapters.storage import tables as t
 from relance.adapters.storage import tables_dunning as td
 from relance.adapters.storage import tables_law as tl
 from relance.adapters.storage import tables_letters as tlet
+from relance.adapters.storage.driver import driver_rows
 from relance.adapters.storage.lists import decode_list
 from relance.core.matching import OpenItem, OpenItems
 from relance.core.model import Customer, Invoice
@@ -55,14 +56,13 @@ def open_items(conn: Connection, as_of: date) -> OpenItems:
     invoice (a million in the benchmark); dates are parsed and customer references kept
     once per distinct value.
     """
-    query = _open_query(as_of)
-    sql = str(query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
     days: dict[Any, date] = {}
     shared: dict[str, str] = {}  # one string per customer and currency, shared by invoices
     found = OpenItems()
     add = found.add
-    for number, ref, issued, due, currency, amount, tax, subject, pdf, left in conn.exec_driver_sql(
-        sql
+    # fetched in batches from the DBAPI cursor: no result object's call per row
+    for number, ref, issued, due, currency, amount, tax, subject, pdf, left in driver_rows(
+        conn, _open_query(as_of)
     ):
         # SQLite's driver gives dates as ISO text, PostgreSQL's as dates.
         issue_day = days.get(issued)
