@@ -63,6 +63,11 @@ FIGURES_ONLY = {"kpi", "webhook deliveries"}
 @pytest.fixture
 def hostile(store: Store, tmp_path: Path) -> str:
     """A ledger whose customer, invoice and payer texts are spreadsheet formulas."""
+    return hostile_ledger(store, tmp_path)
+
+
+def hostile_ledger(store: Store, tmp_path: Path) -> str:
+    """Fill `store` with customers, invoices, payers, an agency… named by formulas; its URL."""
     db = store.engine.url.render_as_string(hide_password=False)
     assert run(["init", "--db", db, "--name", "Plomberie Martin", "--iban",
                 "FR76 3000 6000 0112 3456 7890 189", "--email", "compta@martin.fr"]) == 0  # fmt: skip
