@@ -94,7 +94,7 @@ RUNS = sorted(machine_flags(all_commands()))
 
 @pytest.fixture(scope="module")
 def ledger(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
-    """The listings' hostile ledger, with a customer whose name is 327 characters long;
+    """The listings' hostile ledger, with a customer whose name is 326 characters long;
     and the folder of the files the imports read."""
     folder = tmp_path_factory.mktemp("machine")
     store = sqlite_ledger(folder / "ledger.sqlite")
