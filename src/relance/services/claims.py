@@ -56,6 +56,30 @@ def claim(store: Store, action_id: int, owner: str) -> str | None:
         )
 
 
+def claim_all(store: Store, action_ids: list[int], owner: str) -> dict[int, str | None]:
+    """Claim each of `action_ids` for `owner`, in one transaction: by id, None when
+    claimed, else who is delivering it."""
+    if not action_ids:
+        return {}
+    now = datetime.now(UTC)
+    with rs.exclusive(store.engine) as conn:
+        return {
+            action_id: rs.claim_action(
+                conn, action_id, owner, now, lambda o, at: owner_is_dead(o, at)
+            )
+            for action_id in action_ids
+        }
+
+
+def release_all(store: Store, action_ids: list[int], owner: str) -> None:
+    """Give back the claims on `action_ids` that `owner` still holds, in one transaction."""
+    if not action_ids:
+        return
+    with rs.exclusive(store.engine) as conn:
+        for action_id in action_ids:
+            rs.release_action(conn, action_id, owner)
+
+
 def release(store: Store, action_id: int, owner: str) -> None:
     """Give the claim back once the action is delivered, blocked or left."""
     with rs.exclusive(store.engine) as conn:

@@ -4,6 +4,7 @@ disputes, promises, plans, holds, proceedings, agency handoffs and court actions
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -47,6 +48,22 @@ def customer_view(conn: Connection, customer_ref: str, as_of: date) -> CustomerV
         tuple(repo.open_invoice_balances(conn, as_of, customer_ref)),
         credit_on_account(conn, customer_ref, as_of),
     )
+
+
+def customer_views(conn: Connection, refs: Sequence[str], as_of: date) -> dict[str, CustomerView]:
+    """`customer_view` of each of `refs`, read in one query per kind of fact (the
+    customers, their open balances, their credit on account)."""
+    customers = {customer.ref: customer for customer in repo.load_customers(conn, refs)}
+    owed = repo.open_balances_of(conn, as_of, refs)
+    credit = overdue_repo.unapplied_credit(conn, as_of, customer_refs=refs)
+    return {
+        ref: CustomerView(
+            customers.get(ref),
+            tuple(owed[ref]),
+            {currency: Money(amount, currency) for currency, amount in credit.get(ref, {}).items()},
+        )
+        for ref in refs
+    }
 
 
 def delivery_facts(

@@ -136,35 +136,49 @@ def mark_done(
     letter posted); each of its channels goes to the contact log, the call with
     `outcome` (a call that reached the customer is a response)."""
     with store.begin() as conn:
-        item = _one(conn, action_id)
-        if item.action.status is not ActionStatus.APPROVED:
-            raise ValueError(
-                f"action {action_id} is {item.action.status.value}: approve it before "
-                "marking it done"
-            )
-        if on < item.action.proposed_on:
-            raise ValueError(f"action {action_id} was proposed on {item.action.proposed_on}")
-        queue_repo.set_action_status(
-            conn,
-            action_id,
-            ActionStatus.DONE,
-            done_on=on,
-            outcome=outcome.value if outcome else "",
+        return mark_done_in(conn, action_id, on, outcome=outcome, note=note, actor=actor)
+
+
+def mark_done_in(
+    conn: Connection,
+    action_id: int,
+    on: date,
+    *,
+    outcome: CallOutcome | None = None,
+    note: str = "",
+    actor: str = "user",
+) -> QueuedAction:
+    """`mark_done` in the transaction of `conn` (a send marks its printed letters' actions
+    done in the transaction that records their print batch). ValueError, before anything
+    is written, when the action is not approved or was proposed after `on`."""
+    item = _one(conn, action_id)
+    if item.action.status is not ActionStatus.APPROVED:
+        raise ValueError(
+            f"action {action_id} is {item.action.status.value}: approve it before marking it done"
         )
-        _log_contacts(conn, item, on, outcome, note)
-        repo.append_event(
-            conn,
-            "action.done",
-            actor=actor,
-            customer_ref=item.action.customer_ref,
-            subject=f"action {action_id}",
-            data={
-                "id": action_id,
-                "level": item.action.level_name,
-                "done_on": on.isoformat(),
-                "outcome": outcome.value if outcome else None,
-            },
-            reason=note,
-            dated=on,
-        )
-        return _one(conn, action_id)
+    if on < item.action.proposed_on:
+        raise ValueError(f"action {action_id} was proposed on {item.action.proposed_on}")
+    queue_repo.set_action_status(
+        conn,
+        action_id,
+        ActionStatus.DONE,
+        done_on=on,
+        outcome=outcome.value if outcome else "",
+    )
+    _log_contacts(conn, item, on, outcome, note)
+    repo.append_event(
+        conn,
+        "action.done",
+        actor=actor,
+        customer_ref=item.action.customer_ref,
+        subject=f"action {action_id}",
+        data={
+            "id": action_id,
+            "level": item.action.level_name,
+            "done_on": on.isoformat(),
+            "outcome": outcome.value if outcome else None,
+        },
+        reason=note,
+        dated=on,
+    )
+    return _one(conn, action_id)

@@ -213,13 +213,17 @@ def record_delivery(
     return True
 
 
-def complete_action(run: SendRun, item: QueuedAction) -> None:
-    """Mark a delivered action done, unless a call is still to be made by hand."""
+def complete_action(run: SendRun, item: QueuedAction, conn: Connection | None = None) -> None:
+    """Mark a delivered action done, unless a call is still to be made by hand; in the
+    transaction of `conn` when given (the print batch's, for its letters)."""
     if Channel.CALL in item.action.channels:
         run.calls.append(item.id)  # the call is the user's to make: done once made
         return
-    dunning.mark_done(ExclusiveStore(run.store.engine), item.id, run.as_of,
-                      note="sent by relance", actor=run.actor)  # fmt: skip
+    if conn is None:
+        dunning.mark_done(ExclusiveStore(run.store.engine), item.id, run.as_of,
+                          note="sent by relance", actor=run.actor)  # fmt: skip
+    else:
+        dunning.mark_done_in(conn, item.id, run.as_of, note="sent by relance", actor=run.actor)
     run.done.append(item.id)
 
 

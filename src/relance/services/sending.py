@@ -27,8 +27,10 @@ when everything it sends is delivered (a letter printed, or its e-mail sent or w
 from __future__ import annotations
 
 import smtplib
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterator
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import partial
 from pathlib import Path
 
 from relance.adapters.deliver.smtp import Mailer, describe_failure
@@ -40,9 +42,10 @@ from relance.adapters.storage import repository_queue as queue_repo
 from relance.adapters.storage import repository_sending as rs
 from relance.adapters.storage.database import Connection, Store
 from relance.core.engine import ActionStatus
-from relance.core.outbox import OPEN_STATUSES, OutboxStatus
+from relance.core.outbox import OPEN_STATUSES, OutboxRecord, OutboxStatus
 from relance.core.policy import Channel
 from relance.core.queued import QueuedAction
+from relance.core.staleness import DeliveryCheck
 from relance.services import claims, print_batches
 from relance.services.composing import (
     DOCUMENT_CHANNELS,
@@ -51,7 +54,12 @@ from relance.services.composing import (
     compose_action,
     render_action,
 )
-from relance.services.delivery_check import check_action, customer_view
+from relance.services.delivery_check import (
+    CustomerView,
+    check_action,
+    customer_view,
+    customer_views,
+)
 from relance.services.email_delivery import EmailDelivery, deliver_email, unsettled_reason
 from relance.services.outbox import cancel_action_messages
 from relance.services.send_records import (
@@ -74,6 +82,10 @@ _ONE_ACTION_FAILURES = (ValueError, LookupError, OSError, smtplib.SMTPException,
 # The messages whose action a send looks at even once the action is done: those that may
 # still leave, and those an interrupted send left for the user to settle.
 _UNSETTLED = (*OPEN_STATUSES, OutboxStatus.HANDING_OVER)
+# How many actions are claimed, checked and composed from one read of the ledger, their
+# facts read together (one query per kind of fact) after their claim. The last of a
+# chunk leaves at most this many deliveries (a few tens of ms each) after its check.
+CHUNK = 20
 
 
 def user_templates(folder: Path | None) -> TemplateStore:
@@ -123,10 +135,12 @@ def send_approved(
     )
     try:
         candidates = _candidates(store, only)
-        for taken, item in enumerate(candidates, 1):
-            _take(run, item)
-            if on_action is not None:
-                on_action(taken, len(candidates))
+        taken = 0
+        for chunk in _chunks(candidates):
+            for _ in _take(run, chunk):
+                taken += 1
+                if on_action is not None:
+                    on_action(taken, len(candidates))
         _print(run, progress)
     finally:
         for action_id in run.held:
@@ -155,60 +169,135 @@ def _candidates(store: Store, only: Collection[int] | None = None) -> list[Queue
         return approved + queue_repo.load_queue(conn, ids=waiting)
 
 
-def _take(run: SendRun, item: QueuedAction) -> None:
-    """Claim one action and deliver what it sends, or say why not."""
-    holder = claims.claim(run.store, item.id, run.owner)
-    if holder is not None:
-        run.left_to_others.append(item.id)
-        return
-    run.held.add(item.id)
+def _chunks(candidates: list[QueuedAction]) -> Iterator[list[QueuedAction]]:
+    """The candidates in order, in runs of at most `CHUNK` with a customer at most once
+    in each: an action's facts are read once what an earlier action of its customer
+    changed (its e-mail sent, its evidence kept) is committed."""
+    chunk: list[QueuedAction] = []
+    refs: set[str] = set()
+    for item in candidates:
+        if len(chunk) == CHUNK or item.action.customer_ref in refs:
+            yield chunk
+            chunk, refs = [], set()
+        chunk.append(item)
+        refs.add(item.action.customer_ref)
+    if chunk:
+        yield chunk
+
+
+def _take(run: SendRun, chunk: list[QueuedAction]) -> Iterator[QueuedAction]:
+    """Claim a chunk of actions, check and compose those claimed from one read of the
+    ledger, then deliver what each sends or say why not; yields each action taken."""
+    holders = claims.claim_all(run.store, [item.id for item in chunk], run.owner)
+    mine = []
+    for item in chunk:
+        if holders[item.id] is not None:
+            run.left_to_others.append(item.id)
+        else:
+            run.held.add(item.id)
+            mine.append(item)
     try:
-        _deliver_action(run, item)
+        for item, prepared in _prepare(run, mine):
+            if prepared is not None:
+                _attempt(run, item, partial(_deliver_action, run, prepared))
+            yield item
+    finally:
+        done = [item.id for item in mine if item.id not in run.printing]
+        claims.release_all(run.store, done, run.owner)
+        run.held.difference_update(done)
+
+
+def _attempt(run: SendRun, item: QueuedAction, step: Callable[[], None]) -> None:
+    """Run one action's `step`; a failure of that action alone blocks it, named."""
+    try:
+        step()
     except _ONE_ACTION_FAILURES as exc:
         reason = f"action {item.id} ({item.action.customer_ref}): {type(exc).__name__}: {exc}"
         run.blocked.append(Blocked(item.id, item.action.customer_ref, (reason,)))
-    if item.id not in run.printing:
-        claims.release(run.store, item.id, run.owner)
-        run.held.discard(item.id)
 
 
-def _deliver_action(run: SendRun, item: QueuedAction) -> None:
-    """Check, compose, render and deliver one claimed action."""
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    """A claimed action as the ledger stands after its claim: checked, and composed
+    unless stale."""
+
+    fresh: QueuedAction
+    gone: bool  # its e-mail already left
+    printed: bool  # its letter already printed
+    check: DeliveryCheck
+    composed: Composed | None
+
+
+def _prepare(
+    run: SendRun, chunk: list[QueuedAction]
+) -> list[tuple[QueuedAction, _Prepared | None]]:
+    """Each claimed action of `chunk` checked and composed in one transaction, the facts
+    of all read in one query per kind of fact; None for an action with nothing to do."""
+    ids = [item.id for item in chunk]
+    prepared: dict[int, _Prepared] = {}
     with run.store.begin() as conn:
-        found = queue_repo.load_queue(conn, ids=[item.id])
-        waiting = rl.outbox_entries(conn, _UNSETTLED, [item.id])
-        if not found or (found[0].action.status is not ActionStatus.APPROVED and not waiting):
-            return  # delivered or cancelled by another sender meanwhile
-        fresh = found[0]
-        records = rl.outbox_of_action(conn, item.id)
-        gone = any(r.status in rl.FINAL_STATUSES for r in records)
-        unsettled = [r for r in records if r.status is OutboxStatus.HANDING_OVER]
-        if unsettled:  # it may have left: nothing more until the user says
-            reasons = tuple(f"action {item.id}: {unsettled_reason(r)}" for r in unsettled)
-            run.blocked.append(Blocked(item.id, item.action.customer_ref, reasons))
-            return
-        printed = item.id in rl.printed_actions(conn, [item.id])
-        view = customer_view(conn, fresh.action.customer_ref, run.as_of)
-        check = check_action(conn, fresh, run.as_of, view)
-        composed = (
-            None if check.stale else compose_action(conn, fresh, run.as_of, check.chased, view)
-        )
+        found = {fresh.id: fresh for fresh in queue_repo.load_queue(conn, ids=ids)}
+        records: dict[int, list[OutboxRecord]] = {}
+        for entry in rl.outbox_entries(conn, None, ids) if ids else ():
+            records.setdefault(entry.action_id, []).append(entry.record)
+        printed = rl.printed_actions(conn, ids) if ids else set()
+        refs = sorted({fresh.action.customer_ref for fresh in found.values()})
+        views = customer_views(conn, refs, run.as_of)
+        for item in chunk:
+            facts = (found.get(item.id), records.get(item.id, []), item.id in printed, views)
+            _attempt(run, item, partial(_check, run, conn, prepared, *facts))
+    return [(item, prepared.get(item.id)) for item in chunk]
+
+
+def _check(
+    run: SendRun,
+    conn: Connection,
+    prepared: dict[int, _Prepared],
+    fresh: QueuedAction | None,
+    records: list[OutboxRecord],
+    printed: bool,
+    views: dict[str, CustomerView],
+) -> None:
+    """One claimed action checked against the ledger and composed, into `prepared`; left
+    out when another sender delivered or cancelled it meanwhile, or when its e-mail may
+    have left."""
+    waiting = [r for r in records if r.status in _UNSETTLED]
+    if fresh is None or (fresh.action.status is not ActionStatus.APPROVED and not waiting):
+        return  # delivered or cancelled by another sender meanwhile
+    gone = any(r.status in rl.FINAL_STATUSES for r in records)
+    unsettled = [r for r in records if r.status is OutboxStatus.HANDING_OVER]
+    if unsettled:  # it may have left: nothing more until the user says
+        reasons = tuple(f"action {fresh.id}: {unsettled_reason(r)}" for r in unsettled)
+        run.blocked.append(Blocked(fresh.id, fresh.action.customer_ref, reasons))
+        return
+    ref = fresh.action.customer_ref
+    view = views[ref] if ref in views else customer_view(conn, ref, run.as_of)
+    check = check_action(conn, fresh, run.as_of, view)
+    composed = None if check.stale else compose_action(conn, fresh, run.as_of, check.chased, view)
+    prepared[fresh.id] = _Prepared(fresh, gone, printed, check, composed)
+
+
+def _deliver_action(run: SendRun, prepared: _Prepared) -> None:
+    """Render and deliver one checked action, or cancel it when stale."""
+    fresh, check, composed = prepared.fresh, prepared.check, prepared.composed
     if check.stale is not None:
         _cancel_stale(run, fresh, check.stale.reason.value, check.stale.detail)
         return
     assert composed is not None
     rendered, problems = render_action(composed, run.templates)
     if problems:
-        run.blocked.append(Blocked(item.id, item.action.customer_ref, problems))
+        run.blocked.append(Blocked(fresh.id, fresh.action.customer_ref, problems))
         return
     email = rendered.get(Channel.EMAIL)
-    delivered, delivery = _email(run, composed, email) if email and not gone else (True, None)
+    delivered, delivery = (
+        _email(run, composed, email) if email and not prepared.gone else (True, None)
+    )
     if not delivered:
         return  # refused: nothing of the action goes, the next run tries again
     approved = fresh.action.status is ActionStatus.APPROVED
-    if approved and not printed and any(c in LETTER_CHANNELS for c in rendered):
+    if approved and not prepared.printed and any(c in LETTER_CHANNELS for c in rendered):
         run.to_print.append((composed, rendered, delivery))
-        run.printing.add(item.id)
+        run.printing.add(fresh.id)
     elif approved:
         finish_action(run, composed, rendered, delivery)
 
@@ -250,7 +339,7 @@ def _cancel_stale(run: SendRun, item: QueuedAction, code: str, detail: str) -> N
 
 def _print(run: SendRun, progress: Callable[[int, int], None] | None) -> None:
     """Write this run's letters to a new print batch; once it is on disk, record the
-    batch and every letter in it in one transaction, then mark the actions done."""
+    batch and every letter in it, and mark their actions done, in one transaction."""
     if not run.to_print:
         return
     letters = [
@@ -261,9 +350,11 @@ def _print(run: SendRun, progress: Callable[[int, int], None] | None) -> None:
     def record(conn: Connection, number: int) -> None:
         for composed, rendered, delivery in run.to_print:
             record_delivery(conn, run, composed, rendered, delivery, number)
+            try:  # done with its batch: both recorded, or neither
+                complete_action(run, composed.item, conn)
+            except ValueError as exc:  # cancelled by hand meanwhile: printed all the same
+                run.notes.append(f"action {composed.item.id}: printed, not marked done: {exc}")
 
     run.batch = print_batches.write_batch(
         run.store, run.as_of, run.out_dir, letters, pdfs, record, progress
     )
-    for composed, _, _ in run.to_print:
-        complete_action(run, composed.item)

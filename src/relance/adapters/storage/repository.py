@@ -311,19 +311,19 @@ def load_allocations(
 # -- open balances, summed by the database -------------------------------------
 
 
-def _allocated_by_invoice(as_of: date, customer_ref: str | None = None) -> Any:
-    """Per invoice: what was allocated to it by `as_of` (of one customer's invoices only
-    when `customer_ref` is given, so one customer's file does not sum the whole ledger's
-    allocations)."""
+def _allocated_by_invoice(as_of: date, customer_refs: Sequence[str] | None = None) -> Any:
+    """Per invoice: what was allocated to it by `as_of` (of the invoices of
+    `customer_refs` only when given, so one customer's file does not sum the whole
+    ledger's allocations)."""
     query = select(
         t.allocations.c.invoice_id,
         func.sum(t.allocations.c.amount_minor).label("allocated"),
     ).where(t.allocations.c.date <= as_of)
-    if customer_ref is not None:
+    if customer_refs is not None:
         theirs = (
             select(t.invoices.c.id)
             .join(t.customers, t.customers.c.id == t.invoices.c.customer_id)
-            .where(t.customers.c.ref == customer_ref)
+            .where(t.customers.c.ref.in_(list(customer_refs)))
         )
         query = query.where(t.allocations.c.invoice_id.in_(theirs))
     return query.group_by(t.allocations.c.invoice_id).subquery()
@@ -340,17 +340,8 @@ def open_invoice_balances(
     """Invoices open as of `as_of` with their open balance, oldest due date first; with
     `started_by`, only those issued or delivered on or before that day (the limitation
     check reads the few old invoices, not the open ledger); the first `limit` if given."""
-    allocated = _allocated_by_invoice(as_of, customer_ref)
-    open_minor = t.invoices.c.amount_minor - func.coalesce(allocated.c.allocated, 0)
-    query = (
-        select(*_INVOICE_COLUMNS, open_minor)
-        .join(t.customers, t.customers.c.id == t.invoices.c.customer_id)
-        .outerjoin(allocated, allocated.c.invoice_id == t.invoices.c.id)
-        .where(and_(t.invoices.c.issue_date <= as_of, open_minor > 0))
-        .order_by(t.invoices.c.due_date, t.invoices.c.number)
-    )
-    if customer_ref is not None:
-        query = query.where(t.customers.c.ref == customer_ref)
+    refs = None if customer_ref is None else [customer_ref]
+    query = _open_balances_query(as_of, refs)
     if started_by is not None:
         query = query.where(
             or_(t.invoices.c.issue_date <= started_by, t.invoices.c.delivery_date <= started_by)
@@ -362,6 +353,39 @@ def open_invoice_balances(
         invoice = invoice_from_row(row[:-1])
         result.append((invoice, Money.from_minor(int(row[-1]), invoice.currency)))
     return result
+
+
+def open_balances_of(
+    conn: Connection, as_of: date, customer_refs: Sequence[str]
+) -> dict[str, list[tuple[Invoice, Money]]]:
+    """`open_invoice_balances` of each of `customer_refs` (none for a customer who owes
+    nothing), read in one query: what a send reads for a chunk of its actions."""
+    found: dict[str, list[tuple[Invoice, Money]]] = {ref: [] for ref in customer_refs}
+    if not customer_refs:
+        return found
+    for row in conn.execute(_open_balances_query(as_of, customer_refs)):
+        invoice = invoice_from_row(row[:-1])
+        found[invoice.customer_ref].append(
+            (invoice, Money.from_minor(int(row[-1]), invoice.currency))
+        )
+    return found
+
+
+def _open_balances_query(as_of: date, customer_refs: Sequence[str] | None) -> Any:
+    """Open invoices with their open balance as of `as_of` (of `customer_refs` when
+    given), oldest due date first."""
+    allocated = _allocated_by_invoice(as_of, customer_refs)
+    open_minor = t.invoices.c.amount_minor - func.coalesce(allocated.c.allocated, 0)
+    query = (
+        select(*_INVOICE_COLUMNS, open_minor)
+        .join(t.customers, t.customers.c.id == t.invoices.c.customer_id)
+        .outerjoin(allocated, allocated.c.invoice_id == t.invoices.c.id)
+        .where(and_(t.invoices.c.issue_date <= as_of, open_minor > 0))
+        .order_by(t.invoices.c.due_date, t.invoices.c.number)
+    )
+    if customer_refs is not None:
+        query = query.where(t.customers.c.ref.in_(list(customer_refs)))
+    return query
 
 
 # -- the event log ----------------------------------------------------------

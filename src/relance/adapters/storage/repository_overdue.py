@@ -8,7 +8,7 @@ transaction begins and ends. The biggest reads go through the driver (`driver`).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -224,10 +224,16 @@ def customers_for_run(
 
 
 def unapplied_credit(
-    conn: Connection, as_of: date, customer_ref: str | None = None
+    conn: Connection,
+    as_of: date,
+    customer_ref: str | None = None,
+    *,
+    customer_refs: Sequence[str] | None = None,
 ) -> dict[str, dict[str, Decimal]]:
     """Each customer's payments and credit notes received by `as_of` and not yet
-    allocated, per currency (only positive amounts are kept)."""
+    allocated, per currency (only positive amounts are kept); of `customer_ref`, or of
+    `customer_refs`, when given."""
+    wanted = [customer_ref] if customer_ref is not None else customer_refs
     minor: dict[tuple[str, str], int] = {}
 
     def add(rows: Iterable[Any], sign: int) -> None:
@@ -254,9 +260,9 @@ def unapplied_credit(
             .where(and_(t.allocations.c.kind == kind.value, t.allocations.c.date <= as_of))
             .group_by(cust.c.ref, t.allocations.c.currency)
         )
-        if customer_ref is not None:
-            received = received.where(cust.c.ref == customer_ref)
-            used = used.where(cust.c.ref == customer_ref)
+        if wanted is not None:
+            received = received.where(cust.c.ref.in_(list(wanted)))
+            used = used.where(cust.c.ref.in_(list(wanted)))
         add(conn.execute(received), 1)
         add(conn.execute(used), -1)
     credit: dict[str, dict[str, Decimal]] = {}
