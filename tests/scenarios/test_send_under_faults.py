@@ -259,26 +259,29 @@ def test_a_second_send_the_same_day_writes_its_own_batch_and_print_rebuilds_any(
     assert "2 letters written again" in said and "the same bytes as the file written" in said
 
 
-def test_a_send_interrupted_after_printing_marks_the_steps_done_on_rerun_without_reprinting(
+def test_a_send_interrupted_while_recording_its_print_batch_prints_it_once_on_rerun(
     store: Store, tmp_path: Path, inbox: tuple[Inbox, SmtpMailer], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     server, mailer = inbox
     ids = build_ledger(store, tmp_path, count=2)
-    real_mark_done = dunning.mark_done
+    real_mark_done_in = dunning.mark_done_in
 
     def interrupted(*args: object, **kwargs: object) -> None:
-        raise KeyboardInterrupt("killed after the batch was recorded")
+        raise KeyboardInterrupt("killed while the batch was being recorded")
 
-    # The process stops right after the letters were printed and recorded, before the
-    # steps are marked done (the real kill -9 cases are above; this one aims the instant).
-    monkeypatch.setattr(dunning, "mark_done", interrupted)
+    # The steps are marked done in the transaction that records the print batch: the
+    # process stopping in it leaves neither the batch nor the steps done, and no print
+    # file to be printed (the real kill -9 cases are above; this one aims the instant).
+    monkeypatch.setattr(dunning, "mark_done_in", interrupted)
     with pytest.raises(KeyboardInterrupt):
         sending.send_approved(store, date(2018, 2, 19), tmp_path / "out", mailer)
-    monkeypatch.setattr(dunning, "mark_done", real_mark_done)
+    monkeypatch.setattr(dunning, "mark_done_in", real_mark_done_in)
+    assert not list((tmp_path / "out").glob("print-batch-*.pdf"))
+    assert {item.id for item in dunning.queue(store)} >= set(ids)  # still to be sent
 
     report = sending.send_approved(store, date(2018, 2, 19), tmp_path / "out", mailer)
 
     assert sorted(report.done) == sorted(ids)
-    assert report.batch is None  # nothing printed twice
-    assert len(server.received) == 2  # nor e-mailed twice
+    assert report.batch is not None and report.batch.letters == 2
+    assert len(server.received) == 2  # the e-mails left once, in the first send
     assert len(list((tmp_path / "out").glob("print-batch-*.pdf"))) == 1
