@@ -8,6 +8,7 @@ added afterwards."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 import json
@@ -48,6 +49,7 @@ from relance.services import (
     pauses,
     sending,
 )
+from relance.services.casefile_facts import NoAgencyToMandate
 from relance.services.demo import DEMO_CREDITOR
 from relance.services.ledger_import import import_ledger_csv
 from relance.services.setup import init_creditor
@@ -335,6 +337,12 @@ def test_for_an_agency_the_handoff_itemises_the_claim_and_the_reminders(
 ) -> None:
     the_story(store, tmp_path, inbox[1])
     agencies.save_agency(store, RECOUVRA)
+    agencies.save_agency(store, dataclasses.replace(RECOUVRA, name="Autre Agence"))
+    # before any handoff, with two agencies on record: which one's mandate? relance asks
+    with pytest.raises(NoAgencyToMandate, match="--agency NAME"):
+        casefile.write_case_file(store, "BOULMART", tmp_path / "x.zip", as_of=AS_OF,
+                                 purpose=Purpose.AGENCY)  # fmt: skip
+    assert not (tmp_path / "x.zip").exists()
     handoffs.hand_off(store, "BOULMART", Route.AGENCY, AS_OF, agency_name=RECOUVRA.name)
     out = tmp_path / "agency.zip"
 
