@@ -177,3 +177,22 @@ def test_text_and_choices_are_read_without_pydantic_exactly_as_typer_reads_them(
                 assert _read(reading, value, param, ctx) == _read(typers, value, param, ctx)
             kinds.add(annotation.__name__)
     assert {"str", "bool", "Format"} <= kinds  # the check saw each kind
+
+
+def test_a_csv_import_loads_none_of_the_readers_of_other_kinds_of_file(tmp_path: Path) -> None:
+    db, customers = tmp_path / "ledger.sqlite", tmp_path / "clients.csv"
+    assert run(["init", "--db", str(db), "--name", "Atelier Durand"]) == 0
+    write(customers, "ref,name\nDUPONT,Dupont SARL\n")
+    loaded = imported_after(
+        "from relance.interfaces.cli.main import run\n"
+        f"assert run(['import', 'customers', {str(customers)!r}, '--db', {str(db)!r}]) == 0"
+    )
+    assert "sqlalchemy" in loaded  # the import ran
+    assert loaded & {"ofxtools", "pypdf", "lxml", "facturx", "mt940"} == set()
+
+
+def test_each_import_kind_is_found_by_loading_only_its_own_modules() -> None:
+    from relance.interfaces.cli.commands import IMPORT_KINDS
+
+    every = all_commands()["import"].commands
+    assert set(IMPORT_KINDS) == set(every)  # no kind forgotten, none that does not exist

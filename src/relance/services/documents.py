@@ -12,13 +12,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from relance.adapters.formats.errors import FormatError
-from relance.adapters.formats.pdf_document import has_facturx_xml, read_pdf
 from relance.adapters.storage.database import Connection
 from relance.adapters.storage.repository_documents import store_document
 
 
 def store_csv_pdf(conn: Connection, written: str, csv_file: Path, line: int) -> str:
     """Store the PDF an invoices CSV names on `line`; returns its SHA-256."""
+    # pypdf is imported by the imports whose files name a PDF, not by every CSV import
+    from relance.adapters.formats.pdf_document import read_pdf
+
     pdf = Path(written).expanduser()
     if not pdf.is_absolute():
         pdf = csv_file.parent / pdf
@@ -30,6 +32,8 @@ def store_csv_pdf(conn: Connection, written: str, csv_file: Path, line: int) -> 
 
 def store_facturx_pdf(conn: Connection, pdf: Path) -> str:
     """Store a Factur-X invoice's PDF, checked to be a PDF with its XML embedded."""
+    from relance.adapters.formats.pdf_document import has_facturx_xml, read_pdf
+
     data = read_pdf(pdf, source=pdf, location="", field="pdf")
     if not has_facturx_xml(data):
         raise FormatError(pdf, "", "pdf", "no Factur-X / ZUGFeRD XML file embedded in the PDF")

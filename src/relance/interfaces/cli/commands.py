@@ -109,6 +109,14 @@ SECTIONS: dict[str, dict[str, tuple[tuple[str, ...], str]]] = {
     },
 }
 COMMANDS = {name: entry for section in SECTIONS.values() for name, entry in section.items()}
+# `relance import KIND`: the module that registers each kind. A CSV import then loads none of
+# the XML, OFX and PDF readers the other kinds need (most of a second of start-up).
+IMPORT_KINDS = {
+    **dict.fromkeys(("customers", "invoices", "credit-notes", "payments"), ("ledger",)),
+    **dict.fromkeys(("fec", "facturx", "ubl", "bank"), ("ledger", "files")),
+    "bodacc": ("ledger", "proceedings"),
+    "agency-recoveries": ("ledger", "agencies"),
+}
 MODULES = tuple(dict.fromkeys(m for modules, _ in COMMANDS.values() for m in modules))
 
 _loaded: dict[str, Any] = {}  # module name: the module, once its commands are registered
@@ -151,9 +159,19 @@ class LazyCommands(TyperGroup):
         """The commands' names, in the order of `COMMANDS`."""
         return list(COMMANDS)
 
+    import_kind: str | None = None  # the KIND of `relance import KIND`, once seen
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        """The command `args` name; for `import KIND`, seen before the group is looked up
+        so that only the modules registering KIND are imported."""
+        self.import_kind = args[1] if len(args) > 1 and args[0] == "import" else None
+        return super().resolve_command(ctx, args)
+
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         """The command named `cmd_name`, its module imported; None when there is none."""
         modules = COMMANDS[cmd_name][0] if cmd_name in COMMANDS else MODULES
+        if cmd_name == "import" and self.import_kind in IMPORT_KINDS:
+            modules = IMPORT_KINDS[self.import_kind]
         command = commands_of(modules).get(cmd_name)
         if command is not None:
             read_plainly([command], ctx)
