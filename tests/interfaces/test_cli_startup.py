@@ -196,3 +196,13 @@ def test_each_import_kind_is_found_by_loading_only_its_own_modules() -> None:
 
     every = all_commands()["import"].commands
     assert set(IMPORT_KINDS) == set(every)  # no kind forgotten, none that does not exist
+
+
+def test_a_listing_on_sqlite_does_not_load_the_postgresql_dialect(tmp_path: Path) -> None:
+    db = tmp_path / "ledger.sqlite"
+    assert run(["init", "--db", str(db), "--name", "Atelier Durand"]) == 0
+    loaded, _ = modules_after(
+        f"from relance.interfaces.cli.main import run\nassert run(['queue', '--db', {str(db)!r}]) == 0"
+    )
+    assert "sqlalchemy.dialects.sqlite" in loaded  # the check is about something
+    assert "sqlalchemy.dialects.postgresql" not in loaded

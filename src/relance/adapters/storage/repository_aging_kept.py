@@ -25,8 +25,6 @@ from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, Engine, case, delete, func, insert, or_, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import OperationalError
 
 from relance.adapters.storage import tables as t
@@ -113,6 +111,11 @@ def kept_aging_rows(conn: Connection, as_of: date) -> list[AgingRow] | None:
 def _mark_changed_by(conn: Connection, as_of: date) -> None:
     """Mark stale the customers whose rows change between the kept date and `as_of` (read
     through the index on `changes_on`: the few days' worth, not every kept row)."""
+    # Imported here: the PostgreSQL dialect takes 40 ms, and every command that names a ledger's
+    # language imports this module without ever reporting an aged balance.
+    from sqlalchemy.dialects.postgresql import insert as pg_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
     k = ta.aging_kept.c
     due = select(k.customer_id).where(k.changes_on <= as_of)
     dialect_insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
