@@ -23,12 +23,6 @@ from relance.core.queued import QueuedAction
 from relance.core.staleness import DeliveryCheck, DeliveryFacts, check_delivery
 
 
-def credit_on_account(conn: Connection, customer_ref: str, as_of: date) -> dict[str, Money]:
-    """What `customer_ref` paid on account by `as_of` and is not yet allocated, by currency."""
-    found = overdue_repo.unapplied_credit(conn, as_of, customer_ref).get(customer_ref, {})
-    return {currency: Money(amount, currency) for currency, amount in found.items()}
-
-
 @dataclass(frozen=True, slots=True)
 class CustomerView:
     """What both the delivery check and the composition read of an action's customer as
@@ -42,12 +36,7 @@ class CustomerView:
 
 def customer_view(conn: Connection, customer_ref: str, as_of: date) -> CustomerView:
     """The customer `customer_ref` as of `as_of` (see `CustomerView`)."""
-    customers = repo.load_customers(conn, [customer_ref])
-    return CustomerView(
-        customers[0] if customers else None,
-        tuple(repo.open_invoice_balances(conn, as_of, customer_ref)),
-        credit_on_account(conn, customer_ref, as_of),
-    )
+    return customer_views(conn, [customer_ref], as_of)[customer_ref]
 
 
 def customer_views(conn: Connection, refs: Sequence[str], as_of: date) -> dict[str, CustomerView]:

@@ -57,7 +57,6 @@ from relance.services.composing import (
 from relance.services.delivery_check import (
     CustomerView,
     check_action,
-    customer_view,
     customer_views,
 )
 from relance.services.email_delivery import EmailDelivery, deliver_email, unsettled_reason
@@ -271,7 +270,7 @@ def _check(
         run.blocked.append(Blocked(fresh.id, fresh.action.customer_ref, reasons))
         return
     ref = fresh.action.customer_ref
-    view = views[ref] if ref in views else customer_view(conn, ref, run.as_of)
+    view = views[ref]  # every customer of the chunk's actions was read with them
     check = check_action(conn, fresh, run.as_of, view)
     composed = None if check.stale else compose_action(conn, fresh, run.as_of, check.chased, view)
     prepared[fresh.id] = _Prepared(fresh, gone, printed, check, composed)
