@@ -1,4 +1,5 @@
-"""Where the real sample files written by others lie (never copied into the repository)."""
+"""Where the real sample files written by others lie (never copied into the repository), and
+what the readers' tests compare."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
+from relance.adapters.formats.errors import FormatError
 
 SAMPLES = Path(__file__).resolve().parents[4] / "shared" / "samples"
 if not SAMPLES.is_dir():
@@ -24,3 +27,11 @@ def sample_path(relative: str) -> Path:
 def sample() -> Callable[[str], Path]:
     """A function giving a real sample file's path, skipping when samples are absent."""
     return sample_path
+
+
+def read_or_refusal(read: Callable[[], object]) -> tuple[str, object]:
+    """What `read` read, or the error it raised, as data two readers' results compare by."""
+    try:
+        return ("read", read())
+    except FormatError as error:
+        return ("refused", (error.location, error.field, error.reason))

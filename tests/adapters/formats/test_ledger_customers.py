@@ -6,9 +6,9 @@ from __future__ import annotations
 import itertools
 from pathlib import Path
 
+from tests.adapters.formats.conftest import read_or_refusal
 from tests.conftest import write
 
-from relance.adapters.formats.errors import FormatError
 from relance.adapters.formats.ledger_csv import CsvKind, _customer, _Fields, open_layout, read_rows
 from relance.adapters.formats.ledger_customers import CustomerReader, CustomerRow, CustomerValues
 from relance.core.model import Civility, Customer, CustomerKind
@@ -32,13 +32,6 @@ REST = [("", "", "", "", "", "", ""),
          "Jeanne Dupont")]  # fmt: skip
 
 
-def _outcome(read):  # the values read, or the error raised, as comparable data
-    try:
-        return ("read", read())
-    except FormatError as error:
-        return ("refused", (error.location, error.field, error.reason))
-
-
 def test_short_and_full_readers_agree_on_every_cell(tmp_path: Path):
     layout = open_layout(write(tmp_path / "c.csv", HEADER), CsvKind.CUSTOMERS)
 
@@ -56,12 +49,12 @@ def test_short_and_full_readers_agree_on_every_cell(tmp_path: Path):
             EMAILS[n % len(EMAILS)], registration, vat, limit, currency,
             CIVILITIES[n % len(CIVILITIES)], *REST[n % len(REST)],
         ]  # fmt: skip
-        reference = _outcome(lambda: CustomerValues.of(full(2, cells)))  # noqa: B023
+        reference = read_or_refusal(lambda: CustomerValues.of(full(2, cells)))  # noqa: B023
         short = reader._short(cells)
         if short is not None:  # taken by the short path: exactly what the full one reads
             assert reference == ("read", short), cells
             taken += 1
-        assert _outcome(lambda: reader(2, cells).values) == reference, cells  # noqa: B023
+        assert read_or_refusal(lambda: reader(2, cells).values) == reference, cells  # noqa: B023
         outcomes.add(reference[0])
         reads += reference[0] == "read"
     assert outcomes == {"read", "refused"}

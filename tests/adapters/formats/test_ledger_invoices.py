@@ -6,9 +6,9 @@ from __future__ import annotations
 import itertools
 from pathlib import Path
 
+from tests.adapters.formats.conftest import read_or_refusal
 from tests.conftest import write
 
-from relance.adapters.formats.errors import FormatError
 from relance.adapters.formats.ledger_csv import (
     CsvKind,
     InvoiceRow,
@@ -28,13 +28,6 @@ DATES = [("19/02/2026", "21/03/2026"), ("2026-02-19", "2026-01-01"), ("30/02/202
 CURRENCIES = ["", "EUR", "usd", "JPY", "EURO"]  # JPY has no decimals
 
 
-def _outcome(read):  # the values read, or the error raised, as comparable data
-    try:
-        return ("read", read())
-    except FormatError as error:
-        return ("refused", (error.location, error.field, error.reason))
-
-
 def test_short_and_full_readers_agree_on_every_cell(tmp_path: Path):
     path = write(tmp_path / "f.csv", "numero;client;date;echeance;devise;montant;tva;livraison\n")
     layout = open_layout(path, CsvKind.INVOICES)
@@ -48,8 +41,8 @@ def test_short_and_full_readers_agree_on_every_cell(tmp_path: Path):
         itertools.product(CURRENCIES, AMOUNTS, TAXES, DATES)
     ):
         cells = [f"F{n}", "C1", issued, due, currency, amount, tax, issued if n % 2 else ""]
-        short = _outcome(lambda: reader(2, cells).invoice)  # noqa: B023
-        reference = _outcome(lambda: InvoiceValues.of(full(2, cells)))  # noqa: B023
+        short = read_or_refusal(lambda: reader(2, cells).invoice)  # noqa: B023
+        reference = read_or_refusal(lambda: InvoiceValues.of(full(2, cells)))  # noqa: B023
         assert short == reference, cells
         outcomes.add(short[0])
     assert outcomes == {"read", "refused"}
