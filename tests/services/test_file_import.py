@@ -127,7 +127,7 @@ def test_a_fec_with_a_bad_line_writes_nothing_and_names_the_line(
 
     with pytest.raises(FormatError) as error:
         import_fec(store, [path])
-    assert "fec.txt:line 3" in str(error.value)
+    assert "fec.txt:3:" in str(error.value)
     assert everything(store)["invoices"] == 0 and everything(store)["imports"] == 0
 
 

@@ -98,7 +98,7 @@ def test_bad_row_names_the_line_and_column(tmp_path: Path, row: str, field: str)
     path = write(tmp_path, f"Date;Montant;Libellé\n01/02/2026;1,00;ok\n{row}\n")
     with pytest.raises(FormatError) as caught:
         bank_csv.extract(path)
-    assert caught.value.location == "line 3"
+    assert caught.value.location == "3"
     assert caught.value.field == field
 
 

@@ -114,7 +114,7 @@ def test_camt_truncated_xml_names_the_line(tmp_path: Path) -> None:
     path.write_text(CAMT_BATCH.format(total="150.00", second="50.00")[:400])
     with pytest.raises(FormatError, match="not well-formed XML") as caught:
         camt.extract(path)
-    assert caught.value.location.startswith("line ")
+    assert caught.value.location.isdigit()
 
 
 # -- OFX -----------------------------------------------------------------------------------

@@ -54,7 +54,7 @@ def test_a_bad_date_names_the_line_and_the_field(tmp_path):
     path.write_text(text.replace(";2026-10-06;1301;", ";06/13/2026;1301;"), encoding="utf-8")
     with pytest.raises(FormatError) as raised:
         read_bodacc(path)
-    assert (raised.value.location, raised.value.field) == ("line 3", "dateparution")
+    assert (raised.value.location, raised.value.field) == ("3", "dateparution")
 
 
 def test_a_register_without_a_siren_and_a_csv_of_another_kind_are_refused(tmp_path):

@@ -128,9 +128,9 @@ def test_iso_8859_15_accents_are_read(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("line", "where", "field"),
     [
-        ("VE|V|1|2026-01-05|411000|C|C1|A|F1|20260105|F1|1,00|0,00|||||", "line 2", "EcritureDate"),
-        ("VE|V|1|20260105|411000|C|C1|A|F1|20260105|F1|1,0x|0,00|||||", "line 2", "Debit"),
-        ("VE|V|1|20260105|411000|C|C1|A|F1|20260105|F1|1,00", "line 2", ""),
+        ("VE|V|1|2026-01-05|411000|C|C1|A|F1|20260105|F1|1,00|0,00|||||", "2", "EcritureDate"),
+        ("VE|V|1|20260105|411000|C|C1|A|F1|20260105|F1|1,0x|0,00|||||", "2", "Debit"),
+        ("VE|V|1|20260105|411000|C|C1|A|F1|20260105|F1|1,00", "2", ""),
     ],
 )
 def test_malformed_line_names_file_line_and_field(

@@ -302,7 +302,7 @@ def extract(
         rows = csv.reader(lines, delimiter=separator)
         for cells in rows:
             if any(cell.strip() for cell in cells):
-                result.append(_transaction(_Row(layout, cells, f"line {rows.line_num + 1}"), seen))
+                result.append(_transaction(_Row(layout, cells, str(rows.line_num + 1)), seen))
     except csv.Error as exc:
         raise FormatError(file, "", "", f"not readable as CSV: {exc}") from exc
     return unique_keys(result)

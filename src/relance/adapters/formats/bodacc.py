@@ -75,14 +75,14 @@ def _csv_rows(path: Path, text: str) -> Iterator[tuple[str, Mapping[str, Any]]]:
         )  # fmt: skip
     reader.fieldnames = header
     for row in reader:
-        yield f"line {reader.line_num}", row
+        yield str(reader.line_num), row
 
 
 def _json_rows(path: Path, text: str) -> Iterator[tuple[str, Mapping[str, Any]]]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise FormatError(path, f"line {exc.lineno}", "", f"not JSON ({exc.msg})") from exc
+        raise FormatError(path, str(exc.lineno), "", f"not JSON ({exc.msg})") from exc
     if isinstance(data, dict):
         data = data.get("results", data.get("records"))
     if not isinstance(data, list):

@@ -148,9 +148,7 @@ def _entries(
                     if on_progress is not None and entries % 1000 == 0:
                         on_progress(stream.tell())
         except etree.XMLSyntaxError as exc:
-            raise FormatError(
-                file, f"line {exc.lineno}", "", f"not well-formed XML: {exc.msg}"
-            ) from exc
+            raise FormatError(file, str(exc.lineno), "", f"not well-formed XML: {exc.msg}") from exc
         if on_progress is not None:
             on_progress(stream.tell())
     if not root_ok:

@@ -55,9 +55,7 @@ def safe_xml(raw: bytes, file: Path) -> etree._Element:
     try:
         root = etree.fromstring(raw, parser)
     except etree.XMLSyntaxError as exc:
-        raise FormatError(
-            file, f"line {exc.lineno}", "", f"not well-formed XML: {exc.msg}"
-        ) from exc
+        raise FormatError(file, str(exc.lineno), "", f"not well-formed XML: {exc.msg}") from exc
     if root is None:
         raise FormatError(file, "line 1", "", "empty XML document")
     return root

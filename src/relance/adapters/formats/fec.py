@@ -108,9 +108,7 @@ def _decode(raw: bytes, path: Path, line_no: int, encoding: str) -> str:
     try:
         return raw.decode(encoding)
     except UnicodeDecodeError as exc:
-        raise FormatError(
-            path, f"line {line_no}", "", f"not {encoding} text ({exc.reason})"
-        ) from exc
+        raise FormatError(path, str(line_no), "", f"not {encoding} text ({exc.reason})") from exc
 
 
 def _sniff_encoding(path: Path) -> str:
@@ -138,13 +136,13 @@ def _yyyymmdd(value: str) -> date:
 def _date(value: str, path: Path, line_no: int, name: str, required: bool) -> date | None:
     if not value:
         if required:
-            raise FormatError(path, f"line {line_no}", name, "date missing")
+            raise FormatError(path, str(line_no), name, "date missing")
         return None
     try:
         return _yyyymmdd(value)
     except ValueError as exc:
         reason = "not a YYYYMMDD date" if not value.isdigit() or len(value) != 8 else "no such date"
-        raise FormatError(path, f"line {line_no}", name, f"{reason}: {value!r}") from exc
+        raise FormatError(path, str(line_no), name, f"{reason}: {value!r}") from exc
 
 
 _ZERO = Decimal(0)
@@ -159,7 +157,7 @@ def _amount(value: str, path: Path, line_no: int, name: str) -> Decimal:
     try:
         return plain_decimal(value.replace(" ", "").replace("\u00a0", ""))
     except ValueError as exc:
-        raise FormatError(path, f"line {line_no}", name, f"not an amount: {value!r}") from exc
+        raise FormatError(path, str(line_no), name, f"not an amount: {value!r}") from exc
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,7 +199,7 @@ def _debit_credit(
         return amount, Decimal(0)
     if sens in ("C", "-1"):
         return Decimal(0), amount
-    raise FormatError(path, f"line {line_no}", "Sens", f"not D or C: {sens!r}")
+    raise FormatError(path, str(line_no), "Sens", f"not D or C: {sens!r}")
 
 
 def _line(header: _Header, text: str, path: Path, line_no: int) -> FecLine:
@@ -211,9 +209,7 @@ def _line(header: _Header, text: str, path: Path, line_no: int) -> FecLine:
     if len(values) > width and not any(values[width:]):
         values = values[:width]  # trailing separators
     if len(values) != width:
-        raise FormatError(
-            path, f"line {line_no}", "", f"{len(values)} fields, the header has {width}"
-        )
+        raise FormatError(path, str(line_no), "", f"{len(values)} fields, the header has {width}")
     index = header.index
 
     def get(name: str) -> str:

@@ -70,7 +70,7 @@ def _as_date(value: Any) -> date | None:
 def _read(file: Path) -> Any:
     raw = file.read_bytes()
     if not identify(file, raw[:8192]):
-        raise FormatError(file, "line 1", ":20:", "not an MT940/MT942 statement")
+        raise FormatError(file, "1", ":20:", "not an MT940/MT942 statement")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:

@@ -54,7 +54,7 @@ def refuse_doctype(head: bytes, file: Path) -> None:
         line = head[: len(head) - len(rest)].count(b"\n") + 1
         declares = "entities" if b"<!ENTITY" in rest[:65536] else "a DTD"
         raise FormatError(
-            file, f"line {line}", "DOCTYPE",
+            file, str(line), "DOCTYPE",
             f"the XML declares {declares} in a DOCTYPE; relance refuses DTDs and entities in "
             "files from outside (external entities, entity expansion): ask the sender for "
             "the file without them",

@@ -141,7 +141,9 @@ async def on_format(request: Request, exc: Exception) -> JSONResponse:
     """A record or file the import cannot read: 422 naming the field (and the file's line)."""
     assert isinstance(exc, FormatError)
     field = getattr(exc, "api_field", None) or exc.field or None
-    where = getattr(exc, "api_where", None) or (f"line {exc.location}" if exc.location else "")
+    # A location is a line number, or a place in an XML or OFX document ("Ntry #3 …").
+    located = f"line {exc.location}" if exc.location.isdigit() else exc.location
+    where = getattr(exc, "api_where", None) or located
     detail = f"{where}: {exc.reason}" if where else exc.reason
     return problem(422, detail, field)
 
