@@ -110,6 +110,20 @@ def test_a_bank_statement_reports_what_it_would_match(workbench: Workbench) -> N
     assert "Paiements à lettrer" in page and "/confirm" in page
 
 
+def test_a_bad_bank_line_is_named_as_a_bad_ledger_line_is(workbench: Workbench) -> None:
+    # Every reader gives a line as its number: the page says "Ligne 3", never "Ligne line 3".
+    statement = (
+        "Date;Libellé;Montant;Tiers;IBAN tiers;Référence structurée;Id\n"
+        "20/11/2026;VIR DUPONT;77,00;Dupont;;;Z1\n"
+        "21/11/2026;VIR DURAND;soixante;Durand;;;Z2\n"
+    )
+    client = workbench.signed_in(Role.MANAGER)
+    page = client.get(send(client, "bank", "releve.csv", statement)).text
+    assert "Le fichier ne peut pas être importé" in page
+    assert "Ligne 3" in page and "line 3" not in page
+    assert "/confirm" not in page
+
+
 def test_undo_is_refused_while_a_later_payment_depends_on_the_import(
     workbench: Workbench, tmp_path: Path
 ) -> None:
