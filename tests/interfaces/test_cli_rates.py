@@ -139,3 +139,29 @@ def test_a_french_ledger_reads_its_rates_and_interest_notes_in_french(
     (note,) = notes
     assert "2,4" in note and "+ 10 points" in note and "2.4" not in note, note
     assert "2026-" not in note, note
+
+
+def test_a_send_warns_of_a_rate_only_when_it_wrote_letters(
+    store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    customers = (
+        "ref;name;kind;country;email;address;postal_code;city\n"
+        "DUP;Dupont SA;business;FR;compta@dupont.example;3 rue Neuve;69001;Lyon\n"
+    )
+    db = cli_ledger(store, tmp_path, customers, INVOICES.replace("F-C1;MARTIN", "F-C1;DUP"))
+    assert run(["init", "--db", db, "--signatory", "Claire Durand", "--address",
+                "12 rue des Tanneurs", "--postal-code", "69002", "--city", "Lyon", "--email",
+                "compta@durand.fr", "--legal-form", "SARL", "--capital", "10 000 €",
+                "--rcs-city", "Lyon", "--siren", "732829320"]) == 0  # fmt: skip
+    out = str(tmp_path / "out")
+    send = ["send", "--db", db, "--date", AS_OF.isoformat(), "--out", out, "--to-files"]
+    capsys.readouterr()
+    assert run(send) == 0  # nothing approved yet: nothing written, nothing to warn of
+    assert "warning" not in capsys.readouterr().out
+    assert run(["run", "--db", db, "--date", AS_OF.isoformat()]) == 0
+    assert run(["approve", "--all", "--db", db]) == 0
+    capsys.readouterr()
+    assert run(send) == 0
+    said = " ".join(capsys.readouterr().out.split())
+    assert "1 e-mails written" in said
+    assert "rate ecb_mro from 2026-06-17 (2.40 %) is unconfirmed" in said

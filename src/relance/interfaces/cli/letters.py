@@ -79,8 +79,11 @@ def send(
             progress=progress,
         )
     print_report(report)
-    for warning in rates.warnings_for(store, as_of):
-        console.print(f"[yellow]warning:[/] {escape(warning)}")
+    # The warnings say what the letters and e-mails just written leave out: a send that
+    # wrote none has nothing to warn of (the day's run says it already).
+    if report.letters or report.emails or report.waiting:
+        for warning in rates.warnings_for(store, as_of):
+            console.print(f"[yellow]warning:[/] {escape(warning)}")
     if report.blocked:
         raise typer.Exit(int(ExitCode.BLOCKED))
 
