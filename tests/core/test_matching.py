@@ -440,3 +440,21 @@ def test_over_a_run_no_invoice_gets_more_than_it_owed_and_no_money_is_lost(
         u.transaction.key for u in result.unmatched
     ]
     assert sorted(keys) == sorted(c.key for c in credits)
+
+
+def test_a_number_is_found_by_its_key_and_the_oldest_invoice_wins_a_shared_key() -> None:
+    # Numbers in upper-case letters and digits are their own keys (checked all at once);
+    # "ab-1234" and "AB1234" share the key AB1234: the oldest invoice due is the one meant.
+    alike = (item("ab-1234", ACME, "100"), item("AB1234", BETA, "200", due=date(2026, 3, 2)))
+    paid = match_transactions([credit("100", remittance="FACTURE AB1234")], alike, CUSTOMERS)
+    assert [a.invoice_number for a in paid.matches[0].allocations] == ["ab-1234"]
+    plain = (item("F2026001", ACME, "100"), item("F2026002", BETA, "200"))
+    paid = match_transactions([credit("200", remittance="FACT F2026002")], plain, CUSTOMERS)
+    assert [a.invoice_number for a in paid.matches[0].allocations] == ["F2026002"]
+
+
+def test_only_the_amounts_paid_are_indexed_and_the_name_rule_still_finds_them() -> None:
+    # Beta's invoice owes what Gamma pays; the payer's name says it is Gamma's.
+    items = (item("X-1", BETA, "75.10"), item("X-2", GAMMA, "75.10"), item("X-3", GAMMA, "9"))
+    paid = match_transactions([credit("75.10", payer_name="GAMMA INDUSTRIES")], items, CUSTOMERS)
+    assert [a.invoice_number for a in paid.matches[0].allocations] == ["X-2"]

@@ -13,10 +13,11 @@ import itertools
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from itertools import compress, count
 
 from stdnum import iso11649
 
@@ -145,35 +146,35 @@ class Book:
         customers: Iterable[Customer],
         references: Mapping[str, Sequence[str]],
         plans: Iterable[PaymentPlan] = (),
+        amounts: Collection[int] | None = None,
     ) -> None:
+        """`amounts`, when given, are every amount (minor units) `of_amount` will be asked
+        about: only the items owed one of them are indexed by amount."""
         self.items = items
         columns = self.columns = as_columns(items)
         self.left = Owed(columns)
-        self._by_customer: dict[str, list[int]] = defaultdict(list)
-        # open amounts in minor units (Money is always held at its currency's minor unit)
-        self._by_amount: dict[int, list[int]] = defaultdict(list)
         self._sorted: set[int] = set()  # ids of the index lists already sorted
-        # (a number already in upper case is its own key: no second string of it is kept)
-        keys = [
-            (number if key == number else key)
-            if key.isalnum() and key.isascii()
-            else NOT_ALNUM.sub("", key)
-            for number, key in zip(columns.numbers, map(str.upper, columns.numbers), strict=True)
-        ]
-        # The first invoice with a number wins, as dict() keeps the last value of a key.
-        self.by_number: dict[str, int] = dict(
-            zip(reversed(keys), range(len(keys) - 1, -1, -1), strict=True)
-        )
+        keys = _number_keys(columns.numbers)
+        self.by_number: dict[str, int] = dict(zip(keys, range(len(keys)), strict=True))
+        if len(self.by_number) < len(keys):
+            # The first invoice with a key wins, as dict() keeps the last value of a key.
+            self.by_number = dict(zip(reversed(keys), range(len(keys) - 1, -1, -1), strict=True))
         # Shapes of our numbers, so typing mistakes are only looked for in tokens that could
         # be one of them.
         self.number_lengths = set(map(len, keys))
         self.numeric_numbers = any(map(str.isdigit, keys))
+        self._by_customer: dict[str, list[int]] = defaultdict(list)
         by_customer = self._by_customer
         for k, ref in enumerate(columns.customer_refs):
             by_customer[ref].append(k)
-        by_amount = self._by_amount
-        for k, owed in enumerate(columns.owed):
-            by_amount[owed].append(k)
+        # open amounts in minor units (Money is always held at its currency's minor unit)
+        self._by_amount: dict[int, list[int]] = defaultdict(list)
+        by_amount, owed = self._by_amount, columns.owed
+        # A million items owe nearly a million amounts, and a statement pays a few: the
+        # items owed one of them are picked in C.
+        paid = compress(count(), map(amounts.__contains__, owed)) if amounts is not None else None
+        for k in range(len(owed)) if paid is None else paid:
+            by_amount[owed[k]].append(k)
         self.references = {
             iso11649.compact(ref): tuple(numbers) for ref, numbers in references.items()
         }
@@ -229,6 +230,21 @@ class Book:
         currencies, left = self.columns.currencies, self.left
         found = self.of_customer(customer_ref)
         return [k for k in found if left.is_open(k) and currencies[k] == currency]
+
+
+def _number_keys(numbers: list[str]) -> list[str]:
+    """The key of each number (`number_key`); a number already in upper case is its own
+    key: no second string of it is kept."""
+    every = "".join(numbers)
+    if every.isascii() and every.isalnum() and every == every.upper():
+        return numbers  # a million numbers checked at once, in C
+    keys = [
+        (number if key == number else key)
+        if key.isalnum() and key.isascii()
+        else NOT_ALNUM.sub("", key)
+        for number, key in zip(numbers, map(str.upper, numbers), strict=True)
+    ]
+    return keys
 
 
 def minor(money: Money) -> int:

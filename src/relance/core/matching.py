@@ -222,8 +222,10 @@ def match_transactions(
     # the caller's million invoices would be rescanned by the cyclic collector again and
     # again during a 100k x 1M run: it waits until the run ends
     with no_cyclic_gc():
-        book = Book(items, customers, references or {}, plans)
-        return _match(transactions, book, discount, auto_threshold)
+        credits = list(transactions)
+        amounts = {minor(tx.amount) for tx in credits}  # the only ones `by_name` looks up
+        book = Book(items, customers, references or {}, plans, amounts)
+        return _match(credits, book, discount, auto_threshold)
 
 
 def _match(

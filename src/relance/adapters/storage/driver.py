@@ -232,10 +232,10 @@ def _converter(column_type: Any, dialect: Any) -> Callable[[Any], Any]:
         return lambda value: none if value is None else _json_text(value)
     if not isinstance(column_type, Date | DateTime | Time):
         return cast(Callable[[Any], Any], processor)
-    return _Remembered(processor).__getitem__
+    return Remembered(processor).__getitem__
 
 
-class _Remembered(dict[Any, Any]):
+class Remembered(dict[Any, Any]):
     """What `convert` made of each value met: a million rows name a few hundred days, and
     a hit is one dictionary lookup, without a Python call."""
 
