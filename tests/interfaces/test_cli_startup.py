@@ -132,6 +132,20 @@ def test_each_command_answers_its_own_help(name: str, capsys: pytest.CaptureFixt
     assert f"relance {name}" in capsys.readouterr().out
 
 
+def test_a_command_s_help_is_plain_text_its_paragraphs_reflowed(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Plain as the root's help: no Rich box, and a docstring's line breaks are not kept
+    # (Rich kept them, then wrapped again: ragged lines of one or two words).
+    monkeypatch.setenv("COLUMNS", "80")
+    assert run(["run", "--help"]) == 0
+    said = capsys.readouterr().out
+    assert any("unless --replay. While another run" in line for line in said.splitlines())
+    assert "╭" not in said
+    assert run(["send", "--help"]) == 0
+    assert "TOML file with an [smtp] table." in capsys.readouterr().out
+
+
 def test_an_unknown_command_is_wrong_usage(capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["agin"]) == 2
     assert "No such command 'agin'" in capsys.readouterr().err

@@ -129,7 +129,7 @@ def commands_of(modules: tuple[str, ...]) -> dict[str, Any]:
     import typer
 
     if not _registry:
-        _registry.append(typer.Typer())
+        _registry.append(typer.Typer(rich_markup_mode=None))  # plain help, reflowed
     missing = [name for name in modules if name not in _loaded]
     for name in missing:
         # each module registers once: `register` may add to sub-apps shared by modules

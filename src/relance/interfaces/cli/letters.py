@@ -44,7 +44,7 @@ def send(
     ] = Path("letters"),
     day: DateOption = None,
     smtp_config: Annotated[
-        Path | None, typer.Option("--smtp-config", help="TOML file with an \\[smtp] table.")
+        Path | None, typer.Option("--smtp-config", help="TOML file with an [smtp] table.")
     ] = None,
     to_files: Annotated[
         bool,

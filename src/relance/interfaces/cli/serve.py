@@ -48,7 +48,7 @@ def serve(
         typer.Option("--uploads", help="Folder for the files sent to the Imports page."),
     ] = Path("uploads"),
     smtp_config: Annotated[
-        Path | None, typer.Option("--smtp-config", help="TOML file with an \\[smtp] table.")
+        Path | None, typer.Option("--smtp-config", help="TOML file with an [smtp] table.")
     ] = None,
     templates: Annotated[
         Path | None,
