@@ -7,13 +7,18 @@ suggestion. The labels below follow each bank's shorthand; every name in them is
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from relance.adapters.formats import bank_csv
-from relance.adapters.formats.bank_labels import LabelKind, read_label
-from relance.core.bank import transaction_key
+from relance.adapters.formats.bank_labels import LabelKind, read_label, with_label_payer
+from relance.core.bank import BankTransaction, transaction_key
+from relance.core.money import Money
 
 LABELS = [
     # (label, payer, reference) — one line per shape of label
@@ -46,6 +51,30 @@ def test_an_iban_in_the_label_is_the_payers() -> None:
         "VIR SEPA RECU /DE SYNDIC BELLECOUR /MOTIF FACT 90 /IBAN FR76 3000 6000 0112 3456 7890 189"
     )
     assert (parts.payer, parts.iban) == ("SYNDIC BELLECOUR", "FR7630006000011234567890189")
+
+
+# Words labels are made of, with the tags that give an IBAN, written plainly or not.
+_WORDS = ("VIR", "SEPA", "RECU", "/DE", "DE:", "/MOTIF", "MOTIF:", "FACT", "77", "/IBAN",
+          "IBAN", "/CPT", "/IBE", "/iban", "\uff0fIBAN", "/ÏBAN", "FR76 3000 6000 0112 3456 7890 189",
+          "DE89370400440532013000", "DUPONT", "é", "°", "/")  # fmt: skip
+
+
+@given(
+    st.builds(
+        "{} {}".format,
+        st.sampled_from(("VIR SEPA RECU", "VIREMENT DE", "VIR", "CB", "")),
+        st.lists(st.sampled_from(_WORDS), max_size=10).map(" ".join),
+    )
+)
+@example("VIR SEPA RECU /DE DUPONT /IBAN FR76 3000 6000 0112 3456 7890 189")
+def test_a_named_payer_without_an_iban_gets_the_one_its_label_tags_and_no_other(
+    label: str,
+) -> None:
+    # A label without a slash is not read for the IBAN: the one read in full must agree.
+    line = BankTransaction("K", date(2026, 1, 5), Money.of("1", "EUR"), payer_name="DUPONT")
+    for labels in ([label], []):
+        tx = with_label_payer(replace(line, remittance=label), labels)
+        assert (tx.payer_name, tx.payer_iban) == ("DUPONT", read_label(label).iban.upper())
 
 
 @pytest.mark.parametrize(

@@ -212,7 +212,7 @@ def with_label_payer(tx: BankTransaction, labels: Sequence[str] = ()) -> BankTra
     first that names a payer is used. The label stays the remittance text in full, so
     every word of it still counts as evidence (and is shown to whoever matches by hand).
     """
-    if tx.payer_name and tx.payer_iban:
+    if tx.payer_name and (tx.payer_iban or not _may_hold_iban(labels or (tx.remittance,))):
         return tx
     # One column may say "VIR RECU" and the next "DE: ... MOTIF: ...": read them together too.
     whole = (" ".join(labels),) if len(labels) > 1 else ()
@@ -220,3 +220,10 @@ def with_label_payer(tx: BankTransaction, labels: Sequence[str] = ()) -> BankTra
     payer = next((parts.payer for parts in read if parts.payer), "")
     iban = next((parts.iban for parts in read if parts.iban), "")
     return replace(tx, payer_name=tx.payer_name or payer, payer_iban=tx.payer_iban or iban.upper())
+
+
+def _may_hold_iban(labels: Sequence[str]) -> bool:
+    """Whether a label could hold an IBAN: only a slash tag (/IBAN, /IBE, /CPT) gives one,
+    and an ASCII label without a slash has none (a statement's most common label: read in
+    full, it would only confirm it)."""
+    return any("/" in label or not label.isascii() for label in labels)

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, func, insert, or_, select, update
 
 from relance.adapters.storage import tables as t
+from relance.adapters.storage.driver import driver_rows
 from relance.adapters.storage.lists import decode_list, encode_list
 from relance.core.model import (
     Address,
@@ -238,7 +239,8 @@ def invoice_ids(conn: Connection, numbers: Iterable[str]) -> dict[str, int]:
         query = select(t.invoices.c.number, t.invoices.c.id).where(
             t.invoices.c.number.in_(wanted[start : start + 5000])
         )
-        ids.update({number: id_ for number, id_ in conn.execute(query)})
+        # through the driver: a statement's allocations name eighty thousand invoices
+        ids.update({number: id_ for number, id_ in driver_rows(conn, query)})
     return ids
 
 

@@ -53,44 +53,6 @@ def known_keys(conn: Connection, keys: Iterable[str]) -> set[str]:
     return found
 
 
-def transaction_values(
-    tx: BankTransaction,
-    *,
-    source_format: str,
-    sha256: str,
-    imported_at: datetime,
-    state: MatchState,
-    note: str = "",
-) -> dict[str, Any]:
-    """A statement line as column values, unmatched or ignored."""
-    return {
-        "key": tx.key,
-        "account": tx.account,
-        "booking_date": tx.booking_date,
-        "value_date": tx.value_date,
-        "currency": tx.amount.currency,
-        "amount_minor": tx.amount.to_minor(),
-        "payer_name": tx.payer_name,
-        "payer_iban": tx.payer_iban,
-        "remittance": tx.remittance,
-        "structured_reference": tx.structured_reference,
-        "end_to_end_id": tx.end_to_end_id,
-        "bank_reference": tx.bank_reference,
-        "reversal": tx.reversal,
-        "source_file": tx.source_file,
-        "source_format": source_format,
-        "file_sha256": sha256,
-        "imported_at": imported_at,
-        "state": state.value,
-        "customer_ref": None,
-        "rule": None,
-        "confidence": None,
-        "unapplied_minor": None,
-        "matched_at": None,
-        "note": note,
-    }
-
-
 def insert_rows(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
     """Insert `rows` (all with the same keys) with the driver's executemany, each value
     converted by its column's type as SQLAlchemy would (dates, JSON): `driver.insert_many`.
@@ -101,11 +63,21 @@ def insert_rows(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]
     if not rows:
         return
     names = list(rows[0])
-    # columns the rows leave to their Python default: given to all (as SQLAlchemy does)
-    missing = [c.name for c in table.c if c.default is not None and c.name not in rows[0]]
-    defaults = tuple(_scalar_default(table, name) for name in missing)
     values = itemgetter(*names) if len(names) > 1 else lambda row: (row[names[0]],)
-    insert_many(conn, table, names + missing, ((*values(row), *defaults) for row in rows))
+    insert_values(conn, table, names, map(values, rows))
+
+
+def insert_values(
+    conn: Connection, table: Table, names: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> None:
+    """Insert `rows`, each the values of the columns `names` in that order, as
+    `insert_rows` does but without a dictionary a row; the columns they leave to their
+    Python default are given it (as SQLAlchemy does)."""
+    missing = [c.name for c in table.c if c.default is not None and c.name not in names]
+    defaults = tuple(_scalar_default(table, name) for name in missing)
+    insert_many(
+        conn, table, [*names, *missing], ((*row, *defaults) for row in rows) if missing else rows
+    )
 
 
 def _scalar_default(table: Table, name: str) -> Any:
@@ -115,11 +87,6 @@ def _scalar_default(table: Table, name: str) -> Any:
     if not default.is_scalar:
         raise ValueError(f"{table.name}.{name}: give a value, its default is computed")
     return default.arg  # type: ignore[attr-defined]
-
-
-def add_transactions(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
-    """Insert statement lines made by `transaction_values` (the caller checked the keys)."""
-    insert_rows(conn, tb.bank_transactions, rows)
 
 
 def _transaction(row: Any) -> BankTransaction:

@@ -20,7 +20,7 @@ from sqlalchemy import Connection, bindparam, select, update
 from relance.adapters.storage import tables as t
 from relance.adapters.storage.driver import PreparedInsert, indexes_filled_after, insert_many
 from relance.adapters.storage.repository import customer_values, invoice_values
-from relance.adapters.storage.repository_bank import insert_rows
+from relance.adapters.storage.repository_bank import insert_rows, insert_values
 from relance.core.bulk import chunks
 from relance.core.model import Allocation, AllocationKind, CreditNote, Customer, Invoice, Payment
 from relance.core.money import Money
@@ -298,23 +298,26 @@ def add_payments(
 ) -> None:
     """Store new payments; a payer not yet known stays None. `for_invoice` names, by payment
     key, the invoice a deposit waits for."""
-    rows = []
-    for p in payments:
-        row = {
-            "key": p.key,
-            "customer_id": customer_ids[p.customer_ref] if p.customer_ref else None,
-            "date": p.date,
-            "currency": p.amount.currency,
-            "amount_minor": p.amount.to_minor(),
-            "method": p.method,
-            "reference": p.reference,
-            "payer": p.payer,
-            "payer_iban": p.payer_iban,
-        }
-        if for_invoice is not None:
-            row["for_invoice"] = for_invoice.get(p.key)
-        rows.append(row)
-    insert_rows(conn, t.payments, rows)
+    columns = ["key", "customer_id", "date", "currency", "amount_minor", "method", "reference",
+               "payer", "payer_iban"]  # fmt: skip
+    rows: list[tuple[Any, ...]] = [
+        (
+            p.key,
+            customer_ids[p.customer_ref] if p.customer_ref else None,
+            p.date,
+            p.amount.currency,
+            p.amount.to_minor(),
+            p.method,
+            p.reference,
+            p.payer,
+            p.payer_iban,
+        )
+        for p in payments
+    ]
+    if for_invoice is not None:
+        columns.append("for_invoice")
+        rows = [(*row, for_invoice.get(p.key)) for row, p in zip(rows, payments, strict=True)]
+    insert_values(conn, t.payments, columns, rows)
 
 
 # -- allocations -----------------------------------------------------------------------------

@@ -7,13 +7,12 @@ Every function takes an open `Connection`; the service decides where a transacti
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, func, select, update
 
 from relance.adapters.storage import repository as repo
 from relance.adapters.storage import tables as t
-from relance.adapters.storage.repository_bank import insert_rows
+from relance.adapters.storage.repository_bank import insert_values
 from relance.core.bulk import chunks
 from relance.core.model import Allocation, Payment
 from relance.core.money import Money
@@ -63,19 +62,22 @@ def allocated_to(conn: Connection, number: str) -> int:
 def add_allocations(conn: Connection, allocations: Sequence[Allocation]) -> int:
     """Insert `allocations` (to invoices of the ledger) at once; returns how many."""
     ids = repo.invoice_ids(conn, {a.invoice_number for a in allocations})
-    rows: list[Mapping[str, Any]] = [
-        {
-            "kind": a.kind.value,
-            "source": a.source,
-            "invoice_id": ids[a.invoice_number],
-            "currency": a.amount.currency,
-            "amount_minor": a.amount.to_minor(),
-            "date": a.date,
-        }
+    rows = [
+        (
+            a.kind.value,
+            a.source,
+            ids[a.invoice_number],
+            a.amount.currency,
+            a.amount.to_minor(),
+            a.date,
+        )
         for a in allocations
     ]
-    insert_rows(conn, t.allocations, rows)
+    insert_values(conn, t.allocations, _ALLOCATION_COLUMNS, rows)
     return len(rows)
+
+
+_ALLOCATION_COLUMNS = ("kind", "source", "invoice_id", "currency", "amount_minor", "date")
 
 
 def assign_payments(conn: Connection, owners: Mapping[str, str | None]) -> None:
