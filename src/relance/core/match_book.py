@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from itertools import compress, count
+from typing import NamedTuple
 
 from stdnum import iso11649
 
@@ -95,6 +96,15 @@ def iban_key(text: str) -> str:
     return NOT_ALNUM.sub("", text.upper())
 
 
+class PayingCustomer(NamedTuple):
+    """What lettrage reads of a customer: reference, name and the IBANs they pay from (a
+    hundred thousand customers' whole records are not needed to match a statement)."""
+
+    ref: str
+    name: str
+    ibans: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True, slots=True)
 class Candidate:
     """What a rule proposes: a customer, the items it pays, how sure and why."""
@@ -125,6 +135,11 @@ class Owed:
         """Something is still owed on item `k`."""
         return self[k] > 0
 
+    def open_among(self, ks: Iterable[int]) -> list[int]:
+        """The items of `ks` still owed something (`is_open`, in one comprehension)."""
+        owed, changed = self._owed, self._changed
+        return [k for k in ks if (changed[k] if k in changed else owed[k]) > 0]
+
     def owes_in_full(self, k: int) -> bool:
         """Nothing was allocated to item `k` during this run."""
         known = self._changed.get(k)
@@ -143,7 +158,7 @@ class Book:
     def __init__(
         self,
         items: Sequence[OpenItem],
-        customers: Iterable[Customer],
+        customers: Iterable[Customer | PayingCustomer],
         references: Mapping[str, Sequence[str]],
         plans: Iterable[PaymentPlan] = (),
         amounts: Collection[int] | None = None,
@@ -227,9 +242,9 @@ class Book:
         return [k for k in self._oldest_first(found) if currencies[k] == currency]
 
     def open_of(self, customer_ref: str, currency: str) -> list[int]:
-        currencies, left = self.columns.currencies, self.left
-        found = self.of_customer(customer_ref)
-        return [k for k in found if left.is_open(k) and currencies[k] == currency]
+        currencies = self.columns.currencies
+        found = self.left.open_among(self.of_customer(customer_ref))
+        return [k for k in found if currencies[k] == currency]
 
 
 def _number_keys(numbers: list[str]) -> list[str]:

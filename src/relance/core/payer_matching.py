@@ -174,13 +174,16 @@ def _short_number(
 ) -> Candidate | None:
     """ "FACT N 77": the payer's one open invoice whose number ends in 77, for each number."""
     book = credit.book
+    named = list(_SHORT_NUMBERS.finditer(text))
+    if not named:
+        return None  # most labels: the payer's numbers need not be read
     by_tail: dict[int, list[int]] = defaultdict(list)
     for k in mine:
         tail = _TRAILING_DIGITS.search(book.columns.numbers[k])
         if tail:
             by_tail[int(tail.group(1))].append(k)
     chosen: list[int] = []
-    for found in _SHORT_NUMBERS.finditer(text):
+    for found in named:
         if _DATE.fullmatch(found.group(1)):
             continue  # "FACTURE 12/10/2026" is the invoice's date, not two numbers
         for number in re.findall(r"\d+", found.group(1)):

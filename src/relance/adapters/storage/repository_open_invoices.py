@@ -19,8 +19,9 @@ from relance.adapters.storage import tables_law as tl
 from relance.adapters.storage import tables_letters as tlet
 from relance.adapters.storage.driver import Remembered, driver_batches, driver_rows
 from relance.adapters.storage.lists import decode_list
+from relance.core.match_book import PayingCustomer
 from relance.core.matching import OpenItem, OpenItems
-from relance.core.model import Customer, Invoice
+from relance.core.model import Invoice
 from relance.core.money import Money, minor_units
 from relance.core.terms import BadTerms, DiscountTerms, parse_discount_terms
 
@@ -147,13 +148,13 @@ def open_items_among(
     return found
 
 
-def payers(conn: Connection) -> list[Customer]:
-    """Every customer as lettrage knows them: reference, name and the IBANs they pay from
-    (a hundred thousand customers' whole records are not needed to match a statement)."""
+def payers(conn: Connection) -> list[PayingCustomer]:
+    """Every customer as lettrage knows them: reference, name and the IBANs they pay from,
+    read through the driver."""
     c = t.customers.c
     return [
-        Customer(ref, name, ibans=decode_list(ibans))
-        for ref, name, ibans in conn.execute(select(c.ref, c.name, c.ibans).order_by(c.ref))
+        PayingCustomer(ref, name, decode_list(ibans))
+        for ref, name, ibans in driver_rows(conn, select(c.ref, c.name, c.ibans).order_by(c.ref))
     ]
 
 
