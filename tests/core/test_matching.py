@@ -458,3 +458,17 @@ def test_only_the_amounts_paid_are_indexed_and_the_name_rule_still_finds_them() 
     items = (item("X-1", BETA, "75.10"), item("X-2", GAMMA, "75.10"), item("X-3", GAMMA, "9"))
     paid = match_transactions([credit("75.10", payer_name="GAMMA INDUSTRIES")], items, CUSTOMERS)
     assert [a.invoice_number for a in paid.matches[0].allocations] == ["X-2"]
+
+
+@pytest.mark.parametrize("newest_first", [False, True])
+def test_the_oldest_of_two_invoices_owed_the_amount_is_paid_whatever_their_order(
+    newest_first: bool,
+) -> None:
+    # Items read oldest due first are not sorted again; items in any other order are.
+    old, new = item("N-0002", ACME, "50"), item("N-0001", ACME, "50", due=date(2026, 3, 20))
+    items = (new, old) if newest_first else (old, new)
+    paid = match_transactions([credit("50", payer_iban=ACME_IBAN)], items, CUSTOMERS)
+    assert [a.invoice_number for a in paid.matches[0].allocations] == ["N-0002"]
+    same_day = (item("S-0002", ACME, "50"), item("S-0001", ACME, "50"))  # by number then
+    paid = match_transactions([credit("50", payer_iban=ACME_IBAN)], same_day, CUSTOMERS)
+    assert [a.invoice_number for a in paid.matches[0].allocations] == ["S-0001"]

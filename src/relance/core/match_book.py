@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import itertools
+import operator
 import re
 import unicodedata
 from collections import defaultdict
@@ -17,7 +18,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, S
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from itertools import compress, count
+from itertools import compress, count, islice
 from typing import NamedTuple
 
 from stdnum import iso11649
@@ -169,6 +170,7 @@ class Book:
         columns = self.columns = as_columns(items)
         self.left = Owed(columns)
         self._sorted: set[int] = set()  # ids of the index lists already sorted
+        self._in_order: bool | None = None  # the items are oldest due first (known once)
         keys = _number_keys(columns.numbers)
         self.by_number: dict[str, int] = dict(zip(keys, range(len(keys)), strict=True))
         if len(self.by_number) < len(keys):
@@ -211,8 +213,11 @@ class Book:
         return self._raw_names
 
     def _oldest_first(self, found: list[int]) -> list[int]:
-        # Index lists are sorted when first used: most are never used.
-        if id(found) not in self._sorted:
+        # Index lists are sorted when first used: most are never used. They are made in the
+        # items' order, so items already oldest due first leave nothing to sort.
+        if self._in_order is None:
+            self._in_order = _oldest_first(self.columns.due_dates, self.columns.numbers)
+        if not self._in_order and id(found) not in self._sorted:
             due, numbers = self.columns.due_dates, self.columns.numbers
             found.sort(key=lambda k: (due[k], numbers[k]))
             self._sorted.add(id(found))
@@ -245,6 +250,17 @@ class Book:
         currencies = self.columns.currencies
         found = self.left.open_among(self.of_customer(customer_ref))
         return [k for k in found if currencies[k] == currency]
+
+
+def _oldest_first(due_dates: list[date], numbers: list[str]) -> bool:
+    """Whether items with these due dates and numbers are oldest due first, then by number
+    (as the ledger reads them on SQLite): compared pair by pair, in C."""
+    if not all(map(operator.le, due_dates, islice(due_dates, 1, None))):
+        return False
+    # Where two neighbours fall due the same day, their numbers must be in order.
+    ties = map(operator.eq, due_dates, islice(due_dates, 1, None))
+    also = map(operator.eq, due_dates, islice(due_dates, 1, None))
+    return all(map(operator.le, compress(numbers, ties), compress(islice(numbers, 1, None), also)))
 
 
 def _number_keys(numbers: list[str]) -> list[str]:

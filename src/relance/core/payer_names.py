@@ -36,6 +36,7 @@ class PayerNames:
     def __init__(self, names: Mapping[str, str]) -> None:
         self._names = names
         self._normalized: dict[str, str] = {}
+        self._words: dict[str, list[str]] = {}
         self._index: dict[str, tuple[tuple[str, ...], frozenset[str]]] | None = None
         # Payers seen in this run, by normalized name: statements repeat their payers.
         self.identified: dict[str, tuple[str, float] | None] = {}
@@ -47,6 +48,13 @@ class PayerNames:
             found = self._normalized[customer_ref] = normalize_name(
                 self._names.get(customer_ref, "")
             )
+        return found
+
+    def words(self, customer_ref: str) -> list[str]:
+        """The words of the customer's name as compared, split once."""
+        found = self._words.get(customer_ref)
+        if found is None:
+            found = self._words[customer_ref] = self.normalized(customer_ref).split()
         return found
 
     def candidates(self, words: Sequence[str]) -> list[str]:
@@ -116,13 +124,26 @@ def name_score(
     subsequence (rapidfuzz's Indel, in C), which difflib's ratio never exceeds, since the
     blocks difflib matches are a common subsequence.
     """
+    words = payer.split()
+    return _score(payer, words, set(words), customer, customer.split(), matcher)
+
+
+def _score(
+    payer: str,
+    payer_words: list[str],
+    payer_set: set[str],
+    customer: str,
+    customer_words: Sequence[str],
+    matcher: difflib.SequenceMatcher[str] | None,
+) -> float:
+    """`name_score`, with each name's words split already (a payer is compared with up to
+    twenty customers, a customer with many payers)."""
     if not payer or not customer:
         return 0.0
     if payer == customer:
         return 1.0
-    payer_words, customer_words = payer.split(), customer.split()
     # Covering needs a word in common (five letters matched in full): most pairs have none.
-    if not set(payer_words).isdisjoint(customer_words) and (
+    if not payer_set.isdisjoint(customer_words) and (
         _covers(payer_words, customer_words) or _covers(customer_words, payer_words)
     ):
         return 0.9
@@ -150,12 +171,12 @@ def named_customer(names: PayerNames, payer_name: str) -> tuple[str, float] | No
 
 
 def _best_named(names: PayerNames, payer: str) -> tuple[str, float] | None:
-    matcher = difflib.SequenceMatcher(None, autojunk=False)
-    matcher.set_seq2(payer)  # analysed once, compared with every candidate's name
+    words = payer.split()
+    kept = set(words)
     scored = sorted(
         (
-            (name_score(payer, names.normalized(ref), matcher), ref)
-            for ref in names.candidates(payer.split())
+            (_score(payer, words, kept, names.normalized(ref), names.words(ref), None), ref)
+            for ref in names.candidates(words)
         ),
         key=lambda pair: (-pair[0], pair[1]),
     )
