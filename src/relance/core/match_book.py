@@ -171,7 +171,8 @@ class Book:
         self.left = Owed(columns)
         self._sorted: set[int] = set()  # ids of the index lists already sorted
         self._in_order: bool | None = None  # the items are oldest due first (known once)
-        keys = _number_keys(columns.numbers)
+        # the key of each item's number (`number_key`), as the rules compare numbers
+        keys = self.keys = _number_keys(columns.numbers)
         self.by_number: dict[str, int] = dict(zip(keys, range(len(keys)), strict=True))
         if len(self.by_number) < len(keys):
             # The first invoice with a key wins, as dict() keeps the last value of a key.

@@ -30,7 +30,6 @@ from datetime import date
 
 from relance.core.bank import BankTransaction
 from relance.core.match_book import (
-    NOT_ALNUM,
     Book,
     Candidate,
     DiscountRule,
@@ -149,10 +148,6 @@ def _named_invoices(book: Book, tx: BankTransaction) -> set[int]:
     return found
 
 
-def _key(number: str) -> str:
-    return NOT_ALNUM.sub("", number.upper())
-
-
 @dataclass(frozen=True, slots=True)
 class _Credit:
     """A bank credit to match on `day` against the open invoices of `book`, with the
@@ -167,6 +162,13 @@ class _Credit:
     def paid(self, ks: Sequence[int]) -> tuple[bool, bool]:
         """(the credit settles invoices `ks` exactly, it does so by taking the discount)."""
         return settles(self.book, ks, self.amount, self.day, self.discount)
+
+    def pays(self, k: int) -> bool:
+        """The credit settles invoice `k` alone exactly (`paid((k,))[0]`): without discount
+        terms, it is what the invoice still owes."""
+        if self.discount is None:
+            return self.book.left[k] == self.amount
+        return self.paid((k,))[0]
 
 
 def _short_number(
@@ -239,15 +241,17 @@ def _mistyped_number(credit: _Credit, payer: Payer, mine: Sequence[int]) -> Cand
             numeric[len(t)].append(t)
     hits = []
     for k in mine:
-        key = _key(book.columns.numbers[k])
-        if any(_one_typo_apart(t, key) for t in by_length.get(len(key), ())):
+        key = book.keys[k]
+        alike = by_length.get(len(key))
+        if alike and any(_one_typo_apart(t, key) for t in alike):
             hits.append(k)
             continue
         digits = _NOT_DIGIT.sub("", key) if numeric else ""
-        if any(_one_typo_apart(t, digits) for t in numeric.get(len(digits), ())):
+        alike = numeric.get(len(digits)) if digits else None
+        if alike and any(_one_typo_apart(t, digits) for t in alike):
             hits.append(k)
     # Several of the payer's numbers may be one typo away: the one owed the amount is meant.
-    owed = [k for k in hits if credit.paid((k,))[0]]
+    owed = [k for k in hits if credit.pays(k)]
     if len(owed) != 1:
         return None
     number = book.columns.numbers[owed[0]]
@@ -339,7 +343,7 @@ def _owed_amount(
     several owe it), the oldest ones together, or the only set of up to three."""
     book, tx = credit.book, credit.tx
     ref = payer.customer_ref
-    singles = [k for k in mine if credit.paid((k,))[0]]
+    singles = [k for k in mine if credit.pays(k)]
     if singles:
         k = singles[0]
         why = f"{payer.why}; amount of its invoice {book.columns.numbers[k]}"

@@ -156,7 +156,8 @@ def customer_from_row(row: Mapping[Any, Any]) -> Customer:
 
 def customer_ids(conn: Connection) -> dict[str, int]:
     """Every customer's database id by reference."""
-    return {ref: id_ for id_, ref in conn.execute(select(t.customers.c.id, t.customers.c.ref))}
+    query = select(t.customers.c.id, t.customers.c.ref)
+    return {ref: id_ for id_, ref in driver_rows(conn, query)}  # a hundred thousand, at times
 
 
 def load_customers(conn: Connection, refs: Iterable[str] | None = None) -> list[Customer]:
