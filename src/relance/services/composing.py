@@ -12,21 +12,17 @@ from relance.adapters.deliver.addresses import split_addresses
 from relance.adapters.render.communication import RenderedCommunication, render_communication
 from relance.adapters.render.pdf_page import RenderedLetter
 from relance.adapters.render.templates import TemplateProblem, TemplateStore, letter_key
-from relance.adapters.storage import repository as repo
 from relance.adapters.storage import repository_documents
-from relance.adapters.storage import repository_letters as rl
-from relance.adapters.storage import repository_queue as queue_repo
 from relance.adapters.storage.database import Connection
 from relance.core.compliance import ComplianceProblem
-from relance.core.engine import ActionStatus
 from relance.core.letter import ChargeLine, ComposeResult, PreviousLetter, Tone, compose_letter
 from relance.core.model import Creditor
 from relance.core.policy import Channel
 from relance.core.queued import QueuedAction
 from relance.services import letter_charges, stage_fees
-from relance.services.delivery_check import CustomerView, customer_view
 from relance.services.deposits import deposit_finals
 from relance.services.exchanges import exchanges_for_letter
+from relance.services.send_facts import SendFacts, read_facts
 from relance.services.statement import statement_attachment, with_statement
 
 # The channels that send a document; the others (a call, an agency handoff, a write-off
@@ -50,17 +46,18 @@ def action_reference(item: QueuedAction) -> str:
     return f"{item.action.proposed_on.year}-{item.id:06d}"
 
 
-def _previous_letters(conn: Connection, item: QueuedAction) -> list[PreviousLetter]:
+def _previous_letters(item: QueuedAction, facts: SendFacts) -> list[PreviousLetter]:
     """Earlier letters to the customer: those kept as evidence, and the document actions
     carried out by hand (not in the evidence) with the day they were done."""
     seen: dict[int, PreviousLetter] = {}
-    for level, dated in rl.letters_sent_to(conn, item.action.customer_ref, item.action.level):
-        seen.setdefault(level, PreviousLetter(level, dated))
-    done = queue_repo.load_queue(conn, (ActionStatus.DONE,), item.action.customer_ref)
-    for other in done:
+    ref, level = item.action.customer_ref, item.action.level
+    for earlier, dated in facts.letters.get(ref, ()):
+        if earlier < level:
+            seen.setdefault(earlier, PreviousLetter(earlier, dated))
+    for other in facts.done.get(ref, ()):
         action = other.action
         sends = [c for c in action.channels if c in DOCUMENT_CHANNELS]
-        if 1 <= action.level < item.action.level and sends and action.done_on is not None:
+        if 1 <= action.level < level and sends and action.done_on is not None:
             channel = next((c for c in sends if c in LETTER_CHANNELS), sends[0])
             seen.setdefault(action.level, PreviousLetter(action.level, action.done_on, channel))
     return sorted(seen.values(), key=lambda p: (p.sent_on, p.level))
@@ -82,13 +79,13 @@ class Composed:
 
 def compose_action(
     conn: Connection, item: QueuedAction, as_of: date,
-    chased: Sequence[str] | None = None, view: CustomerView | None = None,
+    chased: Sequence[str] | None = None, facts: SendFacts | None = None,
 ) -> Composed:  # fmt: skip
-    """Compose the letter of one queued action from the ledger as of `as_of`, claiming
-    only the invoices `chased` when given (those the delivery check left), and stating
-    the payments received on account and not yet allocated; `view`: the customer read."""
-    creditor = repo.load_creditor(conn)
-    view = view or customer_view(conn, item.action.customer_ref, as_of)
+    """Compose one queued action's letter from the ledger as of `as_of` (`facts`: read for
+    its chunk, else for it alone), claiming only the invoices `chased` when given (those
+    the delivery check left), stating what was paid on account and not yet allocated."""
+    facts = facts or read_facts(conn, [item], as_of)
+    creditor, view = facts.creditor, facts.views[item.action.customer_ref]
     if creditor is None or view.customer is None:
         missing = "the creditor (run relance init)" if creditor is None else "the customer"
         return Composed(item, ComposeResult(None, (f"unknown {missing}",)), creditor, {}, (), {})
@@ -122,10 +119,10 @@ def compose_action(
         tone=Tone(item.step.tone.value),
         template_key=key.removesuffix("_email") if letter_key is None and "letter" in key else key,
         reference=action_reference(item),
-        previous=_previous_letters(conn, item),
+        previous=_previous_letters(item, facts),
         charges=charges,
         registered=Channel.REGISTERED_LETTER in keys,
-        exchanges=exchanges_for_letter(conn, customer.ref, invoices, as_of),
+        exchanges=exchanges_for_letter(facts, customer.ref, invoices),
         credit=view.credit.get(currency),
         stages=_stage_names(item),
         also_due=also_due,

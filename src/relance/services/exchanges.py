@@ -4,28 +4,26 @@ contact log, promises, disputes and acknowledgements (see `relance.core.exchange
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 
-from relance.adapters.storage import repository_law as law_repo
-from relance.adapters.storage import repository_pauses as pause_repo
-from relance.adapters.storage.database import Connection
 from relance.core.exchanges import Exchange, customer_exchanges
 from relance.core.model import Invoice
+from relance.services.send_facts import SendFacts
 
 
 def exchanges_for_letter(
-    conn: Connection, customer_ref: str, invoices: Sequence[Invoice], as_of: date
+    facts: SendFacts, customer_ref: str, invoices: Sequence[Invoice]
 ) -> tuple[Exchange, ...]:
-    """The customer's exchanges since the oldest due date of `invoices`, up to `as_of`."""
+    """The customer's exchanges since the oldest due date of `invoices`, up to the facts'
+    day, from the facts read for the letter's chunk."""
     if not invoices:
         return ()
     numbers = [invoice.number for invoice in invoices]
     return customer_exchanges(
         since=min(invoice.due_date for invoice in invoices),
-        as_of=as_of,
-        contacts=pause_repo.load_contacts(conn, as_of, customer_ref),
-        promises=pause_repo.load_promises(conn, customer_ref),
-        disputes=pause_repo.load_disputes(conn, customer_ref),
-        interruptions=law_repo.load_interruptions(conn, numbers),
+        as_of=facts.as_of,
+        contacts=facts.contacts.get(customer_ref, ()),
+        promises=facts.promises.get(customer_ref, ()),
+        disputes=facts.disputes.get(customer_ref, ()),
+        interruptions=facts.interruptions_of(numbers),
         invoice_numbers=numbers,
     )

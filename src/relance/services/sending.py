@@ -54,13 +54,10 @@ from relance.services.composing import (
     compose_action,
     render_action,
 )
-from relance.services.delivery_check import (
-    CustomerView,
-    check_action,
-    customer_views,
-)
+from relance.services.delivery_check import check_action
 from relance.services.email_delivery import EmailDelivery, deliver_email, unsettled_reason
 from relance.services.outbox import cancel_action_messages
+from relance.services.send_facts import SendFacts, read_facts
 from relance.services.send_records import (
     Blocked,
     Cancelled,
@@ -240,11 +237,10 @@ def _prepare(
         for entry in rl.outbox_entries(conn, None, ids) if ids else ():
             records.setdefault(entry.action_id, []).append(entry.record)
         printed = rl.printed_actions(conn, ids) if ids else set()
-        refs = sorted({fresh.action.customer_ref for fresh in found.values()})
-        views = customer_views(conn, refs, run.as_of)
+        facts = read_facts(conn, list(found.values()), run.as_of)
         for item in chunk:
-            facts = (found.get(item.id), records.get(item.id, []), item.id in printed, views)
-            _attempt(run, item, partial(_check, run, conn, prepared, *facts))
+            known = (found.get(item.id), records.get(item.id, []), item.id in printed, facts)
+            _attempt(run, item, partial(_check, run, conn, prepared, *known))
     return [(item, prepared.get(item.id)) for item in chunk]
 
 
@@ -255,7 +251,7 @@ def _check(
     fresh: QueuedAction | None,
     records: list[OutboxRecord],
     printed: bool,
-    views: dict[str, CustomerView],
+    facts: SendFacts,
 ) -> None:
     """One claimed action checked against the ledger and composed, into `prepared`; left
     out when another sender delivered or cancelled it meanwhile, or when its e-mail may
@@ -269,10 +265,9 @@ def _check(
         reasons = tuple(f"action {fresh.id}: {unsettled_reason(r)}" for r in unsettled)
         run.blocked.append(Blocked(fresh.id, fresh.action.customer_ref, reasons))
         return
-    ref = fresh.action.customer_ref
-    view = views[ref]  # every customer of the chunk's actions was read with them
-    check = check_action(conn, fresh, run.as_of, view)
-    composed = None if check.stale else compose_action(conn, fresh, run.as_of, check.chased, view)
+    # every customer and invoice of the chunk's actions was read with them
+    check = check_action(conn, fresh, run.as_of, facts)
+    composed = None if check.stale else compose_action(conn, fresh, run.as_of, check.chased, facts)
     prepared[fresh.id] = _Prepared(fresh, gone, printed, check, composed)
 
 

@@ -273,14 +273,24 @@ def letters_sent_to(
 ) -> list[tuple[int, date]]:
     """(level, date) of the letters kept for a customer below `before_level`, one per level
     and date (a letter and its e-mail copy count once)."""
+    return letters_sent_to_each(conn, [customer_ref], before_level).get(customer_ref, [])
+
+
+def letters_sent_to_each(
+    conn: Connection, refs: Sequence[str], before_level: int
+) -> dict[str, list[tuple[int, date]]]:
+    """`letters_sent_to` of each of `refs` (those with none left out), in one query."""
     e = tl.letter_evidence
     query = (
-        select(e.c.level, e.c.dated)
-        .where(e.c.customer_ref == customer_ref, e.c.level < before_level)
+        select(e.c.customer_ref, e.c.level, e.c.dated)
+        .where(e.c.customer_ref.in_(list(refs)), e.c.level < before_level)
         .distinct()
-        .order_by(e.c.dated, e.c.level)
+        .order_by(e.c.dated, e.c.level, e.c.customer_ref)
     )
-    return [(row.level, row.dated) for row in conn.execute(query)]
+    found: dict[str, list[tuple[int, date]]] = {}
+    for row in conn.execute(query):
+        found.setdefault(row.customer_ref, []).append((row.level, row.dated))
+    return found
 
 
 # -- registered mail --------------------------------------------------------------------

@@ -4,6 +4,7 @@ holds.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
 
 from sqlalchemy import (
@@ -15,6 +16,7 @@ from sqlalchemy import (
 
 from relance.adapters.storage import tables_dunning as d
 from relance.adapters.storage.driver import DayReader, driver_rows
+from relance.adapters.storage.filters import customer_is
 from relance.adapters.storage.lists import decode_list, encode_list
 from relance.core.contacts import CallOutcome, Contact, ContactChannel, Direction
 from relance.core.money import Money
@@ -41,15 +43,18 @@ def add_contact(conn: Connection, contact: Contact, at_time: time | None = None)
     )
 
 
-def load_contacts(conn: Connection, as_of: date, customer_ref: str | None = None) -> list[Contact]:
-    """Contacts made on or before `as_of`, in the order they were logged."""
+def load_contacts(
+    conn: Connection, as_of: date, customer_ref: str | Sequence[str] | None = None
+) -> list[Contact]:
+    """Contacts made on or before `as_of` (of one customer, or of several), in the order
+    they were logged."""
     c = d.dunning_contacts
     query = select(
         c.c.customer_ref, c.c.on, c.c.channel, c.c.direction, c.c.outcome, c.c.note,
         c.c.action_key,
     ).where(c.c.on <= as_of).order_by(c.c.id)  # fmt: skip
     if customer_ref is not None:
-        query = query.where(c.c.customer_ref == customer_ref)
+        query = query.where(customer_is(c.c.customer_ref, customer_ref))
     # Read through the driver: a run reads the whole log (one entry a step carried out at
     # least); days, channels, directions and outcomes repeat, each made once.
     day = DayReader()
@@ -98,13 +103,25 @@ def resolve_dispute(conn: Connection, dispute_id: int, resolved: date, resolutio
     )
 
 
-def load_disputes(conn: Connection, customer_ref: str | None = None) -> list[Dispute]:
-    """Every dispute, resolved or not."""
+def load_disputes(
+    conn: Connection, customer_ref: str | Sequence[str] | None = None
+) -> list[Dispute]:
+    """Every dispute, resolved or not (of one customer, or of several)."""
+    return [dispute for _, dispute in disputes_with_customers(conn, customer_ref)]
+
+
+def disputes_with_customers(
+    conn: Connection, customer_ref: str | Sequence[str] | None = None
+) -> list[tuple[str, Dispute]]:
+    """`load_disputes`, each dispute with its customer's reference."""
     query = select(d.disputes).order_by(d.disputes.c.id)
     if customer_ref is not None:
-        query = query.where(d.disputes.c.customer_ref == customer_ref)
+        query = query.where(customer_is(d.disputes.c.customer_ref, customer_ref))
     return [
-        Dispute(row.invoice_number, row.opened, row.reason, row.resolved, row.resolution)
+        (
+            row.customer_ref,
+            Dispute(row.invoice_number, row.opened, row.reason, row.resolved, row.resolution),
+        )
         for row in conn.execute(query)
     ]
 
@@ -124,11 +141,13 @@ def add_promise(conn: Connection, promise: Promise, note: str = "") -> None:
     )
 
 
-def load_promises(conn: Connection, customer_ref: str | None = None) -> list[Promise]:
+def load_promises(
+    conn: Connection, customer_ref: str | Sequence[str] | None = None
+) -> list[Promise]:
     """Every promise to pay."""
     query = select(d.promises).order_by(d.promises.c.id)
     if customer_ref is not None:
-        query = query.where(d.promises.c.customer_ref == customer_ref)
+        query = query.where(customer_is(d.promises.c.customer_ref, customer_ref))
     return [
         Promise(
             row.key,
@@ -170,12 +189,14 @@ def add_plan(conn: Connection, plan: PaymentPlan, every: str) -> int:
     return int(plan_id)
 
 
-def load_plans(conn: Connection, customer_ref: str | None = None) -> list[PaymentPlan]:
+def load_plans(
+    conn: Connection, customer_ref: str | Sequence[str] | None = None
+) -> list[PaymentPlan]:
     """Every payment plan with its instalments."""
     plans = d.payment_plans
     query = select(plans).order_by(plans.c.id)
     if customer_ref is not None:
-        query = query.where(plans.c.customer_ref == customer_ref)
+        query = query.where(customer_is(plans.c.customer_ref, customer_ref))
     rows = list(conn.execute(query))
     if not rows:
         return []
@@ -221,9 +242,9 @@ def release_holds(conn: Connection, customer_ref: str, on: date) -> int:
     return int(result.rowcount)
 
 
-def load_holds(conn: Connection, customer_ref: str | None = None) -> list[Hold]:
+def load_holds(conn: Connection, customer_ref: str | Sequence[str] | None = None) -> list[Hold]:
     """Every hold, ended or not."""
     query = select(d.holds).order_by(d.holds.c.id)
     if customer_ref is not None:
-        query = query.where(d.holds.c.customer_ref == customer_ref)
+        query = query.where(customer_is(d.holds.c.customer_ref, customer_ref))
     return [Hold(row.customer_ref, row.since, row.reason, row.until) for row in conn.execute(query)]

@@ -21,6 +21,7 @@ from sqlalchemy import (
 
 from relance.adapters.storage import tables_dunning as d
 from relance.adapters.storage.driver import CHUNK, DayReader, driver_rows, insert_many
+from relance.adapters.storage.filters import customer_is
 from relance.adapters.storage.lists import decode_list, encode_list
 from relance.adapters.storage.queued_step_json import step_from_json, step_json
 from relance.core.actions import Action, ActionStatus, Flag, Proposal
@@ -110,7 +111,7 @@ def _action(row: Any) -> Action:
 
 
 def engine_actions(
-    conn: Connection, as_of: date, customer_ref: str | None = None
+    conn: Connection, as_of: date, customer_ref: str | Sequence[str] | None = None
 ) -> list[tuple[int, Action]]:
     """The actions a run must know, with their ids: every pending or done action, and the
     cancelled ones proposed on `as_of` (so a second run for that date repeats nothing)."""
@@ -124,7 +125,7 @@ def engine_actions(
         a.c.proposed_on <= as_of,
     )  # fmt: skip
     if customer_ref is not None:
-        query = query.where(a.c.customer_ref == customer_ref)
+        query = query.where(customer_is(a.c.customer_ref, customer_ref))
     # Read through the driver: a ledger's history holds an action per customer and step,
     # and each run reads them all. Channels, statuses and days repeat: made once each.
     day, statuses = DayReader(), {status.value: status for status in ActionStatus}
@@ -158,17 +159,17 @@ def _stages(stored: Any) -> tuple[int, ...]:
 def load_queue(
     conn: Connection,
     statuses: Iterable[ActionStatus] | None = None,
-    customer_ref: str | None = None,
+    customer_ref: str | Sequence[str] | None = None,
     ids: Iterable[int] | None = None,
 ) -> list[QueuedAction]:
-    """Queued actions by id, optionally only those with `statuses`, of one customer, or
-    among `ids`."""
+    """Queued actions by id, optionally only those with `statuses`, of one customer (or
+    of several), or among `ids`."""
     a = d.dunning_actions
     query = select(a).order_by(a.c.id)
     if statuses is not None:
         query = query.where(a.c.status.in_([s.value for s in statuses]))
     if customer_ref is not None:
-        query = query.where(a.c.customer_ref == customer_ref)
+        query = query.where(customer_is(a.c.customer_ref, customer_ref))
     if ids is not None:
         query = query.where(a.c.id.in_(list(ids)))
     return [
