@@ -78,9 +78,3 @@ def release_all(store: Store, action_ids: list[int], owner: str) -> None:
     with rs.exclusive(store.engine) as conn:
         for action_id in action_ids:
             rs.release_action(conn, action_id, owner)
-
-
-def release(store: Store, action_id: int, owner: str) -> None:
-    """Give the claim back once the action is delivered, blocked or left."""
-    with rs.exclusive(store.engine) as conn:
-        rs.release_action(conn, action_id, owner)

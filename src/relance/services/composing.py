@@ -98,13 +98,9 @@ def compose_action(
     # the others are listed apart, as also due.
     also_due = set(numbers).difference(item.action.covered)
     claimed = [number for number in balances if number not in also_due]
-    charges: tuple[ChargeLine, ...] = ()
-    if claimed:
-        step = stage_fees.step_of(conn, item.action, item.step)
-        claim = letter_charges.letter_claim(conn, customer.ref, claimed, as_of, step)
-        if claim.blocking:  # never send partial charges: the action is reported blocked
-            return Composed(item, ComposeResult(None, claim.blocking), creditor, {}, (), {})
-        charges = tuple(ChargeLine(row.label, row.amount, row.explanation) for row in claim.rows)
+    charges, blocking = _charges(conn, item, claimed, as_of, facts)
+    if blocking:  # never send partial charges: the action is reported blocked
+        return Composed(item, ComposeResult(None, blocking), creditor, {}, (), {})
     keys = _template_keys(item, customer.kind.value)
     letter_key = next((keys[c] for c in LETTER_CHANNELS if c in keys), None)
     key = letter_key or keys.get(Channel.EMAIL, "")
@@ -136,16 +132,31 @@ def compose_action(
         problem = f"customer {customer.ref} has an e-mail address that cannot be used: {shown}"
         result = ComposeResult(None, (problem,))
     pdfs = repository_documents.invoice_pdfs(conn, [invoice.number for invoice in invoices])
-    return _with_statement(conn, Composed(item, result, creditor, keys, recipients, pdfs), as_of)
+    composed = Composed(item, result, creditor, keys, recipients, pdfs)
+    return _with_statement(conn, composed, as_of, facts.policy_texts)
 
 
-def _with_statement(conn: Connection, composed: Composed, as_of: date) -> Composed:
+def _charges(
+    conn: Connection, item: QueuedAction, claimed: list[str], as_of: date, facts: SendFacts
+) -> tuple[tuple[ChargeLine, ...], tuple[str, ...]]:
+    """The charges the letter states for the invoices `claimed`, and what blocks it."""
+    if not claimed:
+        return (), ()
+    step = stage_fees.step_of(conn, item.action, item.step, facts.policy_texts)
+    ref = item.action.customer_ref
+    claim = letter_charges.letter_claim(conn, ref, claimed, as_of, step, facts.claims)
+    return tuple(ChargeLine(r.label, r.amount, r.explanation) for r in claim.rows), claim.blocking
+
+
+def _with_statement(
+    conn: Connection, composed: Composed, as_of: date, texts: tuple[tuple[str, str], ...]
+) -> Composed:
     """The composed action with the statement of account its level attaches, in the
     letter's language (docs/statement.md)."""
     letter = composed.result.letter
     if letter is None:
         return composed
-    attached = statement_attachment(conn, composed.item.action, as_of, letter.language)
+    attached = statement_attachment(conn, composed.item.action, as_of, letter.language, texts)
     return composed if attached is None else dataclasses.replace(composed, statement=attached)
 
 

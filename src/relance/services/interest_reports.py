@@ -12,12 +12,15 @@ from relance.adapters.storage import repository as repo
 from relance.adapters.storage import repository_law as law_repo
 from relance.adapters.storage.database import Connection, Store
 from relance.core.charges import ChargeKind, Charges, customer_charges
+from relance.core.interest import FormalNotice
 from relance.core.jurisdiction import (
+    Contract,
     RuleSet,
 )
 from relance.core.ledger import Ledger
-from relance.core.model import Customer
+from relance.core.model import Allocation, Creditor, Customer, Invoice
 from relance.core.money import Money
+from relance.core.rates import RateBook
 from relance.services import rates, rule_sets
 from relance.services.rule_sets import need_creditor, rule_set_for
 
@@ -44,29 +47,73 @@ class InterestReport:
         return sums
 
 
+@dataclass(frozen=True, slots=True)
+class ClaimFacts:
+    """What the charges of letters read of the ledger, for several customers at once (a
+    send's chunk): the creditor, the customers, their contracts and formal notices, their
+    invoices (by due date) and the allocations to them, the law settings, the rates."""
+
+    creditor: Creditor
+    customers: dict[str, Customer]
+    contracts: dict[str, Contract]
+    notices: tuple[FormalNotice, ...]
+    invoices: tuple[Invoice, ...]
+    allocations: tuple[Allocation, ...]
+    settings: rates.LawSettings
+    book: RateBook
+
+
+def read_claim_facts(
+    conn: Connection, refs: Sequence[str], numbers: Sequence[str] | None = None
+) -> ClaimFacts:
+    """The `ClaimFacts` of the customers `refs` and their invoices (those among `numbers`
+    when given), in one query per kind of fact."""
+    creditor = need_creditor(conn)
+    invoices = repo.load_invoices(conn, refs, numbers=numbers)
+    return ClaimFacts(
+        creditor,
+        {customer.ref: customer for customer in repo.load_customers(conn, refs)},
+        law_repo.load_contracts(conn, refs),
+        tuple(law_repo.formal_notices(conn, refs)),
+        tuple(invoices),
+        tuple(repo.load_allocations(conn, [i.number for i in invoices])),
+        rates.law_settings(conn),
+        rates.rate_book(conn),
+    )
+
+
 def customer_claims(
     conn: Connection,
     customer_ref: str,
     as_of: date,
     only: Sequence[str] | None = None,
+    facts: ClaimFacts | None = None,
 ) -> tuple[Customer, RuleSet, tuple[Charges, ...], tuple[str, ...]]:
-    creditor = need_creditor(conn)
-    found = repo.load_customers(conn, [customer_ref])
-    if not found:
+    """The customer, its rule set and the charges of its late invoices (those among
+    `only` when given) as of `as_of`, with the invoices of `only` that were not late;
+    `facts`: read for several customers at once (else read for this one)."""
+    facts = facts or read_claim_facts(conn, [customer_ref], only)
+    customer = facts.customers.get(customer_ref)
+    if customer is None:
         raise LookupError(f"unknown customer {customer_ref!r}")
-    customer = found[0]
-    base = law_repo.load_contracts(conn, [customer_ref]).get(customer_ref)
-    notices = law_repo.formal_notices(conn, customer_ref)
-    invoices = repo.load_invoices(conn, customer_ref, numbers=only)
-    allocations = repo.load_allocations(conn, [i.number for i in invoices])
-    ledger = Ledger(customers=(customer,), invoices=tuple(invoices), allocations=tuple(allocations))
-    settings = rates.law_settings(conn)
+    creditor, base = facts.creditor, facts.contracts.get(customer_ref)
+    notices = [notice for notice in facts.notices if notice.customer_ref == customer_ref]
+    wanted = None if only is None else set(only)
+    invoices = [
+        invoice
+        for invoice in facts.invoices
+        if invoice.customer_ref == customer_ref and (wanted is None or invoice.number in wanted)
+    ]
+    numbers = {invoice.number for invoice in invoices}
+    allocations = tuple(a for a in facts.allocations if a.invoice_number in numbers)
+    ledger = Ledger(customers=(customer,), invoices=tuple(invoices), allocations=allocations)
+    settings = facts.settings
     rule_set = rule_set_for(creditor, customer, base)
     if settings.day_count is not None:
         rule_set = dataclasses.replace(rule_set, day_count=settings.day_count)
     jurisdictions = rule_sets.rules()[0]
     claims = customer_charges(
-        ledger, creditor, customer_ref, jurisdictions, rates.rate_book(conn), as_of, base,
+        ledger, creditor, customer_ref, jurisdictions, facts.book, as_of, base,
         notices, day_count=settings.day_count,
     )  # fmt: skip
     late = {claim.invoice_number for claim in claims}

@@ -11,7 +11,7 @@ charged a fee (CPCE L111-8).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
@@ -25,15 +25,13 @@ from relance.adapters.render.charge_wording import (
     stage_fee_row,
 )
 from relance.adapters.storage import repository as repo
-from relance.adapters.storage import repository_law as law_repo
 from relance.adapters.storage.database import Connection
 from relance.core.charges import ChargeKind, Charges, letter_fee
 from relance.core.fees import StageFee
-from relance.core.jurisdiction import InterestStart, RuleSet
+from relance.core.jurisdiction import Contract, InterestStart, RuleSet
 from relance.core.model import Customer, CustomerKind
 from relance.core.rates import Confidence, UnconfirmedRates
-from relance.services import rates
-from relance.services.interest_reports import customer_claims
+from relance.services.interest_reports import ClaimFacts, customer_claims, read_claim_facts
 from relance.services.stage_fees import LetterStep, fees_of_step
 
 __all__ = ["ChargeRow", "LetterCharges", "letter_claim"]
@@ -68,6 +66,7 @@ def letter_claim(
     invoice_numbers: Sequence[str],
     as_of: date,
     step: LetterStep = DEFAULT_STEP,
+    facts: ClaimFacts | None = None,
 ) -> LetterCharges:
     """The charges a letter of `step` states for these invoices of a customer, as rows
     of (label, amount or None, explanation) in the customer's language, with what blocks
@@ -77,10 +76,11 @@ def letter_claim(
     if not step.charges and step.fee is None:
         return LetterCharges((), ())  # a level that names no charge adds none
 
+    facts = facts or read_claim_facts(conn, [customer_ref], list(invoice_numbers))
     customer, rule_set, claims, _ = customer_claims(
-        conn, customer_ref, as_of, list(invoice_numbers)
+        conn, customer_ref, as_of, list(invoice_numbers), facts
     )
-    policy = rates.law_settings(conn).unconfirmed
+    policy = facts.settings.unconfirmed
     wording = Wording(customer.language, customer.country)
     rows: list[ChargeRow] = []
     blocking: list[str] = []
@@ -101,7 +101,7 @@ def letter_claim(
     if "interest" in step.charges and step.formal_notice and _awaits_notice(rule_set, claims):
         rows.append(note_row("from_receipt", wording))
     fee_rows, new = _fee_rows(conn, customer, rule_set, step, invoice_numbers, as_of,
-                              wording, warnings)  # fmt: skip
+                              wording, warnings, facts.contracts)  # fmt: skip
     return LetterCharges(tuple(rows + fee_rows), tuple(blocking), tuple(warnings), new)
 
 
@@ -169,6 +169,7 @@ def _fee_rows(
     as_of: date,
     wording: Wording,
     warnings: list[str],
+    contracts: Mapping[str, Contract],
 ) -> tuple[list[ChargeRow], tuple[StageFee, ...]]:
     """The fee rows of a letter (contract's fee per letter, the level's fee per invoice,
     those charged at earlier levels) and the new stage fees; none for a consumer."""
@@ -188,7 +189,7 @@ def _fee_rows(
         rows.append(stage_fee_row(fee, wording.number(Decimal(percent)) if percent else None,
                                   owed.get(fee.invoice_number), wording))  # fmt: skip
     if "fee" in step.charges and owed:
-        contract = law_repo.load_contracts(conn, [customer.ref]).get(customer.ref)
+        contract = contracts.get(customer.ref)
         currency = next(iter(owed.values())).currency
         charge = letter_fee(1, rule_set, contract, currency)
         if charge is not None:

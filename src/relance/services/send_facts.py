@@ -37,6 +37,7 @@ from relance.core.policy import PolicyIndex
 from relance.core.proceedings import Proceeding
 from relance.core.queued import QueuedAction
 from relance.core.writeoff import AgencyHandoff
+from relance.services.interest_reports import ClaimFacts, read_claim_facts
 
 T = TypeVar("T")
 
@@ -76,6 +77,8 @@ class SendFacts:
     as_of: date
     creditor: Creditor | None
     policies: PolicyIndex
+    policy_texts: tuple[tuple[str, str], ...]  # the stored policies' TOML, by name
+    claims: ClaimFacts | None  # what the letters' charges read (None without a creditor)
     views: dict[str, CustomerView]
     others: dict[str, tuple[Action, ...]]
     disputes: dict[str, tuple[Dispute, ...]]
@@ -113,10 +116,13 @@ def read_facts(conn: Connection, items: Sequence[QueuedAction], as_of: date) -> 
     others = queue_repo.engine_actions(conn, as_of, refs)
     paid = overdue_repo.payments_of(conn, refs, as_of)
     letters = rl.letters_sent_to_each(conn, refs, top)
+    creditor = repo.load_creditor(conn)
     return SendFacts(
         as_of=as_of,
-        creditor=repo.load_creditor(conn),
+        creditor=creditor,
         policies=PolicyIndex(policy_repo.load_policies(conn), policy_repo.load_rules(conn)),
+        policy_texts=tuple(sorted(policy_repo.stored_policy_texts(conn).items())),
+        claims=read_claim_facts(conn, refs, numbers) if creditor is not None else None,
         views=customer_views(conn, refs, as_of),
         others=_grouped((a.customer_ref, a) for _, a in others),
         disputes=_grouped(pause_repo.disputes_with_customers(conn, refs)),

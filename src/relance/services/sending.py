@@ -138,9 +138,8 @@ def send_approved(
                 if on_action is not None:
                     on_action(taken, len(candidates))
         _print(run, progress)
-    finally:
-        for action_id in run.held:
-            claims.release(store, action_id, run.owner)
+    finally:  # the letters printed, or an interruption: every claim left given back at once
+        claims.release_all(store, sorted(run.held), run.owner)
     return run.report()
 
 

@@ -41,10 +41,17 @@ class LetterStep:
     fee: FeeRule | None = None
 
 
-def step_of(conn: Connection, action: Action, step: QueuedStep) -> LetterStep:
+def step_of(
+    conn: Connection,
+    action: Action,
+    step: QueuedStep,
+    texts: tuple[tuple[str, str], ...] | None = None,
+) -> LetterStep:
     """The step of a queued action: its charges and notice as proposed, its level's fee
-    from the policy in force (none when the policy or level is gone)."""
-    texts = tuple(sorted(policy_repo.stored_policy_texts(conn).items()))
+    from the policy in force (none when the policy or level is gone); `texts`: the stored
+    policies' texts by name, when already read."""
+    if texts is None:
+        texts = tuple(sorted(policy_repo.stored_policy_texts(conn).items()))
     fee = _level_fees(texts).get((action.policy, action.level_name))
     return LetterStep(
         step.charges,

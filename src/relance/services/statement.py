@@ -152,11 +152,17 @@ def write_statement(data: bytes, out: Path) -> None:
 
 
 def statement_attachment(
-    conn: Connection, action: Action, as_of: date, language: str
+    conn: Connection,
+    action: Action,
+    as_of: date,
+    language: str,
+    texts: tuple[tuple[str, str], ...] | None = None,
 ) -> tuple[str, bytes] | None:
     """The statement of account an action's letter and e-mail carry, as (file name, PDF),
-    when its level in the policy in force says `attach_statement = true`; else None."""
-    texts = tuple(sorted(policy_repo.stored_policy_texts(conn).items()))
+    when its level in the policy in force says `attach_statement = true`; else None.
+    `texts`: the stored policies' texts by name, when already read."""
+    if texts is None:
+        texts = tuple(sorted(policy_repo.stored_policy_texts(conn).items()))
     if (action.policy, action.level_name) not in _statement_levels(texts):
         return None
     creditor = need_creditor(conn)

@@ -14,6 +14,7 @@ from sqlalchemy import Connection, and_, func, insert, or_, select, update
 
 from relance.adapters.storage import tables as t
 from relance.adapters.storage.driver import driver_rows
+from relance.adapters.storage.filters import customer_is
 from relance.adapters.storage.lists import decode_list, encode_list
 from relance.core.model import (
     Address,
@@ -277,14 +278,17 @@ def add_allocation(conn: Connection, allocation: Allocation, invoice_id: int) ->
 
 
 def load_invoices(
-    conn: Connection, customer_ref: str | None = None, numbers: Iterable[str] | None = None
+    conn: Connection,
+    customer_ref: str | Sequence[str] | None = None,
+    numbers: Iterable[str] | None = None,
 ) -> list[Invoice]:
-    """Invoices, optionally of one customer or among `numbers`, by due date."""
+    """Invoices, optionally of one customer (or of several) or among `numbers`, by due
+    date."""
     query = select(*_INVOICE_COLUMNS).join(
         t.customers, t.customers.c.id == t.invoices.c.customer_id
     )
     if customer_ref is not None:
-        query = query.where(t.customers.c.ref == customer_ref)
+        query = query.where(customer_is(t.customers.c.ref, customer_ref))
     if numbers is not None:
         query = query.where(t.invoices.c.number.in_(list(numbers)))
     query = query.order_by(t.invoices.c.due_date, t.invoices.c.number)

@@ -7,7 +7,7 @@ customer reference and invoice number, never by database id.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -16,6 +16,7 @@ from sqlalchemy import Connection, delete, insert, select, update
 
 from relance.adapters.storage import tables as t
 from relance.adapters.storage import tables_law as tl
+from relance.adapters.storage.filters import customer_is
 from relance.core.interest import FormalNotice
 from relance.core.jurisdiction import Contract
 from relance.core.limitation import Interruption, InterruptionKind
@@ -156,9 +157,11 @@ def add_formal_notice(
     conn.execute(insert(tl.law_formal_notices).values(note=note, **values))
 
 
-def formal_notices(conn: Connection, customer_ref: str | None = None) -> list[FormalNotice]:
-    """Every recorded formal notice (of one customer, or all), by date: one naming an
-    invoice, or one for the whole customer (`invoice_number` None)."""
+def formal_notices(
+    conn: Connection, customer_ref: str | Sequence[str] | None = None
+) -> list[FormalNotice]:
+    """Every recorded formal notice (of one customer, of several, or all), by date: one
+    naming an invoice, or one for the whole customer (`invoice_number` None)."""
     n = tl.law_formal_notices.c
     query = (
         select(t.customers.c.ref, t.invoices.c.number, n.date)
@@ -168,7 +171,7 @@ def formal_notices(conn: Connection, customer_ref: str | None = None) -> list[Fo
         .order_by(n.date, n.id)
     )
     if customer_ref is not None:
-        query = query.where(t.customers.c.ref == customer_ref)
+        query = query.where(customer_is(t.customers.c.ref, customer_ref))
     return [FormalNotice(ref, day, number) for ref, number, day in conn.execute(query)]
 
 
