@@ -264,7 +264,7 @@ def test_a_send_interrupted_while_recording_its_print_batch_prints_it_once_on_re
 ) -> None:
     server, mailer = inbox
     ids = build_ledger(store, tmp_path, count=2)
-    real_mark_done_in = dunning.mark_done_in
+    real_mark_all_done_in = dunning.mark_all_done_in
 
     def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt("killed while the batch was being recorded")
@@ -272,10 +272,10 @@ def test_a_send_interrupted_while_recording_its_print_batch_prints_it_once_on_re
     # The steps are marked done in the transaction that records the print batch: the
     # process stopping in it leaves neither the batch nor the steps done, and no print
     # file to be printed (the real kill -9 cases are above; this one aims the instant).
-    monkeypatch.setattr(dunning, "mark_done_in", interrupted)
+    monkeypatch.setattr(dunning, "mark_all_done_in", interrupted)
     with pytest.raises(KeyboardInterrupt):
         sending.send_approved(store, date(2018, 2, 19), tmp_path / "out", mailer)
-    monkeypatch.setattr(dunning, "mark_done_in", real_mark_done_in)
+    monkeypatch.setattr(dunning, "mark_all_done_in", real_mark_all_done_in)
     assert not list((tmp_path / "out").glob("print-batch-*.pdf"))
     assert {item.id for item in dunning.queue(store)} >= set(ids)  # still to be sent
 

@@ -97,30 +97,47 @@ def cancel(store: Store, action_id: int, *, reason: str = "", actor: str = "user
         )
 
 
-def _log_contacts(
-    conn: Connection, item: QueuedAction, on: date, outcome: CallOutcome | None, note: str
-) -> None:
-    """Each channel of an action carried out by hand, in the contact log."""
+def _contacts(
+    item: QueuedAction, on: date, outcome: CallOutcome | None, note: str
+) -> list[Contact]:
+    """Each channel of an action carried out by hand, as its entry in the contact log."""
+    found = []
+    for channel in item.action.channels:
+        contact_channel = _CONTACT_OF.get(channel)
+        if contact_channel is not None:
+            call = contact_channel is ContactChannel.CALL
+            found.append(Contact(item.action.customer_ref, on, contact_channel,
+                                 Direction.OUTGOING, outcome if call else None, note,
+                                 item.action.key))  # fmt: skip
+    return found
+
+
+def _log_contacts(conn: Connection, contacts: Sequence[Contact]) -> None:
     # the contact log's storage (pauses, plans) is imported here: listing the queue does
     # without it
     from relance.adapters.storage import repository_pauses as pause_repo
 
-    for channel in item.action.channels:
-        contact_channel = _CONTACT_OF.get(channel)
-        if contact_channel is None:
-            continue
-        pause_repo.add_contact(
-            conn,
-            Contact(
-                item.action.customer_ref,
-                on,
-                contact_channel,
-                Direction.OUTGOING,
-                outcome if contact_channel is ContactChannel.CALL else None,
-                note,
-                item.action.key,
-            ),
+    pause_repo.add_contacts(conn, contacts)
+
+
+def _check_done(item: QueuedAction, on: date) -> None:
+    """ValueError when `item` may not be marked done on `on`: not approved, or proposed
+    after `on`."""
+    if item.action.status is not ActionStatus.APPROVED:
+        raise ValueError(
+            f"action {item.id} is {item.action.status.value}: approve it before marking it done"
         )
+    if on < item.action.proposed_on:
+        raise ValueError(f"action {item.id} was proposed on {item.action.proposed_on}")
+
+
+def _done_event(item: QueuedAction, on: date, outcome: CallOutcome | None, note: str) -> tuple[
+    str, str, str, dict[str, object], str
+]:  # fmt: skip
+    """The `action.done` event of `item`: kind, customer, subject, data, reason."""
+    data = {"id": item.id, "level": item.action.level_name, "done_on": on.isoformat(),
+            "outcome": outcome.value if outcome else None}  # fmt: skip
+    return "action.done", item.action.customer_ref, f"action {item.id}", data, note
 
 
 def mark_done(
@@ -152,12 +169,7 @@ def mark_done_in(
     done in the transaction that records their print batch). ValueError, before anything
     is written, when the action is not approved or was proposed after `on`."""
     item = _one(conn, action_id)
-    if item.action.status is not ActionStatus.APPROVED:
-        raise ValueError(
-            f"action {action_id} is {item.action.status.value}: approve it before marking it done"
-        )
-    if on < item.action.proposed_on:
-        raise ValueError(f"action {action_id} was proposed on {item.action.proposed_on}")
+    _check_done(item, on)
     queue_repo.set_action_status(
         conn,
         action_id,
@@ -165,20 +177,35 @@ def mark_done_in(
         done_on=on,
         outcome=outcome.value if outcome else "",
     )
-    _log_contacts(conn, item, on, outcome, note)
-    repo.append_event(
-        conn,
-        "action.done",
-        actor=actor,
-        customer_ref=item.action.customer_ref,
-        subject=f"action {action_id}",
-        data={
-            "id": action_id,
-            "level": item.action.level_name,
-            "done_on": on.isoformat(),
-            "outcome": outcome.value if outcome else None,
-        },
-        reason=note,
-        dated=on,
-    )
+    _log_contacts(conn, _contacts(item, on, outcome, note))
+    kind, ref, subject, data, reason = _done_event(item, on, outcome, note)
+    repo.append_event(conn, kind, actor=actor, customer_ref=ref, subject=subject, data=data,
+                      reason=reason, dated=on)  # fmt: skip
     return _one(conn, action_id)
+
+
+def mark_all_done_in(
+    conn: Connection, action_ids: Sequence[int], on: date, *, note: str = "", actor: str = "user"
+) -> dict[int, str]:
+    """`mark_done_in` of each of `action_ids` (no call outcome) in a few statements: a send
+    marks its printed letters' actions done with their print batch. By id, why an action
+    could not be marked done (nothing of it written); LookupError for an unknown action."""
+    found = {item.id: item for item in queue_repo.load_queue(conn, ids=action_ids)}
+    refused: dict[int, str] = {}
+    done: list[QueuedAction] = []
+    for action_id in action_ids:
+        if action_id not in found:
+            raise LookupError(f"no action {action_id} in the queue")
+        try:
+            _check_done(found[action_id], on)
+        except ValueError as exc:
+            refused[action_id] = str(exc)
+            continue
+        done.append(found[action_id])
+    if done:
+        queue_repo.set_actions_done(conn, [item.id for item in done], on)
+        _log_contacts(conn, [c for item in done for c in _contacts(item, on, None, note)])
+        history_repo.append_events(
+            conn, (_done_event(item, on, None, note) for item in done), actor, dated=on
+        )
+    return refused

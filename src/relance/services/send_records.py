@@ -213,18 +213,28 @@ def record_delivery(
     return True
 
 
-def complete_action(run: SendRun, item: QueuedAction, conn: Connection | None = None) -> None:
-    """Mark a delivered action done, unless a call is still to be made by hand; in the
-    transaction of `conn` when given (the print batch's, for its letters)."""
+def complete_action(run: SendRun, item: QueuedAction) -> None:
+    """Mark a delivered action done, unless a call is still to be made by hand (a printed
+    letter's action: `complete_printed`)."""
     if Channel.CALL in item.action.channels:
         run.calls.append(item.id)  # the call is the user's to make: done once made
         return
-    if conn is None:
-        dunning.mark_done(ExclusiveStore(run.store.engine), item.id, run.as_of,
-                          note="sent by relance", actor=run.actor)  # fmt: skip
-    else:
-        dunning.mark_done_in(conn, item.id, run.as_of, note="sent by relance", actor=run.actor)
+    dunning.mark_done(ExclusiveStore(run.store.engine), item.id, run.as_of,
+                      note="sent by relance", actor=run.actor)  # fmt: skip
     run.done.append(item.id)
+
+
+def complete_printed(run: SendRun, items: list[QueuedAction], conn: Connection) -> None:
+    """`complete_action` of the actions of a print batch, in the transaction that records
+    it, in a few statements; an action cancelled by hand meanwhile is printed all the
+    same, and said not marked done."""
+    calls = [item.id for item in items if Channel.CALL in item.action.channels]
+    run.calls.extend(calls)  # the call is the user's to make: done once made
+    marked = [item.id for item in items if item.id not in calls]
+    refused = dunning.mark_all_done_in(conn, marked, run.as_of, note="sent by relance",
+                                       actor=run.actor)  # fmt: skip
+    run.notes.extend(f"action {n}: printed, not marked done: {why}" for n, why in refused.items())
+    run.done.extend(n for n in marked if n not in refused)
 
 
 def finish_action(

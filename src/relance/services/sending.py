@@ -65,7 +65,7 @@ from relance.services.send_records import (
     SendReport,
     SendRun,
     SentEmail,
-    complete_action,
+    complete_printed,
     finish_action,
     record_delivery,
 )
@@ -343,10 +343,8 @@ def _print(run: SendRun, progress: Callable[[int, int], None] | None) -> None:
     def record(conn: Connection, number: int) -> None:
         for composed, rendered, delivery in run.to_print:
             record_delivery(conn, run, composed, rendered, delivery, number)
-            try:  # done with its batch: both recorded, or neither
-                complete_action(run, composed.item, conn)
-            except ValueError as exc:  # cancelled by hand meanwhile: printed all the same
-                run.notes.append(f"action {composed.item.id}: printed, not marked done: {exc}")
+        # done with their batch: both recorded, or neither
+        complete_printed(run, [composed.item for composed, _, _ in run.to_print], conn)
 
     run.batch = print_batches.write_batch(
         run.store, run.as_of, run.out_dir, letters, pdfs, record, progress

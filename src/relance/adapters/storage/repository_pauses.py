@@ -28,19 +28,27 @@ from relance.core.plans import Instalment, PaymentPlan
 
 def add_contact(conn: Connection, contact: Contact, at_time: time | None = None) -> None:
     """Append one entry to the contact log."""
-    conn.execute(
-        insert(d.dunning_contacts).values(
-            customer_ref=contact.customer_ref,
-            on=contact.on,
-            at_time=at_time,
-            channel=contact.channel.value,
-            direction=contact.direction.value,
-            outcome=contact.outcome.value if contact.outcome else None,
-            note=contact.note,
-            action_key=contact.action_key,
-            recorded_at=datetime.now(UTC),
-        )
-    )
+    conn.execute(insert(d.dunning_contacts).values(_contact_row(contact, at_time)))
+
+
+def add_contacts(conn: Connection, contacts: Sequence[Contact]) -> None:
+    """Append several entries to the contact log in one statement."""
+    if contacts:
+        conn.execute(insert(d.dunning_contacts), [_contact_row(c, None) for c in contacts])
+
+
+def _contact_row(contact: Contact, at_time: time | None) -> dict[str, object]:
+    return {
+        "customer_ref": contact.customer_ref,
+        "on": contact.on,
+        "at_time": at_time,
+        "channel": contact.channel.value,
+        "direction": contact.direction.value,
+        "outcome": contact.outcome.value if contact.outcome else None,
+        "note": contact.note,
+        "action_key": contact.action_key,
+        "recorded_at": datetime.now(UTC),
+    }
 
 
 def load_contacts(

@@ -180,6 +180,15 @@ def load_queue(
     ]
 
 
+def set_actions_done(conn: Connection, action_ids: Sequence[int], on: date) -> None:
+    """Move the actions `action_ids` to done on `on`, in one statement."""
+    a = d.dunning_actions
+    conn.execute(
+        update(a).where(a.c.id.in_(list(action_ids))).values(status=ActionStatus.DONE.value,
+                                                              done_on=on)
+    )  # fmt: skip
+
+
 def set_action_status(
     conn: Connection,
     action_id: int,
