@@ -380,7 +380,7 @@ def _proposal(
     )  # fmt: skip
     return Proposal(
         action=action,
-        templates=_templates(level.templates, channels),
+        templates=level_templates(level.templates, channels),
         tone=level.tone,
         needs_approval=level.needs_approval,
         charges=level.charges,
@@ -393,16 +393,17 @@ def _proposal(
         why=why,
         # Left empty in the common case (every invoice covered, none reminded before):
         # a first run over a million invoices makes no record per invoice.
-        invoices=_invoice_steps(action, readiness.stages, policy)
+        invoices=invoice_steps(action, readiness.stages, policy)
         if levels or readiness.stages
         else (),
     )
 
 
-def _invoice_steps(
+def invoice_steps(
     action: Action, stages: Mapping[str, InvoiceStage], policy: Policy
 ) -> tuple[InvoiceStep, ...]:
-    """Each invoice of the step with its own stage and the steps it went through."""
+    """Each invoice of the step with its own stage and the steps it went through
+    (`stages`: each invoice's stage before the step, empty when none went through one)."""
     names = {stage: level_name(policy, stage) for stage in {*action.invoice_levels, action.level}}
     steps = []
     for number, stage in action.stages():
@@ -413,7 +414,7 @@ def _invoice_steps(
 
 
 @lru_cache(maxsize=256)
-def _templates(
+def level_templates(
     templates: tuple[tuple[Channel, str], ...], channels: tuple[Channel, ...]
 ) -> tuple[tuple[Channel, str], ...]:
     """The level's templates of the channels used (a level has few combinations)."""

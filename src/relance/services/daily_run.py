@@ -37,11 +37,18 @@ from relance.core.engine import (
     Proposal,
     decide,
 )
+from relance.core.first_step import merged
 from relance.core.ledger import Ledger
 from relance.core.model import Allocation, Customer, Payment
 from relance.core.policy import PolicyIndex
 from relance.core.queued import QueuedAction, queued_step
-from relance.services import limitation, run_selection, waiting_credits, webhook_events
+from relance.services import (
+    first_steps,
+    limitation,
+    run_selection,
+    waiting_credits,
+    webhook_events,
+)
 
 # What a run raises when another one keeps the ledger too long.
 RunUnderWay = runs.RunUnderWay
@@ -193,6 +200,9 @@ def decisions_in_parts(
     )
     by_ref = sorted(known.actions, key=lambda pair: pair[1].customer_ref)
     refs = [action.customer_ref for _, action in by_ref]
+    # The customers with history go through the engine; the new ones are decided from
+    # their totals (`first_steps`), the engine's decision for them without its records.
+    history = sorted(run_selection.with_history(conn, known.actions, known.inputs))
     # Each part's engine groups only its own customers' contacts (a ledger's history
     # holds one a step): sorted by customer, each customer's in the order they were logged.
     contacts: list[Contact] = sorted(known.inputs["contacts"], key=lambda c: c.customer_ref)
@@ -201,15 +211,21 @@ def decisions_in_parts(
         # The actions of the range's customers, known or not (an unknown one is flagged).
         actions = _in_range(by_ref, refs, low, high)
         theirs = _in_range(contacts, contact_refs, low, high)
-        overdue = overdue_repo.overdue_by_customer(
-            conn,
-            as_of,
-            within=(low, high),
-            allocated=known.allocated,
-            only=None if chosen is None else set(_in_range(chosen, chosen, low, high)),
+        history_here = set(_in_range(history, history, low, high))
+        first = first_steps.first_steps(conn, as_of, (low, high), known.policies, history_here)
+        read = history_here | first.without_policy
+        if chosen is not None:
+            read.intersection_update(_in_range(chosen, chosen, low, high))
+        overdue = (
+            overdue_repo.overdue_by_customer(
+                conn, as_of, within=(low, high), allocated=known.allocated, only=read
+            )
+            if read
+            else {}
         )
         customers = overdue_repo.customers_for_run(conn, _wanted(overdue, actions), (low, high))
-        yield _decide(as_of, known, customers, overdue, actions, theirs), known.ids
+        decision = _decide(as_of, known, customers, overdue, actions, theirs)
+        yield merged(decision, first.proposals, first.flags), known.ids
 
 
 def _in_range(items: Sequence[T], refs: Sequence[str], low: str, high: str | None) -> Sequence[T]:

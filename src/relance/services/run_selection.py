@@ -71,11 +71,32 @@ def _always_read(
     act beyond what the dates of invoices and steps allow (all of them, whatever their dates:
     reading a customer for nothing costs time, never a decision)."""
     chosen = {ref for ref, mine in by_customer.items() if any(a.status in PENDING for a in mine)}
+    return chosen | _paused_or_set_aside(conn, inputs)
+
+
+def with_history(
+    conn: Connection, actions: Iterable[tuple[int, Action]], inputs: Mapping[str, Any]
+) -> set[str]:
+    """The customers the engine must read in full (`relance.core.first_step` decides the
+    others from their totals): those with an action the run knows, a contact logged,
+    unapplied credit, a promise, a plan, a hold, proceedings, or an invoice disputed,
+    time-barred, handed over or under a plan (whatever their dates: reading a customer
+    in full for nothing costs time, never a decision)."""
+    found = {action.customer_ref for _, action in actions}
+    found.update(contact.customer_ref for contact in inputs["contacts"])
+    found.update(inputs["credit"])
+    return found | _paused_or_set_aside(conn, inputs)
+
+
+def _paused_or_set_aside(conn: Connection, inputs: Mapping[str, Any]) -> set[str]:
+    """The customers with a promise, a plan, a hold or proceedings, or with an invoice
+    disputed, time-barred, handed over or under a plan."""
+    found: set[str] = set()
     for name in ("promises", "plans", "holds", "proceedings"):
-        chosen.update(record.customer_ref for record in inputs[name])
+        found.update(record.customer_ref for record in inputs[name])
     aside = {dispute.invoice_number for dispute in inputs["disputes"]}
     aside.update(inputs["time_barred"], inputs["handed_over"])
     aside.update(number for plan in inputs["plans"] for number in plan.invoice_numbers)
     if aside:
-        chosen.update(overdue_repo.customers_of_invoices(conn, aside))
-    return chosen
+        found.update(overdue_repo.customers_of_invoices(conn, aside))
+    return found

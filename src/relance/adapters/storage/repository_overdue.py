@@ -8,6 +8,7 @@ transaction begins and ends. The biggest reads go through the driver (`driver`).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from datetime import date
 from decimal import Decimal
@@ -19,13 +20,16 @@ from sqlalchemy import (
     Text,
     and_,
     cast,
+    exists,
     func,
     select,
 )
 
 from relance.adapters.storage import tables as t
-from relance.adapters.storage.driver import CHUNK, driver_batches, driver_rows
+from relance.adapters.storage import tables_dunning as d
+from relance.adapters.storage.driver import CHUNK, DayReader, driver_batches, driver_rows
 from relance.adapters.storage.lists import decode_list
+from relance.adapters.storage.repository_queue import known_to_run
 from relance.core.engine import OverdueItem
 from relance.core.model import Address, Allocation, AllocationKind, Customer, CustomerKind
 from relance.core.money import Money, minor_units
@@ -80,13 +84,7 @@ def oldest_open_by_customer(
     (less than its amount allocated by then): what assigns the customer's policy, and the
     oldest such invoice's due date and number (the smallest number among those due the
     same day). Summed by the database in one pass: no row per invoice comes out."""
-    inv, cust, alloc = t.invoices, t.customers, t.allocations
-    paid = (
-        select(alloc.c.invoice_id, func.sum(alloc.c.amount_minor).label("paid"))
-        .where(alloc.c.date <= as_of)
-        .group_by(alloc.c.invoice_id)
-        .subquery()
-    )
+    inv, cust, paid = t.invoices, t.customers, _paid_by(as_of)
     # Due dates are ISO text on both databases, so the smallest "due|number" is the oldest.
     oldest = func.min(cast(inv.c.due_date, Text) + "|" + inv.c.number)
     query = (
@@ -106,6 +104,75 @@ def oldest_open_by_customer(
         due, number = first.split("|", 1)
         shape = (ref, policy, kinds[kind], country, decode_list(tags))
         yield shape, date.fromisoformat(due), number
+
+
+# A new customer as the run reads it (`new_customers`): what assigns its policy, its
+# overdue open invoices oldest first (by due date, then number) with their due dates, and
+# its open balance per currency.
+NewCustomer = tuple[PolicyShape, list[str], list[date], dict[str, Decimal]]
+
+
+def new_customers(
+    conn: Connection, as_of: date, within: tuple[str, str | None]
+) -> Iterator[NewCustomer]:
+    """The customers whose reference is `within` a range, with an invoice past due on
+    `as_of` (and issued by then) still open, and no action a run on `as_of` knows
+    (`repository_queue.known_to_run`): each customer's totals are summed by the database
+    (one row per currency), and its invoices come as one list of "due date + number"
+    texts, sorted here. No row per invoice comes out of the database."""
+    inv, cust, paid = t.invoices, t.customers, _paid_by(as_of)
+    dated = cast(inv.c.due_date, Text) + inv.c.number  # ISO day (10 characters), number
+    listed = (
+        func.json_agg(dated) if conn.dialect.name == "postgresql" else func.json_group_array(dated)
+    )
+    owed = inv.c.amount_minor - func.coalesce(paid.c.paid, 0)
+    actions = d.dunning_actions
+    known = exists().where(actions.c.customer_ref == cust.c.ref, known_to_run(as_of))
+    query = (
+        select(cust.c.ref, cust.c.policy, cust.c.kind, cust.c.country, cust.c.tags,
+               inv.c.currency, func.sum(owed), listed)
+        .select_from(cust)
+        .join(inv, inv.c.customer_id == cust.c.id)
+        .outerjoin(paid, paid.c.invoice_id == inv.c.id)
+        .where(_within(cust.c.ref, within), inv.c.issue_date <= as_of, inv.c.due_date < as_of,
+               owed > 0, ~known)
+        .group_by(cust.c.ref, cust.c.id, inv.c.currency)
+        .order_by(cust.c.ref, inv.c.currency)
+    )  # fmt: skip
+    kinds = {kind.value: kind for kind in CustomerKind}
+    day, loads = DayReader(), json.JSONDecoder().decode
+    shape: PolicyShape | None = None
+    texts: list[str] = []
+    balances: dict[str, Decimal] = {}
+    for ref, policy, kind, country, tags, currency, minor, found in driver_rows(conn, query):
+        if shape is None or ref != shape[0]:
+            if shape is not None:
+                yield _new_customer(shape, texts, balances, day)
+            shape = (ref, policy, kinds[kind], country, decode_list(tags))
+            texts, balances = [], {}
+        texts.extend(loads(found) if isinstance(found, str) else found)
+        balances[currency] = Decimal(int(minor)).scaleb(-minor_units(currency))
+    if shape is not None:
+        yield _new_customer(shape, texts, balances, day)
+
+
+def _new_customer(
+    shape: PolicyShape, texts: list[str], balances: dict[str, Decimal], day: DayReader
+) -> NewCustomer:
+    # "due date + number" texts sort as (due date, number) pairs: the day has a fixed width.
+    texts.sort()
+    return shape, [text[10:] for text in texts], [day(text[:10]) for text in texts], balances
+
+
+def _paid_by(as_of: date) -> Any:
+    """The sum allocated to each invoice by `as_of`, as a subquery (invoice_id, paid)."""
+    alloc = t.allocations
+    return (
+        select(alloc.c.invoice_id, func.sum(alloc.c.amount_minor).label("paid"))
+        .where(alloc.c.date <= as_of)
+        .group_by(alloc.c.invoice_id)
+        .subquery()
+    )
 
 
 def customers_of_invoices(conn: Connection, numbers: Collection[str]) -> set[str]:

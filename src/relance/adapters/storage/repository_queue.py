@@ -11,7 +11,9 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
+    ColumnElement,
     Connection,
+    and_,
     func,
     insert,
     or_,
@@ -110,6 +112,16 @@ def _action(row: Any) -> Action:
     )
 
 
+def known_to_run(as_of: date) -> ColumnElement[bool]:
+    """The actions a run on `as_of` knows (`engine_actions`): pending or done, or
+    cancelled on that day, and proposed by then."""
+    a = d.dunning_actions
+    return and_(
+        or_(a.c.status != ActionStatus.CANCELLED.value, a.c.proposed_on == as_of),
+        a.c.proposed_on <= as_of,
+    )
+
+
 def engine_actions(
     conn: Connection, as_of: date, customer_ref: str | Sequence[str] | None = None
 ) -> list[tuple[int, Action]]:
@@ -120,10 +132,7 @@ def engine_actions(
         a.c.id, a.c.key, a.c.customer_ref, a.c.policy, a.c.level, a.c.level_name,
         a.c.channels, a.c.invoice_numbers, a.c.proposed_on, a.c.status, a.c.done_on,
         a.c.invoice_levels,
-    ).where(
-        or_(a.c.status != ActionStatus.CANCELLED.value, a.c.proposed_on == as_of),
-        a.c.proposed_on <= as_of,
-    )  # fmt: skip
+    ).where(known_to_run(as_of))  # fmt: skip
     if customer_ref is not None:
         query = query.where(customer_is(a.c.customer_ref, customer_ref))
     # Read through the driver: a ledger's history holds an action per customer and step,

@@ -1,0 +1,54 @@
+"""The first steps of a daily run's new customers, decided from their totals.
+
+A customer the process has not met yet (no action known, nothing else on record about it:
+`run_selection.with_history` names the others) needs no record per invoice to be decided:
+the database sums its open balance and lists its overdue invoices in one row per currency
+(`repository_overdue.new_customers`), and `relance.core.first_step` makes the step the
+engine would. On a ledger's first run that is every customer; afterwards, the new ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from datetime import date
+
+from relance.adapters.storage import repository_overdue as overdue_repo
+from relance.adapters.storage.database import Connection
+from relance.core.actions import Flag, Proposal
+from relance.core.first_step import first_step
+from relance.core.policy import PolicyIndex
+
+
+@dataclass(slots=True)
+class FirstSteps:
+    """What the new customers of a range of references get: their proposals and flags,
+    and the new customers no policy applies to (for the engine, which flags them)."""
+
+    proposals: list[Proposal] = field(default_factory=list)
+    flags: list[Flag] = field(default_factory=list)
+    without_policy: set[str] = field(default_factory=set)
+
+
+def first_steps(
+    conn: Connection,
+    as_of: date,
+    within: tuple[str, str | None],
+    policies: PolicyIndex,
+    with_history: Collection[str],
+) -> FirstSteps:
+    """The steps on `as_of` of the customers `within` a range of references with no
+    action known to the run, less those `with_history` (which the engine reads in full)."""
+    found = FirstSteps()
+    for shape, numbers, due_dates, balances in overdue_repo.new_customers(conn, as_of, within):
+        ref = shape[0]
+        if ref in with_history:
+            continue
+        policy = policies.for_shape(*shape[1:])
+        if policy is None:
+            found.without_policy.add(ref)
+            continue
+        proposal = first_step(ref, policy, as_of, numbers, due_dates, balances, found.flags)
+        if proposal is not None:
+            found.proposals.append(proposal)
+    return found
