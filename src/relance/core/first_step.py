@@ -29,6 +29,84 @@ from relance.core.policy import WRITTEN_CHANNELS, Channel, Grouping, Policy
 from relance.core.stages import NO_STAGE
 
 
+class FirstLevel:
+    """A policy's first level on one day: what the first steps of its new customers
+    share (the last due date past its delay, the channels the contact limits leave with
+    nothing on record, the templates), made once for the run, not once per customer."""
+
+    __slots__ = (
+        "_apart", "_channels", "_last_due", "_templates", "_window", "as_of", "level", "policy",
+    )  # fmt: skip
+
+    def __init__(self, policy: Policy, as_of: date) -> None:
+        self.policy, self.as_of, self.level = policy, as_of, policy.levels[0]
+        level = self.level
+        # An invoice is due for the first level once its own delay has passed.
+        self._last_due = as_of - timedelta(days=level.after_due_days or 0)
+        # A letter lists the younger invoices apart, at no stage; a step of its own (a
+        # level per step, or one that writes nothing) covers only those due for it.
+        self._apart = policy.grouping is Grouping.CUSTOMER and not WRITTEN_CHANNELS.isdisjoint(
+            level.channels
+        )
+        # With no contact and no step on record the contact limits depend on the
+        # customer only for the flag they raise: without a flag, the channels are every
+        # new customer's (else they are asked again for each, with its flag).
+        raised: list[Flag] = []
+        channels = allowed_channels(level, policy, as_of, "", (), (), raised)
+        self._channels = None if raised else channels
+        self._templates = level_templates(level.templates, channels)
+        self._window = policy.limits.call_window if Channel.CALL in channels else None
+
+    def step(
+        self,
+        ref: str,
+        numbers: Sequence[str],
+        due_dates: Sequence[date],
+        balances: Mapping[str, Decimal],
+        flags: list[Flag],
+    ) -> Proposal | None:
+        """The step of the day of the new customer `ref` (see the module), or None:
+        `numbers` are its overdue open invoices sorted by due date then number,
+        `due_dates` theirs in the same order, `balances` its open balance per currency
+        (each positive, at the currency's minor unit). Flags the contact limits raise are
+        appended to `flags`, as the engine would."""
+        level, as_of = self.level, self.as_of
+        # With the invoices oldest first, those due for the level are the first `ready`.
+        ready = bisect_right(due_dates, self._last_due)
+        if not ready or not balances or max(balances.values()) < level.min_amount:
+            return None
+        channels, templates, window = self._channels, self._templates, self._window
+        if channels is None:
+            channels = allowed_channels(level, self.policy, as_of, ref, (), (), flags)
+            if not channels:
+                return None
+            templates = level_templates(level.templates, channels)
+            window = self.policy.limits.call_window if Channel.CALL in channels else None
+        waiting = len(numbers) - ready
+        apart = waiting > 0 and self._apart
+        step_numbers = tuple(numbers) if apart or not waiting else tuple(numbers[:ready])
+        oldest_due = due_dates[0]
+        days_overdue = (as_of - oldest_due).days
+        why = f"{days_overdue} days after the due date of invoice {numbers[0]}"
+        if apart:
+            why += f"; {waiting} other invoice(s) listed apart, each at its own stage"
+        action = Action(
+            action_key(ref, as_of, level.name, step_numbers), ref, self.policy.name, 0,
+            level.name, channels, step_numbers, as_of,
+            invoice_levels=(0,) * ready + (NO_STAGE,) * waiting if apart else (),
+        )  # fmt: skip
+        return Proposal(
+            action, templates, level.tone, level.needs_approval, level.charges,
+            level.formal_notice,
+            # Sums of amounts at their minor unit: nothing to round.
+            tuple([Money.exact(balances[cur], cur) for cur in sorted(balances)]),
+            oldest_due, days_overdue,
+            None,  # no step was carried out: nothing to recall
+            window, why,
+            invoice_steps(action, {}, self.policy) if apart else (),
+        )  # fmt: skip
+
+
 def first_step(
     ref: str,
     policy: Policy,
@@ -38,54 +116,8 @@ def first_step(
     balances: Mapping[str, Decimal],
     flags: list[Flag],
 ) -> Proposal | None:
-    """The step of the day of a new customer (see the module), or None: `numbers` are its
-    overdue open invoices sorted by due date then number, `due_dates` theirs in the same
-    order, `balances` its open balance per currency (each positive, at the currency's
-    minor unit). Flags the contact
-    limits raise are appended to `flags`, as the engine would."""
-    level = policy.levels[0]
-    # An invoice is due for the first level once its own delay has passed: with the
-    # invoices oldest first, those due for it are the first `ready`.
-    ready = bisect_right(due_dates, as_of - timedelta(days=level.after_due_days or 0))
-    if not ready or not balances or max(balances.values()) < level.min_amount:
-        return None
-    channels = allowed_channels(level, policy, as_of, ref, (), (), flags)
-    if not channels:
-        return None
-    waiting = len(numbers) - ready
-    listed_apart = (
-        waiting > 0
-        and policy.grouping is Grouping.CUSTOMER
-        and not WRITTEN_CHANNELS.isdisjoint(level.channels)
-    )
-    # A letter lists the younger invoices apart, at no stage; a step of its own (a
-    # level per step, or one that writes nothing) covers only those due for it.
-    step_numbers = tuple(numbers) if listed_apart or not waiting else tuple(numbers[:ready])
-    levels = (0,) * ready + (NO_STAGE,) * waiting if listed_apart else ()
-    days_overdue = (as_of - due_dates[0]).days
-    why = f"{days_overdue} days after the due date of invoice {numbers[0]}"
-    if listed_apart:
-        why += f"; {waiting} other invoice(s) listed apart, each at its own stage"
-    action = Action(
-        action_key(ref, as_of, level.name, step_numbers), ref, policy.name, 0, level.name,
-        channels, step_numbers, as_of, invoice_levels=levels,
-    )  # fmt: skip
-    return Proposal(
-        action=action,
-        templates=level_templates(level.templates, channels),
-        tone=level.tone,
-        needs_approval=level.needs_approval,
-        charges=level.charges,
-        formal_notice=level.formal_notice,
-        # Sums of amounts at their minor unit: nothing to round.
-        balances=tuple([Money.exact(balances[cur], cur) for cur in sorted(balances)]),
-        oldest_due=due_dates[0],
-        days_overdue=days_overdue,
-        recalls=None,  # no step was carried out: nothing to recall
-        call_window=policy.limits.call_window if Channel.CALL in channels else None,
-        why=why,
-        invoices=invoice_steps(action, {}, policy) if levels else (),
-    )
+    """The step of the day of one new customer under `policy` (`FirstLevel.step`)."""
+    return FirstLevel(policy, as_of).step(ref, numbers, due_dates, balances, flags)
 
 
 def merged(decision: Decision, proposals: Iterable[Proposal], flags: Iterable[Flag]) -> Decision:

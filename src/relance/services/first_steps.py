@@ -16,7 +16,7 @@ from datetime import date
 from relance.adapters.storage import repository_overdue as overdue_repo
 from relance.adapters.storage.database import Connection
 from relance.core.actions import Flag, Proposal
-from relance.core.first_step import first_step
+from relance.core.first_step import FirstLevel
 from relance.core.policy import PolicyIndex
 
 
@@ -40,6 +40,7 @@ def first_steps(
     """The steps on `as_of` of the customers `within` a range of references with no
     action known to the run, less those `with_history` (which the engine reads in full)."""
     found = FirstSteps()
+    levels: dict[str, FirstLevel] = {}  # each policy's first level, made once
     for shape, numbers, due_dates, balances in overdue_repo.new_customers(conn, as_of, within):
         ref = shape[0]
         if ref in with_history:
@@ -48,7 +49,10 @@ def first_steps(
         if policy is None:
             found.without_policy.add(ref)
             continue
-        proposal = first_step(ref, policy, as_of, numbers, due_dates, balances, found.flags)
+        level = levels.get(policy.name)
+        if level is None or level.policy is not policy:
+            level = levels[policy.name] = FirstLevel(policy, as_of)
+        proposal = level.step(ref, numbers, due_dates, balances, found.flags)
         if proposal is not None:
             found.proposals.append(proposal)
     return found

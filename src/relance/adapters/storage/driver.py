@@ -10,7 +10,7 @@ values are converted here, once per distinct value where they repeat.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from typing import Any, cast
@@ -143,14 +143,23 @@ def indexes_filled_after(conn: Connection, table: Table) -> Iterator[None]:
 
 
 def insert_many(
-    conn: Connection, table: Table, columns: Sequence[str], rows: Iterable[Sequence[Any]]
+    conn: Connection,
+    table: Table,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    encoded: Collection[str] = (),
 ) -> None:
     """Insert `rows` (values in the order of `columns`, as Python values) with the
     driver's executemany (COPY on PostgreSQL), each value converted by its column's type
-    as SQLAlchemy would (dates, JSON), in chunks of CHUNK rows."""
+    as SQLAlchemy would (dates, JSON), in chunks of CHUNK rows. The JSON columns named in
+    `encoded` hold their text already (`json_text`), made once where a value repeats."""
     prepared = PreparedInsert(conn, table, columns)
     converters = map(prepared.converter, columns)
-    to_convert = [(n, convert) for n, convert in enumerate(converters) if convert is not _same]
+    to_convert = [
+        (n, convert)
+        for n, convert in enumerate(converters)
+        if convert is not _same and columns[n] not in encoded
+    ]
     if conn.dialect.name == "postgresql":
         _copy_rows(conn, table, columns, rows, to_convert)
         return
@@ -210,8 +219,9 @@ _make_json = (
 )  # fmt: skip
 
 
-def _json_text(value: Any) -> str:
-    """`value` as json.dumps writes it."""
+def json_text(value: Any) -> str:
+    """`value` as json.dumps writes it: the text of a JSON column, on SQLite and (through
+    COPY) on PostgreSQL alike."""
     if _make_json is None:
         return _PLAIN_JSON.encode(value)
     return "".join(_make_json(value, 0))
@@ -225,11 +235,11 @@ def _converter(column_type: Any, dialect: Any) -> Callable[[Any], Any]:
         return _same
     if isinstance(column_type, JSON) and dialect.name == "sqlite":
         null = processor(None)  # the column's NULL (or JSON null), the same every time
-        return lambda value: null if value is None else "[]" if value == [] else _json_text(value)
+        return lambda value: null if value is None else "[]" if value == [] else json_text(value)
     if isinstance(column_type, JSON) and dialect.name == "postgresql":
         # COPY takes a JSON column as its text: what SQLAlchemy's processor would send.
         none = None if column_type.none_as_null else "null"
-        return lambda value: none if value is None else _json_text(value)
+        return lambda value: none if value is None else json_text(value)
     if not isinstance(column_type, Date | DateTime | Time):
         return cast(Callable[[Any], Any], processor)
     return Remembered(processor).__getitem__

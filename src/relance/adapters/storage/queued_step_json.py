@@ -9,6 +9,7 @@ from datetime import date, time
 from functools import lru_cache
 from typing import Any
 
+from relance.adapters.storage.driver import json_text
 from relance.core.actions import InvoiceStep
 from relance.core.money import Money
 from relance.core.policy import CallWindow, Channel, Tone
@@ -28,13 +29,7 @@ def step_json(step: QueuedStep) -> dict[str, Any]:
         "balances": [[str(m.amount), m.currency] for m in step.balances],
         "oldest_due": step.oldest_due.isoformat() if step.oldest_due else None,
         "days_overdue": step.days_overdue,
-        "recalls": None
-        if recalls is None
-        else {
-            "key": recalls.key,
-            "level_name": recalls.level_name,
-            "done_on": recalls.done_on.isoformat() if recalls.done_on else None,
-        },
+        "recalls": None if recalls is None else _recalled_json(recalls),
         "call_window": None if window is None else list(window),
         "why": step.why,
         "invoices": [_invoice_json(invoice) for invoice in step.invoices],
@@ -42,6 +37,53 @@ def step_json(step: QueuedStep) -> dict[str, Any]:
     if step.unmatched_credits:
         data["unmatched_credits"] = [_credit_json(credit) for credit in step.unmatched_credits]
     return data
+
+
+def step_text(step: QueuedStep) -> str:
+    """`step_json` as the text of the queue's `details` column, the very text `json_text`
+    makes of it: the level's part (templates, tone, approval, charges, formal notice,
+    call window), the same in every step of a level, is encoded once; a run over 200,000
+    customers encodes only each step's own."""
+    head, window = _level_text(
+        step.templates, step.tone, step.needs_approval, step.charges, step.formal_notice,
+        step.call_window,
+    )  # fmt: skip
+    recalls = step.recalls
+    # An ISO day needs no escaping; most steps list no invoice apart.
+    oldest = "null" if step.oldest_due is None else '"' + step.oldest_due.isoformat() + '"'
+    invoices = json_text([_invoice_json(i) for i in step.invoices]) if step.invoices else "[]"
+    text = (
+        f'{head}, "balances": {json_text([[str(m.amount), m.currency] for m in step.balances])}'
+        f', "oldest_due": {oldest}, "days_overdue": {int(step.days_overdue)}'
+        f', "recalls": {"null" if recalls is None else json_text(_recalled_json(recalls))}'
+        f', "call_window": {window}, "why": {json_text(step.why)}, "invoices": {invoices}'
+    )
+    if step.unmatched_credits:
+        credits = [_credit_json(credit) for credit in step.unmatched_credits]
+        text += f', "unmatched_credits": {json_text(credits)}'
+    return text + "}"
+
+
+@lru_cache(maxsize=256)
+def _level_text(
+    templates: tuple[tuple[Channel, str], ...],
+    tone: Tone,
+    needs_approval: bool,
+    charges: tuple[str, ...],
+    formal_notice: bool,
+    window: CallWindow | None,
+) -> tuple[str, str]:
+    """The JSON of a level's part of a step: the opening of the object up to its
+    formal notice (no closing brace), and the call window."""
+    names, hours = _level_json(templates, window)
+    head = {
+        "templates": dict(names),
+        "tone": tone.value,
+        "needs_approval": needs_approval,
+        "charges": list(charges),
+        "formal_notice": formal_notice,
+    }
+    return json_text(head)[:-1], json_text(None if hours is None else list(hours))
 
 
 def step_from_json(data: Mapping[str, Any]) -> QueuedStep:
@@ -95,6 +137,14 @@ def _invoice(data: Mapping[str, Any]) -> InvoiceStep:
         data["number"], int(data["stage"]), data["stage_name"], bool(data["covered"]),
         tuple((name, date.fromisoformat(day)) for name, day in data.get("history") or ()),
     )  # fmt: skip
+
+
+def _recalled_json(recalls: RecalledStep) -> dict[str, Any]:
+    return {
+        "key": recalls.key,
+        "level_name": recalls.level_name,
+        "done_on": recalls.done_on.isoformat() if recalls.done_on else None,
+    }
 
 
 def _recalled(data: Mapping[str, Any]) -> RecalledStep:

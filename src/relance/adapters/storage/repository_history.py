@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from relance.adapters.storage import tables as t
-from relance.adapters.storage.driver import insert_many
+from relance.adapters.storage.driver import insert_many, json_text
 
 # An event of the log as a run writes many at once: kind, customer, subject, data, reason.
 EventRow = tuple[str, str | None, str, Mapping[str, Any], str]
@@ -38,7 +38,16 @@ def append_events(
     """Append many events at once, all at the same instant and of the business day
     `dated` (the columns `repository.append_event` writes)."""
     at = datetime.now(UTC)
-    insert_many(conn, t.events, _EVENT_COLUMNS, ((at, dated, actor, *row) for row in rows))
+    insert_many(
+        conn,
+        t.events,
+        _EVENT_COLUMNS,
+        (
+            (at, dated, actor, kind, ref, subject, json_text(data), reason)
+            for kind, ref, subject, data, reason in rows
+        ),
+        encoded=("data",),  # encoded here, with no layer of conversion per row
+    )
 
 
 def customer_events(conn: Connection, customer_ref: str) -> list[Event]:

@@ -22,10 +22,16 @@ from sqlalchemy import (
 )
 
 from relance.adapters.storage import tables_dunning as d
-from relance.adapters.storage.driver import CHUNK, DayReader, driver_rows, insert_many
+from relance.adapters.storage.driver import (
+    CHUNK,
+    DayReader,
+    driver_rows,
+    insert_many,
+    json_text,
+)
 from relance.adapters.storage.filters import customer_is
-from relance.adapters.storage.lists import decode_list, encode_list
-from relance.adapters.storage.queued_step_json import step_from_json, step_json
+from relance.adapters.storage.lists import decode_list
+from relance.adapters.storage.queued_step_json import step_from_json, step_text
 from relance.core.actions import Action, ActionStatus, Flag, Proposal
 from relance.core.policy import Channel
 from relance.core.queued import QueuedAction, QueuedStep, queued_step
@@ -58,10 +64,12 @@ def insert_proposals(
     # Every id given from here on is above the highest one now (SQLite takes max + 1, a
     # PostgreSQL sequence only grows), so the new rows are found by id, not by key.
     before = conn.execute(select(func.coalesce(func.max(a.c.id), 0))).scalar_one()
-    # A level's channels are the same list in every row: made once per combination.
-    channels = {
-        p.action.channels: encode_list(channel_values(p.action.channels)) for p in proposals
-    }
+    # A level's channels are the same list in every row: its JSON made once per
+    # combination; the invoices' and the step's JSON once per row, handed to the driver.
+    channels: dict[tuple[Channel, ...], str] = {}
+    for p in proposals:
+        if p.action.channels not in channels:
+            channels[p.action.channels] = json_text(channel_values(p.action.channels))
     status = {True: ActionStatus.PROPOSED.value, False: ActionStatus.APPROVED.value}
     insert_many(
         conn,
@@ -75,17 +83,18 @@ def insert_proposals(
                 p.action.level,
                 p.action.level_name,
                 channels[p.action.channels],
-                encode_list(p.action.invoice_numbers),
+                json_text(p.action.invoice_numbers),
                 p.action.proposed_on,
                 status[p.needs_approval],
                 None,
                 "",
                 None,
-                step_json(queued_step(p) if steps is None else steps[n]),
+                step_text(queued_step(p) if steps is None else steps[n]),
                 list(p.action.invoice_levels) if p.action.invoice_levels else None,
             )
             for n, p in enumerate(proposals)
         ),
+        encoded=("channels", "invoice_numbers", "details"),
     )
     wanted = {p.action.key for p in proposals}
     # Rows of another transaction committed meanwhile may show up: keep our keys only.
