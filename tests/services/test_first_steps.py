@@ -59,7 +59,9 @@ def both_paths(store: Store, day) -> tuple[int, int]:
     with store.begin() as conn:
         known = daily_run._read_known(conn, day, None, False)
         history = run_selection.with_history(conn, known.actions, known.inputs)
-        first = first_steps.first_steps(conn, day, ("", None), known.policies, history)
+        first = first_steps.first_steps(
+            first_steps.NewCustomers(conn, day), day, None, known.policies, history
+        )
         whole, _ = daily_run.decide_as_of(conn, day)
     new = {p.action.customer_ref for p in first.proposals}
     # Each first step is the one the full path proposes for that customer.

@@ -207,12 +207,13 @@ def decisions_in_parts(
     # holds one a step): sorted by customer, each customer's in the order they were logged.
     contacts: list[Contact] = sorted(known.inputs["contacts"], key=lambda c: c.customer_ref)
     contact_refs = [contact.customer_ref for contact in contacts]
+    new = first_steps.NewCustomers(conn, as_of)
     for low, high in overdue_repo.customer_ranges(conn, part):
         # The actions of the range's customers, known or not (an unknown one is flagged).
         actions = _in_range(by_ref, refs, low, high)
         theirs = _in_range(contacts, contact_refs, low, high)
         history_here = set(_in_range(history, history, low, high))
-        first = first_steps.first_steps(conn, as_of, (low, high), known.policies, history_here)
+        first = first_steps.first_steps(new, as_of, high, known.policies, history_here)
         read = history_here | first.without_policy
         if chosen is not None:
             read.intersection_update(_in_range(chosen, chosen, low, high))

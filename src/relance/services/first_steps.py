@@ -9,7 +9,7 @@ engine would. On a ledger's first run that is every customer; afterwards, the ne
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -30,18 +30,35 @@ class FirstSteps:
     without_policy: set[str] = field(default_factory=set)
 
 
+class NewCustomers:
+    """The run's new customers (`repository_overdue.new_customers`), read once for the
+    whole ledger by reference and handed out a range of references at a time: the
+    database sums the allocations and sorts the customers once, not once a part."""
+
+    def __init__(self, conn: Connection, as_of: date) -> None:
+        self._rows = overdue_repo.new_customers(conn, as_of)
+        self._next: overdue_repo.NewCustomer | None = next(self._rows, None)
+
+    def below(self, high: str | None) -> Iterator[overdue_repo.NewCustomer]:
+        """The next customers whose reference is below `high` (all the rest when None);
+        the ranges asked for must follow one another."""
+        while self._next is not None and (high is None or self._next[0][0] < high):
+            yield self._next
+            self._next = next(self._rows, None)
+
+
 def first_steps(
-    conn: Connection,
+    new: NewCustomers,
     as_of: date,
-    within: tuple[str, str | None],
+    high: str | None,
     policies: PolicyIndex,
     with_history: Collection[str],
 ) -> FirstSteps:
-    """The steps on `as_of` of the customers `within` a range of references with no
-    action known to the run, less those `with_history` (which the engine reads in full)."""
+    """The steps on `as_of` of the next `new` customers, whose reference is below `high`
+    (all the rest when None), less those `with_history` (which the engine reads in full)."""
     found = FirstSteps()
     levels: dict[str, FirstLevel] = {}  # each policy's first level, made once
-    for shape, numbers, due_dates, balances in overdue_repo.new_customers(conn, as_of, within):
+    for shape, numbers, due_dates, balances in new.below(high):
         ref = shape[0]
         if ref in with_history:
             continue

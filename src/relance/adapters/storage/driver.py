@@ -9,6 +9,7 @@ values are converted here, once per distinct value where they repeat.
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -27,6 +28,7 @@ from sqlalchemy import (
 )
 
 CHUNK = 5000
+_STREAMS = itertools.count()  # names the server-side cursors, which may overlap
 
 
 def _driver_params(conn: Connection, compiled: Any) -> Any:
@@ -49,22 +51,33 @@ def _driver_params(conn: Connection, compiled: Any) -> Any:
 
 
 def driver_rows(
-    conn: Connection, query: Select[Any], batch: int = 20_000
+    conn: Connection, query: Select[Any], batch: int = 20_000, *, streamed: bool = False
 ) -> Iterator[Sequence[Any]]:
     """The rows of `query` as the DBAPI driver returns them: no type processing, so dates
-    come back as text on SQLite (see `DayReader`). Read `batch` rows at a time."""
-    for rows in driver_batches(conn, query, batch):
+    come back as text on SQLite (see `DayReader`). Read `batch` rows at a time
+    (`streamed`: see `driver_batches`)."""
+    for rows in driver_batches(conn, query, batch, streamed=streamed):
         yield from rows
 
 
 def driver_batches(
-    conn: Connection, query: Select[Any], batch: int = 20_000
+    conn: Connection, query: Select[Any], batch: int = 20_000, *, streamed: bool = False
 ) -> Iterator[Sequence[Any]]:
     """The rows of `query` as `driver_rows` gives them, `batch` at a time in lists: for a
-    loop over a million rows, one step of a generator per row less."""
+    loop over a million rows, one step of a generator per row less. `streamed`: read
+    from the server `batch` rows at a time on PostgreSQL too (a cursor of the
+    transaction, which other statements of the connection may interleave with), for a
+    whole ledger's rows read while the caller works on each batch."""
     # IN lists are rendered as one parameter per value (the driver knows no expanding one).
     compiled = query.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
-    cursor = conn.connection.cursor()
+    # SQLite's cursor steps through the statement as it is fetched; psycopg's plain one
+    # holds the whole result in memory, its named (server-side) one does not.
+    named = streamed and conn.dialect.name == "postgresql"
+    cursor = (
+        conn.connection.cursor(name=f"relance_streamed_{next(_STREAMS)}")
+        if named
+        else conn.connection.cursor()
+    )
     try:
         cursor.execute(str(compiled), _driver_params(conn, compiled))
         while rows := cursor.fetchmany(batch):

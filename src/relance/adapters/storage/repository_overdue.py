@@ -101,7 +101,7 @@ def oldest_open_by_customer(
         .group_by(cust.c.id)
     )
     kinds = {kind.value: kind for kind in CustomerKind}
-    for ref, policy, kind, country, tags, first in driver_rows(conn, query):
+    for ref, policy, kind, country, tags, first in driver_rows(conn, query, streamed=True):
         due, number = first.split("|", 1)
         shape = (ref, policy, kinds[kind], country, decode_list(tags))
         yield shape, date.fromisoformat(due), number
@@ -114,13 +114,17 @@ NewCustomer = tuple[PolicyShape, list[str], list[date], dict[str, Decimal]]
 
 
 def new_customers(
-    conn: Connection, as_of: date, within: tuple[str, str | None]
+    conn: Connection, as_of: date, within: tuple[str, str | None] = ("", None)
 ) -> Iterator[NewCustomer]:
-    """The customers whose reference is `within` a range, with an invoice past due on
-    `as_of` (and issued by then) still open, and no action a run on `as_of` knows
-    (`repository_queue.known_to_run`): each customer's totals are summed by the database
-    (one row per currency), and its invoices come as one list of "due date + number"
-    texts, sorted here. No row per invoice comes out of the database."""
+    """The customers whose reference is `within` a range (all by default), by reference,
+    with an invoice past due on `as_of` (and issued by then) still open, and no action a
+    run on `as_of` knows (`repository_queue.known_to_run`): each customer's totals are
+    summed by the database (one row per currency), and its invoices come as one list of
+    "due date + number" texts, sorted here. No row per invoice comes out of the database.
+
+    Read as it is consumed (`driver_batches`' `streamed`): a run reads the whole ledger's
+    in one statement while it decides and stores part after part, and the database sums
+    the allocations and sorts the customers once, not once a part."""
     inv, cust, paid = t.invoices, t.customers, _paid_by(as_of)
     dated = cast(inv.c.due_date, Text) + inv.c.number  # ISO day (10 characters), number
     listed = (
@@ -147,7 +151,8 @@ def new_customers(
     shape: PolicyShape | None = None
     texts: list[str] = []
     balances: dict[str, Decimal] = {}
-    for ref, policy, kind, country, tags, currency, minor, found in driver_rows(conn, query):
+    rows = driver_rows(conn, query, 5000, streamed=True)
+    for ref, policy, kind, country, tags, currency, minor, found in rows:
         if shape is None or ref != shape[0]:
             if shape is not None:
                 yield _new_customer(shape, texts, balances, days)

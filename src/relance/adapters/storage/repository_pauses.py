@@ -70,10 +70,11 @@ def load_contacts(
     directions = {direction.value: direction for direction in Direction}
     outcomes: dict[str | None, CallOutcome | None] = {o.value: o for o in CallOutcome}
     outcomes[None] = outcomes[""] = None
+    rows = driver_rows(conn, query, streamed=True)  # not held whole by the driver
     return [
         Contact(ref, day(on), channels[channel], directions[direction], outcomes[outcome], note,
                 action_key)
-        for ref, on, channel, direction, outcome, note, action_key in driver_rows(conn, query)
+        for ref, on, channel, direction, outcome, note, action_key in rows
     ]  # fmt: skip
 
 

@@ -151,7 +151,7 @@ def engine_actions(
     loads = json.JSONDecoder().decode  # one decoder for the 200,000 lists of a big history
     found = []
     for (id_, key, ref, policy, level, name, channels, numbers, proposed, status, done,
-         levels) in driver_rows(conn, query.order_by(a.c.id)):  # fmt: skip
+         levels) in driver_rows(conn, query.order_by(a.c.id), streamed=True):  # fmt: skip
         shared = channels if isinstance(channels, str) else tuple(channels)
         chosen = channels_of.get(shared)
         if chosen is None:
