@@ -84,9 +84,22 @@ class Match:
     customer_ref: str
     rule: Rule
     confidence: int  # 0-100
-    allocations: tuple[Allocation, ...]
+    # what is applied to each invoice, in order, as plain values: (kind, source, invoice
+    # number, minor units); a statement's 100,000 matches make no record per allocation
+    # until one is asked for (`allocations`)
+    parts: tuple[tuple[AllocationKind, str, str, int], ...]
+    day: date  # the allocations' date
     unapplied: Money  # overpayment left as unapplied credit on the customer
     reason: str = ""  # the evidence in words, for the history
+
+    @property
+    def allocations(self) -> tuple[Allocation, ...]:
+        """The allocations of the match, as records."""
+        currency, day = self.unapplied.currency, self.day
+        return tuple(
+            Allocation(kind, source, number, Money.from_minor(units, currency), day)
+            for kind, source, number, units in self.parts
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,32 +163,19 @@ def _allocate(
     discount: DiscountRule | None,
 ) -> Match:
     """Apply the transaction to the candidate's items oldest first; the rest stays credit."""
-    currency = tx.amount.currency
     rest = minor(tx.amount)
-    allocations: list[Allocation] = []
+    parts: list[tuple[AllocationKind, str, str, int]] = []
     for k in candidate.items:
         if rest <= 0:
             break
         number = book.columns.numbers[k]
         granted = discount_of(book, k, day, discount) if candidate.use_discount else 0
         if granted:
-            allocations.append(
-                Allocation(
-                    AllocationKind.DISCOUNT,
-                    f"discount:{tx.key}",
-                    number,
-                    Money.from_minor(granted, currency),
-                    day,
-                )
-            )
+            parts.append((AllocationKind.DISCOUNT, f"discount:{tx.key}", number, granted))
             book.left[k] -= granted
         applied = min(rest, book.left[k])
         if applied > 0:
-            allocations.append(
-                Allocation(
-                    AllocationKind.PAYMENT, tx.key, number, Money.from_minor(applied, currency), day
-                )
-            )
+            parts.append((AllocationKind.PAYMENT, tx.key, number, applied))
             book.left[k] -= applied
             rest -= applied
     return Match(
@@ -183,8 +183,9 @@ def _allocate(
         customer_ref=candidate.customer_ref,
         rule=candidate.rule,
         confidence=candidate.confidence,
-        allocations=tuple(allocations),
-        unapplied=Money.from_minor(rest, currency),
+        parts=tuple(parts),
+        day=day,
+        unapplied=Money.from_minor(rest, tx.amount.currency),
         reason=candidate.reason,
     )
 

@@ -62,7 +62,10 @@ def import_bank_statements(
             else:
                 found = reader.extract(path)
         report.read = len(found)
-        source = StatementFile(path.name, reader.format.value, report.sha256, datetime.now(UTC))
+        # the rows carry their import's id as they are written: no UPDATE of them afterwards
+        source = StatementFile(
+            path.name, reader.format.value, report.sha256, datetime.now(UTC), report.import_id
+        )
         with no_cyclic_gc():
             _write_bank(conn, source, found, report, as_of, actor, auto_threshold)
         if progress is not None:
@@ -144,11 +147,11 @@ def _store_matched(
     suggestions = matching.suggestions_of(result) if result else {}
     add_statement_lines(conn, source, lines.fresh, lines.ignored, matches)
     _add_unapplied((matches[tx.key] for tx in lines.fresh if tx.key in matches), report)
-    _add_payments(conn, lines.credits, matches)
+    _add_payments(conn, lines.credits, matches, source.import_id)
     chosen = list(matches.values())
     report.count("transactions", len(lines.fresh))
     report.count("payments", len(lines.credits))
-    report.count("allocations", matching.write_allocations(conn, chosen))
+    report.count("allocations", matching.write_allocations(conn, chosen, source.import_id))
     rb.replace_suggestions(conn, {k: v for k, v in suggestions.items() if v})
     matching.add_events(conn, matching.match_events(chosen, actor, source.imported_at))
     report.matched = len(chosen)
@@ -169,7 +172,10 @@ def _add_unapplied(matches: Iterable[Match], report: FileReport) -> None:
 
 
 def _add_payments(
-    conn: Connection, credits: Sequence[BankTransaction], matches: dict[str, Match]
+    conn: Connection,
+    credits: Sequence[BankTransaction],
+    matches: dict[str, Match],
+    import_id: int | None,
 ) -> None:
     """Each credit is a payment, of the matched customer or payer unknown."""
     payments = [
@@ -185,4 +191,4 @@ def _add_payments(
         )
         for tx in credits
     ]
-    ledger_repo.add_payments(conn, payments, repo.customer_ids(conn))
+    ledger_repo.add_payments(conn, payments, repo.customer_ids(conn), import_id=import_id)

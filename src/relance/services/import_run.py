@@ -201,6 +201,7 @@ def run_files(
                     report.skipped = "already imported"
                 else:
                     mark = _start(conn, report, path)
+                    report.import_id = mark.import_id  # rows may carry it as written
                     one(conn, path, reader, report)
                     _finish(conn, mark, report, path, settings)
             reports.append(report)

@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 
 from relance.adapters.storage import repository as repo
@@ -32,6 +33,7 @@ from relance.core.matching import (
     match_transactions,
 )
 from relance.core.model import Invoice
+from relance.core.money import minor_units
 from relance.core.payer_names import PayerNames, named_customer
 from relance.core.plans import PaymentPlan
 from relance.core.terms import DiscountTerms
@@ -155,12 +157,19 @@ def _event_row(
     }
 
 
-def write_allocations(conn: Connection, matches: Sequence[Match]) -> int:
-    """Insert the allocations of `matches`; returns how many. The invoices exist (matching
-    chose them among the open ones)."""
-    allocations = [a for m in matches for a in m.allocations]
-    written = rp.add_allocations(conn, allocations)
-    webhook_events.allocations_made(conn, allocations)
+def write_allocations(
+    conn: Connection, matches: Sequence[Match], import_id: int | None = None
+) -> int:
+    """Insert the allocations of `matches` (written by the import `import_id`, if one);
+    returns how many. The invoices exist (matching chose them among the open ones)."""
+    values = [
+        (kind.value, source, number, m.unapplied.currency, units, m.day)
+        for m in matches
+        for kind, source, number, units in m.parts
+    ]
+    written = rp.add_allocation_values(conn, values, import_id)
+    # records are made only for an endpoint that wants them
+    webhook_events.allocations_made(conn, (a for m in matches for a in m.allocations))
     return written
 
 
@@ -180,7 +189,12 @@ def match_events(
                 "rule": m.rule.value,
                 "confidence": m.confidence,
                 "allocations": [
-                    [a.kind.value, a.invoice_number, str(a.amount.amount)] for a in m.allocations
+                    [
+                        kind.value,
+                        number,
+                        str(Decimal(units).scaleb(-minor_units(m.unapplied.currency))),
+                    ]
+                    for kind, _, number, units in m.parts
                 ],
                 "unapplied": str(m.unapplied.amount),
                 "currency": m.unapplied.currency,

@@ -83,23 +83,26 @@ def letter_sent(conn: Connection, data: Data) -> int:
     return emit(conn, EventType.LETTER_SENT, lambda: [data])
 
 
-def allocations_made(conn: Connection, allocations: Sequence[Allocation]) -> int:
+def allocations_made(conn: Connection, allocations: Iterable[Allocation]) -> int:
     """`payment.matched` for each payment applied to an invoice among `allocations` (just
-    written in `conn`), and `invoice.paid` for each of their invoices now settled."""
-    if not allocations:
-        return 0
-    matched = [a for a in allocations if a.kind is AllocationKind.PAYMENT]
-    wants_matched = bool(matched) and bool(hooks_repo.subscribers(conn, EventType.PAYMENT_MATCHED))
+    written in `conn`), and `invoice.paid` for each of their invoices now settled. The
+    allocations are only iterated when an endpoint subscribes to either."""
+    wants_matched = bool(hooks_repo.subscribers(conn, EventType.PAYMENT_MATCHED))
     wants_paid = bool(hooks_repo.subscribers(conn, EventType.INVOICE_PAID))
     if not (wants_matched or wants_paid):
+        return 0  # the allocations are not even made into records
+    made = list(allocations)
+    matched = [a for a in made if a.kind is AllocationKind.PAYMENT]
+    wants_matched = wants_matched and bool(matched)
+    if not made:
         return 0
-    numbers = {a.invoice_number for a in (allocations if wants_paid else matched)}
+    numbers = {a.invoice_number for a in (made if wants_paid else matched)}
     invoices = hooks_repo.invoice_balances(conn, numbers)
     count = 0
     if wants_matched:
         count += emit(conn, EventType.PAYMENT_MATCHED, lambda: _matched(matched, invoices))
     if wants_paid:
-        count += emit(conn, EventType.INVOICE_PAID, lambda: _paid(allocations, invoices))
+        count += emit(conn, EventType.INVOICE_PAID, lambda: _paid(made, invoices))
     return count
 
 

@@ -295,11 +295,12 @@ def add_payments(
     payments: Sequence[Payment],
     customer_ids: Mapping[str, int],
     for_invoice: Mapping[str, str | None] | None = None,
+    import_id: int | None = None,
 ) -> None:
     """Store new payments; a payer not yet known stays None. `for_invoice` names, by payment
-    key, the invoice a deposit waits for."""
+    key, the invoice a deposit waits for; `import_id`, the import writing them."""
     columns = ["key", "customer_id", "date", "currency", "amount_minor", "method", "reference",
-               "payer", "payer_iban"]  # fmt: skip
+               "payer", "payer_iban", "import_id"]  # fmt: skip
     rows: list[tuple[Any, ...]] = [
         (
             p.key,
@@ -311,6 +312,7 @@ def add_payments(
             p.reference,
             p.payer,
             p.payer_iban,
+            import_id,
         )
         for p in payments
     ]

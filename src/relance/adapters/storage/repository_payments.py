@@ -7,6 +7,7 @@ Every function takes an open `Connection`; the service decides where a transacti
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import date
 
 from sqlalchemy import Connection, bindparam, delete, func, select, update
 
@@ -61,23 +62,45 @@ def allocated_to(conn: Connection, number: str) -> int:
 
 def add_allocations(conn: Connection, allocations: Sequence[Allocation]) -> int:
     """Insert `allocations` (to invoices of the ledger) at once; returns how many."""
-    ids = repo.invoice_ids(conn, {a.invoice_number for a in allocations})
+    return add_allocation_values(
+        conn,
+        [
+            (
+                a.kind.value,
+                a.source,
+                a.invoice_number,
+                a.amount.currency,
+                a.amount.to_minor(),
+                a.date,
+            )
+            for a in allocations
+        ],
+    )
+
+
+AllocationValues = tuple[
+    str, str, str, str, int, date
+]  # kind, source, number, currency, minor, date
+
+
+def add_allocation_values(
+    conn: Connection, values: Sequence[AllocationValues], import_id: int | None = None
+) -> int:
+    """`add_allocations` of plain values (kind, source, invoice number, currency, minor
+    units, date): a statement's matches are written without a record per allocation.
+    `import_id` is the import writing them, if one is."""
+    ids = repo.invoice_ids(conn, {number for _, _, number, _, _, _ in values})
     rows = [
-        (
-            a.kind.value,
-            a.source,
-            ids[a.invoice_number],
-            a.amount.currency,
-            a.amount.to_minor(),
-            a.date,
-        )
-        for a in allocations
+        (kind, source, ids[number], currency, units, day, import_id)
+        for kind, source, number, currency, units, day in values
     ]
     insert_values(conn, t.allocations, _ALLOCATION_COLUMNS, rows)
     return len(rows)
 
 
-_ALLOCATION_COLUMNS = ("kind", "source", "invoice_id", "currency", "amount_minor", "date")
+_ALLOCATION_COLUMNS = (
+    "kind", "source", "invoice_id", "currency", "amount_minor", "date", "import_id",
+)  # fmt: skip
 
 
 def assign_payments(conn: Connection, owners: Mapping[str, str | None]) -> None:

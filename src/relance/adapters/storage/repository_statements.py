@@ -28,6 +28,7 @@ class StatementFile:
     format: str
     sha256: str
     imported_at: datetime
+    import_id: int | None = None  # the import writing the lines (`relance imports undo`)
 
 
 # The columns of a stored line, in the order `_line_row` gives them.
@@ -35,7 +36,7 @@ _COLUMNS = (
     "key", "account", "booking_date", "value_date", "currency", "amount_minor", "payer_name",
     "payer_iban", "remittance", "structured_reference", "end_to_end_id", "bank_reference",
     "reversal", "source_file", "source_format", "file_sha256", "imported_at", "state", "note",
-    "customer_ref", "rule", "confidence", "unapplied_minor", "matched_at",
+    "customer_ref", "rule", "confidence", "unapplied_minor", "matched_at", "import_id",
 )  # fmt: skip
 _WAITING, _IGNORED = MatchState.UNMATCHED.value, MatchState.IGNORED.value
 _NOT_MATCHED = (None, None, None, None, None)
@@ -53,10 +54,10 @@ def _line_row(
         source.sha256, source.imported_at,
     )  # fmt: skip
     if match is None:
-        return (*line, _WAITING if waiting else _IGNORED, note, *_NOT_MATCHED)
+        return (*line, _WAITING if waiting else _IGNORED, note, *_NOT_MATCHED, source.import_id)
     return (
         *line, MatchState.AUTOMATIC.value, note, match.customer_ref, match.rule.value,
-        match.confidence, match.unapplied.to_minor(), source.imported_at,
+        match.confidence, match.unapplied.to_minor(), source.imported_at, source.import_id,
     )  # fmt: skip
 
 
