@@ -60,29 +60,28 @@ def epc_payload_qr(letter: Letter) -> segno.QRCode | None:
     return epc_qr(payload)
 
 
-# The last code drawn, with its modules as operators: a letter laid out twice (to fit on
-# fewer pages) writes them once, wherever each layout puts the code. A segno code cannot
-# be a key of a cache (unhashable).
-_last_qr: list[tuple[segno.QRCode, str]] = []
+# The last code drawn and where, with its operators: a letter laid out twice (to fit on
+# fewer pages) writes them once. A segno code cannot be a key of a cache (unhashable).
+_last_qr: list[tuple[segno.QRCode, tuple[float, float, float], str]] = []
 
 
 def _draw_qr(page: Page, qr: segno.QRCode, x: float, top: float, size: float) -> None:
+    where = (x, top, size)
     # Read once: another thread (the workbench's previews) may replace the entry meanwhile.
     last = _last_qr[0] if _last_qr else None
-    if last is None or last[0] is not qr:
-        last = (qr, _module_runs(qr))
+    if last is None or last[0] is not qr or last[1] != where:
+        last = (qr, where, _qr_operators(qr, x, top, size))
         _last_qr[:] = [last]
-    module = size / len(qr.matrix)
-    place = f"q 0 g {module:.4f} 0 0 {module:.4f} {x:.3f} {top - size:.3f} cm"
-    page.canvas.addLiteral(f"{place}\n{last[1]}\nf Q")
+    page.canvas.addLiteral(last[2])
 
 
-def _module_runs(qr: segno.QRCode) -> str:
+def _qr_operators(qr: segno.QRCode, x: float, top: float, size: float) -> str:
     # Drawn as PDF operators in module units under one transform, one rectangle per run of
     # dark modules: a few hundred short operators, no image to encode, sharp at any zoom.
     matrix = qr.matrix
     count = len(matrix)
-    ops = []
+    module = size / count
+    ops = [f"q 0 g {module:.4f} 0 0 {module:.4f} {x:.3f} {top - size:.3f} cm"]
     for r, row in enumerate(matrix):
         y = count - 1 - r
         c = 0
@@ -94,6 +93,7 @@ def _module_runs(qr: segno.QRCode) -> str:
                 ops.append(f"{start} {y} {c - start} 1 re")
             else:
                 c += 1
+    ops.append("f Q")
     return "\n".join(ops)
 
 

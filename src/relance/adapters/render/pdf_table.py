@@ -138,9 +138,13 @@ def total_lines(letter: Letter) -> list[tuple[str, str, bool, str]]:
 
 
 def _draw_rows(page: Page, rows: Sequence[InvoiceRow]) -> None:
-    lang = page.letter.language
+    letter = page.letter
+    lang = letter.language
     row_height = 4.6 * mm
-    for cells in _rows_cells(page, rows):
+    for row in rows:
+        cells = [_cell_lines(page, cell, width) for (_, width, _), cell in zip(
+            _COLUMNS, invoice_cells(row, letter), strict=True
+        )]  # fmt: skip
         height = row_height + _LINE_IN_CELL * (max(len(lines) for lines in cells) - 1)
         if page.ensure(height):
             page.font(size=8)
@@ -158,29 +162,6 @@ def _draw_rows(page: Page, rows: Sequence[InvoiceRow]) -> None:
                     page.put(x + 2 * mm, y, text)
             x += width * mm
         page.y -= height
-
-
-# The cells of the last tables drawn, wrapped: a letter laid out twice (to fit on fewer
-# pages) wraps them once, as its cells' font and widths do not change with the layout.
-_last_cells: list[tuple[Letter, Sequence[InvoiceRow], str, list[list[list[str]]]]] = []
-
-
-def _rows_cells(page: Page, rows: Sequence[InvoiceRow]) -> list[list[list[str]]]:
-    """Each row's cells as the lines they are wrapped into."""
-    letter, font = page.letter, page.layout.fonts.regular
-    # Read once: another thread (the workbench's previews) may replace the entries meanwhile.
-    for entry in tuple(_last_cells):
-        if entry[0] is letter and entry[1] is rows and entry[2] == font:
-            return entry[3]
-    cells = [_row_lines(page, invoice_cells(row, letter)) for row in rows]
-    # The letter's table and its other overdue invoices: the two tables of one letter.
-    _last_cells[:] = [*_last_cells[-1:], (letter, rows, font, cells)]
-    return cells
-
-
-def _row_lines(page: Page, texts: Sequence[str]) -> list[list[str]]:
-    columns = zip(_COLUMNS, texts, strict=True)
-    return [_cell_lines(page, text, width) for (_, width, _), text in columns]
 
 
 def _draw_also_due(page: Page) -> None:
