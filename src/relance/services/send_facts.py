@@ -121,7 +121,7 @@ def read_facts(conn: Connection, items: Sequence[QueuedAction], as_of: date) -> 
         as_of=as_of,
         creditor=creditor,
         policies=PolicyIndex(policy_repo.load_policies(conn), policy_repo.load_rules(conn)),
-        policy_texts=tuple(sorted(policy_repo.stored_policy_texts(conn).items())),
+        policy_texts=policy_repo.policy_texts(conn),
         claims=read_claim_facts(conn, refs, numbers) if creditor is not None else None,
         views=customer_views(conn, refs, as_of),
         others=_grouped((a.customer_ref, a) for _, a in others),

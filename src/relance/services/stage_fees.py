@@ -51,7 +51,7 @@ def step_of(
     from the policy in force (none when the policy or level is gone); `texts`: the stored
     policies' texts by name, when already read."""
     if texts is None:
-        texts = tuple(sorted(policy_repo.stored_policy_texts(conn).items()))
+        texts = policy_repo.policy_texts(conn)
     fee = _level_fees(texts).get((action.policy, action.level_name))
     return LetterStep(
         step.charges,

@@ -162,7 +162,7 @@ def statement_attachment(
     when its level in the policy in force says `attach_statement = true`; else None.
     `texts`: the stored policies' texts by name, when already read."""
     if texts is None:
-        texts = tuple(sorted(policy_repo.stored_policy_texts(conn).items()))
+        texts = policy_repo.policy_texts(conn)
     if (action.policy, action.level_name) not in _statement_levels(texts):
         return None
     creditor = need_creditor(conn)

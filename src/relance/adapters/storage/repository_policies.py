@@ -28,6 +28,12 @@ def stored_policy_texts(conn: Connection) -> dict[str, str]:
     return {name: text for name, text in conn.execute(query.order_by(d.dunning_policies.c.name))}
 
 
+def policy_texts(conn: Connection) -> tuple[tuple[str, str], ...]:
+    """`stored_policy_texts` as (name, TOML) pairs sorted by name: the key the caches of
+    the levels' fees and statements are read with, and what a send reads once a chunk."""
+    return tuple(sorted(stored_policy_texts(conn).items()))
+
+
 def load_policies(conn: Connection) -> tuple[Policy, ...]:
     """The stored policies, or the shipped defaults when none is stored.
 
