@@ -271,17 +271,19 @@ class Remembered(dict[Any, Any]):
         return converted
 
 
-class DayReader:
+def _as_day(value: Any) -> date:
+    """A driver's date value as a `date`: ISO text on SQLite, a `date` elsewhere."""
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+class DayReader(Remembered):
     """Dates from driver values: ISO text on SQLite, `date` elsewhere. One `date` object
     per distinct day, shared by every row that has it (a million rows hold a few
-    hundred distinct due dates)."""
+    hundred distinct due dates); `reader[value]` looks it up without a Python call."""
 
     def __init__(self) -> None:
-        self._days: dict[Any, date] = {}
+        super().__init__(_as_day)
 
     def __call__(self, value: Any) -> date:
-        day = self._days.get(value)
-        if day is None:
-            day = value if isinstance(value, date) else date.fromisoformat(value)
-            self._days[value] = day
+        day: date = self[value]
         return day

@@ -17,7 +17,7 @@ from relance.adapters.storage import tables as t
 from relance.adapters.storage import tables_dunning as td
 from relance.adapters.storage import tables_law as tl
 from relance.adapters.storage import tables_letters as tlet
-from relance.adapters.storage.driver import Remembered, driver_batches, driver_rows
+from relance.adapters.storage.driver import DayReader, Remembered, driver_batches, driver_rows
 from relance.adapters.storage.lists import decode_list
 from relance.core.match_book import PayingCustomer
 from relance.core.matching import OpenItem, OpenItems
@@ -61,7 +61,7 @@ def open_balances(conn: Connection, as_of: date) -> OpenItems:
     dictionaries that keep one object per distinct value)."""
     inv, c = t.invoices, t.customers.c
     refs = {customer_id: ref for customer_id, ref in driver_rows(conn, select(c.id, c.ref))}
-    days, currencies = Remembered(_day), Remembered(str)
+    days, currencies = DayReader(), Remembered(str)
     found = OpenItems()
     query = _open_query(as_of, columns=(inv.c.number, inv.c.customer_id, inv.c.due_date,
                                         inv.c.currency))  # fmt: skip
@@ -87,7 +87,7 @@ def open_items(conn: Connection, as_of: date) -> OpenItems:
     invoice (a million in the benchmark); dates are parsed and customer references kept
     once per distinct value.
     """
-    days: dict[Any, date] = {}
+    days = DayReader()
     shared: dict[str, str] = {}  # one string per customer and currency, shared by invoices
     found = OpenItems()
     add = found.add
@@ -95,15 +95,8 @@ def open_items(conn: Connection, as_of: date) -> OpenItems:
     for number, ref, issued, due, currency, amount, tax, subject, pdf, left in driver_rows(
         conn, _open_query(as_of)
     ):
-        # SQLite's driver gives dates as ISO text, PostgreSQL's as dates.
-        issue_day = days.get(issued)
-        if issue_day is None:
-            issue_day = days[issued] = _day(issued)
-        due_day = days.get(due)
-        if due_day is None:
-            due_day = days[due] = _day(due)
         add(
-            number, shared.setdefault(ref, ref), issue_day, due_day,
+            number, shared.setdefault(ref, ref), days[issued], days[due],
             shared.setdefault(currency, currency), amount, tax,
             subject, pdf, amount if left == amount else int(left),
         )  # fmt: skip
@@ -171,10 +164,6 @@ def customers_with_iban(conn: Connection, iban: str) -> list[str]:
         for ref, ibans in conn.execute(query)
         if compact in {"".join(i.split()).upper() for i in decode_list(ibans)}
     ]
-
-
-def _day(value: Any) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
 def letter_references(conn: Connection) -> dict[str, tuple[str, ...]]:

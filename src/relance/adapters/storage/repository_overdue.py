@@ -28,7 +28,7 @@ from sqlalchemy import (
 
 from relance.adapters.storage import tables as t
 from relance.adapters.storage import tables_dunning as d
-from relance.adapters.storage.driver import CHUNK, driver_batches, driver_rows
+from relance.adapters.storage.driver import CHUNK, DayReader, driver_batches, driver_rows
 from relance.adapters.storage.lists import decode_list
 from relance.adapters.storage.repository_queue import known_to_run
 from relance.core.engine import OverdueItem
@@ -147,7 +147,7 @@ def new_customers(
         .order_by(cust.c.ref, cust.c.id, inv.c.currency)
     )  # fmt: skip
     kinds = {kind.value: kind for kind in CustomerKind}
-    days, loads = _Days(), json.JSONDecoder().decode
+    days, loads = DayReader(), json.JSONDecoder().decode
     shape: PolicyShape | None = None
     texts: list[str] = []
     balances: dict[str, Decimal] = {}
@@ -165,7 +165,7 @@ def new_customers(
 
 
 def _new_customer(
-    shape: PolicyShape, texts: list[str], balances: dict[str, Decimal], days: _Days
+    shape: PolicyShape, texts: list[str], balances: dict[str, Decimal], days: DayReader
 ) -> NewCustomer:
     # "due date + number" texts sort as (due date, number) pairs: the day has a fixed
     # width. Both lists are cut from them by C loops (a million invoices at 1M).
@@ -175,15 +175,6 @@ def _new_customer(
 
 
 _DAY, _NUMBER = itemgetter(slice(None, 10)), itemgetter(slice(10, None))
-
-
-class _Days(dict[str, date]):
-    """Each ISO day met, as a `date` made once: a million invoices fall due on a few
-    hundred days, and a hit is a dictionary lookup, without a Python call."""
-
-    def __missing__(self, text: str) -> date:
-        self[text] = day = date.fromisoformat(text)
-        return day
 
 
 def _paid_by(as_of: date) -> Any:
